@@ -137,7 +137,13 @@ def test_apply_action_allowed(action, state, kwargs, expected):
         (StageAction.REOPEN, S.CLOSED, AFTER, {"reason": "outage", "new_closes_at": AFTER}, "in the future"),
         (StageAction.EXTEND, S.OPEN, DURING, {}, "needs a new closing time"),
         (StageAction.EXTEND, S.OPEN, DURING, {"new_closes_at": CLOSE}, "later than the current"),
-        (StageAction.EXTEND, S.CLOSED, AFTER, {"new_closes_at": AFTER}, "cannot extend a stage that is closed"),
+        (
+            StageAction.EXTEND,
+            S.CLOSED,
+            AFTER,
+            {"new_closes_at": AFTER},
+            "cannot extend a stage that is closed",
+        ),
         # an open stage past its close (the clock has not run yet): extending into the past is useless
         (StageAction.EXTEND, S.OPEN, AFTER, {"new_closes_at": AFTER - timedelta(hours=1)}, "in the future"),
     ],
@@ -149,7 +155,9 @@ def test_apply_action_refused(action, state, now, kwargs, message):
 
 def test_apply_action_refuses_naive_new_close():
     with pytest.raises(ValueError, match="new_closes_at must be timezone-aware"):
-        apply_action(StageAction.EXTEND, S.OPEN, now=DURING, closes_at=CLOSE, new_closes_at=datetime(2025, 4, 1))
+        apply_action(
+            StageAction.EXTEND, S.OPEN, now=DURING, closes_at=CLOSE, new_closes_at=datetime(2025, 4, 1)
+        )
 
 
 def _times(*pairs):
