@@ -1,0 +1,56 @@
+# Vmeste: `make run` serves the app with demo data, `make test` runs every test.
+# Everything is set up on first use: a virtualenv in .venv, packages, instance/, the database.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test test-fast bench e2e lint translations extract-messages migrate-check setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	@for dir in translations/*/; do $(BIN)/pybabel compile --statistics -q -d $$dir 2>/dev/null || $(BIN)/pybabel compile -q -d $$dir; done
+
+setup: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+
+run: setup
+	@echo "Serving Vmeste on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -m "not e2e" -x -q $(PYTEST_ARGS)
+
+e2e: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev translations
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
+	$(BIN)/python -m bench.run
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+extract-messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k lazy_ -k _l -o /tmp/vmeste-messages.pot . -q
+	@echo "Template written to /tmp/vmeste-messages.pot; tests/test_translations.py lists what is missing."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,166 @@
+"""The web shell: `create_app()` wires configuration, extensions, blueprints and error pages."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, session
+from flask_login import current_user
+from sqlalchemy import event
+
+from app.config import CONFIGS, ROOT, database_url, translation_directories
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+BLUEPRINTS = (
+    "app.main",
+    "app.auth",
+    "app.admin",
+    "app.courses",
+    "app.quiz",
+    "app.contests",
+    "app.jury",
+    "app.api",
+)
+
+
+def create_app(config: str | dict[str, Any] | None = None) -> Flask:
+    """Build the application. `config` names a config class or gives overrides (tests pass a dict)."""
+    overrides = config if isinstance(config, dict) else {}
+    name = config if isinstance(config, str) else overrides.get("CONFIG_NAME")
+    name = name or os.environ.get("VMESTE_CONFIG", "development")
+    instance_path = os.environ.get("VMESTE_INSTANCE_PATH", str(ROOT / "instance"))
+
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[name])
+    if name != "testing":
+        app.config.from_pyfile("config.py", silent=True)
+    for key in ("SECRET_KEY", "SERVER_NAME"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    app.config.update(overrides)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
+    app.config["UPLOAD_DIR"] = app.config.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads")
+    app.config["MAIL_OUTBOX_DIR"] = app.config.get("MAIL_OUTBOX_DIR") or str(Path(instance_path) / "outbox")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+    if not app.config.get("SECRET_KEY"):
+        if name == "production":
+            raise RuntimeError("SECRET_KEY is not set: put it in the environment or instance/config.py")
+        app.config["SECRET_KEY"] = ensure_instance_config(Path(instance_path))
+
+    from app import model_registry  # noqa: F401 - all tables known before anything queries
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from app import cli, errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def ensure_instance_config(instance_path: Path) -> str:
+    """Create instance/config.py with a random SECRET_KEY once; return the key it holds."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    config_file = instance_path / "config.py"
+    if not config_file.exists():
+        key = secrets.token_urlsafe(48)
+        config_file.write_text(
+            "# Per-installation settings; never committed.\n"
+            f"SECRET_KEY = {key!r}\n"
+            "# DATABASE_URL may also be set in the environment (postgresql://user:pass@host/db).\n"
+        )
+        config_file.chmod(0o600)
+    namespace: dict[str, Any] = {}
+    exec(compile(config_file.read_text(), str(config_file), "exec"), namespace)  # noqa: S102 - our own file
+    return str(namespace["SECRET_KEY"])
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to open this page.")
+    login_manager.login_message_category = "warning"
+
+    from app.accounts import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead
+    of failing with "database is locked" (see DESIGN.md, pitfalls)."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def select_locale() -> str:
+    """The user's saved language, else the one chosen in this session, else Russian."""
+    if not has_request_context():
+        return "ru"
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    return str(chosen) if chosen in languages else "ru"
+
+
+def select_timezone() -> str:
+    if has_request_context() and current_user.is_authenticated:
+        return str(current_user.timezone)
+    return "Europe/Moscow"
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for module_name in BLUEPRINTS:
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+
+
+def _init_templates(app: Flask) -> None:
+    from app import permissions, templating
+
+    templating.init_app(app)
+    app.jinja_env.globals["permissions"] = permissions

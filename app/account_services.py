@@ -1,0 +1,369 @@
+"""Use cases for people and institutions: each validates, writes and commits once.
+
+Shared by the HTML views and the API so both apply the same rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.accounts import ApiToken, Institution, Role, User, hash_token
+from app.domain_errors import Conflict, Invalid
+from app.extensions import db
+from app.i18n import _
+from app.security import (
+    check_password,
+    clear_failed_logins,
+    hash_password,
+    login_blocked_for,
+    record_failed_login,
+)
+from app.timeutil import is_valid_timezone, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+UNUSABLE_PASSWORD = "!"  # no argon2 hash verifies against it
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_taken(email: str, *, except_id: int | None = None) -> bool:
+    query = select(User.id).where(User.email == normalise_email(email))
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            _("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
+            {"password": _("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH)},
+        )
+
+
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: Role | str = Role.TEACHER,
+    institution_id: int | None = None,
+    actor: User | None = None,
+    locale: str = "ru",
+    timezone: str = "Europe/Moscow",
+    commit: bool = True,
+) -> User:
+    """Create one user. A duplicate e-mail is refused here and, for two requests at once, by the
+    unique index (the loser gets the same message)."""
+    email = normalise_email(email)
+    full_name = full_name.strip()
+    fields: dict[str, str] = {}
+    if not email or "@" not in email:
+        fields["email"] = _("Enter a valid e-mail address.")
+    elif email_taken(email):
+        fields["email"] = _("A user with this e-mail already exists.")
+    if not full_name:
+        fields["full_name"] = _("Enter the full name.")
+    if role not in {r.value for r in Role}:
+        fields["role"] = _("Unknown role.")
+    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+        fields["institution_id"] = _("No such institution.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        fields["password"] = _("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH)
+    if fields:
+        raise Invalid(next(iter(fields.values())), fields)
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=Role(role),
+        institution_id=institution_id,
+        locale=locale,
+        timezone=timezone,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        message = _("A user with this e-mail already exists.")
+        raise Invalid(message, {"email": message}) from None
+    audit.record("user.created", actor=actor, scope_type="site", object_type="user", object_id=user.id,
+                 details={"role": str(role)})
+    if commit:
+        db.session.commit()
+    return user
+
+
+def register(*, email: str, full_name: str, password: str, institution_id: int | None) -> User:
+    """Self-registration: everyone starts as a teacher; admins and organisers grant other roles."""
+    return create_user(email=email, full_name=full_name, password=password, role=Role.TEACHER,
+                       institution_id=institution_id)
+
+
+class LoginRefused(Exception):
+    """Wrong credentials or too many tries; `message` is safe to show (it never says which)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def authenticate(email: str, password: str, ip: str) -> User:
+    """Check credentials under the rate limit. Every failure is counted, whatever its cause."""
+    minutes = login_blocked_for(email, ip)
+    if minutes:
+        raise LoginRefused(
+            _("Too many failed attempts. Try again in %(minutes)d min.", minutes=minutes)
+        )
+    user = find_user_by_email(email)
+    if user is None or not check_password(user.password_hash, password) or not user.active:
+        record_failed_login(email, ip)
+        raise LoginRefused(_("Wrong e-mail or password."))
+    clear_failed_logins(email)
+    return user
+
+
+def update_profile(user: User, *, full_name: str, institution_id: int | None, timezone: str, locale: str) -> User:
+    fields: dict[str, str] = {}
+    if not full_name.strip():
+        fields["full_name"] = _("Enter the full name.")
+    if not is_valid_timezone(timezone):
+        fields["timezone"] = _("Unknown time zone.")
+    if locale not in current_app.config["LANGUAGES"]:
+        fields["locale"] = _("Unknown language.")
+    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+        fields["institution_id"] = _("No such institution.")
+    if fields:
+        raise Invalid(next(iter(fields.values())), fields)
+    user.full_name = full_name.strip()
+    user.institution_id = institution_id
+    user.timezone = timezone
+    user.locale = locale
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale
+        db.session.commit()
+
+
+def admin_update_user(user: User, *, role: str, institution_id: int | None, active: bool, actor: User) -> User:
+    """Admins change roles and deactivate (never delete: a user's work and scores must stay)."""
+    if role not in {r.value for r in Role}:
+        raise Invalid(_("Unknown role."), {"role": _("Unknown role.")})
+    if user.id == actor.id and (not active or role != Role.ADMIN):
+        message = _("You cannot remove your own administrator access.")
+        raise Invalid(message, {"role": message})
+    changes = {}
+    if user.role != role:
+        changes["role"] = [str(user.role), role]
+    if user.active != active:
+        changes["active"] = [user.active, active]
+    user.role = Role(role)
+    user.institution_id = institution_id
+    user.active = active
+    if not active:
+        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+            token.revoked_at = utcnow()
+    audit.record("user.updated", actor=actor, scope_type="site", object_type="user", object_id=user.id,
+                 details=changes)
+    db.session.commit()
+    return user
+
+
+# --- institutions -------------------------------------------------------------------------------
+
+def save_institution(
+    institution: Institution | None, *, name: str, district: str, region: str, actor: User | None
+) -> Institution:
+    name, district, region = name.strip(), district.strip(), region.strip()
+    if not name:
+        raise Invalid(_("Enter the institution's name."), {"name": _("Enter the institution's name.")})
+    if institution is None:
+        institution = Institution(name=name, district=district, region=region)
+        db.session.add(institution)
+        action = "institution.created"
+    else:
+        institution.name, institution.district, institution.region = name, district, region
+        action = "institution.updated"
+    db.session.flush()
+    audit.record(action, actor=actor, scope_type="site", object_type="institution", object_id=institution.id)
+    db.session.commit()
+    return institution
+
+
+def institutions_by_district() -> list[tuple[Institution, int]]:
+    """The network page: every institution with its member count, in one query."""
+    counts = (
+        select(User.institution_id, func.count(User.id).label("members"))
+        .where(User.active.is_(True))
+        .group_by(User.institution_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Institution, func.coalesce(counts.c.members, 0))
+        .outerjoin(counts, counts.c.institution_id == Institution.id)
+        .order_by(Institution.district, Institution.name)
+    ).all()
+    return [(row[0], int(row[1])) for row in rows]
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+def issue_token(user: User, name: str = "api") -> str:
+    """Return the raw token once; only its hash is stored."""
+    raw = ApiToken.new_raw()
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(raw), name=name))
+    db.session.commit()
+    return raw
+
+
+def user_for_token(raw: str) -> User | None:
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.active:
+        return None
+    return token.user
+
+
+def revoke_token(raw: str) -> bool:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    db.session.commit()
+    return True
+
+
+# --- password reset -----------------------------------------------------------------------------
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(user: User) -> str:
+    """The token carries a fragment of the current hash, so it dies once the password changes."""
+    return _reset_serializer().dumps({"id": user.id, "h": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise Conflict(_("This reset link has expired or has already been used. Request a new one."))
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    audit.record("user.password_reset", actor=user, scope_type="site", object_type="user", object_id=user.id)
+    db.session.commit()
+    clear_failed_logins(user.email)
+    return user
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportLineError:
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    errors: list[ImportLineError]
+
+
+CSV_COLUMNS = ("email", "full_name", "role", "institution")
+
+
+def import_users_csv(text: str, *, actor: User) -> ImportResult:
+    """All or nothing: every line is checked first; any bad line means nothing is created.
+
+    New users have no usable password: they set one through "forgot password"."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = list(reader)
+    if not rows:
+        return ImportResult(0, [ImportLineError(1, _("The file is empty."))])
+    header = [cell.strip().lower() for cell in rows[0]]
+    if tuple(header[: len(CSV_COLUMNS)]) != CSV_COLUMNS:
+        return ImportResult(0, [ImportLineError(1, _("The first line must be: %(columns)s.",
+                                                     columns=",".join(CSV_COLUMNS)))])
+    institutions = {i.name.strip().lower(): i.id for i in db.session.scalars(select(Institution))}
+    emails_in_file: dict[str, int] = {}
+    errors: list[ImportLineError] = []
+    parsed: list[tuple[str, str, str, int | None]] = []
+    candidates = [normalise_email(r[0]) for r in rows[1:] if r]
+    existing = set(db.session.scalars(select(User.email).where(User.email.in_(candidates)))) if candidates else set()
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(CSV_COLUMNS):
+            errors.append(ImportLineError(number, _("Expected %(n)d columns.", n=len(CSV_COLUMNS))))
+            continue
+        email, full_name, role, institution = (cell.strip() for cell in row[: len(CSV_COLUMNS)])
+        email = normalise_email(email)
+        role = role.lower()
+        if "@" not in email:
+            errors.append(ImportLineError(number, _("“%(value)s” is not an e-mail address.", value=email)))
+        elif email in existing:
+            errors.append(ImportLineError(number, _("A user with e-mail %(email)s already exists.", email=email)))
+        elif email in emails_in_file:
+            errors.append(ImportLineError(number, _("E-mail %(email)s is repeated (first on line %(line)d).",
+                                                    email=email, line=emails_in_file[email])))
+        elif not full_name:
+            errors.append(ImportLineError(number, _("The full name is empty.")))
+        elif role not in {r.value for r in Role}:
+            errors.append(ImportLineError(number, _("Unknown role “%(role)s”.", role=role)))
+        elif not _may_grant(actor, role):
+            errors.append(ImportLineError(number, _("You may not create users with the role “%(role)s”.", role=role)))
+        elif institution and institution.lower() not in institutions:
+            errors.append(ImportLineError(number, _("Unknown institution “%(name)s”.", name=institution)))
+        else:
+            emails_in_file[email] = number
+            parsed.append((email, full_name, role, institutions.get(institution.lower()) if institution else None))
+    if errors:
+        return ImportResult(0, errors)
+    for email, full_name, role, institution_id in parsed:
+        db.session.add(User(email=email, full_name=full_name, role=Role(role), institution_id=institution_id,
+                            password_hash=UNUSABLE_PASSWORD))
+    audit.record("users.imported", actor=actor, scope_type="site", details={"count": len(parsed)})
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return ImportResult(0, [ImportLineError(1, _("Another import created some of these users at the same time. Nothing was created."))])
+    return ImportResult(len(parsed), [])
+
+
+def _may_grant(actor: User, role: str) -> bool:
+    from app.permissions import can_grant_role
+
+    return can_grant_role(actor, role)

@@ -1,0 +1,129 @@
+"""Identity, the floor every domain stands on: institutions, users, API tokens, login attempts."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import Base, str_enum
+from app.i18n import lazy_
+from app.timeutil import DEFAULT_TIMEZONE, utcnow
+
+
+class Role(enum.StrEnum):
+    """Site roles. Course and contest roles live with their domains and add to these."""
+
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    TEACHER = "teacher"
+    STUDENT = "student"
+    JUROR = "juror"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: lazy_("Administrator"),
+    Role.ORGANISER: lazy_("Organiser"),
+    Role.TEACHER: lazy_("Teacher"),
+    Role.STUDENT: lazy_("Student"),
+    Role.JUROR: lazy_("Juror"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    return str(ROLE_LABELS.get(Role(role), role))
+
+
+class Institution(Base):
+    """A school, methodical centre or institute in the network."""
+
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    district: Mapped[str] = mapped_column(String(255), default="", index=True)
+    region: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="institution", lazy="raise_on_sql")
+
+    __table_args__ = (Index("ix_institution_district_name", "district", "name"),)
+
+    def __repr__(self) -> str:
+        return f"<Institution {self.id} {self.name!r}>"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.TEACHER, index=True)
+    institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL"), index=True
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
+    locale: Mapped[str] = mapped_column(String(8), default="ru")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution: Mapped[Institution | None] = relationship(back_populates="members", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses deactivated users with this.
+        return self.active
+
+    @property
+    def site_role(self) -> Role:
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are stored as SHA-256: a database leak does not leak usable tokens."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(Base):
+    """A revocable bearer token for the JSON API."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @staticmethod
+    def new_raw() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class LoginAttempt(Base):
+    """Failed logins, kept in the database so the rate limit holds across gunicorn workers."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.accounts import ROLE_LABELS
+from app.i18n import lazy_ as _l
+
+
+def role_choices() -> list[tuple[str, object]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class InstitutionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    district = StringField(_l("District"), validators=[Optional(), Length(max=255)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=255)])
+
+
+class UserEditForm(FlaskForm):
+    role = SelectField(_l("Site role"))
+    institution = SelectField(_l("Institution"), coerce=int)
+    active = BooleanField(_l("Active"))
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
+    role = SelectField(_l("Site role"))
+    institution = SelectField(_l("Institution"), coerce=int)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])

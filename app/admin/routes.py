@@ -1,0 +1,117 @@
+"""Thin admin views over the account services."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from app import account_services
+from app.accounts import Institution, User
+from app.admin import bp
+from app.admin.forms import InstitutionForm, UserCreateForm, UserEditForm, role_choices
+from app.domain_errors import DomainError
+from app.extensions import db
+from app.forms_common import apply_domain_error, institution_choices
+from app.i18n import _
+from app.pagination import page_args, paginate
+from app.permissions import can_manage_institutions, can_manage_users, require
+
+
+@bp.route("/institutions")
+@login_required
+def institutions():  # type: ignore[no-untyped-def]
+    require(can_manage_institutions(current_user))
+    page, per_page = page_args(request.args)
+    query = select(Institution).order_by(Institution.district, Institution.name, Institution.id)
+    search = request.args.get("q", "").strip()
+    if search:
+        like = f"%{search}%"
+        query = query.where(or_(Institution.name.ilike(like), Institution.district.ilike(like)))
+    return render_template("admin/institutions.html", page=paginate(query, page, per_page), q=search)
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+@bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
+@login_required
+def institution_edit(institution_id: int | None = None):  # type: ignore[no-untyped-def]
+    require(can_manage_institutions(current_user))
+    institution = db.get_or_404(Institution, institution_id) if institution_id else None
+    form = InstitutionForm(obj=institution)
+    if form.validate_on_submit():
+        try:
+            account_services.save_institution(
+                institution, name=form.name.data or "", district=form.district.data or "",
+                region=form.region.data or "", actor=current_user,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Institution saved."), "success")
+            return redirect(url_for("admin.institutions"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("admin/institution_edit.html", form=form, institution=institution), status
+
+
+@bp.route("/users")
+@login_required
+def users():  # type: ignore[no-untyped-def]
+    require(can_manage_users(current_user))
+    page, per_page = page_args(request.args)
+    query = select(User).order_by(User.full_name, User.id)
+    search = request.args.get("q", "").strip()
+    if search:
+        like = f"%{search}%"
+        query = query.where(or_(User.full_name.ilike(like), User.email.ilike(like)))
+    role = request.args.get("role", "")
+    if role:
+        query = query.where(User.role == role)
+    return render_template("admin/users.html", page=paginate(query, page, per_page), q=search, role=role,
+                           roles=role_choices())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def user_new():  # type: ignore[no-untyped-def]
+    require(can_manage_users(current_user))
+    form = UserCreateForm()
+    form.role.choices = role_choices()
+    form.institution.choices = institution_choices()
+    if form.validate_on_submit():
+        try:
+            account_services.create_user(
+                email=form.email.data or "", full_name=form.full_name.data or "",
+                password=form.password.data or "", role=form.role.data or "teacher",
+                institution_id=form.institution.data or None, actor=current_user,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("User created."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int):  # type: ignore[no-untyped-def]
+    require(can_manage_users(current_user))
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user if request.method == "GET" else None)
+    form.role.choices = role_choices()
+    form.institution.choices = institution_choices()
+    if request.method == "GET":
+        form.institution.data = user.institution_id or 0
+        form.role.data = str(user.role)
+    if form.validate_on_submit():
+        try:
+            account_services.admin_update_user(
+                user, role=form.role.data or "", institution_id=form.institution.data or None,
+                active=bool(form.active.data), actor=current_user,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("User saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user), 422 if form.errors or form.form_errors else 200

@@ -1,0 +1,177 @@
+"""API: tokens, the caller, users and institutions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from app import account_services
+from app.accounts import Institution, Role, User
+from app.api.core import ApiError, api_user, endpoint, page_params, paginated, require_api
+from app.extensions import db
+from app.i18n import _
+from app.pagination import paginate
+from app.permissions import can_create_users, can_grant_role, can_manage_institutions, can_manage_users
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TokenIn(Strict):
+    email: str = Field(min_length=3, max_length=255)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+class InstitutionIn(Strict):
+    name: str = Field(min_length=1, max_length=255)
+    district: str = Field(default="", max_length=255)
+    region: str = Field(default="", max_length=255)
+
+
+class InstitutionOut(BaseModel):
+    id: int
+    name: str
+    district: str
+    region: str
+
+
+RoleName = Literal["admin", "organiser", "teacher", "student", "juror"]
+
+
+class UserIn(Strict):
+    email: str = Field(min_length=3, max_length=255)
+    full_name: str = Field(min_length=1, max_length=255)
+    password: str = Field(min_length=8, max_length=200)
+    role: RoleName = "teacher"
+    institution_id: int | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    full_name: str
+    role: RoleName
+    institution_id: int | None
+    timezone: str
+    locale: str
+    active: bool
+
+
+class ImportLine(BaseModel):
+    line: int
+    message: str
+
+
+class ImportOut(BaseModel):
+    created: int
+    errors: list[ImportLine]
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id, "email": user.email, "full_name": user.full_name, "role": str(user.role),
+        "institution_id": user.institution_id, "timezone": user.timezone, "locale": user.locale,
+        "active": user.active,
+    }
+
+
+def institution_json(institution: Institution) -> dict[str, Any]:
+    return {"id": institution.id, "name": institution.name, "district": institution.district,
+            "region": institution.region}
+
+
+@endpoint("/auth/token", "POST", summary="Exchange e-mail and password for a bearer token", tag="auth",
+          body=TokenIn, response=TokenOut, public=True)
+def create_token(body: TokenIn) -> Any:
+    try:
+        user = account_services.authenticate(body.email, body.password, request.remote_addr or "unknown")
+    except account_services.LoginRefused as refused:
+        raise ApiError(401, refused.message) from None
+    return {"token": account_services.issue_token(user)}
+
+
+@endpoint("/auth/token", "DELETE", summary="Revoke the token this request carries", tag="auth", status=204)
+def delete_token() -> Any:
+    raw = request.headers.get("Authorization", "")[7:].strip()
+    account_services.revoke_token(raw)
+    return "", 204
+
+
+@endpoint("/me", summary="The caller", tag="users", response=UserOut)
+def me() -> Any:
+    return user_json(api_user())
+
+
+@endpoint("/users", "POST", summary="Create a user (admin; organisers for teacher, student, juror)",
+          tag="users", body=UserIn, response=UserOut, status=201)
+def create_user(body: UserIn) -> Any:
+    actor = api_user()
+    require_api(can_create_users(actor))
+    if not can_grant_role(actor, body.role):
+        raise ApiError(403, _("You may not create users with the role “%(role)s”.", role=body.role))
+    user = account_services.create_user(
+        email=body.email, full_name=body.full_name, password=body.password, role=Role(body.role),
+        institution_id=body.institution_id, actor=actor,
+    )
+    return user_json(user), 201
+
+
+@endpoint("/users", summary="List users (admin)", tag="users", query={"page": "integer", "per_page": "integer",
+                                                                       "q": "string"})
+def list_users() -> Any:
+    actor = api_user()
+    require_api(can_manage_users(actor))
+    page, per_page = page_params()
+    query = select(User).order_by(User.id)
+    search = request.args.get("q", "").strip()
+    if search:
+        query = query.where(User.email.ilike(f"%{search}%") | User.full_name.ilike(f"%{search}%"))
+    return paginated(paginate(query, page, per_page), user_json)
+
+
+@endpoint("/users/<int:user_id>", summary="One user (admin, organiser, or the user)", tag="users", response=UserOut)
+def get_user(user_id: int) -> Any:
+    from app.permissions import can_view_user
+
+    actor = api_user()
+    user = db.session.get(User, user_id)
+    if user is None or not can_view_user(actor, user):
+        raise ApiError(404, _("Not found."))
+    return user_json(user)
+
+
+@endpoint("/users/import", "POST", summary="Import users from CSV (email,full_name,role,institution); all or nothing",
+          tag="users", body_media="text/csv", response=ImportOut)
+def import_users(body: str) -> Any:
+    actor = api_user()
+    require_api(can_create_users(actor))
+    result = account_services.import_users_csv(body, actor=actor)
+    payload = {"created": result.created, "errors": [{"line": e.line, "message": e.message} for e in result.errors]}
+    return payload, 200
+
+
+@endpoint("/institutions", "POST", summary="Create an institution (admin)", tag="institutions",
+          body=InstitutionIn, response=InstitutionOut, status=201)
+def create_institution(body: InstitutionIn) -> Any:
+    actor = api_user()
+    require_api(can_manage_institutions(actor))
+    institution = account_services.save_institution(None, name=body.name, district=body.district,
+                                                    region=body.region, actor=actor)
+    return institution_json(institution), 201
+
+
+@endpoint("/institutions", summary="List the network's institutions", tag="institutions",
+          query={"page": "integer", "per_page": "integer"})
+def list_institutions() -> Any:
+    api_user()
+    page, per_page = page_params()
+    query = select(Institution).order_by(Institution.district, Institution.name, Institution.id)
+    return paginated(paginate(query, page, per_page), institution_json)

@@ -1,0 +1,1 @@
+"""API endpoints of the contests room (see shared/API.md)."""

@@ -1,0 +1,1 @@
+"""API endpoints of the courses room (see shared/API.md)."""

@@ -1,0 +1,1 @@
+"""API endpoints of the jury room (see shared/API.md)."""

@@ -1,0 +1,1 @@
+"""API endpoints of the quiz room (see shared/API.md)."""

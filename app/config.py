@@ -1,0 +1,94 @@
+"""Configuration classes. Values come from the environment or instance/config.py, never from code."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL when given (postgres:// and postgresql:// both mean psycopg 3), else SQLite."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'vmeste.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def translation_directories() -> str:
+    """One catalogue folder per room (translations/<room>/ru/...), merged by Flask-Babel."""
+    folders = sorted(p for p in (ROOT / "translations").iterdir() if p.is_dir())
+    return ";".join(str(p) for p in folders)
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    LANGUAGES = {"ru": "Русский", "en": "English"}
+
+    # A round can last longer than an hour: the CSRF token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    UPLOAD_DIR: str | None = None  # default: instance/uploads
+
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_KIB = 19 * 1024
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_IP = 50
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    PASSWORD_RESET_MAX_AGE = 2 * 3600
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in {"1", "true", "yes"}
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") in {"1", "true", "yes"}
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Вместе <noreply@vmeste.local>")
+    MAIL_OUTBOX_DIR: str | None = None  # default: instance/outbox
+
+    API_PER_PAGE_MAX = 200
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 64
+    LOGIN_MAX_FAILURES_PER_IP = 1000
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

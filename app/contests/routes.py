@@ -1,0 +1,3 @@
+"""Thin views of the contests room."""
+
+from app.contests import bp  # noqa: F401

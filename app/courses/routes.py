@@ -1,0 +1,3 @@
+"""Thin views of the courses room."""
+
+from app.courses import bp  # noqa: F401

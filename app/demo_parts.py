@@ -1,0 +1,1 @@
+"""Imports each room's demo module so its `@demo_part` registers (accounts come first)."""

@@ -1,0 +1,40 @@
+"""Pieces shared by forms in every room: institution and time-zone choices, domain errors on fields."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from app.accounts import Institution
+from app.domain_errors import DomainError
+from app.extensions import db
+from app.i18n import _
+from app.timeutil import common_timezones
+
+
+def institution_choices(blank: bool = True) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Institution.id, Institution.name, Institution.district).order_by(Institution.name)
+    ).all()
+    choices = [(row.id, f"{row.name} ({row.district})" if row.district else row.name) for row in rows]
+    return ([(0, _("— not chosen —"))] if blank else []) + choices
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone) for zone in common_timezones()]
+
+
+def apply_domain_error(form: FlaskForm, error: DomainError, fallback_field: str | None = None) -> None:
+    """Put a service's refusal next to the fields it names (or the fallback field, or the form top)."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None) or getattr(form, name.removesuffix("_id"), None)
+        if field is not None:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+            placed = True
+    if not placed:
+        field = getattr(form, fallback_field, None) if fallback_field else None
+        if field is not None:
+            field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+        else:
+            form.form_errors.append(error.message)

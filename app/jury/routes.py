@@ -1,0 +1,3 @@
+"""Thin views of the jury room."""
+
+from app.jury import bp  # noqa: F401

@@ -1,0 +1,63 @@
+"""Thin views of the home area."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app import account_services, notifications
+from app.main import bp
+from app.main.dashboard import panels_for
+from app.main.forms import LanguageForm
+from app.permissions import can_view_network, require
+
+
+@bp.route("/")
+def index():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():  # type: ignore[no-untyped-def]
+    return render_template("main/dashboard.html", panels=panels_for(current_user))
+
+
+@bp.route("/network")
+@login_required
+def network():  # type: ignore[no-untyped-def]
+    require(can_view_network(current_user))
+    rows = account_services.institutions_by_district()
+    districts: dict[str, list] = {}
+    for institution, members in rows:
+        districts.setdefault(institution.district, []).append((institution, members))
+    return render_template("main/network.html", districts=districts, total=len(rows))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.locale.data not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = form.locale.data
+    if current_user.is_authenticated:
+        account_services.set_locale(current_user, form.locale.data)
+    target = form.next.data or url_for("main.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications_page():  # type: ignore[no-untyped-def]
+    from app.main.forms import EmptyForm
+
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        notifications.mark_all_read(current_user.id)
+        return redirect(url_for("main.notifications_page"))
+    items = notifications.recent(current_user.id, limit=50)
+    return render_template("main/notifications.html", items=items, form=form)

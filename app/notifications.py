@@ -1,0 +1,59 @@
+"""Site notifications: the bell in the header. Services add them next to the e-mail they send."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import Base, db
+from app.timeutil import utcnow
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_notification_user_created", "user_id", "created_at"),)
+
+
+def notify(user_id: int, text: str, link: str = "") -> Notification:
+    """Add to the current transaction; the calling service commits."""
+    note = Notification(user_id=user_id, text=text, link=link)
+    db.session.add(note)
+    return note
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def recent(user_id: int, limit: int = 20) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(user_id: int) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()

@@ -1,0 +1,3 @@
+"""Thin views of the quiz room."""
+
+from app.quiz import bp  # noqa: F401

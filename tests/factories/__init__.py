@@ -1,0 +1,1 @@
+"""factory_boy factories, one module per room; they flush, the test or service commits."""
