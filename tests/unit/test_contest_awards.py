@@ -25,11 +25,26 @@ def _awards(results):
     ("scores", "rules", "kwargs", "expected"),
     [
         # ranks: first matching rule wins
-        (_scores(90, 80, 70, 60), CLASSIC, {}, {1: "winner", 2: "prize-winner", 3: "prize-winner", 4: "participant"}),
+        (
+            _scores(90, 80, 70, 60),
+            CLASSIC,
+            {},
+            {1: "winner", 2: "prize-winner", 3: "prize-winner", 4: "participant"},
+        ),
         # ties share a rank, so two winners; the next rank is 3
-        (_scores(90, 90, 70, 60), CLASSIC, {}, {1: "winner", 2: "winner", 3: "prize-winner", 4: "participant"}),
+        (
+            _scores(90, 90, 70, 60),
+            CLASSIC,
+            {},
+            {1: "winner", 2: "winner", 3: "prize-winner", 4: "participant"},
+        ),
         # without a catch-all, no award
-        (_scores(90, 80, 70, 60), [WINNER, PRIZE], {}, {1: "winner", 2: "prize-winner", 3: "prize-winner", 4: None}),
+        (
+            _scores(90, 80, 70, 60),
+            [WINNER, PRIZE],
+            {},
+            {1: "winner", 2: "prize-winner", 3: "prize-winner", 4: None},
+        ),
         # no score: no award and no rank
         (_scores(90, None), CLASSIC, {}, {1: "winner", 2: None}),
         # top_percent: rank within ceil(P% of participants); 5 ranked, 30% -> ceil(1.5) = 2
@@ -57,7 +72,7 @@ def _awards(results):
             _scores(50, 40, 30),
             [AwardRule("winner", ranks=(1, 1), min_percent_of_max=60), PRIZE, PARTICIPANT],
             {"max_score": 100},
-            {1: "prize-winner", 2: "prize-winner", 3: "prize-winner"},
+            {1: "participant", 2: "prize-winner", 3: "prize-winner"},  # rank 1 is not in ranks 2-3
         ),
         (
             _scores(70, 40, 30),
@@ -139,7 +154,14 @@ def test_quota_stops_at_the_first_group_that_does_not_fit():
     scores = _scores(10, 9, 9, 9, 8, 1)
     rules = [AwardRule("prize-winner", ranks=(1, 5)), PARTICIPANT]
     results = compute_awards(scores, rules, quota_percent=50)
-    assert _awards(results) == {1: "prize-winner", 2: "participant", 3: "participant", 4: "participant", 5: "participant", 6: "participant"}
+    assert _awards(results) == {
+        1: "prize-winner",
+        2: "participant",
+        3: "participant",
+        4: "participant",
+        5: "participant",
+        6: "participant",
+    }
 
 
 def test_quota_cut_falls_back_to_the_first_non_quota_rule():
