@@ -1,8 +1,8 @@
-"""foundation: accounts, audit, notifications, files
+"""foundation: accounts, audit, notifications, files, certificates
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-22 16:33:55.808668
+Create Date: 2026-11-22 16:36:52.698329
 
 """
 from alembic import op
@@ -95,6 +95,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_scope', ['scope_type', 'scope_id', 'at'], unique=False)
 
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.Enum('course', 'diploma', 'participation', 'jury', name='certificatekind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('holder', sa.String(length=255), nullable=False),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('details', sa.Text(), nullable=False),
+    sa.Column('source_type', sa.String(length=32), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('issued_at', app.extensions.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', app.extensions.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_certificate_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('code', name=op.f('uq_certificate_code')),
+    sa.UniqueConstraint('source_type', 'source_id', 'kind', 'user_id', name=op.f('uq_certificate_source_type_source_id_kind_user_id'))
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index('ix_certificate_source', ['source_type', 'source_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_user_id'), ['user_id'], unique=False)
+
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -131,6 +152,11 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_created')
 
     op.drop_table('notification')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_user_id'))
+        batch_op.drop_index('ix_certificate_source')
+
+    op.drop_table('certificate')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_scope')
         batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
