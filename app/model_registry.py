@@ -1,3 +1,4 @@
 """Every models module, imported once so SQLAlchemy's metadata (and Alembic) sees all tables."""
 
 from app import accounts, audit, certificates, notifications, uploads  # noqa: F401
+from contest_engine import models as contest_models  # noqa: F401,E402
