@@ -36,6 +36,14 @@ def _check_fraction(fraction: Fraction) -> None:
     _require(-1 <= fraction <= 1, "a fraction must lie between -1 and 1")
 
 
+def _check_text(text: str) -> None:
+    _require(bool(text.strip()), "an answer or item needs text")
+
+
+def _check_some_marks(answers: tuple[Any, ...]) -> None:
+    _require(any(answer.fraction > 0 for answer in answers), "some answer must give marks")
+
+
 def _check_unique_ids(items: tuple[Any, ...], what: str) -> None:
     ids = [item.id for item in items]
     _require(len(set(ids)) == len(ids), f"{what} ids must be unique")
@@ -51,6 +59,7 @@ class Choice:
     feedback: str = ""
 
     def __post_init__(self) -> None:
+        _check_text(self.text)
         _check_fraction(self.fraction)
 
 
@@ -63,6 +72,7 @@ class Answer:
     feedback: str = ""
 
     def __post_init__(self) -> None:
+        _check_text(self.text)
         _check_fraction(self.fraction)
 
 
@@ -89,6 +99,9 @@ class LeftItem:
     text: str
     right_id: int
 
+    def __post_init__(self) -> None:
+        _check_text(self.text)
+
 
 @dataclass(frozen=True)
 class RightItem:
@@ -96,6 +109,9 @@ class RightItem:
 
     id: int
     text: str
+
+    def __post_init__(self) -> None:
+        _check_text(self.text)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +139,7 @@ class ShortAnswerGap(Gap):
     case_sensitive: bool = False
 
     def _check(self) -> None:
-        _require(len(self.answers) >= 1, "a short answer gap needs an answer")
+        _check_some_marks(self.answers)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,7 +150,7 @@ class NumericalGap(Gap):
     answers: tuple[NumericalAnswer, ...]
 
     def _check(self) -> None:
-        _require(len(self.answers) >= 1, "a numerical gap needs an answer")
+        _check_some_marks(self.answers)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,6 +163,7 @@ class ChoiceGap(Gap):
     def _check(self) -> None:
         _require(len(self.choices) >= 2, "a choice gap needs at least two choices")
         _check_unique_ids(self.choices, "choice")
+        _check_some_marks(self.choices)
 
 
 AnyGap = ShortAnswerGap | NumericalGap | ChoiceGap
@@ -190,6 +207,7 @@ class SingleChoice(Question):
     def _check(self) -> None:
         _require(len(self.choices) >= 2, "a choice question needs at least two choices")
         _check_unique_ids(self.choices, "choice")
+        _check_some_marks(self.choices)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,6 +220,7 @@ class MultipleChoice(Question):
     def _check(self) -> None:
         _require(len(self.choices) >= 2, "a choice question needs at least two choices")
         _check_unique_ids(self.choices, "choice")
+        _check_some_marks(self.choices)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,7 +242,7 @@ class ShortAnswer(Question):
     case_sensitive: bool = False
 
     def _check(self) -> None:
-        _require(len(self.answers) >= 1, "a short answer question needs an answer")
+        _check_some_marks(self.answers)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,7 +253,7 @@ class Numerical(Question):
     answers: tuple[NumericalAnswer, ...]
 
     def _check(self) -> None:
-        _require(len(self.answers) >= 1, "a numerical question needs an answer")
+        _check_some_marks(self.answers)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -246,13 +265,15 @@ class Matching(Question):
     right: tuple[RightItem, ...]
 
     def _check(self) -> None:
-        _require(len(self.left) >= 1, "a matching question needs a left item")
+        _require(len(self.left) >= 2, "a matching question needs at least two left items")
         _check_unique_ids(self.left, "left item")
         _check_unique_ids(self.right, "right item")
         texts = [item.text for item in self.right]
         _require(len(set(texts)) == len(texts), "right item texts must be distinct")
         right_ids = {item.id for item in self.right}
-        _require(all(item.right_id in right_ids for item in self.left), "a left item matches an unknown right item")
+        _require(
+            all(item.right_id in right_ids for item in self.left), "a left item matches an unknown right item"
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -271,6 +292,7 @@ class Cloze(Question):
 
     def _check(self) -> None:
         numbers = [gap.number for gap in self.gaps]
+        _require(bool(numbers), "a cloze question needs a gap")
         _require(numbers == list(range(1, len(numbers) + 1)), "gaps are numbered 1, 2, … in order")
         placed = sorted(int(found) for found in GAP_PLACEHOLDER.findall(self.text))
         _require(placed == numbers, "the text must hold each gap's placeholder exactly once")
@@ -285,7 +307,15 @@ class Description(Question):
 
 
 AnyQuestion = (
-    SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numerical | Matching | Essay | Cloze | Description
+    SingleChoice
+    | MultipleChoice
+    | TrueFalse
+    | ShortAnswer
+    | Numerical
+    | Matching
+    | Essay
+    | Cloze
+    | Description
 )
 
 #: Question class for each API type name.
@@ -365,7 +395,13 @@ def _decode(hint: Any, raw: Any) -> Any:
     _require(isinstance(hint, type) and is_dataclass(hint), f"cannot decode {hint!r}")
     hints = _hints(hint)
     raw = _expect(raw, dict)
-    return hint(**{field.name: _decode(hints[field.name], raw[field.name]) for field in fields(hint) if field.name in raw})
+    return hint(
+        **{
+            field.name: _decode(hints[field.name], raw[field.name])
+            for field in fields(hint)
+            if field.name in raw
+        }
+    )
 
 
 def _expect(raw: Any, kind: type) -> Any:

@@ -1,0 +1,468 @@
+"""GIFT import and export: every construct, a clear error per unreadable question, exact round trips."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from courses.quiz import gift
+from courses.quiz.gift import GiftError, export_gift, parse_gift
+from courses.quiz.questions import (
+    Answer,
+    Choice,
+    ChoiceGap,
+    Cloze,
+    Description,
+    Essay,
+    LeftItem,
+    Matching,
+    MultipleChoice,
+    Numerical,
+    NumericalAnswer,
+    NumericalGap,
+    RightItem,
+    ShortAnswer,
+    ShortAnswerGap,
+    SingleChoice,
+    TrueFalse,
+)
+
+F = Fraction
+D = Decimal
+
+#: One file with every construct the importer knows; the round trip test runs over it.
+EVERY_CONSTRUCT = r"""// Экспорт из Moodle: строки комментариев пропускаются
+$CATEGORY: $course$/top/Математика
+
+::Столица::[markdown]Какой город — **столица** России? {
+  =Москва#Верно!
+  ~Санкт-Петербург#Бывшая столица
+  ~%-50%Тверь#Штраф за догадку
+  ####Москва — столица с 1918 года.
+}
+
+::Простые числа::[html]<p>Отметьте простые числа</p> {~%50%2 ~%50%3 ~%-100%4 ~%33.33333%1#Не простое}
+
+::Земля::Земля круглая. {T}
+
+::Луна::[plain]Луна — звезда. {FALSE#Нет, это спутник.#Верно, не звезда.####Луна — спутник Земли.}
+
+::Истина::2+2\=4 {TRUE#Неверно#Верно}
+
+::Ложь::2+2\=5 {F}
+
+::Экранирование \: знаки::Знаки \~ \= \# \{ \} \: и косая \\ и перенос\nстроки. {=a\=b#отзыв \# решётка ~c\~d ~e \-> f ~\%50\% g}
+
+::Город:: Назовите столицу Франции. {=Париж =%50%Пари* =%-25%Лондон#Это Англия}
+
+Пушкин родился в {=Москве =%50%Моск*} в 1799 году.
+
+::Пи::Число π с точностью до 0,01? {#3.14:0.01}
+
+::Диапазон::Число от 2 до 5. {#2..5#Любое подходит}
+
+::Несколько::Сколько будет 7/2? {#
+  =%100%3.5:0.1#Точно
+  =%50%3:1#Около
+}
+
+::Запятая::Половина? {#0,5:0,01}
+
+::Соответствие::Соедините страну и столицу. {
+  =Франция -> Париж
+  =Италия -> Рим
+  // комментарий внутри вопроса
+  =Ватикан -> Рим
+  = -> Берлин
+}
+
+::Эссе::[markdown]Напишите эссе о лете. {}
+
+::Эссе с отзывом::Опишите свой опыт. {####Проверит тьютор}
+
+::Инструкция::Прочитайте внимательно\: вопросы ниже.
+
+// vmeste: mark=2.5, case_sensitive
+::Регистр::Формула воды? {=H2O}
+
+::Многострочный::Первая строка
+вторая строка {=ответ}
+
+$CATEGORY: $course$/top/Физика/Механика
+
+::Клоуз::Скорость света {1:NUMERICAL:=300000:1000#Да~%50%3e5:50000}, формула {2:SAC:=E\=mc^2#Эйнштейн},
+цвет неба {1:MC:~зелёный#нет~=синий}, город {1:SA:=Москва~%50%Моск*} и {3:NM:=4:0.5}, {1:MCV:=да~нет}.
+{####Общий отзыв}
+
+$CATEGORY:
+
+::Без категории::Вопрос без категории {=да}
+"""
+
+
+def _questions(text):
+    result = parse_gift(text)
+    assert result.errors == []
+    return [question for question, _ in result.questions]
+
+
+def test_every_construct_is_read_without_errors():
+    result = parse_gift(EVERY_CONSTRUCT)
+    assert result.errors == []
+    types = [question.type for question, _ in result.questions]
+    assert types == [
+        "single",
+        "multiple",
+        "truefalse",
+        "truefalse",
+        "truefalse",
+        "truefalse",
+        "single",
+        "shortanswer",
+        "shortanswer",
+        "numerical",
+        "numerical",
+        "numerical",
+        "numerical",
+        "matching",
+        "essay",
+        "essay",
+        "description",
+        "shortanswer",
+        "shortanswer",
+        "cloze",
+        "shortanswer",
+    ]
+    assert [line for _, line in result.questions][:3] == [4, 11, 13]
+    categories = [question.category for question, _ in result.questions]
+    assert categories[0] == categories[-3] == "$course$/top/Математика"
+    assert categories[-2:] == ["$course$/top/Физика/Механика", None]
+
+
+def test_every_construct_round_trips_through_export():
+    questions = _questions(EVERY_CONSTRUCT)
+    exported = export_gift(questions)
+    assert _questions(exported) == questions
+    assert export_gift(_questions(exported)) == exported
+
+
+def test_export_writes_categories_only_when_they_change():
+    exported = export_gift(_questions(EVERY_CONSTRUCT))
+    assert exported.count("$CATEGORY:") == 3
+    assert "$CATEGORY:\n\n::Без категории::" in exported
+    assert export_gift([]) == ""
+
+
+def _one(text):
+    (question,) = _questions(text)
+    return question
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "::T:: Земля круглая {T}",
+            TrueFalse(name="T", text="Земля круглая", correct=True),
+        ),
+        (
+            "::T:: Луна звезда {FALSE#неверно#верно####общий}",
+            TrueFalse(
+                name="T",
+                text="Луна звезда",
+                correct=False,
+                feedback_true="неверно",
+                feedback_false="верно",
+                general_feedback="общий",
+            ),
+        ),
+        (
+            "::T:: Верно? {true#нет}",
+            TrueFalse(name="T", text="Верно?", correct=True, feedback_false="нет"),
+        ),
+        (
+            "::S:: Q {=a ~%50%b ~c}",
+            SingleChoice(
+                name="S", text="Q", choices=(Choice(1, "a", F(1)), Choice(2, "b", F(1, 2)), Choice(3, "c"))
+            ),
+        ),
+        (
+            "::S:: Q {=a =b ~c}",
+            SingleChoice(
+                name="S", text="Q", choices=(Choice(1, "a", F(1)), Choice(2, "b", F(1)), Choice(3, "c"))
+            ),
+        ),
+        (
+            "::M:: Q {~%100%a ~b}",
+            MultipleChoice(name="M", text="Q", choices=(Choice(1, "a", F(1)), Choice(2, "b"))),
+        ),
+        (
+            "::M:: Q {~%33.33333%a ~%66.66667%b ~%33.3333%c ~%12,5%d}",
+            MultipleChoice(
+                name="M",
+                text="Q",
+                choices=(
+                    Choice(1, "a", F(1, 3)),
+                    Choice(2, "b", F(2, 3)),
+                    Choice(3, "c", F(333333, 1000000)),
+                    Choice(4, "d", F(1, 8)),
+                ),
+            ),
+        ),
+        (
+            "::SA:: Q {=%50%Мос*#почти =Москва}",
+            ShortAnswer(name="SA", text="Q", answers=(Answer("Мос*", F(1, 2), "почти"), Answer("Москва"))),
+        ),
+        (
+            "Столица {=Москва} России.",
+            ShortAnswer(
+                name="Столица _____ России.", text="Столица _____ России.", answers=(Answer("Москва"),)
+            ),
+        ),
+        (
+            "{=Москва} — столица России.",
+            ShortAnswer(
+                name="_____ — столица России.", text="_____ — столица России.", answers=(Answer("Москва"),)
+            ),
+        ),
+        (
+            "::N:: Q {#-5..-2}",
+            Numerical(name="N", text="Q", answers=(NumericalAnswer(D("-3.5"), D("1.5")),)),
+        ),
+        (
+            "::N:: Q {#3.5#ok}",
+            Numerical(name="N", text="Q", answers=(NumericalAnswer(D("3.5"), D(0), F(1), "ok"),)),
+        ),
+        (
+            "::N:: Q {#=3,5:0,1 =%-50%4:0}",
+            Numerical(
+                name="N",
+                text="Q",
+                answers=(NumericalAnswer(D("3.5"), D("0.1")), NumericalAnswer(D(4), D(0), F(-1, 2))),
+            ),
+        ),
+        (
+            "::Mt:: Q {=a -> x =b -> y =c -> x = -> z = -> y}",
+            Matching(
+                name="Mt",
+                text="Q",
+                left=(LeftItem(1, "a", 1), LeftItem(2, "b", 2), LeftItem(3, "c", 1)),
+                right=(RightItem(1, "x"), RightItem(2, "y"), RightItem(3, "z")),
+            ),
+        ),
+        (
+            "::E:: Q {}",
+            Essay(name="E", text="Q"),
+        ),
+        (
+            "::D::[html]<b>Only</b> text",
+            Description(name="D", text="<b>Only</b> text", text_format="html"),
+        ),
+        (
+            "[html]<p>Очень длинный текст вопроса без заголовка, длиннее сорока знаков</p>{}",
+            Essay(
+                name="Очень длинный текст вопроса без заголовк",
+                text="<p>Очень длинный текст вопроса без заголовка, длиннее сорока знаков</p>",
+                text_format="html",
+            ),
+        ),
+        (
+            "[html]<img src='a.png'>{}",
+            Essay(name="<img src='a.png'>", text="<img src='a.png'>", text_format="html"),
+        ),
+        (
+            "::C:: {:SA:=a}{2:MCH:%50%x#fx~=y~z}{1:NM:=1:0~%50%2:0.5#near}",
+            Cloze(
+                name="C",
+                text="{#1}{#2}{#3}",
+                gaps=(
+                    ShortAnswerGap(number=1, answers=(Answer("a"),)),
+                    ChoiceGap(
+                        number=2,
+                        weight=2,
+                        choices=(Choice(1, "x", F(1, 2), "fx"), Choice(2, "y", F(1)), Choice(3, "z")),
+                    ),
+                    NumericalGap(
+                        number=3,
+                        answers=(NumericalAnswer(D(1)), NumericalAnswer(D(2), D("0.5"), F(1, 2), "near")),
+                    ),
+                ),
+            ),
+        ),
+        (
+            "// vmeste: mark=3 case_sensitive\n::T:: Q {T}",
+            TrueFalse(name="T", text="Q", correct=True, default_mark=D(3)),
+        ),
+        (
+            "// vmeste: mark=0.5\n::D:: Text only",
+            Description(name="D", text="Text only", default_mark=D("0.5")),
+        ),
+        (
+            "$CATEGORY: Алгебра\n// note\n::E:: Q {}",
+            Essay(name="E", text="Q", category="Алгебра"),
+        ),
+    ],
+    ids=lambda value: value.split("\n")[-1][:30] if isinstance(value, str) else "",
+)
+def test_parse_reads_each_construct(source, expected):
+    assert _one(source) == expected
+
+
+def test_parse_accepts_windows_line_ends_and_a_byte_order_mark():
+    result = parse_gift("\ufeff::A:: Q {T}\r\n\r\n::B:: Q {F}\r")
+    assert [(question.name, line) for question, line in result.questions] == [("A", 1), ("B", 3)]
+
+
+def test_a_separate_options_comment_does_not_leak_to_the_next_question():
+    assert _one("// vmeste: mark=5\n\n::E:: Q {}").default_mark == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message", "snippet"),
+    [
+        ("::Q:: Текст {=a ~b", 1, gift.MSG_UNCLOSED_BRACE, ""),
+        ("::Q:: Текст\nещё строка {=a ~b\n~c", 2, gift.MSG_UNCLOSED_BRACE, ""),
+        ("::Q:: Текст {a}", 1, gift.MSG_UNKNOWN_BLOCK, "a"),
+        ("::Q:: Текст {=}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~a ~#feedback only}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {#abc}", 1, gift.MSG_NOT_A_NUMBER, "abc"),
+        ("::Q:: Текст {#3:x}", 1, gift.MSG_NOT_A_NUMBER, "x"),
+        ("::Q:: Текст {#=1..y}", 1, gift.MSG_NOT_A_NUMBER, "y"),
+        ("::Q:: Текст {#}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {#=%50%}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~a -> b ~c}", 1, gift.MSG_ARROW, ""),
+        ("::Q:: Текст {a -> b}", 1, gift.MSG_ARROW, ""),
+        ("::Q:: Текст {#1 -> 2}", 1, gift.MSG_ARROW, ""),
+        ("::Q::", 1, gift.MSG_NOTHING, ""),
+        ("::Q::[html]", 1, gift.MSG_NOTHING, ""),
+        ("::Q:: {=a}", 1, gift.MSG_NO_TEXT, ""),
+        ("{}", 1, gift.MSG_NO_TEXT, ""),
+        ("::Q:: Текст {=a}\nи ещё {=b}", 2, gift.MSG_TWO_BLOCKS, ""),
+        ("::Q:: Текст } {=a}", 1, gift.MSG_UNOPENED_BRACE, ""),
+        ("::Q:: Текст {=a {=b}}", 1, gift.MSG_NESTED_BRACE, ""),
+        ("::Q Текст {=a}", 1, gift.MSG_UNCLOSED_TITLE, ""),
+        ("::Q:: Текст {#5..2}", 1, gift.MSG_BAD_RANGE, "5..2"),
+        ("::Q:: Текст {#5:-1}", 1, gift.MSG_NEGATIVE_TOLERANCE, "5:-1"),
+        ("::Q:: Текст {~%150%a ~b}", 1, gift.MSG_WEIGHT, "%150%"),
+        ("::Q:: Текст {~a}", 1, gift.MSG_FEW_CHOICES, ""),
+        ("::Q:: Текст {~a ~b}", 1, gift.MSG_NO_CORRECT, ""),
+        ("::Q:: Текст {=%0%a}", 1, gift.MSG_NO_CORRECT, ""),
+        ("::Q:: Текст {#=%-50%3}", 1, gift.MSG_NO_CORRECT, ""),
+        ("::Q:: Текст {#3 =4}", 1, gift.MSG_UNKNOWN_BLOCK, "3"),
+        ("::Q:: Текст {x ~a =b}", 1, gift.MSG_UNKNOWN_BLOCK, "x"),
+        ("::Q:: Текст {x =a -> 1 =b -> 2}", 1, gift.MSG_UNKNOWN_BLOCK, "x"),
+        ("::Q:: Текст {=a -> 1 =b}", 1, gift.MSG_NO_ARROW, "b"),
+        ("::Q:: Текст {=a -> 1 =b -> }", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {=a -> 1 = -> 2}", 1, gift.MSG_FEW_PAIRS, ""),
+        ("::Q:: Текст {1:ESSAY:=a}", 1, gift.MSG_UNKNOWN_GAP, "ESSAY"),
+        ("::Q:: Текст {1:MULTIRESPONSE:~=a~=b}", 1, gift.MSG_UNKNOWN_GAP, "MULTIRESPONSE"),
+        ("::Q:: Текст {0:SA:=a}", 1, gift.MSG_GAP_WEIGHT, "0"),
+        ("::Q:: Текст {1:SA:}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {1:SA:=a~=}", 1, gift.MSG_EMPTY_ANSWER, ""),
+        ("::Q:: Текст {1:SA:%0%a}", 1, gift.MSG_NO_CORRECT, ""),
+        ("::Q:: Текст {1:MC:=a}", 1, gift.MSG_FEW_CHOICES, ""),
+        ("::Q:: Текст {1:NM:=four}", 1, gift.MSG_NOT_A_NUMBER, "four"),
+        ("::Q:: Текст {1:SA:=a} и {=b}", 1, gift.MSG_CLOZE_MIXED, ""),
+        ("::Q:: Текст {1:SA:=a} {####a} {####b}", 1, gift.MSG_CLOZE_MIXED, ""),
+        ("::Q:: Текст {1:SA:=a} {}", 1, gift.MSG_CLOZE_MIXED, ""),
+        ("::Q:: Текст \\{#1\\} {1:SA:=a}", 1, gift.MSG_PLACEHOLDER, ""),
+        ("// vmeste: colour=red\n::Q:: Текст {}", 2, gift.MSG_BAD_OPTION, "colour=red"),
+        ("// vmeste: mark=lots\n::Q:: Текст {}", 2, gift.MSG_BAD_OPTION, "lots"),
+        ("// vmeste: mark=-1\n::Q:: Текст {}", 2, gift.MSG_INVALID, "a mark cannot be negative"),
+    ],
+)
+def test_each_unreadable_question_gets_its_line_and_a_clear_message(source, line, message, snippet):
+    result = parse_gift(source)
+    assert result.questions == []
+    assert result.errors == [GiftError(line, message, snippet)]
+
+
+def test_errors_do_not_stop_the_questions_around_them():
+    source = "::A:: Q {T}\n\n// bad one below\n::B:: Q {=a\n\n\n::C:: Q {F}\n\n::D:: Q {#x}\n"
+    result = parse_gift(source)
+    assert [(question.name, line) for question, line in result.questions] == [("A", 1), ("C", 7)]
+    assert result.errors == [
+        GiftError(4, gift.MSG_UNCLOSED_BRACE),
+        GiftError(9, gift.MSG_NOT_A_NUMBER, "x"),
+    ]
+
+
+def test_case_sensitive_option_is_ignored_for_other_types():
+    assert _one("// vmeste: case_sensitive\n::E:: Q {}") == Essay(name="E", text="Q")
+
+
+def _round_trip(question):
+    exported = export_gift([question])
+    assert _questions(exported) == [question], exported
+    return exported
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        SingleChoice(name="S", text="Q", choices=(Choice(1, "a", F(1, 2)), Choice(2, "b", F(1, 4)))),
+        SingleChoice(name="S", text="Q", choices=(Choice(1, "a", F(1)), Choice(2, "b", F(1)))),
+        MultipleChoice(name="M", text="Q", choices=(Choice(1, "%50% a", F(1, 3)), Choice(2, "b", F(-2, 7)))),
+        MultipleChoice(name="M", text="Q", choices=(Choice(1, "a -> b", F(1)), Choice(2, "c=d", F(1, 7)))),
+        ShortAnswer(name="S", text="Q", answers=(Answer("%x"), Answer("a\\*b", F(0)), Answer("T", F(-1)))),
+        ShortAnswer(name="S", text="Q", answers=(Answer("T"),), default_mark=D("1.0")),
+        TrueFalse(name="T", text="Q", correct=False, feedback_true="wrong"),
+        TrueFalse(name="T", text="Q", correct=True, feedback_true="right", general_feedback="g"),
+        Numerical(name="N", text="Q", answers=(NumericalAnswer(D("1E+3"), D("0.50"), F(1, 3), "#1"),)),
+        Matching(
+            name="M",
+            text="Q",
+            left=(LeftItem(1, "f -> g", 1), LeftItem(2, "=", 2)),
+            right=(RightItem(1, "a -> b"), RightItem(2, ":"), RightItem(3, "{}")),
+        ),
+        Essay(name="::name::", text="Line one\n\nLine three with \\n and \\{", general_feedback="a\nb"),
+        Essay(name="E", text="Fill _____", category="A/B"),
+        Essay(name="E", text="_____ and _____ twice"),
+        Description(name="D", text="Only text", default_mark=D(1)),
+        Cloze(
+            name="C",
+            text="Gap {#1}: {#2} {#3}",
+            general_feedback="general",
+            gaps=(
+                ShortAnswerGap(
+                    number=1,
+                    weight=3,
+                    answers=(Answer("a~b", F(1), "#"), Answer("%c", F(-1, 2))),
+                    case_sensitive=True,
+                ),
+                NumericalGap(
+                    number=2, answers=(NumericalAnswer(D("-0.5"), D(0), F(1, 2)), NumericalAnswer(D(1)))
+                ),
+                ChoiceGap(number=3, choices=(Choice(1, "x}", F(1, 3)), Choice(2, "y{", F(2, 3)))),
+            ),
+        ),
+    ],
+    ids=lambda question: question.type,
+)
+def test_export_round_trips_awkward_questions(question):
+    _round_trip(question)
+
+
+@pytest.mark.parametrize(
+    ("fraction", "written"),
+    [(F(1, 3), "%33.33333%"), (F(1, 8), "%12.5%"), (F(-1, 6), "%-16.66667%"), (F(1, 1024), "%0.09765625%")],
+)
+def test_export_writes_weights_as_moodle_does(fraction, written):
+    question = MultipleChoice(name="M", text="Q", choices=(Choice(1, "a", fraction), Choice(2, "b", F(1))))
+    assert written in _round_trip(question)
+
+
+def test_export_puts_a_missing_word_block_where_the_blank_is():
+    question = ShortAnswer(name="S", text="Москва — столица _____ с 1918 года.", answers=(Answer("России"),))
+    assert "столица {=России} с 1918" in _round_trip(question)
+
+
+def test_export_loses_only_a_descriptions_general_feedback():
+    question = Description(name="D", text="Text", general_feedback="never shown")
+    assert _questions(export_gift([question])) == [Description(name="D", text="Text")]
+
+
+def test_export_writes_carriage_returns_as_newlines():
+    question = Essay(name="E", text="a\r\nb\rc")
+    assert _questions(export_gift([question])) == [Essay(name="E", text="a\nb\nc")]
