@@ -21,7 +21,7 @@ sensitive), NUMERICAL (NM) or MULTICHOICE (MC, and the _V/_H/_S layouts, all rea
 Answers are separated by ``~``; each starts with ``=`` (100%), ``%n%`` or nothing (0%), may end
 with ``#feedback``; numerical answers are ``value:tolerance``. Example::
 
-    ::Capital:: The capital of France is {1:SHORTANSWER:=Paris#Yes~%50%paris}, 2+2 = {2:NM:=4:0.5}
+    ::Capital:: The capital of France is {1:SHORTANSWER:=Paris#Yes~%50%Parigi}, 2+2 = {2:NM:=4:0.5}
     and the sky is {1:MC:~green~=blue}. {####General feedback}
 
 A trailing ``{####…}`` block gives a cloze question its general feedback. Also an extension: a
@@ -348,10 +348,11 @@ def _read_block(offset: int, content: str) -> tuple[type, dict[str, Any]]:
     body, general = _cut(content, "####")
     fields: dict[str, Any] = {"general_feedback": _clean(general)}
     stripped = body.strip()
-    has_arrow = _find(body, "->") >= 0
-    head = _cut(stripped, "#")[0].strip().upper()
     if not stripped:
         return Essay, fields
+    # Moodle's order of tests: numerical, then any `~` (choice), then `=` with `->` (matching), T/F.
+    has_arrow = _find(body, "->") >= 0
+    head = _cut(stripped, "#")[0].strip().upper()
     if has_arrow and (_find(body, "~") >= 0 or _find(body, "=") < 0 or stripped.startswith("#")):
         raise _Problem(MSG_ARROW, offset)
     if stripped.startswith("#"):
