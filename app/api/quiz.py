@@ -1,1 +1,140 @@
-"""API endpoints of the quiz room (see shared/API.md)."""
+"""API endpoints of the quiz room (see shared/API.md): attempts, answers, finishing, grades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from app.api.core import ApiError, api_user, endpoint, not_found, require_api
+from app.extensions import db
+from app.i18n import _
+from app.permissions.quiz import can_answer_attempt, can_manage_quiz, can_take_quiz, can_view_attempt
+from app.timeutil import utcnow
+from courses.quiz import services
+from courses.quiz.models import AttemptState, Quiz, QuizAttempt
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: Any = None
+
+
+class FinishOut(BaseModel):
+    state: str
+    score: float | None
+    max_score: float
+    needs_grading: bool
+
+
+def _decimal(value: Any) -> float | int | None:
+    """Numbers as JSON numbers (whole ones without a fraction part); exact values stay in the database."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dict[str, Any]:
+    """The attempt as API.md shows it: questions in slot order, saved answers, the score once finished."""
+    items = []
+    for item in services.attempt_items(attempt, quiz):
+        view = item.view
+        entry: dict[str, Any] = {
+            "slot": item.slot, "question_id": item.row.id, "type": item.row.type, "name": item.question.name,
+            "text": view["text"], "text_format": view["text_format"], "mark": _decimal(item.answer_row.max_mark),
+        }
+        if "left" in view:
+            entry["left"], entry["right"] = view["left"], view["right"]
+        elif "gaps" in view:
+            entry["gaps"] = view["gaps"]
+        else:
+            entry["choices"] = view["choices"]
+        if with_answers:
+            entry["answer"] = item.answer_row.answer
+            if attempt.state == AttemptState.FINISHED:
+                entry["points"] = _decimal(item.answer_row.points)
+                entry["needs_grading"] = item.answer_row.needs_grading
+        items.append(entry)
+    payload: dict[str, Any] = {
+        "id": attempt.id, "quiz_id": quiz.id, "number": attempt.number, "state": str(attempt.state),
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "questions": items,
+    }
+    if attempt.state == AttemptState.FINISHED:
+        payload.update(finish_json(attempt))
+        payload["finished_at"] = attempt.finished_at.isoformat() if attempt.finished_at else None
+    return payload
+
+
+def finish_json(attempt: QuizAttempt) -> dict[str, Any]:
+    return {"state": str(attempt.state), "score": _decimal(attempt.score), "max_score": _decimal(attempt.max_score),
+            "needs_grading": attempt.needs_grading}
+
+
+def _quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise not_found()
+    return quiz
+
+
+def _attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz]:
+    """The attempt if the caller may see it; another student's attempt is a 404 (its existence is
+    not theirs to know)."""
+    found = services.get_attempt(attempt_id)
+    if found is None or not can_view_attempt(api_user(), found[0], found[1]):
+        raise not_found()
+    return found
+
+
+@endpoint("/quizzes/<int:quiz_id>/attempts", "POST", summary="Start (or resume) an attempt", tag="quizzes",
+          status=201)
+def start_attempt(quiz_id: int) -> Any:
+    user = api_user()
+    quiz = _quiz(quiz_id)
+    require_api(can_take_quiz(user, quiz))
+    resumed = services.in_progress_attempt(quiz, user)
+    attempt = services.start_attempt(quiz, user, utcnow())
+    status = 200 if resumed is not None and resumed.id == attempt.id else 201
+    return attempt_json(attempt, quiz, with_answers=status == 200), status
+
+
+@endpoint("/attempts/<int:attempt_id>", summary="An attempt with its saved answers (and its score once finished)",
+          tag="quizzes")
+def get_attempt(attempt_id: int) -> Any:
+    attempt, quiz = _attempt(attempt_id)
+    if services.is_overdue(attempt, utcnow()):
+        services.finish_attempt(attempt, utcnow())
+    return attempt_json(attempt, quiz, with_answers=True)
+
+
+@endpoint("/attempts/<int:attempt_id>/answers/<int:slot>", "PUT", summary="Save one answer (autosave)",
+          tag="quizzes", body=AnswerIn)
+def save_answer(attempt_id: int, slot: int, body: AnswerIn) -> Any:
+    attempt, _quiz_row = _attempt(attempt_id)
+    if not can_answer_attempt(api_user(), attempt):
+        raise ApiError(403, _("Only the student who started this attempt answers in it."))
+    services.save_answer(attempt, slot, body.answer, utcnow())
+    return {"slot": slot, "saved": True}
+
+
+@endpoint("/attempts/<int:attempt_id>/finish", "POST", summary="Finish and grade an attempt (idempotent)",
+          tag="quizzes", response=FinishOut)
+def finish_attempt(attempt_id: int) -> Any:
+    attempt, _quiz_row = _attempt(attempt_id)
+    if not can_answer_attempt(api_user(), attempt):
+        raise ApiError(403, _("Only the student who started this attempt can finish it."))
+    attempt = services.finish_attempt(attempt, utcnow())
+    return finish_json(attempt)
+
+
+@endpoint("/quizzes/<int:quiz_id>/grades", summary="Each student's quiz grade by the grading method (tutor)",
+          tag="quizzes")
+def quiz_grades(quiz_id: int) -> Any:
+    quiz = _quiz(quiz_id)
+    require_api(can_manage_quiz(api_user(), quiz))
+    grades = services.quiz_grades([quiz.id])
+    items = [{"user_id": user_id, "grade": _decimal(grade)} for (_q, user_id), grade in sorted(grades.items())]
+    return {"items": items, "max_grade": _decimal(quiz.max_grade), "grading_method": str(quiz.grading_method)}
