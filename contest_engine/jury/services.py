@@ -903,14 +903,14 @@ def jury_progress(stage: Stage, now: datetime) -> list[JurorProgress]:
     config = jury_config(stage)
     assigned = dict(db.session.execute(select(JuryAssignment.juror_id, func.count())
                                        .where(JuryAssignment.stage_id == stage.id)
-                                       .group_by(JuryAssignment.juror_id)).tuples().all())
+                                       .group_by(JuryAssignment.juror_id)).all())
     states: dict[tuple[int, str], int] = {}
     for juror_id, state, count in db.session.execute(
         select(ScoreSheet.juror_id, ScoreSheet.state, func.count())
         .join(JuryAssignment, and_(JuryAssignment.entry_id == ScoreSheet.entry_id,
                                    JuryAssignment.juror_id == ScoreSheet.juror_id))
         .where(ScoreSheet.stage_id == stage.id).group_by(ScoreSheet.juror_id, ScoreSheet.state)
-    ).tuples():
+    ).all():
         states[(juror_id, str(state))] = count
     overdue = config.scoring_due_at is not None and now > config.scoring_due_at
     result = []

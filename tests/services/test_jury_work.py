@@ -1,0 +1,297 @@
+"""Jury services around scoring: jurors, conflicts, allocation, progress, appeals, demo slots, certificates."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts import Role, User
+from app.audit import AuditEntry
+from app.certificates import find
+from app.domain_errors import Conflict, Forbidden, Invalid
+from app.extensions import db
+from app.notifications import Notification
+from contest_engine.jury import services
+from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment, StageJuror
+from contest_engine.models import Stage
+from tests.factories.accounts import juror, teacher
+from tests.factories.contests import DivisionFactory
+from tests.factories.jury import jury_stage
+
+NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
+FULL = {"Содержание": 8, "Методика": 4}
+
+
+def _pairs(stage_id: int) -> set[tuple[int, int]]:
+    return {(a.juror_id, a.entry_id) for a in services.stage_assignments(stage_id)}
+
+
+def test_allocate_all_jurors_skips_same_institution(app) -> None:
+    built = jury_stage(entries=3, jurors=2, allocate=False)
+    built.jurors[0].institution_id = built.participants[0].institution_id
+    db.session.commit()
+    services.allocate_stage(built.stage, actor=built.organiser)
+    pairs = _pairs(built.stage.id)
+    assert (built.jurors[0].id, built.entries[0].id) not in pairs
+    assert len(pairs) == 5
+
+
+def test_allocate_k_per_entry_balances_load(app) -> None:
+    built = jury_stage(entries=6, jurors=4, jurors_per_entry=2, allocate=False)
+    services.allocate_stage(built.stage, actor=built.organiser)
+    loads = db.session.execute(select(JuryAssignment.juror_id, func.count()).group_by(JuryAssignment.juror_id)).all()
+    assert sorted(count for _, count in loads) == [3, 3, 3, 3]
+
+
+def test_allocation_with_too_few_non_conflicted_jurors_says_why(app) -> None:
+    built = jury_stage(entries=2, jurors=2, jurors_per_entry=2, allocate=False)
+    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[1].id,
+                              source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+    with pytest.raises(Conflict) as caught:
+        services.allocate_stage(built.stage, actor=built.organiser)
+    assert f"#{built.entries[1].id}" in caught.value.message and "1" in caught.value.message
+    assert _pairs(built.stage.id) == set()
+
+
+def test_allocation_per_section(app) -> None:
+    built = jury_stage(entries=2, jurors=2, allocate=False)
+    other = DivisionFactory(contest=built.contest)
+    built.participations[1].division_id = other.id
+    db.session.execute(StageJuror.__table__.update().where(StageJuror.user_id == built.jurors[0].id)
+                       .values(division_id=built.division.id))
+    db.session.execute(StageJuror.__table__.update().where(StageJuror.user_id == built.jurors[1].id)
+                       .values(division_id=other.id))
+    db.session.commit()
+    services.allocate_stage(built.stage, actor=built.organiser)
+    assert _pairs(built.stage.id) == {(built.jurors[0].id, built.entries[0].id), (built.jurors[1].id, built.entries[1].id)}
+
+
+def test_allocation_without_jurors_is_refused(app) -> None:
+    built = jury_stage(entries=1, jurors=0, allocate=False)
+    with pytest.raises(Conflict):
+        services.allocate_stage(built.stage, actor=built.organiser)
+
+
+def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) -> None:
+    built = jury_stage(entries=1, jurors=2)
+    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+                              source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
+    assert _pairs(built.stage.id) == {(built.jurors[1].id, built.entries[0].id)}
+    with pytest.raises(Conflict):
+        services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+                                  source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+    with pytest.raises(Invalid):
+        services.declare_conflict(built.contest.id, built.jurors[0].id, 999999,
+                                  source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+
+
+def test_move_assignment_checks_conflicts_and_scores(app) -> None:
+    built = jury_stage(entries=1, jurors=3, jurors_per_entry=1)
+    assignment = services.stage_assignments(built.stage.id)[0]
+    built.jurors[1].institution_id = built.participants[0].institution_id
+    db.session.commit()
+    with pytest.raises(Invalid):
+        services.move_assignment(assignment, built.jurors[1].id, actor=built.organiser)
+    services.move_assignment(assignment, built.jurors[2].id, actor=built.organiser)
+    assert _pairs(built.stage.id) == {(built.jurors[2].id, built.entries[0].id)}
+    services.save_scores(built.entries[0], built.jurors[2], FULL, "", submit=True, now=NOW)
+    with pytest.raises(Conflict):
+        services.move_assignment(assignment, built.jurors[0].id, actor=built.organiser)
+
+
+def test_invite_new_juror_by_email_creates_an_account_with_a_reset_token(app) -> None:
+    built = jury_stage(entries=0, jurors=0)
+    invitation = services.invite_juror(built.stage, email="New.Juror@Example.org", full_name="Новый Эксперт",
+                                       actor=built.organiser)
+    assert invitation.new_account and invitation.reset_token
+    assert invitation.user.role == Role.JUROR and invitation.user.email == "new.juror@example.org"
+    from app.account_services import user_for_reset_token
+    assert user_for_reset_token(invitation.reset_token).id == invitation.user.id
+    with pytest.raises(Conflict):
+        services.invite_juror(built.stage, email="new.juror@example.org", full_name="", actor=built.organiser)
+    existing = teacher()
+    db.session.commit()
+    again = services.invite_juror(built.stage, email=existing.email, full_name="", actor=built.organiser)
+    assert not again.new_account and again.reset_token is None
+    with pytest.raises(Invalid):
+        services.invite_juror(built.stage, email="x@example.org", full_name="  ", actor=built.organiser)
+    with pytest.raises(Invalid):
+        services.add_stage_juror(built.stage, juror(), division_id=999999, actor=built.organiser)
+
+
+def test_progress_marks_late_jurors_and_reminds_them(app) -> None:
+    built = jury_stage(entries=2, jurors=2)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    services.save_scores(built.entries[1], built.jurors[0], FULL, "", submit=True, now=NOW)
+    services.save_scores(built.entries[0], built.jurors[1], {"Содержание": 1}, "", submit=False, now=NOW)
+    config = services.jury_config(built.stage)
+    config.scoring_due_at = NOW
+    db.session.commit()
+    progress = {p.user_id: p for p in services.jury_progress(built.stage, NOW + timedelta(hours=1))}
+    assert progress[built.jurors[0].id].late is False and progress[built.jurors[0].id].submitted == 2
+    assert progress[built.jurors[1].id].late is True and progress[built.jurors[1].id].drafts == 1
+    late = services.remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1))
+    assert [p.user_id for p in late] == [built.jurors[1].id]
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == built.jurors[1].id)) == 1
+
+
+def _published(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
+    stage = db.session.get(Stage, built.stage.id)
+    stage.results_published_at = NOW
+    stage.appeals_close_at = NOW + timedelta(hours=hours)
+    db.session.commit()
+
+
+def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
+    built = jury_stage(entries=2, jurors=2)
+    for entry, base in zip(built.entries, (8, 9), strict=True):
+        for user in built.jurors:
+            services.save_scores(entry, user, {"Содержание": base, "Методика": 4}, "", submit=True, now=NOW)
+    _published(built)
+    assert services.stage_scores(built.stage).scores[built.participations[1].id] == Fraction(17)
+    appeal = services.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=NOW)
+    with pytest.raises(Conflict):
+        services.file_appeal(built.entries[0], built.participants[0], "Ещё раз", now=NOW)
+    services.resolve_appeal(appeal, decision="accepted",
+                            score_changes={str(built.jurors[0].id): {"Содержание": 10}, built.jurors[1].id: {"Содержание": "10"}},
+                            reason="Недооценено содержание", actor=built.organiser, now=NOW)
+    scores = services.stage_scores(db.session.get(Stage, built.stage.id)).scores
+    assert scores[built.participations[0].id] == Fraction(18) > scores[built.participations[1].id]
+    stored = db.session.get(Appeal, appeal.id)
+    assert stored.state == "accepted" and stored.changes[str(built.jurors[0].id)]["Содержание"] == ["8", "10"]
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "jury.appeal_accepted"))
+    assert audit.reason == "Недооценено содержание"
+    assert db.session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.user_id == built.participants[0].id)) == 1
+    with pytest.raises(Conflict):
+        services.resolve_appeal(stored, decision="rejected", score_changes={}, reason="x", actor=built.organiser, now=NOW)
+
+
+@pytest.mark.parametrize(("decision", "changes", "reason", "field"), [
+    ("maybe", {}, "r", "decision"),
+    ("accepted", {}, "  ", "reason"),
+    ("rejected", {"1": {"Содержание": 1}}, "r", "score_changes"),
+    ("accepted", {"abc": {"Содержание": 1}}, "r", "score_changes.abc"),
+    ("accepted", {"JUROR": {"Содержание": 99}}, "r", "score_changes.JUROR.Содержание"),
+    ("accepted", {"999999": {"Содержание": 1}}, "r", "score_changes.999999"),
+])
+def test_resolve_appeal_rejects_bad_input(app, decision, changes, reason, field) -> None:
+    built = jury_stage(entries=1, jurors=1)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    _published(built)
+    appeal = services.file_appeal(built.entries[0], built.participants[0], "Текст", now=NOW)
+    juror_id = str(built.jurors[0].id)
+    changes = {k.replace("JUROR", juror_id): v for k, v in changes.items()}
+    with pytest.raises(Invalid) as caught:
+        services.resolve_appeal(appeal, decision=decision, score_changes=changes, reason=reason,
+                                actor=built.organiser, now=NOW)
+    assert field.replace("JUROR", juror_id) in caught.value.fields
+    assert db.session.get(Appeal, appeal.id).state == "open"
+
+
+def test_appeal_outside_the_window_or_by_someone_else(app) -> None:
+    built = jury_stage(entries=2, jurors=1)
+    with pytest.raises(Conflict):
+        services.file_appeal(built.entries[0], built.participants[0], "Рано", now=NOW)
+    _published(built, hours=1)
+    with pytest.raises(Forbidden):
+        services.file_appeal(built.entries[0], built.participants[1], "Чужое", now=NOW)
+    with pytest.raises(Invalid):
+        services.file_appeal(built.entries[0], built.participants[0], "   ", now=NOW)
+    with pytest.raises(Conflict):
+        services.file_appeal(built.entries[0], built.participants[0], "Поздно", now=NOW + timedelta(hours=2))
+
+
+def test_slots_pick_assign_and_race(app) -> None:
+    built = jury_stage(entries=3, jurors=1)
+    slot = services.create_slot(built.stage, starts_at=NOW, duration_minutes=30, location="https://meet.example/1",
+                                actor=built.organiser)
+    other = services.create_slot(built.stage, starts_at=NOW + timedelta(hours=1), duration_minutes=30,
+                                 location="Ауд. 12", actor=built.organiser)
+    with pytest.raises(Invalid):
+        services.create_slot(built.stage, starts_at=NOW, duration_minutes=0, location="", actor=built.organiser)
+    with pytest.raises(Conflict):
+        services.pick_slot(slot, built.participants[0], now=NOW)  # no deadline set: picking closed
+    config = services.jury_config(built.stage)
+    config.slot_pick_deadline = NOW + timedelta(days=1)
+    db.session.add(config)
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        services.pick_slot(slot, juror(), now=NOW)
+    slot_id, user_ids = slot.id, [u.id for u in built.participants[:2]]
+    errors: list[Exception] = []
+
+    def pick(user_id: int) -> threading.Thread:
+        def run() -> None:
+            with app.app_context():
+                try:
+                    services.pick_slot(db.session.get(DemoSlot, slot_id), db.session.get(User, user_id), now=NOW)
+                except Conflict as error:
+                    errors.append(error)
+                finally:
+                    db.session.remove()
+        return threading.Thread(target=run)
+
+    threads = [pick(uid) for uid in user_ids]
+    db.session.commit()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 1
+    db.session.expire_all()
+    assert db.session.get(DemoSlot, slot_id).participation_id is not None
+    services.assign_slot(db.session.get(DemoSlot, other.id), built.participations[2].id, actor=built.organiser)
+    with pytest.raises(Invalid):
+        services.assign_slot(db.session.get(DemoSlot, other.id), 999999, actor=built.organiser)
+    with pytest.raises(Conflict):
+        services.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW)
+    with pytest.raises(Conflict):
+        services.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW + timedelta(days=2))
+
+
+def test_ics_is_rfc5545_in_utc(app) -> None:
+    built = jury_stage(entries=0, jurors=0)
+    slot = services.create_slot(built.stage, starts_at=datetime(2027, 3, 1, 7, 30, tzinfo=UTC), duration_minutes=45,
+                                location="https://meet.example/room, 1", actor=built.organiser)
+    text = services.slots_ics([slot], title="Открытый урок; финал", host="vmeste.local", now=NOW)
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART:20270301T073000Z" in text and "DTEND:20270301T081500Z" in text
+    assert "SUMMARY:Открытый урок\\; финал" in text and "LOCATION:https://meet.example/room\\, 1" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_jury_certificates_are_issued_once_and_verify(app) -> None:
+    built = jury_stage(entries=1, jurors=2)
+    with pytest.raises(Conflict):
+        services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    first = services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+    again = services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+    assert [c.code for c in first] == [c.code for c in again] and len(first) == 1
+    assert find(first[0].code).holder == built.jurors[0].full_name
+
+
+def test_juror_sees_names_only_when_not_blind(app) -> None:
+    blind = jury_stage(entries=0, jurors=1, blind=True)
+    open_ = jury_stage(entries=0, jurors=1)
+    assert services.juror_sees_names(blind.jurors[0], blind.stage) is False
+    assert services.juror_sees_names(blind.organiser, blind.stage) is True
+    assert services.juror_sees_names(open_.jurors[0], open_.stage) is True
+
+
+def test_remove_juror_refused_after_scoring(app) -> None:
+    built = jury_stage(entries=1, jurors=2)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    rows = {j.user_id: j for j, _ in services.stage_jurors(built.stage.id)}
+    with pytest.raises(Conflict):
+        services.remove_stage_juror(rows[built.jurors[0].id], actor=built.organiser)
+    services.remove_stage_juror(rows[built.jurors[1].id], actor=built.organiser)
+    assert not services.is_stage_juror(built.jurors[1].id, built.stage.id)
+
+
