@@ -1,0 +1,113 @@
+"""Olympiad rounds: the contest's question bank, the stage's quiz and the contest attempt policy.
+
+The round is a quiz of the quiz engine; this module decides who may start it and caps each
+attempt's deadline at the stage's close (the quiz engine takes the smaller of that and
+start + time limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app import audit
+from app.accounts import User
+from app.domain_errors import Conflict, Invalid
+from app.extensions import db
+from app.i18n import _
+from contest_engine.models import Contest, Stage
+from contest_engine.services import find_participation, is_admitted
+from contest_engine.stages import StageKind, StageState, clock_state
+
+
+def contest_bank(contest: Contest) -> Any:
+    """The contest's own question bank, made on first use for contests created before it existed."""
+    from courses.quiz.models import QuestionBank
+    from courses.quiz.services import bank_for, create_bank
+
+    if contest.bank_id is not None:
+        bank = db.session.get(QuestionBank, contest.bank_id)
+        if bank is not None:
+            return bank
+    bank = bank_for("contest", contest.id) or create_bank("contest", contest.id, contest.title)
+    contest.bank_id = bank.id
+    db.session.commit()
+    return bank
+
+
+def import_questions(contest: Contest, text: str, *, actor: User, valid_only: bool = False) -> Any:
+    """GIFT into the contest's bank (all or nothing unless `valid_only`); returns the quiz engine's report."""
+    from courses.quiz.services import import_gift
+
+    return import_gift(contest_bank(contest), text, actor=actor, valid_only=valid_only)
+
+
+def export_questions(contest: Contest) -> str:
+    from courses.quiz.services import export_gift
+
+    return export_gift(contest_bank(contest))
+
+
+def create_round(stage: Stage, contest: Contest, *, question_ids: Sequence[int], time_limit_minutes: int | None,
+                 max_grade: Decimal, shuffle: bool, actor: User, now: datetime) -> Any:
+    """Make the stage's quiz from bank questions: one attempt each, open in the stage's window."""
+    from courses.quiz.services import create_quiz
+
+    if stage.kind != StageKind.OLYMPIAD:
+        raise Conflict(_("Only an olympiad stage has a round."))
+    if stage.quiz_id is not None:
+        raise Conflict(_("This stage already has its round."))
+    if clock_state(stage.state, stage.opens_at, stage.closes_at, now) not in (StageState.SCHEDULED, StageState.DRAFT):
+        raise Conflict(_("The stage has already opened: its round can no longer be set up."))
+    if not question_ids:
+        raise Invalid(_("Choose at least one question."), {"question_ids": _("Choose at least one question.")})
+    quiz = create_quiz(contest_bank(contest), title=stage.title, question_ids=list(question_ids),
+                       time_limit_minutes=time_limit_minutes, attempts_allowed=1, grading_method="highest",
+                       max_grade=max_grade, opens_at=stage.opens_at, closes_at=stage.closes_at,
+                       shuffle_questions=shuffle, shuffle_answers=shuffle, review_when="after_close",
+                       actor=actor)
+    stage.quiz_id = quiz.id
+    audit.record("stage.round_created", actor=actor, scope_type="contest", scope_id=contest.id,
+                 object_type="stage", object_id=stage.id, details={"quiz_id": quiz.id})
+    db.session.commit()
+    return quiz
+
+
+def stage_for_quiz(quiz_id: int) -> Stage | None:
+    return db.session.scalar(select(Stage).where(Stage.quiz_id == quiz_id))
+
+
+def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
+    """A participant admitted to the stage may start its round while the stage is open; the attempt
+    never outlives the stage (deadline_cap = stage close)."""
+    from courses.quiz.services import AttemptPolicy
+
+    stage = stage_for_quiz(quiz.id)
+    if stage is None:
+        return AttemptPolicy(False, _("This quiz is not a contest round."), None, True)
+    participation = find_participation(stage.contest_id, user.id)
+    if participation is None:
+        return AttemptPolicy(False, _("Only the contest's participants take this round."), None, True)
+    state = clock_state(stage.state, stage.opens_at, stage.closes_at, now)
+    if state != StageState.OPEN:
+        if now < stage.opens_at:
+            return AttemptPolicy(False, _("The round has not started yet."), stage.closes_at)
+        return AttemptPolicy(False, _("The round is over."), stage.closes_at)
+    if not is_admitted(stage, participation):
+        return AttemptPolicy(False, _("You did not advance to this round."), stage.closes_at)
+    return AttemptPolicy(True, "", stage.closes_at)
+
+
+def register_policy() -> None:
+    try:
+        from courses.quiz.services import register_attempt_policy
+    except ImportError:  # the quiz engine is not installed
+        return
+    register_attempt_policy("contest", contest_attempt_policy)
+
+
+register_policy()
