@@ -28,7 +28,7 @@ from app.extensions import db
 from app.i18n import _
 from app.ticks import tick_job
 from app.timeutil import is_valid_timezone
-from app.uploads import UploadError, UploadRules, store_upload
+from app.uploads import StoredFile, UploadError, UploadRules, store_upload
 from contest_engine import advancement as advancement_rules
 from contest_engine import awards as award_rules
 from contest_engine.models import (
@@ -705,6 +705,11 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
 def current_entry(stage_id: int, participation_id: int) -> Entry | None:
     return db.session.scalar(select(Entry).where(
         Entry.stage_id == stage_id, Entry.participation_id == participation_id, Entry.is_current.is_(True)))
+
+
+def entry_files(entry_id: int) -> list[StoredFile]:
+    return list(db.session.scalars(select(StoredFile).join(EntryFile, EntryFile.file_id == StoredFile.id)
+                                   .where(EntryFile.entry_id == entry_id).order_by(EntryFile.position)))
 
 
 def entry_versions(stage_id: int, participation_id: int) -> list[Entry]:

@@ -362,15 +362,9 @@ def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
                        "institution": participation.institution_name, "district": participation.district}
     return {"id": entry.id, "stage_id": entry.stage_id, "version": entry.version, "is_current": entry.is_current,
             "submitted_at": entry.submitted_at.isoformat(), "text": entry.text, "link": entry.link,
-            "files": [{"id": f.file.id, "name": f.file.original_name, "size": f.file.size}
-                      for f in db.session.get(Entry, entry.id, options=[_files()]).files],
+            "files": [{"id": f.id, "name": f.original_name, "size": f.size}
+                      for f in services.entry_files(entry.id)],
             "participant": participant}
-
-
-def _files() -> Any:
-    from sqlalchemy.orm import selectinload
-
-    return selectinload(Entry.files)
 
 
 @endpoint("/entries/<int:entry_id>", summary="An entry (its participant, an assigned juror, the organiser)", tag=TAG)
