@@ -107,7 +107,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        """A deactivated user's open sessions end at their next request."""
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -82,7 +82,8 @@ def init_app(app: Flask) -> None:
     def server_error(error: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("Unhandled error: %s", error)
         db.session.rollback()
-        if app.config.get("PROPAGATE_EXCEPTIONS") and app.testing and not app.config.get("RENDER_500"):
+        # Tests see the real traceback, unless a test sets RENDER_500 to check the page itself.
+        if app.testing and not app.config.get("RENDER_500"):
             raise error
         if wants_json():
             return json_error(500)

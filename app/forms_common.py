@@ -12,6 +12,11 @@ from app.i18n import _
 from app.timeutil import common_timezones
 
 
+def strip_whitespace(value: object) -> object:
+    """A WTForms filter: addresses and names pasted with spaces around them are still valid."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def institution_choices(blank: bool = True) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Institution.id, Institution.name, Institution.district).order_by(Institution.name)

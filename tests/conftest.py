@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
+from flask_babel import refresh as refresh_babel
 from sqlalchemy import event, text
 
 from app import create_app
@@ -39,6 +40,13 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
         "SERVER_NAME": "localhost",
     })
+    @app.before_request
+    def forget_the_previous_request() -> None:
+        # Tests keep one app context (and so one `g`) across requests; Flask-Login caches the user
+        # and Flask-Babel the locale in `g`, so without this a request would see the previous one's.
+        g.pop("_login_user", None)
+        refresh_babel()
+
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:

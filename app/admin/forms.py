@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.accounts import ROLE_LABELS
+from app.forms_common import strip_whitespace
 from app.i18n import lazy_ as _l
 
 
@@ -13,7 +14,7 @@ def role_choices() -> list[tuple[str, object]]:
 
 
 class InstitutionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    name = StringField(_l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     district = StringField(_l("District"), validators=[Optional(), Length(max=255)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=255)])
 
@@ -25,8 +26,8 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=255)])
+    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     role = SelectField(_l("Site role"))
     institution = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])

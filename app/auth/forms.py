@@ -4,12 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.forms_common import strip_whitespace
 from app.i18n import lazy_ as _l
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=255)])
+    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     institution = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
     password2 = PasswordField(
@@ -18,13 +19,13 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me"))
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=255)])
 
 
 class ResetForm(FlaskForm):
@@ -35,7 +36,7 @@ class ResetForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
+    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     institution = SelectField(_l("Institution"), coerce=int)
     timezone = SelectField(_l("Time zone"))
     locale = SelectField(_l("Language"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import refresh as refresh_babel
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import account_services
@@ -133,6 +134,7 @@ def profile():  # type: ignore[no-untyped-def]
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            refresh_babel()  # the confirmation speaks the language just chosen
             flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form), 422 if form.errors or form.form_errors else 200
