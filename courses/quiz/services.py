@@ -736,6 +736,44 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
     return answer_row
 
 
+def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetime) -> dict[int, str]:
+    """Save several answers at once (the one-page form and its autosave): the valid ones are saved
+    in one statement, the invalid ones come back as {slot: message}. Same refusals as save_answer."""
+    pairs = db.session.execute(select(QuizAnswer.id, QuizAnswer.slot, QuizAnswer.answer, Question.id,
+                                      Question.version, Question.data)
+                               .join(Question, Question.id == QuizAnswer.question_id)
+                               .where(QuizAnswer.attempt_id == attempt.id)).all()
+    errors: dict[int, str] = {}
+    changes = []
+    for answer_id, slot, stored, question_id, version, data in pairs:
+        if slot not in raw_answers:
+            continue
+        try:
+            value = grading.validate_answer(_decoded(question_id, version, data), raw_answers[slot])
+        except grading.AnswerShapeError as error:
+            errors[slot] = translate_pure(error.message)
+            continue
+        if value != stored:
+            changes.append({"id": answer_id, "answer": value, "saved_at": now})
+    condition = [QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS]
+    if attempt.deadline is not None:
+        condition.append(QuizAttempt.deadline > now)
+    touched = db.session.execute(update(QuizAttempt).where(*condition).values(last_saved_at=now)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if touched != 1:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        if attempt.state == AttemptState.IN_PROGRESS:
+            finish_attempt(attempt, now)
+            raise Conflict(_("Time is up: this answer came after the deadline and was not saved. "
+                             "The attempt was finished with the answers saved before."))
+        raise Conflict(_("This attempt is finished: answers can no longer change."))
+    if changes:
+        db.session.execute(update(QuizAnswer), changes)
+    db.session.commit()
+    return errors
+
+
 def _grade_one(question: questions.AnyQuestion, max_mark: Decimal, answer: Any) -> tuple[Fraction, Decimal, bool, str]:
     if not grading.is_graded(question):
         return Fraction(0), Decimal(0), False, ""
