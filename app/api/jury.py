@@ -1,1 +1,291 @@
-"""API endpoints of the jury room (see shared/API.md)."""
+"""API endpoints of the jury room (see shared/API.md, "Contests"): jurors, conflicts, allocation,
+scores, the juror's assignments, appeals; plus the stage's jury spec, overview and closing."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.accounts import User
+from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.extensions import db
+from app.i18n import _
+from app.pagination import paginate
+from app.permissions import jury as can
+from app.permissions.contests import can_organise_contest
+from app.timeutil import utcnow
+from contest_engine.jury import services
+from contest_engine.jury.models import Appeal, ConflictSource
+from contest_engine.models import Contest, Entry, Participation, Stage
+from contest_engine.scoring import display
+
+TAG = "jury"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class JurorIn(Strict):
+    user_id: int | None = None
+    email: str | None = Field(default=None, min_length=3, max_length=255)
+    full_name: str = Field(default="", max_length=255)
+    stage_id: int
+    division_id: int | None = None
+    is_chair: bool = False
+
+
+class ConflictIn(Strict):
+    juror_id: int
+    participant_id: int
+
+
+class ScoresIn(Strict):
+    criteria: dict[str, Any]
+    comment: str = Field(default="", max_length=10_000)
+    draft: bool = False
+
+
+class AppealIn(Strict):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class ResolveIn(Strict):
+    decision: Literal["accepted", "rejected"]
+    score_changes: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    reason: str = Field(min_length=1, max_length=10_000)
+
+
+def _stage(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        raise not_found()
+    return stage
+
+
+def _managed_stage(stage_id: int, user: User) -> Stage:
+    stage = _stage(stage_id)
+    require_api(can.can_manage_jury(user, stage))
+    return stage
+
+
+def _entry(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        raise not_found()
+    return entry
+
+
+def appeal_json(appeal: Appeal) -> dict[str, Any]:
+    return {"id": appeal.id, "entry_id": appeal.entry_id, "stage_id": appeal.stage_id, "text": appeal.text,
+            "state": str(appeal.state), "filed_at": appeal.filed_at.isoformat(),
+            "resolved_at": appeal.resolved_at.isoformat() if appeal.resolved_at else None,
+            "reason": appeal.reason, "score_changes": appeal.changes or {}}
+
+
+@endpoint("/contests/<int:contest_id>/jurors", "POST", summary="Invite a juror to a stage (existing user or by e-mail)",
+          tag=TAG, body=JurorIn, status=201)
+def add_juror(contest_id: int, body: JurorIn) -> Any:
+    user = api_user()
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise not_found()
+    require_api(can_organise_contest(user, contest_id))
+    stage = db.session.get(Stage, body.stage_id)
+    if stage is None or stage.contest_id != contest_id:
+        raise ApiError(422, _("The data is invalid."), {"stage_id": _("No such stage in this contest.")})
+    if body.user_id is not None:
+        juror_user = db.session.get(User, body.user_id)
+        if juror_user is None:
+            raise ApiError(422, _("The data is invalid."), {"user_id": _("No such user.")})
+        juror = services.add_stage_juror(stage, juror_user, division_id=body.division_id, is_chair=body.is_chair,
+                                         actor=user)
+    elif body.email:
+        invitation = services.invite_juror(stage, email=body.email, full_name=body.full_name,
+                                           division_id=body.division_id, is_chair=body.is_chair, actor=user)
+        from app.jury.mail import send_invitation
+
+        send_invitation(invitation, stage, contest)
+        juror = invitation.juror
+    else:
+        raise ApiError(422, _("The data is invalid."), {"user_id": _("Give a user id or an e-mail address.")})
+    return {"id": juror.id, "user_id": juror.user_id, "stage_id": juror.stage_id, "division_id": juror.division_id,
+            "is_chair": juror.is_chair}, 201
+
+
+@endpoint("/stages/<int:stage_id>/jurors", summary="The stage's jurors (organiser)", tag=TAG)
+def list_jurors(stage_id: int) -> Any:
+    stage = _managed_stage(stage_id, api_user())
+    return {"items": [{"id": j.id, "user_id": u.id, "full_name": u.full_name, "division_id": j.division_id,
+                       "is_chair": j.is_chair} for j, u in services.stage_jurors(stage.id)]}
+
+
+@endpoint("/contests/<int:contest_id>/conflicts", "POST", summary="Declare a conflict of interest (organiser, or the juror)",
+          tag=TAG, body=ConflictIn, status=201)
+def add_conflict(contest_id: int, body: ConflictIn) -> Any:
+    user = api_user()
+    if db.session.get(Contest, contest_id) is None:
+        raise not_found()
+    if can_organise_contest(user, contest_id):
+        source = ConflictSource.DECLARED_BY_ORGANISER
+    elif body.juror_id == user.id:
+        source = ConflictSource.DECLARED_BY_JUROR
+    else:
+        require_api(False)
+    conflict = services.declare_conflict(contest_id, body.juror_id, body.participant_id, source=source, actor=user)
+    return {"id": conflict.id, "juror_id": conflict.juror_id, "participant_id": conflict.participation_id,
+            "source": str(conflict.source)}, 201
+
+
+@endpoint("/stages/<int:stage_id>/allocate", "POST", summary="Allocate entries to jurors (organiser)", tag=TAG)
+def allocate(stage_id: int) -> Any:
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    assignments = services.allocate_stage(stage, actor=user)
+    return {"assignments": [{"juror_id": a.juror_id, "entry_id": a.entry_id} for a in assignments]}
+
+
+@endpoint("/entries/<int:entry_id>/scores", "PUT", summary="Save or submit the caller's scores for an entry (juror)",
+          tag=TAG, body=ScoresIn)
+def put_scores(entry_id: int, body: ScoresIn) -> Any:
+    user = api_user()
+    entry = _entry(entry_id)
+    sheet = services.save_scores(entry, user, body.criteria, body.comment, submit=not body.draft, now=utcnow())
+    return _sheet_json(entry.id, user.id) | {"state": str(sheet.state)}
+
+
+def _sheet_json(entry_id: int, juror_id: int) -> dict[str, Any]:
+    sheet, points = services.sheet_for(entry_id, juror_id)
+    entry = db.session.get(Entry, entry_id)
+    assert entry is not None
+    names = {c.id: c.name for c in services.stage_criteria(entry.stage_id)}
+    return {"entry_id": entry_id, "juror_id": juror_id, "state": str(sheet.state) if sheet else "missing",
+            "criteria": {names[cid]: str(p) for cid, p in points.items() if cid in names},
+            "comment": sheet.comment if sheet else ""}
+
+
+@endpoint("/entries/<int:entry_id>/scores", summary="The caller's own scores for an entry (juror)", tag=TAG)
+def get_scores(entry_id: int) -> Any:
+    user = api_user()
+    entry = _entry(entry_id)
+    if not can.can_score_entry(user, entry):
+        raise not_found()
+    return _sheet_json(entry.id, user.id)
+
+
+@endpoint("/jury/assignments", summary="What the caller has to score (juror)", tag=TAG,
+          query={"page": "integer", "per_page": "integer"})
+def assignments() -> Any:
+    user = api_user()
+    page, per_page = page_params()
+    result = paginate(services.juror_queue_query(user.id), page, per_page, scalars=False)
+
+    def item(row: Any) -> dict[str, Any]:
+        queued = services.queue_item(row)
+        return {"entry_id": queued.entry_id, "stage_id": queued.stage_id, "scored": queued.scored,
+                "state": queued.state, "scoring_closed": queued.closed}
+
+    return paginated(result, item)
+
+
+@endpoint("/stages/<int:stage_id>/jury", summary="The stage's jury spec (organiser, jurors)", tag=TAG)
+def get_spec(stage_id: int) -> Any:
+    user = api_user()
+    stage = _stage(stage_id)
+    require_api(can.can_manage_jury(user, stage) or can.is_stage_juror(user, stage.id))
+    return services.spec_of(stage) | {"scoring_closed": services.scoring_closed(stage)}
+
+
+@endpoint("/stages/<int:stage_id>/jury", "PUT", summary="Change the stage's jury spec (organiser)", tag=TAG)
+def put_spec(stage_id: int) -> Any:
+    from flask import request
+
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(422, _("The body must be a JSON object."))
+    services.configure_stage_jury(stage, data, actor=user)
+    db.session.commit()
+    return services.spec_of(stage)
+
+
+@endpoint("/stages/<int:stage_id>/scores", summary="Every entry's scores, spread, aggregate and rank (organiser)",
+          tag=TAG, query={"page": "integer", "per_page": "integer"})
+def overview(stage_id: int) -> Any:
+    stage = _managed_stage(stage_id, api_user())
+    page, per_page = page_params()
+    data = services.scores_overview(stage)
+    rows = data.rows[(page - 1) * per_page: page * per_page]
+    return {"items": [{
+        "entry_id": r.entry_id, "participant_id": r.participation_id, "participant": r.participant_name,
+        "division": r.division, "score": r.score_display or None, "rank": r.rank,
+        "spread": r.spread_display or None, "disagreement": r.disagreement, "missing_jurors": r.missing_jurors,
+        "jurors": [{"juror_id": m.juror_id, "state": m.state, "total": str(m.total) if m.total is not None else None,
+                    "criteria": {k: str(v) for k, v in m.points.items()}} for m in r.marks],
+    } for r in rows], "page": page, "per_page": per_page, "total": len(data.rows)}
+
+
+@endpoint("/stages/<int:stage_id>/scoring/close", "POST", summary="Close scoring (organiser)", tag=TAG)
+def close(stage_id: int) -> Any:
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    services.close_scoring(stage, actor=user, now=utcnow())
+    return {"stage_id": stage.id, "scoring_closed": True}
+
+
+@endpoint("/stages/<int:stage_id>/jury/certificates", "POST", summary="Issue jurors' certificates (organiser)", tag=TAG)
+def jury_certificates(stage_id: int) -> Any:
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    issued = services.issue_jury_certificates(stage, actor=user, now=utcnow())
+    return {"items": [{"user_id": c.user_id, "holder": c.holder, "certificate_code": c.code} for c in issued]}
+
+
+@endpoint("/entries/<int:entry_id>/appeals", "POST", summary="Appeal the scores of one's entry (participant)",
+          tag=TAG, body=AppealIn, status=201)
+def file_appeal(entry_id: int, body: AppealIn) -> Any:
+    user = api_user()
+    entry = _entry(entry_id)
+    appeal = services.file_appeal(entry, user, body.text, now=utcnow())
+    return appeal_json(appeal), 201
+
+
+def _appeal_for(appeal_id: int, user: User) -> tuple[Appeal, Stage]:
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None:
+        raise not_found()
+    stage = _stage(appeal.stage_id)
+    participation = db.session.get(Participation, appeal.participation_id)
+    assert participation is not None
+    if not can.can_see_appeal(user, appeal, participation.user_id, stage):
+        raise not_found()
+    return appeal, stage
+
+
+@endpoint("/appeals/<int:appeal_id>", summary="An appeal and its decision (its participant, the organiser)", tag=TAG)
+def get_appeal(appeal_id: int) -> Any:
+    appeal, _stage_row = _appeal_for(appeal_id, api_user())
+    return appeal_json(appeal)
+
+
+@endpoint("/stages/<int:stage_id>/appeals", summary="The stage's appeals (organiser, jury chair)", tag=TAG)
+def list_appeals(stage_id: int) -> Any:
+    user = api_user()
+    stage = _stage(stage_id)
+    require_api(can.can_resolve_appeal(user, stage))
+    return {"items": [appeal_json(a) for a, _name in services.stage_appeals(stage.id)]}
+
+
+@endpoint("/appeals/<int:appeal_id>/resolve", "POST", summary="Reject or accept an appeal with score changes",
+          tag=TAG, body=ResolveIn)
+def resolve(appeal_id: int, body: ResolveIn) -> Any:
+    user = api_user()
+    appeal, stage = _appeal_for(appeal_id, user)
+    require_api(can.can_resolve_appeal(user, stage))
+    appeal = services.resolve_appeal(appeal, decision=body.decision, score_changes=body.score_changes,
+                                     reason=body.reason, actor=user, now=utcnow())
+    result = services.stage_scores(stage)
+    return appeal_json(appeal) | {"entry_score": display(result.scores[appeal.participation_id])
+                                  if appeal.participation_id in result.scores else None}

@@ -69,3 +69,17 @@ def can_view_schedule(user: Any, stage: Any) -> bool:
 def can_see_appeal(user: Any, appeal: Any, participant_user_id: int, stage: Any) -> bool:
     """The participant who filed it, and those who resolve appeals."""
     return _signed_in(user) and (user.id == participant_user_id or can_resolve_appeal(user, stage))
+
+
+def has_jury_work(user: Any) -> bool:
+    """Show the jury queue link: jurors by site role, and anyone invited to a stage's jury."""
+    if not _signed_in(user):
+        return False
+    if str(user.role) == "juror":
+        return True
+    from sqlalchemy import exists, select
+
+    from app.extensions import db
+    from contest_engine.jury.models import StageJuror
+
+    return bool(db.session.scalar(select(exists().where(StageJuror.user_id == user.id))))

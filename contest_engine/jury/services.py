@@ -339,8 +339,8 @@ def _check_division(stage: Stage, division_id: int | None) -> None:
 def add_stage_juror(stage: Stage, user: User, *, division_id: int | None = None, is_chair: bool = False,
                     actor: User | None, commit: bool = True) -> StageJuror:
     """Make an existing user a juror of a jury stage (optionally of one section)."""
-    if stage.kind != StageKind.JURY:
-        raise Conflict(_("Jurors can only be invited to a jury stage."))
+    if stage.kind != StageKind.JURY and not stage.has_jury:
+        raise Conflict(_("Jurors can only be invited to a stage judged by a jury."))
     if not user.active:
         message = _("This user is deactivated.")
         raise Invalid(message, {"user_id": message})

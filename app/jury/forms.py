@@ -1,0 +1,118 @@
+"""Jury forms: shapes and ranges only; the services check the rules (closed scoring, conflicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from app.i18n import lazy_ as _l
+
+
+def choices(pairs: Any) -> list[SelectChoice]:
+    """(value, label) pairs as wtforms' SelectChoice (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+AGGREGATIONS = choices([("mean", _l("Mean")), ("median", _l("Median")),
+                        ("trimmed_mean", _l("Trimmed mean (without the highest and the lowest)")), ("sum", _l("Sum"))])
+
+
+class SettingsForm(FlaskForm):
+    aggregation = SelectField(_l("Aggregation of jurors' totals"), choices=AGGREGATIONS)
+    jurors_per_entry = IntegerField(_l("Jurors per entry"), validators=[Optional(), NumberRange(min=1, max=100)],
+                                    description=_l("Leave empty: every juror scores every entry."))
+    blind = BooleanField(_l("Blind review: jurors do not see names and institutions"))
+    disagreement_threshold = StringField(_l("Flag entries where jurors' totals differ by more than (points)"),
+                                         validators=[Optional(), Length(max=12)])
+    scoring_due_at = DateTimeLocalField(_l("Scores due by"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    slot_pick_deadline = DateTimeLocalField(_l("Finalists pick demo-lesson slots until"), validators=[Optional()],
+                                            format="%Y-%m-%dT%H:%M")
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
+    max_points = StringField(_l("Maximum points"), validators=[DataRequired(), Length(max=12)])
+    weight = StringField(_l("Weight"), default="1", validators=[DataRequired(), Length(max=12)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    levels = TextAreaField(_l("What each number of points means"), validators=[Optional(), Length(max=10000)],
+                           description=_l("One level per line, e.g. “2: the aim is stated and reached”."))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+    full_name = StringField(_l("Full name (for a new account)"), validators=[Optional(), Length(max=255)])
+    division_id = SelectField(_l("Section"), coerce=int, choices=[])
+    is_chair = BooleanField(_l("Jury chair (may resolve appeals)"))
+
+
+class ConflictForm(FlaskForm):
+    juror_id = SelectField(_l("Juror"), coerce=int, choices=[])
+    participation_id = SelectField(_l("Participant"), coerce=int, choices=[])
+
+
+class MoveForm(FlaskForm):
+    juror_id = SelectField(_l("Move to juror"), coerce=int, choices=[])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+class SlotForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Starts at (contest time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
+    duration_minutes = IntegerField(_l("Duration, minutes"), default=45,
+                                    validators=[DataRequired(), NumberRange(min=1, max=600)])
+    location = StringField(_l("Video-conference link or room"), validators=[Optional(), Length(max=500)])
+
+
+class AssignSlotForm(FlaskForm):
+    participation_id = SelectField(_l("Finalist"), coerce=int, choices=[])
+
+
+class AppealForm(FlaskForm):
+    text = TextAreaField(_l("What do you disagree with, and why?"), validators=[DataRequired(), Length(max=10000)])
+
+
+class ScoreForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
+
+
+def score_form_class(criteria: list[Any]) -> type[ScoreForm]:
+    """A scoring form with one field per criterion, named c<criterion id>."""
+
+    class Form(ScoreForm):
+        pass
+
+    for criterion in criteria:
+        setattr(Form, f"c{criterion.id}", StringField(criterion.name, validators=[Optional(), Length(max=12)]))
+    return Form
+
+
+class ResolveForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=choices([("rejected", _l("Reject")), ("accepted", _l("Accept and change scores"))]))
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=10000)])
+
+
+def resolve_form_class(juror_ids: list[int], criteria: list[Any]) -> type[ResolveForm]:
+    """The resolution form with one field per juror and criterion, named j<juror>_c<criterion>."""
+
+    class Form(ResolveForm):
+        pass
+
+    for juror_id in juror_ids:
+        for criterion in criteria:
+            setattr(Form, f"j{juror_id}_c{criterion.id}",
+                    StringField(criterion.name, validators=[Optional(), Length(max=12)]))
+    return Form
