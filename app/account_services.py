@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -19,6 +20,7 @@ from app.accounts import ApiToken, Institution, Role, User, hash_token
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
+from app.pagination import Page, paginate
 from app.security import (
     check_password,
     clear_failed_logins,
@@ -209,20 +211,32 @@ def save_institution(
     return institution
 
 
-def institutions_by_district() -> list[tuple[Institution, int]]:
-    """The network page: every institution with its member count, in one query."""
+def _institutions_with_member_counts() -> Select[Any]:
+    """Institutions with their active member counts, by district then name: one query, no N+1."""
     counts = (
         select(User.institution_id, func.count(User.id).label("members"))
         .where(User.active.is_(True))
         .group_by(User.institution_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Institution, func.coalesce(counts.c.members, 0))
         .outerjoin(counts, counts.c.institution_id == Institution.id)
-        .order_by(Institution.district, Institution.name)
-    ).all()
+        .order_by(Institution.district, Institution.name, Institution.id)
+    )
+
+
+def institutions_by_district() -> list[tuple[Institution, int]]:
+    """Every institution with its member count, in one query (for exports and small networks)."""
+    rows = db.session.execute(_institutions_with_member_counts()).all()
     return [(row[0], int(row[1])) for row in rows]
+
+
+def network_page(page: int, per_page: int) -> Page[tuple[Institution, int]]:
+    """One page of the network list: two queries (the rows and the total) however large the network."""
+    result = paginate(_institutions_with_member_counts(), page, per_page, scalars=False)
+    result.items = [(row[0], int(row[1])) for row in result.items]
+    return result
 
 
 # --- API tokens ---------------------------------------------------------------------------------

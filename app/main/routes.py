@@ -6,9 +6,11 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_login import current_user, login_required
 
 from app import account_services, notifications
+from app.accounts import Institution
 from app.main import bp
 from app.main.dashboard import panels_for
 from app.main.forms import LanguageForm
+from app.pagination import page_args
 from app.permissions import can_view_network, require
 
 
@@ -29,11 +31,12 @@ def dashboard():  # type: ignore[no-untyped-def]
 @login_required
 def network():  # type: ignore[no-untyped-def]
     require(can_view_network(current_user))
-    rows = account_services.institutions_by_district()
-    districts: dict[str, list] = {}
-    for institution, members in rows:
+    page_number, per_page = page_args(request.args, default_per_page=100)
+    page = account_services.network_page(page_number, per_page)
+    districts: dict[str, list[tuple[Institution, int]]] = {}
+    for institution, members in page.items:
         districts.setdefault(institution.district, []).append((institution, members))
-    return render_template("main/network.html", districts=districts, total=len(rows))
+    return render_template("main/network.html", districts=districts, page=page, total=page.total)
 
 
 @bp.route("/language", methods=["POST"])

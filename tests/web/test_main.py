@@ -250,3 +250,16 @@ def test_static_bootstrap_is_served_locally(client) -> None:  # type: ignore[no-
     assert "/static/vendor/bootstrap/bootstrap.min.css" in html
     assert client.get("/static/vendor/bootstrap/bootstrap.min.css").status_code == 200
     assert client.get("/static/vendor/bootstrap/bootstrap.bundle.min.js").status_code == 200
+
+
+def test_network_page_is_paginated(client) -> None:  # type: ignore[no-untyped-def]
+    viewer = teacher(institution=None)
+    for n in range(120):
+        InstitutionFactory(name=f"Школа {n:03d}", district="Один район")
+    db.session.commit()
+    login(client, viewer)
+    first = client.get("/network").get_data(as_text=True)
+    assert "Школа 000" in first and "Школа 099" in first and "Школа 100" not in first
+    assert "120 учреждений" in first and "Страница 1 из 2" in first
+    second = client.get("/network?page=2").get_data(as_text=True)
+    assert "Школа 119" in second and "Школа 000" not in second
