@@ -1077,6 +1077,11 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
            else _("Your appeal on “%(stage)s” was rejected.", stage=stage.title),
            f"/jury/appeals/{appeal.id}")
     db.session.commit()
+    if decision == AppealState.ACCEPTED.value and stage.results_computed_at is not None:
+        # The stored ranking follows the new scores at once (advancement and awards read them too).
+        from contest_engine import results
+
+        results.refresh_results(stage, now=now)
     db.session.refresh(appeal)
     return appeal
 
