@@ -258,6 +258,47 @@ def _create_bank(contest: Contest) -> int | None:
     return int(bank.id)
 
 
+def add_stage(contest: Contest, item: StageSpec, *, actor: User, now: datetime) -> Stage:
+    """Append a stage after the existing ones (the browser builds a contest stage by stage)."""
+    stages = contest_stages(contest.id)
+    probe = ContestSpec(title=contest.title, kind=contest.kind.value, timezone=contest.timezone,
+                        divisions=["-"], stages=[_spec_of(s) for s in stages] + [item])
+    index = len(stages)
+    fields = {key.split(".", 2)[2]: message for key, message in _check_contest_spec(probe).items()
+              if key.startswith(f"stages.{index}.")}
+    if fields:
+        raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
+    config = item.advancement or {"rule": "all"}
+    value = config.get("value")
+    stage = Stage(
+        contest_id=contest.id, position=(stages[-1].position + 1) if stages else 1, title=item.title.strip(),
+        kind=StageKind(item.kind), state=StageState.SCHEDULED, description=item.description,
+        opens_at=item.opens_at, closes_at=item.closes_at, advancement_rule=config["rule"],
+        advancement_value=Decimal(str(value)) if value is not None else None,
+        advancement_ties=config.get("ties") or "include_tied", tiebreak_by_time=item.tiebreak_by_time,
+        accepts_text=item.accepts_text, accepts_link=item.accepts_link, accepts_files=item.accepts_files,
+        file_types=item.file_types, max_file_mb=item.max_file_mb, max_files=item.max_files,
+        has_jury=item.jury is not None,
+    )
+    db.session.add(stage)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Another stage was added at the same moment; reload and try again.")) from None
+    if item.jury is not None:
+        _configure_jury(stage, item.jury, actor)
+    audit.record("stage.created", actor=actor, scope_type="contest", scope_id=contest.id,
+                 object_type="stage", object_id=stage.id, details={"title": stage.title, "kind": stage.kind.value})
+    _apply_clock([stage], now, actor)
+    db.session.commit()
+    return stage
+
+
+def _spec_of(stage: Stage) -> StageSpec:
+    return StageSpec(title=stage.title, kind=stage.kind.value, opens_at=stage.opens_at, closes_at=stage.closes_at)
+
+
 def update_contest(contest: Contest, *, title: str, description: str, rules: str, timezone: str,
                    asks_institution: bool, asks_grade: bool, asks_subject: bool, requires_consent: bool,
                    actor: User) -> Contest:
