@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: setup.cfg pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed
-	@for dir in translations/*/; do $(BIN)/pybabel compile --statistics -q -d $$dir 2>/dev/null || $(BIN)/pybabel compile -q -d $$dir; done
+	@for dir in translations/*/; do $(BIN)/pybabel compile -d $$dir 2>&1 | grep -v '^compiling catalog' || true; done
 
 setup: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
