@@ -1,0 +1,311 @@
+"""Course pages in the browser's terms: forms, permissions per role, query counts, downloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.timeutil import utcnow
+from courses import services
+from courses.models import Course, CourseMember, Item, Module, Submission
+from tests.conftest import login
+from tests.factories import courses as cf
+from tests.factories.accounts import admin, juror, organiser, student, teacher
+
+
+def count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_catalogue_and_create_course(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    login(client, author)
+    assert client.get("/courses/").status_code == 200
+    bad = client.post("/courses/new", data={"title": "", "hours": "-3", "enrolment_mode": "invitation",
+                                            "missing_grades": "zero"})
+    assert bad.status_code == 422 and "is-invalid" in bad.get_data(as_text=True)
+    keyless = client.post("/courses/new", data={"title": "Курс", "hours": "72", "enrolment_mode": "key",
+                                                "missing_grades": "zero"})
+    assert keyless.status_code == 422
+    created = client.post("/courses/new", data={"title": "ДОТ в школе", "summary": "**Важно**", "hours": "72",
+                                                "enrolment_mode": "open", "missing_grades": "zero"})
+    assert created.status_code == 302
+    course = db.session.scalar(select(Course))
+    page = client.get(f"/courses/{course.id}")
+    assert page.status_code == 200 and "<strong>Важно</strong>" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("persona", [student, juror])
+def test_students_and_jurors_cannot_create_courses(client, persona) -> None:  # type: ignore[no-untyped-def]
+    login(client, persona())
+    assert client.get("/courses/new").status_code == 403
+    assert client.get("/courses/import").status_code == 403
+
+
+def test_self_enrolment_with_key_page(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course(enrolment_mode="key", enrolment_key="ключ")
+    learner = student()
+    login(client, learner)
+    assert "enrol-button" in client.get(f"/courses/{course.id}").get_data(as_text=True)
+    wrong = client.post(f"/courses/{course.id}/enrol", data={"key": "нет"})
+    assert wrong.status_code == 422 and "is-invalid" in wrong.get_data(as_text=True)
+    assert client.post(f"/courses/{course.id}/enrol", data={"key": "ключ"}).status_code == 302
+    assert client.post(f"/courses/{course.id}/enrol", data={"key": "ключ"}).status_code == 422
+    assert count(CourseMember) == 2
+
+
+def test_invitation_only_course_is_closed_to_outsiders(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    login(client, student())
+    assert client.get(f"/courses/{course.id}").status_code == 403
+    assert client.post(f"/courses/{course.id}/enrol", data={}).status_code == 422
+
+
+def test_tutor_of_a_cannot_edit_b(client) -> None:  # type: ignore[no-untyped-def]
+    a, b = cf.course(), cf.course()
+    tutor = cf.enrolled(a, teacher(), "tutor")
+    module_b = cf.module(b)
+    item_b = cf.assignment(module_b)
+    login(client, tutor)
+    for url in (f"/courses/{b.id}/settings", f"/courses/{b.id}/members", f"/courses/{b.id}/progress",
+                f"/courses/{b.id}/gradebook", f"/courses/{b.id}/gradebook.csv", f"/courses/{b.id}/backup",
+                f"/modules/{module_b.id}/edit", f"/items/{item_b.id}/edit", f"/items/{item_b.id}/submissions",
+                f"/items/{item_b.id}/submissions.zip"):
+        assert client.get("/courses" + url if url.startswith(("/modules", "/items")) else url).status_code == 403, url
+    assert client.post(f"/courses/{b.id}/modules", data={"title": "x"}).status_code == 403
+    assert client.post(f"/courses/modules/{module_b.id}/up").status_code == 403
+    assert client.get(f"/courses/{a.id}/progress").status_code == 200
+    assert client.get(f"/courses/{a.id}/settings").status_code == 403  # tutors do not author
+
+
+def test_author_builds_modules_and_items(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    login(client, cf._author(course))
+    assert client.post(f"/courses/{course.id}/modules", data={"title": ""}).status_code == 422
+    assert client.post(f"/courses/{course.id}/modules", data={"title": "Модуль 1"}).status_code == 302
+    assert client.post(f"/courses/{course.id}/modules", data={"title": "Модуль 2"}).status_code == 302
+    first, second = db.session.scalars(select(Module).order_by(Module.position)).all()
+    assert client.post(f"/courses/modules/{second.id}/up").status_code == 302
+    db.session.expire_all()
+    assert [m.title for m in services.load_structure(course.id)] == ["Модуль 2", "Модуль 1"]
+    page = client.post(f"/courses/modules/{first.id}/items/new/page", data={
+        "title": "Введение", "body": "Текст", "completion": "viewed", "prerequisite": "0", "weight": "1",
+        "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "схема.png")}, content_type="multipart/form-data")
+    assert page.status_code == 302, page.get_data(as_text=True)
+    item = db.session.scalar(select(Item))
+    assert "/assets/" in item.body
+    asset_url = item.body.split("(")[-1].rstrip(")\n")
+    assert client.get(asset_url).status_code == 200
+    bad_link = client.post(f"/courses/modules/{first.id}/items/new/link", data={
+        "title": "Ссылка", "url": "javascript:alert(1)", "completion": "none", "prerequisite": "0"})
+    assert bad_link.status_code == 422
+    wrong_rule = client.post(f"/courses/modules/{first.id}/items/new/page", data={
+        "title": "x", "completion": "graded", "prerequisite": "0"})
+    assert wrong_rule.status_code == 422
+    assignment = client.post(f"/courses/modules/{first.id}/items/new/assignment", data={
+        "title": "Эссе", "description": "Напишите", "max_points": "10", "completion": "graded",
+        "completion_points": "6", "prerequisite": str(item.id), "weight": "2", "allow_text": "y",
+        "allow_files": "y", "allowed_extensions": "pdf, docx", "max_file_mb": "5", "max_files": "2",
+        "rubric": "Содержание: слабо = 0; хорошо = 6\nОформление: да = 4", "resubmission": "y"})
+    assert assignment.status_code == 302, assignment.get_data(as_text=True)
+    bad_rubric = client.post(f"/courses/modules/{first.id}/items/new/assignment", data={
+        "title": "Эссе", "max_points": "10", "completion": "none", "prerequisite": "0", "allow_text": "y",
+        "allowed_extensions": "pdf", "max_file_mb": "5", "max_files": "2", "rubric": "без двоеточия"})
+    assert bad_rubric.status_code == 422
+    task = db.session.scalar(select(Item).where(Item.kind == "assignment"))
+    assert client.get(f"/courses/items/{task.id}/edit").status_code == 200
+    assert client.post(f"/courses/items/{task.id}/up").status_code == 302
+    assert client.get(f"/courses/{course.id}/backup").status_code == 200
+
+
+def test_student_flow_locked_item_submission_grade_and_certificate(client, app) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    module = cf.module(course)
+    intro = cf.page(module, "Введение", completion="viewed")
+    task = cf.assignment(module, "Эссе", allowed_extensions="pdf", max_file_mb=1,
+                         item={"completion": "graded", "completion_points": Decimal("5"), "prerequisite_id": intro.id})
+    learner = cf.enrolled(course)
+    login(client, learner)
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert "data-locked" in page and "Введение" in page
+    locked = client.get(f"/courses/items/{task.id}")
+    assert locked.status_code == 403 and "Введение" in locked.get_data(as_text=True)
+    assert client.get(f"/courses/items/{intro.id}").status_code == 200
+    bad = client.post(f"/courses/items/{task.id}", data={"files": (io.BytesIO(b"x"), "a.exe")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and count(Submission) == 0
+    sent = client.post(f"/courses/items/{task.id}", data={"text": "Моё эссе", "files": (io.BytesIO(b"%PDF"), "эссе.pdf")},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302
+    submission = db.session.scalar(select(Submission))
+    file_id = services.load_submission(submission.id).files[0].file_id
+    assert client.get(f"/courses/submissions/{submission.id}/files/{file_id}").status_code == 200
+    assert client.get(f"/courses/{course.id}/certificate").status_code == 302  # not complete yet
+    # another student cannot see this submission or its file
+    client.post("/auth/logout")
+    login(client, cf.enrolled(course))
+    assert client.get(f"/courses/submissions/{submission.id}/files/{file_id}").status_code == 404
+    assert client.get(f"/courses/submissions/{submission.id}").status_code == 404
+    # the tutor grades inline; out-of-range first
+    client.post("/auth/logout")
+    login(client, cf._author(course))
+    table = client.get(f"/courses/items/{task.id}/submissions")
+    assert table.status_code == 200 and "эссе.pdf" in table.get_data(as_text=True)
+    assert client.post(f"/courses/submissions/{submission.id}", data={"points": "11"}).status_code == 422
+    assert client.post(f"/courses/submissions/{submission.id}", data={"points": "7", "feedback": "Хорошо"}
+                       ).status_code == 302
+    archive = client.get(f"/courses/items/{task.id}/submissions.zip")
+    assert archive.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(archive.data)).namelist()) == 2
+    client.post("/auth/logout")
+    login(client, learner)
+    mine = client.get(f"/courses/items/{task.id}").get_data(as_text=True)
+    assert "my-grade" in mine and "Хорошо" in mine
+    assert "certificate-link" in client.get(f"/courses/{course.id}").get_data(as_text=True)
+    pdf = client.get(f"/courses/{course.id}/certificate")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    from app.certificates import Certificate
+
+    code = db.session.scalar(select(Certificate.code))
+    check = client.get(f"/verify/{code}")
+    assert check.status_code == 200 and learner.full_name in check.get_data(as_text=True)
+    assert client.get("/verify/WRONGCODE").status_code == 404
+
+
+def test_submission_after_cutoff_refused_on_the_page(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    now = utcnow()
+    task = cf.assignment(cf.module(course), due_at=now - timedelta(days=2), cutoff_at=now - timedelta(days=1))
+    login(client, cf.enrolled(course))
+    refused = client.post(f"/courses/items/{task.id}", data={"text": "поздно"}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and count(Submission) == 0
+
+
+def test_members_enrol_one_and_csv(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    known = student(email="known@school.ru")
+    login(client, cf._author(course))
+    missing = client.post(f"/courses/{course.id}/members", data={"email": "nobody@school.ru", "role": "student"})
+    assert missing.status_code == 422
+    csv_bad = client.post(f"/courses/{course.id}/members/csv", data={
+        "csv-file": (io.BytesIO(b"email\nknown@school.ru\nghost@school.ru\n"), "list.csv"), "csv-role": "student"},
+        content_type="multipart/form-data")
+    assert csv_bad.status_code == 422 and "ghost@school.ru" in csv_bad.get_data(as_text=True)
+    assert count(CourseMember) == 1
+    csv_ok = client.post(f"/courses/{course.id}/members/csv", data={
+        "csv-file": (io.BytesIO(b"email\nknown@school.ru\n"), "list.csv"), "csv-role": "student"},
+        content_type="multipart/form-data")
+    assert csv_ok.status_code == 302 and count(CourseMember) == 2
+    again = client.post(f"/courses/{course.id}/members", data={"email": known.email, "role": "student"})
+    assert again.status_code == 422
+
+
+def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    task = cf.assignment(cf.module(course), max_points="10")
+    first, second = cf.enrolled(course), cf.enrolled(course)
+    login(client, cf._author(course))
+    assert client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id,
+                                                                 "points": "8"}).status_code == 302
+    page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
+    assert "overridden" in page and "80.0" in page
+    client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"})
+    assert services.gradebook(course).rows[0].grades[0][0] == Decimal("8")
+    csv = client.get(f"/courses/{course.id}/gradebook.csv")
+    assert csv.status_code == 200 and first.full_name in csv.get_data(as_text=True)
+    assert client.get(f"/courses/{course.id}/gradebook.xlsx").data[:2] == b"PK"
+    client.post("/auth/logout")
+    login(client, second)
+    own = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
+    assert second.full_name in own and first.full_name not in own
+    assert client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": second.id,
+                                                                 "points": "10"}).status_code == 403
+    assert client.get(f"/courses/{course.id}/gradebook.csv").status_code == 403
+
+
+def test_backup_roundtrip_and_malformed_file(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    module = cf.module(course, "Основы")
+    intro = cf.page(module, "Введение", body="**Текст**", completion="viewed")
+    cf.assignment(module, "Эссе", rubric=[{"name": "Суть", "levels": [{"label": "да", "points": 5}]}],
+                  item={"prerequisite_id": intro.id})
+    author = cf._author(course)
+    login(client, author)
+    data = client.get(f"/courses/{course.id}/backup").data
+    broken = client.post("/courses/import", data={"file": (io.BytesIO(b"not a zip"), "x.zip")},
+                         content_type="multipart/form-data")
+    assert broken.status_code == 422 and count(Course) == 1
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("course.json", '{"format": "vmeste-course", "version": 1, "course": {"title": "X"}, '
+                                        '"modules": [{"title": "M", "items": [{"kind": "alien", "title": "?"}]}]}')
+    refused = client.post("/courses/import", data={"file": (io.BytesIO(damaged.getvalue()), "x.zip")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422 and "alien" in refused.get_data(as_text=True) and count(Course) == 1
+    imported = client.post("/courses/import", data={"file": (io.BytesIO(data), "course.zip")},
+                           content_type="multipart/form-data")
+    assert imported.status_code == 302
+    copy = db.session.scalars(select(Course).order_by(Course.id.desc())).first()
+    structure = services.load_structure(copy.id)
+    items = structure[0].items
+    assert [i.title for i in items] == ["Введение", "Эссе"]
+    assert items[1].prerequisite_id == items[0].id and items[1].assignment.rubric[0]["name"] == "Суть"
+
+
+def _course_with(students: int, modules: int, items_per_module: int) -> tuple[Course, list]:  # type: ignore[type-arg]
+    course = cf.course()
+    learners = [cf.enrolled(course) for _ in range(students)]
+    for m in range(modules):
+        module = cf.module(course, f"M{m}")
+        for i in range(items_per_module):
+            if i % 2:
+                item = cf.assignment(module, f"A{m}-{i}")
+                for learner in learners:
+                    services.submit(item, learner, text="x", files=[], now=utcnow())
+            else:
+                cf.page(module, f"P{m}-{i}", completion="viewed")
+    return course, learners
+
+
+@pytest.mark.parametrize("page", ["view", "gradebook_tutor", "submissions", "progress", "gradebook_student"])
+def test_pages_run_a_fixed_number_of_queries(client, count_queries, page) -> None:  # type: ignore[no-untyped-def]
+    counts = []
+    for size in (1, 4):
+        course, learners = _course_with(size, size, 4)
+        assignment = db.session.scalar(select(Item).where(Item.course_id == course.id, Item.kind == "assignment"))
+        viewer = learners[0] if page in ("view", "gradebook_student") else cf._author(course)
+        client.post("/auth/logout")
+        login(client, viewer)
+        url = {"view": f"/courses/{course.id}", "gradebook_tutor": f"/courses/{course.id}/gradebook",
+               "gradebook_student": f"/courses/{course.id}/gradebook",
+               "submissions": f"/courses/items/{assignment.id}/submissions",
+               "progress": f"/courses/{course.id}/progress"}[page]
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_dashboard_panel_lists_courses_and_deadlines(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course(title="Курс для панели")
+    cf.assignment(cf.module(course), "Срочное задание", due_at=utcnow() + timedelta(days=2))
+    learner = cf.enrolled(course)
+    login(client, learner)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Курс для панели" in page and "Срочное задание" in page and "<progress" in page
+
+
+def test_admin_and_organiser_personas(client) -> None:  # type: ignore[no-untyped-def]
+    course = cf.course()
+    login(client, admin())
+    assert client.get(f"/courses/{course.id}/settings").status_code == 200
+    client.post("/auth/logout")
+    login(client, organiser())
+    assert client.get(f"/courses/{course.id}/settings").status_code == 403
+    assert client.get("/courses/new").status_code == 200
