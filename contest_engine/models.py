@@ -18,7 +18,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Integer,
     Numeric,
     String,
     Text,
@@ -53,7 +52,7 @@ class Contest(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     rules: Mapped[str] = mapped_column(Text, default="")
     # The contest's own question bank (quiz engine, owner_type "contest"), made with the contest.
-    bank_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_bank.id", ondelete="SET NULL"), index=True)
     # Olympiad quota: winners and prize-winners together at most Q% of a division's participants.
     award_quota_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     # Ordered award rules in the API's shape: [{"title", "ranks", "top_percent", "min_percent_of_max"}].
@@ -140,7 +139,7 @@ class Stage(Base):
     max_files: Mapped[int] = mapped_column(default=3)
     has_jury: Mapped[bool] = mapped_column(Boolean, default=False)
     # Olympiad stages: the round (a quiz of the contest's bank).
-    quiz_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz.id", ondelete="SET NULL"), index=True)
     # Bumped by each confirmed advancement (a conditional UPDATE: two confirmations → one winner).
     advancement_runs: Mapped[int] = mapped_column(default=0)
     advanced_at: Mapped[datetime | None] = mapped_column(default=None)
