@@ -1,0 +1,1 @@
+"""`make bench`: the app under gunicorn with generated data, measured beside a bare Flask page."""
