@@ -361,7 +361,8 @@ def _check_assignment(settings: AssignmentSettings) -> None:
     try:
         settings.rubric = rules.check_rubric(settings.rubric)
     except rules.RubricError as error:
-        fields["rubric"] = _("The rubric is invalid: %(problem)s.", problem=str(error))
+        fields["rubric"] = _("The rubric is invalid: every criterion needs a unique name and levels with "
+                             "points of at least 0.") if error else ""
     else:
         if settings.rubric:
             settings.max_points = rules.rubric_max(settings.rubric)
@@ -504,8 +505,8 @@ def grade_submission(submission: Submission, *, points: Decimal | None = None,
     if assignment.rubric:
         try:
             points = rules.rubric_points(assignment.rubric, rubric_levels or {})
-        except rules.RubricError as error:
-            raise _invalid({"rubric": str(error)}) from None
+        except rules.RubricError:
+            raise _invalid({"rubric": _("Choose a level for every criterion.")}) from None
     if points is None:
         raise _invalid({"points": _("Enter the points.")})
     try:
