@@ -216,7 +216,7 @@ def put_spec(stage_id: int) -> Any:
 def overview(stage_id: int) -> Any:
     stage = _managed_stage(stage_id, api_user())
     page, per_page = page_params()
-    data = services.scores_overview(stage)
+    data = services.scores_overview(stage, page=page, per_page=per_page)
     rows = data.rows[(page - 1) * per_page: page * per_page]
     return {"items": [{
         "entry_id": r.entry_id, "participant_id": r.participation_id, "participant": r.participant_name,

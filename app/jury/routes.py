@@ -424,8 +424,8 @@ def reopen(stage_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def overview(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _managed(stage_id)
-    data = services.scores_overview(stage)
     page, _per_page = page_args(request.args, default_per_page=OVERVIEW_PER_PAGE)
+    data = services.scores_overview(stage, page=page, per_page=OVERVIEW_PER_PAGE)
     rows = Page(data.rows[(page - 1) * OVERVIEW_PER_PAGE: page * OVERVIEW_PER_PAGE], page, OVERVIEW_PER_PAGE, len(data.rows))
     return render_template("jury/overview.html", stage=stage, contest=contest, data=data, page=rows,
                            flagged=sum(1 for r in data.rows if r.disagreement),

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import Integer, and_, delete, exists, false, func, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -747,6 +747,7 @@ class JurorMark:
     total: Decimal | None = None
     points: dict[str, Decimal] = field(default_factory=dict)
     comment: str = ""
+    sheet_id: int | None = None
 
 
 @dataclass
@@ -779,12 +780,17 @@ class Overview:
     rows: list[OverviewRow]
 
 
-def scores_overview(stage: Stage) -> Overview:
-    """Every current entry with each assigned juror's marks, spread, aggregated score and rank per
-    division. Six queries whatever the number of entries, jurors and criteria."""
+def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 100,
+                    with_details: bool = True) -> Overview:
+    """Every current entry with each assigned juror's total, spread, aggregated score and rank per
+    division, sorted for display; criterion points and comments are loaded for one page of rows
+    (all rows when `page` is None). Seven queries whatever the number of entries and jurors.
+
+    Jurors' totals are summed by the database on the stored integers (hundredths × hundredths), so
+    they stay exact and 1,000 entries × 7 jurors need no per-criterion rows in Python.
+    """
     config = jury_config(stage)
     criteria = stage_criteria(stage.id)
-    rules = [scoring.Criterion(c.name, c.max_points, c.weight) for c in criteria]
     names = {c.id: c.name for c in criteria}
     entries = db.session.execute(
         select(Entry.id, Entry.participation_id, Participation.division_id, Division.name, User.full_name)
@@ -799,35 +805,34 @@ def scores_overview(stage: Stage) -> Overview:
                                   .where(JuryAssignment.stage_id == stage.id)
                                   .order_by(JuryAssignment.entry_id, User.full_name, User.id)):
         assigned[row.entry_id].append((row.juror_id, row.full_name))
-    sheets: dict[tuple[int, int], ScoreSheet] = {
-        (s.entry_id, s.juror_id): s for s in db.session.scalars(select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))}
-    points: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row in db.session.execute(select(Score.sheet_id, Score.criterion_id, Score.points)
-                                  .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-                                  .where(ScoreSheet.stage_id == stage.id)):
-        if row.criterion_id in names:
-            points[row.sheet_id][names[row.criterion_id]] = row.points
+    sheets: dict[tuple[int, int], tuple[int, bool]] = {
+        (row.entry_id, row.juror_id): (row.id, bool(row.submitted)) for row in db.session.execute(
+            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id,
+                   (ScoreSheet.state == SheetState.SUBMITTED.value).label("submitted"))
+            .where(ScoreSheet.stage_id == stage.id))}
+    weighted = func.sum(type_coerce(Score.points, Integer) * type_coerce(JuryCriterion.weight, Integer))
+    totals_by_sheet: dict[int, tuple[int, int]] = {
+        row[0]: (int(row[1] or 0), int(row[2])) for row in db.session.execute(
+            select(Score.sheet_id, weighted, func.count(Score.id))
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .join(JuryCriterion, JuryCriterion.id == Score.criterion_id)
+            .where(ScoreSheet.stage_id == stage.id, JuryCriterion.stage_id == stage.id)
+            .group_by(Score.sheet_id))}
     rows: list[OverviewRow] = []
     for entry in entries:
         marks: list[JurorMark] = []
         totals: list[Decimal] = []
         missing: list[int] = []
         for juror_id, juror_name in assigned.get(entry.id, []):
-            sheet = sheets.get((entry.id, juror_id))
-            if sheet is None or sheet.state != SheetState.SUBMITTED:
+            sheet_id, submitted = sheets.get((entry.id, juror_id), (None, False))
+            summed, count = totals_by_sheet.get(sheet_id, (0, 0)) if sheet_id else (0, 0)
+            if not submitted or count != len(criteria):
                 missing.append(juror_id)
-                marks.append(JurorMark(juror_id, juror_name, "draft" if sheet else "missing",
-                                       points=dict(points.get(sheet.id, {})) if sheet else {},
-                                       comment=sheet.comment if sheet else ""))
+                marks.append(JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id))
                 continue
-            try:
-                total = scoring.juror_total(rules, points[sheet.id])
-            except scoring.MarkError:
-                missing.append(juror_id)
-                marks.append(JurorMark(juror_id, juror_name, "draft", points=dict(points[sheet.id])))
-                continue
+            total = Decimal(summed) / Decimal(10_000)
             totals.append(total)
-            marks.append(JurorMark(juror_id, juror_name, "submitted", total, dict(points[sheet.id]), sheet.comment))
+            marks.append(JurorMark(juror_id, juror_name, "submitted", total, sheet_id=sheet_id))
         row = OverviewRow(entry.id, entry.participation_id, entry.full_name, entry.division_id, entry.name, marks,
                           missing_jurors=missing)
         if totals and not missing:
@@ -847,7 +852,25 @@ def scores_overview(stage: Stage) -> Overview:
         for row in group:
             row.rank = ranks[row.participation_id]
     rows.sort(key=lambda r: (r.division, r.rank is None, r.rank or 0, r.entry_id))
+    if with_details:
+        _fill_details(rows if page is None else rows[(page - 1) * per_page: page * per_page], names)
     return Overview(criteria, config, rows)
+
+
+def _fill_details(rows: list[OverviewRow], names: dict[int, str]) -> None:
+    """Criterion points and comments of the shown rows' sheets: two queries."""
+    by_sheet = {mark.sheet_id: mark for row in rows for mark in row.marks if mark.sheet_id is not None}
+    if not by_sheet:
+        db.session.execute(select(Score.id).where(false()))  # keep the query count fixed
+        db.session.execute(select(ScoreSheet.id).where(false()))
+        return
+    for sheet_id, criterion_id, points in db.session.execute(
+            select(Score.sheet_id, Score.criterion_id, Score.points).where(Score.sheet_id.in_(list(by_sheet)))):
+        if criterion_id in names:
+            by_sheet[sheet_id].points[names[criterion_id]] = points
+    for sheet_id, comment in db.session.execute(
+            select(ScoreSheet.id, ScoreSheet.comment).where(ScoreSheet.id.in_(list(by_sheet)))):
+        by_sheet[sheet_id].comment = comment
 
 
 @dataclass(frozen=True)
@@ -867,7 +890,7 @@ def stage_scores(stage: Stage) -> StageScores:
     """For the contest room's results, advancement and awards: the exact aggregated score per
     participation, and entries that cannot be scored yet (an assigned juror has not submitted, or no
     juror is assigned) with the jurors they wait for."""
-    overview = scores_overview(stage)
+    overview = scores_overview(stage, with_details=False)
     scores: dict[int, Fraction] = {}
     blocked: list[BlockedEntry] = []
     for row in overview.rows:

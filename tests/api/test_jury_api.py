@@ -90,7 +90,7 @@ def test_allocate_and_the_shortfall_message(app, api) -> None:
                            {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id})
     assert response.status_code == 201 and response.get_json()["source"] == "declared_by_organiser"
     error = _error(client.post(f"/stages/{built.stage.id}/allocate"), 409, "conflict")
-    assert f"#{built.entries[0].id}" in error["message"]
+    assert f"№ {built.entries[0].id}:" in error["message"] and "нужно — 2" in error["message"]
     _error(client.post(f"/contests/{built.contest.id}/conflicts",
                        {"juror_id": built.jurors[0].id, "participant_id": 999999}), 422, "validation")
 

@@ -53,7 +53,7 @@ def test_allocation_with_too_few_non_conflicted_jurors_says_why(app) -> None:
                               source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     with pytest.raises(Conflict) as caught:
         services.allocate_stage(built.stage, actor=built.organiser)
-    assert f"#{built.entries[1].id}" in caught.value.message and "1" in caught.value.message
+    assert f"№ {built.entries[1].id}:" in caught.value.message and "нужно — 2" in caught.value.message
     assert _pairs(built.stage.id) == set()
 
 
