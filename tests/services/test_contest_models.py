@@ -12,9 +12,9 @@ from tests.factories.contests import EntryFactory, ParticipationFactory, StageFa
 
 def test_participation_is_unique_per_contest_and_user(app) -> None:
     first = ParticipationFactory()
-    db.session.commit()
+    contest, user, division = first.contest, first.user, first.division
     with pytest.raises(IntegrityError):
-        ParticipationFactory(contest=first.contest, user=first.user, division=first.division)
+        ParticipationFactory(contest=contest, user=user, division=division)
     db.session.rollback()
 
 
