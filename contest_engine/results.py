@@ -627,7 +627,7 @@ def contest_awards(contest_id: int, *, division_id: int | None = None) -> list[A
 
 def diploma_pdf(award: Award, contest: Contest) -> bytes:
     """The award as a printable Russian diploma with its verification code and QR."""
-    from flask import url_for
+    from flask import current_app, url_for
 
     from app.pdf import render_certificate_pdf
 
@@ -648,7 +648,9 @@ def diploma_pdf(award: Award, contest: Contest) -> bytes:
     return bytes(render_certificate_pdf(
         heading=_("Diploma"), holder=user.full_name, title=f"{award.title} — {contest.title}", lines=lines,
         code=award.certificate_code,
-        verify_url=url_for("main.index", _external=True).rstrip("/") + f"/verify/{award.certificate_code}",
+        verify_url=url_for("verify", code=award.certificate_code, _external=True)
+        if "verify" in current_app.view_functions
+        else url_for("main.index", _external=True).rstrip("/") + f"/verify/{award.certificate_code}",
         issued_on=issued.date(),
     ))
 
