@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from math import gcd
 from typing import Any
 
 # --- visibility -------------------------------------------------------------------------------
@@ -203,23 +204,31 @@ def course_total(cells: Iterable[GradeCell], missing: str) -> Fraction | None:
     """Weighted mean of the item percentages, in percent (exact).
 
     `missing` is "zero" (an item without a grade counts as 0 %) or "exclude" (it is left out of
-    both sums). Items with weight 0 or max 0 never count. None when nothing counts."""
-    weighted = Fraction(0)
-    weights = Fraction(0)
+    both sums). Items with weight 0 or max 0 never count. None when nothing counts.
+    Integer numerators and denominators instead of Fraction objects: the gradebook computes this
+    for every row, and Fraction's per-operation normalisation was most of its time."""
+    num, den = 0, 1  # Σ weight × points / max
+    wnum, wden = 0, 1  # Σ weight
     for cell in cells:
         if cell.weight <= 0 or cell.max_points <= 0:
             continue
+        wn, wd = cell.weight.as_integer_ratio()
         if cell.points is None:
             if missing == "exclude":
                 continue
-            share = Fraction(0)
         else:
-            share = Fraction(cell.points) / Fraction(cell.max_points)
-        weighted += Fraction(cell.weight) * share
-        weights += Fraction(cell.weight)
-    if weights == 0:
+            pn, pd = cell.points.as_integer_ratio()
+            mn, md = cell.max_points.as_integer_ratio()
+            tn, td = wn * pn * md, wd * pd * mn
+            num, den = num * td + tn * den, den * td
+            common = gcd(num, den)
+            num, den = num // common, den // common
+        wnum, wden = wnum * wd + wn * wden, wden * wd
+        common = gcd(wnum, wden)
+        wnum, wden = wnum // common, wden // common
+    if wnum == 0:
         return None
-    return weighted / weights * 100
+    return Fraction(num * wden * 100, den * wnum)
 
 
 def display(value: Fraction | Decimal | None, places: int = 1) -> str:

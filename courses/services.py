@@ -769,8 +769,8 @@ class StudentFacts:
     """Everything about some students in one course, loaded with a fixed number of queries."""
 
     viewed: set[tuple[int, int]]  # (item id, user id)
-    submissions: dict[tuple[int, int], Submission]  # (assignment id, user id)
-    overrides: dict[tuple[int, int], GradeOverride]  # (item id, user id)
+    submissions: dict[tuple[int, int], Any]  # (assignment id, user id) → row: id, points, late
+    overrides: dict[tuple[int, int], Any]  # (item id, user id) → row: points
     quiz_grades: dict[tuple[int, int], Decimal]  # (quiz id, user id)
     quiz_max: dict[int, Decimal]
 
@@ -809,24 +809,24 @@ class StudentFacts:
 
 def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None) -> StudentFacts:
     """Views, submissions, overrides and quiz grades of these users (None: all) in one course."""
-    from sqlalchemy.orm import selectinload
 
     view_query = select(ItemView.item_id, ItemView.user_id).join(Item, Item.id == ItemView.item_id).where(
         Item.course_id == course_id)
-    sub_query = select(Submission).join(Assignment, Assignment.id == Submission.assignment_id).where(
-        Assignment.course_id == course_id).options(selectinload(Submission.files))
-    override_query = select(GradeOverride).join(Item, Item.id == GradeOverride.item_id).where(
-        Item.course_id == course_id)
+    # Plain rows, not ORM objects: the gradebook reads thousands of them and needs four columns.
+    sub_query = select(Submission.id, Submission.assignment_id, Submission.user_id, Submission.points,
+                       Submission.late).join(Assignment, Assignment.id == Submission.assignment_id).where(
+        Assignment.course_id == course_id)
+    override_query = select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points).join(
+        Item, Item.id == GradeOverride.item_id).where(Item.course_id == course_id)
     if user_ids is not None:
         view_query = view_query.where(ItemView.user_id.in_(user_ids))
         sub_query = sub_query.where(Submission.user_id.in_(user_ids))
         override_query = override_query.where(GradeOverride.user_id.in_(user_ids))
     quiz_ids = [i.quiz_id for i in items if i.quiz_id is not None]
-    submissions = list(db.session.scalars(sub_query))
     return StudentFacts(
         viewed={(row.item_id, row.user_id) for row in db.session.execute(view_query)},
-        submissions={(s.assignment_id, s.user_id): s for s in submissions},
-        overrides={(o.item_id, o.user_id): o for o in db.session.scalars(override_query)},
+        submissions={(s.assignment_id, s.user_id): s for s in db.session.execute(sub_query)},
+        overrides={(o.item_id, o.user_id): o for o in db.session.execute(override_query)},
         quiz_grades=_quiz_grades(quiz_ids, user_ids),
         quiz_max=quiz_max_grades(quiz_ids),
     )
@@ -1193,11 +1193,13 @@ def _facts_many(course_ids: list[int], items: list[Item], user_id: int) -> Stude
     views = {(r.item_id, r.user_id) for r in db.session.execute(
         select(ItemView.item_id, ItemView.user_id).join(Item, Item.id == ItemView.item_id)
         .where(Item.course_id.in_(course_ids), ItemView.user_id == user_id))}
-    subs = {(s.assignment_id, s.user_id): s for s in db.session.scalars(
-        select(Submission).join(Assignment, Assignment.id == Submission.assignment_id)
+    subs = {(s.assignment_id, s.user_id): s for s in db.session.execute(
+        select(Submission.id, Submission.assignment_id, Submission.user_id, Submission.points, Submission.late)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
         .where(Assignment.course_id.in_(course_ids), Submission.user_id == user_id))}
-    overrides = {(o.item_id, o.user_id): o for o in db.session.scalars(
-        select(GradeOverride).join(Item, Item.id == GradeOverride.item_id)
+    overrides = {(o.item_id, o.user_id): o for o in db.session.execute(
+        select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points)
+        .join(Item, Item.id == GradeOverride.item_id)
         .where(Item.course_id.in_(course_ids), GradeOverride.user_id == user_id))}
     quiz_ids = [i.quiz_id for i in items if i.quiz_id is not None]
     return StudentFacts(views, subs, overrides, _quiz_grades(quiz_ids, [user_id]), quiz_max_grades(quiz_ids))
