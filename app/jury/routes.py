@@ -33,8 +33,8 @@ from app.jury.forms import (
 from app.jury.mail import send_invitation, send_reminders
 from app.main.dashboard import Panel, panel
 from app.pagination import Page, page_args, paginate
+from app.permissions import is_admin, require
 from app.permissions import jury as can
-from app.permissions import require
 from app.timeutil import parse_local, to_zone, utcnow
 from app.uploads import send_stored
 from contest_engine.jury import services
@@ -79,7 +79,8 @@ def queue():  # type: ignore[no-untyped-def]
     stages = db.session.execute(select(Stage.id, Stage.title, Contest.title).join(Contest, Contest.id == Stage.contest_id)
                                 .join(StageJuror, StageJuror.stage_id == Stage.id)
                                 .where(StageJuror.user_id == current_user.id).order_by(Stage.id)).all()
-    return render_template("jury/queue.html", page=items, stages=stages)
+    return render_template("jury/queue.html", page=items, stages=stages,
+                           organised=services.organised_jury_stages(current_user, is_admin(current_user)))
 
 
 @panel
@@ -92,6 +93,17 @@ def queue_panel(user: Any) -> Panel | None:
         return None
     return Panel("jury/_panel.html", order=30,
                  context={"items": [services.queue_item(row) for row in result.items], "total": result.total})
+
+
+@panel
+def participant_panel(user: Any) -> Panel | None:
+    """A participant's jury-related actions: demo-lesson schedules and open appeal windows."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    items = services.participant_jury_links(user.id, utcnow())
+    if not items:
+        return None
+    return Panel("jury/_participant_panel.html", order=35, context={"items": items})
 
 
 def _entry_files(entry_id: int) -> list[EntryFile]:

@@ -72,10 +72,10 @@ def can_see_appeal(user: Any, appeal: Any, participant_user_id: int, stage: Any)
 
 
 def has_jury_work(user: Any) -> bool:
-    """Show the jury queue link: jurors by site role, and anyone invited to a stage's jury."""
+    """Show the jury link: jurors, organisers and admins by site role, and anyone invited to a stage's jury."""
     if not _signed_in(user):
         return False
-    if str(user.role) == "juror":
+    if str(user.role) in ("juror", "organiser", "admin"):
         return True
     from sqlalchemy import exists, select
 

@@ -1320,6 +1320,52 @@ def jury_certificates(stage_id: int) -> list[Certificate]:
                                    .order_by(Certificate.holder)))
 
 
+def organised_jury_stages(user: User, admin: bool) -> list[Any]:
+    """Jury stages of the contests `user` organises (every contest for an admin): the organiser's way in."""
+    from contest_engine.models import ContestOrganiser
+
+    query = (select(Stage.id, Stage.title, Contest.title.label("contest_title"))
+             .join(Contest, Contest.id == Stage.contest_id)
+             .where((Stage.kind == StageKind.JURY) | Stage.has_jury.is_(True))
+             .order_by(Contest.id.desc(), Stage.position).limit(200))
+    if not admin:
+        query = query.join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id).where(
+            ContestOrganiser.user_id == user.id)
+    return list(db.session.execute(query).all())
+
+
+@dataclass(frozen=True)
+class ParticipantLink:
+    kind: str  # "schedule" | "appeal"
+    stage_id: int
+    entry_id: int | None
+    stage_title: str
+    contest_title: str
+
+
+def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]:
+    """Where a participant has something to do with the jury: pick or see their demo-lesson slot, or
+    appeal their entry while the window is open. Two queries."""
+    links: list[ParticipantLink] = []
+    schedules = db.session.execute(
+        select(Stage.id, Stage.title, Contest.title).distinct()
+        .join(Contest, Contest.id == Stage.contest_id)
+        .join(DemoSlot, DemoSlot.stage_id == Stage.id)
+        .join(StageParticipant, StageParticipant.stage_id == Stage.id)
+        .join(Participation, Participation.id == StageParticipant.participation_id)
+        .where(Participation.user_id == user_id, Stage.closes_at > now).limit(20)).all()
+    links += [ParticipantLink("schedule", row[0], None, row[1], row[2]) for row in schedules]
+    appeals = db.session.execute(
+        select(Stage.id, Entry.id, Stage.title, Contest.title)
+        .join(Contest, Contest.id == Stage.contest_id)
+        .join(Entry, Entry.stage_id == Stage.id)
+        .join(Participation, Participation.id == Entry.participation_id)
+        .where(Participation.user_id == user_id, Entry.is_current.is_(True),
+               Stage.results_published_at.is_not(None), Stage.appeals_close_at >= now).limit(20)).all()
+    links += [ParticipantLink("appeal", row[0], row[1], row[2], row[3]) for row in appeals]
+    return links
+
+
 def get_or_404(model: Any, ident: int) -> Any:
     row = db.session.get(model, ident)
     if row is None:

@@ -302,3 +302,38 @@ def test_jury_certificates_issue_and_pdf(app, client) -> None:
     db.session.commit()
     login(client, other)
     assert client.get(f"/jury/certificates/{certificate.code}.pdf").status_code in (403, 404)
+
+
+def test_organiser_finds_jury_stages_and_participant_panel_links(app, client) -> None:
+    built = jury_stage(entries=1, jurors=1)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    services.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30, location="",
+                         actor=built.organiser)
+    stage = db.session.get(Stage, built.stage.id)
+    stage.opens_at, stage.closes_at = utcnow() - timedelta(days=3), utcnow() + timedelta(days=3)
+    stage.results_published_at = utcnow() - timedelta(minutes=1)
+    stage.appeals_close_at = utcnow() + timedelta(days=1)
+    db.session.commit()
+    login(client, built.organiser)
+    body = client.get("/jury/").get_data(as_text=True)
+    assert f"/jury/stages/{built.stage.id}" in body and "organised-stages" in body
+    stranger = organiser()
+    db.session.commit()
+    login(client, stranger)
+    assert f"/jury/stages/{built.stage.id}\"" not in client.get("/jury/").get_data(as_text=True)
+    login(client, built.participants[0])
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert f"/jury/stages/{built.stage.id}/schedule" in body
+    assert f"/jury/entries/{built.entries[0].id}/appeal" in body
+
+
+def test_dashboard_panels_run_a_fixed_number_of_queries(app, client, count_queries) -> None:
+    small = jury_stage(entries=1, jurors=1)
+    login(client, small.jurors[0])
+    with count_queries() as few:
+        client.get("/dashboard")
+    large = jury_stage(entries=8, jurors=1)
+    login(client, large.jurors[0])
+    with count_queries() as many:
+        client.get("/dashboard")
+    assert few.count == many.count
