@@ -295,3 +295,41 @@ def test_submissions_table_filters_and_zip(app) -> None:  # type: ignore[no-unty
 
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
     assert len(names) == 3 and any(n.endswith("work.pdf") for n in names)
+
+
+def test_concurrent_double_submit_leaves_one_submission(app) -> None:  # type: ignore[no-untyped-def]
+    """A double click or two tabs: one row per student and assignment, never a 500."""
+    if db.engine.url.database in (None, "", ":memory:"):
+        pytest.skip("needs a file database")
+    course = cf.course()
+    item = cf.assignment(cf.module(course))
+    user = cf.enrolled(course)
+    item_id, user_id = item.id, user.id
+    db.session.commit()
+    db.session.close()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        with app.app_context():
+            from app.accounts import User
+            from courses.models import Item
+
+            barrier.wait()
+            try:
+                services.submit(db.session.get(Item, item_id), db.session.get(User, user_id), text="Ответ",
+                                files=[], now=NOW)
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 4 and "ok" in outcomes
+    rows = db.session.scalars(select(Submission).where(Submission.user_id == user_id)).all()
+    assert len(rows) == 1 and rows[0].version == outcomes.count("ok")
