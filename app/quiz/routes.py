@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -56,8 +57,11 @@ def _status(form: Any) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
+@lru_cache(maxsize=4096)
 def text_html(text: str, text_format: str) -> Markup:
-    """Question text as HTML: Markdown (also for html/moodle: the sanitiser keeps it safe), or plain."""
+    """Question text as HTML: Markdown (also for html/moodle: the sanitiser keeps it safe), or plain.
+    Cached by text: an attempt page shows the same questions to every student, and rendering plus
+    sanitising is the slowest part of that page."""
     if text_format == "plain":
         return Markup("<p>") + escape(text).replace("\n", Markup("<br>")) + Markup("</p>")
     return render_markdown(text)
