@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.accounts import User
 from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
@@ -16,7 +16,7 @@ from app.permissions import jury as can
 from app.permissions.contests import can_organise_contest
 from app.timeutil import utcnow
 from contest_engine.jury import services
-from contest_engine.jury.models import Appeal, ConflictSource
+from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment
 from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.scoring import display
 
@@ -45,6 +45,20 @@ class ScoresIn(Strict):
     criteria: dict[str, Any]
     comment: str = Field(default="", max_length=10_000)
     draft: bool = False
+
+
+class MoveIn(Strict):
+    juror_id: int
+
+
+class SlotIn(Strict):
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(ge=1, le=600)
+    location: str = Field(default="", max_length=500)
+
+
+class SlotAssignIn(Strict):
+    participant_id: int | None
 
 
 class AppealIn(Strict):
@@ -289,3 +303,83 @@ def resolve(appeal_id: int, body: ResolveIn) -> Any:
     result = services.stage_scores(stage)
     return appeal_json(appeal) | {"entry_score": display(result.scores[appeal.participation_id])
                                   if appeal.participation_id in result.scores else None}
+
+
+@endpoint("/stages/<int:stage_id>/jury/progress", summary="Who has scored what, who is late (organiser)", tag=TAG)
+def progress(stage_id: int) -> Any:
+    stage = _managed_stage(stage_id, api_user())
+    return {"items": [{"juror_id": p.user_id, "full_name": p.full_name, "assigned": p.assigned,
+                       "submitted": p.submitted, "drafts": p.drafts, "late": p.late}
+                      for p in services.jury_progress(stage, utcnow())]}
+
+
+@endpoint("/stages/<int:stage_id>/jury/remind", "POST", summary="E-mail the late jurors (organiser)", tag=TAG)
+def remind(stage_id: int) -> Any:
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    late = services.remind_late_jurors(stage, actor=user, now=utcnow())
+    from app.jury.mail import send_reminders
+
+    send_reminders(late, stage)
+    return {"reminded": [p.user_id for p in late]}
+
+
+@endpoint("/assignments/<int:assignment_id>", "PUT", summary="Move an assignment to another juror (organiser)",
+          tag=TAG, body=MoveIn)
+def move_assignment(assignment_id: int, body: MoveIn) -> Any:
+    user = api_user()
+    assignment = db.session.get(JuryAssignment, assignment_id)
+    if assignment is None:
+        raise not_found()
+    _managed_stage(assignment.stage_id, user)
+    moved = services.move_assignment(assignment, body.juror_id, actor=user)
+    return {"id": moved.id, "juror_id": moved.juror_id, "entry_id": moved.entry_id}
+
+
+def slot_json(view: services.SlotView) -> dict[str, Any]:
+    slot = view.slot
+    return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "duration_minutes": slot.duration_minutes,
+            "location": slot.location, "taken": slot.participation_id is not None, "mine": view.mine,
+            "participant_id": slot.participation_id if view.participant_name is not None else None,
+            "participant": view.participant_name}
+
+
+@endpoint("/stages/<int:stage_id>/slots", summary="The demo-lesson schedule (organiser, jurors, finalists)", tag=TAG)
+def list_slots(stage_id: int) -> Any:
+    user = api_user()
+    stage = _stage(stage_id)
+    require_api(can.can_view_schedule(user, stage))
+    views = services.stage_slots(stage, user, show_names=services.juror_sees_names(user, stage))
+    return {"items": [slot_json(v) for v in views]}
+
+
+@endpoint("/stages/<int:stage_id>/slots", "POST", summary="Add a demo-lesson slot (organiser)", tag=TAG,
+          body=SlotIn, status=201)
+def add_slot(stage_id: int, body: SlotIn) -> Any:
+    user = api_user()
+    stage = _managed_stage(stage_id, user)
+    slot = services.create_slot(stage, starts_at=body.starts_at, duration_minutes=body.duration_minutes,
+                                location=body.location, actor=user)
+    return slot_json(services.SlotView(slot, None, False)), 201
+
+
+@endpoint("/slots/<int:slot_id>", "PUT", summary="Put a finalist in a slot, or free it (organiser)", tag=TAG,
+          body=SlotAssignIn)
+def assign_slot(slot_id: int, body: SlotAssignIn) -> Any:
+    user = api_user()
+    slot = db.session.get(DemoSlot, slot_id)
+    if slot is None:
+        raise not_found()
+    _managed_stage(slot.stage_id, user)
+    slot = services.assign_slot(slot, body.participant_id, actor=user)
+    return {"id": slot.id, "participant_id": slot.participation_id}
+
+
+@endpoint("/slots/<int:slot_id>/pick", "POST", summary="Take a free slot before the deadline (finalist)", tag=TAG)
+def pick_slot(slot_id: int) -> Any:
+    user = api_user()
+    slot = db.session.get(DemoSlot, slot_id)
+    if slot is None:
+        raise not_found()
+    slot = services.pick_slot(slot, user, now=utcnow())
+    return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "mine": True}

@@ -612,7 +612,7 @@ def appeals(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_resolve_appeal(current_user, stage))
     return render_template("jury/appeals.html", stage=stage, contest=contest, items=services.stage_appeals(stage.id),
-                           active="appeals")
+                           show_names=services.juror_sees_names(current_user, stage), active="appeals")
 
 
 @bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
@@ -660,4 +660,6 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
     participant = db.session.get(User, participation.user_id)
     return render_template("jury/appeal.html", appeal=appeal_row, stage=stage, contest=contest, form=form,
                            resolver=resolver, marks=marks, criteria=criteria, row=overview_row,
-                           participant=participant, active="appeals"), _status(form)
+                           participant=participant, active="appeals",
+                           show_names=participation.user_id == current_user.id
+                           or services.juror_sees_names(current_user, stage)), _status(form)

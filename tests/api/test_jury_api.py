@@ -240,3 +240,59 @@ def test_jury_chair_may_resolve(app, api) -> None:
     appeal_id = api(built.participants[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Текст"}).get_json()["id"]
     response = api(built.jurors[0]).post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "Оценка верна"})
     assert response.status_code == 200 and response.get_json()["state"] == "rejected"
+
+
+def test_progress_remind_and_move(app, api, outbox) -> None:
+    built = jury_stage(entries=1, jurors=3, jurors_per_entry=1)
+    config = services.jury_config(built.stage)
+    config.scoring_due_at = utcnow() - timedelta(hours=1)
+    db.session.add(config)
+    db.session.commit()
+    boss = api(built.organiser)
+    items = boss.get(f"/stages/{built.stage.id}/jury/progress").get_json()["items"]
+    assert [i["late"] for i in items if i["assigned"]] == [True]
+    assert boss.post(f"/stages/{built.stage.id}/jury/remind").get_json()["reminded"] == [built.jurors[0].id]
+    assert outbox()[-1]["To"] == built.jurors[0].email
+    assignment = services.stage_assignments(built.stage.id)[0]
+    moved = boss.put(f"/assignments/{assignment.id}", {"juror_id": built.jurors[2].id})
+    assert moved.status_code == 200 and moved.get_json()["juror_id"] == built.jurors[2].id
+    _error(boss.put(f"/assignments/{assignment.id}", {"juror_id": 999999}), 422, "validation")
+    _error(boss.put(f"/assignments/{assignment.id}", {"juror_id": "x"}), 422, "validation")
+    _error(boss.put("/assignments/999999", {"juror_id": built.jurors[1].id}), 404, "not_found")
+    for path in (f"/stages/{built.stage.id}/jury/progress",):
+        _error(api(built.jurors[0]).get(path), 403, "forbidden")
+    _error(api(built.jurors[0]).post(f"/stages/{built.stage.id}/jury/remind"), 403, "forbidden")
+    _error(api(built.jurors[0]).put(f"/assignments/{assignment.id}", {"juror_id": built.jurors[0].id}), 403, "forbidden")
+
+
+def test_slots_api(app, api) -> None:
+    built = jury_stage(entries=2, jurors=1, blind=True)
+    boss = api(built.organiser)
+    start = (utcnow() + timedelta(days=2)).isoformat()
+    _error(boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": "2027-01-01T10:00", "duration_minutes": 30}),
+           422, "validation")
+    _error(boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 0}), 422, "validation")
+    _error(api(built.jurors[0]).post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}),
+           403, "forbidden")
+    first = boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30,
+                                                          "location": "Ауд. 5"})
+    assert first.status_code == 201
+    second = boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}).get_json()
+    slot_id = first.get_json()["id"]
+    assert boss.put(f"/slots/{slot_id}", {"participant_id": built.participations[0].id}).status_code == 200
+    _error(boss.put(f"/slots/{slot_id}", {"participant_id": 999999}), 422, "validation")
+    juror_view = api(built.jurors[0]).get(f"/stages/{built.stage.id}/slots")
+    assert juror_view.status_code == 200
+    body = juror_view.get_data(as_text=True)
+    assert built.participants[0].full_name not in body and juror_view.get_json()["items"][0]["taken"] is True
+    organiser_view = boss.get(f"/stages/{built.stage.id}/slots").get_json()["items"]
+    assert organiser_view[0]["participant"] == built.participants[0].full_name
+    _error(api(built.participants[1]).post(f"/slots/{second['id']}/pick"), 409, "conflict")  # no deadline yet
+    config = services.jury_config(built.stage)
+    config.slot_pick_deadline = utcnow() + timedelta(days=1)
+    db.session.add(config)
+    db.session.commit()
+    assert api(built.participants[1]).post(f"/slots/{second['id']}/pick").status_code == 200
+    _error(api(built.participants[0]).post(f"/slots/{second['id']}/pick"), 409, "conflict")
+    _error(api(juror()).get(f"/stages/{built.stage.id}/slots"), 403, "forbidden")
+    _error(api(built.participants[0]).post("/slots/999999/pick"), 404, "not_found")

@@ -337,3 +337,24 @@ def test_dashboard_panels_run_a_fixed_number_of_queries(app, client, count_queri
     with count_queries() as many:
         client.get("/dashboard")
     assert few.count == many.count
+
+
+def test_jury_chair_in_blind_mode_resolves_without_seeing_names(app, client) -> None:
+    from contest_engine.jury.models import StageJuror
+
+    built = jury_stage(entries=1, jurors=1, blind=True)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    db.session.execute(StageJuror.__table__.update().values(is_chair=True))
+    stage = db.session.get(Stage, built.stage.id)
+    stage.results_published_at = utcnow() - timedelta(minutes=5)
+    stage.appeals_close_at = utcnow() + timedelta(hours=5)
+    db.session.commit()
+    appeal = services.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=utcnow())
+    login(client, built.jurors[0])
+    secret = built.participants[0].full_name
+    for path in (f"/jury/stages/{built.stage.id}/appeals", f"/jury/appeals/{appeal.id}"):
+        response = client.get(path)
+        assert response.status_code == 200 and secret not in response.get_data(as_text=True)
+    response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "rejected", "reason": "Оценка верна"})
+    assert response.status_code == 302
+    assert db.session.get(Appeal, appeal.id).state == "rejected"
