@@ -309,3 +309,21 @@ def test_admin_and_organiser_personas(client) -> None:  # type: ignore[no-untype
     login(client, organiser())
     assert client.get(f"/courses/{course.id}/settings").status_code == 403
     assert client.get("/courses/new").status_code == 200
+
+
+def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -> None:  # type: ignore[no-untyped-def]
+    counts = []
+    learner = student()
+    login(client, learner)
+    for size in (1, 3):
+        for _ in range(size):
+            course = cf.course()
+            module = cf.module(course)
+            cf.assignment(module, due_at=utcnow() + timedelta(days=3))
+            cf.page(module, completion="viewed")
+            cf.enrolled(course, learner)
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get("/dashboard").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
