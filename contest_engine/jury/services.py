@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.accounts import Role, User
 from app.certificates import Certificate, CertificateKind
-from app.domain_errors import Conflict, Forbidden, Invalid, NotFound
+from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
@@ -1364,10 +1364,3 @@ def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]
                Stage.results_published_at.is_not(None), Stage.appeals_close_at >= now).limit(20)).all()
     links += [ParticipantLink("appeal", row[0], row[1], row[2], row[3]) for row in appeals]
     return links
-
-
-def get_or_404(model: Any, ident: int) -> Any:
-    row = db.session.get(model, ident)
-    if row is None:
-        raise NotFound(_("Not found."))
-    return row

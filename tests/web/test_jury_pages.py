@@ -358,3 +358,18 @@ def test_jury_chair_in_blind_mode_resolves_without_seeing_names(app, client) -> 
     response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "rejected", "reason": "Оценка верна"})
     assert response.status_code == 302
     assert db.session.get(Appeal, appeal.id).state == "rejected"
+
+
+@pytest.mark.parametrize("path", ["/jury/", "/jury/stages/{id}/jurors", "/jury/stages/{id}/progress"])
+def test_lists_run_a_fixed_number_of_queries(app, count_queries, path) -> None:
+    counts = []
+    for size in (2, 12):
+        built = jury_stage(entries=size, jurors=3)
+        for entry in built.entries[: size // 2]:
+            services.save_scores(entry, built.jurors[0], FULL, "", submit=True, now=utcnow())
+        client = app.test_client()
+        login(client, built.jurors[0] if path == "/jury/" else built.organiser)
+        with count_queries() as counter:
+            assert client.get(path.format(id=built.stage.id)).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
