@@ -15,7 +15,7 @@ from app.pagination import paginate
 from app.permissions import jury as can
 from app.permissions.contests import can_organise_contest
 from app.timeutil import utcnow
-from contest_engine.jury import services
+from contest_engine.jury import appeals, schedule, services
 from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment
 from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.scoring import display
@@ -262,7 +262,7 @@ def jury_certificates(stage_id: int) -> Any:
 def file_appeal(entry_id: int, body: AppealIn) -> Any:
     user = api_user()
     entry = _entry(entry_id)
-    appeal = services.file_appeal(entry, user, body.text, now=utcnow())
+    appeal = appeals.file_appeal(entry, user, body.text, now=utcnow())
     return appeal_json(appeal), 201
 
 
@@ -289,7 +289,7 @@ def list_appeals(stage_id: int) -> Any:
     user = api_user()
     stage = _stage(stage_id)
     require_api(can.can_resolve_appeal(user, stage))
-    return {"items": [appeal_json(a) for a, _name in services.stage_appeals(stage.id)]}
+    return {"items": [appeal_json(a) for a, _name in appeals.stage_appeals(stage.id)]}
 
 
 @endpoint("/appeals/<int:appeal_id>/resolve", "POST", summary="Reject or accept an appeal with score changes",
@@ -298,7 +298,7 @@ def resolve(appeal_id: int, body: ResolveIn) -> Any:
     user = api_user()
     appeal, stage = _appeal_for(appeal_id, user)
     require_api(can.can_resolve_appeal(user, stage))
-    appeal = services.resolve_appeal(appeal, decision=body.decision, score_changes=body.score_changes,
+    appeal = appeals.resolve_appeal(appeal, decision=body.decision, score_changes=body.score_changes,
                                      reason=body.reason, actor=user, now=utcnow())
     result = services.stage_scores(stage)
     return appeal_json(appeal) | {"entry_score": display(result.scores[appeal.participation_id])
@@ -336,7 +336,7 @@ def move_assignment(assignment_id: int, body: MoveIn) -> Any:
     return {"id": moved.id, "juror_id": moved.juror_id, "entry_id": moved.entry_id}
 
 
-def slot_json(view: services.SlotView) -> dict[str, Any]:
+def slot_json(view: schedule.SlotView) -> dict[str, Any]:
     slot = view.slot
     return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "duration_minutes": slot.duration_minutes,
             "location": slot.location, "taken": slot.participation_id is not None, "mine": view.mine,
@@ -349,7 +349,7 @@ def list_slots(stage_id: int) -> Any:
     user = api_user()
     stage = _stage(stage_id)
     require_api(can.can_view_schedule(user, stage))
-    views = services.stage_slots(stage, user, show_names=services.juror_sees_names(user, stage))
+    views = schedule.stage_slots(stage, user, show_names=services.juror_sees_names(user, stage))
     return {"items": [slot_json(v) for v in views]}
 
 
@@ -358,9 +358,9 @@ def list_slots(stage_id: int) -> Any:
 def add_slot(stage_id: int, body: SlotIn) -> Any:
     user = api_user()
     stage = _managed_stage(stage_id, user)
-    slot = services.create_slot(stage, starts_at=body.starts_at, duration_minutes=body.duration_minutes,
+    slot = schedule.create_slot(stage, starts_at=body.starts_at, duration_minutes=body.duration_minutes,
                                 location=body.location, actor=user)
-    return slot_json(services.SlotView(slot, None, False)), 201
+    return slot_json(schedule.SlotView(slot, None, False)), 201
 
 
 @endpoint("/slots/<int:slot_id>", "PUT", summary="Put a finalist in a slot, or free it (organiser)", tag=TAG,
@@ -371,7 +371,7 @@ def assign_slot(slot_id: int, body: SlotAssignIn) -> Any:
     if slot is None:
         raise not_found()
     _managed_stage(slot.stage_id, user)
-    slot = services.assign_slot(slot, body.participant_id, actor=user)
+    slot = schedule.assign_slot(slot, body.participant_id, actor=user)
     return {"id": slot.id, "participant_id": slot.participation_id}
 
 
@@ -381,5 +381,5 @@ def pick_slot(slot_id: int) -> Any:
     slot = db.session.get(DemoSlot, slot_id)
     if slot is None:
         raise not_found()
-    slot = services.pick_slot(slot, user, now=utcnow())
+    slot = schedule.pick_slot(slot, user, now=utcnow())
     return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "mine": True}

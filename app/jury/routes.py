@@ -37,6 +37,8 @@ from app.permissions import is_admin, require
 from app.permissions import jury as can
 from app.timeutil import parse_local, to_zone, utcnow
 from app.uploads import send_stored
+from contest_engine.jury import appeals as appeal_rules
+from contest_engine.jury import schedule as slot_rules
 from contest_engine.jury import services
 from contest_engine.jury.models import (
     Appeal,
@@ -490,7 +492,7 @@ def certificate_pdf(code: str):  # type: ignore[no-untyped-def]
 
 def _slot_forms(stage: Stage, contest: Contest, slot_form: SlotForm | None = None) -> dict[str, Any]:
     assign = AssignSlotForm(formdata=None)
-    assign.participation_id.choices = choices([(0, _("— free —"))] + services.finalists(stage))
+    assign.participation_id.choices = choices([(0, _("— free —"))] + slot_rules.finalists(stage))
     return {"slot_form": slot_form or SlotForm(formdata=None), "assign": assign}
 
 
@@ -505,7 +507,7 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
         require(manages)
         if slot_form.validate_on_submit():
             try:
-                services.create_slot(stage, starts_at=parse_local(slot_form.starts_at.data, contest.timezone),
+                slot_rules.create_slot(stage, starts_at=parse_local(slot_form.starts_at.data, contest.timezone),
                                      duration_minutes=slot_form.duration_minutes.data or 0,
                                      location=slot_form.location.data or "", actor=current_user)
             except DomainError as error:
@@ -514,7 +516,7 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
                 flash(_("Slot added."), "success")
                 return redirect(url_for("jury.schedule", stage_id=stage.id))
     config = services.jury_config(stage)
-    slots = services.stage_slots(stage, current_user, show_names=services.juror_sees_names(current_user, stage))
+    slots = slot_rules.stage_slots(stage, current_user, show_names=services.juror_sees_names(current_user, stage))
     can_pick = (not manages and config.slot_pick_deadline is not None and utcnow() <= config.slot_pick_deadline
                 and not can.is_stage_juror(current_user, stage.id))
     return render_template("jury/schedule.html", stage=stage, contest=contest, slots=slots, manages=manages,
@@ -527,10 +529,10 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
 def schedule_ics(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_view_schedule(current_user, stage))
-    slots = [view.slot for view in services.stage_slots(stage, current_user, show_names=False)]
+    slots = [view.slot for view in slot_rules.stage_slots(stage, current_user, show_names=False)]
     if not (can.can_manage_jury(current_user, stage) or can.is_stage_juror(current_user, stage.id)):
-        slots = [view.slot for view in services.stage_slots(stage, current_user, show_names=False) if view.mine]
-    text = services.slots_ics(slots, title=_("Demo lesson: %(contest)s", contest=contest.title),
+        slots = [view.slot for view in slot_rules.stage_slots(stage, current_user, show_names=False) if view.mine]
+    text = slot_rules.slots_ics(slots, title=_("Demo lesson: %(contest)s", contest=contest.title),
                               host=request.host.split(":")[0] or "vmeste", now=utcnow())
     return Response(text, mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=demo-lessons-{stage.id}.ics"})
@@ -542,12 +544,12 @@ def assign_slot(slot_id: int):  # type: ignore[no-untyped-def]
     slot = db.get_or_404(DemoSlot, slot_id)
     stage, _contest = _managed(slot.stage_id)
     form = AssignSlotForm()
-    form.participation_id.choices = choices([(0, "")] + services.finalists(stage))
+    form.participation_id.choices = choices([(0, "")] + slot_rules.finalists(stage))
     if not form.validate_on_submit():
         flash(_("Choose a finalist."), "danger")
     else:
         try:
-            services.assign_slot(slot, form.participation_id.data or None, actor=current_user)
+            slot_rules.assign_slot(slot, form.participation_id.data or None, actor=current_user)
         except DomainError as error:
             flash(error.message, "danger")
         else:
@@ -560,7 +562,7 @@ def assign_slot(slot_id: int):  # type: ignore[no-untyped-def]
 def delete_slot(slot_id: int):  # type: ignore[no-untyped-def]
     slot = db.get_or_404(DemoSlot, slot_id)
     stage, _contest = _managed(slot.stage_id)
-    services.delete_slot(slot, actor=current_user)
+    slot_rules.delete_slot(slot, actor=current_user)
     flash(_("Slot deleted."), "success")
     return redirect(url_for("jury.schedule", stage_id=stage.id))
 
@@ -572,7 +574,7 @@ def pick_slot(slot_id: int):  # type: ignore[no-untyped-def]
     stage = db.get_or_404(Stage, slot.stage_id)
     require(can.can_view_schedule(current_user, stage))
     try:
-        services.pick_slot(slot, current_user, now=utcnow())
+        slot_rules.pick_slot(slot, current_user, now=utcnow())
     except DomainError as error:
         if error.status == 403:
             abort(403)
@@ -592,18 +594,18 @@ def appeal_entry(entry_id: int):  # type: ignore[no-untyped-def]
     participation = db.session.get(Participation, entry_row.participation_id)
     require(participation is not None and participation.user_id == current_user.id)
     stage, contest = _stage_and_contest(entry_row.stage_id)
-    existing = services.entry_appeal(entry_row.id)
+    existing = appeal_rules.entry_appeal(entry_row.id)
     form = AppealForm()
     if existing is None and form.validate_on_submit():
         try:
-            services.file_appeal(entry_row, current_user, form.text.data or "", now=utcnow())
+            appeal_rules.file_appeal(entry_row, current_user, form.text.data or "", now=utcnow())
         except DomainError as error:
             apply_domain_error(form, error, "text")
         else:
             flash(_("Your appeal has been filed."), "success")
             return redirect(url_for("jury.appeal_entry", entry_id=entry_row.id))
     return render_template("jury/appeal_file.html", entry=entry_row, stage=stage, contest=contest, appeal=existing,
-                           form=form, window_open=services.appeal_window_open(stage, utcnow())), _status(form)
+                           form=form, window_open=appeal_rules.appeal_window_open(stage, utcnow())), _status(form)
 
 
 @bp.route("/stages/<int:stage_id>/appeals")
@@ -611,7 +613,7 @@ def appeal_entry(entry_id: int):  # type: ignore[no-untyped-def]
 def appeals(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_resolve_appeal(current_user, stage))
-    return render_template("jury/appeals.html", stage=stage, contest=contest, items=services.stage_appeals(stage.id),
+    return render_template("jury/appeals.html", stage=stage, contest=contest, items=appeal_rules.stage_appeals(stage.id),
                            show_names=services.juror_sees_names(current_user, stage), active="appeals")
 
 
@@ -639,7 +641,7 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
                     if raw and raw != str(mark.points.get(criterion.name, "")):
                         changes.setdefault(str(mark.juror_id), {})[criterion.name] = raw
             try:
-                services.resolve_appeal(appeal_row, decision=form.decision.data or "", score_changes=changes,
+                appeal_rules.resolve_appeal(appeal_row, decision=form.decision.data or "", score_changes=changes,
                                         reason=form.reason.data or "", actor=current_user, now=utcnow())
             except DomainError as error:
                 fields = {}

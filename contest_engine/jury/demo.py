@@ -12,7 +12,7 @@ from app.demo import demo_part, demo_user
 from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine import services as contests
-from contest_engine.jury import services
+from contest_engine.jury import schedule, services
 from contest_engine.models import Contest
 
 TITLE = "Дистанционный учитель — финал (демо)"
@@ -60,7 +60,7 @@ def load_jury_final() -> list[str]:
                                 slot_pick_deadline=now + timedelta(days=3), actor=owner)
     services.allocate_stage(final, actor=owner)
     for day in (4, 5):
-        services.create_slot(final, starts_at=(now + timedelta(days=day)).replace(hour=7, minute=0, second=0, microsecond=0),
+        schedule.create_slot(final, starts_at=(now + timedelta(days=day)).replace(hour=7, minute=0, second=0, microsecond=0),
                              duration_minutes=45, location="https://sferum.example/final", actor=owner)
     first = demo_user("juror@vmeste.local")
     services.save_scores(entries[0], first, {"Цели и планируемые результаты": 9, "Методика и технологии": 8,

@@ -15,7 +15,7 @@ from app.certificates import find
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notifications import Notification
-from contest_engine.jury import services
+from contest_engine.jury import appeals, schedule, services
 from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment, StageJuror
 from contest_engine.models import Stage
 from tests.factories.accounts import juror, teacher
@@ -154,10 +154,10 @@ def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
             services.save_scores(entry, user, {"Содержание": base, "Методика": 4}, "", submit=True, now=NOW)
     _published(built)
     assert services.stage_scores(built.stage).scores[built.participations[1].id] == Fraction(17)
-    appeal = services.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=NOW)
+    appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=NOW)
     with pytest.raises(Conflict):
-        services.file_appeal(built.entries[0], built.participants[0], "Ещё раз", now=NOW)
-    services.resolve_appeal(appeal, decision="accepted",
+        appeals.file_appeal(built.entries[0], built.participants[0], "Ещё раз", now=NOW)
+    appeals.resolve_appeal(appeal, decision="accepted",
                             score_changes={str(built.jurors[0].id): {"Содержание": 10}, built.jurors[1].id: {"Содержание": "10"}},
                             reason="Недооценено содержание", actor=built.organiser, now=NOW)
     scores = services.stage_scores(db.session.get(Stage, built.stage.id)).scores
@@ -169,7 +169,7 @@ def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
     assert db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == built.participants[0].id)) == 1
     with pytest.raises(Conflict):
-        services.resolve_appeal(stored, decision="rejected", score_changes={}, reason="x", actor=built.organiser, now=NOW)
+        appeals.resolve_appeal(stored, decision="rejected", score_changes={}, reason="x", actor=built.organiser, now=NOW)
 
 
 @pytest.mark.parametrize(("decision", "changes", "reason", "field"), [
@@ -184,11 +184,11 @@ def test_resolve_appeal_rejects_bad_input(app, decision, changes, reason, field)
     built = jury_stage(entries=1, jurors=1)
     services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
     _published(built)
-    appeal = services.file_appeal(built.entries[0], built.participants[0], "Текст", now=NOW)
+    appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Текст", now=NOW)
     juror_id = str(built.jurors[0].id)
     changes = {k.replace("JUROR", juror_id): v for k, v in changes.items()}
     with pytest.raises(Invalid) as caught:
-        services.resolve_appeal(appeal, decision=decision, score_changes=changes, reason=reason,
+        appeals.resolve_appeal(appeal, decision=decision, score_changes=changes, reason=reason,
                                 actor=built.organiser, now=NOW)
     assert field.replace("JUROR", juror_id) in caught.value.fields
     assert db.session.get(Appeal, appeal.id).state == "open"
@@ -197,32 +197,32 @@ def test_resolve_appeal_rejects_bad_input(app, decision, changes, reason, field)
 def test_appeal_outside_the_window_or_by_someone_else(app) -> None:
     built = jury_stage(entries=2, jurors=1)
     with pytest.raises(Conflict):
-        services.file_appeal(built.entries[0], built.participants[0], "Рано", now=NOW)
+        appeals.file_appeal(built.entries[0], built.participants[0], "Рано", now=NOW)
     _published(built, hours=1)
     with pytest.raises(Forbidden):
-        services.file_appeal(built.entries[0], built.participants[1], "Чужое", now=NOW)
+        appeals.file_appeal(built.entries[0], built.participants[1], "Чужое", now=NOW)
     with pytest.raises(Invalid):
-        services.file_appeal(built.entries[0], built.participants[0], "   ", now=NOW)
+        appeals.file_appeal(built.entries[0], built.participants[0], "   ", now=NOW)
     with pytest.raises(Conflict):
-        services.file_appeal(built.entries[0], built.participants[0], "Поздно", now=NOW + timedelta(hours=2))
+        appeals.file_appeal(built.entries[0], built.participants[0], "Поздно", now=NOW + timedelta(hours=2))
 
 
 def test_slots_pick_assign_and_race(app) -> None:
     built = jury_stage(entries=3, jurors=1)
-    slot = services.create_slot(built.stage, starts_at=NOW, duration_minutes=30, location="https://meet.example/1",
+    slot = schedule.create_slot(built.stage, starts_at=NOW, duration_minutes=30, location="https://meet.example/1",
                                 actor=built.organiser)
-    other = services.create_slot(built.stage, starts_at=NOW + timedelta(hours=1), duration_minutes=30,
+    other = schedule.create_slot(built.stage, starts_at=NOW + timedelta(hours=1), duration_minutes=30,
                                  location="Ауд. 12", actor=built.organiser)
     with pytest.raises(Invalid):
-        services.create_slot(built.stage, starts_at=NOW, duration_minutes=0, location="", actor=built.organiser)
+        schedule.create_slot(built.stage, starts_at=NOW, duration_minutes=0, location="", actor=built.organiser)
     with pytest.raises(Conflict):
-        services.pick_slot(slot, built.participants[0], now=NOW)  # no deadline set: picking closed
+        schedule.pick_slot(slot, built.participants[0], now=NOW)  # no deadline set: picking closed
     config = services.jury_config(built.stage)
     config.slot_pick_deadline = NOW + timedelta(days=1)
     db.session.add(config)
     db.session.commit()
     with pytest.raises(Forbidden):
-        services.pick_slot(slot, juror(), now=NOW)
+        schedule.pick_slot(slot, juror(), now=NOW)
     slot_id, user_ids = slot.id, [u.id for u in built.participants[:2]]
     errors: list[Exception] = []
 
@@ -230,7 +230,7 @@ def test_slots_pick_assign_and_race(app) -> None:
         def run() -> None:
             with app.app_context():
                 try:
-                    services.pick_slot(db.session.get(DemoSlot, slot_id), db.session.get(User, user_id), now=NOW)
+                    schedule.pick_slot(db.session.get(DemoSlot, slot_id), db.session.get(User, user_id), now=NOW)
                 except Conflict as error:
                     errors.append(error)
                 finally:
@@ -246,20 +246,20 @@ def test_slots_pick_assign_and_race(app) -> None:
     assert len(errors) == 1
     db.session.expire_all()
     assert db.session.get(DemoSlot, slot_id).participation_id is not None
-    services.assign_slot(db.session.get(DemoSlot, other.id), built.participations[2].id, actor=built.organiser)
+    schedule.assign_slot(db.session.get(DemoSlot, other.id), built.participations[2].id, actor=built.organiser)
     with pytest.raises(Invalid):
-        services.assign_slot(db.session.get(DemoSlot, other.id), 999999, actor=built.organiser)
+        schedule.assign_slot(db.session.get(DemoSlot, other.id), 999999, actor=built.organiser)
     with pytest.raises(Conflict):
-        services.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW)
+        schedule.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW)
     with pytest.raises(Conflict):
-        services.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW + timedelta(days=2))
+        schedule.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW + timedelta(days=2))
 
 
 def test_ics_is_rfc5545_in_utc(app) -> None:
     built = jury_stage(entries=0, jurors=0)
-    slot = services.create_slot(built.stage, starts_at=datetime(2027, 3, 1, 7, 30, tzinfo=UTC), duration_minutes=45,
+    slot = schedule.create_slot(built.stage, starts_at=datetime(2027, 3, 1, 7, 30, tzinfo=UTC), duration_minutes=45,
                                 location="https://meet.example/room, 1", actor=built.organiser)
-    text = services.slots_ics([slot], title="Открытый урок; финал", host="vmeste.local", now=NOW)
+    text = schedule.slots_ics([slot], title="Открытый урок; финал", host="vmeste.local", now=NOW)
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert "DTSTART:20270301T073000Z" in text and "DTEND:20270301T081500Z" in text
     assert "SUMMARY:Открытый урок\\; финал" in text and "LOCATION:https://meet.example/room\\, 1" in text

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine.jury import services
+from contest_engine.jury import appeals, schedule, services
 from contest_engine.jury.models import Appeal, DemoSlot, JuryCriterion, ScoreSheet
 from contest_engine.models import Stage
 from tests.conftest import login as login_form
@@ -307,7 +307,7 @@ def test_jury_certificates_issue_and_pdf(app, client) -> None:
 def test_organiser_finds_jury_stages_and_participant_panel_links(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
     services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
-    services.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30, location="",
+    schedule.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30, location="",
                          actor=built.organiser)
     stage = db.session.get(Stage, built.stage.id)
     stage.opens_at, stage.closes_at = utcnow() - timedelta(days=3), utcnow() + timedelta(days=3)
@@ -349,7 +349,7 @@ def test_jury_chair_in_blind_mode_resolves_without_seeing_names(app, client) -> 
     stage.results_published_at = utcnow() - timedelta(minutes=5)
     stage.appeals_close_at = utcnow() + timedelta(hours=5)
     db.session.commit()
-    appeal = services.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=utcnow())
+    appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=utcnow())
     login(client, built.jurors[0])
     secret = built.participants[0].full_name
     for path in (f"/jury/stages/{built.stage.id}/appeals", f"/jury/appeals/{appeal.id}"):
