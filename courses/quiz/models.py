@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -178,6 +179,9 @@ class QuizAttempt(Base):
     __table_args__ = (
         UniqueConstraint("quiz_id", "user_id", "number"),
         Index("ix_quiz_attempt_state_deadline", "state", "deadline"),
+        # One attempt in progress per student and quiz, whatever two requests do at once.
+        Index("uq_quiz_attempt_in_progress", "quiz_id", "user_id", unique=True,
+              sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
     )
 
     @property

@@ -114,6 +114,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_quiz_attempt_deadline'), ['deadline'], unique=False)
         batch_op.create_index('ix_quiz_attempt_state_deadline', ['state', 'deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_quiz_attempt_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_quiz_attempt_in_progress', ['quiz_id', 'user_id'], unique=True,
+                              sqlite_where=sa.text("state = 'in_progress'"),
+                              postgresql_where=sa.text("state = 'in_progress'"))
 
     op.create_table('quiz_answer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -172,6 +175,7 @@ def downgrade():
 
     op.drop_table('quiz_answer')
     with op.batch_alter_table('quiz_attempt', schema=None) as batch_op:
+        batch_op.drop_index('uq_quiz_attempt_in_progress')
         batch_op.drop_index(batch_op.f('ix_quiz_attempt_user_id'))
         batch_op.drop_index('ix_quiz_attempt_state_deadline')
         batch_op.drop_index(batch_op.f('ix_quiz_attempt_deadline'))
