@@ -82,7 +82,8 @@ def queue():  # type: ignore[no-untyped-def]
                                 .join(StageJuror, StageJuror.stage_id == Stage.id)
                                 .where(StageJuror.user_id == current_user.id).order_by(Stage.id)).all()
     return render_template("jury/queue.html", page=items, stages=stages,
-                           organised=services.organised_jury_stages(current_user, is_admin(current_user)))
+                           organised=services.organised_jury_stages(current_user, is_admin(current_user)),
+                           certificates=services.juror_certificates(current_user.id))
 
 
 @panel
@@ -517,10 +518,12 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
                 return redirect(url_for("jury.schedule", stage_id=stage.id))
     config = services.jury_config(stage)
     slots = slot_rules.stage_slots(stage, current_user, show_names=services.juror_sees_names(current_user, stage))
-    can_pick = (not manages and config.slot_pick_deadline is not None and utcnow() <= config.slot_pick_deadline
-                and not can.is_stage_juror(current_user, stage.id))
+    is_juror = can.is_stage_juror(current_user, stage.id)
+    is_finalist = not manages and not is_juror
+    can_pick = is_finalist and config.slot_pick_deadline is not None and utcnow() <= config.slot_pick_deadline
     return render_template("jury/schedule.html", stage=stage, contest=contest, slots=slots, manages=manages,
-                           config=config, can_pick=can_pick, active="schedule",
+                           config=config, can_pick=can_pick, is_juror=is_juror, is_finalist=is_finalist,
+                           active="schedule",
                            **_slot_forms(stage, contest, slot_form)), _status(slot_form)
 
 

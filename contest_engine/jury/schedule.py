@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -18,7 +18,7 @@ from app.extensions import db
 from app.i18n import _
 from contest_engine.jury.models import DemoSlot
 from contest_engine.jury.services import jury_config
-from contest_engine.models import Participation, Stage, StageParticipant
+from contest_engine.models import Entry, Participation, Stage, StageParticipant
 
 MAX_SLOT_MINUTES = 600
 
@@ -130,16 +130,21 @@ class SlotView:
     slot: DemoSlot
     participant_name: str | None
     mine: bool
+    entry_id: int | None = None  # the finalist's current entry (lesson plan and materials)
 
 
 def stage_slots(stage: Stage, viewer: Any, *, show_names: bool) -> list[SlotView]:
-    """The schedule, one query; names only when the viewer may see them."""
-    rows = db.session.execute(select(DemoSlot, User.full_name, User.id)
-                              .outerjoin(Participation, Participation.id == DemoSlot.participation_id)
-                              .outerjoin(User, User.id == Participation.user_id)
-                              .where(DemoSlot.stage_id == stage.id).order_by(DemoSlot.starts_at, DemoSlot.id)).all()
+    """The schedule with each finalist's current entry, one query; names only when the viewer may
+    see them (their own slot always)."""
+    rows = db.session.execute(
+        select(DemoSlot, User.full_name, User.id, Entry.id)
+        .outerjoin(Participation, Participation.id == DemoSlot.participation_id)
+        .outerjoin(User, User.id == Participation.user_id)
+        .outerjoin(Entry, and_(Entry.stage_id == DemoSlot.stage_id, Entry.participation_id == DemoSlot.participation_id,
+                               Entry.is_current.is_(True)))
+        .where(DemoSlot.stage_id == stage.id).order_by(DemoSlot.starts_at, DemoSlot.id)).all()
     viewer_id = getattr(viewer, "id", None)
-    return [SlotView(row[0], row[1] if (show_names or row[2] == viewer_id) else None, row[2] == viewer_id)
+    return [SlotView(row[0], row[1] if (show_names or row[2] == viewer_id) else None, row[2] == viewer_id, row[3])
             for row in rows]
 
 

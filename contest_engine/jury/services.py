@@ -1021,6 +1021,14 @@ def jury_certificates(stage_id: int) -> list[Certificate]:
                                    .order_by(Certificate.holder)))
 
 
+def juror_certificates(user_id: int) -> list[Certificate]:
+    """A juror's own certificates of jury work, newest first."""
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id,
+                                                             Certificate.kind == CertificateKind.JURY,
+                                                             Certificate.revoked_at.is_(None))
+                                   .order_by(Certificate.issued_at.desc()).limit(50)))
+
+
 def organised_jury_stages(user: User, admin: bool) -> list[Any]:
     """Jury stages of the contests `user` organises (every contest for an admin): the organiser's way in."""
     from contest_engine.models import ContestOrganiser

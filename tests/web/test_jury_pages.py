@@ -373,3 +373,26 @@ def test_lists_run_a_fixed_number_of_queries(app, count_queries, path) -> None:
             assert client.get(path.format(id=built.stage.id)).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_schedule_links_jurors_to_entries_and_finalists_to_their_materials(app, client) -> None:
+    built = jury_stage(entries=1, jurors=1, blind=True)
+    slot = schedule.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30,
+                                location="", actor=built.organiser)
+    schedule.assign_slot(slot, built.participations[0].id, actor=built.organiser)
+    login(client, built.jurors[0])
+    body = client.get(f"/jury/stages/{built.stage.id}/schedule").get_data(as_text=True)
+    assert f"/jury/entries/{built.entries[0].id}" in body and built.participants[0].full_name not in body
+    login(client, built.participants[0])
+    body = client.get(f"/jury/stages/{built.stage.id}/schedule").get_data(as_text=True)
+    assert f"/contests/stages/{built.stage.id}" in body and built.participants[0].full_name in body
+
+
+def test_juror_lists_and_downloads_their_certificate(app, client) -> None:
+    built = jury_stage(entries=1, jurors=1)
+    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    certificate = services.issue_jury_certificates(built.stage, actor=built.organiser, now=utcnow())[0]
+    login(client, built.jurors[0])
+    assert certificate.code in client.get("/jury/").get_data(as_text=True)
+    response = client.get(f"/jury/certificates/{certificate.code}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
