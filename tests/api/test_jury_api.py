@@ -168,7 +168,13 @@ def test_blind_mode_hides_names_in_every_juror_response(app, api) -> None:
         client.get(f"/entries/{built.entries[0].id}/scores").get_data(as_text=True),
         client.get("/jury/assignments").get_data(as_text=True),
         client.get(f"/stages/{built.stage.id}/jury").get_data(as_text=True),
+        client.get(f"/stages/{built.stage.id}/slots").get_data(as_text=True),
     ]
+    entry_id = built.entries[0].id
+    db.session.expunge_all()  # a fresh identity map, as in a real request
+    entry = client.get(f"/entries/{entry_id}")
+    assert entry.status_code == 200 and entry.get_json()["participant"] is None
+    bodies.append(entry.get_data(as_text=True))
     for body in bodies:
         assert secret not in body and institution not in body
         assert json.dumps(secret)[1:-1] not in body
