@@ -267,12 +267,15 @@ class StageResult(Base):
     time_used_seconds: Mapped[int | None] = mapped_column()
     status: Mapped[ResultStatus] = mapped_column(str_enum(ResultStatus), default=ResultStatus.RANKED)
     advanced: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Display order within the stage (division, rank, name): pages read it through the index.
+    position: Mapped[int] = mapped_column(default=0)
 
     participation: Mapped[Participation] = relationship(lazy="raise_on_sql")
 
     __table_args__ = (
         UniqueConstraint("stage_id", "participation_id"),
-        Index("ix_stage_result_order", "stage_id", "division_id", "rank"),
+        Index("ix_stage_result_order", "stage_id", "position"),
+        Index("ix_stage_result_division", "stage_id", "division_id", "position"),
     )
 
 

@@ -371,10 +371,23 @@ def _write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = N
     for row in rows:
         if row["score"] is not None:
             row["score"] = row["score"].quantize(Decimal("0.0001"))
+    division_order = {d.id: d.position for d in db.session.scalars(
+        select(Division).where(Division.contest_id == stage.contest_id))}
+    names = {p.id: name for p, name in _names(participations)}
+    rows.sort(key=lambda r: (division_order.get(r["division_id"], 0), r["rank"] is None, r["rank"] or 0,
+                             names.get(r["participation_id"], ""), r["participation_id"]))
+    for position, row in enumerate(rows, start=1):
+        row["position"] = position
     db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
     if rows:
         db.session.execute(StageResult.__table__.insert(), rows)
     stage.results_computed_at = now
+
+
+def _names(participations: list[Participation]) -> list[tuple[Participation, str]]:
+    names = dict(db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_([p.user_id for p in participations]))).all()) if participations else {}
+    return [(p, names.get(p.user_id, "")) for p in participations]
 
 
 def refresh_results(stage: Stage, *, now: datetime) -> None:
@@ -450,8 +463,7 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
         .join(User, User.id == Participation.user_id)
         .join(Division, Division.id == StageResult.division_id)
         .where(StageResult.stage_id == stage.id)
-        .order_by(Division.position, StageResult.rank.is_(None), StageResult.rank, User.full_name,
-                  StageResult.participation_id)
+        .order_by(StageResult.position)
     )
     if division_id:
         query = query.where(StageResult.division_id == division_id)

@@ -191,6 +191,7 @@ def upgrade():
     sa.Column('time_used_seconds', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('ranked', 'advanced', 'eliminated', 'blocked', 'no_entry', name='resultstatus', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('advanced', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['division_id'], ['division.id'], name=op.f('fk_stage_result_division_id_division'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['participation_id'], ['participation.id'], name=op.f('fk_stage_result_participation_id_participation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_stage_result_stage_id_stage'), ondelete='CASCADE'),
@@ -198,7 +199,8 @@ def upgrade():
     sa.UniqueConstraint('stage_id', 'participation_id', name=op.f('uq_stage_result_stage_id_participation_id'))
     )
     with op.batch_alter_table('stage_result', schema=None) as batch_op:
-        batch_op.create_index('ix_stage_result_order', ['stage_id', 'division_id', 'rank'], unique=False)
+        batch_op.create_index('ix_stage_result_order', ['stage_id', 'position'], unique=False)
+        batch_op.create_index('ix_stage_result_division', ['stage_id', 'division_id', 'position'], unique=False)
         batch_op.create_index(batch_op.f('ix_stage_result_participation_id'), ['participation_id'], unique=False)
 
     op.create_table('entry_file',

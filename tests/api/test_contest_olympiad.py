@@ -192,3 +192,25 @@ def test_outsider_cannot_start_the_round(app, api) -> None:
 
     with pytest.raises(DomainError):
         start_attempt(db.session.get(Quiz, quiz_id), outsider, T0 + timedelta(days=9))
+
+
+def test_pupil_takes_the_round_through_the_quiz_api(app, api) -> None:
+    owner = organiser()
+    pupil, outsider = student(), student()
+    db.session.commit()
+    contest = make_olympiad(api, owner)
+    cid, round_id = contest["id"], contest["stages"][1]["id"]
+    boss = api(owner)
+    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
+                                      content_type="text/plain").get_json()["questions"]]
+    with at(T0):
+        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+    with at(T0 + timedelta(hours=1)):
+        api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})
+    moment = T0 + timedelta(days=9)
+    with mock.patch("app.api.quiz.utcnow", return_value=moment):
+        started = api(pupil).post(f"/quizzes/{quiz_id}/attempts")
+        assert started.status_code == 201, started.get_json()
+        assert started.get_json()["deadline"].startswith((moment + timedelta(minutes=60)).isoformat()[:16])
+        refused = api(outsider).post(f"/quizzes/{quiz_id}/attempts")
+        assert refused.status_code in (403, 409)

@@ -261,7 +261,7 @@ def test_results_page_runs_a_fixed_number_of_queries(client, count_queries, view
 
 
 def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> None:
-    counts = []
+    counts, statements = [], []
     for size in (2, 20):
         contest, owner, division, registration, card = running_contest(size)
         for extra in range(size // 2):
@@ -278,10 +278,11 @@ def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> N
         with at(NOW), count_queries() as counter:
             assert client.get(f"/contests/{contest.id}").status_code == 200
         counts.append(counter.count)
+        statements.append(counter.statements)
         from tests.conftest import empty_database
 
         empty_database()
-    assert counts[0] == counts[1], counts
+    assert counts[0] == counts[1], (counts, [s[:90] for s in statements[0]], [s[:90] for s in statements[1]])
 
 
 def test_results_export_csv_and_xlsx(client) -> None:
