@@ -321,6 +321,8 @@ def main() -> int:
     finally:
         served.stop()
         bare.stop()
+    if failures and served.log_path.exists():
+        log("the app's gunicorn log ends with:\n" + served.log_path.read_text(errors="replace")[-4000:])
 
     document: dict[str, Any] = {
         "machine": machine(settings, dialect),
