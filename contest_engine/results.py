@@ -476,10 +476,20 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
 
 def results_page(stage: Stage, *, page: int, per_page: int, division_id: int | None = None,
                  search: str = "") -> Page[ResultRow]:
-    """One page of the stored ranking: two queries at any size."""
-    found = paginate(_results_query(stage, division_id=division_id, search=search), page, per_page, scalars=False)
-    found.items = [ResultRow(*row) for row in found.items]
-    return found
+    """One page of the stored ranking: two queries at any size (without a search the count reads
+    only the index, not the joined rows)."""
+    query = _results_query(stage, division_id=division_id, search=search)
+    if search.strip():
+        found = paginate(query, page, per_page, scalars=False)
+        found.items = [ResultRow(*row) for row in found.items]
+        return found
+    page = max(1, page)
+    count = select(func.count()).select_from(StageResult).where(StageResult.stage_id == stage.id)
+    if division_id:
+        count = count.where(StageResult.division_id == division_id)
+    total = db.session.scalar(count) or 0
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=[ResultRow(*row) for row in rows], page=page, per_page=per_page, total=total)
 
 
 def all_results(stage: Stage) -> list[ResultRow]:
