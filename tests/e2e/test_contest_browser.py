@@ -1,0 +1,70 @@
+"""A contest in the browser: the organiser opens the contest page, a participant registers into a
+division and hands in an entry (CSRF on, real server)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.timeutil import utcnow
+from contest_engine import services
+from tests.conftest import DEFAULT_PASSWORD
+from tests.factories.accounts import organiser, teacher
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/auth/login")
+    page.get_by_label("Электронная почта").fill(email)
+    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Войти").last.click()
+    page.wait_for_url(re.compile(r"/dashboard$"))
+
+
+def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(app, page, live_server,
+                                                                             screenshot) -> None:  # type: ignore[no-untyped-def]
+    owner, person = organiser(), teacher()
+    db.session.commit()
+    now = utcnow()
+    spec = services.ContestSpec(
+        title="Дистанционный учитель — 2027", kind="teacher", description="**Районный** конкурс",
+        divisions=["Учителя начальных классов", "Учителя-предметники"],
+        stages=[services.StageSpec("Визитная карточка", "submission", now - timedelta(hours=1),
+                                   now + timedelta(days=7), description="Эссе и ссылка на блог."),
+                services.StageSpec("Дистанционный урок", "submission", now + timedelta(days=7),
+                                   now + timedelta(days=14))],
+        awards=[{"title": "Победитель", "ranks": [1, 1]}], requires_consent=True,
+    )
+    contest = services.create_contest(spec, actor=owner, now=now)
+    contest_id, owner_email, person_email = contest.id, owner.email, person.email
+    db.session.commit()
+
+    _login(page, owner_email)
+    page.goto(f"/contests/{contest_id}")
+    assert page.locator("#contest-title").inner_text() == "Дистанционный учитель — 2027"
+    assert page.locator("#timeline .stage-current").count() == 1
+    assert "Визитная карточка" in page.locator("#timeline .stage-current").inner_text()
+    screenshot(page, "contest")
+    page.get_by_role("button", name="Выйти").click()
+
+    _login(page, person_email)
+    page.goto(f"/contests/{contest_id}")
+    page.locator("#register-link").click()
+    page.locator("#division").select_option(label="Учителя-предметники")
+    page.get_by_role("button", name="Зарегистрироваться").last.click()
+    assert page.locator(".invalid-feedback").first.is_visible()  # consent is required
+    page.get_by_label("Я согласен(на) на обработку моих персональных данных для этого конкурса").check()
+    page.get_by_role("button", name="Зарегистрироваться").last.click()
+    page.wait_for_url(re.compile(rf"/contests/{contest_id}$"))
+    page.locator("#timeline a", has_text="Визитная карточка").click()
+    page.get_by_label("Текст").fill("Мой дистанционный урок начинается с вопроса.")
+    page.get_by_label("Ссылка").fill("https://blog.example.org")
+    page.get_by_role("button", name="Сдать").click()
+    page.wait_for_url(re.compile(r"/contests/stages/\d+$"))
+    assert "Версия 1" in page.locator("#entry-versions").inner_text()
+    screenshot(page, "contest-entry")
+    assert not page.js_errors
