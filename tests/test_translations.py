@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -18,10 +19,17 @@ METHOD_MAP = [
 ]
 
 
+def _wanted_directory(path: str) -> bool:
+    """Babel's default skips every folder starting with "_", which would hide templates/_macros."""
+    name = os.path.basename(path)
+    return not name.startswith(".") and name not in {"__pycache__", "node_modules", "instance"}
+
+
 def _extracted() -> dict[str, str]:
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        directory_filter=_wanted_directory,
     ):
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:
