@@ -1,0 +1,76 @@
+"""The olympiad in the browser: GIFT into the contest bank, the round set up on the stage page, a
+pupil starting it from the stage page (through the quiz room), results and awards pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from unittest import mock
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from contest_engine import services
+from contest_engine.models import Stage
+from tests.conftest import login
+from tests.factories.accounts import organiser, student
+
+T0 = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
+GIFT = "::Q1:: 2 + 2 = ? {#4}\n\n::Q2:: Земля круглая {T}\n"
+
+
+def olympiad(owner):  # type: ignore[no-untyped-def]
+    spec = services.ContestSpec(
+        title="Олимпиада", kind="olympiad", divisions=["5-8", "9-11"],
+        stages=[services.StageSpec("Регистрация", "registration", T0, T0 + timedelta(days=7)),
+                services.StageSpec("Тур", "olympiad", T0 + timedelta(days=8), T0 + timedelta(days=10))],
+        awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Участник"}],
+        award_quota_percent=Decimal(50), requires_consent=False,
+    )
+    return services.create_contest(spec, actor=owner, now=T0 - timedelta(days=1))
+
+
+def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
+    owner, pupil = organiser(), student()
+    contest = olympiad(owner)
+    round_stage = services.contest_stages(contest.id)[1]
+    db.session.commit()
+    login(client, owner)
+    bad = client.post(f"/contests/{contest.id}/questions", data={"gift": "::Q:: broken {=4"})
+    assert bad.status_code == 422 and "gift-errors" in bad.get_data(as_text=True)
+    good = client.post(f"/contests/{contest.id}/questions", data={"gift": GIFT})
+    assert good.status_code == 302
+    from courses.quiz.models import Question
+
+    ids = list(db.session.scalars(select(Question.id).where(Question.bank_id == contest.bank_id)))
+    assert len(ids) == 2
+    with mock.patch("app.contests.routes.utcnow", return_value=T0):
+        page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
+        assert "round-form" in page
+        created = client.post(f"/contests/stages/{round_stage.id}/round", data={
+            "round-question_ids": [str(i) for i in ids], "round-time_limit_minutes": "60",
+            "round-max_grade": "20"})
+    assert created.status_code == 302
+    quiz_id = db.session.get(Stage, round_stage.id).quiz_id
+    assert quiz_id is not None
+    client.post("/auth/logout")
+    login(client, pupil)
+    with mock.patch("app.contests.routes.utcnow", return_value=T0 + timedelta(days=1)):
+        assert client.post(f"/contests/{contest.id}/register", data={"division": contest_division(contest.id, "5-8"),
+                                                                     "institution": "Школа"}).status_code == 302
+    moment = T0 + timedelta(days=8, hours=2)
+    with mock.patch("app.contests.routes.utcnow", return_value=moment):
+        stage_page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
+    assert "round-link" in stage_page
+    with mock.patch("app.quiz.routes.utcnow", return_value=moment):
+        started = client.post(f"/quiz/quizzes/{quiz_id}/start")
+    assert started.status_code == 302 and "/quiz/attempts/" in started.headers["Location"]
+    from courses.quiz.models import QuizAttempt
+
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert attempt.deadline == moment + timedelta(minutes=60)
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+
+
+def contest_division(contest_id: int, name: str) -> int:
+    return next(d.id for d in services.contest_divisions(contest_id) if d.name == name)
