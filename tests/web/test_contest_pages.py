@@ -326,3 +326,18 @@ def test_dashboard_panel_lists_the_participants_contests(client) -> None:
     login(client, person)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "contests-panel" in page and contest.title in page
+
+
+def test_public_pages_for_anonymous_visitors(client) -> None:
+    contest, owner, division, registration, card = running_contest(2)
+    with at(NOW):
+        assert client.get("/contests/").status_code == 200
+        page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+        assert "/auth/login" in page
+        assert client.get(f"/contests/{contest.id}/awards").status_code == 200
+        results_page = client.get(f"/contests/stages/{card.id}/results")
+        assert results_page.status_code == 200 and "own-status" not in results_page.get_data(as_text=True)
+        assert client.get(f"/contests/{contest.id}/edit").status_code == 302  # to the login page
+    contest.is_public = False
+    db.session.commit()
+    assert client.get(f"/contests/{contest.id}").status_code == 404
