@@ -341,3 +341,22 @@ def test_public_pages_for_anonymous_visitors(client) -> None:
     contest.is_public = False
     db.session.commit()
     assert client.get(f"/contests/{contest.id}").status_code == 404
+
+
+def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -> None:
+    from tests.factories.accounts import UserFactory
+
+    person = UserFactory()
+    db.session.commit()
+    login(client, person)
+    counts = []
+    for size in (1, 6):
+        for _ in range(size):
+            contest, owner, division, registration, card = running_contest()
+            ParticipationFactory(contest=contest, division=division, user=person)
+        db.session.commit()
+        with count_queries() as counter:
+            page = client.get("/dashboard")
+        assert page.status_code == 200 and "contests-panel" in page.get_data(as_text=True)
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
