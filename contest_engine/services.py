@@ -295,6 +295,45 @@ def add_stage(contest: Contest, item: StageSpec, *, actor: User, now: datetime) 
     return stage
 
 
+def update_stage(stage: Stage, item: StageSpec, *, actor: User, now: datetime) -> Stage:
+    """Change a stage's texts, rules and limits; its dates only while it is still scheduled (an open
+    stage is extended or closed instead, so nobody's window moves under them)."""
+    run_clock(now, contest_id=stage.contest_id)
+    db.session.refresh(stage)
+    stages = contest_stages(stage.contest_id)
+    index = next(i for i, s in enumerate(stages) if s.id == stage.id)
+    contest = db.session.get(Contest, stage.contest_id)
+    assert contest is not None
+    specs = [_spec_of(s) for s in stages]
+    item.kind = stage.kind.value
+    specs[index] = item
+    probe = ContestSpec(title=contest.title, kind=contest.kind.value, timezone=contest.timezone, divisions=["-"],
+                        stages=specs)
+    fields = {key.split(".", 2)[2]: message for key, message in _check_contest_spec(probe).items()
+              if key.startswith(f"stages.{index}.") and not key.endswith(".jury")}
+    moved = item.opens_at != stage.opens_at or item.closes_at != stage.closes_at
+    if moved and stage.state not in (StageState.DRAFT, StageState.SCHEDULED):
+        fields.setdefault("opens_at", _("The dates of a stage that has opened cannot change: extend or close it."))
+    if stage.advanced_at is not None and (item.advancement or {}).get("rule") != stage.advancement_rule:
+        fields.setdefault("advancement_rule", _("Advancement is already confirmed: the rule cannot change."))
+    if fields:
+        raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
+    config = item.advancement or {"rule": "all"}
+    value = config.get("value")
+    stage.title, stage.description = item.title.strip(), item.description
+    stage.opens_at, stage.closes_at = item.opens_at, item.closes_at
+    stage.advancement_rule = config["rule"]
+    stage.advancement_value = Decimal(str(value)) if value is not None else None
+    stage.advancement_ties = config.get("ties") or "include_tied"
+    stage.tiebreak_by_time = item.tiebreak_by_time
+    stage.accepts_text, stage.accepts_link, stage.accepts_files = item.accepts_text, item.accepts_link, item.accepts_files
+    stage.file_types, stage.max_file_mb, stage.max_files = item.file_types, item.max_file_mb, item.max_files
+    audit.record("stage.updated", actor=actor, scope_type="contest", scope_id=stage.contest_id,
+                 object_type="stage", object_id=stage.id, details={"title": stage.title, "moved": moved})
+    db.session.commit()
+    return stage
+
+
 def _spec_of(stage: Stage) -> StageSpec:
     return StageSpec(title=stage.title, kind=stage.kind.value, opens_at=stage.opens_at, closes_at=stage.closes_at)
 

@@ -184,37 +184,69 @@ def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
     _organised(contest)
     form = forms.StageForm()
     if form.validate_on_submit():
-        criteria = forms.parse_criteria(form.jury_criteria.data or "")
-        jury = ({"criteria": criteria, "aggregation": form.jury_aggregation.data,
-                 "jurors_per_entry": form.jurors_per_entry.data, "blind": form.jury_blind.data}
-                if criteria or form.kind.data == "jury" else None)
-        value = form.advancement_value.data
-        spec = services.StageSpec(
-            title=form.title.data or "", kind=form.kind.data or "submission", description=form.description.data or "",
-            opens_at=parse_local(form.opens_at.data, contest.timezone),
-            closes_at=parse_local(form.closes_at.data, contest.timezone),
-            advancement={"rule": form.advancement_rule.data, "ties": form.advancement_ties.data,
-                         "value": (int(value) if form.advancement_rule.data == "top_n" and value is not None
-                                   and value == int(value) else value)},
-            jury=jury, tiebreak_by_time=form.tiebreak_by_time.data, accepts_text=form.accepts_text.data,
-            accepts_link=form.accepts_link.data, accepts_files=form.accepts_files.data,
-            file_types=form.file_types.data or "", max_file_mb=form.max_file_mb.data or 10,
-            max_files=form.max_files.data if form.max_files.data is not None else 3,
-        )
         try:
-            services.add_stage(contest, spec, actor=current_user, now=utcnow())
+            services.add_stage(contest, _stage_spec(form, contest), actor=current_user, now=utcnow())
         except DomainError as error:
-            fields = {k.replace("advancement.", "advancement_").replace("jury.", "jury_")
-                      .replace("jury_criteria", "jury_criteria").split(".")[0]: v for k, v in error.fields.items()}
-            if "jury" in fields:
-                fields["jury_criteria"] = fields.pop("jury")
-            apply_domain_error(form, type(error)(error.message, fields))
+            _place_stage_errors(form, error)
         else:
             flash(_("The stage is added."), "success")
             return redirect(url_for("contests.view", contest_id=contest.id))
-    return render_template("contests/stage_form.html", form=form, contest=contest,
+    return render_template("contests/stage_form.html", form=form, contest=contest, title=_("New stage"),
                            stages=services.contest_stages(contest.id), state_label=services.state_label,
                            kind_label=services.kind_label), _status(form)
+
+
+@bp.route("/stages/<int:stage_id>/edit", methods=["GET", "POST"])
+@login_required
+def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
+    stage, contest = _stage(stage_id)
+    _organised(contest)
+    form = forms.StageForm(obj=stage) if request.method == "GET" else forms.StageForm()
+    del form.jury_criteria, form.jury_aggregation, form.jurors_per_entry, form.jury_blind  # the jury room's settings
+    if request.method == "GET":
+        form.opens_at.data = _form_time(stage.opens_at, contest)
+        form.closes_at.data = _form_time(stage.closes_at, contest)
+        form.advancement_value.data = stage.advancement_value
+    form.kind.data = stage.kind.value
+    if form.validate_on_submit():
+        try:
+            services.update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow())
+        except DomainError as error:
+            _place_stage_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("contests.stage", stage_id=stage.id))
+    return render_template("contests/stage_form.html", form=form, contest=contest, title=_("Edit stage"),
+                           stages=services.contest_stages(contest.id), state_label=services.state_label,
+                           kind_label=services.kind_label), _status(form)
+
+
+def _stage_spec(form: forms.StageForm, contest: Contest) -> services.StageSpec:
+    criteria = forms.parse_criteria(form.jury_criteria.data or "") if "jury_criteria" in form else []
+    jury = ({"criteria": criteria, "aggregation": form.jury_aggregation.data,
+             "jurors_per_entry": form.jurors_per_entry.data, "blind": form.jury_blind.data}
+            if "jury_criteria" in form and (criteria or form.kind.data == "jury") else None)
+    value = form.advancement_value.data
+    if form.advancement_rule.data == "top_n" and value is not None and value == int(value):
+        value = int(value)
+    return services.StageSpec(
+        title=form.title.data or "", kind=form.kind.data or "submission", description=form.description.data or "",
+        opens_at=parse_local(form.opens_at.data, contest.timezone),
+        closes_at=parse_local(form.closes_at.data, contest.timezone),
+        advancement={"rule": form.advancement_rule.data, "ties": form.advancement_ties.data,
+                     "value": None if form.advancement_rule.data in ("all", "manual") else value},
+        jury=jury, tiebreak_by_time=form.tiebreak_by_time.data, accepts_text=form.accepts_text.data,
+        accepts_link=form.accepts_link.data, accepts_files=form.accepts_files.data,
+        file_types=form.file_types.data or "", max_file_mb=form.max_file_mb.data or 10,
+        max_files=form.max_files.data if form.max_files.data is not None else 3,
+    )
+
+
+def _place_stage_errors(form: forms.StageForm, error: DomainError) -> None:
+    fields = {k.replace("advancement.", "advancement_").split(".")[0]: v for k, v in error.fields.items()}
+    if "jury" in fields:
+        fields["jury_criteria" if "jury_criteria" in form else "title"] = fields.pop("jury")
+    apply_domain_error(form, type(error)(error.message, fields))
 
 
 # --------------------------------------------------------------------------- registration

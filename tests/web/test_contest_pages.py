@@ -360,3 +360,25 @@ def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -
         assert page.status_code == 200 and "contests-panel" in page.get_data(as_text=True)
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_organiser_edits_a_stage(client) -> None:
+    contest, owner, division, registration, card = running_contest()
+    login(client, owner)
+    with at(NOW):
+        form = client.get(f"/contests/stages/{card.id}/edit")
+        assert form.status_code == 200 and "2027-01-17T12:00" in form.get_data(as_text=True)
+        data = {"title": "Визитка", "kind": "submission", "description": "Эссе", "opens_at": "2027-01-18T09:00",
+                "closes_at": "2027-01-25T09:00", "advancement_rule": "top_n", "advancement_value": "10",
+                "advancement_ties": "exclude_tied", "accepts_text": "y", "file_types": "pdf", "max_file_mb": "2",
+                "max_files": "1"}
+        assert client.post(f"/contests/stages/{card.id}/edit", data=data).status_code == 302
+        overlap = client.post(f"/contests/stages/{card.id}/edit", data=dict(data, opens_at="2027-01-16T09:00"))
+        assert overlap.status_code == 422
+    db.session.expire_all()
+    stage = db.session.get(Stage, card.id)
+    assert (stage.title, stage.advancement_rule, stage.advancement_value, stage.max_files) == ("Визитка", "top_n", 10, 1)
+    assert stage.opens_at == datetime(2027, 1, 18, 6, 0, tzinfo=UTC)
+    with at(NOW + timedelta(days=4)):  # open now: the dates can no longer move
+        moved = client.post(f"/contests/stages/{card.id}/edit", data=dict(data, closes_at="2027-01-26T09:00"))
+    assert moved.status_code == 422
