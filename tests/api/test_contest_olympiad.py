@@ -214,3 +214,37 @@ def test_pupil_takes_the_round_through_the_quiz_api(app, api) -> None:
         assert started.get_json()["deadline"].startswith((moment + timedelta(minutes=60)).isoformat()[:16])
         refused = api(outsider).post(f"/quizzes/{quiz_id}/attempts")
         assert refused.status_code in (403, 409)
+
+
+@pytest.mark.parametrize(("by_time", "ranks"), [(False, [1, 1]), (True, [1, 2])])
+def test_equal_scores_share_a_rank_unless_ranked_by_time(app, api, by_time, ranks) -> None:
+    owner = organiser()
+    pupils = [student(), student()]
+    db.session.commit()
+    body = olympiad_body()
+    body["stages"][1]["tiebreak_by_time"] = by_time
+    with at(T0 - timedelta(days=1)):
+        contest = api(owner).post("/contests", body).get_json()
+    cid, round_id = contest["id"], contest["stages"][1]["id"]
+    boss = api(owner)
+    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
+                                      content_type="text/plain").get_json()["questions"]]
+    with at(T0):
+        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+    with at(T0 + timedelta(hours=1)):
+        for pupil in pupils:
+            api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})
+    from courses.quiz.models import Quiz
+    from courses.quiz.services import finish_attempt, save_answer, start_attempt
+
+    start = T0 + timedelta(days=8, hours=1)
+    for index, pupil in enumerate(pupils):
+        attempt = start_attempt(db.session.get(Quiz, quiz_id), pupil, start)
+        save_answer(attempt, 3, True, start + timedelta(minutes=1))
+        finish_attempt(attempt, start + timedelta(minutes=40 - 20 * index))  # the second pupil is faster
+    run_tick(T0 + timedelta(days=10))
+    items = api(owner).get(f"/stages/{round_id}/results").get_json()["items"]
+    assert [item["rank"] for item in items] == ranks
+    assert items[0]["score"] == items[1]["score"]
+    if by_time:
+        assert items[0]["time_used_seconds"] < items[1]["time_used_seconds"]
