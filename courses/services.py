@@ -807,8 +807,10 @@ class StudentFacts:
         )
 
 
-def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None) -> StudentFacts:
-    """Views, submissions, overrides and quiz grades of these users (None: all) in one course."""
+def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None, *,
+               with_views: bool = True) -> StudentFacts:
+    """Views, submissions, overrides and quiz grades of these users (None: all) in one course
+    (`with_views=False`: no views, for the gradebook, which never reads them)."""
 
     view_query = select(ItemView.item_id, ItemView.user_id).join(Item, Item.id == ItemView.item_id).where(
         Item.course_id == course_id)
@@ -824,7 +826,7 @@ def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None
         override_query = override_query.where(GradeOverride.user_id.in_(user_ids))
     quiz_ids = [i.quiz_id for i in items if i.quiz_id is not None]
     return StudentFacts(
-        viewed={(row.item_id, row.user_id) for row in db.session.execute(view_query)},
+        viewed={(row.item_id, row.user_id) for row in db.session.execute(view_query)} if with_views else set(),
         submissions={(s.assignment_id, s.user_id): s for s in db.session.execute(sub_query)},
         overrides={(o.item_id, o.user_id): o for o in db.session.execute(override_query)},
         quiz_grades=_quiz_grades(quiz_ids, user_ids),
@@ -956,18 +958,41 @@ def gradebook(course: Course, *, only_user: User | None = None, page: int = 1, p
         students, total = [only_user], 1
     else:
         students, total = _students_page(course.id, page, per_page)
-    facts = load_facts(course.id, items, [s.id for s in students])
+    facts = load_facts(course.id, items, [s.id for s in students], with_views=False)
     columns = []
     for item in items:
         maximum = facts.max_points(item)
         if maximum is not None:
             columns.append(GradebookColumn(item, maximum, item.weight))
+    # Where each column's grade comes from, read once per column rather than once per cell
+    # (the same precedence as StudentFacts.points: an override, else the submission or quiz grade).
+    overrides = facts.overrides
+    sources: list[tuple[int, dict[tuple[int, int], Any] | None, int | None, bool]] = []
+    for column in columns:
+        item = column.item
+        if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
+            sources.append((item.id, facts.submissions, item.assignment_id, True))
+        elif item.kind == ItemKind.QUIZ and item.quiz_id is not None:
+            sources.append((item.id, facts.quiz_grades, item.quiz_id, False))
+        else:
+            sources.append((item.id, None, None, False))
+    missing = str(course.missing_grades)
     rows = []
     for student in students:
-        grades = [facts.points(c.item, student.id) for c in columns]
+        uid = student.id
+        grades: list[tuple[Decimal | None, bool]] = []
+        for item_id, found_in, key, is_submission in sources:
+            override = overrides.get((item_id, uid))
+            if override is not None:
+                grades.append((override.points, True))
+            elif found_in is None:
+                grades.append((None, False))
+            else:
+                found = found_in.get((key, uid))  # type: ignore[arg-type]
+                grades.append(((found.points if found else None) if is_submission else found, False))
         cells = [rules.GradeCell(points, c.max_points, c.weight, overridden)
                  for (points, overridden), c in zip(grades, columns, strict=True)]
-        rows.append(GradebookRow(student, grades, rules.course_total(cells, str(course.missing_grades))))
+        rows.append(GradebookRow(student, grades, rules.course_total(cells, missing)))
     return Gradebook(columns, rows, total)
 
 

@@ -207,5 +207,11 @@ class OverrideForm(FlaskForm):
     points = StringField(_l("Points (empty: remove the override)"), validators=[Optional(), Length(max=20)])
 
 
+class RowOverrideForm(FlaskForm):
+    """A gradebook row: the student; the cells come as `p<item id>` fields (read by the view)."""
+
+    user_id = IntegerField(validators=[InputRequired()])
+
+
 class BackupImportForm(FlaskForm):
     file = FileField(_l("Course backup file (.zip)"), validators=[DataRequired()])

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import certificates
@@ -23,6 +24,7 @@ from app.courses.forms import (
     ModuleForm,
     OverrideForm,
     QuizItemForm,
+    RowOverrideForm,
     SubmissionForm,
     completion_choices,
     options,
@@ -47,7 +49,17 @@ from app.permissions.courses import (
 from app.timeutil import parse_local, to_zone, utcnow
 from app.uploads import StoredFile, send_stored
 from courses import backup, rules, services
-from courses.models import Assignment, Course, CourseAsset, CourseMember, Item, ItemKind, Module, Submission
+from courses.models import (
+    Assignment,
+    Course,
+    CourseAsset,
+    CourseMember,
+    CourseRole,
+    Item,
+    ItemKind,
+    Module,
+    Submission,
+)
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -679,7 +691,10 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
     form = OverrideForm()
     if request.method == "POST":
         require(teaching)
-        if form.validate_on_submit():
+        row_form = RowOverrideForm()
+        if "item_id" not in request.form and row_form.validate_on_submit():
+            _save_gradebook_row(course, row_form.user_id.data, request.form)
+        elif form.validate_on_submit():
             from app.accounts import User
 
             target_item = db.session.get(Item, form.item_id.data)
@@ -702,7 +717,67 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
     book = services.gradebook(course, only_user=None if teaching else current_user, page=page, per_page=per_page)
     return render_template("courses/gradebook.html", course=course, book=book, teaching=teaching,
                            page=Page(book.rows, page, per_page, book.total_students), display=rules.display,
-                           form=form)
+                           form=form, row_cells=_gradebook_cells(book, teaching))
+
+
+def _gradebook_cells(book: services.Gradebook, teaching: bool) -> list[Markup]:
+    """Each row's grade cells as markup, built here rather than in Jinja: 200 rows × 30 items are
+    6,000 cells, and a template spends several escapes per cell. Everything user-typed (titles) is
+    escaped once per column; points are numbers."""
+    tutor = escape(_("Set by a tutor"))
+    marked = f' class="overridden" title="{tutor}"'
+    star = '<span class="text-warning" aria-hidden="true">*</span>'
+    rows: list[Markup] = []
+    if teaching:
+        inputs = [f'name="p{c.item.id}" class="form-control form-control-sm grade-cell" inputmode="decimal" '
+                  f'aria-label="{escape(c.item.title)}"' for c in book.columns]
+        for row in book.rows:
+            form = f"gb-row-{row.student.id}"
+            rows.append(Markup("".join(
+                f'<td{marked if overridden else ""}><input form="{form}" {attrs} '
+                f'value="{"" if points is None else points}">'
+                f'{star if overridden else ""}</td>'
+                for (points, overridden), attrs in zip(row.grades, inputs, strict=True))))
+    else:
+        for row in book.rows:
+            rows.append(Markup("".join(
+                f'<td{marked if overridden else ""}>{"—" if points is None else points}{"*" if overridden else ""}</td>'
+                for points, overridden in row.grades)))
+    return rows
+
+
+def _save_gradebook_row(course: Course, user_id: int, data: Any) -> None:
+    """A row's form (Enter in a cell without JavaScript sends the whole row; the page's script sends
+    only the changed cell): each `p<item id>` whose value differs from the grade shown is saved."""
+    from app.accounts import User
+
+    student = db.session.get(User, user_id)
+    if student is None or db.session.scalar(select(CourseMember.role).where(
+            CourseMember.course_id == course.id, CourseMember.user_id == student.id)) != CourseRole.STUDENT:
+        abort(404)
+    book = services.gradebook(course, only_user=student)
+    shown = {column.item.id: (column.item, grade) for column, grade in zip(book.columns, book.rows[0].grades,
+                                                                             strict=True)}
+    saved = 0
+    for key, value in data.items():
+        if not key.startswith("p") or not key[1:].isdigit() or int(key[1:]) not in shown:
+            continue
+        item, (current, overridden) = shown[int(key[1:])]
+        raw = value.strip()
+        points = rules.to_decimal(raw) if raw else None
+        if raw and points is None:
+            flash(_("Points must be a number."), "danger")
+            continue
+        if (points is None and not overridden) or (points is not None and points == current):
+            continue  # unchanged (an emptied computed grade has no override to remove)
+        try:
+            services.set_override(course, item, student, points, actor=current_user, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            saved += 1
+    if saved:
+        flash(_("Grade saved."), "success")
 
 
 @bp.route("/<int:course_id>/gradebook.<any(csv, xlsx):fmt>")

@@ -1,11 +1,41 @@
-// Courses: a gradebook cell saves when the tutor leaves it changed (Enter also works without JS).
+// Courses: a gradebook cell saves when the tutor leaves it changed. Each row has one form (the cells
+// join it with form="…"); without JS, Enter sends the whole row and the server saves what differs.
+// Here only the changed cell is sent: the row's other cells are disabled just before submitting.
 (function () {
   "use strict";
-  document.querySelectorAll("form.override-form input.grade-cell").forEach(function (input) {
-    var initial = input.value;
+  function isCell(element) {
+    return element.classList && element.classList.contains("grade-cell");
+  }
+  function save(input) {
+    var form = input.form;
+    if (!form || form.dataset.sending) {
+      return;
+    }
+    form.dataset.sending = "1";
+    Array.prototype.forEach.call(form.elements, function (other) {
+      if (other !== input && isCell(other)) {
+        other.disabled = true;
+      }
+    });
+    form.submit();
+  }
+  document.querySelectorAll("#gradebook input.grade-cell").forEach(function (input) {
+    input.dataset.initial = input.value;
     input.addEventListener("change", function () {
-      if (input.value !== initial && input.form) {
-        input.form.submit();
+      if (input.value !== input.dataset.initial) {
+        save(input);
+      }
+    });
+  });
+  // Enter in a cell: send that cell alone (or nothing more when its change already went).
+  document.querySelectorAll("#gradebook form.override-row").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var changed = Array.prototype.filter.call(form.elements, function (element) {
+        return isCell(element) && element.value !== element.dataset.initial;
+      });
+      if (changed.length) {
+        save(changed[0]);
       }
     });
   });
