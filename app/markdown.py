@@ -7,7 +7,7 @@ move to nh3 touches nothing else.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown as md
@@ -47,8 +47,20 @@ _cleaner = bleach.sanitizer.Cleaner(
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Markdown → safe HTML. Script, event handlers and javascript: links come out inert."""
+    """Markdown → safe HTML. Script, event handlers and javascript: links come out inert.
+
+    Rendering and sanitising cost milliseconds, and pages show the same texts again and again
+    (a course's pages, a contest's rules): recent results are kept, keyed by the text itself."""
     if not text:
         return Markup("")
+    return _render_cached(str(text))
+
+
+@lru_cache(maxsize=1024)
+def _render_cached(text: str) -> Markup:
+    return render_markdown_uncached(text)
+
+
+def render_markdown_uncached(text: str) -> Markup:
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
     return Markup(_cleaner.clean(html))  # noqa: S704 - sanitised just above

@@ -54,13 +54,14 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
 
 def pure(ctx: BenchContext) -> list[PureResult]:
     from app import account_services
-    from app.markdown import render_markdown
+    from app.markdown import render_markdown, render_markdown_uncached
     from app.security import check_password
 
     text = ("# Положение о конкурсе\n\n**Цель**: развитие *сетевого* взаимодействия.\n\n"
             "- этап 1\n- этап 2\n\n[сайт](https://example.org) <script>alert(1)</script>\n") * 5
     return [
-        rate("render_markdown (1 KB of text)", lambda: render_markdown(text)),
+        rate("render_markdown, 1 KB of new text (Markdown + sanitiser)", lambda: render_markdown_uncached(text)),
+        rate("render_markdown, 1 KB seen before (cached)", lambda: render_markdown(text)),
         timed("password check (argon2id, configured cost)", lambda: check_password(ctx.password_hash, ctx.password)),
         timed("network_page service, first page of 1,000", lambda: account_services.network_page(1, 100)),
     ]

@@ -120,3 +120,10 @@ def test_result_is_markup_so_templates_do_not_escape_it_twice() -> None:
 def test_images_keep_only_safe_sources() -> None:
     html = str(render_markdown("![cat](https://example.org/cat.png)"))
     assert 'src="https://example.org/cat.png"' in html
+
+
+def test_cached_and_uncached_rendering_agree() -> None:
+    from app.markdown import render_markdown_uncached
+
+    text = "**x** <script>alert(1)</script> [a](https://example.org)"
+    assert render_markdown(text) == render_markdown_uncached(text) == render_markdown(text)
