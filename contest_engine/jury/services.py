@@ -778,6 +778,28 @@ class Overview:
     rows: list[OverviewRow]
 
 
+def aggregate_scaled(totals: list[int], method: scoring.Aggregation | str, scale: int) -> Fraction:
+    """`scoring.aggregate` of the totals `t / scale`, on the integers `t`: every method is a sum, a
+    mean or a median, so scaling all totals scales the result alike, and the division by `scale`
+    happens once, in the single Fraction made. Same refusals and trimming rules as `aggregate`
+    (tests/services/test_jury_scoring.py checks both agree)."""
+    method = scoring.Aggregation(method)
+    count = len(totals)
+    if count == 0:
+        raise ValueError("no juror totals to aggregate")
+    if method is scoring.Aggregation.SUM:
+        return Fraction(sum(totals), scale)
+    if method is scoring.Aggregation.MEAN or (method is scoring.Aggregation.TRIMMED_MEAN and count < 3):
+        return Fraction(sum(totals), count * scale)
+    ordered = sorted(totals)
+    if method is scoring.Aggregation.TRIMMED_MEAN:
+        return Fraction(sum(ordered[1:-1]), (count - 2) * scale)
+    middle = count // 2
+    if count % 2:
+        return Fraction(ordered[middle], scale)
+    return Fraction(ordered[middle - 1] + ordered[middle], 2 * scale)
+
+
 def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 100,
                     with_details: bool = True) -> Overview:
     """Every current entry with each assigned juror's total, spread, aggregated score and rank per
@@ -797,48 +819,65 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
         .join(Division, Division.id == Participation.division_id)
         .where(Entry.stage_id == stage.id, Entry.is_current.is_(True)).order_by(Entry.id)
     ).all()
-    assigned: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for row in db.session.execute(select(JuryAssignment.entry_id, JuryAssignment.juror_id, User.full_name)
-                                  .join(User, User.id == JuryAssignment.juror_id)
-                                  .where(JuryAssignment.stage_id == stage.id)
-                                  .order_by(JuryAssignment.entry_id, User.full_name, User.id)):
-        assigned[row.entry_id].append((row.juror_id, row.full_name))
+    # The stage's jurors once (in the database's name order), not a joined name per assignment.
+    juror_names = dict(db.session.execute(
+        select(User.id, User.full_name).where(User.id.in_(
+            select(JuryAssignment.juror_id).where(JuryAssignment.stage_id == stage.id).distinct()))
+        .order_by(User.full_name, User.id)).all())
+    # The large reads go through the Core connection: plain rows, no ORM result machinery.
+    connection = db.session.connection()
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for entry_id, juror_id in connection.execute(select(JuryAssignment.entry_id, JuryAssignment.juror_id)
+                                                 .where(JuryAssignment.stage_id == stage.id)):
+        assigned[entry_id].append(juror_id)
+    juror_order = {juror_id: position for position, juror_id in enumerate(juror_names)}
     sheets: dict[tuple[int, int], tuple[int, bool]] = {
-        (row.entry_id, row.juror_id): (row.id, bool(row.submitted)) for row in db.session.execute(
+        (row.entry_id, row.juror_id): (row.id, bool(row.submitted)) for row in connection.execute(
             select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id,
                    (ScoreSheet.state == SheetState.SUBMITTED.value).label("submitted"))
             .where(ScoreSheet.stage_id == stage.id))}
     weighted = func.sum(type_coerce(Score.points, Integer) * type_coerce(JuryCriterion.weight, Integer))
     totals_by_sheet: dict[int, tuple[int, int]] = {
-        row[0]: (int(row[1] or 0), int(row[2])) for row in db.session.execute(
+        row[0]: (int(row[1] or 0), int(row[2])) for row in connection.execute(
             select(Score.sheet_id, weighted, func.count(Score.id))
             .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
             .join(JuryCriterion, JuryCriterion.id == Score.criterion_id)
             .where(ScoreSheet.stage_id == stage.id, JuryCriterion.stage_id == stage.id)
             .group_by(Score.sheet_id))}
+    # Aggregation on the integer sums (see aggregate_scaled): one Fraction per entry instead of
+    # Decimal and Fraction arithmetic per juror; the threshold is compared on integers too. Exact.
+    scale = 10_000
+    method = scoring.Aggregation(config.aggregation or scoring.Aggregation.MEAN)
+    threshold = (scoring.to_fraction(config.disagreement_threshold, name="threshold") * scale
+                 if config.disagreement_threshold is not None else None)
+    criteria_count = len(criteria)
     rows: list[OverviewRow] = []
     for entry in entries:
         marks: list[JurorMark] = []
-        totals: list[Decimal] = []
+        totals: list[int] = []
         missing: list[int] = []
-        for juror_id, juror_name in assigned.get(entry.id, []):
+        jurors = assigned.get(entry.id, [])
+        if len(jurors) > 1:
+            jurors.sort(key=juror_order.__getitem__)
+        for juror_id in jurors:
             sheet_id, submitted = sheets.get((entry.id, juror_id), (None, False))
             summed, count = totals_by_sheet.get(sheet_id, (0, 0)) if sheet_id else (0, 0)
-            if not submitted or count != len(criteria):
+            juror_name = juror_names[juror_id]
+            if not submitted or count != criteria_count:
                 missing.append(juror_id)
                 marks.append(JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id))
                 continue
-            total = Decimal(summed) / Decimal(10_000)
-            totals.append(total)
-            marks.append(JurorMark(juror_id, juror_name, "submitted", total, sheet_id=sheet_id))
+            totals.append(summed)
+            marks.append(JurorMark(juror_id, juror_name, "submitted", Decimal(summed) / scale, sheet_id=sheet_id))
         row = OverviewRow(entry.id, entry.participation_id, entry.full_name, entry.division_id, entry.name, marks,
                           missing_jurors=missing)
         if totals and not missing:
-            row.score = scoring.aggregate(totals, config.aggregation or scoring.Aggregation.MEAN)
+            row.score = aggregate_scaled(totals, method, scale)
         if totals:
-            row.spread = scoring.spread(totals)
-            if config.disagreement_threshold is not None:
-                row.disagreement = scoring.is_disagreement(totals, config.disagreement_threshold)
+            gap = max(totals) - min(totals)
+            row.spread = Fraction(gap, scale)
+            if threshold is not None:
+                row.disagreement = gap > threshold
         rows.append(row)
     by_division: dict[int, list[OverviewRow]] = defaultdict(list)
     for row in rows:

@@ -216,3 +216,20 @@ def test_overview_runs_a_fixed_number_of_queries(app, count_queries) -> None:
     with count_queries() as many:
         services.scores_overview(stage)
     assert few.count == many.count
+
+
+def test_overview_aggregation_on_scaled_integers_matches_scoring_aggregate() -> None:
+    """The overview aggregates jurors' integer sums (hundredths × hundredths) and divides once;
+    every method must give exactly what scoring.aggregate gives on the Decimal totals."""
+    import random
+
+    from contest_engine import scoring
+
+    rng = random.Random(11)
+    for _ in range(300):
+        totals = [rng.randint(0, 300_000) for _ in range(rng.randint(1, 8))]
+        for method in scoring.Aggregation:
+            expected = scoring.aggregate([Decimal(t) / Decimal(10_000) for t in totals], method)
+            assert services.aggregate_scaled(totals, method, 10_000) == expected
+    with pytest.raises(ValueError):
+        services.aggregate_scaled([], "mean", 10_000)
