@@ -263,3 +263,16 @@ def test_network_page_is_paginated(client) -> None:  # type: ignore[no-untyped-d
     assert "120 учреждений" in first and "Страница 1 из 2" in first
     second = client.get("/network?page=2").get_data(as_text=True)
     assert "Школа 119" in second and "Школа 000" not in second
+
+
+def test_times_are_shown_in_the_viewers_time_zone(client) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from app.notifications import Notification
+
+    user = teacher(timezone="Asia/Novosibirsk")
+    db.session.add(Notification(user_id=user.id, text="Итоги этапа", created_at=datetime(2026, 1, 10, 12, 0, tzinfo=UTC)))
+    db.session.commit()
+    login(client, user)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert "10.01.2026, 19:00" in html and "12:00" not in html
