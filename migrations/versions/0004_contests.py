@@ -5,11 +5,10 @@ Revises: 0003_courses
 Create Date: 2026-11-22 16:50:54.154707
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = '0004_contests'
