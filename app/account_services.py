@@ -170,6 +170,8 @@ def admin_update_user(user: User, *, role: str, institution_id: int | None, acti
     """Admins change roles and deactivate (never delete: a user's work and scores must stay)."""
     if role not in {r.value for r in Role}:
         raise Invalid(_("Unknown role."), {"role": _("Unknown role.")})
+    if institution_id is not None and db.session.get(Institution, institution_id) is None:
+        raise Invalid(_("No such institution."), {"institution_id": _("No such institution.")})
     if user.id == actor.id and (not active or role != Role.ADMIN):
         message = _("You cannot remove your own administrator access.")
         raise Invalid(message, {"role": message})

@@ -203,3 +203,12 @@ def test_imported_users_cannot_log_in_until_they_reset(app) -> None:  # type: ig
     assert result.created == 1
     with pytest.raises(account_services.LoginRefused):
         account_services.authenticate("n@example.org", "!", "1.1.1.1")
+
+
+def test_admin_update_refuses_an_unknown_institution(app) -> None:  # type: ignore[no-untyped-def]
+    actor = admin()
+    user = teacher()
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        account_services.admin_update_user(user, role="teacher", institution_id=4242, active=True, actor=actor)
+    assert "institution_id" in refused.value.fields
