@@ -44,7 +44,7 @@ e2e: $(VENV)/.installed-dev translations
 
 bench: $(VENV)/.installed-dev translations
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
-	$(BIN)/python -m bench.run
+	@$(BIN)/python -m bench.run
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
