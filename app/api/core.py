@@ -65,7 +65,10 @@ def init_blueprint(bp: Blueprint) -> None:
 
     @bp.errorhandler(ApiError)
     def api_error(error: ApiError):  # type: ignore[no-untyped-def]
-        return json_error(error.code or 400, error.message, error.fields)
+        response, status = json_error(error.code or 400, error.message, error.fields)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="vmeste"'  # RFC 6750: say which scheme
+        return response, status
 
 
 def api_user() -> User:

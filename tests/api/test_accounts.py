@@ -64,6 +64,7 @@ def test_wrong_password_for_a_token_is_401_and_counted(app, api) -> None:  # typ
 
 def test_missing_and_bad_tokens_are_401(client, api) -> None:  # type: ignore[no-untyped-def]
     _error(api().get("/me"), 401, "unauthorized")
+    assert api().get("/me").headers["WWW-Authenticate"].startswith("Bearer")
     bad = type(api())(client, "not-a-token")
     _error(bad.get("/me"), 401, "unauthorized")
     _error(client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "unauthorized")
