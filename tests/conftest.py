@@ -152,10 +152,16 @@ class QueryCounter:
 
 @pytest.fixture()
 def count_queries(app: Flask) -> Any:
-    """`with count_queries() as counter:` … `counter.count` SQL statements run inside."""
+    """`with count_queries() as counter:` … `counter.count` SQL statements run inside.
+
+    Tests share one session across requests, so rows loaded earlier may answer from the identity
+    map; `count_queries(cold=True)` empties the session first, as a real request starts (objects
+    the test holds are detached then: read their ids before)."""
 
     @contextmanager
-    def counting() -> Iterator[QueryCounter]:
+    def counting(cold: bool = False) -> Iterator[QueryCounter]:
+        if cold:
+            db.session.remove()
         counter = QueryCounter()
 
         def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:

@@ -66,8 +66,7 @@ def test_network_page_lists_institutions_by_district_with_member_counts(client) 
 
 
 def _measure(client, count_queries, path: str) -> int:  # type: ignore[no-untyped-def]
-    db.session.remove()  # tests share one session across requests: start cold, as a real request does
-    with count_queries() as counter:
+    with count_queries(cold=True) as counter:
         assert client.get(path).status_code == 200
     return counter.count
 
