@@ -13,6 +13,7 @@ from app.domain_errors import DomainError
 from app.forms_common import apply_domain_error, institution_choices, timezone_choices
 from app.i18n import _, force_locale
 from app.mail import send_mail
+from app.permissions import can_use_account, require
 
 
 def _safe_next(default: str) -> str:
@@ -116,6 +117,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():  # type: ignore[no-untyped-def]
+    require(can_use_account(current_user))
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
     form.institution.choices = institution_choices()
     form.timezone.choices = timezone_choices()

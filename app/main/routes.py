@@ -11,7 +11,7 @@ from app.main import bp
 from app.main.dashboard import panels_for
 from app.main.forms import LanguageForm
 from app.pagination import page_args
-from app.permissions import can_view_network, require
+from app.permissions import can_use_account, can_view_network, require
 
 
 @bp.route("/")
@@ -24,6 +24,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/dashboard")
 @login_required
 def dashboard():  # type: ignore[no-untyped-def]
+    require(can_use_account(current_user))
     return render_template("main/dashboard.html", panels=panels_for(current_user))
 
 
@@ -58,6 +59,7 @@ def set_language():  # type: ignore[no-untyped-def]
 def notifications_page():  # type: ignore[no-untyped-def]
     from app.main.forms import EmptyForm
 
+    require(can_use_account(current_user))
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         notifications.mark_all_read(current_user.id)

@@ -49,6 +49,11 @@ def can_grant_role(user: Any, role: Role | str) -> bool:
     return has_role(user, Role.ORGANISER) and role in ORGANISER_GRANTABLE_ROLES
 
 
+def can_use_account(user: Any) -> bool:
+    """Own dashboard, profile and notifications: any signed-in, active member."""
+    return _signed_in(user)
+
+
 def can_view_network(user: Any) -> bool:
     """The list of the network's institutions is for signed-in members."""
     return _signed_in(user)
