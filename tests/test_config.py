@@ -43,3 +43,34 @@ def test_secret_key_and_mail_settings_come_from_the_environment(monkeypatch, tmp
     assert not (tmp_path / "config.py").exists()
     with made.app_context():
         db.engine.dispose()
+
+
+def test_a_waiting_writer_gets_the_lock_soon_after_it_is_freed(app) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's own busy handler would sleep up to 100 ms at a time; we poll every 0.5 ms at most."""
+    import threading
+    import time
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    engine = db.engine
+    holder = engine.connect()
+    holder.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock is held
+    waited: list[float] = []
+
+    def writer() -> None:
+        start = time.monotonic()
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            waited.append(time.monotonic() - start)
+            connection.rollback()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(0.3)
+    assert waited == []  # still waiting for the lock
+    released = time.monotonic()
+    holder.rollback()
+    holder.close()
+    thread.join(timeout=10)
+    assert waited and waited[0] >= 0.3
+    assert time.monotonic() - released < 0.1
