@@ -107,7 +107,7 @@ class ContestForm(FlaskForm):
     awards = TextAreaField(lazy_("Awards, in order, one per line"),
                            description=lazy_("“Winner: 1-1”, “Prize-winner: 2-3, min 50%”, “Laureate: top 25%”, "
                                              "“Participant” (everyone else)."))
-    award_quota_percent = DecimalField(lazy_("Quota of winners and prize-winners, % of participants"),
+    award_quota_percent = DecimalField(lazy_("Quota of winners and prize-winners (percent of participants)"),
                                        validators=[Optional(), NumberRange(min=0, max=100)])
     registration_opens_at = DateTimeLocalField(lazy_("Registration opens"), format=DATETIME_FORMAT,
                                                validators=[InputRequired()])
