@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test test-fast bench e2e lint translations extract-messages migrate-check setup clean
+.PHONY: screenshots run test test-fast bench e2e lint translations extract-messages migrate-check setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ test-fast: $(VENV)/.installed-dev translations
 
 e2e: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.installed-dev translations
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev translations
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true

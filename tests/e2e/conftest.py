@@ -96,12 +96,15 @@ def page(_browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 
 @pytest.fixture()
-def screenshot() -> Any:
-    """`screenshot(page, "dashboard")` saves docs/screenshots/dashboard.png (shown by the README)."""
+def screenshot(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`screenshot(page, "dashboard")` saves a PNG; with UPDATE_SCREENSHOTS=1 (`make screenshots`)
+    into docs/screenshots/ for the README, otherwise into a temp folder so a test run leaves the
+    working tree clean."""
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path_factory.getbasetemp() / "screenshots"
 
     def save(page: Any, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        target = SCREENSHOTS / f"{name}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{name}.png"
         page.screenshot(path=str(target), full_page=True)
         return target
 

@@ -1,7 +1,7 @@
 """A newcomer in the browser: register, log out and in, switch to English, see the dashboard.
 
 Runs against the live server with CSRF on, so every form here proves it carries its token.
-Screenshots land in docs/screenshots/ for the README.
+`make screenshots` saves its screenshots into docs/screenshots/ for the README.
 """
 
 from __future__ import annotations
