@@ -201,6 +201,21 @@ def test_organiser_closes_reopens_and_extends(client) -> None:
         assert action in audit
 
 
+def test_organiser_reaches_the_jury_pages_from_a_jury_stage(client) -> None:
+    contest, owner, division, registration, card = running_contest()
+    final = StageFactory(contest=contest, position=3, kind=StageKind.JURY, title="Финал",
+                         opens_at=NOW + timedelta(days=10), closes_at=NOW + timedelta(days=12))
+    db.session.commit()
+    login(client, owner)
+    with at(NOW):
+        jury_page = client.get(f"/contests/stages/{final.id}").get_data(as_text=True)
+        submission_page = client.get(f"/contests/stages/{card.id}").get_data(as_text=True)
+    for target in ("setup", "jurors", "progress", "overview", "schedule", "appeals"):
+        suffix = "" if target == "setup" else f"/{target}"
+        assert f'href="/jury/stages/{final.id}{suffix}"' in jury_page
+    assert "data-jury-links" not in submission_page
+
+
 @pytest.mark.parametrize("make", [teacher, student, organiser])
 def test_organiser_pages_refuse_others(client, make) -> None:
     contest, owner, division, registration, card = running_contest()
