@@ -717,6 +717,17 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
     except grading.AnswerShapeError as error:
         message = translate_pure(error.message)
         raise Invalid(message, {"answer": message}) from None
+    _claim_open_attempt(attempt, now)
+    db.session.execute(update(QuizAnswer).where(QuizAnswer.id == answer_row.id).values(answer=value, saved_at=now)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return answer_row
+
+
+def _claim_open_attempt(attempt: QuizAttempt, now: datetime) -> None:
+    """Mark the attempt as saved now, but only while it is in progress and before its deadline
+    (one conditional UPDATE, so a racing finish or a late answer cannot slip through). A late
+    answer finishes the attempt with what was saved before and is refused."""
     condition = [QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS]
     if attempt.deadline is not None:
         condition.append(QuizAttempt.deadline > now)
@@ -730,10 +741,6 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
             raise Conflict(_("Time is up: this answer came after the deadline and was not saved. "
                              "The attempt was finished with the answers saved before."))
         raise Conflict(_("This attempt is finished: answers can no longer change."))
-    db.session.execute(update(QuizAnswer).where(QuizAnswer.id == answer_row.id).values(answer=value, saved_at=now)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-    return answer_row
 
 
 def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetime) -> dict[int, str]:
@@ -755,19 +762,7 @@ def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetim
             continue
         if value != stored:
             changes.append({"id": answer_id, "answer": value, "saved_at": now})
-    condition = [QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS]
-    if attempt.deadline is not None:
-        condition.append(QuizAttempt.deadline > now)
-    touched = db.session.execute(update(QuizAttempt).where(*condition).values(last_saved_at=now)
-                                 .execution_options(synchronize_session=False)).rowcount
-    if touched != 1:
-        db.session.rollback()
-        db.session.refresh(attempt)
-        if attempt.state == AttemptState.IN_PROGRESS:
-            finish_attempt(attempt, now)
-            raise Conflict(_("Time is up: this answer came after the deadline and was not saved. "
-                             "The attempt was finished with the answers saved before."))
-        raise Conflict(_("This attempt is finished: answers can no longer change."))
+    _claim_open_attempt(attempt, now)
     if changes:
         db.session.execute(update(QuizAnswer), changes)
     db.session.commit()
