@@ -735,14 +735,17 @@ class Outline:
     items_by_id: dict[int, Item]
 
 
-def load_structure(course_id: int) -> list[Module]:
-    """Modules with their items (and assignments) in two queries."""
+def load_structure(course_id: int, *, with_files: bool = True) -> list[Module]:
+    """Modules with their items (and assignments) in two queries; `with_files=False` leaves out the
+    items' stored files (the course page never shows them; `item.file` then raises)."""
     from sqlalchemy.orm import selectinload
 
+    options = [selectinload(Module.items).joinedload(Item.assignment)]
+    if with_files:
+        options.append(selectinload(Module.items).joinedload(Item.file))
     return list(db.session.scalars(
         select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id)
-        .options(selectinload(Module.items).joinedload(Item.assignment), selectinload(Module.items)
-                 .joinedload(Item.file))
+        .options(*options)
     ).unique())
 
 
@@ -837,7 +840,7 @@ def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None
 def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Outline:
     """The course page: visible modules and items, each with its completion and lock for a student
     (teachers see everything, hidden parts marked). A fixed number of queries at any size."""
-    modules = load_structure(course.id)
+    modules = load_structure(course.id, with_files=False)
     items = [item for module in modules for item in module.items]
     items_by_id = {item.id: item for item in items}
     result: list[ModuleState] = []
@@ -847,25 +850,35 @@ def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Out
                 ItemState(item, rules.is_visible(item.hidden, item.visible_from, now), False, None)
                 for item in module.items]))
         return Outline(course, result, None, items_by_id)
-    facts = load_facts(course.id, items, [user.id])
-    visible_items = [i for m in modules if rules.is_visible(m.hidden, m.visible_from, now)
-                     for i in m.items if rules.is_visible(i.hidden, i.visible_from, now)]
-    state = rules.progress([facts.item_facts(item, user.id) for item in visible_items])
+    user_id = user.id  # read once: `user` may be a proxy (current_user), costly per item
+    facts = load_facts(course.id, items, [user_id])
+    # Each visible item's facts, grade and status computed once, then reused for the progress
+    # (completion and locks) and for the rows.
+    visible: list[tuple[Module, list[tuple[Item, Decimal | None, rules.Status | None]]]] = []
+    item_facts: list[rules.ItemFacts] = []
     for module in modules:
         if not rules.is_visible(module.hidden, module.visible_from, now):
             continue
-        states = []
+        rows = []
         for item in module.items:
             if not rules.is_visible(item.hidden, item.visible_from, now):
                 continue
-            locked = state.locked_by.get(item.id)
-            points, _ = facts.points(item, user.id)
+            known = facts.item_facts(item, user_id)
+            item_facts.append(known)
             status = None
             if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
-                submission = facts.submissions.get((item.assignment_id, user.id))
+                submission = facts.submissions.get((item.assignment_id, user_id))
                 status = rules.submission_status(submission is not None, bool(submission and submission.late),
-                                                 points is not None)
-            states.append(ItemState(item, True, state.complete[item.id], items_by_id.get(locked) if locked else None,
+                                                 known.points is not None)
+            rows.append((item, known.points, status))
+        visible.append((module, rows))
+    state = rules.progress(item_facts)
+    complete, locked_by = state.complete, state.locked_by
+    for module, rows in visible:
+        states = []
+        for item, points, status in rows:
+            locked = locked_by.get(item.id)
+            states.append(ItemState(item, True, complete[item.id], items_by_id.get(locked) if locked else None,
                                     status, points, facts.max_points(item)))
         result.append(ModuleState(module, True, states))
     return Outline(course, result, state, items_by_id)

@@ -174,9 +174,23 @@ def view(course_id: int):  # type: ignore[no-untyped-def]
             abort(403)
         return render_template("courses/enrol.html", course=course, form=EnrolKeyForm())
     outline = services.outline(course, current_user, teaching=teaching, now=utcnow())
+    authoring = role_can_author(role, current_user)
+    # One URL built per page, not per item (url_for costs tens of microseconds; the page may list
+    # hundreds of items): every per-item link is `/…/items/<id>` plus a suffix.
     return render_template("courses/view.html", course=course, outline=outline, role=role, teaching=teaching,
-                           authoring=role_can_author(role, current_user), module_form=ModuleForm(),
-                           action_form=EmptyForm())
+                           authoring=authoring, module_form=ModuleForm() if authoring else None,
+                           item_url=_url_prefix("courses.item", "item_id"))
+
+
+_MARKER = 987654321
+
+
+def _url_prefix(endpoint: str, argument: str) -> str:
+    """What `url_for(endpoint, **{argument: id})` gives before the id (it must end the URL)."""
+    built = url_for(endpoint, **{argument: _MARKER})
+    prefix, marker, rest = built.rpartition(str(_MARKER))
+    assert marker and not rest, built
+    return prefix
 
 
 @bp.route("/<int:course_id>/enrol", methods=["POST"])
@@ -219,7 +233,7 @@ def members(course_id: int):  # type: ignore[no-untyped-def]
     rows, total = services.members_page(course, page=page, per_page=per_page)
     return render_template("courses/members.html", course=course, form=form, csv_form=csv_form,
                            page=Page(rows, page, per_page, total), action_form=EmptyForm(),
-                           authoring=role_can_author(role, current_user)), _status(form)
+                           authoring=role_can_author(role, current_user), role=role), _status(form)
 
 
 @bp.route("/<int:course_id>/members/csv", methods=["POST"])
@@ -253,7 +267,7 @@ def members_csv(course_id: int):  # type: ignore[no-untyped-def]
     rows, total = services.members_page(course, page=page, per_page=per_page)
     return render_template("courses/members.html", course=course, form=EnrolForm(), csv_form=csv_form,
                            page=Page(rows, page, per_page, total), action_form=EmptyForm(),
-                           authoring=role_can_author(role, current_user)), 422
+                           authoring=role_can_author(role, current_user), role=role), 422
 
 
 @bp.route("/<int:course_id>/members/<int:member_id>/remove", methods=["POST"])
@@ -715,7 +729,7 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("courses.gradebook", course_id=course.id, page=request.args.get("page", 1)))
     page, per_page = page_args(request.args)
     book = services.gradebook(course, only_user=None if teaching else current_user, page=page, per_page=per_page)
-    return render_template("courses/gradebook.html", course=course, book=book, teaching=teaching,
+    return render_template("courses/gradebook.html", course=course, book=book, teaching=teaching, role=role,
                            page=Page(book.rows, page, per_page, book.total_students), display=rules.display,
                            form=form, row_cells=_gradebook_cells(book, teaching))
 
@@ -795,10 +809,11 @@ def gradebook_export(course_id: int, fmt: str):  # type: ignore[no-untyped-def]
 @login_required
 def progress(course_id: int):  # type: ignore[no-untyped-def]
     course = _course_or_404(course_id)
-    _require_teach(course.id)
+    role = _require_teach(course.id)
     page, per_page = page_args(request.args)
     rows, total = services.progress_table(course, page=page, per_page=per_page, now=utcnow())
-    return render_template("courses/progress.html", course=course, rows=rows, page=Page(rows, page, per_page, total))
+    return render_template("courses/progress.html", course=course, rows=rows, page=Page(rows, page, per_page, total),
+                           role=role)
 
 
 @bp.route("/<int:course_id>/certificate")

@@ -324,6 +324,9 @@ def test_pages_run_a_fixed_number_of_queries(client, count_queries, page) -> Non
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+    # The course nav reuses the view's role lookup rather than querying it again.
+    limit = {"view": 10, "gradebook_tutor": 10, "gradebook_student": 8, "progress": 12}.get(page)
+    assert limit is None or counts[0] <= limit, (counts, counter.statements)
 
 
 def test_dashboard_panel_lists_courses_and_deadlines(client) -> None:  # type: ignore[no-untyped-def]
@@ -361,3 +364,27 @@ def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -
             assert client.get("/dashboard").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_course_page_item_links_match_the_routes(app, client) -> None:  # type: ignore[no-untyped-def]
+    """The course page builds one item URL prefix instead of calling url_for per item: every link
+    must still be exactly what url_for gives."""
+    from flask import url_for
+
+    course = cf.course()
+    module = cf.module(course)
+    task = cf.assignment(module, "Эссе")
+    learner = cf.enrolled(course)
+    item_id, course_id = task.id, course.id
+    with app.test_request_context():
+        links = [url_for("courses.item", item_id=item_id), url_for("courses.submissions", item_id=item_id),
+                 url_for("courses.item_edit", item_id=item_id), url_for("courses.item_delete", item_id=item_id),
+                 url_for("courses.item_move", item_id=item_id, direction="up"),
+                 url_for("courses.item_move", item_id=item_id, direction="down")]
+    login(client, cf._author(course))
+    page = client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert all(f'"{link}"' in page for link in links), links
+    client.post("/auth/logout")
+    login(client, learner)
+    page = client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert f'href="{links[0]}"' in page and links[1] not in page and 'id="add-module"' not in page
