@@ -22,18 +22,21 @@ from contest_engine.jury.models import (
     ScoreSheet,
     StageJuror,
 )
+from contest_engine.jury.services import sheet_weighted_total
 from contest_engine.models import Contest, ContestOrganiser, Division, Entry, Participation, Stage
 from contest_engine.ranking import rank
 from contest_engine.stages import StageKind, StageState
 
 ENTRIES = 1_000
 JURORS = 7
+CRITERIA = 10
 ORGANISER = "bench-jury-organiser@vmeste.local"
 T0 = datetime(2027, 1, 10, 6, 0, tzinfo=UTC)
 
 
 def prepare(ctx: BenchContext) -> None:
-    """A jury stage with 1,000 scored entries (7 submitted sheets each, 3 criteria): bulk inserts."""
+    """A jury stage with 1,000 scored entries (7 submitted sheets each, 10 criteria weighted 1 or 2):
+    bulk inserts."""
     rng = random.Random(6)
     db.session.execute(insert(User), [
         {"email": ORGANISER, "full_name": "Организатор Жюри", "role": Role.ORGANISER,
@@ -61,7 +64,7 @@ def prepare(ctx: BenchContext) -> None:
     db.session.add(JuryConfig(stage_id=stage.id, aggregation=scoring.Aggregation.TRIMMED_MEAN, blind=True,
                               disagreement_threshold=Decimal(5)))
     criteria = [JuryCriterion(stage_id=stage.id, position=n, name=f"Критерий {n + 1}", max_points=Decimal(10),
-                              weight=Decimal(1), levels=[]) for n in range(3)]
+                              weight=Decimal(1 + n % 2), levels=[]) for n in range(CRITERIA)]
     db.session.add_all(criteria)
     db.session.add_all([StageJuror(stage_id=stage.id, user_id=juror_id) for juror_id in jurors])
     db.session.flush()
@@ -76,13 +79,16 @@ def prepare(ctx: BenchContext) -> None:
     pairs = [(entry_id, juror_id) for entry_id in entries for juror_id in jurors]
     db.session.execute(insert(JuryAssignment), [
         {"stage_id": stage.id, "entry_id": e, "juror_id": j, "created_at": T0} for e, j in pairs])
+    points = {pair: {criterion.id: Decimal(rng.randint(0, 10)) for criterion in criteria} for pair in pairs}
     db.session.execute(insert(ScoreSheet), [
         {"stage_id": stage.id, "entry_id": e, "juror_id": j, "state": "submitted", "comment": "",
-         "updated_at": T0, "submitted_at": T0} for e, j in pairs])
-    sheets = list(db.session.scalars(select(ScoreSheet.id).where(ScoreSheet.stage_id == stage.id)))
+         "updated_at": T0, "submitted_at": T0,
+         "weighted_total": sheet_weighted_total(criteria, points[(e, j)])} for e, j in pairs])
+    sheets = db.session.execute(select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id)
+                                .where(ScoreSheet.stage_id == stage.id)).all()
     db.session.execute(insert(Score), [
-        {"sheet_id": sheet_id, "criterion_id": criterion.id, "points": Decimal(rng.randint(0, 10))}
-        for sheet_id in sheets for criterion in criteria])
+        {"sheet_id": sheet_id, "criterion_id": criterion_id, "points": value}
+        for sheet_id, entry_id, juror_id in sheets for criterion_id, value in points[(entry_id, juror_id)].items()])
     db.session.commit()
     ctx.data.update(jury_stage_id=stage.id, jury_organiser=ORGANISER)
 
@@ -118,4 +124,6 @@ def pure(ctx: BenchContext) -> list[PureResult]:
         timed("allocation: 10,000 entries to 100 jurors, K = 3, 5% conflicts",
               lambda: allocation.allocate(entries, jurors, per_entry=3, conflicts=conflicts), repeat=1),
         timed("scores_overview service: 1,000 entries × 7 jurors", lambda: scores_overview(stage), repeat=3),
+        timed("scores_overview service, the page's call (first 100 rows with details)",
+              lambda: scores_overview(stage, page=1, per_page=100), repeat=3),
     ]

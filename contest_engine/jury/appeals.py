@@ -19,7 +19,7 @@ from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
 from contest_engine.jury.models import Appeal, AppealState, Score, ScoreSheet, SheetState
-from contest_engine.jury.services import _validated, stage_criteria
+from contest_engine.jury.services import _validated, sheet_weighted_total, stage_criteria
 from contest_engine.models import Entry, Participation, Stage
 
 
@@ -110,6 +110,7 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
     for sheet, parsed in planned:
         rows = {s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
         juror_changes = {}
+        merged = {criterion_id: row.points for criterion_id, row in rows.items()}
         for name, points in parsed.items():
             criterion = by_name[name]
             row = rows.get(criterion.id)
@@ -118,6 +119,9 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
                 db.session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, points=points))
             else:
                 row.points = points
+            merged[criterion.id] = points
+        # The stored total follows the changed points in the same transaction (the sheet is submitted).
+        sheet.weighted_total = sheet_weighted_total(criteria, merged)
         changes[str(sheet.juror_id)] = juror_changes
     db.session.execute(update(Appeal).where(Appeal.id == appeal.id).values(changes=changes))
     stage = db.session.get(Stage, appeal.stage_id)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -166,7 +167,10 @@ class JuryAssignment(Base):
 
 
 class ScoreSheet(Base):
-    """A juror's scores for one entry: a draft until submitted; changeable until scoring closes."""
+    """A juror's scores for one entry: a draft until submitted; changeable until scoring closes.
+
+    Write its scores only through `services.save_scores` or `appeals.resolve_appeal`: they keep
+    `weighted_total` in step (`services.sheet_weighted_total`)."""
 
     __tablename__ = "jury_score_sheet"
 
@@ -178,6 +182,10 @@ class ScoreSheet(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The juror's weighted total Σ points × weight in ten-thousandths (hundredths × hundredths, exact),
+    # kept by every write of the sheet's scores in the same transaction; set only on a submitted sheet
+    # with points for every criterion (NULL otherwise), so the overview reads one row per sheet.
+    weighted_total: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     scores: Mapped[list[Score]] = relationship(lazy="raise_on_sql", cascade="all, delete-orphan",
                                                back_populates="sheet")

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Integer, and_, delete, exists, false, func, select, type_coerce, update
+from sqlalchemy import and_, delete, exists, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -621,6 +621,27 @@ def _validated(criteria: list[JuryCriterion], marks: Mapping[str, object], compl
     return parsed
 
 
+TOTAL_SCALE = 10_000  # ScoreSheet.weighted_total: points (hundredths) × weight (hundredths)
+
+
+def _hundredths(value: Decimal) -> int:
+    scaled = Decimal(value) * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} has more than 2 decimal places")
+    return int(scaled)
+
+
+def sheet_weighted_total(criteria: list[JuryCriterion], points: Mapping[int, Decimal]) -> int | None:
+    """The stored `ScoreSheet.weighted_total` for a sheet's points by criterion id: Σ points × weight
+    in ten-thousandths (exact integers), or None while some criterion has no points."""
+    total = 0
+    for criterion in criteria:
+        if criterion.id not in points:
+            return None
+        total += _hundredths(points[criterion.id]) * _hundredths(criterion.weight)
+    return total
+
+
 def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment: str = "", *, submit: bool,
                 now: datetime) -> ScoreSheet:
     """Save a juror's sheet for an entry: a draft (some criteria may be empty) or submitted (all).
@@ -685,6 +706,9 @@ def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[Jur
     if submit or was_submitted:
         sheet.state = SheetState.SUBMITTED
         sheet.submitted_at = now
+    # The sheet's points are now exactly `parsed` (criteria without points were deleted above).
+    sheet.weighted_total = (sheet_weighted_total(criteria, {c.id: parsed[c.name] for c in criteria if c.name in parsed})
+                            if sheet.state == SheetState.SUBMITTED else None)
     if was_submitted:
         audit.record("jury.score_changed", actor=db.session.get(User, juror_id), scope_type="stage", scope_id=stage_id,
                      object_type="entry", object_id=entry_id,
@@ -804,10 +828,11 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
                     with_details: bool = True) -> Overview:
     """Every current entry with each assigned juror's total, spread, aggregated score and rank per
     division, sorted for display; criterion points and comments are loaded for one page of rows
-    (all rows when `page` is None). Seven queries whatever the number of entries and jurors.
+    (all rows when `page` is None). Six queries whatever the number of entries and jurors.
 
-    Jurors' totals are summed by the database on the stored integers (hundredths × hundredths), so
-    they stay exact and 1,000 entries × 7 jurors need no per-criterion rows in Python.
+    Jurors' totals are read from `ScoreSheet.weighted_total` (integers in ten-thousandths, kept by
+    every score write), so they stay exact and the ranking reads one row per (entry, juror), never
+    the per-criterion rows.
     """
     config = jury_config(stage)
     criteria = stage_criteria(stage.id)
@@ -831,26 +856,20 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
                                                  .where(JuryAssignment.stage_id == stage.id)):
         assigned[entry_id].append(juror_id)
     juror_order = {juror_id: position for position, juror_id in enumerate(juror_names)}
-    sheets: dict[tuple[int, int], tuple[int, bool]] = {
-        (row.entry_id, row.juror_id): (row.id, bool(row.submitted)) for row in connection.execute(
-            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id,
-                   (ScoreSheet.state == SheetState.SUBMITTED.value).label("submitted"))
+    # (entry, juror) -> (sheet id, weighted total or None): the total is set only on a submitted
+    # sheet with points for every criterion, so None means the juror is still missing.
+    sheets: dict[tuple[int, int], tuple[int, int | None]] = {
+        (entry_id, juror_id): (sheet_id, None if total is None or state != SheetState.SUBMITTED else int(total))
+        for sheet_id, entry_id, juror_id, state, total in connection.execute(
+            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id, ScoreSheet.state,
+                   ScoreSheet.weighted_total)
             .where(ScoreSheet.stage_id == stage.id))}
-    weighted = func.sum(type_coerce(Score.points, Integer) * type_coerce(JuryCriterion.weight, Integer))
-    totals_by_sheet: dict[int, tuple[int, int]] = {
-        row[0]: (int(row[1] or 0), int(row[2])) for row in connection.execute(
-            select(Score.sheet_id, weighted, func.count(Score.id))
-            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-            .join(JuryCriterion, JuryCriterion.id == Score.criterion_id)
-            .where(ScoreSheet.stage_id == stage.id, JuryCriterion.stage_id == stage.id)
-            .group_by(Score.sheet_id))}
-    # Aggregation on the integer sums (see aggregate_scaled): one Fraction per entry instead of
+    # Aggregation on the integer totals (see aggregate_scaled): one Fraction per entry instead of
     # Decimal and Fraction arithmetic per juror; the threshold is compared on integers too. Exact.
-    scale = 10_000
+    scale = TOTAL_SCALE
     method = scoring.Aggregation(config.aggregation or scoring.Aggregation.MEAN)
     threshold = (scoring.to_fraction(config.disagreement_threshold, name="threshold") * scale
                  if config.disagreement_threshold is not None else None)
-    criteria_count = len(criteria)
     rows: list[OverviewRow] = []
     for entry in entries:
         marks: list[JurorMark] = []
@@ -860,10 +879,9 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
         if len(jurors) > 1:
             jurors.sort(key=juror_order.__getitem__)
         for juror_id in jurors:
-            sheet_id, submitted = sheets.get((entry.id, juror_id), (None, False))
-            summed, count = totals_by_sheet.get(sheet_id, (0, 0)) if sheet_id else (0, 0)
+            sheet_id, summed = sheets.get((entry.id, juror_id), (None, None))
             juror_name = juror_names[juror_id]
-            if not submitted or count != criteria_count:
+            if summed is None:
                 missing.append(juror_id)
                 marks.append(JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id))
                 continue
