@@ -3,6 +3,7 @@ commits once; refusals are app.domain_errors with field names the forms and the 
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from app import audit
@@ -21,9 +23,9 @@ from app.accounts import User
 from app.certificates import Certificate, CertificateKind, issue
 from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, force_locale
 from app.notifications import notify
-from app.uploads import UploadError, UploadRules, check_upload, store_bytes
+from app.uploads import UploadError, UploadRules, check_upload, read_bytes, store_bytes
 from courses import rules
 from courses.models import (
     Assignment,
@@ -42,6 +44,9 @@ from courses.models import (
     Submission,
     SubmissionFile,
 )
+from courses.quiz import services as quiz_services
+from courses.quiz.models import QuestionBank, Quiz
+from courses.quiz.services import AttemptPolicy
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
 MAX_TITLE = 255
@@ -114,8 +119,6 @@ def create_course(settings: CourseSettings, *, actor: User) -> Course:
 
 
 def _attach_bank(course: Course) -> None:
-    from courses.quiz import services as quiz_services
-
     bank = quiz_services.create_bank("course", course.id, course.title)
     course.bank_id = bank.id
 
@@ -486,8 +489,6 @@ def submit(item: Item, user: User, *, text: str, files: Sequence[FileStorage], n
 
 def load_submission(submission_id: int) -> Submission:
     """A submission with its files (one query for the row, one for the files)."""
-    from sqlalchemy.orm import selectinload
-
     found = db.session.scalar(select(Submission).where(Submission.id == submission_id)
                               .options(selectinload(Submission.files))
                               .execution_options(populate_existing=True))
@@ -537,8 +538,6 @@ def submissions_table(item: Item, *, status: str = "", page: int = 1, per_page: 
                       ) -> tuple[list[SubmissionRow], int]:
     """The students of the course with their submission for this assignment, filtered by status;
     three queries whatever the size (count, students with submissions, files)."""
-    from sqlalchemy.orm import aliased, selectinload
-
     sub = aliased(Submission)
     query = (
         select(User, sub)
@@ -569,10 +568,6 @@ def submissions_table(item: Item, *, status: str = "", page: int = 1, per_page: 
 
 def submissions_zip(item: Item) -> bytes:
     """Every submission as folders named after the students: their text and their files."""
-    from sqlalchemy.orm import selectinload
-
-    from app.uploads import read_bytes
-
     rows = db.session.execute(
         select(Submission, User).join(User, User.id == Submission.user_id)
         .where(Submission.assignment_id == item.assignment_id).order_by(User.full_name, User.id)
@@ -738,8 +733,6 @@ class Outline:
 def load_structure(course_id: int, *, with_files: bool = True) -> list[Module]:
     """Modules with their items (and assignments) in two queries; `with_files=False` leaves out the
     items' stored files (the course page never shows them; `item.file` then raises)."""
-    from sqlalchemy.orm import selectinload
-
     options = [selectinload(Module.items).joinedload(Item.assignment)]
     if with_files:
         options.append(selectinload(Module.items).joinedload(Item.file))
@@ -753,8 +746,6 @@ def quiz_max_grades(quiz_ids: Iterable[int]) -> dict[int, Decimal]:
     ids = list(quiz_ids)
     if not ids:
         return {}
-    from courses.quiz.models import Quiz
-
     return {row.id: Decimal(row.max_grade) for row in db.session.execute(
         select(Quiz.id, Quiz.max_grade).where(Quiz.id.in_(ids)))}
 
@@ -762,8 +753,6 @@ def quiz_max_grades(quiz_ids: Iterable[int]) -> dict[int, Decimal]:
 def _quiz_grades(quiz_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], Decimal]:
     if not quiz_ids or (user_ids is not None and not user_ids):
         return {}
-    from courses.quiz import services as quiz_services
-
     return {key: Decimal(value) for key, value in quiz_services.quiz_grades(quiz_ids, user_ids).items()}
 
 
@@ -961,8 +950,6 @@ class Gradebook:
 def gradebook(course: Course, *, only_user: User | None = None, page: int = 1, per_page: int = 50) -> Gradebook:
     """One column per assignment and quiz, the weighted total per the course's missing-grade
     setting, overrides marked. `only_user` gives that student's row alone. Fixed query count."""
-    from sqlalchemy.orm import joinedload
-
     items = list(db.session.scalars(
         select(Item).join(Module, Module.id == Item.module_id)
         .where(Item.course_id == course.id, Item.kind.in_([ItemKind.ASSIGNMENT, ItemKind.QUIZ]))
@@ -1055,8 +1042,6 @@ def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
 
 
 def gradebook_csv(course: Course) -> str:
-    import csv
-
     header, rows = gradebook_table(course)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -1098,8 +1083,7 @@ def course_certificate(course: Course, user: User, *, now: datetime) -> Certific
 
 
 def certificate_pdf(course: Course, certificate: Certificate, verify_url: str) -> bytes:
-    from app.i18n import force_locale
-    from app.pdf import render_certificate_pdf
+    from app.pdf import render_certificate_pdf  # fpdf loads only when a certificate is drawn
 
     with force_locale("ru"):
         lines = [
@@ -1119,9 +1103,6 @@ def certificate_pdf(course: Course, certificate: Certificate, verify_url: str) -
 def add_quiz_item(module: Module, settings: ItemSettings, *, question_ids: list[int],
                   quiz_options: dict[str, Any], actor: User) -> Item:
     """A quiz built from the course's bank, added as an item of the module."""
-    from courses.quiz import services as quiz_services
-    from courses.quiz.models import QuestionBank
-
     course = db.session.get(Course, module.course_id)
     assert course is not None
     _check_item(settings, ItemKind.QUIZ, module.course_id, None)
@@ -1139,11 +1120,9 @@ def add_quiz_item(module: Module, settings: ItemSettings, *, question_ids: list[
     return item
 
 
-def course_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
+def course_attempt_policy(user: User, quiz: Any, now: datetime) -> AttemptPolicy:
     """The 'course' owner's say on quiz attempts: an enrolled student, the quiz item visible and
     unlocked. No deadline cap (the quiz's own close time applies)."""
-    from courses.quiz.services import AttemptPolicy
-
     item = db.session.scalar(select(Item).where(Item.quiz_id == quiz.id))
     if item is None:
         return AttemptPolicy(False, _("This quiz is not part of a course."), None)
@@ -1160,10 +1139,6 @@ def course_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
 
 
 def register_quiz_policy() -> None:
-    try:
-        from courses.quiz import services as quiz_services
-    except ImportError:  # the quiz engine not installed in this checkout yet
-        return
     quiz_services.register_attempt_policy("course", course_attempt_policy)
 
 
@@ -1198,8 +1173,6 @@ def dashboard_summary(user: User, now: datetime, limit: int = 8) -> tuple[list[D
     items: list[Item] = []
     modules: dict[int, Module] = {}
     if student_course_ids:
-        from sqlalchemy.orm import joinedload
-
         for module in db.session.scalars(select(Module).where(Module.course_id.in_(student_course_ids))):
             modules[module.id] = module
         items = list(db.session.scalars(select(Item).where(Item.course_id.in_(student_course_ids))
