@@ -20,7 +20,7 @@ from app.accounts import ApiToken, Institution, Role, User, hash_token
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
-from app.pagination import Page
+from app.pagination import Page, paginate
 from app.security import (
     check_password,
     clear_failed_logins,
@@ -237,21 +237,18 @@ def institutions_by_district() -> list[tuple[Institution, int]]:
 def network_page(page: int, per_page: int) -> Page[tuple[Institution, int]]:
     """One page of the network list in three queries whatever the network's size: the total, the
     page's institutions, and the member counts of just those (an indexed lookup, not a full scan)."""
-    page = max(1, page)
-    total = db.session.scalar(select(func.count()).select_from(Institution)) or 0
-    institutions = list(db.session.scalars(
-        select(Institution).order_by(Institution.district, Institution.name, Institution.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ))
+    found = paginate(
+        select(Institution).order_by(Institution.district, Institution.name, Institution.id), page, per_page
+    )
     counts: dict[int, int] = {}
-    if institutions:
+    if found.items:
         counts = {row[0]: int(row[1]) for row in db.session.execute(
             select(User.institution_id, func.count(User.id))
-            .where(User.institution_id.in_([i.id for i in institutions]), User.active.is_(True))
+            .where(User.institution_id.in_([i.id for i in found.items]), User.active.is_(True))
             .group_by(User.institution_id)
         )}
-    items = [(institution, counts.get(institution.id, 0)) for institution in institutions]
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    items = [(institution, counts.get(institution.id, 0)) for institution in found.items]
+    return Page(items=items, page=found.page, per_page=per_page, total=found.total)
 
 
 # --- API tokens ---------------------------------------------------------------------------------
