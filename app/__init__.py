@@ -47,7 +47,6 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
     app.config.update(overrides)
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance_path))
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
     app.config["UPLOAD_DIR"] = app.config.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads")
