@@ -1,4 +1,4 @@
-"""Passwords, the login rate limit and the security headers every response carries."""
+"""Passwords, the login rate limit, local redirect targets and the security headers every response carries."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from sqlalchemy import delete, func, or_, select
 from app.accounts import LoginAttempt
 from app.extensions import db
 from app.timeutil import utcnow
+
+
+def is_local_path(target: str) -> bool:
+    """A redirect target on this site: a path, never another host ("//host/…" or "https://…")."""
+    return target.startswith("/") and not target.startswith("//")
 
 
 def _hasher() -> PasswordHasher:

@@ -14,13 +14,12 @@ from app.forms_common import apply_domain_error, institution_choices, timezone_c
 from app.i18n import _, force_locale
 from app.mail import send_mail
 from app.permissions import can_use_account, require
+from app.security import is_local_path
 
 
 def _safe_next(default: str) -> str:
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return target if is_local_path(target) else default
 
 
 @bp.route("/register", methods=["GET", "POST"])

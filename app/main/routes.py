@@ -12,6 +12,7 @@ from app.main.dashboard import panels_for
 from app.main.forms import LanguageForm
 from app.pagination import page_args
 from app.permissions import can_use_account, can_view_network, require
+from app.security import is_local_path
 
 
 @bp.route("/")
@@ -49,7 +50,7 @@ def set_language():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         account_services.set_locale(current_user, form.locale.data)
     target = form.next.data or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
+    if not is_local_path(target):
         target = url_for("main.index")
     return redirect(target)
 
