@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import account_services
 from app.accounts import Institution, Role, User
-from app.api.core import ApiError, api_user, endpoint, page_params, paginated, require_api
+from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
@@ -144,7 +144,7 @@ def get_user(user_id: int) -> Any:
     actor = api_user()
     user = db.session.get(User, user_id)
     if user is None or not can_view_user(actor, user):
-        raise ApiError(404, _("Not found."))
+        raise not_found()
     return user_json(user)
 
 

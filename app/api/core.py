@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +18,7 @@ from app.accounts import User
 from app.errors import json_error
 from app.i18n import _
 from app.pagination import Page
+from app.permissions import require
 
 
 @dataclass
@@ -214,10 +215,8 @@ def not_found() -> ApiError:
     return ApiError(404, _("Not found."))
 
 
-def require_api(allowed: bool) -> None:
-    """Like permissions.require, for API views (the same predicates decide)."""
-    if not allowed:
-        abort(403)
+# The same 403 as the HTML views; the error handler gives API requests the JSON error shape.
+require_api = require
 
 
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
