@@ -213,18 +213,8 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
         db.session.add(Division(contest_id=contest.id, name=name.strip(), position=position))
     stages: list[tuple[Stage, StageSpec]] = []
     for position, item in enumerate(spec.stages, start=1):
-        config = item.advancement or {"rule": "all"}
-        value = config.get("value")
-        stage = Stage(
-            contest_id=contest.id, position=position, title=item.title.strip(), kind=StageKind(item.kind),
-            state=StageState.SCHEDULED, description=item.description, opens_at=item.opens_at,
-            closes_at=item.closes_at, advancement_rule=config["rule"],
-            advancement_value=Decimal(str(value)) if value is not None else None,
-            advancement_ties=config.get("ties") or "include_tied", tiebreak_by_time=item.tiebreak_by_time,
-            accepts_text=item.accepts_text, accepts_link=item.accepts_link, accepts_files=item.accepts_files,
-            file_types=item.file_types, max_file_mb=item.max_file_mb, max_files=item.max_files,
-            has_jury=item.jury is not None,
-        )
+        stage = Stage(contest_id=contest.id, position=position, kind=StageKind(item.kind), state=StageState.SCHEDULED,
+                      has_jury=item.jury is not None, **_stage_values(item))
         db.session.add(stage)
         stages.append((stage, item))
     db.session.flush()
@@ -268,18 +258,9 @@ def add_stage(contest: Contest, item: StageSpec, *, actor: User, now: datetime) 
               if key.startswith(f"stages.{index}.")}
     if fields:
         raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
-    config = item.advancement or {"rule": "all"}
-    value = config.get("value")
-    stage = Stage(
-        contest_id=contest.id, position=(stages[-1].position + 1) if stages else 1, title=item.title.strip(),
-        kind=StageKind(item.kind), state=StageState.SCHEDULED, description=item.description,
-        opens_at=item.opens_at, closes_at=item.closes_at, advancement_rule=config["rule"],
-        advancement_value=Decimal(str(value)) if value is not None else None,
-        advancement_ties=config.get("ties") or "include_tied", tiebreak_by_time=item.tiebreak_by_time,
-        accepts_text=item.accepts_text, accepts_link=item.accepts_link, accepts_files=item.accepts_files,
-        file_types=item.file_types, max_file_mb=item.max_file_mb, max_files=item.max_files,
-        has_jury=item.jury is not None,
-    )
+    stage = Stage(contest_id=contest.id, position=(stages[-1].position + 1) if stages else 1,
+                  kind=StageKind(item.kind), state=StageState.SCHEDULED, has_jury=item.jury is not None,
+                  **_stage_values(item))
     db.session.add(stage)
     try:
         db.session.flush()
@@ -318,20 +299,26 @@ def update_stage(stage: Stage, item: StageSpec, *, actor: User, now: datetime) -
         fields.setdefault("advancement_rule", _("Advancement is already confirmed: the rule cannot change."))
     if fields:
         raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
-    config = item.advancement or {"rule": "all"}
-    value = config.get("value")
-    stage.title, stage.description = item.title.strip(), item.description
-    stage.opens_at, stage.closes_at = item.opens_at, item.closes_at
-    stage.advancement_rule = config["rule"]
-    stage.advancement_value = Decimal(str(value)) if value is not None else None
-    stage.advancement_ties = config.get("ties") or "include_tied"
-    stage.tiebreak_by_time = item.tiebreak_by_time
-    stage.accepts_text, stage.accepts_link, stage.accepts_files = item.accepts_text, item.accepts_link, item.accepts_files
-    stage.file_types, stage.max_file_mb, stage.max_files = item.file_types, item.max_file_mb, item.max_files
+    for name, value in _stage_values(item).items():
+        setattr(stage, name, value)
     audit.record("stage.updated", actor=actor, scope_type="contest", scope_id=stage.contest_id,
                  object_type="stage", object_id=stage.id, details={"title": stage.title, "moved": moved})
     db.session.commit()
     return stage
+
+
+def _stage_values(item: StageSpec) -> dict[str, Any]:
+    """The stage columns an organiser's description sets (on creation and on every edit)."""
+    config = item.advancement or {"rule": "all"}
+    value = config.get("value")
+    return {
+        "title": item.title.strip(), "description": item.description,
+        "opens_at": item.opens_at, "closes_at": item.closes_at, "advancement_rule": config["rule"],
+        "advancement_value": Decimal(str(value)) if value is not None else None,
+        "advancement_ties": config.get("ties") or "include_tied", "tiebreak_by_time": item.tiebreak_by_time,
+        "accepts_text": item.accepts_text, "accepts_link": item.accepts_link, "accepts_files": item.accepts_files,
+        "file_types": item.file_types, "max_file_mb": item.max_file_mb, "max_files": item.max_files,
+    }
 
 
 def _spec_of(stage: Stage) -> StageSpec:
