@@ -49,6 +49,7 @@ from contest_engine.jury.models import (
     StageJuror,
 )
 from contest_engine.models import Contest, Entry, EntryFile, Participation, Stage
+from contest_engine.services import contest_divisions
 
 OVERVIEW_PER_PAGE = 100
 
@@ -279,12 +280,6 @@ def _jurors_page(stage: Stage, contest: Contest, invite: InviteForm, conflict: C
                            invite=invite, conflict=conflict, conflicts=services.contest_conflicts(contest.id),
                            assignments=assignments, names={u.id: u.full_name for _j, u in jurors},
                            move=MoveForm(), active="jurors"), status
-
-
-def contest_divisions(contest_id: int) -> list[Any]:
-    from contest_engine.models import Division
-
-    return list(db.session.scalars(select(Division).where(Division.contest_id == contest_id).order_by(Division.position)))
 
 
 def _invite_form(contest: Contest) -> InviteForm:
