@@ -527,9 +527,9 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
 def schedule_ics(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_view_schedule(current_user, stage))
-    slots = [view.slot for view in slot_rules.stage_slots(stage, current_user, show_names=False)]
-    if not (can.can_manage_jury(current_user, stage) or can.is_stage_juror(current_user, stage.id)):
-        slots = [view.slot for view in slot_rules.stage_slots(stage, current_user, show_names=False) if view.mine]
+    everyone = can.can_manage_jury(current_user, stage) or can.is_stage_juror(current_user, stage.id)
+    slots = [view.slot for view in slot_rules.stage_slots(stage, current_user, show_names=False)
+             if everyone or view.mine]
     text = slot_rules.slots_ics(slots, title=_("Demo lesson: %(contest)s", contest=contest.title),
                               host=request.host.split(":")[0] or "vmeste", now=utcnow())
     return Response(text, mimetype="text/calendar",
