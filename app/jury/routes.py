@@ -471,10 +471,8 @@ def certificate_pdf(code: str):  # type: ignore[no-untyped-def]
         abort(404)
     stage = db.get_or_404(Stage, certificate.source_id)
     require(certificate.user_id == current_user.id or can.can_manage_jury(current_user, stage))
-    try:
-        from app.pdf import render_certificate_pdf
-    except ImportError:
-        abort(404)
+    from app.pdf import render_certificate_pdf
+
     data = render_certificate_pdf(
         heading=_("Certificate of jury work"), holder=certificate.holder, title=certificate.title,
         lines=[certificate.details], code=certificate.code,

@@ -68,7 +68,7 @@ class JurySpec:
     scoring_due_at: datetime | None = None
 
 
-def _points(raw: object, *, positive: bool = False, allow_zero_weight: bool = False) -> Decimal | None:
+def _points(raw: object, *, positive: bool = False) -> Decimal | None:
     """A number with at most 2 decimal places, or None when it is not one."""
     if isinstance(raw, bool) or raw is None:
         return None
