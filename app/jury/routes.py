@@ -193,18 +193,23 @@ def _local(value: datetime | None, zone: str) -> datetime | None:
     return to_zone(value, zone).replace(tzinfo=None) if value else None
 
 
-@bp.route("/stages/<int:stage_id>", methods=["GET", "POST"])
-@login_required
-def setup(stage_id: int):  # type: ignore[no-untyped-def]
-    stage, contest = _managed(stage_id)
+def _settings_data(stage: Stage, contest: Contest) -> dict[str, Any]:
+    """The settings form's values from the stage's stored jury config (times in the contest's zone)."""
     config = services.jury_config(stage)
-    form = SettingsForm(data={
+    return {
         "aggregation": config.aggregation.value if config.aggregation else "mean",
         "jurors_per_entry": config.jurors_per_entry, "blind": bool(config.blind),
         "disagreement_threshold": str(config.disagreement_threshold) if config.disagreement_threshold is not None else "",
         "scoring_due_at": _local(config.scoring_due_at, contest.timezone),
         "slot_pick_deadline": _local(config.slot_pick_deadline, contest.timezone),
-    })
+    }
+
+
+@bp.route("/stages/<int:stage_id>", methods=["GET", "POST"])
+@login_required
+def setup(stage_id: int):  # type: ignore[no-untyped-def]
+    stage, contest = _managed(stage_id)
+    form = SettingsForm(data=_settings_data(stage, contest))
     if form.validate_on_submit():
         threshold = None
         raw = (form.disagreement_threshold.data or "").strip().replace(",", ".")
@@ -246,9 +251,7 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Criterion added."), "success")
             return redirect(url_for("jury.setup", stage_id=stage.id))
-    config = services.jury_config(stage)
-    form = SettingsForm(formdata=None, data={"aggregation": config.aggregation.value if config.aggregation else "mean",
-                                             "jurors_per_entry": config.jurors_per_entry, "blind": bool(config.blind)})
+    form = SettingsForm(formdata=None, data=_settings_data(stage, contest))
     return render_template("jury/setup.html", stage=stage, contest=contest, form=form,
                            criteria=services.stage_criteria(stage.id), criterion_form=criterion_form,
                            active="setup"), 422
