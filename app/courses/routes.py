@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,6 +12,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app import certificates
+from app.accounts import User
 from app.courses import bp
 from app.courses.forms import (
     AssignmentForm,
@@ -60,6 +62,7 @@ from courses.models import (
     Module,
     Submission,
 )
+from courses.quiz.models import Question
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -96,14 +99,7 @@ def _status(form: Any) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
-def _pdf(data: bytes, name: str) -> Response:
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
-
-
 def _download(data: bytes | str, mimetype: str, name: str) -> Response:
-    from urllib.parse import quote
-
     return Response(data, mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
@@ -403,8 +399,6 @@ def _prepare(form: ItemForm, kind: str, course_id: int, item_id: int | None) -> 
 
 
 def _quiz_question_choices(course: Course) -> list[tuple[int, str]]:
-    from courses.quiz.models import Question
-
     if course.bank_id is None:
         return []
     rows = db.session.execute(select(Question.id, Question.name, Question.type).where(
@@ -674,8 +668,6 @@ def submission(submission_id: int):  # type: ignore[no-untyped-def]
             if target.startswith("/") and not target.startswith("//"):
                 return redirect(target)
             return redirect(url_for("courses.submissions", item_id=item.id))
-    from app.accounts import User
-
     student = db.session.get(User, found.user_id)
     return render_template("courses/submission.html", course=course, item=item, assignment=assignment,
                            submission=found, student=student, form=form), _status(form)
@@ -709,8 +701,6 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
         if "item_id" not in request.form and row_form.validate_on_submit():
             _save_gradebook_row(course, row_form.user_id.data, request.form)
         elif form.validate_on_submit():
-            from app.accounts import User
-
             target_item = db.session.get(Item, form.item_id.data)
             student = db.session.get(User, form.user_id.data)
             raw = (form.points.data or "").strip()
@@ -763,8 +753,6 @@ def _gradebook_cells(book: services.Gradebook, teaching: bool) -> list[Markup]:
 def _save_gradebook_row(course: Course, user_id: int, data: Any) -> None:
     """A row's form (Enter in a cell without JavaScript sends the whole row; the page's script sends
     only the changed cell): each `p<item id>` whose value differs from the grade shown is saved."""
-    from app.accounts import User
-
     student = db.session.get(User, user_id)
     if student is None or db.session.scalar(select(CourseMember.role).where(
             CourseMember.course_id == course.id, CourseMember.user_id == student.id)) != CourseRole.STUDENT:
@@ -827,7 +815,8 @@ def certificate(course_id: int):  # type: ignore[no-untyped-def]
         flash(error.message, "warning")
         return redirect(url_for("courses.view", course_id=course.id))
     verify_url = url_for("verify", code=issued.code, _external=True)
-    return _pdf(services.certificate_pdf(course, issued, verify_url), f"certificate-{issued.code}.pdf")
+    return _download(services.certificate_pdf(course, issued, verify_url), "application/pdf",
+                     f"certificate-{issued.code}.pdf")
 
 
 # --- backup ----------------------------------------------------------------------------------------
