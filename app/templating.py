@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
-from markupsafe import Markup
 
 from app.accounts import role_label
 from app.markdown import render_markdown
@@ -56,5 +55,4 @@ def init_app(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "unread_notifications": unread,
-            "Markup": Markup,
         }
