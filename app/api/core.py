@@ -224,3 +224,8 @@ _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 def openapi_path(rule: str) -> str:
     return _PARAM.sub(r"{\1}", rule)
+
+
+def path_names(rule: str) -> list[str]:
+    """The names of a rule's <converter:name> parts, in order."""
+    return _PARAM.findall(rule)

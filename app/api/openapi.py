@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.api.core import OPERATIONS, endpoint, openapi_path
+from app.api.core import OPERATIONS, endpoint, openapi_path, path_names
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -42,7 +42,7 @@ def build_document() -> dict[str, Any]:
         path = "/api/v1" + openapi_path(op.rule)
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-            for name in _path_names(op.rule)
+            for name in path_names(op.rule)
         ] + [
             {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
             for name, kind in op.query.items()
@@ -79,12 +79,6 @@ def build_document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
-
-
-def _path_names(rule: str) -> list[str]:
-    import re
-
-    return re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
 
 
 @endpoint("/openapi.json", summary="This document", tag="meta", public=True)
