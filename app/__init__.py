@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from app.config import CONFIGS, ROOT, database_url, translation_directories
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.timeutil import DEFAULT_TIMEZONE
 
 BLUEPRINTS = (
     "app.main",
@@ -181,7 +182,7 @@ def select_locale() -> str:
 def select_timezone() -> str:
     if has_request_context() and current_user.is_authenticated:
         return str(current_user.timezone)
-    return "Europe/Moscow"
+    return DEFAULT_TIMEZONE
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -28,7 +28,7 @@ from app.security import (
     login_blocked_for,
     record_failed_login,
 )
-from app.timeutil import is_valid_timezone, utcnow
+from app.timeutil import DEFAULT_TIMEZONE, is_valid_timezone, utcnow
 
 MIN_PASSWORD_LENGTH = 8
 UNUSABLE_PASSWORD = "!"  # no argon2 hash verifies against it
@@ -66,7 +66,7 @@ def create_user(
     institution_id: int | None = None,
     actor: User | None = None,
     locale: str = "ru",
-    timezone: str = "Europe/Moscow",
+    timezone: str = DEFAULT_TIMEZONE,
     commit: bool = True,
 ) -> User:
     """Create one user. A duplicate e-mail is refused here and, for two requests at once, by the

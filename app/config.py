@@ -6,6 +6,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from app.timeutil import DEFAULT_TIMEZONE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,7 +34,7 @@ class Config:
     SQLALCHEMY_RECORD_QUERIES = False
 
     BABEL_DEFAULT_LOCALE = "ru"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    BABEL_DEFAULT_TIMEZONE = DEFAULT_TIMEZONE
     LANGUAGES = {"ru": "Русский", "en": "English"}
 
     # A round can last longer than an hour: the CSRF token lives as long as the session.
