@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
@@ -23,7 +23,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import audit
 from app.accounts import Institution, Role, User
-from app.domain_errors import Conflict, Invalid, NotFound
+from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.ticks import tick_job
@@ -358,20 +358,6 @@ def add_organiser(contest: Contest, user: User, *, actor: User) -> None:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def get_contest(contest_id: int) -> Contest:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound(_("Not found."))
-    return contest
-
-
-def get_stage(stage_id: int) -> Stage:
-    stage = db.session.get(Stage, stage_id)
-    if stage is None:
-        raise NotFound(_("Not found."))
-    return stage
 
 
 def contest_stages(contest_id: int) -> list[Stage]:
@@ -769,11 +755,6 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
     return entry
 
 
-def current_entry(stage_id: int, participation_id: int) -> Entry | None:
-    return db.session.scalar(select(Entry).where(
-        Entry.stage_id == stage_id, Entry.participation_id == participation_id, Entry.is_current.is_(True)))
-
-
 def entry_files(entry_id: int) -> list[StoredFile]:
     return list(db.session.scalars(select(StoredFile).join(EntryFile, EntryFile.file_id == StoredFile.id)
                                    .where(EntryFile.entry_id == entry_id).order_by(EntryFile.position)))
@@ -782,12 +763,3 @@ def entry_files(entry_id: int) -> list[StoredFile]:
 def entry_versions(stage_id: int, participation_id: int) -> list[Entry]:
     return list(db.session.scalars(select(Entry).where(
         Entry.stage_id == stage_id, Entry.participation_id == participation_id).order_by(Entry.version.desc())))
-
-
-def parse_percent(raw: object) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return Decimal(str(raw))
-    except InvalidOperation:
-        raise Invalid(_("Must be a number."), {"award_quota_percent": _("Must be a number.")}) from None

@@ -82,20 +82,6 @@ def parse_awards(text: str) -> list[dict[str, Any]]:
     return awards
 
 
-def awards_text(rules: list[dict[str, Any]]) -> str:
-    lines = []
-    for rule in rules:
-        parts = []
-        if rule.get("ranks"):
-            parts.append(f"{rule['ranks'][0]}-{rule['ranks'][1]}")
-        if rule.get("top_percent") is not None:
-            parts.append(f"top {rule['top_percent']}%")
-        if rule.get("min_percent_of_max") is not None:
-            parts.append(f"min {rule['min_percent_of_max']}%")
-        lines.append(rule["title"] + (": " + ", ".join(parts) if parts else ""))
-    return "\n".join(lines)
-
-
 class ContestForm(FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(lazy_("Kind"), choices=options(KIND_CHOICES))

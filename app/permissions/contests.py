@@ -31,15 +31,6 @@ def can_organise_contest(user: Any, contest_id: int) -> bool:
         ContestOrganiser.contest_id == contest_id, ContestOrganiser.user_id == user.id))))
 
 
-def is_participant(user: Any, contest_id: int) -> bool:
-    if not _signed_in(user):
-        return False
-    from contest_engine.models import Participation
-
-    return bool(db.session.scalar(select(exists().where(
-        Participation.contest_id == contest_id, Participation.user_id == user.id))))
-
-
 def can_view_contest(user: Any, contest: Any) -> bool:
     """Public contests are readable by anyone; a hidden one by its organisers only."""
     return bool(contest.is_public) or can_organise_contest(user, contest.id)
