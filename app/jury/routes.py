@@ -625,9 +625,8 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
     assert participation is not None
     require(can.can_see_appeal(current_user, appeal_row, participation.user_id, stage))
     resolver = can.can_resolve_appeal(current_user, stage)
-    overview_row = next((r for r in services.scores_overview(stage).rows if r.entry_id == appeal_row.entry_id), None)
+    overview_row, criteria = services.entry_scores(stage, appeal_row.entry_id)
     marks = [m for m in (overview_row.marks if overview_row else []) if m.state == "submitted"]
-    criteria = services.stage_criteria(stage.id)
     form_class = resolve_form_class([m.juror_id for m in marks], criteria)
     form = form_class(data={f"j{m.juror_id}_c{c.id}": str(m.points.get(c.name, "")) for m in marks for c in criteria})
     if request.method == "POST":

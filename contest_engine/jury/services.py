@@ -928,6 +928,15 @@ def _fill_details(rows: list[OverviewRow], names: dict[int, str]) -> None:
         by_sheet[sheet_id].comment = comment
 
 
+def entry_scores(stage: Stage, entry_id: int) -> tuple[OverviewRow | None, list[JuryCriterion]]:
+    """One entry's overview row with its jurors' points and comments (the appeal page), and the
+    stage's criteria: the overview without details, then the details of that row only."""
+    overview = scores_overview(stage, with_details=False)
+    row = next((r for r in overview.rows if r.entry_id == entry_id), None)
+    _fill_details([row] if row else [], {c.id: c.name for c in overview.criteria})
+    return row, overview.criteria
+
+
 @dataclass(frozen=True)
 class BlockedEntry:
     entry_id: int
