@@ -26,9 +26,15 @@ from courses.models import (
     CompletionRule,
     Course,
     CourseAsset,
+    CourseMember,
+    CourseRole,
+    Item,
     ItemKind,
     Module,
 )
+from courses.quiz import gift
+from courses.quiz import services as quiz_services
+from courses.quiz.models import Question, QuestionBank, Quiz, QuizSlot
 
 FORMAT = "vmeste-course"
 VERSION = 1
@@ -42,9 +48,6 @@ def _iso(value: datetime | date | None) -> str | None:
 
 def export_course(course: Course) -> bytes:
     """The course's structure, settings, pages, files and question bank (quizzes by question name)."""
-    from courses.quiz import services as quiz_services
-    from courses.quiz.models import Question, QuestionBank, Quiz, QuizSlot
-
     modules = services.load_structure(course.id)
     assets = list(db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)))
     items = [item for module in modules for item in module.items]
@@ -185,9 +188,6 @@ def import_course(data: bytes, *, actor: User) -> Course:
 
 
 def _import(data: bytes, actor: User) -> Course:  # noqa: C901 - one linear check of the whole file
-    from courses.quiz import gift
-    from courses.quiz import services as quiz_services
-
     _need(len(data) <= MAX_BACKUP_BYTES, _("The file is too large."))
     document, gift_text, archive = _read(data)
     names = set(archive.namelist())
@@ -261,8 +261,6 @@ def _import(data: bytes, actor: User) -> Course:  # noqa: C901 - one linear chec
                     created_by_id=actor.id)
     db.session.add(course)
     db.session.flush()
-    from courses.models import CourseMember, CourseRole, Item
-
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
     services._attach_bank(course)
     stored_paths = {path: store_bytes(str(name or "file"), archive.read(path), actor.id) for path, name in files.items()}
@@ -330,9 +328,6 @@ def _import(data: bytes, actor: User) -> Course:  # noqa: C901 - one linear chec
 
 def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]], actor: User) -> None:
     """The question bank, then each quiz by question name (quizzes without a usable item are removed)."""
-    from courses.quiz import services as quiz_services
-    from courses.quiz.models import QuestionBank
-
     bank = db.session.get(QuestionBank, course.bank_id)
     assert bank is not None
     report = quiz_services.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 from flask import Response, request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import select
 
 from app import certificates
+from app.accounts import User
 from app.api.core import ApiError, api_user, endpoint, not_found, page_params, require_api
 from app.extensions import db
 from app.i18n import _
@@ -17,6 +19,8 @@ from app.permissions.courses import can_author_course, can_create_course, can_te
 from app.timeutil import utcnow
 from courses import rules, services
 from courses.models import Assignment, Course, Item, Module
+from courses.quiz import services as quiz_services
+from courses.quiz.models import QuestionBank
 
 
 class Strict(BaseModel):
@@ -153,8 +157,6 @@ def create_module(course_id: int, body: ModuleIn) -> Any:
 @endpoint("/courses/<int:course_id>/enrolments", "POST", summary="Enrol a user as student or tutor (tutor)",
           tag="courses", body=EnrolmentIn, status=201)
 def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
-    from app.accounts import User
-
     actor = api_user()
     course = _course(course_id)
     require_api(can_teach_course(actor, course.id))
@@ -171,9 +173,6 @@ def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
           summary="Import GIFT questions into the course's bank (all or nothing unless ?valid_only=1)",
           tag="courses", body_media="text/plain")
 def import_questions(course_id: int, body: str) -> Any:
-    from courses.quiz import services as quiz_services
-    from courses.quiz.models import QuestionBank
-
     actor = api_user()
     course = _course(course_id)
     require_api(can_teach_course(actor, course.id))
@@ -192,9 +191,6 @@ def import_questions(course_id: int, body: str) -> Any:
 @endpoint("/courses/<int:course_id>/questions/export", summary="The course's question bank as GIFT text",
           tag="courses")
 def export_questions(course_id: int) -> Any:
-    from courses.quiz import services as quiz_services
-    from courses.quiz.models import QuestionBank
-
     actor = api_user()
     course = _course(course_id)
     require_api(can_teach_course(actor, course.id))
@@ -251,8 +247,6 @@ def create_assignment(module_id: int, body: AssignmentIn) -> Any:
           summary="Hand in an assignment (multipart: text, files); 409 after the cut-off", tag="courses",
           body_media="multipart/form-data", status=201)
 def create_submission(assignment_id: int, body: str) -> Any:
-    from sqlalchemy import select
-
     actor = api_user()
     item = db.session.scalar(select(Item).where(Item.assignment_id == assignment_id))
     if item is None or course_role(actor, item.course_id) is None:
