@@ -29,6 +29,11 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in common_timezones()]
 
 
+def form_status(form: FlaskForm) -> int:
+    """422 when the form (or a service behind it) refused the data, else 200."""
+    return 422 if form.errors or form.form_errors else 200
+
+
 def apply_domain_error(form: FlaskForm, error: DomainError, fallback_field: str | None = None) -> None:
     """Put a service's refusal next to the fields it names (or the fallback field, or the form top)."""
     placed = False

@@ -12,7 +12,7 @@ from app.admin import bp
 from app.admin.forms import InstitutionForm, UserCreateForm, UserEditForm, role_choices
 from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import apply_domain_error, institution_choices
+from app.forms_common import apply_domain_error, form_status, institution_choices
 from app.i18n import _
 from app.pagination import page_args, paginate
 from app.permissions import can_manage_institutions, can_manage_users, require
@@ -49,8 +49,7 @@ def institution_edit(institution_id: int | None = None):  # type: ignore[no-unty
         else:
             flash(_("Institution saved."), "success")
             return redirect(url_for("admin.institutions"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/institution_edit.html", form=form, institution=institution), status
+    return render_template("admin/institution_edit.html", form=form, institution=institution), form_status(form)
 
 
 @bp.route("/users")
@@ -89,7 +88,7 @@ def user_new():  # type: ignore[no-untyped-def]
         else:
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_new.html", form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("admin/user_new.html", form=form), form_status(form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -114,4 +113,4 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("User saved."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user), 422 if form.errors or form.form_errors else 200
+    return render_template("admin/user_edit.html", form=form, user=user), form_status(form)

@@ -10,7 +10,7 @@ from app import account_services
 from app.auth import bp
 from app.auth.forms import ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
 from app.domain_errors import DomainError
-from app.forms_common import apply_domain_error, institution_choices, timezone_choices
+from app.forms_common import apply_domain_error, form_status, institution_choices, timezone_choices
 from app.i18n import _, force_locale
 from app.mail import send_mail
 from app.permissions import can_use_account, require
@@ -42,7 +42,7 @@ def register():  # type: ignore[no-untyped-def]
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("auth/register.html", form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("auth/register.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -110,7 +110,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
         else:
             flash(_("Your password has been changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("auth/reset.html", form=form), form_status(form)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -138,7 +138,7 @@ def profile():  # type: ignore[no-untyped-def]
             refresh_babel()  # the confirmation speaks the language just chosen
             flash(_("Profile saved."), "success")
             return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form), 422 if form.errors or form.form_errors else 200
+    return render_template("auth/profile.html", form=form), form_status(form)
 
 
 def _client_ip() -> str:
