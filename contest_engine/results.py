@@ -364,13 +364,10 @@ def _write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = N
             score = scores.scores.get(p.id)
             rows.append({
                 "stage_id": stage.id, "participation_id": p.id, "division_id": division_id,
-                "score": Decimal(score.numerator) / Decimal(score.denominator) if score is not None else None,
+                "score": _stored_score(score) if score is not None else None,
                 "rank": ranks.get(p.id), "time_used_seconds": scores.time_used.get(p.id),
                 "status": status, "advanced": p.id in advanced,
             })
-    for row in rows:
-        if row["score"] is not None:
-            row["score"] = row["score"].quantize(Decimal("0.0001"))
     division_order = {d.id: d.position for d in db.session.scalars(
         select(Division).where(Division.contest_id == stage.contest_id))}
     names = {p.id: name for p, name in _names(participations)}
@@ -382,6 +379,12 @@ def _write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = N
     if rows:
         db.session.execute(StageResult.__table__.insert(), rows)
     stage.results_computed_at = now
+
+
+def _stored_score(score: Any) -> Decimal:
+    """An exact score as stored (4 decimal places)."""
+    exact = Fraction(score)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.0001"))
 
 
 def _names(participations: list[Participation]) -> list[tuple[Participation, str]]:
@@ -602,8 +605,7 @@ def compute_awards(contest: Contest, *, actor: User, now: datetime) -> list[Awar
             if result.award is None:
                 continue
             score = result.score
-            score_decimal = (Decimal(Fraction(score).numerator) / Decimal(Fraction(score).denominator)).quantize(
-                Decimal("0.0001")) if score is not None else None
+            score_decimal = _stored_score(score) if score is not None else None
             award = existing.get(result.participant_id)
             if award is None:
                 award = Award(contest_id=contest.id, participation_id=result.participant_id, division_id=division_id,
