@@ -201,16 +201,9 @@ def _award_dict(award: AwardIn) -> dict[str, Any]:
 
 @endpoint("/contests", summary="Contests the caller can see", tag=TAG, query={"page": "integer", "per_page": "integer"})
 def list_contests() -> Any:
-    from sqlalchemy import select
-
     user = api_user()
     page, per_page = page_params()
-    query = select(Contest).order_by(Contest.created_at.desc(), Contest.id.desc())
-    if not can.is_admin(user):
-        from contest_engine.models import ContestOrganiser
-
-        query = query.where(Contest.is_public.is_(True) | Contest.id.in_(
-            select(ContestOrganiser.contest_id).where(ContestOrganiser.user_id == user.id)))
+    query = can.visible_contests(user).order_by(Contest.created_at.desc(), Contest.id.desc())
     return paginated(paginate(query, page, per_page),
                      lambda c: {"id": c.id, "title": c.title, "kind": str(c.kind), "timezone": c.timezone})
 

@@ -61,11 +61,7 @@ def _status(form: Any) -> int:
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
     page, per_page = page_args(request.args, 20)
-    query = select(Contest).order_by(Contest.created_at.desc(), Contest.id.desc())
-    if not can.is_admin(current_user):
-        mine = (select(ContestOrganiser.contest_id).where(ContestOrganiser.user_id == current_user.id)
-                if current_user.is_authenticated else select(ContestOrganiser.contest_id).where(False))
-        query = query.where(Contest.is_public.is_(True) | Contest.id.in_(mine))
+    query = can.visible_contests(current_user).order_by(Contest.created_at.desc(), Contest.id.desc())
     found = paginate(query, page, per_page)
     return render_template("contests/index.html", page=found)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from app.accounts import Role
 from app.extensions import db
@@ -34,6 +34,20 @@ def can_organise_contest(user: Any, contest_id: int) -> bool:
 def can_view_contest(user: Any, contest: Any) -> bool:
     """Public contests are readable by anyone; a hidden one by its organisers only."""
     return bool(contest.is_public) or can_organise_contest(user, contest.id)
+
+
+def visible_contests(user: Any) -> Select[Any]:
+    """The contests `can_view_contest` admits, as a query for lists: public ones and those `user`
+    organises (every one for admins)."""
+    from contest_engine.models import Contest, ContestOrganiser
+
+    query = select(Contest)
+    if is_admin(user):
+        return query
+    if not _signed_in(user):
+        return query.where(Contest.is_public.is_(True))
+    return query.where(Contest.is_public.is_(True) | Contest.id.in_(
+        select(ContestOrganiser.contest_id).where(ContestOrganiser.user_id == user.id)))
 
 
 def can_register(user: Any) -> bool:

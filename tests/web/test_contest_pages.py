@@ -362,6 +362,31 @@ def test_public_pages_for_anonymous_visitors(client) -> None:
     assert client.get(f"/contests/{contest.id}").status_code == 404
 
 
+def test_contest_lists_show_a_hidden_contest_to_its_organisers_and_admins_only(client, api) -> None:
+    from tests.factories.accounts import admin
+
+    contest_with_organiser(title="Открытый конкурс")
+    _hidden, owner = contest_with_organiser(title="Скрытый конкурс", is_public=False)
+    other, boss = organiser(), admin()
+    db.session.commit()
+
+    def titles(user) -> set[str]:  # type: ignore[no-untyped-def]
+        if user is not None:
+            login(client, user)
+        page = client.get("/contests/").get_data(as_text=True)
+        client.post("/auth/logout")
+        listed = {t for t in ("Открытый конкурс", "Скрытый конкурс") if t in page}
+        if user is not None:
+            via_api = {c["title"] for c in api(user).get("/contests").get_json()["items"]}
+            assert via_api == listed, (user.email, via_api, listed)
+        return listed
+
+    assert titles(None) == {"Открытый конкурс"}
+    assert titles(other) == {"Открытый конкурс"}
+    assert titles(owner) == {"Открытый конкурс", "Скрытый конкурс"}
+    assert titles(boss) == {"Открытый конкурс", "Скрытый конкурс"}
+
+
 def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -> None:
     from app.accounts import User
     from tests.factories.accounts import UserFactory
