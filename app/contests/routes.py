@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.contests import bp, forms
 from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import apply_domain_error
+from app.forms_common import apply_domain_error, form_status
 from app.i18n import _
 from app.main.dashboard import Panel, panel
 from app.pagination import page_args, paginate
@@ -49,10 +49,6 @@ def _local(value: datetime | None, contest: Contest) -> datetime | None:
 
 def _form_time(value: datetime, contest: Contest) -> datetime:
     return to_zone(value, contest.timezone).replace(tzinfo=None)
-
-
-def _status(form: Any) -> int:
-    return 422 if request.method == "POST" else 200
 
 
 # --------------------------------------------------------------------------- contests
@@ -93,7 +89,7 @@ def new():  # type: ignore[no-untyped-def]
         else:
             flash(_("The contest is created. Add its stages."), "success")
             return redirect(url_for("contests.stage_new", contest_id=contest.id))
-    return render_template("contests/form.html", form=form, title=_("New contest")), _status(form)
+    return render_template("contests/form.html", form=form, title=_("New contest")), form_status(form)
 
 
 def _place_contest_errors(form: forms.ContestForm, error: DomainError) -> None:
@@ -170,7 +166,7 @@ def edit(contest_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("contests.view", contest_id=contest.id))
-    return render_template("contests/form.html", form=form, contest=contest, title=_("Edit contest")), _status(form)
+    return render_template("contests/form.html", form=form, contest=contest, title=_("Edit contest")), form_status(form)
 
 
 @bp.route("/<int:contest_id>/stages/new", methods=["GET", "POST"])
@@ -189,7 +185,7 @@ def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("contests.view", contest_id=contest.id))
     return render_template("contests/stage_form.html", form=form, contest=contest, title=_("New stage"),
                            stages=services.contest_stages(contest.id), state_label=services.state_label,
-                           kind_label=services.kind_label), _status(form)
+                           kind_label=services.kind_label), form_status(form)
 
 
 @bp.route("/stages/<int:stage_id>/edit", methods=["GET", "POST"])
@@ -214,7 +210,7 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("contests.stage", stage_id=stage.id))
     return render_template("contests/stage_form.html", form=form, contest=contest, title=_("Edit stage"),
                            stages=services.contest_stages(contest.id), state_label=services.state_label,
-                           kind_label=services.kind_label), _status(form)
+                           kind_label=services.kind_label), form_status(form)
 
 
 def _stage_spec(form: forms.StageForm, contest: Contest) -> services.StageSpec:
@@ -270,7 +266,7 @@ def register(contest_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("You are registered."), "success")
             return redirect(url_for("contests.view", contest_id=contest.id))
-    return render_template("contests/register.html", form=form, contest=contest), _status(form)
+    return render_template("contests/register.html", form=form, contest=contest), form_status(form)
 
 
 @bp.route("/<int:contest_id>/participants", methods=["GET", "POST"])
@@ -295,7 +291,7 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
         query = query.where(User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%"))
     found = paginate(query, page, per_page, scalars=False)
     divisions = {d.id: d.name for d in services.contest_divisions(contest.id)}
-    status = 422 if report is not None and report.errors else _status(form) if form.errors else 200
+    status = 422 if report is not None and report.errors else form_status(form)
     return render_template("contests/participants.html", contest=contest, form=form, page=found, report=report,
                            divisions=divisions, q=search), status
 
@@ -339,7 +335,7 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
         extend_form=forms.ExtendForm(prefix="extend"), publish_form=forms.PublishForm(prefix="publish"),
         round_form=_round_form(stage, contest) if organiser and stage.kind == StageKind.OLYMPIAD else None,
         entry_count=results.count_stage_entries([stage.id]).get(stage.id, 0),
-    ), 422 if form.errors or form.form_errors else 200
+    ), form_status(form)
 
 
 def _files_by_entry(entry_ids: list[int]) -> dict[int, list[StoredFile]]:
