@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from app import account_services
 from app.accounts import Institution, Role, User
-from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
 from app.permissions import can_create_users, can_grant_role, can_manage_institutions, can_manage_users
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class TokenIn(Strict):

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from flask import Response, request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from app.accounts import User
-from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
@@ -21,10 +21,6 @@ from contest_engine import olympiad, results, services
 from contest_engine.models import Contest, Entry, Participation, Stage
 
 TAG = "contests"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class AdvancementIn(Strict):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from app.accounts import User
@@ -35,6 +35,12 @@ class Operation:
     status: int = 200
     public: bool = False
     query: dict[str, str] = field(default_factory=dict)
+
+
+class Strict(BaseModel):
+    """Base of every request body: unknown fields are refused, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 OPERATIONS: list[Operation] = []

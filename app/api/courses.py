@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from flask import Response, request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 from sqlalchemy import select
 
 from app import certificates
 from app.accounts import User
-from app.api.core import ApiError, api_user, endpoint, not_found, page_params, require_api
+from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, require_api
 from app.extensions import db
 from app.i18n import _
 from app.permissions.courses import can_author_course, can_create_course, can_teach_course, course_role
@@ -21,10 +21,6 @@ from courses import rules, services
 from courses.models import Assignment, Course, Item, Module
 from courses.quiz import services as quiz_services
 from courses.quiz.models import QuestionBank
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class CourseIn(Strict):

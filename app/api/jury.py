@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from app.accounts import User
-from app.api.core import ApiError, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
@@ -21,10 +21,6 @@ from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.scoring import display
 
 TAG = "jury"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class JurorIn(Strict):
