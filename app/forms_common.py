@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import Institution
 from app.domain_errors import DomainError
@@ -27,6 +31,11 @@ def institution_choices(blank: bool = True) -> list[tuple[int, str]]:
 
 def timezone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in common_timezones()]
+
+
+def select_options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' SelectChoice (plain tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def form_status(form: FlaskForm) -> int:

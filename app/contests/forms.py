@@ -18,7 +18,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -29,14 +28,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms_common import select_options as options
 from app.forms_common import timezone_choices
 from app.i18n import _, lazy_
-
-
-def options(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms' SelectChoice (tuples are deprecated)."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 KIND_CHOICES = [("teacher", lazy_("Teacher contest")), ("olympiad", lazy_("Olympiad for pupils")),
                 ("conference", lazy_("Pupils' conference"))]

@@ -30,16 +30,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms_common import select_options as options
 from app.forms_common import strip_whitespace
 from app.i18n import _
 from app.i18n import lazy_ as _l
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
-
-def options(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as SelectChoice (tuples are deprecated in WTForms 3.3)."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def enrolment_choices() -> list[SelectChoice]:

@@ -14,16 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
-
-
-def choices(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as wtforms' SelectChoice (tuples are deprecated)."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 AGGREGATIONS = choices([("mean", _l("Mean")), ("median", _l("Median")),
                         ("trimmed_mean", _l("Trimmed mean (without the highest and the lowest)")), ("sum", _l("Sum"))])

@@ -25,9 +25,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l
 from courses.quiz import gift, questions
@@ -47,10 +47,6 @@ TYPE_LABELS = {
 FORMAT_PAIRS = [("markdown", "Markdown"), ("plain", _l("Plain text")), ("html", "HTML"), ("moodle", "Moodle")]
 BLANK_ROWS = 3
 
-
-def options(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms' SelectChoice (tuples are deprecated in WTForms 3.3)."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class ChoiceEntry(Form):
