@@ -42,8 +42,15 @@ def to_zone(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
-def parse_local(value: datetime, zone: str) -> datetime:
-    """A naive datetime typed into a form, read in `zone`, returned as aware UTC."""
+def parse_local(value: datetime | None, zone: str) -> datetime | None:
+    """A naive datetime typed into a form, read in `zone`, returned as aware UTC (None stays None)."""
+    if value is None:
+        return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
     return value.astimezone(UTC)
+
+
+def to_form_time(value: datetime | None, zone: str) -> datetime | None:
+    """A stored UTC moment as the naive local time a datetime-local field shows (None stays None)."""
+    return to_zone(value, zone).replace(tzinfo=None) if value is not None else None

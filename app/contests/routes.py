@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -18,7 +17,7 @@ from app.main.dashboard import Panel, panel
 from app.pagination import page_args, paginate
 from app.permissions import contests as can
 from app.permissions import require
-from app.timeutil import parse_local, to_zone, utcnow
+from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import StoredFile, send_stored
 from contest_engine import olympiad, results, services
 from contest_engine.models import Award, Contest, ContestOrganiser, Entry, EntryFile, Participation, Stage
@@ -41,14 +40,6 @@ def _stage(stage_id: int) -> tuple[Stage, Contest]:
 
 def _organised(contest: Contest) -> None:
     require(can.can_organise_contest(current_user, contest.id))
-
-
-def _local(value: datetime | None, contest: Contest) -> datetime | None:
-    return parse_local(value, contest.timezone) if value is not None else None
-
-
-def _form_time(value: datetime, contest: Contest) -> datetime:
-    return to_zone(value, contest.timezone).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- contests
@@ -196,8 +187,8 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
     form = forms.StageForm(obj=stage) if request.method == "GET" else forms.StageForm()
     del form.jury_criteria, form.jury_aggregation, form.jurors_per_entry, form.jury_blind  # the jury room's settings
     if request.method == "GET":
-        form.opens_at.data = _form_time(stage.opens_at, contest)
-        form.closes_at.data = _form_time(stage.closes_at, contest)
+        form.opens_at.data = to_form_time(stage.opens_at, contest.timezone)
+        form.closes_at.data = to_form_time(stage.closes_at, contest.timezone)
         form.advancement_value.data = stage.advancement_value
     form.kind.data = stage.kind.value
     if form.validate_on_submit():
@@ -394,14 +385,14 @@ def stage_close(stage_id: int):  # type: ignore[no-untyped-def]
 def stage_reopen(stage_id: int):  # type: ignore[no-untyped-def]
     return _action(stage_id, lambda s, c, f: services.reopen_stage(
         s, actor=current_user, now=utcnow(), reason=f.reason.data or "",
-        new_closes_at=_local(f.closes_at.data, c)), forms.ReopenForm, "reopen")
+        new_closes_at=parse_local(f.closes_at.data, c.timezone)), forms.ReopenForm, "reopen")
 
 
 @bp.route("/stages/<int:stage_id>/extend", methods=["POST"])
 @login_required
 def stage_extend(stage_id: int):  # type: ignore[no-untyped-def]
     return _action(stage_id, lambda s, c, f: services.extend_stage(
-        s, actor=current_user, now=utcnow(), new_closes_at=_local(f.closes_at.data, c),
+        s, actor=current_user, now=utcnow(), new_closes_at=parse_local(f.closes_at.data, c.timezone),
         reason=f.reason.data or ""), forms.ExtendForm, "extend")
 
 

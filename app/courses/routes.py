@@ -35,7 +35,7 @@ from app.courses.forms import (
 )
 from app.domain_errors import DomainError, Invalid
 from app.extensions import db
-from app.forms_common import apply_domain_error
+from app.forms_common import apply_domain_error, form_status
 from app.i18n import _
 from app.main.dashboard import Panel, panel
 from app.main.forms import EmptyForm
@@ -48,7 +48,7 @@ from app.permissions.courses import (
     role_can_author,
     role_can_teach,
 )
-from app.timeutil import parse_local, to_zone, utcnow
+from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import StoredFile, send_stored
 from courses import backup, rules, services
 from courses.models import (
@@ -85,18 +85,6 @@ def _require_author(course_id: int) -> str | None:
     role = _role(course_id)
     require(role_can_author(role, current_user))
     return role
-
-
-def _utc(value: Any) -> Any:
-    return parse_local(value, current_user.timezone) if value else None
-
-
-def _local(value: Any) -> Any:
-    return to_zone(value, current_user.timezone).replace(tzinfo=None) if value else None
-
-
-def _status(form: Any) -> int:
-    return 422 if form.errors or form.form_errors else 200
 
 
 def _download(data: bytes | str, mimetype: str, name: str) -> Response:
@@ -139,7 +127,7 @@ def new():  # type: ignore[no-untyped-def]
         else:
             flash(_("Course created. Add modules and items."), "success")
             return redirect(url_for("courses.view", course_id=course.id))
-    return render_template("courses/form.html", form=form, title=_("New course"), course=None), _status(form)
+    return render_template("courses/form.html", form=form, title=_("New course"), course=None), form_status(form)
 
 
 @bp.route("/<int:course_id>/settings", methods=["GET", "POST"])
@@ -156,7 +144,7 @@ def settings(course_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Course saved."), "success")
             return redirect(url_for("courses.view", course_id=course.id))
-    return render_template("courses/form.html", form=form, title=_("Course settings"), course=course), _status(form)
+    return render_template("courses/form.html", form=form, title=_("Course settings"), course=course), form_status(form)
 
 
 @bp.route("/<int:course_id>")
@@ -229,7 +217,7 @@ def members(course_id: int):  # type: ignore[no-untyped-def]
     rows, total = services.members_page(course, page=page, per_page=per_page)
     return render_template("courses/members.html", course=course, form=form, csv_form=csv_form,
                            page=Page(rows, page, per_page, total), action_form=EmptyForm(),
-                           authoring=role_can_author(role, current_user), role=role), _status(form)
+                           authoring=role_can_author(role, current_user), role=role), form_status(form)
 
 
 @bp.route("/<int:course_id>/members/csv", methods=["POST"])
@@ -296,7 +284,7 @@ def module_add(course_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.add_module(course, title=form.title.data or "", hidden=form.hidden.data,
-                                visible_from=_utc(form.visible_from.data), actor=current_user)
+                                visible_from=parse_local(form.visible_from.data, current_user.timezone), actor=current_user)
         except DomainError as error:
             apply_domain_error(form, error, "title")
         else:
@@ -312,16 +300,16 @@ def module_edit(module_id: int):  # type: ignore[no-untyped-def]
     course = _course_or_404(module.course_id)
     form = ModuleForm(obj=module)
     if request.method == "GET":
-        form.visible_from.data = _local(module.visible_from)
+        form.visible_from.data = to_form_time(module.visible_from, current_user.timezone)
     if form.validate_on_submit():
         try:
             services.update_module(module, title=form.title.data or "", hidden=form.hidden.data,
-                                   visible_from=_utc(form.visible_from.data), actor=current_user)
+                                   visible_from=parse_local(form.visible_from.data, current_user.timezone), actor=current_user)
         except DomainError as error:
             apply_domain_error(form, error, "title")
         else:
             return redirect(url_for("courses.view", course_id=module.course_id))
-    return render_template("courses/form.html", form=form, title=_("Edit module"), course=course), _status(form)
+    return render_template("courses/form.html", form=form, title=_("Edit module"), course=course), form_status(form)
 
 
 @bp.route("/modules/<int:module_id>/<any(up, down):direction>", methods=["POST"])
@@ -366,14 +354,14 @@ def _item_settings(form: ItemForm) -> services.ItemSettings:
     return services.ItemSettings(
         title=form.title.data or "", body=_data(form, "body") or "", url=_data(form, "url") or "",
         hidden=form.hidden.data,
-        visible_from=_utc(form.visible_from.data), completion=form.completion.data,
+        visible_from=parse_local(form.visible_from.data, current_user.timezone), completion=form.completion.data,
         completion_points=form.completion_points.data, prerequisite_id=form.prerequisite.data or None,
         weight=form.weight.data if form.weight.data is not None else Decimal(1))
 
 
 def _assignment_settings(form: AssignmentForm) -> services.AssignmentSettings:
     return services.AssignmentSettings(
-        description=form.description.data or "", due_at=_utc(form.due_at.data), cutoff_at=_utc(form.cutoff_at.data),
+        description=form.description.data or "", due_at=parse_local(form.due_at.data, current_user.timezone), cutoff_at=parse_local(form.cutoff_at.data, current_user.timezone),
         max_points=form.max_points.data or Decimal(10), rubric=getattr(form.rubric, "parsed", []),
         allow_text=form.allow_text.data, allow_files=form.allow_files.data,
         allowed_extensions=form.allowed_extensions.data or "", max_file_mb=form.max_file_mb.data or 0,
@@ -426,7 +414,7 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
             flash(_("Item added."), "success")
             return redirect(url_for("courses.item", item_id=item.id))
     return render_template("courses/item_form.html", form=form, course=course, kind=kind, item=None,
-                           title=_("New item")), _status(form)
+                           title=_("New item")), form_status(form)
 
 
 def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item:
@@ -436,7 +424,7 @@ def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item
     if kind == "quiz":
         options = {"time_limit_minutes": form.time_limit_minutes.data, "attempts_allowed": form.attempts_allowed.data,
                    "grading_method": form.grading_method.data, "max_grade": form.max_grade.data,
-                   "opens_at": _utc(form.opens_at.data), "closes_at": _utc(form.closes_at.data)}
+                   "opens_at": parse_local(form.opens_at.data, current_user.timezone), "closes_at": parse_local(form.closes_at.data, current_user.timezone)}
         return services.add_quiz_item(module, settings, question_ids=form.questions.data, quiz_options=options,
                                       actor=current_user)
     image = _data(form, "image")
@@ -468,13 +456,14 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
         if getattr(form, name, None) is not None:
             delattr(form, name)
     if request.method == "GET":
-        form.visible_from.data = _local(item.visible_from)
+        form.visible_from.data = to_form_time(item.visible_from, current_user.timezone)
         form.prerequisite.data = item.prerequisite_id or 0
         if assignment is not None:
             for name in ("description", "max_points", "allow_text", "allow_files", "allowed_extensions",
                          "max_file_mb", "max_files", "resubmission"):
                 getattr(form, name).data = getattr(assignment, name)
-            form.due_at.data, form.cutoff_at.data = _local(assignment.due_at), _local(assignment.cutoff_at)
+            form.due_at.data = to_form_time(assignment.due_at, current_user.timezone)
+            form.cutoff_at.data = to_form_time(assignment.cutoff_at, current_user.timezone)
             form.rubric.data = rubric_text(assignment.rubric)
     if form.validate_on_submit():
         try:
@@ -492,7 +481,7 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
             flash(_("Item saved."), "success")
             return redirect(url_for("courses.item", item_id=item.id))
     return render_template("courses/item_form.html", form=form, course=course, kind=kind, item=item,
-                           title=_("Edit item")), _status(form)
+                           title=_("Edit item")), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/<any(up, down):direction>", methods=["POST"])
@@ -570,7 +559,7 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
     file_row = db.session.get(StoredFile, item.file_id) if item.file_id else None
     return render_template("courses/item.html", course=course, item=item, assignment=assignment,
                            submission=submission, form=form, teaching=teaching, status=status, timing=timing,
-                           file_row=file_row, authoring=role_can_author(role, current_user)), _status(form)
+                           file_row=file_row, authoring=role_can_author(role, current_user)), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/file")
@@ -670,7 +659,7 @@ def submission(submission_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("courses.submissions", item_id=item.id))
     student = db.session.get(User, found.user_id)
     return render_template("courses/submission.html", course=course, item=item, assignment=assignment,
-                           submission=found, student=student, form=form), _status(form)
+                           submission=found, student=student, form=form), form_status(form)
 
 
 @bp.route("/submissions/<int:submission_id>/files/<int:file_id>")
@@ -844,7 +833,7 @@ def backup_import():  # type: ignore[no-untyped-def]
             flash(_("Course imported."), "success")
             return redirect(url_for("courses.view", course_id=course.id))
     return render_template("courses/form.html", form=form, title=_("Import a course"), course=None,
-                           enctype="multipart/form-data", submit=_("Import")), _status(form)
+                           enctype="multipart/form-data", submit=_("Import")), form_status(form)
 
 
 # --- public verification, dashboard ----------------------------------------------------------------

@@ -3,7 +3,6 @@ demo-lesson schedule, appeals and jurors' certificates."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import apply_domain_error
+from app.forms_common import apply_domain_error, form_status
 from app.i18n import _
 from app.jury import bp
 from app.jury.forms import (
@@ -35,7 +34,7 @@ from app.main.dashboard import Panel, panel
 from app.pagination import Page, page_args, paginate
 from app.permissions import is_admin, require
 from app.permissions import jury as can
-from app.timeutil import parse_local, to_zone, utcnow
+from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import send_stored
 from contest_engine.jury import appeals as appeal_rules
 from contest_engine.jury import schedule as slot_rules
@@ -65,10 +64,6 @@ def _managed(stage_id: int) -> tuple[Stage, Contest]:
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_manage_jury(current_user, stage))
     return stage, contest
-
-
-def _status(form: Any) -> int:
-    return 422 if form.errors or form.form_errors else 200
 
 
 # --- the juror ----------------------------------------------------------------------------------
@@ -149,7 +144,7 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
         participant = (person.full_name if person else "", participation.institution_name)
     return render_template("jury/entry.html", entry=entry_row, stage=stage, contest=contest, criteria=criteria,
                            form=form, sheet=sheet, closed=closed, sees_names=sees_names, participant=participant,
-                           files=_entry_files(entry_row.id), conflict_form=ReasonForm()), _status(form)
+                           files=_entry_files(entry_row.id), conflict_form=ReasonForm()), form_status(form)
 
 
 @bp.route("/entries/<int:entry_id>/files/<int:file_id>")
@@ -189,10 +184,6 @@ def declare_own_conflict(entry_id: int):  # type: ignore[no-untyped-def]
 
 # --- the organiser: settings and criteria -------------------------------------------------------
 
-def _local(value: datetime | None, zone: str) -> datetime | None:
-    return to_zone(value, zone).replace(tzinfo=None) if value else None
-
-
 def _settings_data(stage: Stage, contest: Contest) -> dict[str, Any]:
     """The settings form's values from the stage's stored jury config (times in the contest's zone)."""
     config = services.jury_config(stage)
@@ -200,8 +191,8 @@ def _settings_data(stage: Stage, contest: Contest) -> dict[str, Any]:
         "aggregation": config.aggregation.value if config.aggregation else "mean",
         "jurors_per_entry": config.jurors_per_entry, "blind": bool(config.blind),
         "disagreement_threshold": str(config.disagreement_threshold) if config.disagreement_threshold is not None else "",
-        "scoring_due_at": _local(config.scoring_due_at, contest.timezone),
-        "slot_pick_deadline": _local(config.slot_pick_deadline, contest.timezone),
+        "scoring_due_at": to_form_time(config.scoring_due_at, contest.timezone),
+        "slot_pick_deadline": to_form_time(config.slot_pick_deadline, contest.timezone),
     }
 
 
@@ -222,9 +213,8 @@ def setup(stage_id: int):  # type: ignore[no-untyped-def]
                 services.save_jury_settings(
                     stage, aggregation=form.aggregation.data or "mean", jurors_per_entry=form.jurors_per_entry.data,
                     blind=bool(form.blind.data), disagreement_threshold=threshold,
-                    scoring_due_at=parse_local(form.scoring_due_at.data, contest.timezone) if form.scoring_due_at.data else None,
-                    slot_pick_deadline=(parse_local(form.slot_pick_deadline.data, contest.timezone)
-                                        if form.slot_pick_deadline.data else None),
+                    scoring_due_at=parse_local(form.scoring_due_at.data, contest.timezone),
+                    slot_pick_deadline=parse_local(form.slot_pick_deadline.data, contest.timezone),
                     actor=current_user)
             except DomainError as error:
                 apply_domain_error(form, error)
@@ -233,7 +223,7 @@ def setup(stage_id: int):  # type: ignore[no-untyped-def]
                 return redirect(url_for("jury.setup", stage_id=stage.id))
     return render_template("jury/setup.html", stage=stage, contest=contest, form=form,
                            criteria=services.stage_criteria(stage.id), criterion_form=CriterionForm(),
-                           active="setup"), _status(form)
+                           active="setup"), form_status(form)
 
 
 @bp.route("/stages/<int:stage_id>/criteria", methods=["POST"])
@@ -318,7 +308,7 @@ def jurors(stage_id: int):  # type: ignore[no-untyped-def]
             send_invitation(invitation, stage, contest)
             flash(_("%(name)s is invited to the jury.", name=invitation.user.full_name), "success")
             return redirect(url_for("jury.jurors", stage_id=stage.id))
-    return _jurors_page(stage, contest, invite, conflict, _status(invite))
+    return _jurors_page(stage, contest, invite, conflict, form_status(invite))
 
 
 @bp.route("/stages/<int:stage_id>/conflicts", methods=["POST"])
@@ -520,7 +510,7 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
     return render_template("jury/schedule.html", stage=stage, contest=contest, slots=slots, manages=manages,
                            config=config, can_pick=can_pick, is_juror=is_juror, is_finalist=is_finalist,
                            active="schedule",
-                           **_slot_forms(stage, contest, slot_form)), _status(slot_form)
+                           **_slot_forms(stage, contest, slot_form)), form_status(slot_form)
 
 
 @bp.route("/stages/<int:stage_id>/schedule.ics")
@@ -604,7 +594,7 @@ def appeal_entry(entry_id: int):  # type: ignore[no-untyped-def]
             flash(_("Your appeal has been filed."), "success")
             return redirect(url_for("jury.appeal_entry", entry_id=entry_row.id))
     return render_template("jury/appeal_file.html", entry=entry_row, stage=stage, contest=contest, appeal=existing,
-                           form=form, window_open=appeal_rules.appeal_window_open(stage, utcnow())), _status(form)
+                           form=form, window_open=appeal_rules.appeal_window_open(stage, utcnow())), form_status(form)
 
 
 @bp.route("/stages/<int:stage_id>/appeals")
@@ -662,4 +652,4 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
                            resolver=resolver, marks=marks, criteria=criteria, row=overview_row,
                            participant=participant, active="appeals",
                            show_names=participation.user_id == current_user.id
-                           or services.juror_sees_names(current_user, stage)), _status(form)
+                           or services.juror_sees_names(current_user, stage)), form_status(form)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.accounts import User
 from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import apply_domain_error
+from app.forms_common import apply_domain_error, form_status
 from app.i18n import _
 from app.markdown import render_markdown
 from app.pagination import page_args, paginate
@@ -22,7 +22,7 @@ from app.permissions import require
 from app.permissions.quiz import can_answer_attempt, can_manage_bank, can_manage_quiz, can_view_attempt
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
-from app.timeutil import parse_local, to_zone, utcnow
+from app.timeutil import parse_local, to_form_time, utcnow
 from courses.quiz import questions, services
 from courses.quiz.models import AttemptState, Question, QuestionBank, Quiz, QuizAnswer, QuizAttempt, QuizSlot
 from courses.quiz.statistics import describe_answer, quiz_statistics
@@ -51,10 +51,6 @@ def _category_choices(bank: QuestionBank, blank: str | bool | None = None) -> li
     paths = services.category_paths(bank.id)
     first = [(0, blank or _("— no category —"))] if blank is not False else []
     return quiz_forms.options(first + list(paths.items()))
-
-
-def _status(form: Any) -> int:
-    return 422 if form.errors or form.form_errors else 200
 
 
 @lru_cache(maxsize=4096)
@@ -122,14 +118,6 @@ def _points(value: Any) -> str:
 
 
 bp.add_app_template_filter(_points, "points")
-
-
-def _local_to_utc(value: Any) -> Any:
-    return parse_local(value, current_user.timezone) if value else None
-
-
-def _utc_to_local(value: Any) -> Any:
-    return to_zone(value, current_user.timezone).replace(tzinfo=None) if value else None
 
 
 # --- the bank ----------------------------------------------------------------------------------------
@@ -222,7 +210,7 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
                     return redirect(url_for("quiz.question_preview", question_id=saved.id, regrade=1))
                 return redirect(url_for("quiz.bank", bank_id=bank.id, category=saved.category_id or None))
     return render_template("quiz/question_form.html", form=form, bank=bank, row=row, kind=kind,
-                           type_label=quiz_forms.TYPE_LABELS[kind]), _status(form)
+                           type_label=quiz_forms.TYPE_LABELS[kind]), form_status(form)
 
 
 def _used_in_attempts(question_id: int) -> bool:
@@ -332,7 +320,7 @@ def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
 def _settings(form: quiz_forms.QuizForm) -> dict[str, Any]:
     return {
         "title": form.title.data or "", "description": form.description.data or "",
-        "opens_at": _local_to_utc(form.opens_at.data), "closes_at": _local_to_utc(form.closes_at.data),
+        "opens_at": parse_local(form.opens_at.data, current_user.timezone), "closes_at": parse_local(form.closes_at.data, current_user.timezone),
         "time_limit_minutes": form.time_limit_minutes.data, "attempts_allowed": form.attempts_allowed.data,
         "grading_method": form.grading_method.data, "max_grade": form.max_grade.data,
         "shuffle_questions": bool(form.shuffle_questions.data), "shuffle_answers": bool(form.shuffle_answers.data),
@@ -362,7 +350,7 @@ def quiz_new(bank_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Quiz created."), "success")
             return redirect(url_for("quiz.quiz_edit", quiz_id=quiz.id))
-    return render_template("quiz/quiz_form.html", form=form, bank=bank, quiz=None), _status(form)
+    return render_template("quiz/quiz_form.html", form=form, bank=bank, quiz=None), form_status(form)
 
 
 @bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
@@ -373,9 +361,10 @@ def quiz_edit(quiz_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         form = quiz_forms.QuizForm()
     else:
-        form = quiz_forms.QuizForm(obj=quiz, data={"opens_at": _utc_to_local(quiz.opens_at),
-                                                   "closes_at": _utc_to_local(quiz.closes_at)})
-        form.opens_at.data, form.closes_at.data = _utc_to_local(quiz.opens_at), _utc_to_local(quiz.closes_at)
+        form = quiz_forms.QuizForm(obj=quiz, data={"opens_at": to_form_time(quiz.opens_at, current_user.timezone),
+                                                   "closes_at": to_form_time(quiz.closes_at, current_user.timezone)})
+        form.opens_at.data = to_form_time(quiz.opens_at, current_user.timezone)
+        form.closes_at.data = to_form_time(quiz.closes_at, current_user.timezone)
     if form.validate_on_submit():
         try:
             services.update_quiz(quiz, actor=current_user, **_settings(form))
@@ -384,7 +373,7 @@ def quiz_edit(quiz_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Quiz settings saved."), "success")
             return redirect(url_for("quiz.quiz_edit", quiz_id=quiz.id))
-    return _quiz_edit_page(quiz, bank, form), _status(form)
+    return _quiz_edit_page(quiz, bank, form), form_status(form)
 
 
 def _quiz_edit_page(quiz: Quiz, bank: QuestionBank, form: Any, add_form: Any = None, random_form: Any = None) -> str:
