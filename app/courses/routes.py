@@ -48,6 +48,7 @@ from app.permissions.courses import (
     role_can_author,
     role_can_teach,
 )
+from app.security import is_local_path
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import StoredFile, send_stored
 from courses import backup, rules, services
@@ -654,7 +655,7 @@ def submission(submission_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Grade saved."), "success")
             target = request.args.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
+            if is_local_path(target):
                 return redirect(target)
             return redirect(url_for("courses.submissions", item_id=item.id))
     student = db.session.get(User, found.user_id)

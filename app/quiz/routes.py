@@ -22,6 +22,7 @@ from app.permissions import require
 from app.permissions.quiz import can_answer_attempt, can_manage_bank, can_manage_quiz, can_view_attempt
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
+from app.security import is_local_path
 from app.timeutil import parse_local, to_form_time, utcnow
 from courses.quiz import questions, services
 from courses.quiz.models import AttemptState, Question, QuestionBank, Quiz, QuizAnswer, QuizAttempt, QuizSlot
@@ -667,7 +668,7 @@ def answer_grade(answer_id: int):  # type: ignore[no-untyped-def]
     quiz = _managed_quiz(attempt.quiz_id)
     form = quiz_forms.GradeForm()
     back = request.form.get("next") or url_for("quiz.grading_queue", quiz_id=quiz.id)
-    if not back.startswith("/"):
+    if not is_local_path(back):
         back = url_for("quiz.grading_queue", quiz_id=quiz.id)
     if form.validate_on_submit():
         try:

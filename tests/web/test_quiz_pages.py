@@ -397,7 +397,9 @@ def test_tutor_pages_grading_regrade_statistics(client: Any, tutor: Any) -> None
     bad = client.post(f"/quiz/answers/{essay.id}/grade", data={"points": "5"})
     assert bad.status_code == 422 and "invalid-feedback" in _html(bad)
     assert client.post(f"/quiz/answers/{essay.id}/grade", data={"points": "abc"}).status_code == 422
-    assert client.post(f"/quiz/answers/{essay.id}/grade", data={"points": "1", "comment": "Хорошо"}).status_code == 302
+    graded = client.post(f"/quiz/answers/{essay.id}/grade",
+                         data={"points": "1", "comment": "Хорошо", "next": "//evil.example/phish"})
+    assert graded.status_code == 302 and "evil.example" not in graded.location  # no open redirect
     db.session.refresh(attempt)
     assert attempt.needs_grading is False and attempt.score == Decimal(1)
     review = client.get(f"/quiz/attempts/{attempt.id}/review")
