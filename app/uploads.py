@@ -127,13 +127,14 @@ def read_bytes(stored: StoredFile) -> bytes:
     return _path_for(stored.storage_key).read_bytes()
 
 
-def send_stored(stored: StoredFile, *, inline: bool = False) -> Response:
-    """Serve a file; the caller has already checked permission."""
+def send_stored(stored: StoredFile, *, inline: bool = False, download_name: str | None = None) -> Response:
+    """Serve a file; the caller has already checked permission (`download_name` replaces the
+    original name, e.g. a neutral one for a blind juror)."""
     return send_file(
         _path_for(stored.storage_key),
         mimetype=stored.content_type,
         as_attachment=not inline,
-        download_name=stored.original_name,
+        download_name=download_name or stored.original_name,
         max_age=0,
     )
 
