@@ -241,13 +241,24 @@ def confirm_advancement(stage: Stage, *, actor: User, now: datetime, chosen: lis
 
     Two organisers confirming at once: a conditional UPDATE on `advancement_runs` lets one win; the
     other gets the stored outcome. Confirming again later re-applies the rule and may add people
-    (after an appeal), but never removes anyone once the next stage has opened.
+    (after an appeal), but never removes anyone once the next stage has opened. A confirmation that
+    changes nothing (a repeat, or the loser of a race that queued behind the winner) writes nothing,
+    so the audit log holds one row per real change.
     """
     preview = preview_advancement(stage, now=now, chosen=chosen)
     if not preview.can_confirm:
         return AdvanceOutcome([], [], preview.blocked_entries, confirmed=False)
     seen_runs = stage.advancement_runs
     following = preview.next_stage
+    participant_ids = [pid for d in preview.divisions for pid in (*d.result.advanced, *d.result.eliminated)]
+    previous = set(db.session.scalars(select(StageParticipant.participation_id).where(
+        StageParticipant.stage_id == following.id, StageParticipant.participation_id.in_(participant_ids))))
+    next_open = following.state not in (StageState.DRAFT, StageState.SCHEDULED)
+    merged = rules.merge_with_existing(previous, preview.advanced, next_open)
+    if seen_runs > 0 and not merged.added and not merged.removed:
+        db.session.rollback()
+        final = set(merged.final)
+        return AdvanceOutcome(sorted(final), sorted(set(participant_ids) - final), [], [], list(merged.kept))
     won = db.session.execute(
         update(Stage).where(Stage.id == stage.id, Stage.advancement_runs == seen_runs)
         .values(advancement_runs=seen_runs + 1, advanced_at=now).execution_options(synchronize_session=False)
@@ -255,11 +266,6 @@ def confirm_advancement(stage: Stage, *, actor: User, now: datetime, chosen: lis
     if not won:
         db.session.rollback()
         return stored_outcome(stage)
-    participant_ids = [pid for d in preview.divisions for pid in (*d.result.advanced, *d.result.eliminated)]
-    previous = set(db.session.scalars(select(StageParticipant.participation_id).where(
-        StageParticipant.stage_id == following.id, StageParticipant.participation_id.in_(participant_ids))))
-    next_open = following.state not in (StageState.DRAFT, StageState.SCHEDULED)
-    merged = rules.merge_with_existing(previous, preview.advanced, next_open)
     for pid in merged.added:
         db.session.add(StageParticipant(stage_id=following.id, participation_id=pid, admitted_at=now))
     if merged.removed:

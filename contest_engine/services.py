@@ -31,6 +31,7 @@ from app.timeutil import is_valid_timezone
 from app.uploads import StoredFile, UploadError, UploadRules, store_upload
 from contest_engine import advancement as advancement_rules
 from contest_engine import awards as award_rules
+from contest_engine.jury.resubmission import follow_new_version
 from contest_engine.models import (
     Contest,
     ContestKind,
@@ -691,7 +692,8 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
 def submit_entry(stage: Stage, participation: Participation, *, text: str = "", link: str = "",
                  files: Sequence[FileStorage] = (), actor: User, now: datetime) -> Entry:
     """Hand in (or replace) a participant's entry while the stage is open; the earlier version is kept
-    and stops being current. Refused (409) after the close and for those who did not advance."""
+    and stops being current, and the jury's assignments and sheets follow the new one
+    (`jury.resubmission`). Refused (409) after the close and for those who did not advance."""
     if stage.kind not in (StageKind.SUBMISSION, StageKind.JURY):
         raise Conflict(_("This stage does not take entries."))
     run_clock(now, contest_id=stage.contest_id)
@@ -733,6 +735,8 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
             raise Invalid(str(error), {"files": str(error)}) from None
     latest = db.session.scalar(select(func.max(Entry.version)).where(
         Entry.stage_id == stage.id, Entry.participation_id == participation.id)) or 0
+    previous_id = db.session.scalar(select(Entry.id).where(
+        Entry.stage_id == stage.id, Entry.participation_id == participation.id, Entry.is_current.is_(True)))
     db.session.execute(
         update(Entry).where(Entry.stage_id == stage.id, Entry.participation_id == participation.id,
                             Entry.is_current.is_(True)).values(is_current=False)
@@ -748,6 +752,8 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
         raise Conflict(_("Another version was saved at the same moment; reload and try again.")) from None
     for position, file in enumerate(stored):
         db.session.add(EntryFile(entry_id=entry.id, file_id=file.id, position=position))
+    if previous_id is not None:
+        follow_new_version(stage, previous_id, entry, actor=actor)
     audit.record("entry.submitted", actor=actor, scope_type="contest", scope_id=stage.contest_id,
                  object_type="entry", object_id=entry.id,
                  details={"stage_id": stage.id, "participation_id": participation.id, "version": entry.version})

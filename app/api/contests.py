@@ -16,8 +16,10 @@ from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
 from app.permissions import contests as can
+from app.permissions.jury import can_see_entry_author
 from app.timeutil import utcnow
 from contest_engine import olympiad, results, services
+from contest_engine.jury import blind
 from contest_engine.models import Contest, Entry, Participation, Stage
 
 TAG = "contests"
@@ -335,15 +337,10 @@ def submit_entry(stage_id: int) -> Any:
 
 
 def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
+    """The entry as its reader may see it: a blind stage's juror gets neither the participant nor
+    the files' original names (they often carry the author's name)."""
     participation = entry.participation
-    show_names = participation.user_id == user.id or can.can_organise_contest(user, stage.contest_id)
-    if not show_names:
-        try:
-            from contest_engine.jury.services import juror_sees_names
-
-            show_names = bool(juror_sees_names(user, stage))
-        except ImportError:
-            show_names = False
+    show_names = can_see_entry_author(user, entry, stage)
     participant = None
     if show_names:
         person = db.session.get(User, participation.user_id)
@@ -351,8 +348,9 @@ def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
                        "institution": participation.institution_name, "district": participation.district}
     return {"id": entry.id, "stage_id": entry.stage_id, "version": entry.version, "is_current": entry.is_current,
             "submitted_at": entry.submitted_at.isoformat(), "text": entry.text, "link": entry.link,
-            "files": [{"id": f.id, "name": f.original_name, "size": f.size}
-                      for f in services.entry_files(entry.id)],
+            "files": [{"id": f.id, "size": f.size,
+                       "name": blind.file_name(f, entry_id=entry.id, number=number, sees_names=show_names)}
+                      for number, f in enumerate(services.entry_files(entry.id), start=1)],
             "participant": participant}
 
 

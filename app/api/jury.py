@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field
 
 from app.accounts import User
 from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.email_address import Email
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
@@ -25,7 +26,7 @@ TAG = "jury"
 
 class JurorIn(Strict):
     user_id: int | None = None
-    email: str | None = Field(default=None, min_length=3, max_length=255)
+    email: Email | None = Field(default=None, min_length=3, max_length=255)
     full_name: str = Field(default="", max_length=255)
     stage_id: int
     division_id: int | None = None
@@ -139,10 +140,10 @@ def add_conflict(contest_id: int, body: ConflictIn) -> Any:
         raise not_found()
     if can_organise_contest(user, contest_id):
         source = ConflictSource.DECLARED_BY_ORGANISER
-    elif body.juror_id == user.id:
-        source = ConflictSource.DECLARED_BY_JUROR
     else:
-        require_api(False)
+        # A juror declares only their own conflicts, and only in a contest they judge.
+        require_api(body.juror_id == user.id and can.can_declare_own_conflict(user, contest_id))
+        source = ConflictSource.DECLARED_BY_JUROR
     conflict = services.declare_conflict(contest_id, body.juror_id, body.participant_id, source=source, actor=user)
     return {"id": conflict.id, "juror_id": conflict.juror_id, "participant_id": conflict.participation_id,
             "source": str(conflict.source)}, 201
@@ -345,7 +346,7 @@ def list_slots(stage_id: int) -> Any:
     user = api_user()
     stage = _stage(stage_id)
     require_api(can.can_view_schedule(user, stage))
-    views = schedule.stage_slots(stage, user, show_names=services.juror_sees_names(user, stage))
+    views = schedule.stage_slots(stage, user, show_names=can.can_see_names(user, stage))
     return {"items": [slot_json(v) for v in views]}
 
 

@@ -17,9 +17,11 @@ from app.main.dashboard import Panel, panel
 from app.pagination import page_args, paginate
 from app.permissions import contests as can
 from app.permissions import require
+from app.permissions.jury import can_see_entry_author
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import StoredFile, send_stored
 from contest_engine import olympiad, results, services
+from contest_engine.jury import blind
 from contest_engine.models import Award, Contest, ContestOrganiser, Entry, EntryFile, Participation, Stage
 from contest_engine.stages import StageKind, StageState
 
@@ -348,11 +350,15 @@ def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
     entry = db.session.get(Entry, entry_id, options=[joinedload(Entry.participation)])
     if entry is None or not can.can_read_entry(current_user, entry):
         abort(404)
-    stored = db.session.scalar(select(StoredFile).join(EntryFile, EntryFile.file_id == StoredFile.id).where(
-        EntryFile.entry_id == entry.id, StoredFile.id == file_id))
-    if stored is None:
+    files = services.entry_files(entry.id)
+    number = next((n for n, stored in enumerate(files, start=1) if stored.id == file_id), None)
+    if number is None:
         abort(404)
-    return send_stored(stored)
+    stage = db.get_or_404(Stage, entry.stage_id)
+    sees_names = can_see_entry_author(current_user, entry, stage)
+    stored = files[number - 1]
+    return send_stored(stored, download_name=blind.file_name(stored, entry_id=entry.id, number=number,
+                                                             sees_names=sees_names))
 
 
 def _action(stage_id: int, run: Any, form_class: type, prefix: str):  # type: ignore[no-untyped-def]

@@ -37,8 +37,8 @@ from app.permissions import jury as can
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import send_stored
 from contest_engine.jury import appeals as appeal_rules
+from contest_engine.jury import blind, services
 from contest_engine.jury import schedule as slot_rules
-from contest_engine.jury import services
 from contest_engine.jury.models import (
     Appeal,
     ConflictSource,
@@ -105,8 +105,11 @@ def participant_panel(user: Any) -> Panel | None:
     return Panel("jury/_participant_panel.html", order=35, context={"items": items})
 
 
-def _entry_files(entry_id: int) -> list[EntryFile]:
-    return list(db.session.scalars(select(EntryFile).where(EntryFile.entry_id == entry_id).order_by(EntryFile.position)))
+def _entry_files(entry_id: int, sees_names: bool) -> list[tuple[EntryFile, str]]:
+    """The entry's files with the names this viewer is shown (neutral ones for a blind juror)."""
+    files = db.session.scalars(select(EntryFile).where(EntryFile.entry_id == entry_id).order_by(EntryFile.position))
+    return [(attached, blind.file_name(attached.file, entry_id=entry_id, number=number, sees_names=sees_names))
+            for number, attached in enumerate(files, start=1)]
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -133,7 +136,7 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Scores submitted.") if request.form.get("action") == "submit" else _("Draft saved."), "success")
             return redirect(url_for("jury.entry", entry_id=entry_row.id))
-    sees_names = services.juror_sees_names(current_user, stage)
+    sees_names = can.can_see_names(current_user, stage)
     participant = None
     if sees_names:
         from app.accounts import User
@@ -144,7 +147,7 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
         participant = (person.full_name if person else "", participation.institution_name)
     return render_template("jury/entry.html", entry=entry_row, stage=stage, contest=contest, criteria=criteria,
                            form=form, sheet=sheet, closed=closed, sees_names=sees_names, participant=participant,
-                           files=_entry_files(entry_row.id), conflict_form=ReasonForm()), form_status(form)
+                           files=_entry_files(entry_row.id, sees_names), conflict_form=ReasonForm()), form_status(form)
 
 
 @bp.route("/entries/<int:entry_id>/files/<int:file_id>")
@@ -152,16 +155,13 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
 def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
     entry_row = db.get_or_404(Entry, entry_id)
     require(can.can_score_entry(current_user, entry_row))
-    attached = db.session.scalar(select(EntryFile).where(EntryFile.entry_id == entry_id, EntryFile.id == file_id))
-    if attached is None:
+    stage = db.get_or_404(Stage, entry_row.stage_id)
+    named = {attached.id: (attached, name)
+             for attached, name in _entry_files(entry_id, can.can_see_names(current_user, stage))}
+    if file_id not in named:
         abort(404)
-    response = send_stored(attached.file)
-    stage = db.session.get(Stage, entry_row.stage_id)
-    if stage is not None and not services.juror_sees_names(current_user, stage):
-        # The original file name may carry the author's name: blind jurors get a neutral one.
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=entry-{entry_id}-{attached.position + 1}.{attached.file.extension or 'bin'}")
-    return response
+    attached, name = named[file_id]
+    return send_stored(attached.file, download_name=name)
 
 
 @bp.route("/entries/<int:entry_id>/conflict", methods=["POST"])
@@ -503,7 +503,7 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
                 flash(_("Slot added."), "success")
                 return redirect(url_for("jury.schedule", stage_id=stage.id))
     config = services.jury_config(stage)
-    slots = slot_rules.stage_slots(stage, current_user, show_names=services.juror_sees_names(current_user, stage))
+    slots = slot_rules.stage_slots(stage, current_user, show_names=can.can_see_names(current_user, stage))
     is_juror = can.is_stage_juror(current_user, stage.id)
     is_finalist = not manages and not is_juror
     can_pick = is_finalist and config.slot_pick_deadline is not None and utcnow() <= config.slot_pick_deadline
@@ -603,7 +603,7 @@ def appeals(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage_and_contest(stage_id)
     require(can.can_resolve_appeal(current_user, stage))
     return render_template("jury/appeals.html", stage=stage, contest=contest, items=appeal_rules.stage_appeals(stage.id),
-                           show_names=services.juror_sees_names(current_user, stage), active="appeals")
+                           show_names=can.can_see_names(current_user, stage), active="appeals")
 
 
 @bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
@@ -652,4 +652,4 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
                            resolver=resolver, marks=marks, criteria=criteria, row=overview_row,
                            participant=participant, active="appeals",
                            show_names=participation.user_id == current_user.id
-                           or services.juror_sees_names(current_user, stage)), form_status(form)
+                           or can.can_see_names(current_user, stage)), form_status(form)

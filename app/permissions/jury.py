@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import exists, select
+
+from app.extensions import db
 from app.permissions import _signed_in
+from app.permissions.contests import can_organise_contest
+from contest_engine.jury import blind, services
+from contest_engine.jury.models import StageJuror
+from contest_engine.models import Participation, StageParticipant
 
 
 def _organises(user: Any, contest_id: int) -> bool:
-    from app.permissions.contests import can_organise_contest
-
     return bool(can_organise_contest(user, contest_id))
 
 
@@ -20,18 +25,36 @@ def is_stage_juror(user: Any, stage_id: int) -> bool:
     """Invited to judge this stage."""
     if not _signed_in(user):
         return False
-    from contest_engine.jury.services import is_stage_juror as invited
-
-    return invited(user.id, stage_id)
+    return services.is_stage_juror(user.id, stage_id)
 
 
 def can_score_entry(user: Any, entry: Any) -> bool:
-    """Assigned to the entry and without a conflict of interest (same institution or declared)."""
+    """Assigned to the entry and without a conflict of interest (the institution frozen when they
+    joined the jury, or declared): one query, the same one `save_scores` rechecks."""
     if not _signed_in(user):
         return False
-    from contest_engine.jury.services import is_assigned, is_conflicted
+    assigned, conflicted = services.scoring_standing(user.id, entry)
+    return assigned and not conflicted
 
-    return is_assigned(user.id, entry.id) and not is_conflicted(user, entry)
+
+def can_declare_own_conflict(user: Any, contest_id: int) -> bool:
+    """"I know this participant": only jurors of the contest, for themselves."""
+    return _signed_in(user) and services.is_contest_juror(user.id, contest_id)
+
+
+def can_see_names(user: Any, stage: Any) -> bool:
+    """Who wrote an entry (names, institutions, original file names): in a blind stage only the
+    organisers (and admins); jurors never do."""
+    return _organises(user, stage.contest_id) or not blind.is_blind(stage.id)
+
+
+def can_see_entry_author(user: Any, entry: Any, stage: Any) -> bool:
+    """`can_see_names`, plus the participant who wrote the entry."""
+    if _signed_in(user):
+        participation = db.session.get(Participation, entry.participation_id)
+        if participation is not None and participation.user_id == user.id:
+            return True
+    return can_see_names(user, stage)
 
 
 def can_manage_jury(user: Any, stage: Any) -> bool:
@@ -45,9 +68,7 @@ def can_resolve_appeal(user: Any, stage: Any) -> bool:
         return False
     if _organises(user, stage.contest_id):
         return True
-    from contest_engine.jury.services import is_chair
-
-    return is_chair(user.id, stage.id)
+    return services.is_chair(user.id, stage.id)
 
 
 def can_view_schedule(user: Any, stage: Any) -> bool:
@@ -56,11 +77,6 @@ def can_view_schedule(user: Any, stage: Any) -> bool:
         return False
     if _organises(user, stage.contest_id) or is_stage_juror(user, stage.id):
         return True
-    from sqlalchemy import exists, select
-
-    from app.extensions import db
-    from contest_engine.models import Participation, StageParticipant
-
     return bool(db.session.scalar(select(exists().where(
         StageParticipant.stage_id == stage.id, StageParticipant.participation_id == Participation.id,
         Participation.user_id == user.id))))
@@ -77,9 +93,4 @@ def has_jury_work(user: Any) -> bool:
         return False
     if str(user.role) in ("juror", "organiser", "admin"):
         return True
-    from sqlalchemy import exists, select
-
-    from app.extensions import db
-    from contest_engine.jury.models import StageJuror
-
     return bool(db.session.scalar(select(exists().where(StageJuror.user_id == user.id))))

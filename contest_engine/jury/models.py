@@ -113,7 +113,10 @@ class JuryCriterion(Base):
 
 
 class StageJuror(Base):
-    """A juror invited to a stage; `division_id` limits them to one section of a conference."""
+    """A juror invited to a stage; `division_id` limits them to one section of a conference.
+
+    `institution_id` is the juror's institution frozen when they joined the jury: the conflict of
+    interest check reads it, so editing one's profile afterwards cannot open a colleague's entry."""
 
     __tablename__ = "jury_stage_juror"
 
@@ -122,6 +125,8 @@ class StageJuror(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     division_id: Mapped[int | None] = mapped_column(ForeignKey("division.id", ondelete="SET NULL"))
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="SET NULL"),
+                                                       default=None)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise_on_sql")
@@ -130,7 +135,8 @@ class StageJuror(Base):
 
 
 class JuryConflict(Base):
-    """A juror must not score this participant (declared; same institution is checked live)."""
+    """A juror must not score this participant (declared; the same institution is checked from the
+    juror's frozen `StageJuror.institution_id`)."""
 
     __tablename__ = "jury_conflict"
 

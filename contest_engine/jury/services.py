@@ -1,7 +1,7 @@
 """Jury use cases: each loads rows, applies the pure rules (scoring, allocation), writes, audits and
 commits once. Callable from HTML views, the API and the contest room alike.
 
-Public for other rooms: `configure_stage_jury`, `stage_scores`, `juror_sees_names`, `is_conflicted`.
+Public for other rooms: `configure_stage_jury`, `stage_scores`, `scoring_standing`, `is_conflicted`.
 """
 
 from __future__ import annotations
@@ -336,7 +336,8 @@ def _check_division(stage: Stage, division_id: int | None) -> None:
 
 def add_stage_juror(stage: Stage, user: User, *, division_id: int | None = None, is_chair: bool = False,
                     actor: User | None, commit: bool = True) -> StageJuror:
-    """Make an existing user a juror of a jury stage (optionally of one section)."""
+    """Make an existing user a juror of a jury stage (optionally of one section). Their institution
+    is frozen on the juror row now: later edits of their profile do not move the conflict check."""
     if stage.kind != StageKind.JURY and not stage.has_jury:
         raise Conflict(_("Jurors can only be invited to a stage judged by a jury."))
     if not user.active:
@@ -345,7 +346,8 @@ def add_stage_juror(stage: Stage, user: User, *, division_id: int | None = None,
     _check_division(stage, division_id)
     if db.session.scalar(select(exists().where(StageJuror.stage_id == stage.id, StageJuror.user_id == user.id))):
         raise Conflict(_("%(name)s is already a juror of this stage.", name=user.full_name))
-    juror = StageJuror(stage_id=stage.id, user_id=user.id, division_id=division_id, is_chair=is_chair)
+    juror = StageJuror(stage_id=stage.id, user_id=user.id, division_id=division_id, is_chair=is_chair,
+                       institution_id=user.institution_id)
     try:
         with db.session.begin_nested():
             db.session.add(juror)
@@ -353,7 +355,8 @@ def add_stage_juror(stage: Stage, user: User, *, division_id: int | None = None,
         raise Conflict(_("%(name)s is already a juror of this stage.", name=user.full_name)) from None
     notify(user.id, _("You are a juror of “%(stage)s”.", stage=stage.title), f"/jury/stages/{stage.id}/schedule")
     audit.record("jury.juror_added", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="user", object_id=user.id, details={"stage_id": stage.id, "division_id": division_id})
+                 object_type="user", object_id=user.id, details={"stage_id": stage.id, "division_id": division_id,
+                                                                 "institution_id": user.institution_id})
     if commit:
         db.session.commit()
     return juror
@@ -403,6 +406,12 @@ def is_stage_juror(user_id: int, stage_id: int) -> bool:
                                                         StageJuror.user_id == user_id))))
 
 
+def is_contest_juror(user_id: int, contest_id: int) -> bool:
+    """A juror of any stage of the contest (who may declare their own conflicts in it)."""
+    return bool(db.session.scalar(select(exists().where(
+        StageJuror.user_id == user_id, StageJuror.stage_id == Stage.id, Stage.contest_id == contest_id))))
+
+
 def is_chair(user_id: int, stage_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(StageJuror.stage_id == stage_id, StageJuror.user_id == user_id,
                                                         StageJuror.is_chair.is_(True)))))
@@ -413,14 +422,21 @@ def is_chair(user_id: int, stage_id: int) -> bool:
 def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, source: ConflictSource,
                      actor: User) -> JuryConflict:
     """Record that a juror must not score a participant; their unscored assignments to the
-    participant's entries are withdrawn (re-run allocation to replace them)."""
+    participant's entries are withdrawn (re-run allocation to replace them).
+
+    Only about a juror of this contest; a juror declares only for themselves (the organiser for
+    anyone): otherwise anybody could pull entries out of jurors' queues."""
+    if source == ConflictSource.DECLARED_BY_JUROR and actor.id != juror_id:
+        raise Forbidden(_("Jurors declare only their own conflicts of interest."))
+    if not is_contest_juror(juror_id, contest_id):
+        if source == ConflictSource.DECLARED_BY_JUROR:
+            raise Forbidden(_("Only jurors of this contest can declare a conflict of interest in it."))
+        message = _("This person is not a juror of this contest.")
+        raise Invalid(message, {"juror_id": message})
     participation = db.session.get(Participation, participation_id)
     if participation is None or participation.contest_id != contest_id:
         message = _("No such participant in this contest.")
         raise Invalid(message, {"participant_id": message})
-    if db.session.get(User, juror_id) is None:
-        message = _("No such juror.")
-        raise Invalid(message, {"juror_id": message})
     conflict = JuryConflict(contest_id=contest_id, juror_id=juror_id, participation_id=participation_id,
                             source=source, created_by_id=actor.id)
     try:
@@ -438,16 +454,31 @@ def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, s
     return conflict
 
 
-def is_conflicted(juror: User, entry: Entry) -> bool:
-    """Same institution as the participant, or a declared conflict (two small queries at most)."""
-    row = db.session.execute(select(Participation.contest_id, User.institution_id)
-                             .join(User, User.id == Participation.user_id)
-                             .where(Participation.id == entry.participation_id)).one()
-    if juror.institution_id is not None and juror.institution_id == row.institution_id:
-        return True
-    return bool(db.session.scalar(select(exists().where(
-        JuryConflict.contest_id == row.contest_id, JuryConflict.juror_id == juror.id,
-        JuryConflict.participation_id == entry.participation_id))))
+def _conflict_clause(juror_id: int, entry: Entry) -> Any:
+    """SQL truth of "the juror must not score this entry": the institution they had when they joined
+    this stage's jury (frozen on `StageJuror`, never the editable profile) is the participant's, or
+    a conflict is declared (a participation belongs to one contest)."""
+    participant_institution = (select(User.institution_id).join(Participation, Participation.user_id == User.id)
+                               .where(Participation.id == entry.participation_id).scalar_subquery())
+    same_institution = exists().where(StageJuror.stage_id == entry.stage_id, StageJuror.user_id == juror_id,
+                                      StageJuror.institution_id.is_not(None),
+                                      StageJuror.institution_id == participant_institution)
+    declared = exists().where(JuryConflict.juror_id == juror_id,
+                              JuryConflict.participation_id == entry.participation_id)
+    return same_institution | declared
+
+
+def is_conflicted(juror_id: int, entry: Entry) -> bool:
+    """Same (frozen) institution as the participant, or a declared conflict: one query."""
+    return bool(db.session.scalar(select(_conflict_clause(juror_id, entry))))
+
+
+def scoring_standing(juror_id: int, entry: Entry) -> tuple[bool, bool]:
+    """(assigned, conflicted) of a juror and an entry in one query: the permission to score and the
+    recheck when a score is saved both read it."""
+    assigned = exists().where(JuryAssignment.entry_id == entry.id, JuryAssignment.juror_id == juror_id)
+    row = db.session.execute(select(assigned, _conflict_clause(juror_id, entry))).one()
+    return bool(row[0]), bool(row[1])
 
 
 def contest_conflicts(contest_id: int) -> list[tuple[JuryConflict, str, str]]:
@@ -481,8 +512,7 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
     per section when jurors have sections; keeps what is still allowed, so re-running after late
     entries or new conflicts only fills the gaps. Nothing is written if any entry cannot be served."""
     config = jury_config(stage)
-    jurors = db.session.execute(select(StageJuror.user_id, StageJuror.division_id, User.institution_id)
-                                .join(User, User.id == StageJuror.user_id)
+    jurors = db.session.execute(select(StageJuror.user_id, StageJuror.division_id, StageJuror.institution_id)
                                 .where(StageJuror.stage_id == stage.id)).all()
     if not jurors:
         raise Conflict(_("Invite jurors to this stage first."))
@@ -556,7 +586,7 @@ def move_assignment(assignment: JuryAssignment, to_juror_id: int, *, actor: User
         raise Invalid(message, {"juror_id": message})
     entry = db.session.get(Entry, assignment.entry_id)
     assert entry is not None
-    if is_conflicted(target, entry):
+    if is_conflicted(target.id, entry):
         message = _("This juror has a conflict of interest with the participant.")
         raise Invalid(message, {"juror_id": message})
     if db.session.scalar(select(exists().where(ScoreSheet.entry_id == entry.id,
@@ -581,11 +611,6 @@ def scoring_closed(stage: Stage, config: JuryConfig | None = None) -> bool:
     """Closed by the organiser, or the results are published (changes then go through appeals)."""
     config = config or jury_config(stage)
     return config.scoring_closed_at is not None or stage.results_published_at is not None
-
-
-def is_assigned(juror_id: int, entry_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(JuryAssignment.entry_id == entry_id,
-                                                        JuryAssignment.juror_id == juror_id))))
 
 
 def mark_messages(errors: Mapping[str, str]) -> dict[str, str]:
@@ -652,10 +677,11 @@ def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment:
     """
     stage = db.session.get(Stage, entry.stage_id)
     assert stage is not None
-    if not is_assigned(juror.id, entry.id):
+    assigned, conflicted = scoring_standing(juror.id, entry)
+    if not assigned:
         raise Forbidden(_("This entry is not assigned to you."))
-    if is_conflicted(juror, entry):
-        raise Forbidden(_("You have a conflict of interest with this participant."))
+    if conflicted:
+        raise Forbidden(_("You have a conflict of interest with this participant: your score cannot be saved."))
     if scoring_closed(stage):
         raise Conflict(_("Scoring of this stage is closed."))
     criteria = stage_criteria(stage.id)
@@ -680,16 +706,24 @@ def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[Jur
                  marks: Mapping[str, object], comment: str, submit: bool, now: datetime) -> ScoreSheet:
     sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry_id,
                                                        ScoreSheet.juror_id == juror_id))
-    was_submitted = sheet is not None and sheet.state == SheetState.SUBMITTED
-    parsed = _validated(criteria, marks, complete=submit or was_submitted)
     if sheet is None:
+        was_submitted = False
+        parsed = _validated(criteria, marks, complete=submit)
         sheet = ScoreSheet(stage_id=stage_id, entry_id=entry_id, juror_id=juror_id, state=SheetState.DRAFT,
                            comment=comment, updated_at=now)
         db.session.add(sheet)
         db.session.flush()
     else:
-        # Takes the row lock on PostgreSQL: two saves of one sheet run one after the other.
+        # Takes the row lock on PostgreSQL: two saves of one sheet run one after the other, and the
+        # state read after it is the one the other save committed (so only one of them audits).
         db.session.execute(update(ScoreSheet).where(ScoreSheet.id == sheet.id).values(updated_at=now))
+        db.session.refresh(sheet)
+        was_submitted = sheet.state == SheetState.SUBMITTED
+        try:
+            parsed = _validated(criteria, marks, complete=submit or was_submitted)
+        except Invalid:
+            db.session.rollback()
+            raise
     by_criterion = {s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
     before = {c.name: str(by_criterion[c.id].points) for c in criteria if c.id in by_criterion}
     for criterion in criteria:
@@ -709,14 +743,17 @@ def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[Jur
     # The sheet's points are now exactly `parsed` (criteria without points were deleted above).
     sheet.weighted_total = (sheet_weighted_total(criteria, {c.id: parsed[c.name] for c in criteria if c.name in parsed})
                             if sheet.state == SheetState.SUBMITTED else None)
-    if was_submitted:
+    after = {k: str(v) for k, v in parsed.items()}
+    # Audited only by the save that changed something: a repeated or concurrent identical submit
+    # writes no second row.
+    if was_submitted and after != before:
         audit.record("jury.score_changed", actor=db.session.get(User, juror_id), scope_type="stage", scope_id=stage_id,
                      object_type="entry", object_id=entry_id,
-                     details={"before": before, "after": {k: str(v) for k, v in parsed.items()}})
-    elif submit:
+                     details={"before": before, "after": after})
+    elif submit and not was_submitted:
         audit.record("jury.score_submitted", actor=db.session.get(User, juror_id), scope_type="stage",
                      scope_id=stage_id, object_type="entry", object_id=entry_id,
-                     details={"after": {k: str(v) for k, v in parsed.items()}})
+                     details={"after": after})
     db.session.commit()
     return sheet
 
@@ -963,15 +1000,6 @@ def stage_scores(stage: Stage) -> StageScores:
         else:
             blocked.append(BlockedEntry(row.entry_id, row.participation_id, list(row.missing_jurors)))
     return StageScores(scores, blocked)
-
-
-def juror_sees_names(user: Any, stage: Stage) -> bool:
-    """In a blind stage only organisers (and admins) see who wrote an entry; jurors never do."""
-    from app.permissions.contests import can_organise_contest
-
-    if can_organise_contest(user, stage.contest_id):
-        return True
-    return not jury_config(stage).blind
 
 
 @dataclass(frozen=True)

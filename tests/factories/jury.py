@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import update
+
 from app.accounts import User
 from app.extensions import db
 from contest_engine.jury import services
@@ -47,7 +49,7 @@ def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggreg
     built = JuryStage(contest, organiser_user, stage, division)
     for _ in range(jurors):
         user = juror(institution=InstitutionFactory())
-        db.session.add(StageJuror(stage_id=stage.id, user_id=user.id))
+        db.session.add(StageJuror(stage_id=stage.id, user_id=user.id, institution_id=user.institution_id))
         built.jurors.append(user)
     for number in range(entries):
         user = teacher(institution=InstitutionFactory(), full_name=f"Участница Секретная {number}")
@@ -71,3 +73,11 @@ def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggreg
     if commit:
         db.session.commit()
     return built
+
+
+def make_colleagues(built: JuryStage, juror_user: User, participant: User) -> None:
+    """The juror joined the jury from the participant's institution (profile and frozen juror row)."""
+    juror_user.institution_id = participant.institution_id
+    db.session.execute(update(StageJuror).where(StageJuror.stage_id == built.stage.id,
+                                                StageJuror.user_id == juror_user.id)
+                       .values(institution_id=participant.institution_id))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from contest_engine.jury import services
-from contest_engine.jury.models import ConflictSource, Score, ScoreSheet, SheetState
+from contest_engine.jury.models import ConflictSource, JuryAssignment, Score, ScoreSheet, SheetState
 from contest_engine.models import Entry, Stage
 from tests.factories.accounts import juror
 from tests.factories.jury import jury_stage
@@ -104,11 +104,13 @@ def test_unassigned_and_conflicted_jurors_are_refused(app) -> None:
 
 
 def test_same_institution_is_a_conflict(app) -> None:
-    built = jury_stage(entries=1, jurors=1)
-    built.jurors[0].institution_id = built.participants[0].institution_id
+    built = jury_stage(entries=1, jurors=0)
+    colleague = juror(institution=built.participants[0].institution)
+    services.add_stage_juror(built.stage, colleague, actor=built.organiser)
+    db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
     db.session.commit()
     with pytest.raises(Forbidden):
-        services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+        services.save_scores(built.entries[0], colleague, FULL, "", submit=True, now=NOW)
 
 
 def test_scoring_after_close_is_a_conflict(app) -> None:

@@ -31,7 +31,7 @@ from contest_engine.jury.models import (
 from contest_engine.models import Stage
 from tests.factories.accounts import juror, teacher
 from tests.factories.contests import DivisionFactory
-from tests.factories.jury import jury_stage
+from tests.factories.jury import jury_stage, make_colleagues
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
 FULL = {"Содержание": 8, "Методика": 4}
@@ -43,7 +43,7 @@ def _pairs(stage_id: int) -> set[tuple[int, int]]:
 
 def test_allocate_all_jurors_skips_same_institution(app) -> None:
     built = jury_stage(entries=3, jurors=2, allocate=False)
-    built.jurors[0].institution_id = built.participants[0].institution_id
+    make_colleagues(built, built.jurors[0], built.participants[0])
     db.session.commit()
     services.allocate_stage(built.stage, actor=built.organiser)
     pairs = _pairs(built.stage.id)
@@ -103,7 +103,7 @@ def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) ->
 def test_move_assignment_checks_conflicts_and_scores(app) -> None:
     built = jury_stage(entries=1, jurors=3, jurors_per_entry=1)
     assignment = services.stage_assignments(built.stage.id)[0]
-    built.jurors[1].institution_id = built.participants[0].institution_id
+    make_colleagues(built, built.jurors[1], built.participants[0])
     db.session.commit()
     with pytest.raises(Invalid):
         services.move_assignment(assignment, built.jurors[1].id, actor=built.organiser)
@@ -289,11 +289,13 @@ def test_jury_certificates_are_issued_once_and_verify(app) -> None:
 
 
 def test_juror_sees_names_only_when_not_blind(app) -> None:
+    from app.permissions.jury import can_see_names
+
     blind = jury_stage(entries=0, jurors=1, blind=True)
     open_ = jury_stage(entries=0, jurors=1)
-    assert services.juror_sees_names(blind.jurors[0], blind.stage) is False
-    assert services.juror_sees_names(blind.organiser, blind.stage) is True
-    assert services.juror_sees_names(open_.jurors[0], open_.stage) is True
+    assert can_see_names(blind.jurors[0], blind.stage) is False
+    assert can_see_names(blind.organiser, blind.stage) is True
+    assert can_see_names(open_.jurors[0], open_.stage) is True
 
 
 def test_remove_juror_refused_after_scoring(app) -> None:
