@@ -64,10 +64,11 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _init_templates(app)
 
-    from app import cli, errors, security
+    from app import cli, errors, security, uploads
 
     errors.init_app(app)
     security.init_app(app)
+    uploads.init_app(app)
     cli.init_app(app)
     return app
 

@@ -6,11 +6,13 @@ import click
 from flask import Flask
 
 from app.extensions import db
+from app.uploads_cli import uploads_group
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
+    app.cli.add_command(uploads_group)
     from app.contest_cli import contests_group
 
     app.cli.add_command(contests_group)

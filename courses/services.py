@@ -25,7 +25,7 @@ from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.i18n import _, force_locale
 from app.notifications import notify
-from app.uploads import UploadError, UploadRules, check_upload, read_bytes, store_bytes
+from app.uploads import CheckedUpload, UploadError, UploadRules, check_upload, read_bytes, store_checked
 from courses import rules
 from courses.models import (
     Assignment,
@@ -49,6 +49,9 @@ from courses.quiz.models import QuestionBank, Quiz
 from courses.quiz.services import AttemptPolicy
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
+# The rules a page image and a file item pass, from the editor or from a backup alike.
+ASSET_RULES = UploadRules(allowed_extensions=IMAGE_EXTENSIONS, max_bytes=5 * 1024 * 1024)
+ITEM_FILE_RULES = UploadRules()
 MAX_TITLE = 255
 
 
@@ -282,7 +285,7 @@ def add_item(module: Module, kind: str, settings: ItemSettings, *, upload: FileS
     if item_kind == ItemKind.FILE:
         if upload is None or not upload.filename:
             raise _invalid({"upload": _("Choose a file.")})
-        stored = _store_checked([upload], UploadRules(), actor.id, "upload")[0]
+        stored = _store_checked([upload], ITEM_FILE_RULES, actor.id, "upload")[0]
     item = _new_item(module, item_kind, settings)
     if stored is not None:
         db.session.flush()
@@ -297,7 +300,7 @@ def add_item(module: Module, kind: str, settings: ItemSettings, *, upload: FileS
 def update_item(item: Item, settings: ItemSettings, *, upload: FileStorage | None = None, actor: User) -> Item:
     _check_item(settings, item.kind, item.course_id, item.id)
     if item.kind == ItemKind.FILE and upload is not None and upload.filename:
-        stored = _store_checked([upload], UploadRules(), actor.id, "upload")[0]
+        stored = _store_checked([upload], ITEM_FILE_RULES, actor.id, "upload")[0]
         db.session.flush()
         item.file_id = stored.id
     _apply_item(item, settings)
@@ -318,8 +321,7 @@ def delete_item(item: Item, *, actor: User) -> None:
 
 def add_asset(course: Course, upload: FileStorage, *, actor: User) -> CourseAsset:
     """An image for a page; the caller puts its Markdown into the page text."""
-    stored = _store_checked([upload], UploadRules(allowed_extensions=IMAGE_EXTENSIONS, max_bytes=5 * 1024 * 1024),
-                            actor.id, "image")[0]
+    stored = _store_checked([upload], ASSET_RULES, actor.id, "image")[0]
     db.session.flush()
     asset = CourseAsset(course_id=course.id, file_id=stored.id)
     db.session.add(asset)
@@ -330,13 +332,13 @@ def add_asset(course: Course, upload: FileStorage, *, actor: User) -> CourseAsse
 def _store_checked(uploads: Sequence[FileStorage], upload_rules: UploadRules, user_id: int | None,
                    field_name: str) -> list[Any]:
     """Check every file before storing any: one bad file refuses them all, nothing is kept."""
-    checked: list[tuple[bytes, str]] = []
+    checked: list[CheckedUpload] = []
     for upload in uploads:
         try:
             checked.append(check_upload(upload, upload_rules))
         except UploadError as error:
             raise _invalid({field_name: str(error)}) from None
-    return [store_bytes(name, data, user_id) for data, name in checked]
+    return [store_checked(file, user_id) for file in checked]
 
 
 # --- assignments ------------------------------------------------------------------------------

@@ -587,7 +587,7 @@ def asset(course_id: int, asset_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     role = _role(course_id)
     require(role is not None or is_admin(current_user))
-    return send_stored(found.file, inline=True)
+    return send_stored(found.file)
 
 
 # --- submissions and grading -----------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Importing a course backup as a new course: all or nothing.
+
+The whole document is checked before anything is written; every file in the archive then passes
+the same upload rules as a file chosen in the editor (type, size, content sniffing) and is staged
+until the one commit, so a refused backup leaves no course, no row and no file behind. The archive
+itself is read within bounds (`courses.backup_archive`): a zip bomb is refused, not unpacked.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from app import audit
+from app.accounts import User
+from app.domain_errors import Invalid
+from app.extensions import db
+from app.i18n import _
+from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_checked
+from courses import backup_document as doc
+from courses import rules, services
+from courses.backup_archive import BackupProblem, BoundedArchive
+from courses.models import (
+    Assignment,
+    CompletionRule,
+    Course,
+    CourseAsset,
+    CourseMember,
+    CourseRole,
+    Item,
+    ItemKind,
+    Module,
+)
+from courses.quiz import gift
+from courses.quiz import services as quiz_services
+from courses.quiz.models import QuestionBank
+
+MAX_BACKUP_BYTES = 200 * 1024 * 1024
+ASSET_URL = re.compile(r"/courses/(\d+)/assets/(\d+)")
+
+
+def import_course(data: bytes, *, actor: User) -> Course:
+    """Create a new course (the importer is its author) from a backup; all or nothing."""
+    try:
+        return _import(data, actor)
+    except BackupProblem as bad:
+        db.session.rollback()
+        message = _("The backup cannot be imported: %(problem)s Nothing was imported.", problem=str(bad))
+        raise Invalid(message, {"file": message}) from None
+
+
+def _store_files(archive: BoundedArchive, files: dict[Any, Any], asset_paths: set[str],
+                 actor: User) -> dict[str, StoredFile]:
+    """Each file the course uses, through the upload rules of its place (page images, file items)."""
+    stored: dict[str, StoredFile] = {}
+    for path, name in files.items():
+        upload_rules: UploadRules = services.ASSET_RULES if path in asset_paths else services.ITEM_FILE_RULES
+        display = str(name or "file")
+        try:
+            checked = check_data(display, archive.read(path, upload_rules.max_bytes + 1), upload_rules)
+        except UploadError as error:
+            raise BackupProblem(_("%(path)s: %(problem)s", path=path, problem=str(error))) from None
+        stored[path] = store_checked(checked, actor.id)
+    return stored
+
+
+def _import(data: bytes, actor: User) -> Course:
+    doc.need(len(data) <= MAX_BACKUP_BYTES, _("The file is too large."))
+    document, gift_text, archive = doc.read_backup(data)
+    info = document.get("course")
+    doc.need(isinstance(info, dict), _("The course section is missing."))
+    settings = services.CourseSettings(
+        title=doc.text(info, "title", 255), summary=doc.text(info, "summary"),
+        hours=int(doc.number(info.get("hours"), "0") or 0), starts_on=doc.day(info.get("starts_on")),
+        ends_on=doc.day(info.get("ends_on")), enrolment_mode="invitation",
+        missing_grades=str(info.get("missing_grades", "zero")))
+    doc.need(settings.title.strip() != "", _("The course has no title."))
+    modules = document.get("modules")
+    doc.need(isinstance(modules, list), _("The modules section is missing."))
+    files = {f.get("path"): f.get("name") for f in document.get("files", []) if isinstance(f, dict)}
+    for path in files:
+        doc.need(path in archive.names, _("The file %(path)s is missing from the archive.", path=path))
+    parsed_gift = gift.parse_gift(gift_text) if gift_text.strip() else None
+    if parsed_gift is not None and parsed_gift.errors:
+        first = parsed_gift.errors[0]
+        raise BackupProblem(_("questions.gift, line %(line)s: %(message)s", line=first.line,
+                              message=quiz_services.translate_pure(first.message)))
+    question_names = {q.name for q, _line in parsed_gift.questions} if parsed_gift else set()
+    flat = doc.check_items(modules, files, question_names)
+    try:
+        services._check_settings(settings)
+    except Invalid as error:
+        raise BackupProblem(error.message) from None
+    assets = [a for a in document.get("assets", []) if isinstance(a, dict) and a.get("path") in files]
+
+    # Everything checked: write (files are staged, and kept only if the commit happens).
+    course = Course(title=settings.title, summary=settings.summary, hours=settings.hours,
+                    starts_on=settings.starts_on, ends_on=settings.ends_on, missing_grades=settings.missing_grades,
+                    created_by_id=actor.id)
+    db.session.add(course)
+    db.session.flush()
+    db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
+    services._attach_bank(course)
+    used = {a["path"] for a in assets} | {i.get("file") for i in flat if i["kind"] == ItemKind.FILE}
+    stored_paths = _store_files(archive, {p: n for p, n in files.items() if p in used},
+                                {a["path"] for a in assets}, actor)
+    db.session.flush()
+    asset_map: dict[str, str] = {}
+    source_id = info.get("source_id")
+    for asset in assets:
+        new = CourseAsset(course_id=course.id, file_id=stored_paths[asset["path"]].id)
+        db.session.add(new)
+        db.session.flush()
+        asset_map[str(asset.get("id"))] = f"/courses/{course.id}/assets/{new.id}"
+
+    def relink(body: str) -> str:
+        return ASSET_URL.sub(lambda m: asset_map.get(m.group(2), m.group(0)) if str(source_id) == m.group(1)
+                             else m.group(0), body)
+
+    created: list[Item] = []
+    quiz_specs: list[tuple[Item, dict[str, Any]]] = []
+    for position, module_data in enumerate(modules):
+        module = Module(course_id=course.id, position=position, title=doc.text(module_data, "title", 255) or "—",
+                        hidden=bool(module_data.get("hidden")), visible_from=doc.moment(module_data.get("visible_from")))
+        db.session.add(module)
+        db.session.flush()
+        for item_position, data_item in enumerate(module_data.get("items", [])):
+            item = _new_item(course, module, item_position, data_item, relink)
+            if data_item.get("file") in stored_paths:
+                item.file_id = stored_paths[data_item["file"]].id
+            db.session.add(item)
+            created.append(item)
+            if item.kind == ItemKind.QUIZ:
+                quiz_specs.append((item, data_item["quiz"]))
+    db.session.flush()
+    for item, data_item in zip(created, flat, strict=True):
+        if data_item.get("prerequisite") is not None:
+            item.prerequisite_id = created[data_item["prerequisite"]].id
+    audit.record("course.imported", actor=actor, scope_type="course", scope_id=course.id, object_type="course",
+                 object_id=course.id, details={"items": len(created)})
+    db.session.flush()
+    if quiz_specs or gift_text.strip():
+        _import_quizzes(course, gift_text, quiz_specs, actor)
+    db.session.commit()
+    return course
+
+
+def _new_item(course: Course, module: Module, position: int, data_item: dict[str, Any], relink: Any) -> Item:
+    item = Item(course_id=course.id, module_id=module.id, position=position,
+                kind=ItemKind(data_item["kind"]), title=data_item["title"] or "—",
+                body=relink(data_item.get("body", "")), url=str(data_item.get("url", ""))[:1000],
+                hidden=bool(data_item.get("hidden")), visible_from=doc.moment(data_item.get("visible_from")),
+                completion=CompletionRule(data_item.get("completion", "none")),
+                completion_points=doc.number(data_item.get("completion_points")),
+                weight=doc.number(data_item.get("weight"), "1") or Decimal(1))
+    if item.kind == ItemKind.ASSIGNMENT:
+        a = data_item["assignment"]
+        assignment = Assignment(
+            course_id=course.id, description=str(a.get("description", "")), due_at=doc.moment(a.get("due_at")),
+            cutoff_at=doc.moment(a.get("cutoff_at")), max_points=doc.number(a.get("max_points"), "10"),
+            rubric=rules.check_rubric(a.get("rubric", [])), allow_text=bool(a.get("allow_text", True)),
+            allow_files=bool(a.get("allow_files", True)),
+            allowed_extensions=str(a.get("allowed_extensions", "pdf"))[:255],
+            max_file_mb=int(a.get("max_file_mb", 10)), max_files=int(a.get("max_files", 5)),
+            resubmission=bool(a.get("resubmission", True)))
+        db.session.add(assignment)
+        db.session.flush()
+        item.assignment_id = assignment.id
+    return item
+
+
+def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]], actor: User) -> None:
+    """The question bank, then each quiz by question name."""
+    bank = db.session.get(QuestionBank, course.bank_id)
+    assert bank is not None
+    report = quiz_services.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None
+    by_name: dict[str, int] = {}
+    for question in (report.imported if report else []):
+        by_name.setdefault(question.name, question.id)
+    for item, spec in specs:
+        quiz = quiz_services.create_quiz(
+            bank, title=item.title, question_ids=[by_name[n] for n in spec.get("questions", [])],
+            time_limit_minutes=spec.get("time_limit_minutes"), attempts_allowed=spec.get("attempts_allowed"),
+            grading_method=str(spec.get("grading_method", "highest")),
+            max_grade=doc.number(spec.get("max_grade"), "10") or Decimal(10), opens_at=doc.moment(spec.get("opens_at")),
+            closes_at=doc.moment(spec.get("closes_at")), shuffle_questions=bool(spec.get("shuffle_questions")),
+            shuffle_answers=bool(spec.get("shuffle_answers")), actor=actor)
+        item.quiz_id = quiz.id
