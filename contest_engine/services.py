@@ -33,6 +33,7 @@ from contest_engine import advancement as advancement_rules
 from contest_engine import awards as award_rules
 from contest_engine.jury.resubmission import follow_new_version
 from contest_engine.models import (
+    Award,
     Contest,
     ContestKind,
     ContestOrganiser,
@@ -100,11 +101,23 @@ class ContestSpec:
     requires_consent: bool = True
 
 
+def _limit(column: Any) -> int:
+    """A String column's length: text limits come from the models, so no text longer than its
+    column reaches the database (PostgreSQL would refuse it with a server error)."""
+    return int(column.type.length)
+
+
+def _too_long(column: Any) -> str:
+    return _("Too long (at most %(n)s characters).", n=_limit(column))
+
+
 def _check_contest_spec(spec: ContestSpec) -> dict[str, str]:
     """Every problem with a contest description, as {field path: message}, so a form shows them all."""
     fields: dict[str, str] = {}
     if not spec.title.strip():
         fields["title"] = _("Enter the title.")
+    elif len(spec.title.strip()) > _limit(Contest.title):
+        fields["title"] = _too_long(Contest.title)
     if spec.kind not in {k.value for k in ContestKind}:
         fields["kind"] = _("Unknown contest kind.")
     if not is_valid_timezone(spec.timezone):
@@ -116,6 +129,8 @@ def _check_contest_spec(spec: ContestSpec) -> dict[str, str]:
         fields["divisions"] = _("A division needs a name.")
     elif len(set(names)) != len(names):
         fields["divisions"] = _("Division names must differ.")
+    elif any(len(name) > _limit(Division.name) for name in names):
+        fields["divisions"] = _("A division's name is too long (at most %(n)s characters).", n=_limit(Division.name))
     if not spec.stages:
         fields["stages"] = _("Add at least one stage.")
     for error in validate_timeline([StageTimes(s.opens_at, s.closes_at) for s in spec.stages]):
@@ -130,6 +145,10 @@ def _check_contest_spec(spec: ContestSpec) -> dict[str, str]:
         prefix = f"stages.{index}"
         if not stage.title.strip():
             fields[f"{prefix}.title"] = _("Enter the title.")
+        elif len(stage.title.strip()) > _limit(Stage.title):
+            fields[f"{prefix}.title"] = _too_long(Stage.title)
+        if len(stage.file_types) > _limit(Stage.file_types):
+            fields[f"{prefix}.file_types"] = _too_long(Stage.file_types)
         if stage.kind not in {k.value for k in StageKind}:
             fields[f"{prefix}.kind"] = _("Unknown stage kind.")
             continue
@@ -156,6 +175,9 @@ def _check_contest_spec(spec: ContestSpec) -> dict[str, str]:
             award_rules.parse_rules([rule])
         except award_rules.AwardRuleError as error:
             fields[f"awards.{index}"] = _award_message(error)
+        else:
+            if len(str(rule.get("title", "")).strip()) > _limit(Award.title):
+                fields[f"awards.{index}"] = _too_long(Award.title)
     return fields
 
 
@@ -333,6 +355,8 @@ def update_contest(contest: Contest, *, title: str, description: str, rules: str
     fields: dict[str, str] = {}
     if not title.strip():
         fields["title"] = _("Enter the title.")
+    elif len(title.strip()) > _limit(Contest.title):
+        fields["title"] = _too_long(Contest.title)
     if not is_valid_timezone(timezone):
         fields["timezone"] = _("Unknown time zone.")
     if fields:
@@ -620,6 +644,18 @@ class ImportReport:
     errors: list[tuple[int, str]]
 
 
+_CSV_COLUMNS = (("institution", Participation.institution_name), ("grade", Participation.grade),
+                ("subject", Participation.subject))
+
+
+def _csv_too_long(row: dict[str, str]) -> str | None:
+    """The message for the first column longer than what the database keeps, if any."""
+    for name, column in _CSV_COLUMNS:
+        if len(row.get(name, "")) > _limit(column):
+            return _("The column “%(column)s” is too long (at most %(n)s characters).", column=name, n=_limit(column))
+    return None
+
+
 def import_participants(contest: Contest, text: str, *, actor: User, now: datetime) -> ImportReport:
     """Register people from CSV (`email,full_name,division[,institution,grade,subject]`), creating
     accounts that do not exist yet. All or nothing: any bad line and nothing is written."""
@@ -643,6 +679,8 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
             errors.append((line, _("This e-mail appears twice in the file.")))
         elif row.get("division", "") not in divisions:
             errors.append((line, _("Unknown division “%(name)s”.", name=row.get("division", ""))))
+        elif too_long := _csv_too_long(row):
+            errors.append((line, too_long))
         else:
             seen.add(email)
             rows.append((line, row))
@@ -670,7 +708,7 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
             contest_id=contest.id, user_id=user.id, division_id=divisions[row["division"]].id,
             institution_name=row.get("institution", "") or (user.institution.name if user.institution else ""),
             district=user.institution.district if user.institution else "",
-            grade=row.get("grade", "")[:32], subject=row.get("subject", ""), imported=True, registered_at=now,
+            grade=row.get("grade", ""), subject=row.get("subject", ""), imported=True, registered_at=now,
         ))
         created += 1
     if errors:
