@@ -62,6 +62,15 @@ def promote(staged: Path, final: Path) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    """Move the staged files into place once the whole transaction commits. SQLAlchemy also calls
+    this when a savepoint is released: its files then belong to the enclosing transaction."""
+    released = session.get_nested_transaction()
+    if released is not None:
+        enclosing = released.parent if released.parent is not None and released.parent.nested else None
+        for item in session.info.get(_PENDING, []):
+            if item.savepoint is released:
+                item.savepoint = enclosing
+        return
     for item in session.info.pop(_PENDING, []):
         try:
             promote(item.staged, item.final)

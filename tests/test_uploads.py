@@ -110,6 +110,14 @@ def test_a_rolled_back_savepoint_drops_only_its_own_files(app) -> None:  # type:
     assert _files_on_disk(app) == [file_storage.final_path(kept.storage_key)]
 
 
+def test_a_released_savepoint_keeps_its_files_staged_until_the_commit(app) -> None:  # type: ignore[no-untyped-def]
+    with db.session.begin_nested():
+        stored = store_upload(_file("inner.txt", b"inner"), UploadRules(), None)
+    assert not file_storage.final_path(stored.storage_key).exists()
+    db.session.rollback()
+    assert _files_on_disk(app) == []
+
+
 def test_cli_lists_and_removes_orphans_and_finishes_interrupted_moves(app) -> None:  # type: ignore[no-untyped-def]
     kept = store_upload(_file("kept.txt", b"kept"), UploadRules(), None)
     db.session.commit()
