@@ -19,7 +19,7 @@ from app.extensions import db
 from app.i18n import _
 from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_checked
 from courses import backup_document as doc
-from courses import rules, services
+from courses import services
 from courses.backup_archive import BackupProblem, BoundedArchive
 from courses.models import (
     Assignment,
@@ -78,7 +78,7 @@ def _import(data: bytes, actor: User) -> Course:
     doc.need(settings.title.strip() != "", _("The course has no title."))
     modules = document.get("modules")
     doc.need(isinstance(modules, list), _("The modules section is missing."))
-    files = {f.get("path"): f.get("name") for f in document.get("files", []) if isinstance(f, dict)}
+    files = doc.file_list(document)
     for path in files:
         doc.need(path in archive.names, _("The file %(path)s is missing from the archive.", path=path))
     parsed_gift = gift.parse_gift(gift_text) if gift_text.strip() else None
@@ -92,7 +92,7 @@ def _import(data: bytes, actor: User) -> Course:
         services._check_settings(settings)
     except Invalid as error:
         raise BackupProblem(error.message) from None
-    assets = [a for a in document.get("assets", []) if isinstance(a, dict) and a.get("path") in files]
+    assets = doc.asset_list(document, files)
 
     # Everything checked: write (files are staged, and kept only if the commit happens).
     course = Course(title=settings.title, summary=settings.summary, hours=settings.hours,
@@ -127,7 +127,7 @@ def _import(data: bytes, actor: User) -> Course:
         db.session.flush()
         for item_position, data_item in enumerate(module_data.get("items", [])):
             item = _new_item(course, module, item_position, data_item, relink)
-            if data_item.get("file") in stored_paths:
+            if item.kind == ItemKind.FILE:
                 item.file_id = stored_paths[data_item["file"]].id
             db.session.add(item)
             created.append(item)
@@ -149,21 +149,14 @@ def _import(data: bytes, actor: User) -> Course:
 def _new_item(course: Course, module: Module, position: int, data_item: dict[str, Any], relink: Any) -> Item:
     item = Item(course_id=course.id, module_id=module.id, position=position,
                 kind=ItemKind(data_item["kind"]), title=data_item["title"] or "—",
-                body=relink(data_item.get("body", "")), url=str(data_item.get("url", ""))[:1000],
+                body=relink(doc.text(data_item, "body")), url=doc.text(data_item, "url", 1000),
                 hidden=bool(data_item.get("hidden")), visible_from=doc.moment(data_item.get("visible_from")),
                 completion=CompletionRule(data_item.get("completion", "none")),
                 completion_points=doc.number(data_item.get("completion_points")),
                 weight=doc.number(data_item.get("weight"), "1") or Decimal(1))
     if item.kind == ItemKind.ASSIGNMENT:
-        a = data_item["assignment"]
-        assignment = Assignment(
-            course_id=course.id, description=str(a.get("description", "")), due_at=doc.moment(a.get("due_at")),
-            cutoff_at=doc.moment(a.get("cutoff_at")), max_points=doc.number(a.get("max_points"), "10"),
-            rubric=rules.check_rubric(a.get("rubric", [])), allow_text=bool(a.get("allow_text", True)),
-            allow_files=bool(a.get("allow_files", True)),
-            allowed_extensions=str(a.get("allowed_extensions", "pdf"))[:255],
-            max_file_mb=int(a.get("max_file_mb", 10)), max_files=int(a.get("max_files", 5)),
-            resubmission=bool(a.get("resubmission", True)))
+        assignment = Assignment(course_id=course.id)
+        services._apply_assignment(assignment, doc.assignment_settings(data_item["assignment"]))
         db.session.add(assignment)
         db.session.flush()
         item.assignment_id = assignment.id
@@ -180,10 +173,6 @@ def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[
         by_name.setdefault(question.name, question.id)
     for item, spec in specs:
         quiz = quiz_services.create_quiz(
-            bank, title=item.title, question_ids=[by_name[n] for n in spec.get("questions", [])],
-            time_limit_minutes=spec.get("time_limit_minutes"), attempts_allowed=spec.get("attempts_allowed"),
-            grading_method=str(spec.get("grading_method", "highest")),
-            max_grade=doc.number(spec.get("max_grade"), "10") or Decimal(10), opens_at=doc.moment(spec.get("opens_at")),
-            closes_at=doc.moment(spec.get("closes_at")), shuffle_questions=bool(spec.get("shuffle_questions")),
-            shuffle_answers=bool(spec.get("shuffle_answers")), actor=actor)
+            bank, title=item.title, question_ids=[by_name[n] for n in spec.get("questions", [])], actor=actor,
+            **doc.quiz_settings(spec, set(by_name)))
         item.quiz_id = quiz.id

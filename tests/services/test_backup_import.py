@@ -152,3 +152,33 @@ def test_a_course_with_an_image_and_a_file_survives_export_and_import(app) -> No
     assert memo.original_name == "Памятка.pdf" and memo.content_type == "application/pdf"
     assert read_bytes(memo) == b"%PDF-1.4 memo"
     assert f"/courses/{copy.id}/assets/" in items[1].body
+
+
+def _module_with(item: dict[str, Any]) -> dict[str, Any]:
+    return {"title": "Модуль", "items": [{"title": "Элемент", **item}]}
+
+
+@pytest.mark.parametrize("change", [
+    {"files": "files/1"},
+    {"files": [{"path": ["files/1"], "name": "a.pdf"}]},
+    {"assets": {"path": "files/1"}},
+    {"modules": [_module_with({"kind": ["page"]})]},
+    {"modules": [_module_with({"kind": "page", "completion": {"x": 1}})]},
+    {"modules": [_module_with({"kind": "page", "url": 5})]},
+    {"modules": [_module_with({"kind": "page", "weight": "1e30"})]},
+    {"modules": [_module_with({"kind": "file", "file": ["files/1"]})]},
+    {"modules": [_module_with({"kind": "assignment", "assignment": {"max_file_mb": "ten"}})]},
+    {"modules": [_module_with({"kind": "assignment", "assignment": {"max_files": 1000}})]},
+    {"modules": [_module_with({"kind": "assignment", "assignment": {"rubric": "lots"}})]},
+    {"modules": [_module_with({"kind": "quiz", "quiz": {"time_limit_minutes": "abc"}})]},
+    {"modules": [_module_with({"kind": "quiz", "quiz": {"attempts_allowed": 0}})]},
+    {"modules": [_module_with({"kind": "quiz", "quiz": {"grading_method": "loudest"}})]},
+])
+def test_malformed_values_are_refused_with_a_message(app, change) -> None:  # type: ignore[no-untyped-def]
+    document = json.loads(_document([]))
+    document.update(change)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("course.json", json.dumps(document))
+    assert "Nothing was imported" in _refused(buffer.getvalue())
+    _nothing_written(app)
