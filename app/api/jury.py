@@ -16,7 +16,7 @@ from app.pagination import paginate
 from app.permissions import jury as can
 from app.permissions.contests import can_organise_contest
 from app.timeutil import utcnow
-from contest_engine.jury import appeals, schedule, services
+from contest_engine.jury import appeals, conflicts, schedule, services
 from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment
 from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.scoring import display
@@ -144,7 +144,7 @@ def add_conflict(contest_id: int, body: ConflictIn) -> Any:
         # A juror declares only their own conflicts, and only in a contest they judge.
         require_api(body.juror_id == user.id and can.can_declare_own_conflict(user, contest_id))
         source = ConflictSource.DECLARED_BY_JUROR
-    conflict = services.declare_conflict(contest_id, body.juror_id, body.participant_id, source=source, actor=user)
+    conflict = conflicts.declare_conflict(contest_id, body.juror_id, body.participant_id, source=source, actor=user)
     return {"id": conflict.id, "juror_id": conflict.juror_id, "participant_id": conflict.participation_id,
             "source": str(conflict.source)}, 201
 

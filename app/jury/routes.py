@@ -37,7 +37,7 @@ from app.permissions import jury as can
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import send_stored
 from contest_engine.jury import appeals as appeal_rules
-from contest_engine.jury import blind, services
+from contest_engine.jury import blind, conflicts, services
 from contest_engine.jury import schedule as slot_rules
 from contest_engine.jury.models import (
     Appeal,
@@ -173,7 +173,7 @@ def declare_own_conflict(entry_id: int):  # type: ignore[no-untyped-def]
     stage = db.session.get(Stage, entry_row.stage_id)
     assert stage is not None
     try:
-        services.declare_conflict(stage.contest_id, current_user.id, entry_row.participation_id,
+        conflicts.declare_conflict(stage.contest_id, current_user.id, entry_row.participation_id,
                                   source=ConflictSource.DECLARED_BY_JUROR, actor=current_user)
     except DomainError as error:
         flash(error.message, "danger")
@@ -270,7 +270,7 @@ def _jurors_page(stage: Stage, contest: Contest, invite: InviteForm, conflict: C
     assignments = paginate(select(JuryAssignment).where(JuryAssignment.stage_id == stage.id)
                            .order_by(JuryAssignment.entry_id, JuryAssignment.juror_id), page, per_page)
     return render_template("jury/jurors.html", stage=stage, contest=contest, jurors=jurors, divisions=divisions,
-                           invite=invite, conflict=conflict, conflicts=services.contest_conflicts(contest.id),
+                           invite=invite, conflict=conflict, conflicts=conflicts.contest_conflicts(contest.id),
                            assignments=assignments, names={u.id: u.full_name for _j, u in jurors},
                            move=MoveForm(), active="jurors"), status
 
@@ -318,7 +318,7 @@ def add_conflict(stage_id: int):  # type: ignore[no-untyped-def]
     invite, conflict = _invite_form(contest), _conflict_form(stage, contest)
     if conflict.validate_on_submit():
         try:
-            services.declare_conflict(contest.id, conflict.juror_id.data, conflict.participation_id.data,
+            conflicts.declare_conflict(contest.id, conflict.juror_id.data, conflict.participation_id.data,
                                       source=ConflictSource.DECLARED_BY_ORGANISER, actor=current_user)
         except DomainError as error:
             apply_domain_error(conflict, error, "participation_id")

@@ -12,7 +12,7 @@ from sqlalchemy import exists, select
 from app.extensions import db
 from app.permissions import _signed_in
 from app.permissions.contests import can_organise_contest
-from contest_engine.jury import blind, services
+from contest_engine.jury import blind, conflicts, services
 from contest_engine.jury.models import StageJuror
 from contest_engine.models import Participation, StageParticipant
 
@@ -33,13 +33,13 @@ def can_score_entry(user: Any, entry: Any) -> bool:
     joined the jury, or declared): one query, the same one `save_scores` rechecks."""
     if not _signed_in(user):
         return False
-    assigned, conflicted = services.scoring_standing(user.id, entry)
+    assigned, conflicted = conflicts.scoring_standing(user.id, entry)
     return assigned and not conflicted
 
 
 def can_declare_own_conflict(user: Any, contest_id: int) -> bool:
     """"I know this participant": only jurors of the contest, for themselves."""
-    return _signed_in(user) and services.is_contest_juror(user.id, contest_id)
+    return _signed_in(user) and conflicts.is_contest_juror(user.id, contest_id)
 
 
 def can_see_names(user: Any, stage: Any) -> bool:

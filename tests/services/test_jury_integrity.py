@@ -16,7 +16,7 @@ from app.extensions import db
 from app.notifications import Notification
 from contest_engine import results
 from contest_engine import services as contest_services
-from contest_engine.jury import services
+from contest_engine.jury import conflicts, services
 from contest_engine.jury.models import ConflictSource, JuryAssignment, ScoreSheet, SheetState, StageJuror
 from contest_engine.models import Entry, Stage, StageParticipant
 from contest_engine.stages import StageKind, StageState
@@ -58,7 +58,7 @@ def test_editing_the_profile_after_joining_keeps_the_conflict(app) -> None:
     colleague = _colleague_of_first_participant(built)
     colleague.institution = InstitutionFactory()  # the juror "moves" in their profile
     db.session.commit()
-    assert services.is_conflicted(colleague.id, built.entries[0]) is True
+    assert conflicts.is_conflicted(colleague.id, built.entries[0]) is True
     with pytest.raises(Forbidden) as refused:
         services.save_scores(built.entries[0], colleague, FULL, "", submit=True, now=NOW)
     assert any(words in refused.value.message for words in ("conflict of interest", "конфликт интересов"))
@@ -74,7 +74,7 @@ def test_moving_into_a_colleagues_institution_after_joining_is_no_conflict_by_pr
     built = jury_stage(entries=1, jurors=1)
     built.jurors[0].institution = built.participants[0].institution
     db.session.commit()
-    assert services.is_conflicted(built.jurors[0].id, built.entries[0]) is False
+    assert conflicts.is_conflicted(built.jurors[0].id, built.entries[0]) is False
 
 
 def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
@@ -82,19 +82,19 @@ def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
     outsider = teacher()
     db.session.commit()
     with pytest.raises(Forbidden):
-        services.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
+        conflicts.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
                                   source=ConflictSource.DECLARED_BY_JUROR, actor=outsider)
     with pytest.raises(Forbidden):  # nor for someone else
-        services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                                   source=ConflictSource.DECLARED_BY_JUROR, actor=outsider)
     with pytest.raises(Invalid) as caught:  # the organiser names jurors of this contest only
-        services.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
+        conflicts.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
                                   source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     assert "juror_id" in caught.value.fields
     # The juror's own declaration still works and withdraws the assignment.
-    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                               source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
-    assert services.scoring_standing(built.jurors[0].id, built.entries[0]) == (False, True)
+    assert conflicts.scoring_standing(built.jurors[0].id, built.entries[0]) == (False, True)
 
 
 # --- item 7: a resubmitted entry -----------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_new_version_before_scoring_takes_over_the_assignments(app) -> None:
     assert assigned == {new.id} and old_id not in assigned
     queue = db.session.execute(services.juror_queue_query(built.jurors[0].id)).all()
     assert [row[0] for row in queue] == [new.id]
-    assert services.scoring_standing(built.jurors[0].id, new) == (True, False)
+    assert conflicts.scoring_standing(built.jurors[0].id, new) == (True, False)
 
 
 def test_new_version_after_scoring_goes_back_to_its_jurors(app) -> None:

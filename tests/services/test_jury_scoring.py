@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
-from contest_engine.jury import services
+from contest_engine.jury import conflicts, services
 from contest_engine.jury.models import ConflictSource, JuryAssignment, Score, ScoreSheet, SheetState
 from contest_engine.models import Entry, Stage
 from tests.factories.accounts import juror
@@ -97,7 +97,7 @@ def test_unassigned_and_conflicted_jurors_are_refused(app) -> None:
     db.session.commit()
     with pytest.raises(Forbidden):
         services.save_scores(built.entries[0], outsider, FULL, "", submit=True, now=NOW)
-    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                               source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     with pytest.raises(Forbidden):
         services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)

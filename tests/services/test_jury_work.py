@@ -17,7 +17,7 @@ from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notifications import Notification
 from contest_engine import scoring
-from contest_engine.jury import appeals, schedule, services
+from contest_engine.jury import appeals, conflicts, schedule, services
 from contest_engine.jury.models import (
     Appeal,
     ConflictSource,
@@ -60,7 +60,7 @@ def test_allocate_k_per_entry_balances_load(app) -> None:
 
 def test_allocation_with_too_few_non_conflicted_jurors_says_why(app) -> None:
     built = jury_stage(entries=2, jurors=2, jurors_per_entry=2, allocate=False)
-    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[1].id,
+    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[1].id,
                               source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     with pytest.raises(Conflict) as caught:
         services.allocate_stage(built.stage, actor=built.organiser)
@@ -89,14 +89,14 @@ def test_allocation_without_jurors_is_refused(app) -> None:
 
 def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) -> None:
     built = jury_stage(entries=1, jurors=2)
-    services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                               source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
     assert _pairs(built.stage.id) == {(built.jurors[1].id, built.entries[0].id)}
     with pytest.raises(Conflict):
-        services.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
+        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                                   source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     with pytest.raises(Invalid):
-        services.declare_conflict(built.contest.id, built.jurors[0].id, 999999,
+        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, 999999,
                                   source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
 
 
