@@ -64,13 +64,27 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _init_templates(app)
 
-    from app import cli, errors, security, uploads
+    from app import cli, errors, mail, security, uploads
 
     errors.init_app(app)
     security.init_app(app)
     uploads.init_app(app)
+    mail.init_app(app)
     cli.init_app(app)
+    _register_account_jobs(app)
     return app
+
+
+def _register_account_jobs(app: Flask) -> None:
+    """The outbox's deliverer and the accounts' upkeep run on the clock and from the CLI."""
+    from app.account_upkeep import prune_accounts
+    from app.mail_cli import mail_group
+    from app.mail_delivery import deliver_due_mail
+    from app.ticks import tick_job
+
+    tick_job("mail")(deliver_due_mail)
+    tick_job("accounts")(prune_accounts)
+    app.cli.add_command(mail_group)
 
 
 def ensure_instance_config(instance_path: Path) -> str:
@@ -104,13 +118,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
     login_manager.login_message_category = "warning"
 
-    from app.accounts import User
+    from app.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        """A deactivated user's open sessions end at their next request."""
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    # One query per request: the user joined with this login's row, version and `active` checked.
+    login_manager.user_loader(load_user)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

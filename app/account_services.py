@@ -5,9 +5,8 @@ Shared by the HTML views and the API so both apply the same rules.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+import math
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -15,19 +14,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, login_throttle, sessions
 from app.accounts import ApiToken, Institution, Role, User, hash_token
-from app.domain_errors import Conflict, Invalid
+from app.domain_errors import Invalid
+from app.email_address import InvalidEmail, clean_email
 from app.extensions import db
 from app.i18n import _
 from app.pagination import Page, paginate
-from app.security import (
-    check_password,
-    clear_failed_logins,
-    hash_password,
-    login_blocked_for,
-    record_failed_login,
-)
+from app.security import check_password, hash_password
 from app.timeutil import DEFAULT_TIMEZONE, is_valid_timezone, utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -35,7 +29,8 @@ UNUSABLE_PASSWORD = "!"  # no argon2 hash verifies against it
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The lookup form of whatever was typed (the validator's form for every valid address)."""
+    return email.strip().lower().replace("\x00", "")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -71,13 +66,15 @@ def create_user(
 ) -> User:
     """Create one user. A duplicate e-mail is refused here and, for two requests at once, by the
     unique index (the loser gets the same message)."""
-    email = normalise_email(email)
     full_name = full_name.strip()
     fields: dict[str, str] = {}
-    if not email or "@" not in email:
+    try:
+        email = clean_email(email)
+    except InvalidEmail:
         fields["email"] = _("Enter a valid e-mail address.")
-    elif email_taken(email):
-        fields["email"] = _("A user with this e-mail already exists.")
+    else:
+        if email_taken(email):
+            fields["email"] = _("A user with this e-mail already exists.")
     if not full_name:
         fields["full_name"] = _("Enter the full name.")
     if role not in {r.value for r in Role}:
@@ -118,26 +115,39 @@ def register(*, email: str, full_name: str, password: str, institution_id: int |
 
 
 class LoginRefused(Exception):
-    """Wrong credentials or too many tries; `message` is safe to show (it never says which)."""
+    """Wrong credentials or too many tries; `message` is safe to show (it never says which
+    credential was wrong). `retry_after` is set when the throttle asks the client to wait."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after
 
 
-def authenticate(email: str, password: str, ip: str) -> User:
-    """Check credentials under the rate limit. Every failure is counted, whatever its cause."""
-    minutes = login_blocked_for(email, ip)
-    if minutes:
-        raise LoginRefused(
-            _("Too many failed attempts. Try again in %(minutes)d min.", minutes=minutes)
-        )
+def authenticate(email: str, password: str, ip: str, *, now: datetime | None = None, commit: bool = True) -> User:
+    """Check credentials under the login throttle (app/login_throttle.py has the policy).
+
+    The try is counted, and committed, before the password is checked: that is what keeps the
+    count exact when many tries arrive at once. A success takes the try back."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    try:
+        login_throttle.claim_try(email, ip, current_app.config, now)
+    except login_throttle.Throttled as throttled:
+        raise LoginRefused(_wait_message(throttled.seconds), retry_after=throttled.seconds) from None
     user = find_user_by_email(email)
-    if user is None or not check_password(user.password_hash, password) or not user.active:
-        record_failed_login(email, ip)
+    if user is None or not check_password(user.password_hash, password.replace("\x00", "")) or not user.active:
         raise LoginRefused(_("Wrong e-mail or password."))
-    clear_failed_logins(email)
+    login_throttle.forgive_try(email, ip)
+    if commit:
+        db.session.commit()
     return user
+
+
+def _wait_message(seconds: float) -> str:
+    if seconds < 60:
+        return _("Too many failed attempts. Try again in %(seconds)d s.", seconds=max(1, math.ceil(seconds)))
+    return _("Too many failed attempts. Try again in %(minutes)d min.", minutes=math.ceil(seconds / 60))
 
 
 def update_profile(user: User, *, full_name: str, institution_id: int | None, timezone: str, locale: str) -> User:
@@ -152,6 +162,10 @@ def update_profile(user: User, *, full_name: str, institution_id: int | None, ti
         fields["institution_id"] = _("No such institution.")
     if fields:
         raise Invalid(next(iter(fields.values())), fields)
+    if user.institution_id != institution_id:
+        # Jury conflicts of interest are judged by institution: every change is on the record.
+        audit.record("user.institution_changed", actor=user, scope_type="site", object_type="user",
+                     object_id=user.id, details={"institution_id": [user.institution_id, institution_id]})
     user.full_name = full_name.strip()
     user.institution_id = institution_id
     user.timezone = timezone
@@ -180,8 +194,12 @@ def admin_update_user(user: User, *, role: str, institution_id: int | None, acti
         changes["role"] = [str(user.role), role]
     if user.active != active:
         changes["active"] = [user.active, active]
+    if user.institution_id != institution_id:
+        changes["institution_id"] = [user.institution_id, institution_id]
     user.role = Role(role)
     user.institution_id = institution_id
+    if user.active and not active:
+        sessions.end_all_sessions(user)
     user.active = active
     if not active:
         for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
@@ -299,97 +317,3 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
         return None
     return user
-
-
-def reset_password(token: str, password: str) -> User:
-    user = user_for_reset_token(token)
-    if user is None:
-        raise Conflict(_("This reset link has expired or has already been used. Request a new one."))
-    check_new_password(password)
-    user.password_hash = hash_password(password)
-    audit.record("user.password_reset", actor=user, scope_type="site", object_type="user", object_id=user.id)
-    db.session.commit()
-    clear_failed_logins(user.email)
-    return user
-
-
-# --- CSV import ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImportLineError:
-    line: int
-    message: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    errors: list[ImportLineError]
-
-
-CSV_COLUMNS = ("email", "full_name", "role", "institution")
-
-
-def import_users_csv(text: str, *, actor: User) -> ImportResult:
-    """All or nothing: every line is checked first; any bad line means nothing is created.
-
-    New users have no usable password: they set one through "forgot password"."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = list(reader)
-    if not rows:
-        return ImportResult(0, [ImportLineError(1, _("The file is empty."))])
-    header = [cell.strip().lower() for cell in rows[0]]
-    if tuple(header[: len(CSV_COLUMNS)]) != CSV_COLUMNS:
-        return ImportResult(0, [ImportLineError(1, _("The first line must be: %(columns)s.",
-                                                     columns=",".join(CSV_COLUMNS)))])
-    institutions = {i.name.strip().lower(): i.id for i in db.session.scalars(select(Institution))}
-    emails_in_file: dict[str, int] = {}
-    errors: list[ImportLineError] = []
-    parsed: list[tuple[str, str, str, int | None]] = []
-    candidates = [normalise_email(r[0]) for r in rows[1:] if r]
-    existing = set(db.session.scalars(select(User.email).where(User.email.in_(candidates)))) if candidates else set()
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) < len(CSV_COLUMNS):
-            errors.append(ImportLineError(number, _("Expected %(n)d columns.", n=len(CSV_COLUMNS))))
-            continue
-        email, full_name, role, institution = (cell.strip() for cell in row[: len(CSV_COLUMNS)])
-        email = normalise_email(email)
-        role = role.lower()
-        if "@" not in email:
-            errors.append(ImportLineError(number, _("“%(value)s” is not an e-mail address.", value=email)))
-        elif email in existing:
-            errors.append(ImportLineError(number, _("A user with e-mail %(email)s already exists.", email=email)))
-        elif email in emails_in_file:
-            errors.append(ImportLineError(number, _("E-mail %(email)s is repeated (first on line %(line)d).",
-                                                    email=email, line=emails_in_file[email])))
-        elif not full_name:
-            errors.append(ImportLineError(number, _("The full name is empty.")))
-        elif role not in {r.value for r in Role}:
-            errors.append(ImportLineError(number, _("Unknown role “%(role)s”.", role=role)))
-        elif not _may_grant(actor, role):
-            errors.append(ImportLineError(number, _("You may not create users with the role “%(role)s”.", role=role)))
-        elif institution and institution.lower() not in institutions:
-            errors.append(ImportLineError(number, _("Unknown institution “%(name)s”.", name=institution)))
-        else:
-            emails_in_file[email] = number
-            parsed.append((email, full_name, role, institutions.get(institution.lower()) if institution else None))
-    if errors:
-        return ImportResult(0, errors)
-    for email, full_name, role, institution_id in parsed:
-        db.session.add(User(email=email, full_name=full_name, role=Role(role), institution_id=institution_id,
-                            password_hash=UNUSABLE_PASSWORD))
-    audit.record("users.imported", actor=actor, scope_type="site", details={"count": len(parsed)})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return ImportResult(0, [ImportLineError(1, _("Another import created some of these users at the same time. Nothing was created."))])
-    return ImportResult(len(parsed), [])
-
-
-def _may_grant(actor: User, role: str) -> bool:
-    from app.permissions import can_grant_role
-
-    return can_grant_role(actor, role)

@@ -1,4 +1,5 @@
-"""Identity, the floor every domain stands on: institutions, users, API tokens, login attempts."""
+"""Identity, the floor every domain stands on: institutions, users, API tokens, login sessions and
+the login throttle."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base, str_enum
@@ -72,9 +73,26 @@ class User(UserMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     locale: Mapped[str] = mapped_column(String(8), default="ru")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of every session's id: raising it (password change, reset, deactivation) ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution: Mapped[Institution | None] = relationship(back_populates="members", lazy="joined")
+
+    # The login this object was loaded for (set by app.sessions); not a column.
+    login_key: str = ""
+
+    def get_id(self) -> str:
+        """Flask-Login's id, kept in the session and the remember cookie: user, version, login key."""
+        return f"{self.id}:{self.session_version}:{self.login_key}"
+
+    def __eq__(self, other: object) -> bool:  # one person, whichever login the object came with
+        if self.id is None or not isinstance(other, User):
+            return other is self
+        return other.id == self.id
+
+    def __hash__(self) -> int:
+        return object.__hash__(self)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses deactivated users with this.
@@ -113,17 +131,25 @@ class ApiToken(Base):
         return secrets.token_urlsafe(32)
 
 
-class LoginAttempt(Base):
-    """Failed logins, kept in the database so the rate limit holds across gunicorn workers."""
+class LoginSession(Base):
+    """One signed-in browser. Logging out deletes the row, so a copy of that cookie is dead; the
+    key is stored hashed, like API tokens."""
 
-    __tablename__ = "login_attempt"
+    __tablename__ = "login_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(255))
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    __table_args__ = (
-        Index("ix_login_attempt_email_at", "email", "at"),
-        Index("ix_login_attempt_ip_at", "ip", "at"),
-    )
+
+class LoginThrottle(Base):
+    """Counted login tries for one key (an address, an account, or both): the policy lives in
+    app.login_throttle. Kept in the database so the count holds across workers."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_try_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    next_try_at: Mapped[datetime | None] = mapped_column(default=None)

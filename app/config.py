@@ -51,11 +51,20 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     UPLOAD_DIR: str | None = None  # default: instance/uploads
 
+    # How many reverse proxies in front of the app may set X-Forwarded-For (ProxyFix): 0 trusts
+    # none (the header is ignored); 1 behind the README's nginx.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_KIB = 19 * 1024
+    # The login throttle (app/login_throttle.py): free tries per account+address, per account and
+    # per address, then a pause doubling from LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 20
     LOGIN_MAX_FAILURES_PER_IP = 50
-    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_DELAY_SECONDS = 2
+    LOGIN_DELAY_MAX_SECONDS = 15 * 60
+    LOGIN_FORGET_SECONDS = 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -66,6 +75,11 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Вместе <noreply@vmeste.local>")
     MAIL_OUTBOX_DIR: str | None = None  # default: instance/outbox
+    # The outbox (app/mail_delivery.py): a failed letter waits MAIL_RETRY_SECONDS, doubling up to
+    # MAIL_RETRY_MAX_SECONDS, and is given up after MAIL_MAX_TRIES tries.
+    MAIL_MAX_TRIES = 8
+    MAIL_RETRY_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
 
     API_PER_PAGE_MAX = 200
 

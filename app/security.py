@@ -1,22 +1,35 @@
-"""Passwords, the login rate limit, local redirect targets and the security headers every response carries."""
+"""Passwords, the client's address, local redirect targets and the security headers every response carries.
+
+The login throttle itself is app.login_throttle; sessions are app.sessions."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, current_app
-from sqlalchemy import delete, func, or_, select
-
-from app.accounts import LoginAttempt
-from app.extensions import db
-from app.timeutil import utcnow
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def is_local_path(target: str) -> bool:
-    """A redirect target on this site: a path, never another host ("//host/…" or "https://…")."""
-    return target.startswith("/") and not target.startswith("//")
+    r"""A redirect target on this site: a path, never another host.
+
+    Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example/` and
+    `/\evil.example` mean `//evil.example/`; any control character, backslash or second leading
+    slash is refused (a CR/LF would also break the Location header)."""
+    if not target.startswith("/") or "\\" in target:
+        return False
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return False
+    parts = urlsplit(target)
+    return not target.startswith("//") and not parts.scheme and not parts.netloc
+
+
+def client_address() -> str:
+    """The client's IP address: `remote_addr`, which ProxyFix has already taken from
+    X-Forwarded-For as deep as TRUSTED_PROXIES says (0: the header is ignored)."""
+    return (request.remote_addr or "unknown")[:64]
 
 
 def _hasher() -> PasswordHasher:
@@ -40,38 +53,6 @@ def check_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def login_blocked_for(email: str, ip: str) -> int:
-    """Minutes until another try is allowed for this e-mail or address; 0 when not blocked."""
-    config = current_app.config
-    window = timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
-    since = utcnow() - window
-    email = email.strip().lower()
-    counts = db.session.execute(
-        select(
-            func.count().filter(LoginAttempt.email == email),
-            func.count().filter(LoginAttempt.ip == ip),
-            func.min(LoginAttempt.at),
-        ).where(LoginAttempt.at >= since, or_(LoginAttempt.email == email, LoginAttempt.ip == ip))
-    ).one()
-    by_email, by_ip, oldest = counts
-    if by_email >= config["LOGIN_MAX_FAILURES"] or by_ip >= config["LOGIN_MAX_FAILURES_PER_IP"]:
-        remaining = (oldest + window) - utcnow() if oldest else window
-        return max(1, int(remaining.total_seconds() // 60) + 1)
-    return 0
-
-
-def record_failed_login(email: str, ip: str) -> None:
-    db.session.add(LoginAttempt(email=email.strip().lower(), ip=ip))
-    cutoff = utcnow() - timedelta(days=1)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff))
-    db.session.commit()
-
-
-def clear_failed_logins(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email.strip().lower()))
-    db.session.commit()
-
-
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -91,5 +72,14 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind nginx (TRUSTED_PROXIES = 1) the client is the last X-Forwarded-For hop; with 0 the
+    header is anyone's to forge and is not read."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     app.after_request(add_security_headers)

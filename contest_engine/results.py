@@ -281,12 +281,12 @@ def confirm_advancement(stage: Stage, *, actor: User, now: datetime, chosen: lis
     _write_results(stage, now=now, advanced=final, confirmed=True)
     mails = _notify_advancement(stage, following, merged.added, [pid for pid in eliminated if pid not in previous]
                                 if seen_runs == 0 else [], merged.removed)
+    _send(mails)  # outbox rows in this transaction: they commit or roll back with the advancement
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return stored_outcome(stage)
-    _send(mails)
     return AdvanceOutcome(sorted(final), eliminated, [], list(merged.added), list(merged.kept))
 
 

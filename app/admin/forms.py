@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts import ROLE_LABELS
+from app.email_address import EmailAddress
 from app.forms_common import strip_whitespace
 from app.i18n import lazy_ as _l
 
@@ -26,7 +27,8 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(),
+                                                                                Length(max=255)])
     full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     role = SelectField(_l("Site role"))
     institution = SelectField(_l("Institution"), coerce=int)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from app import account_services
+from app import account_services, user_import
 from app.accounts import Institution, Role, User
 from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.email_address import Email
+from app.errors import json_error
 from app.extensions import db
 from app.i18n import _
+from app.login import log_in_for_token
 from app.pagination import paginate
 from app.permissions import can_create_users, can_grant_role, can_manage_institutions, can_manage_users
+from app.security import client_address
+from app.timeutil import utcnow
 
 
 class TokenIn(Strict):
@@ -43,7 +49,7 @@ RoleName = Literal["admin", "organiser", "teacher", "student", "juror"]
 
 
 class UserIn(Strict):
-    email: str = Field(min_length=3, max_length=255)
+    email: Email = Field(min_length=3, max_length=255)
     full_name: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=8, max_length=200)
     role: RoleName = "teacher"
@@ -88,10 +94,15 @@ def institution_json(institution: Institution) -> dict[str, Any]:
           body=TokenIn, response=TokenOut, public=True)
 def create_token(body: TokenIn) -> Any:
     try:
-        user = account_services.authenticate(body.email, body.password, request.remote_addr or "unknown")
+        token = log_in_for_token(body.email, body.password, client_address(), now=utcnow())
     except account_services.LoginRefused as refused:
-        raise ApiError(401, refused.message) from None
-    return {"token": account_services.issue_token(user)}
+        if refused.retry_after is None:
+            raise ApiError(401, refused.message) from None
+        response, status = json_error(429, refused.message)  # the throttle asks this client to wait
+        response.headers["Retry-After"] = str(max(1, math.ceil(refused.retry_after)))
+        response.status_code = status
+        return response
+    return {"token": token}
 
 
 @endpoint("/auth/token", "DELETE", summary="Revoke the token this request carries", tag="auth", status=204)
@@ -149,7 +160,7 @@ def get_user(user_id: int) -> Any:
 def import_users(body: str) -> Any:
     actor = api_user()
     require_api(can_create_users(actor))
-    result = account_services.import_users_csv(body, actor=actor)
+    result = user_import.import_users_csv(body, actor=actor)
     payload = {"created": result.created, "errors": [{"line": e.line, "message": e.message} for e in result.errors]}
     return payload, 200
 

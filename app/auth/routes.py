@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import refresh as refresh_babel
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import account_services
+from app import account_services, passwords
 from app.auth import bp
-from app.auth.forms import ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
+from app.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
 from app.domain_errors import DomainError
 from app.forms_common import apply_domain_error, form_status, institution_choices, timezone_choices
-from app.i18n import _, force_locale
-from app.mail import send_mail
+from app.i18n import _
+from app.login import log_in, log_out, start_session
 from app.permissions import can_use_account, require
-from app.security import is_local_path
+from app.security import client_address, is_local_path
+from app.timeutil import utcnow
 
 
 def _safe_next(default: str) -> str:
@@ -39,6 +42,7 @@ def register():  # type: ignore[no-untyped-def]
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            start_session(user, now=utcnow())
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(url_for("main.dashboard"))
@@ -50,24 +54,27 @@ def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = account_services.authenticate(form.email.data or "", form.password.data or "", _client_ip())
+            user = log_in(form.email.data or "", form.password.data or "", client_address(), now=utcnow())
         except account_services.LoginRefused as refused:
             form.form_errors.append(refused.message)
             status = 422
+            if refused.retry_after is not None:
+                status, headers = 429, {"Retry-After": str(max(1, math.ceil(refused.retry_after)))}
         else:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(url_for("main.dashboard")))
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    log_out(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
@@ -77,19 +84,8 @@ def logout():  # type: ignore[no-untyped-def]
 def forgot():  # type: ignore[no-untyped-def]
     form = ForgotForm()
     if form.validate_on_submit():
-        user = account_services.find_user_by_email(form.email.data or "")
-        if user is not None and user.active:
-            token = account_services.make_reset_token(user)
-            link = url_for("auth.reset", token=token, _external=True)
-            with force_locale(user.locale):
-                send_mail(
-                    user.email,
-                    _("Vmeste: password reset"),
-                    _("Hello, %(name)s!\n\nTo set a new password, open this link within %(hours)d hours:\n%(link)s\n\n"
-                      "If you did not ask for it, ignore this letter.",
-                      name=user.full_name, link=link,
-                      hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600),
-                )
+        passwords.request_password_reset(
+            form.email.data or "", lambda token: url_for("auth.reset", token=token, _external=True))
         # The same answer whether or not the address exists: no account discovery.
         flash(_("If this address is registered, a letter with a reset link has been sent to it."), "info")
         return redirect(url_for("auth.login"))
@@ -104,13 +100,32 @@ def reset(token: str):  # type: ignore[no-untyped-def]
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            account_services.reset_password(token, form.password.data or "")
+            passwords.reset_password(token, form.password.data or "", now=utcnow())
         except DomainError as error:
             apply_domain_error(form, error, "password")
         else:
             flash(_("Your password has been changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), form_status(form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    require(can_use_account(current_user))
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        try:
+            user = passwords.change_password(current_user._get_current_object(), current=form.current_password.data or "",
+                                             new=form.password.data or "", now=utcnow())
+        except DomainError as error:
+            apply_domain_error(form, error, "password")
+        else:
+            login_user(user, remember=remembered)  # this browser goes on under its new login
+            flash(_("Your password has been changed. Your other sessions have ended."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", form=form), form_status(form)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -140,6 +155,3 @@ def profile():  # type: ignore[no-untyped-def]
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form), form_status(form)
 
-
-def _client_ip() -> str:
-    return request.remote_addr or "unknown"

@@ -22,7 +22,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -30,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.email_address import EmailAddress
 from app.forms_common import select_options as options
 from app.forms_common import strip_whitespace
 from app.i18n import _
@@ -164,7 +164,8 @@ class EnrolKeyForm(FlaskForm):
 
 
 class EnrolForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(),
+                                                                                Length(max=255)])
     role = SelectField(_l("Role in the course"), default="student",
                        choices=options([("student", _l("Student")), ("tutor", _l("Tutor"))]))
 

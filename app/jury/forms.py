@@ -14,8 +14,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.email_address import EmailAddress
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
 
@@ -45,7 +46,7 @@ class CriterionForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=255)])
     full_name = StringField(_l("Full name (for a new account)"), validators=[Optional(), Length(max=255)])
     division_id = SelectField(_l("Section"), coerce=int, choices=[])
     is_chair = BooleanField(_l("Jury chair (may resolve appeals)"))

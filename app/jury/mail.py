@@ -1,4 +1,7 @@
-"""Jury mail, sent after the service has committed: invitations with a set-password link, reminders."""
+"""Jury mail: invitations with a set-password link, reminders.
+
+The letters go to the outbox and are committed here, right after the jury service's own commit
+(the links need the web layer's url_for); delivery, with retries, is the outbox's job."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 from flask import url_for
 
+from app.extensions import db
 from app.i18n import _, force_locale
 from app.mail import send_mail
 from contest_engine.jury.services import Invitation, JurorProgress
@@ -20,6 +24,7 @@ def send_invitation(invitation: Invitation, stage: Any, contest: Any) -> None:
             lines.append(url_for("auth.reset", token=invitation.reset_token, _external=True))
         lines.append(_("Your queue of entries to score: %(url)s", url=url_for("jury.queue", _external=True)))
         send_mail(invitation.user.email, _("Invitation to the jury"), "\n\n".join(lines))
+    db.session.commit()
 
 
 def send_reminders(late: list[JurorProgress], stage: Any) -> None:
@@ -28,3 +33,4 @@ def send_reminders(late: list[JurorProgress], stage: Any) -> None:
                   _("%(n)d entries of “%(stage)s” are waiting for your scores: %(url)s",
                     n=progress.assigned - progress.submitted, stage=stage.title,
                     url=url_for("jury.queue", _external=True)))
+    db.session.commit()

@@ -7,10 +7,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app import account_services
-from app.accounts import ApiToken, Institution, LoginAttempt, User
+from app import account_services, passwords, user_import
+from app.accounts import ApiToken, Institution, LoginThrottle, User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
+from app.timeutil import utcnow
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories.accounts import InstitutionFactory, admin, teacher
 
@@ -77,15 +78,43 @@ def test_two_registrations_at_once_leave_one_user(app) -> None:  # type: ignore[
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "race@example.org")) == 1
 
 
-def test_authenticate_counts_failures_and_blocks(app) -> None:  # type: ignore[no-untyped-def]
+def test_failures_pause_the_guessing_address_not_the_owner_elsewhere(app) -> None:  # type: ignore[no-untyped-def]
     user = teacher()
     db.session.commit()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         with pytest.raises(account_services.LoginRefused):
             account_services.authenticate(user.email, "nope-nope", "10.0.0.1")
     with pytest.raises(account_services.LoginRefused) as refused:
-        account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.0.0.2")
+        account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.0.0.1")
     assert "Too many" in refused.value.message or "Слишком" in refused.value.message
+    assert 0 < (refused.value.retry_after or 0) <= app.config["LOGIN_DELAY_SECONDS"]
+    assert account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.0.0.2") == user
+
+
+def test_the_account_pause_grows_and_always_ends(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Guesses from many addresses pause the account itself, by a doubling pause; once it is over
+    the owner's one try goes through (no lock-out)."""
+    from datetime import timedelta
+
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 3)
+    user = teacher()
+    db.session.commit()
+    now = utcnow()
+    for n in range(3):
+        with pytest.raises(account_services.LoginRefused) as refused:
+            account_services.authenticate(user.email, "guess", f"10.0.1.{n}", now=now)
+        assert refused.value.retry_after is None
+    waits = []
+    for n in range(3, 6):
+        with pytest.raises(account_services.LoginRefused) as refused:
+            account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.0.2.1", now=now)
+        waits.append(refused.value.retry_after)
+        now += timedelta(seconds=refused.value.retry_after or 0)
+        with pytest.raises(account_services.LoginRefused):
+            account_services.authenticate(user.email, "guess", f"10.0.1.{n}", now=now)
+    assert waits == [2, 4, 8]
+    now += timedelta(seconds=16)
+    assert account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.0.2.1", now=now) == user
 
 
 def test_rate_limit_per_address(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -100,15 +129,13 @@ def test_rate_limit_per_address(app, monkeypatch) -> None:  # type: ignore[no-un
     assert account_services.authenticate(user.email, DEFAULT_PASSWORD, "10.1.1.1") == user
 
 
-def test_failures_older_than_the_window_do_not_count(app) -> None:  # type: ignore[no-untyped-def]
+def test_failures_older_than_the_forget_period_do_not_count(app) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    from app.timeutil import utcnow
-
     user = teacher()
-    old = utcnow() - timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"] + 60)
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        db.session.add(LoginAttempt(email=user.email, ip="1.2.3.4", at=old))
+    old = utcnow() - timedelta(seconds=app.config["LOGIN_FORGET_SECONDS"] + 60)
+    for key in (f"pair:1.2.3.4:{user.email}", f"account:{user.email}"):
+        db.session.add(LoginThrottle(key=key, tries=99, last_try_at=old, next_try_at=utcnow() + timedelta(hours=1)))
     db.session.commit()
     assert account_services.authenticate(user.email, DEFAULT_PASSWORD, "1.2.3.4") == user
 
@@ -161,10 +188,10 @@ def test_reset_token_dies_after_use_and_with_age(app, monkeypatch) -> None:  # t
     token = account_services.make_reset_token(user)
     assert account_services.user_for_reset_token(token) == user
     with pytest.raises(Invalid):
-        account_services.reset_password(token, "short")
-    account_services.reset_password(token, "new-password-1")
+        passwords.reset_password(token, "short", now=utcnow())
+    passwords.reset_password(token, "new-password-1", now=utcnow())
     with pytest.raises(Conflict):
-        account_services.reset_password(token, "new-password-2")
+        passwords.reset_password(token, "new-password-2", now=utcnow())
     fresh = account_services.make_reset_token(user)
     monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", -1)
     assert account_services.user_for_reset_token(fresh) is None
@@ -198,8 +225,8 @@ def test_institutions_by_district_counts_active_members(app) -> None:  # type: i
 def test_imported_users_cannot_log_in_until_they_reset(app) -> None:  # type: ignore[no-untyped-def]
     actor = admin()
     db.session.commit()
-    result = account_services.import_users_csv("email,full_name,role,institution\nn@example.org,Н,student,\n",
-                                               actor=actor)
+    result = user_import.import_users_csv("email,full_name,role,institution\nn@example.org,Н,student,\n",
+                                          actor=actor)
     assert result.created == 1
     with pytest.raises(account_services.LoginRefused):
         account_services.authenticate("n@example.org", "!", "1.1.1.1")

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from app.accounts import LoginAttempt, User
+from app.accounts import LoginThrottle, User
 from app.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, login
 from tests.factories.accounts import InstitutionFactory, teacher
@@ -105,7 +105,9 @@ def test_wrong_password_gives_a_generic_message_and_is_counted(client) -> None: 
     assert wrong.status_code == unknown.status_code == 422
     message = "Неверный адрес или пароль."
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 2
+    tries = {row.key: row.tries for row in db.session.execute(select(LoginThrottle.key, LoginThrottle.tries))}
+    assert tries[f"account:{user.email}"] == tries["account:nobody@example.org"] == 1
+    assert tries["address:127.0.0.1"] == 2
 
 
 def test_too_many_failures_block_even_the_right_password(app, client) -> None:  # type: ignore[no-untyped-def]
@@ -114,7 +116,7 @@ def test_too_many_failures_block_even_the_right_password(app, client) -> None:  
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/auth/login", data={"email": user.email, "password": "wrong-password"})
     response = client.post("/auth/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 422
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
     assert "Слишком много неудачных попыток" in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302
 
@@ -125,7 +127,8 @@ def test_a_successful_login_clears_earlier_failures(app, client) -> None:  # typ
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         client.post("/auth/login", data={"email": user.email, "password": "wrong-password"})
     login(client, user)
-    assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    pairs = select(func.count()).select_from(LoginThrottle).where(LoginThrottle.key.startswith("pair:"))
+    assert db.session.scalar(pairs) == 0
 
 
 def test_login_with_empty_fields_is_refused(client) -> None:  # type: ignore[no-untyped-def]
