@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import NotFound
 
 from app import file_storage, file_types
 from app.extensions import Base, db
@@ -167,8 +168,11 @@ def send_stored(stored: StoredFile, *, download_name: str | None = None, attachm
     attachment. `download_name` replaces the original name (blind stages); `attachment` forces
     a download."""
     path = file_storage.final_path(stored.storage_key)
-    with path.open("rb") as handle:
-        head = handle.read(file_types.HEAD_BYTES)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(file_types.HEAD_BYTES)
+    except FileNotFoundError:  # a row whose file was lost: `flask uploads orphans` lists staged leftovers
+        raise NotFound() from None
     content_type, inline = file_types.disposition(stored.extension, file_types.sniff(head))
     response = send_file(path, mimetype=content_type, as_attachment=attachment or not inline,
                          download_name=download_name or stored.original_name, max_age=0)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import NotFound
 
 from app import file_storage
 from app.extensions import db
@@ -32,6 +33,14 @@ def test_cyrillic_name_is_kept_and_the_file_stored_under_a_random_key(app) -> No
         assert "attachment" in response.headers["Content-Disposition"]
         assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
         response.close()
+
+
+def test_a_row_whose_file_is_missing_answers_404(app) -> None:  # type: ignore[no-untyped-def]
+    stored = store_upload(_file("lost.txt", b"lost"), UploadRules(), None)
+    db.session.commit()
+    file_storage.final_path(stored.storage_key).unlink()
+    with app.test_request_context(), pytest.raises(NotFound):
+        send_stored(stored)
 
 
 def test_path_in_the_name_is_dropped(app) -> None:  # type: ignore[no-untyped-def]
