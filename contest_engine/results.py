@@ -256,7 +256,7 @@ def confirm_advancement(stage: Stage, *, actor: User, now: datetime, chosen: lis
     next_open = following.state not in (StageState.DRAFT, StageState.SCHEDULED)
     merged = rules.merge_with_existing(previous, preview.advanced, next_open)
     if seen_runs > 0 and not merged.added and not merged.removed:
-        db.session.rollback()
+        refresh_results(stage, now=now)  # scores may have changed (an appeal); the advancement did not
         final = set(merged.final)
         return AdvanceOutcome(sorted(final), sorted(set(participant_ids) - final), [], [], list(merged.kept))
     won = db.session.execute(
