@@ -8,8 +8,6 @@ advance); registration → every participant scores 0.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, exports
 from app.accounts import User
 from app.audit import AuditEntry
 from app.certificates import Certificate, CertificateKind, issue
@@ -520,25 +518,12 @@ def _export_rows(stage: Stage) -> tuple[list[str], list[list[Any]]]:
 
 def results_csv(stage: Stage) -> str:
     headers, rows = _export_rows(stage)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens Cyrillic CSV correctly
+    return exports.csv_text(headers, rows)
 
 
 def results_xlsx(stage: Stage) -> bytes:
-    from openpyxl import Workbook
-
     headers, rows = _export_rows(stage)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(stage.title[:31] or "results")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(stage.title, headers, rows, fallback_title="results")
 
 
 def status_labels() -> dict[str, str]:

@@ -3,7 +3,6 @@ commits once; refusals are app.domain_errors with field names the forms and the 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from app import audit
+from app import audit, exports
 from app.accounts import User
 from app.certificates import Certificate, CertificateKind, issue
 from app.domain_errors import Conflict, Invalid, NotFound
@@ -1045,27 +1044,13 @@ def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
 
 def gradebook_csv(course: Course) -> str:
     header, rows = gradebook_table(course)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[str(c) for c in row] for row in rows])
-    return "\ufeff" + out.getvalue()
+    return exports.csv_text(header, rows)
 
 
 def gradebook_xlsx(course: Course) -> bytes:
-    from openpyxl import Workbook
-
     header, rows = gradebook_table(course)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Gradebook")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.xlsx_bytes(_("Gradebook"), header,
+                              ([float(c) if isinstance(c, Decimal) else c for c in row] for row in rows))
 
 
 # --- certificates -----------------------------------------------------------------------------
