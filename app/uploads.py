@@ -160,13 +160,12 @@ def read_bytes(stored: StoredFile) -> bytes:
     return file_storage.final_path(stored.storage_key).read_bytes()
 
 
-def send_stored(stored: StoredFile, *, download_name: str | None = None, attachment: bool = False) -> Response:
+def send_stored(stored: StoredFile, *, download_name: str | None = None) -> Response:
     """Serve a user's file; the caller has already checked permission.
 
     The type is sniffed again from the stored bytes (rows stored before sniffing may say
     `text/html`): inline only for raster images, PDF and plain text whose name agrees, else an
-    attachment. `download_name` replaces the original name (blind stages); `attachment` forces
-    a download."""
+    attachment. `download_name` replaces the original name (blind stages)."""
     path = file_storage.final_path(stored.storage_key)
     try:
         with path.open("rb") as handle:
@@ -174,7 +173,7 @@ def send_stored(stored: StoredFile, *, download_name: str | None = None, attachm
     except FileNotFoundError:  # a row whose file was lost: `flask uploads orphans` lists staged leftovers
         raise NotFound() from None
     content_type, inline = file_types.disposition(stored.extension, file_types.sniff(head))
-    response = send_file(path, mimetype=content_type, as_attachment=attachment or not inline,
+    response = send_file(path, mimetype=content_type, as_attachment=not inline,
                          download_name=download_name or stored.original_name, max_age=0)
     response.headers["Content-Type"] = content_type  # send_file would append a second charset to text/plain
     response.headers.update(USER_FILE_HEADERS)
