@@ -11,6 +11,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import event
 
+from app import input_guard
 from app.config import CONFIGS, ROOT, database_url, translation_directories
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.timeutil import DEFAULT_TIMEZONE
@@ -61,6 +62,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     from app import model_registry  # noqa: F401 - all tables known before anything queries
 
     _init_extensions(app)
+    input_guard.init_app(app)  # before the blueprints: their <int:…> rules bind the bounded converter
     _register_blueprints(app)
     _init_templates(app)
 

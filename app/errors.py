@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -44,6 +44,16 @@ ERROR_CODES = {
 }
 
 
+class InputError(HTTPException):
+    """Bad input found before a view runs (app.input_guard): a 4xx with a message and, for the
+    API, the fields it names."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = status
+        self.fields = fields or {}
+
+
 def json_error(status: int, message: str | None = None, fields: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """The API error shape of API.md."""
     body = {
@@ -66,9 +76,11 @@ def init_app(app: Flask) -> None:
         else:
             message = _describe(error)
         if wants_json():
-            return json_error(status, message)
-        template = "errors/error.html"
-        return render_template(template, status=status, message=message), status
+            response, _status = json_error(status, message, getattr(error, "fields", None))
+        else:
+            response = make_response(render_template("errors/error.html", status=status, message=message))
+        response.status_code = status
+        return _keep_headers(error, response)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
@@ -88,6 +100,14 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return json_error(500)
         return render_template("errors/error.html", status=500, message=default_message(500)), 500
+
+
+def _keep_headers(error: HTTPException, response: Response) -> Response:
+    """The exception's own headers survive our page: `Allow` on a 405, `WWW-Authenticate`, `Retry-After`."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _describe(error: HTTPException) -> str:

@@ -7,18 +7,30 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import DateTimeLocalField as PlainDateTimeLocalField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from app.accounts import Institution
 from app.domain_errors import DomainError
 from app.extensions import db
 from app.i18n import _
-from app.timeutil import common_timezones
+from app.timeutil import common_timezones, in_range, out_of_range_message
 
 
 def strip_whitespace(value: object) -> object:
     """A WTForms filter: addresses and names pasted with spaces around them are still valid."""
     return value.strip() if isinstance(value, str) else value
+
+
+class DateTimeLocalField(PlainDateTimeLocalField):
+    """WTForms' datetime-local field limited to the years the app accepts, so the time typed in
+    reaches timeutil.parse_local (and UTC) without overflowing: "0001-01-01T00:00" in Moscow or
+    "9999-12-31T23:00" west of Greenwich get a message by the field instead of a server error."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not in_range(self.data):
+            raise ValidationError(out_of_range_message())
 
 
 def institution_choices(blank: bool = True) -> list[tuple[int, str]]:

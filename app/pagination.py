@@ -12,6 +12,10 @@ from app.extensions import db
 
 T = TypeVar("T")
 
+# The last page anyone may ask for: keeps OFFSET (page × per_page) inside a 64-bit integer, which
+# both databases need; a larger ?page= is read as this one (HTML) or refused with a 422 (API).
+MAX_PAGE = 1_000_000
+
 
 @dataclass
 class Page(Generic[T]):
@@ -35,7 +39,8 @@ class Page(Generic[T]):
 
 def paginate(query: Select[Any], page: int, per_page: int, *, scalars: bool = True) -> Page[Any]:
     """`query` must have a deterministic ORDER BY; the count ignores it."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
+    per_page = max(1, per_page)
     count_query = select(func.count()).select_from(query.order_by(None).subquery())
     total = db.session.scalar(count_query) or 0
     paged = query.limit(per_page).offset((page - 1) * per_page)
@@ -46,7 +51,7 @@ def paginate(query: Select[Any], page: int, per_page: int, *, scalars: bool = Tr
 def page_args(args: Any, default_per_page: int = 50, max_per_page: int = 200) -> tuple[int, int]:
     """Read ?page= and ?per_page= leniently for HTML (bad values fall back to defaults)."""
     try:
-        page = max(1, int(args.get("page", 1)))
+        page = min(max(1, int(args.get("page", 1))), MAX_PAGE)
     except (TypeError, ValueError):
         page = 1
     try:

@@ -4,21 +4,23 @@ the registry the OpenAPI document is built from."""
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from werkzeug.exceptions import HTTPException
 
 from app.accounts import User
 from app.errors import json_error
 from app.i18n import _
-from app.pagination import Page
+from app.input_guard import MAX_INT, load_json
+from app.pagination import MAX_PAGE, Page
 from app.permissions import require
+from app.timeutil import in_range, out_of_range_message
 
 
 @dataclass
@@ -38,9 +40,21 @@ class Operation:
 
 
 class Strict(BaseModel):
-    """Base of every request body: unknown fields are refused, strings are stripped."""
+    """Base of every request body: unknown fields are refused, strings are stripped, and every date
+    or time lies in timeutil's accepted years (9999-12-31T23:00-12:00 cannot even be put in UTC)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _moments_in_range(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, date) and not in_range(value):
+            raise ValueError(out_of_range_message())
+        return value
+
+
+# An id in a body or a query: what the database's integer holds (a bigger one is a 422, not a 500).
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 OPERATIONS: list[Operation] = []
@@ -139,11 +153,7 @@ def read_text_body(media: str) -> str:
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, _("The body is not valid JSON.")) from None
+    data = load_json(request.get_data(cache=True) or b"{}")
     if not isinstance(data, dict):
         raise ApiError(422, _("The body must be a JSON object."))
     try:
@@ -158,6 +168,7 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "string_type": lambda e: _("Must be a string."),
     "int_type": lambda e: _("Must be a whole number."),
     "int_parsing": lambda e: _("Must be a whole number."),
+    "int_from_float": lambda e: _("Must be a whole number."),
     "float_parsing": lambda e: _("Must be a number."),
     "decimal_parsing": lambda e: _("Must be a number."),
     "bool_type": lambda e: _("Must be true or false."),
@@ -168,6 +179,10 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "datetime_parsing": lambda e: _("Must be a date and time in ISO 8601 with an offset."),
     "datetime_type": lambda e: _("Must be a date and time in ISO 8601 with an offset."),
     "timezone_aware": lambda e: _("The time must carry an offset, e.g. +03:00."),
+    "date_parsing": lambda e: _("Must be a date, e.g. 2027-09-01."),
+    "date_type": lambda e: _("Must be a date, e.g. 2027-09-01."),
+    "too_short": lambda e: _("Must have at least %(n)s items.", n=e.get("ctx", {}).get("min_length", "?")),
+    "too_long": lambda e: _("Must have at most %(n)s items.", n=e.get("ctx", {}).get("max_length", "?")),
     "string_too_short": lambda e: _("Too short."),
     "string_too_long": lambda e: _("Too long (at most %(n)s characters).", n=e.get("ctx", {}).get("max_length", "?")),
     "greater_than_equal": lambda e: _("Must be at least %(n)s.", n=e.get("ctx", {}).get("ge", "?")),
@@ -191,7 +206,7 @@ def validation_fields(error: ValidationError) -> dict[str, str]:
     return fields
 
 
-def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum: int | None = None) -> int | None:
+def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = MAX_INT) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -201,13 +216,13 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximu
         raise ApiError(422, _("The data is invalid."), {name: _("Must be a whole number.")}) from None
     if value < minimum or (maximum is not None and value > maximum):
         raise ApiError(422, _("The data is invalid."),
-                       {name: _("Must be between %(lo)s and %(hi)s.", lo=minimum, hi=maximum or "∞")})
+                       {name: _("Must be between %(lo)s and %(hi)s.", lo=minimum, hi=maximum)})
     return value
 
 
 def page_params(default_per_page: int = 50) -> tuple[int, int]:
     maximum = current_app.config["API_PER_PAGE_MAX"]
-    page = query_int("page", 1) or 1
+    page = query_int("page", 1, maximum=MAX_PAGE) or 1
     per_page = query_int("per_page", default_per_page, maximum=maximum) or default_per_page
     return page, per_page
 
@@ -225,13 +240,13 @@ def not_found() -> ApiError:
 require_api = require
 
 
-_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+_PARAM = re.compile(r"<(?:([^:<>]+):)?([^<>]+)>")
 
 
 def openapi_path(rule: str) -> str:
-    return _PARAM.sub(r"{\1}", rule)
+    return _PARAM.sub(r"{\2}", rule)
 
 
-def path_names(rule: str) -> list[str]:
-    """The names of a rule's <converter:name> parts, in order."""
-    return _PARAM.findall(rule)
+def path_params(rule: str) -> list[tuple[str, str]]:
+    """(name, converter) of a rule's <converter:name> parts, in order ("string" when none is named)."""
+    return [(name, converter or "string") for converter, name in _PARAM.findall(rule)]

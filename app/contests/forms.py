@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -28,8 +27,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms_common import DateTimeLocalField, timezone_choices
 from app.forms_common import select_options as options
-from app.forms_common import timezone_choices
 from app.i18n import _, lazy_
 
 KIND_CHOICES = [("teacher", lazy_("Teacher contest")), ("olympiad", lazy_("Olympiad for pupils")),

@@ -10,7 +10,6 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     DecimalField,
     EmailField,
     IntegerField,
@@ -30,8 +29,8 @@ from wtforms.validators import (
 )
 
 from app.email_address import EmailAddress
+from app.forms_common import DateTimeLocalField, strip_whitespace
 from app.forms_common import select_options as options
-from app.forms_common import strip_whitespace
 from app.i18n import _
 from app.i18n import lazy_ as _l
 

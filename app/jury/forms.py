@@ -7,7 +7,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.email_address import EmailAddress
+from app.forms_common import DateTimeLocalField
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
 

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     DecimalField,
     FieldList,
     Form,
@@ -27,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms_common import DateTimeLocalField
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l

@@ -1,0 +1,160 @@
+"""One guard for every request's input, so that bad input is a 4xx before any view or database
+sees it: ids that fit the database's integer, no NUL characters (PostgreSQL refuses them in text
+with a server error), JSON of sane depth with finite numbers.
+
+`init_app` runs in create_app before the blueprints register: Werkzeug binds a rule's converters
+when the rule is added, so the bounded `int` converter must be in place by then.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from flask import Flask, Request, request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter, Map
+
+from app.errors import InputError
+from app.i18n import _
+
+T = TypeVar("T")
+
+MAX_INT = 2**31 - 1  # PostgreSQL's `integer`: every id and count column the app has
+MIN_INT = -(2**31)
+MAX_JSON_DEPTH = 32
+NUL = "\x00"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` matching only 0…2³¹−1: a larger id is simply not found, never a database overflow."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - Werkzeug's names
+                 max: int | None = MAX_INT, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def bounded_int(value: Any) -> int:
+    """int() for request parameters: a number outside the database's integer is as bad as "abc"."""
+    number = int(value)
+    if not MIN_INT <= number <= MAX_INT:
+        raise ValueError(f"{number} is out of range")
+    return number
+
+
+def _bounded(type_: Callable[[Any], T] | None) -> Callable[[Any], T] | None:
+    return bounded_int if type_ is int else type_  # type: ignore[return-value]
+
+
+class BoundedParameters(ImmutableMultiDict[str, str]):
+    """Query and form parameters whose `get(…, type=int)` treats an out-of-range number like a
+    non-number (the default comes back), so `?division=99999999999` cannot reach a query."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # noqa: A002 - MultiDict's API
+        return super().get(key, default, _bounded(type))
+
+    def getlist(self, key: Any, type: Any = None) -> Any:  # noqa: A002
+        return super().getlist(key, _bounded(type))
+
+
+class GuardedRequest(Request):
+    parameter_storage_class = BoundedParameters
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = GuardedRequest
+    app.before_request(check_request)
+
+
+def check_request() -> None:
+    """Refuse NUL characters in the path, the query, form fields, file names and text bodies, and
+    unusable JSON; raises InputError (the error page or the API's error shape)."""
+    if NUL in request.path:
+        raise InputError(400, _("The address contains a NUL character."))
+    bad = [name for name, value in _pairs(request.args) if NUL in name or NUL in value]
+    if bad:
+        raise InputError(400, nul_message(), {name.replace(NUL, ""): nul_field_message() for name in bad})
+    if request.mimetype in FORM_TYPES:
+        pairs = list(_pairs(request.form))
+        pairs += [(name or "", file.filename or "") for name, file in request.files.items(multi=True)]
+        bad = [name for name, value in pairs if NUL in name or NUL in value]
+        if bad:
+            raise InputError(422, nul_message(), {name.replace(NUL, ""): nul_field_message() for name in bad})
+    elif request.is_json:
+        raw = request.get_data(cache=True)
+        if raw.strip():
+            load_json(raw)
+    elif request.mimetype.startswith("text/") and b"\x00" in request.get_data(cache=True):
+        raise InputError(422, nul_message(), {"body": nul_field_message()})
+
+
+def _pairs(values: Any) -> Iterator[tuple[str, str]]:
+    for name, value in values.items(multi=True):
+        yield name or "", value if isinstance(value, str) else ""
+
+
+def load_json(raw: bytes) -> Any:
+    """Parse a JSON body, refusing what no endpoint can use: invalid or non-UTF-8 text, NaN and
+    infinities, nesting deeper than MAX_JSON_DEPTH (a 100,000-deep list would otherwise end in
+    RecursionError), NUL characters and integers outside the database's range."""
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise InputError(422, _("The JSON is nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH)) from None
+    except (ValueError, UnicodeDecodeError):
+        raise InputError(422, _("The body is not valid JSON.")) from None
+    problems = json_problems(data)
+    if problems:
+        raise InputError(422, _("The data is invalid."), problems)
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def json_problems(data: Any) -> dict[str, str]:
+    """{"field.path": message} for every NUL, out-of-range integer or too-deep level in `data`
+    (walked without recursion, paths written as pydantic writes them: `stages.0.title`)."""
+    problems: dict[str, str] = {}
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        name = path or "body"
+        if isinstance(value, dict | list) and depth > MAX_JSON_DEPTH:
+            problems.setdefault(name, _("Nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH))
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if NUL in key:
+                    problems.setdefault(child.replace(NUL, ""), nul_field_message())
+                else:
+                    stack.append((item, child, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{index}" if path else str(index), depth + 1)
+                         for index, item in enumerate(value))
+        elif isinstance(value, str) and NUL in value:
+            problems.setdefault(name, nul_field_message())
+        elif isinstance(value, int) and not isinstance(value, bool) and not MIN_INT <= value <= MAX_INT:
+            problems.setdefault(name, _("Must be between %(lo)s and %(hi)s.", lo=MIN_INT, hi=MAX_INT))
+    return problems
+
+
+def nul_message() -> str:
+    return _("The text contains a NUL character, which is not allowed: remove it and send it again.")
+
+
+def nul_field_message() -> str:
+    return _("Must not contain a NUL character.")
