@@ -35,9 +35,11 @@ DOWNLOAD_TYPES = INLINE_TYPES | {"application/zip", "application/x-ole-storage",
                                  "audio/mpeg", "video/mp4"}
 
 # The name's extension may only confirm what the content says: a file is shown inline when both agree.
+# Any raster image agrees with any image extension (a renamed photo is still a harmless photo).
+_RASTER = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 _EXTENSION_TYPES = {
-    "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp",
-    "pdf": "application/pdf", "txt": PLAIN_TEXT,
+    "png": _RASTER, "jpg": _RASTER, "jpeg": _RASTER, "gif": _RASTER, "webp": _RASTER,
+    "pdf": frozenset({"application/pdf"}), "txt": frozenset({PLAIN_TEXT}),
 }
 # Extensions whose content has a signature: an upload under one of them must carry it.
 SIGNED_EXTENSIONS = frozenset(_EXTENSION_TYPES) - {"txt"}
@@ -78,7 +80,7 @@ def _sniff_text(head: bytes) -> str:
 
 def extension_agrees(extension: str, sniffed: str) -> bool:
     """Whether the name's extension names the sniffed type (`pdf` and a PDF, `txt` and text)."""
-    return _EXTENSION_TYPES.get(extension.lower()) == sniffed
+    return sniffed in _EXTENSION_TYPES.get(extension.lower(), frozenset())
 
 
 def content_matches_extension(extension: str, sniffed: str) -> bool:

@@ -45,6 +45,7 @@ def test_sniff_reads_the_content_not_the_name(head: bytes, expected: str) -> Non
     ("csv", "text/plain", "text/plain; charset=utf-8", False),
     ("svg", "text/html", "application/octet-stream", False),
     ("pdf", "image/png", "image/png", False),  # name and content disagree: download
+    ("jpg", "image/png", "image/png", True),  # any raster image under any image name
     ("docx", "application/zip", "application/zip", False),
     ("exe", "application/octet-stream", "application/octet-stream", False),
 ])
@@ -56,7 +57,8 @@ def test_disposition_is_inline_only_for_passive_content_whose_name_agrees(extens
 @pytest.mark.parametrize(("extension", "sniffed", "ok"), [
     ("png", "image/png", True),
     ("png", "text/html", False),
-    ("jpeg", "image/png", False),
+    ("jpeg", "image/png", True),  # a renamed photo is still a photo
+    ("gif", "application/pdf", False),
     ("pdf", "text/plain", False),
     ("docx", "text/plain", True),  # no signature demanded of office files
     ("txt", "text/html", True),  # text may hold markup; it is served as a download then
