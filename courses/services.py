@@ -370,7 +370,7 @@ def _check_assignment(settings: AssignmentSettings) -> None:
     else:
         if settings.rubric:
             settings.max_points = rules.rubric_max(settings.rubric)
-    if settings.max_points <= 0 or settings.max_points > 10000:
+    if settings.max_points < Decimal("0.01") or settings.max_points > 10000:  # stored with 2 places: 0.001 is 0
         fields.setdefault("max_points", _("Points must be between 0.01 and 10000."))
     if not settings.allow_text and not settings.allow_files:
         fields["allow_text"] = _("Allow online text, files or both.")

@@ -110,3 +110,12 @@ def test_405_carries_allow_in_the_error_shape(api) -> None:  # type: ignore[no-u
     response = api(student()).put("/me", {"full_name": "x"})
     assert _error(response, 405)["code"] == "method_not_allowed"
     assert "GET" in response.headers["Allow"]
+
+
+def test_points_that_round_to_zero_are_refused_by_the_field(api) -> None:  # type: ignore[no-untyped-def]
+    # Found by the fuzz test: 0.001 passed "> 0" and then broke the stored column's CHECK on PostgreSQL.
+    author = teacher()
+    module = cf.module(cf.course(author=author))
+    body = {"title": "Эссе", "description": "Напишите эссе", "max_points": 0.001}
+    error = _error(api(author).post(f"/modules/{module.id}/assignments", body), 422)
+    assert "max_points" in error["fields"]
