@@ -155,9 +155,10 @@ def kill_one_worker(server: Server, started: float, after: float, workers: int) 
     """`after` seconds into the round, SIGKILL one worker, one in the middle of a request when one
     is found within a few seconds, then wait for the master to start a new one."""
     time.sleep(max(0.0, started + after - time.monotonic()))
-    busy: set[int] = set()
     looking_until = time.monotonic() + LOOK_FOR_BUSY
+    busy = server.serving()
     while not busy and time.monotonic() < looking_until:
+        time.sleep(0.005)
         busy = server.serving()
     before = server.workers()
     victim = random.Random(9).choice(sorted(busy & before or before))
