@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
 @click.option("--name", "full_name", default="Администратор", show_default=True)
 def create_admin(email: str, password: str | None, full_name: str) -> None:
     """Create an administrator, or make an existing user one."""
-    from app import account_services
+    from app import account_services, sessions
     from app.accounts import Role
     from app.domain_errors import DomainError
     from app.security import hash_password
@@ -41,6 +41,7 @@ def create_admin(email: str, password: str | None, full_name: str) -> None:
             user.role = Role.ADMIN
             user.active = True
             user.password_hash = hash_password(password)
+            sessions.end_all_sessions(user)  # a new password ends the old sessions
             db.session.commit()
             click.echo(f"{user.email} is now an administrator")
     except DomainError as error:

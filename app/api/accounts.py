@@ -11,7 +11,17 @@ from sqlalchemy import select
 
 from app import account_services, user_import
 from app.accounts import Institution, Role, User
-from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import (
+    ApiError,
+    Id,
+    Strict,
+    api_user,
+    endpoint,
+    not_found,
+    page_params,
+    paginated,
+    require_api,
+)
 from app.email_address import Email
 from app.errors import json_error
 from app.extensions import db
@@ -53,7 +63,7 @@ class UserIn(Strict):
     full_name: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=8, max_length=200)
     role: RoleName = "teacher"
-    institution_id: int | None = None
+    institution_id: Id | None = None
 
 
 class UserOut(BaseModel):

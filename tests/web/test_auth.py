@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.accounts import LoginThrottle, User
@@ -276,3 +277,36 @@ def test_language_switch_rejects_unknown_languages_and_outside_targets(client) -
     assert client.post("/language", data={"locale": "xx"}).status_code == 400
     response = client.post("/language", data={"locale": "en", "next": "https://evil.example/"})
     assert response.status_code == 302 and not response.headers["Location"].startswith("https://evil")
+
+
+# --- redirects after login (issue 9 item 12a, item 8 CR/LF) ----------------------------------
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "/x%0d%0aSet-Cookie:%20evil=1", "/%5Cevil.example",
+                                    "/%0a/evil.example", "%2F%2Fevil.example"])
+def test_login_never_redirects_to_another_host(client, target) -> None:  # type: ignore[no-untyped-def]
+    user = teacher()
+    db.session.commit()
+    response = client.post(f"/auth/login?next={target}", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.endswith("/dashboard") and "evil" not in location
+    assert all("evil" not in cookie for cookie in response.headers.getlist("Set-Cookie"))
+
+
+# --- profile institution changes are on the record (issue 9 item 6) ---------------------------
+
+def test_changing_the_profiles_institution_is_audited(client) -> None:  # type: ignore[no-untyped-def]
+    from app.audit import AuditEntry
+
+    first, second = InstitutionFactory(name="Школа № 1"), InstitutionFactory(name="Школа № 2")
+    user = teacher(institution=first)
+    db.session.commit()
+    login(client, user)
+    data = {"full_name": user.full_name, "timezone": "Europe/Moscow", "locale": "ru"}
+    client.post("/auth/profile", data={**data, "institution": str(second.id)})
+    client.post("/auth/profile", data={**data, "institution": str(second.id)})  # no change: no entry
+    client.post("/auth/profile", data={**data, "institution": "0"})
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.institution_changed")
+                                 .order_by(AuditEntry.id)).all()
+    assert [(e.actor_id, e.object_id, e.details["institution_id"]) for e in entries] == [
+        (user.id, user.id, [first.id, second.id]), (user.id, user.id, [second.id, None])]
