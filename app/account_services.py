@@ -136,7 +136,7 @@ def authenticate(email: str, password: str, ip: str, *, now: datetime | None = N
     except login_throttle.Throttled as throttled:
         raise LoginRefused(_wait_message(throttled.seconds), retry_after=throttled.seconds) from None
     user = find_user_by_email(email)
-    if user is None or not check_password(user.password_hash, password.replace("\x00", "")) or not user.active:
+    if user is None or not check_password(user.password_hash, password) or not user.active:
         raise LoginRefused(_("Wrong e-mail or password."))
     login_throttle.forgive_try(email, ip)
     if commit:

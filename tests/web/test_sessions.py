@@ -118,3 +118,14 @@ def test_a_session_id_without_a_login_key_is_refused(app, client) -> None:  # ty
             session["_user_id"] = forged
             session["_fresh"] = True
         assert not _signed_in(client), forged
+
+
+def test_the_session_check_costs_no_extra_query(client, count_queries) -> None:  # type: ignore[no-untyped-def]
+    """The user, this login's row and the version come in the one query that loads the user."""
+    user = teacher()
+    db.session.commit()
+    login(client, user)
+    with count_queries(cold=True) as counter:
+        assert client.get("/dashboard").status_code == 200
+    loads = [s for s in counter.statements if "login_session" in s]
+    assert len(loads) == 1 and "JOIN login_session" in loads[0]
