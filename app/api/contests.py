@@ -11,7 +11,17 @@ from flask import Response, request
 from pydantic import AwareDatetime, Field
 
 from app.accounts import User
-from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import (
+    ApiError,
+    Id,
+    Strict,
+    api_user,
+    endpoint,
+    not_found,
+    page_params,
+    paginated,
+    require_api,
+)
 from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
@@ -39,7 +49,7 @@ class StageIn(Strict):
     description: str = Field(default="", max_length=20_000)
     advancement: AdvancementIn | None = None
     jury: dict[str, Any] | None = None
-    quiz_id: int | None = None
+    quiz_id: Id | None = None
     tiebreak_by_time: bool = False
     accepts_text: bool = True
     accepts_link: bool = True
@@ -74,7 +84,7 @@ class ContestIn(Strict):
 
 
 class ParticipantIn(Strict):
-    user_id: int
+    user_id: Id
     division: str | int
     institution: str = Field(default="", max_length=255)
     grade: str = Field(default="", max_length=32)
@@ -83,7 +93,7 @@ class ParticipantIn(Strict):
 
 
 class RoundIn(Strict):
-    question_ids: list[int] = Field(min_length=1, max_length=500)
+    question_ids: list[Id] = Field(min_length=1, max_length=500)
     time_limit_minutes: int | None = Field(default=None, ge=1, le=10_000)
     max_grade: Decimal = Field(default=Decimal("100"), gt=0, le=100_000)
     shuffle: bool = False
@@ -100,7 +110,7 @@ class ExtendIn(Strict):
 
 
 class AdvanceIn(Strict):
-    chosen: list[int] | None = None
+    chosen: list[Id] | None = None
 
 
 class PublishIn(Strict):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import certificates
 from app.accounts import User
-from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, require_api
+from app.api.core import ApiError, Id, Strict, api_user, endpoint, not_found, page_params, require_api
 from app.extensions import db
 from app.i18n import _
 from app.permissions.courses import can_author_course, can_create_course, can_teach_course, course_role
@@ -42,7 +42,7 @@ class ModuleIn(Strict):
 
 
 class EnrolmentIn(Strict):
-    user_id: int
+    user_id: Id
     role: Literal["student", "tutor"] = "student"
 
 
@@ -51,7 +51,7 @@ CompletionName = Literal["none", "viewed", "submitted", "graded"]
 
 class QuizIn(Strict):
     title: str = Field(min_length=1, max_length=255)
-    question_ids: list[int] = Field(min_length=1)
+    question_ids: list[Id] = Field(min_length=1)
     time_limit_minutes: int | None = Field(default=None, ge=1, le=10_000)
     attempts_allowed: int | None = Field(default=1, ge=1, le=1000)
     grading_method: Literal["highest", "average", "first", "last"] = "highest"

@@ -8,7 +8,17 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field
 
 from app.accounts import User
-from app.api.core import ApiError, Strict, api_user, endpoint, not_found, page_params, paginated, require_api
+from app.api.core import (
+    ApiError,
+    Id,
+    Strict,
+    api_user,
+    endpoint,
+    not_found,
+    page_params,
+    paginated,
+    require_api,
+)
 from app.email_address import Email
 from app.extensions import db
 from app.i18n import _
@@ -25,17 +35,17 @@ TAG = "jury"
 
 
 class JurorIn(Strict):
-    user_id: int | None = None
+    user_id: Id | None = None
     email: Email | None = Field(default=None, min_length=3, max_length=255)
     full_name: str = Field(default="", max_length=255)
-    stage_id: int
-    division_id: int | None = None
+    stage_id: Id
+    division_id: Id | None = None
     is_chair: bool = False
 
 
 class ConflictIn(Strict):
-    juror_id: int
-    participant_id: int
+    juror_id: Id
+    participant_id: Id
 
 
 class ScoresIn(Strict):
@@ -45,7 +55,7 @@ class ScoresIn(Strict):
 
 
 class MoveIn(Strict):
-    juror_id: int
+    juror_id: Id
 
 
 class SlotIn(Strict):
@@ -55,7 +65,7 @@ class SlotIn(Strict):
 
 
 class SlotAssignIn(Strict):
-    participant_id: int | None
+    participant_id: Id | None
 
 
 class AppealIn(Strict):

@@ -119,3 +119,18 @@ def test_points_that_round_to_zero_are_refused_by_the_field(api) -> None:  # typ
     body = {"title": "Эссе", "description": "Напишите эссе", "max_points": 0.001}
     error = _error(api(author).post(f"/modules/{module.id}/assignments", body), 422)
     assert "max_points" in error["fields"]
+
+
+def test_openapi_documents_each_operations_errors_and_the_id_bounds(api) -> None:  # type: ignore[no-untyped-def]
+    document = api().get("/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/contests/{contest_id}/participants"]["post"]
+    assert {"400", "401", "403", "404", "409", "413", "422"} <= set(operation["responses"])
+    assert "4XX" not in operation["responses"]
+    (contest_id,) = [p for p in operation["parameters"] if p["name"] == "contest_id"]
+    assert contest_id["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+    user_id = document["components"]["schemas"]["ParticipantIn"]["properties"]["user_id"]
+    assert user_id["maximum"] == 2**31 - 1 and user_id["minimum"] == 1
+    (code,) = document["paths"]["/api/v1/certificates/{code}"]["get"]["parameters"]
+    assert code["schema"] == {"type": "string"}
+    error = _error(api(organiser()).post("/contests/1/participants", {"user_id": 0}), 422)
+    assert "user_id" in error["fields"]
