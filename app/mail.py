@@ -10,6 +10,7 @@ tests read them at once; with SMTP only the tick job and `flask mail deliver` se
 from __future__ import annotations
 
 import enum
+import logging
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.extensions import Base, db, str_enum
 from app.timeutil import utcnow
 
+log = logging.getLogger(__name__)
 QUEUED_KEY = "mail.queued"  # Session.info: letters added in the current transaction
 
 
@@ -90,7 +92,10 @@ def _deliver_committed(session: Session) -> None:
     ids = [key[1][0] for key in (inspect(letter).identity_key for letter in letters) if key is not None]
     from app.mail_delivery import deliver_letters  # the deliverer imports this module: a real cycle
 
-    deliver_letters(ids, utcnow())
+    try:
+        deliver_letters(ids, utcnow())
+    except Exception:  # the action has committed: never fail it; the letters stay due for the clock
+        log.exception("could not deliver letters %s after commit", ids)
 
 
 def _forget_rolled_back(session: Session, previous: Any) -> None:

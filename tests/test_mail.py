@@ -166,3 +166,16 @@ def test_a_released_savepoint_does_not_send_before_the_outer_commit(app, outbox)
     assert outbox() == []
     db.session.commit()
     assert [m["Subject"] for m in outbox()] == ["Внешнее", "Внутреннее"]
+
+
+def test_a_failing_delivery_after_commit_never_fails_the_action(app, outbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(ids: Any, now: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(mail_delivery, "deliver_letters", broken)
+    send_mail("a@example.org", "Позже", "1")
+    db.session.commit()  # no exception reaches the caller
+    monkeypatch.undo()
+    assert [letter.status for letter in _letters()] == [MailStatus.PENDING]
+    assert mail_delivery.deliver_due_mail(utcnow() + timedelta(seconds=1)) == ["sent 1, retry 0, failed 0"]
+    assert [m["Subject"] for m in outbox()] == ["Позже"]
