@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField as PlainDateTimeLocalField
+from wtforms import IntegerField as PlainIntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -15,6 +16,7 @@ from app.accounts import Institution
 from app.domain_errors import DomainError
 from app.extensions import db
 from app.i18n import _
+from app.input_guard import MAX_INT, MIN_INT
 from app.timeutil import common_timezones, in_range, out_of_range_message
 
 
@@ -31,6 +33,15 @@ class DateTimeLocalField(PlainDateTimeLocalField):
     def pre_validate(self, form: Any) -> None:
         if self.data is not None and not in_range(self.data):
             raise ValidationError(out_of_range_message())
+
+
+class IntegerField(PlainIntegerField):
+    """WTForms' integer field limited to the database's integer: an id or count of 2⁶³ typed into
+    a form gets a message by the field instead of overflowing the query."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not MIN_INT <= self.data <= MAX_INT:
+            raise ValidationError(_("Must be between %(lo)s and %(hi)s.", lo=MIN_INT, hi=MAX_INT))
 
 
 def institution_choices(blank: bool = True) -> list[tuple[int, str]]:

@@ -11,7 +11,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DecimalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms_common import DateTimeLocalField, timezone_choices
+from app.forms_common import DateTimeLocalField, IntegerField, timezone_choices
 from app.forms_common import select_options as options
 from app.i18n import _, lazy_
 

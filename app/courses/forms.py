@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -29,7 +28,7 @@ from wtforms.validators import (
 )
 
 from app.email_address import EmailAddress
-from app.forms_common import DateTimeLocalField, strip_whitespace
+from app.forms_common import DateTimeLocalField, IntegerField, strip_whitespace
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l

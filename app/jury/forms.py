@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.email_address import EmailAddress
-from app.forms_common import DateTimeLocalField
+from app.forms_common import DateTimeLocalField, IntegerField
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
 

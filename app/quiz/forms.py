@@ -18,7 +18,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms_common import DateTimeLocalField
+from app.forms_common import DateTimeLocalField, IntegerField
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l

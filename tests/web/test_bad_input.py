@@ -70,3 +70,13 @@ def test_a_date_out_of_range_is_a_message_by_the_field(client, zone, typed) -> N
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert _russian(out_of_range_message) in page and "invalid-feedback" in page
+
+
+@pytest.mark.parametrize("big", BEYOND)
+def test_integer_form_fields_beyond_the_database_integer_are_refused(client, big) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    course = cf.course(author=author)
+    login(client, author)
+    # The gradebook's override form is refused by its IntegerFields (the page then redirects back).
+    response = client.post(f"/courses/{course.id}/gradebook", data={"item_id": big, "user_id": big, "points": "5"})
+    assert response.status_code == 302
