@@ -29,7 +29,7 @@ from app.accounts import User
 from app.extensions import Base, str_enum
 from app.timeutil import utcnow
 from app.uploads import StoredFile
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 
 
 class ContestKind(enum.StrEnum):

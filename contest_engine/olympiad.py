@@ -20,8 +20,8 @@ from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from contest_engine.models import Contest, Stage
+from contest_engine.rules.stages import StageKind, StageState, clock_state
 from contest_engine.services import find_participation, is_admitted
-from contest_engine.stages import StageKind, StageState, clock_state
 
 
 def contest_bank(contest: Contest) -> Any:

@@ -27,8 +27,6 @@ from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
 from app.pagination import Page, paginate
-from contest_engine import advancement as rules
-from contest_engine import awards as award_rules
 from contest_engine.models import (
     Award,
     Contest,
@@ -40,10 +38,12 @@ from contest_engine.models import (
     StageParticipant,
     StageResult,
 )
-from contest_engine.ranking import rank
-from contest_engine.scoring import display
+from contest_engine.rules import advancement as rules
+from contest_engine.rules import awards as award_rules
+from contest_engine.rules.ranking import rank
+from contest_engine.rules.scoring import display
+from contest_engine.rules.stages import StageAction, StageKind, StageState, StageTransitionError, apply_action
 from contest_engine.services import COMPETITIVE_KINDS, contest_stages, is_first_competitive, run_clock
-from contest_engine.stages import StageAction, StageKind, StageState, StageTransitionError, apply_action
 
 OPEN_STATES = (StageState.DRAFT, StageState.SCHEDULED, StageState.OPEN)
 

@@ -29,8 +29,6 @@ from app.i18n import _
 from app.ticks import tick_job
 from app.timeutil import is_valid_timezone
 from app.uploads import StoredFile, UploadError, UploadRules, store_upload
-from contest_engine import advancement as advancement_rules
-from contest_engine import awards as award_rules
 from contest_engine.jury.resubmission import follow_new_version
 from contest_engine.models import (
     Award,
@@ -44,7 +42,9 @@ from contest_engine.models import (
     Stage,
     StageParticipant,
 )
-from contest_engine.stages import (
+from contest_engine.rules import advancement as advancement_rules
+from contest_engine.rules import awards as award_rules
+from contest_engine.rules.stages import (
     StageAction,
     StageKind,
     StageState,

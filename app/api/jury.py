@@ -29,7 +29,7 @@ from app.timeutil import utcnow
 from contest_engine.jury import appeals, conflicts, schedule, services
 from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment
 from contest_engine.models import Contest, Entry, Participation, Stage
-from contest_engine.scoring import display
+from contest_engine.rules.scoring import display
 
 TAG = "jury"
 

@@ -23,7 +23,7 @@ from app.uploads import StoredFile, send_stored
 from contest_engine import olympiad, results, services
 from contest_engine.jury import blind
 from contest_engine.models import Award, Contest, ContestOrganiser, Entry, EntryFile, Participation, Stage
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 
 
 def _contest(contest_id: int) -> Contest:

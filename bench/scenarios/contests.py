@@ -18,9 +18,10 @@ from sqlalchemy import insert, select
 from app.accounts import ApiToken, Role, User, hash_token
 from app.extensions import db
 from bench.scenario import BenchContext, HttpTarget, PureResult, timed
-from contest_engine import advancement, olympiad, ranking, services
+from contest_engine import olympiad, services
 from contest_engine.models import Contest, ContestOrganiser, Division, Participation, Stage, StageResult
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules import advancement, ranking
+from contest_engine.rules.stages import StageKind, StageState
 
 RANKED = 100_000
 RESULTS_PARTICIPANTS = 10_000

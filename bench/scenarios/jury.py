@@ -13,7 +13,6 @@ from sqlalchemy import insert, select
 from app.accounts import Role, User
 from app.extensions import db
 from bench.scenario import BenchContext, HttpTarget, PureResult, timed
-from contest_engine import allocation, scoring
 from contest_engine.jury.models import (
     JuryAssignment,
     JuryConfig,
@@ -24,8 +23,9 @@ from contest_engine.jury.models import (
 )
 from contest_engine.jury.services import sheet_weighted_total
 from contest_engine.models import Contest, ContestOrganiser, Division, Entry, Participation, Stage
-from contest_engine.ranking import rank
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules import allocation, scoring
+from contest_engine.rules.ranking import rank
+from contest_engine.rules.stages import StageKind, StageState
 
 ENTRIES = 1_000
 JURORS = 7

@@ -27,7 +27,7 @@ from sqlalchemy.types import TypeDecorator
 from app.accounts import User
 from app.extensions import Base, str_enum
 from app.timeutil import utcnow
-from contest_engine.scoring import Aggregation
+from contest_engine.rules.scoring import Aggregation
 
 
 class Hundredths(TypeDecorator[Decimal]):

@@ -26,8 +26,6 @@ from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
-from contest_engine import allocation as allocation_rules
-from contest_engine import scoring
 from contest_engine.jury.conflicts import is_conflicted, scoring_standing
 from contest_engine.jury.models import (
     DemoSlot,
@@ -41,8 +39,10 @@ from contest_engine.jury.models import (
     StageJuror,
 )
 from contest_engine.models import Contest, Division, Entry, Participation, Stage, StageParticipant
-from contest_engine.ranking import rank
-from contest_engine.stages import StageKind
+from contest_engine.rules import allocation as allocation_rules
+from contest_engine.rules import scoring
+from contest_engine.rules.ranking import rank
+from contest_engine.rules.stages import StageKind
 
 MAX_CRITERIA = 30
 SAVE_RETRIES = 3

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.uploads import StoredFile
 from contest_engine.models import Entry
-from contest_engine.stages import StageState
+from contest_engine.rules.stages import StageState
 from courses.models import Submission
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher

@@ -16,7 +16,7 @@ from contest_engine.models import (
     Stage,
     StageParticipant,
 )
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 from tests.factories.accounts import UserFactory, organiser
 from tests.factories.base import Factory
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from contest_engine.jury import services
 from contest_engine.jury.models import JuryAssignment, StageJuror
 from contest_engine.models import Contest, Division, Entry, Participation, Stage, StageParticipant
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 from tests.factories.accounts import InstitutionFactory, juror, teacher
 from tests.factories.contests import DivisionFactory, StageFactory, contest_with_organiser
 

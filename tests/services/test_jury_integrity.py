@@ -19,7 +19,7 @@ from contest_engine import services as contest_services
 from contest_engine.jury import conflicts, services
 from contest_engine.jury.models import ConflictSource, JuryAssignment, ScoreSheet, SheetState, StageJuror
 from contest_engine.models import Entry, Stage, StageParticipant
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 from tests.factories.accounts import InstitutionFactory, juror, teacher
 from tests.factories.contests import (
     T0,

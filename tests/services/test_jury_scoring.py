@@ -225,7 +225,7 @@ def test_overview_aggregation_on_scaled_integers_matches_scoring_aggregate() -> 
     every method must give exactly what scoring.aggregate gives on the Decimal totals."""
     import random
 
-    from contest_engine import scoring
+    from contest_engine.rules import scoring
 
     rng = random.Random(11)
     for _ in range(300):

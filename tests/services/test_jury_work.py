@@ -16,7 +16,6 @@ from app.certificates import find
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.notifications import Notification
-from contest_engine import scoring
 from contest_engine.jury import appeals, conflicts, schedule, services
 from contest_engine.jury.models import (
     Appeal,
@@ -29,6 +28,7 @@ from contest_engine.jury.models import (
     StageJuror,
 )
 from contest_engine.models import Stage
+from contest_engine.rules import scoring
 from tests.factories.accounts import juror, teacher
 from tests.factories.contests import DivisionFactory
 from tests.factories.jury import jury_stage, make_colleagues

@@ -1,4 +1,4 @@
-"""Advancement rules, tie policies, blocked entries and re-runs: contest_engine.advancement."""
+"""Advancement rules, tie policies, blocked entries and re-runs: contest_engine.rules.advancement."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from contest_engine.advancement import (
+from contest_engine.rules.advancement import (
     AdvancementResult,
     AdvancementRule,
     AdvancementRuleError,

@@ -1,10 +1,10 @@
-"""Juror allocation: eligibility, K per entry with balanced load, incremental runs: contest_engine.allocation."""
+"""Juror allocation: eligibility, K per entry with balanced load, incremental runs: contest_engine.rules.allocation."""
 
 import random
 
 import pytest
 
-from contest_engine.allocation import (
+from contest_engine.rules.allocation import (
     Allocation,
     AllocationError,
     Assignment,

@@ -1,11 +1,11 @@
-"""Award rules and olympiad quotas: contest_engine.awards."""
+"""Award rules and olympiad quotas: contest_engine.rules.awards."""
 
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from contest_engine.awards import AwardResult, AwardRule, AwardRuleError, compute_awards, parse_rules
+from contest_engine.rules.awards import AwardResult, AwardRule, AwardRuleError, compute_awards, parse_rules
 
 WINNER = AwardRule("winner", ranks=(1, 1))
 PRIZE = AwardRule("prize-winner", ranks=(2, 3))

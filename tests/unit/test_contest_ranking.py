@@ -1,12 +1,12 @@
-"""Standard competition ranking: contest_engine.ranking."""
+"""Standard competition ranking: contest_engine.rules.ranking."""
 
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from contest_engine import ranking
-from contest_engine.ranking import RankedRow, rank, ranks_by_participant
+from contest_engine.rules import ranking
+from contest_engine.rules.ranking import RankedRow, rank, ranks_by_participant
 
 
 def _places(rows):

@@ -1,12 +1,12 @@
-"""Jury scoring: criteria, marks, juror totals, aggregation, display: contest_engine.scoring."""
+"""Jury scoring: criteria, marks, juror totals, aggregation, display: contest_engine.rules.scoring."""
 
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
-from contest_engine.ranking import rank
-from contest_engine.scoring import (
+from contest_engine.rules.ranking import rank
+from contest_engine.rules.scoring import (
     Aggregation,
     Criterion,
     MarkError,

@@ -1,10 +1,10 @@
-"""Stage clock, manual transitions and timeline validation: contest_engine.stages."""
+"""Stage clock, manual transitions and timeline validation: contest_engine.rules.stages."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from contest_engine.stages import (
+from contest_engine.rules.stages import (
     TRANSITIONS,
     StageAction,
     StageKind,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from contest_engine import services
 from contest_engine.models import Contest, Entry, Participation, Stage, StageParticipant
-from contest_engine.stages import StageKind, StageState
+from contest_engine.rules.stages import StageKind, StageState
 from tests.conftest import login
 from tests.factories.accounts import organiser, student, teacher
 from tests.factories.contests import (

@@ -10,8 +10,8 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from contest_engine.ranking import RankedRow, Score, rank
-from contest_engine.scoring import to_fraction
+from contest_engine.rules.ranking import RankedRow, Score, rank
+from contest_engine.rules.scoring import to_fraction
 
 
 class AdvancementRuleError(ValueError):

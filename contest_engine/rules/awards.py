@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from contest_engine.ranking import RankedRow, Score, rank
-from contest_engine.scoring import Number, to_fraction
+from contest_engine.rules.ranking import RankedRow, Score, rank
+from contest_engine.rules.scoring import Number, to_fraction
 
 
 class AwardRuleError(ValueError):

@@ -1,0 +1,1 @@
+"""Contest engine, pure rules: stages, ranking, scoring, advancement, allocation, awards (no db, no Flask)."""
