@@ -242,8 +242,8 @@ def _check_item(settings: ItemSettings, kind: ItemKind, course_id: int, item_id:
     elif settings.completion in (CompletionRule.SUBMITTED, CompletionRule.GRADED) and kind not in (
             ItemKind.ASSIGNMENT, ItemKind.QUIZ):
         fields["completion"] = _("Only assignments and quizzes can be submitted or graded.")
-    if settings.completion_points is not None and settings.completion_points < 0:
-        fields["completion_points"] = _("Must be at least %(n)s.", n=0)
+    if settings.completion_points is not None and not 0 <= settings.completion_points <= 10000:  # as max_points
+        fields["completion_points"] = _("Must be between %(lo)s and %(hi)s.", lo=0, hi=10000)
     if settings.weight < 0:
         fields["weight"] = _("Must be at least %(n)s.", n=0)
     if settings.prerequisite_id is not None:

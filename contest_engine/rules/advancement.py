@@ -90,6 +90,9 @@ class AdvancementRule:
         return cls(RuleKind.MANUAL, chosen=frozenset(chosen))
 
 
+VALUE_LIMIT = 10**8  # the stored value has 8 digits before the point (Numeric(12, 4))
+
+
 def _checked_value(kind: RuleKind, value: Any) -> int | Fraction | None:
     if kind in (RuleKind.ALL, RuleKind.MANUAL):
         if value is not None:
@@ -101,6 +104,8 @@ def _checked_value(kind: RuleKind, value: Any) -> int | Fraction | None:
         exact = to_fraction(value, name=kind.value)
     except ValueError as error:
         raise AdvancementRuleError(str(error)) from None
+    if abs(exact) >= VALUE_LIMIT:
+        raise AdvancementRuleError(f"the value {value!r} is out of range")
     if kind is RuleKind.TOP_N:
         if exact.denominator != 1:
             raise AdvancementRuleError(f"top_n needs a whole number, got {value!r}")

@@ -134,3 +134,11 @@ def test_openapi_documents_each_operations_errors_and_the_id_bounds(api) -> None
     assert code["schema"] == {"type": "string"}
     error = _error(api(organiser()).post("/contests/1/participants", {"user_id": 0}), 422)
     assert "user_id" in error["fields"]
+
+
+@pytest.mark.parametrize(("rule", "value"), [("min_score", 1e20), ("top_n", 10**12), ("min_score", "-123456789.5")])
+def test_advancement_values_the_database_cannot_hold_are_refused(api, rule, value) -> None:  # type: ignore[no-untyped-def]
+    # numeric field overflow on PostgreSQL before: the value is stored with 8 digits before the point
+    body = {**CONTEST, "stages": [{**CONTEST["stages"][0], "advancement": {"rule": rule, "value": value}}]}
+    error = _error(api(organiser()).post("/contests", body), 422)
+    assert "stages.0.advancement.value" in error["fields"]

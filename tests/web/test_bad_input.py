@@ -80,3 +80,14 @@ def test_integer_form_fields_beyond_the_database_integer_are_refused(client, big
     # The gradebook's override form is refused by its IntegerFields (the page then redirects back).
     response = client.post(f"/courses/{course.id}/gradebook", data={"item_id": big, "user_id": big, "points": "5"})
     assert response.status_code == 302
+
+
+def test_completion_points_the_database_cannot_hold_are_a_message_by_the_field(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    module = cf.module(cf.course(author=author))
+    login(client, author)
+    response = client.post(f"/courses/modules/{module.id}/items/new/page",
+                           data={"title": "Страница", "body": "Текст", "completion": "viewed",
+                                 "completion_points": "1e20", "weight": "1", "prerequisite": "0"})
+    assert response.status_code == 422
+    assert "invalid-feedback" in response.get_data(as_text=True)
