@@ -9,6 +9,7 @@ figures go to the terminal (even under -q) and to test-artifacts/fuzz-<database>
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,13 +46,17 @@ class Figures:
     undocumented: list[str] = field(default_factory=list)
     unrun: list[str] = field(default_factory=list)
     ungenerated: list[str] = field(default_factory=list)
+    wrong_methods: int = 0
+    no_allow: list[str] = field(default_factory=list)
 
     def as_dict(self, seconds: float) -> dict[str, Any]:
         return {"operations": self.operations, "requests": self.requests, "seconds": round(seconds, 1),
                 "server_errors": len(self.server_errors), "undocumented_statuses": len(self.undocumented),
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "undocumented_method_requests": self.wrong_methods, "without_405_and_allow": len(self.no_allow),
                 "operations_not_run_for_time": self.unrun, "no_cases_generated": self.ungenerated,
-                "examples": {"server_errors": self.server_errors[:20], "undocumented": self.undocumented[:20]}}
+                "examples": {"server_errors": self.server_errors[:20], "undocumented": self.undocumented[:20],
+                             "without_405_and_allow": self.no_allow[:20]}}
 
 
 def seed() -> tuple[str, dict[str, int]]:
@@ -88,6 +93,7 @@ def test_api_fuzz_has_no_server_errors_and_no_undocumented_statuses(app: Flask, 
             fixed = {name: value for name, value in ids.items() if seeded and f"{{{name}}}" in operation.path}
             _fuzz(operation, mode, examples, fixed, documented, token, figures)
     figures.operations = len(operations) - len(SKIPPED)
+    _try_undocumented_methods(app, document, ids, token, figures)
     report = figures.as_dict(time.monotonic() - started)
     database = db.engine.dialect.name
     ARTIFACTS.mkdir(exist_ok=True)
@@ -95,9 +101,12 @@ def test_api_fuzz_has_no_server_errors_and_no_undocumented_statuses(app: Flask, 
     with capsys.disabled():
         print(f"\nAPI fuzz ({database}): {report['operations']} operations, {report['requests']} requests, "
               f"{report['server_errors']} server errors (5xx), {report['undocumented_statuses']} undocumented "
-              f"statuses, {report['seconds']} s; statuses {report['statuses']}")
+              f"statuses, {report['undocumented_method_requests']} requests with undocumented methods "
+              f"({report['without_405_and_allow']} without 405 and Allow), {report['seconds']} s; "
+              f"statuses {report['statuses']}")
     assert not figures.server_errors, "\n".join(figures.server_errors[:20])
     assert not figures.undocumented, "\n".join(figures.undocumented[:20])
+    assert not figures.no_allow, "\n".join(figures.no_allow[:20])
 
 
 def _fuzz(operation: Any, mode: GenerationMode, examples: int, fixed: dict[str, int], documented: set[str],
@@ -128,3 +137,19 @@ def _fuzz(operation: Any, mode: GenerationMode, examples: int, fixed: dict[str, 
         run()
     except Unsatisfiable:  # e.g. no negative case exists for an operation whose only input is fixed
         figures.ungenerated.append(f"{mode.value} {operation.method.upper()} {operation.path}")
+
+
+def _try_undocumented_methods(app: Flask, document: dict[str, Any], ids: dict[str, int], token: str,
+                              figures: Figures) -> None:
+    """Every path answers a method it does not document with 405 and an `Allow` header."""
+    client = app.test_client()
+    for template, operations in document["paths"].items():
+        path = template
+        for name in re.findall(r"{(\w+)}", template):
+            path = path.replace(f"{{{name}}}", str(ids.get(name, 1)))
+        for method in sorted({"get", "post", "put", "patch", "delete"} - set(operations)):
+            response = client.open(path, method=method.upper(), headers={"Authorization": f"Bearer {token}"})
+            figures.wrong_methods += 1
+            if response.status_code != 405 or not response.headers.get("Allow"):
+                figures.no_allow.append(f"{method.upper()} {path}: {response.status_code} "
+                                        f"Allow={response.headers.get('Allow')!r}")
