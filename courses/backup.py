@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.uploads import read_bytes
-from courses import services
 from courses.backup_document import FORMAT, VERSION
 from courses.backup_import import MAX_BACKUP_BYTES, import_course
 from courses.models import Course, CourseAsset
-from courses.quiz import services as quiz_services
+from courses.quiz import bank_gift
 from courses.quiz.models import Question, QuestionBank, Quiz, QuizSlot
+from courses.structure import load_structure
 
 __all__ = ["MAX_BACKUP_BYTES", "export_course", "import_course"]
 
@@ -29,7 +29,7 @@ def _iso(value: datetime | date | None) -> str | None:
 
 def export_course(course: Course) -> bytes:
     """The course's structure, settings, pages, files and question bank (quizzes by question name)."""
-    modules = services.load_structure(course.id)
+    modules = load_structure(course.id)
     assets = list(db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)))
     items = [item for module in modules for item in module.items]
     index_of = {item.id: n for n, item in enumerate(items)}
@@ -95,5 +95,5 @@ def export_course(course: Course) -> bytes:
             "modules": module_data,
         }
         archive.writestr("course.json", json.dumps(document, ensure_ascii=False, indent=1))
-        archive.writestr("questions.gift", quiz_services.export_gift(bank) if bank is not None else "")
+        archive.writestr("questions.gift", bank_gift.export_gift(bank) if bank is not None else "")
     return buffer.getvalue()

@@ -13,10 +13,11 @@ from typing import Any
 
 from app.domain_errors import Invalid
 from app.i18n import _
-from courses import rules, services
+from courses import messages, rules
+from courses.assignments import AssignmentSettings, check_assignment
 from courses.backup_archive import BackupProblem, BoundedArchive
 from courses.models import CompletionRule, ItemKind
-from courses.quiz import services as quiz_services
+from courses.quiz import quizzes as quiz_quizzes
 
 FORMAT = "vmeste-course"
 VERSION = 1
@@ -165,13 +166,15 @@ def whole(value: Any, default: int | None) -> int | None:
     return int(value)
 
 
-def assignment_settings(data: dict[str, Any]) -> services.AssignmentSettings:
+def assignment_settings(data: dict[str, Any]) -> AssignmentSettings:
     """An assignment's settings, checked by the same rule as the editor's form."""
     try:
         rubric = rules.check_rubric(data.get("rubric", []))
-    except (rules.RubricError, TypeError, AttributeError, ValueError) as error:
+    except rules.RubricError as error:
+        raise BackupProblem(messages.text(error)) from None
+    except (TypeError, AttributeError, ValueError) as error:
         raise BackupProblem(str(error) or _("An assignment has no settings.")) from None
-    settings = services.AssignmentSettings(
+    settings = AssignmentSettings(
         description=text(data, "description"), due_at=moment(data.get("due_at")),
         cutoff_at=moment(data.get("cutoff_at")), max_points=number(data.get("max_points"), "10") or Decimal(0),
         rubric=rubric, allow_text=bool(data.get("allow_text", True)), allow_files=bool(data.get("allow_files", True)),
@@ -179,7 +182,7 @@ def assignment_settings(data: dict[str, Any]) -> services.AssignmentSettings:
         max_file_mb=whole(data.get("max_file_mb"), 10) or 0, max_files=whole(data.get("max_files"), 5) or 0,
         resubmission=bool(data.get("resubmission", True)))
     try:
-        services._check_assignment(settings)
+        check_assignment(settings)
     except Invalid as error:
         raise BackupProblem(error.message) from None
     return settings
@@ -198,7 +201,7 @@ def quiz_settings(data: dict[str, Any], question_names: set[str]) -> dict[str, A
               "closes_at": moment(data.get("closes_at")), "shuffle_questions": bool(data.get("shuffle_questions")),
               "shuffle_answers": bool(data.get("shuffle_answers"))}
     try:
-        quiz_services._validate_settings(values)
+        quiz_quizzes.check_settings(values)
     except Invalid as error:
         raise BackupProblem(error.message) from None
     return values

@@ -19,8 +19,10 @@ from app.extensions import db
 from app.i18n import _
 from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_checked
 from courses import backup_document as doc
-from courses import services
+from courses.assignments import apply_assignment
 from courses.backup_archive import BackupProblem, BoundedArchive
+from courses.catalogue import CourseSettings, attach_bank, check_settings
+from courses.files import ASSET_RULES, ITEM_FILE_RULES
 from courses.models import (
     Assignment,
     CompletionRule,
@@ -32,8 +34,9 @@ from courses.models import (
     ItemKind,
     Module,
 )
-from courses.quiz import gift
-from courses.quiz import services as quiz_services
+from courses.quiz import bank_gift, gift_read
+from courses.quiz import messages as quiz_messages
+from courses.quiz import quizzes as quiz_quizzes
 from courses.quiz.models import QuestionBank
 
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
@@ -55,7 +58,7 @@ def _store_files(archive: BoundedArchive, files: dict[Any, Any], asset_paths: se
     """Each file the course uses, through the upload rules of its place (page images, file items)."""
     stored: dict[str, StoredFile] = {}
     for path, name in files.items():
-        upload_rules: UploadRules = services.ASSET_RULES if path in asset_paths else services.ITEM_FILE_RULES
+        upload_rules: UploadRules = ASSET_RULES if path in asset_paths else ITEM_FILE_RULES
         display = str(name or "file")
         try:
             checked = check_data(display, archive.read(path, upload_rules.max_bytes + 1), upload_rules)
@@ -70,7 +73,7 @@ def _import(data: bytes, actor: User) -> Course:
     document, gift_text, archive = doc.read_backup(data)
     info = document.get("course")
     doc.need(isinstance(info, dict), _("The course section is missing."))
-    settings = services.CourseSettings(
+    settings = CourseSettings(
         title=doc.text(info, "title", 255), summary=doc.text(info, "summary"),
         hours=int(doc.number(info.get("hours"), "0") or 0), starts_on=doc.day(info.get("starts_on")),
         ends_on=doc.day(info.get("ends_on")), enrolment_mode="invitation",
@@ -81,15 +84,15 @@ def _import(data: bytes, actor: User) -> Course:
     files = doc.file_list(document)
     for path in files:
         doc.need(path in archive.names, _("The file %(path)s is missing from the archive.", path=path))
-    parsed_gift = gift.parse_gift(gift_text) if gift_text.strip() else None
+    parsed_gift = gift_read.parse_gift(gift_text) if gift_text.strip() else None
     if parsed_gift is not None and parsed_gift.errors:
         first = parsed_gift.errors[0]
         raise BackupProblem(_("questions.gift, line %(line)s: %(message)s", line=first.line,
-                              message=quiz_services.translate_pure(first.message)))
+                              message=quiz_messages.gift_text(first)))
     question_names = {q.name for q, _line in parsed_gift.questions} if parsed_gift else set()
     flat = doc.check_items(modules, files, question_names)
     try:
-        services._check_settings(settings)
+        check_settings(settings)
     except Invalid as error:
         raise BackupProblem(error.message) from None
     assets = doc.asset_list(document, files)
@@ -101,7 +104,7 @@ def _import(data: bytes, actor: User) -> Course:
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
-    services._attach_bank(course)
+    attach_bank(course)
     used = {a["path"] for a in assets} | {i.get("file") for i in flat if i["kind"] == ItemKind.FILE}
     stored_paths = _store_files(archive, {p: n for p, n in files.items() if p in used},
                                 {a["path"] for a in assets}, actor)
@@ -156,7 +159,7 @@ def _new_item(course: Course, module: Module, position: int, data_item: dict[str
                 weight=doc.number(data_item.get("weight"), "1") or Decimal(1))
     if item.kind == ItemKind.ASSIGNMENT:
         assignment = Assignment(course_id=course.id)
-        services._apply_assignment(assignment, doc.assignment_settings(data_item["assignment"]))
+        apply_assignment(assignment, doc.assignment_settings(data_item["assignment"]))
         db.session.add(assignment)
         db.session.flush()
         item.assignment_id = assignment.id
@@ -167,12 +170,12 @@ def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[
     """The question bank, then each quiz by question name."""
     bank = db.session.get(QuestionBank, course.bank_id)
     assert bank is not None
-    report = quiz_services.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None
+    report = bank_gift.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None
     by_name: dict[str, int] = {}
     for question in (report.imported if report else []):
         by_name.setdefault(question.name, question.id)
     for item, spec in specs:
-        quiz = quiz_services.create_quiz(
+        quiz = quiz_quizzes.create_quiz(
             bank, title=item.title, question_ids=[by_name[n] for n in spec.get("questions", [])], actor=actor,
             **doc.quiz_settings(spec, set(by_name)))
         item.quiz_id = quiz.id

@@ -17,6 +17,18 @@ from fractions import Fraction
 from math import gcd
 from typing import Any
 
+
+class RuleError(ValueError):
+    """A rule said no. `code` names which rule (courses/messages.py turns it into text), `field` the
+    input it concerns, `params` the values the text needs: callers never match English words."""
+
+    def __init__(self, code: str, field: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+
+
 # --- visibility -------------------------------------------------------------------------------
 
 
@@ -125,35 +137,38 @@ def submission_status(submitted: bool, late: bool, graded: bool) -> Status:
     return Status.LATE if late else Status.SUBMITTED
 
 
-class RubricError(ValueError):
-    """A rubric or a rubric grading that does not hold together; the message names the problem."""
+class RubricError(RuleError):
+    """A rubric or a rubric grading that does not hold together."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, "rubric", **params)
 
 
 def check_rubric(rubric: Any) -> list[dict[str, Any]]:
     """Normalise a rubric: non-empty criteria names, at least one level each, points ≥ 0."""
     if not isinstance(rubric, list):
-        raise RubricError("rubric must be a list of criteria")
+        raise RubricError("rubric_not_a_list")
     clean: list[dict[str, Any]] = []
     names: set[str] = set()
     for criterion in rubric:
         if not isinstance(criterion, dict):
-            raise RubricError("each criterion must be an object")
+            raise RubricError("criterion_not_an_object")
         name = str(criterion.get("name", "")).strip()
         levels = criterion.get("levels")
         if not name:
-            raise RubricError("a criterion has no name")
+            raise RubricError("criterion_without_name")
         if name in names:
-            raise RubricError(f"criterion “{name}” appears twice")
+            raise RubricError("criterion_twice", criterion=name)
         names.add(name)
         if not isinstance(levels, list) or not levels:
-            raise RubricError(f"criterion “{name}” has no levels")
+            raise RubricError("criterion_without_levels", criterion=name)
         clean_levels = []
         for level in levels:
             if not isinstance(level, dict):
-                raise RubricError(f"criterion “{name}”: each level must be an object")
+                raise RubricError("level_not_an_object", criterion=name)
             points = to_decimal(level.get("points"))
             if points is None or points < 0:
-                raise RubricError(f"criterion “{name}”: level points must be a number ≥ 0")
+                raise RubricError("level_points_invalid", criterion=name)
             clean_levels.append({"label": str(level.get("label", "")).strip(), "points": str(points)})
         clean.append({"name": name, "levels": clean_levels})
     return clean
@@ -169,14 +184,14 @@ def rubric_points(rubric: Sequence[Mapping[str, Any]], chosen: Mapping[str, int]
     for criterion in rubric:
         index = chosen.get(criterion["name"])
         if not isinstance(index, int) or not 0 <= index < len(criterion["levels"]):
-            raise RubricError(f"choose a level for “{criterion['name']}”")
+            raise RubricError("rubric_level_missing", criterion=criterion["name"])
         total += Decimal(str(criterion["levels"][index]["points"]))
     return total
 
 
 def check_points(points: Decimal, max_points: Decimal) -> None:
     if points < 0 or points > max_points:
-        raise ValueError(f"points must be between 0 and {max_points}")
+        raise RuleError("points_out_of_range", "points", max=max_points)
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -247,7 +262,7 @@ def move(ids: Sequence[int], moving: int, direction: str) -> list[int]:
     """The order after moving one element up or down by one place (unchanged at the ends)."""
     order = list(ids)
     if moving not in order:
-        raise ValueError("not in this list")
+        raise RuleError("not_in_order", "id")
     index = order.index(moving)
     target = index - 1 if direction == "up" else index + 1
     if 0 <= target < len(order):

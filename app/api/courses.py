@@ -17,10 +17,22 @@ from app.extensions import db
 from app.i18n import _
 from app.permissions.courses import can_author_course, can_create_course, can_teach_course, course_role
 from app.timeutil import utcnow
-from courses import rules, services
+from courses import rules
+from courses.assignments import AssignmentSettings
+from courses.assignments import create_assignment as add_assignment
+from courses.catalogue import CourseSettings
+from courses.catalogue import create_course as add_course
+from courses.enrolment import enrol
+from courses.files import uploads_of
+from courses.gradebook import gradebook
+from courses.items import ItemSettings
 from courses.models import Assignment, Course, Item, Module
-from courses.quiz import services as quiz_services
+from courses.progress import item_access
+from courses.quiz import bank_gift
 from courses.quiz.models import QuestionBank
+from courses.quiz_items import add_quiz_item
+from courses.structure import add_module
+from courses.submissions import submit
 
 
 class CourseIn(Strict):
@@ -126,7 +138,7 @@ def _module(module_id: int) -> Module:
 def create_course(body: CourseIn) -> Any:
     actor = api_user()
     require_api(can_create_course(actor))
-    course = services.create_course(services.CourseSettings(**body.model_dump()), actor=actor)
+    course = add_course(CourseSettings(**body.model_dump()), actor=actor)
     return course_json(course), 201
 
 
@@ -145,7 +157,7 @@ def create_module(course_id: int, body: ModuleIn) -> Any:
     actor = api_user()
     course = _course(course_id)
     require_api(can_author_course(actor, course.id))
-    module = services.add_module(course, title=body.title, position=body.position, hidden=body.hidden,
+    module = add_module(course, title=body.title, position=body.position, hidden=body.hidden,
                                  visible_from=body.visible_from, actor=actor)
     return {"id": module.id, "course_id": course.id, "title": module.title, "position": module.position}, 201
 
@@ -161,7 +173,7 @@ def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
     user = db.session.get(User, body.user_id)
     if user is None:
         raise ApiError(422, _("The data is invalid."), {"user_id": _("No such user.")})
-    member = services.enrol(course, user, body.role, actor=actor)
+    member = enrol(course, user, body.role, actor=actor)
     return {"id": member.id, "course_id": course.id, "user_id": user.id, "role": str(member.role)}, 201
 
 
@@ -176,7 +188,7 @@ def import_questions(course_id: int, body: str) -> Any:
     if bank is None:
         raise ApiError(409, _("The course has no question bank."))
     valid_only = request.args.get("valid_only", "") in ("1", "true", "yes")
-    report = quiz_services.import_gift(bank, body, actor=actor, valid_only=valid_only)
+    report = bank_gift.import_gift(bank, body, actor=actor, valid_only=valid_only)
     return {
         "imported": len(report.imported),
         "questions": [{"id": q.id, "type": q.type, "name": q.name} for q in report.imported],
@@ -191,13 +203,13 @@ def export_questions(course_id: int) -> Any:
     course = _course(course_id)
     require_api(can_teach_course(actor, course.id))
     bank = db.session.get(QuestionBank, course.bank_id) if course.bank_id else None
-    text = quiz_services.export_gift(bank) if bank is not None else ""
+    text = bank_gift.export_gift(bank) if bank is not None else ""
     return Response(text, mimetype="text/plain", headers={"Content-Type": "text/plain; charset=utf-8"})
 
 
-def _item_settings(body: QuizIn | AssignmentIn) -> services.ItemSettings:
-    return services.ItemSettings(title=body.title, completion=body.completion,
-                                 completion_points=body.completion_points, weight=body.weight)
+def _item_settings(body: QuizIn | AssignmentIn) -> ItemSettings:
+    return ItemSettings(title=body.title, completion=body.completion,
+                         completion_points=body.completion_points, weight=body.weight)
 
 
 @endpoint("/modules/<int:module_id>/quizzes", "POST", summary="Add a quiz from the course's bank (author)",
@@ -208,7 +220,7 @@ def create_quiz(module_id: int, body: QuizIn) -> Any:
     require_api(can_author_course(actor, module.course_id))
     options = body.model_dump(include={"time_limit_minutes", "attempts_allowed", "grading_method", "max_grade",
                                        "opens_at", "closes_at", "shuffle_questions", "shuffle_answers"})
-    item = services.add_quiz_item(module, _item_settings(body), question_ids=body.question_ids,
+    item = add_quiz_item(module, _item_settings(body), question_ids=body.question_ids,
                                   quiz_options=options, actor=actor)
     return {"id": item.quiz_id, "item_id": item.id, "module_id": module.id, "title": item.title,
             "question_ids": body.question_ids, "max_grade": str(body.max_grade)}, 201
@@ -229,11 +241,11 @@ def create_assignment(module_id: int, body: AssignmentIn) -> Any:
     actor = api_user()
     module = _module(module_id)
     require_api(can_author_course(actor, module.course_id))
-    settings = services.AssignmentSettings(**body.model_dump(
+    settings = AssignmentSettings(**body.model_dump(
         include={"description", "due_at", "cutoff_at", "max_points", "allow_text", "allow_files",
                  "allowed_extensions", "max_file_mb", "max_files", "resubmission"}))
     settings.rubric = [c.model_dump(mode="json") for c in body.rubric]
-    item = services.create_assignment(module, _item_settings(body), settings, actor=actor)
+    item = add_assignment(module, _item_settings(body), settings, actor=actor)
     assignment = db.session.get(Assignment, item.assignment_id)
     assert assignment is not None
     return assignment_json(item, assignment), 201
@@ -249,7 +261,7 @@ def create_submission(assignment_id: int, body: str) -> Any:
         raise not_found()
     if course_role(actor, item.course_id) != "student":
         raise ApiError(403, _("Only the course's students hand in assignments."))
-    visible, locked_by = services.item_access(item, actor, now=utcnow())
+    visible, locked_by = item_access(item, actor, now=utcnow())
     if not visible:
         raise not_found()
     if locked_by is not None:
@@ -258,7 +270,7 @@ def create_submission(assignment_id: int, body: str) -> Any:
     if request.is_json:
         payload = request.get_json(silent=True)
         text = str(payload.get("text", "")) if isinstance(payload, dict) else ""
-    submission = services.submit(item, actor, text=text, files=request.files.getlist("files"), now=utcnow())
+    submission = submit(item, actor, text=text, files=uploads_of(request.files.getlist("files")), now=utcnow())
     return {"id": submission.id, "late": submission.late, "version": submission.version,
             "submitted_at": _iso(submission.submitted_at), "files": [
                 {"id": f.file.id, "name": f.file.original_name, "size": f.file.size} for f in submission.files]}, 201
@@ -274,7 +286,7 @@ def get_gradebook(course_id: int) -> Any:
     teaching = can_teach_course(actor, course.id)
     require_api(teaching or role == "student")
     page, per_page = page_params()
-    book = services.gradebook(course, only_user=None if teaching else actor, page=page, per_page=per_page)
+    book = gradebook(course, only_user=None if teaching else actor, page=page, per_page=per_page)
     columns = [{"item_id": c.item.id, "title": c.item.title, "kind": str(c.item.kind),
                 "max_points": str(c.max_points), "weight": str(c.weight)} for c in book.columns]
     items = []

@@ -14,6 +14,7 @@ from app.accounts import Role, User
 from app.extensions import db
 from bench.scenario import BenchContext, HttpTarget, PureResult, rate, timed
 from courses import rules
+from courses.gradebook import gradebook
 from courses.models import (
     Assignment,
     CompletionRule,
@@ -138,12 +139,10 @@ def pure(ctx: BenchContext) -> list[PureResult]:
                              Decimal(rng.randint(1, 3))) for _ in range(GRADED_ITEMS)] for _ in range(STUDENTS)]
     facts = [rules.ItemFacts(n, "viewed", viewed=n % 2 == 0, prerequisite_id=n - 1 if n else None)
              for n in range(MODULES * ITEMS_PER_MODULE)]
-    from courses import services
-
     def full_gradebook() -> object:
         course = db.session.get(Course, ctx.data["gradebook_course_id"])
         assert course is not None
-        return services.gradebook(course, per_page=STUDENTS)
+        return gradebook(course, per_page=STUDENTS)
 
     return [
         timed("course totals, 500 students × 30 items (pure)", lambda: [rules.course_total(r, "zero") for r in rows]),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.timeutil import utcnow
-from courses import services
+from courses import grading, submissions
 from tests.factories import courses as cf
 from tests.factories.accounts import admin, juror, organiser, student, teacher
 
@@ -178,10 +178,10 @@ def test_gradebook_tutor_and_student_views(api) -> None:  # type: ignore[no-unty
     course = cf.course()
     item = cf.assignment(cf.module(course), max_points="20")
     first, second = cf.enrolled(course), cf.enrolled(course)
-    submission = services.submit(item, first, text="x", files=[], now=utcnow())
+    submission = submissions.submit(item, first, text="x", files=[], now=utcnow())
     from decimal import Decimal
 
-    services.grade_submission(submission, points=Decimal("15"), actor=cf._author(course), now=utcnow())
+    grading.grade_submission(submission, points=Decimal("15"), actor=cf._author(course), now=utcnow())
     book = api(cf._author(course)).get(f"/courses/{course.id}/gradebook")
     assert book.status_code == 200
     rows = {row["user_id"]: row for row in book.json["items"]}

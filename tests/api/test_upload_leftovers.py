@@ -74,7 +74,7 @@ def test_a_submission_refused_after_its_files_were_checked_keeps_nothing(app, ap
     assert first.status_code == 201, first.get_json()
     kept = _files_on_disk(app)
     # The grade lands between the service's read and its conditional write: the UPDATE matches no row.
-    with mock.patch("courses.services.update", lambda model: update(model).where(model.id == -1)):
+    with mock.patch("courses.submissions.update", lambda model: update(model).where(model.id == -1)):
         again = api(learner).post(f"/assignments/{task.assignment_id}/submissions", data={
             "text": "Эссе 2", "files": [(io.BytesIO(PDF), "эссе.pdf")]}, content_type="multipart/form-data")
     assert again.status_code == 409, again.get_json()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from courses import services
+from courses import structure
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher
@@ -33,7 +33,7 @@ def test_enrol_read_submit_grade_certificate(app: Any, page: Any, live_server: A
                                              screenshot: Any) -> None:
     author = teacher(email="author@example.org", full_name="Сергей Николаевич Автор")
     course = cf.course(author, enrolment_mode="key", enrolment_key="ДОТ")
-    module = services.add_module(course, title="Модуль 1. Основы", actor=author)
+    module = structure.add_module(course, title="Модуль 1. Основы", actor=author)
     intro = cf.page(module, "Введение в курс", body="## Здравствуйте!\n\nПрочитайте и переходите к заданию.",
                     completion="viewed")
     task = cf.assignment(module, "Конспект урока", allowed_extensions="pdf,docx",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.accounts import User
-from courses import services
+from courses import assignments, catalogue, enrolment, items, structure
 from courses.models import Course, CourseRole, Item, Module
 from tests.factories.accounts import student, teacher
 
@@ -15,30 +15,30 @@ from tests.factories.accounts import student, teacher
 def course(author: User | None = None, **settings: Any) -> Course:
     settings.setdefault("title", "Дистанционные образовательные технологии в школе")
     settings.setdefault("hours", 72)
-    return services.create_course(services.CourseSettings(**settings), actor=author or teacher())
+    return catalogue.create_course(catalogue.CourseSettings(**settings), actor=author or teacher())
 
 
 def module(course_: Course, title: str = "Модуль", actor: User | None = None) -> Module:
-    return services.add_module(course_, title=title, actor=actor or _author(course_))
+    return structure.add_module(course_, title=title, actor=actor or _author(course_))
 
 
 def page(module_: Module, title: str = "Страница", body: str = "Текст", **kw: Any) -> Item:
-    return services.add_item(module_, "page", services.ItemSettings(title=title, body=body, **kw),
+    return items.add_item(module_, "page", items.ItemSettings(title=title, body=body, **kw),
                              actor=_author_of(module_.course_id))
 
 
 def assignment(module_: Module, title: str = "Задание", *, due_at: datetime | None = None,
                cutoff_at: datetime | None = None, max_points: str = "10", item: dict[str, Any] | None = None,
                **kw: Any) -> Item:
-    return services.create_assignment(
-        module_, services.ItemSettings(title=title, **(item or {})),
-        services.AssignmentSettings(due_at=due_at, cutoff_at=cutoff_at, max_points=Decimal(max_points), **kw),
+    return assignments.create_assignment(
+        module_, items.ItemSettings(title=title, **(item or {})),
+        assignments.AssignmentSettings(due_at=due_at, cutoff_at=cutoff_at, max_points=Decimal(max_points), **kw),
         actor=_author_of(module_.course_id))
 
 
 def enrolled(course_: Course, user: User | None = None, role: str = "student") -> User:
     user = user or student()
-    services.enrol(course_, user, role, actor=_author(course_))
+    enrolment.enrol(course_, user, role, actor=_author(course_))
     return user
 
 

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
 
 from app.domain_errors import Invalid
 from app.extensions import db
 from app.i18n import force_locale
 from app.uploads import StoredFile, read_bytes
-from courses import backup, backup_archive, services
+from courses import backup, backup_archive
+from courses.files import Upload
+from courses.items import ItemSettings, add_asset, add_item
 from courses.models import Course, Item
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher
@@ -141,9 +142,9 @@ def test_a_course_with_an_image_and_a_file_survives_export_and_import(app) -> No
     course = cf.course()
     module = cf.module(course)
     author = cf._author(course)
-    asset = services.add_asset(course, FileStorage(io.BytesIO(PNG), "схема.png"), actor=author)
-    services.add_item(module, "file", services.ItemSettings(title="Памятка"), actor=author,
-                      upload=FileStorage(io.BytesIO(b"%PDF-1.4 memo"), "Памятка.pdf"))
+    asset = add_asset(course, Upload("схема.png", io.BytesIO(PNG)), actor=author)
+    add_item(module, "file", ItemSettings(title="Памятка"), actor=author,
+                      upload=Upload("Памятка.pdf", io.BytesIO(b"%PDF-1.4 memo")))
     cf.page(module, "Страница", body=f"![схема](/courses/{course.id}/assets/{asset.id})",
             prerequisite_id=None)
     copy = backup.import_course(backup.export_course(course), actor=author)

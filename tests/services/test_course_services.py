@@ -8,14 +8,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
+from sqlalchemy import event, func, select
 
+from app.audit import AuditEntry
 from app.certificates import Certificate
-from app.domain_errors import Conflict, Invalid
+from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.uploads import StoredFile
-from courses import services
+from courses import catalogue, certificates, enrolment, gradebook, grading, progress, structure, submissions
+from courses.files import Upload
 from courses.models import CourseMember, CourseRole, Submission
 from tests.factories import courses as cf
 from tests.factories.accounts import student, teacher
@@ -23,8 +24,8 @@ from tests.factories.accounts import student, teacher
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-def upload(name: str = "work.pdf", data: bytes = b"%PDF-1.4 test") -> FileStorage:
-    return FileStorage(stream=io.BytesIO(data), filename=name)
+def upload(name: str = "work.pdf", data: bytes = b"%PDF-1.4 test") -> Upload:
+    return Upload(name, io.BytesIO(data))
 
 
 def count(model: type) -> int:
@@ -48,7 +49,7 @@ def test_create_course_makes_the_creator_author_and_a_bank(app) -> None:  # type
 ])
 def test_create_course_refuses_bad_settings(app, settings, field) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Invalid) as refused:
-        services.create_course(services.CourseSettings(**settings), actor=teacher())
+        catalogue.create_course(catalogue.CourseSettings(**settings), actor=teacher())
     assert field in refused.value.fields
 
 
@@ -56,17 +57,17 @@ def test_self_enrol_with_key(app) -> None:  # type: ignore[no-untyped-def]
     course = cf.course(enrolment_mode="key", enrolment_key="секрет")
     user = student()
     with pytest.raises(Invalid) as wrong:
-        services.self_enrol(course, user, key="нет")
+        enrolment.self_enrol(course, user, key="нет")
     assert "key" in wrong.value.fields
-    services.self_enrol(course, user, key="секрет")
+    enrolment.self_enrol(course, user, key="секрет")
     with pytest.raises(Conflict):
-        services.self_enrol(course, user, key="секрет")
+        enrolment.self_enrol(course, user, key="секрет")
     assert count(CourseMember) == 2
 
 
 def test_invitation_only_refuses_self_enrolment(app) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Conflict):
-        services.self_enrol(cf.course(), student())
+        enrolment.self_enrol(cf.course(), student())
 
 
 def test_enrol_twice_by_tutor_is_a_conflict(app) -> None:  # type: ignore[no-untyped-def]
@@ -81,11 +82,11 @@ def test_enrol_csv_all_or_nothing(app) -> None:  # type: ignore[no-untyped-def]
     a, b = student(email="a@school.ru"), student(email="b@school.ru")
     author = cf._author(course)
     with pytest.raises(Invalid) as refused:
-        services.enrol_csv(course, "email\na@school.ru\nnobody@school.ru\nbroken\n", "student", actor=author)
+        enrolment.enrol_csv(course, "email\na@school.ru\nnobody@school.ru\nbroken\n", "student", actor=author)
     assert "nobody@school.ru" in refused.value.message and "broken" in refused.value.message
     assert count(CourseMember) == 1
     cf.enrolled(course, b)
-    report = services.enrol_csv(course, "email\nA@school.ru\nb@school.ru\n", "student", actor=author)
+    report = enrolment.enrol_csv(course, "email\nA@school.ru\nb@school.ru\n", "student", actor=author)
     assert (report.enrolled, report.already) == (["a@school.ru"], ["b@school.ru"])
     assert count(CourseMember) == 3
     assert a.id in set(db.session.scalars(select(CourseMember.user_id)))
@@ -109,7 +110,7 @@ def test_concurrent_self_enrolment_leaves_one_row(app) -> None:  # type: ignore[
 
             barrier.wait()
             try:
-                services.self_enrol(db.session.get(Course, course_id), db.session.get(User, user_id))
+                enrolment.self_enrol(db.session.get(Course, course_id), db.session.get(User, user_id))
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("conflict")
@@ -130,10 +131,10 @@ def test_submission_timing_late_and_closed(app) -> None:  # type: ignore[no-unty
     course = cf.course()
     item = cf.assignment(cf.module(course), due_at=NOW - timedelta(hours=1), cutoff_at=NOW + timedelta(hours=1))
     user = cf.enrolled(course)
-    submission = services.submit(item, user, text="Ответ", files=[], now=NOW)
+    submission = submissions.submit(item, user, text="Ответ", files=[], now=NOW)
     assert submission.late is True
     with pytest.raises(Conflict):
-        services.submit(item, user, text="Поздно", files=[], now=NOW + timedelta(hours=2))
+        submissions.submit(item, user, text="Поздно", files=[], now=NOW + timedelta(hours=2))
 
 
 def test_submission_files_checked_before_anything_is_stored(app) -> None:  # type: ignore[no-untyped-def]
@@ -141,13 +142,13 @@ def test_submission_files_checked_before_anything_is_stored(app) -> None:  # typ
     item = cf.assignment(cf.module(course), allowed_extensions="pdf", max_file_mb=1)
     user = cf.enrolled(course)
     with pytest.raises(Invalid) as wrong_type:
-        services.submit(item, user, text="", files=[upload(), upload("virus.exe")], now=NOW)
+        submissions.submit(item, user, text="", files=[upload(), upload("virus.exe")], now=NOW)
     assert "files" in wrong_type.value.fields
     with pytest.raises(Invalid) as too_big:
-        services.submit(item, user, text="", files=[upload("big.pdf", b"x" * (1024 * 1024 + 1))], now=NOW)
+        submissions.submit(item, user, text="", files=[upload("big.pdf", b"x" * (1024 * 1024 + 1))], now=NOW)
     assert "big.pdf" in too_big.value.fields["files"]
     assert count(StoredFile) == 0 and count(Submission) == 0
-    submission = services.submit(item, user, text="", files=[upload("Сочинение Иванова.pdf")], now=NOW)
+    submission = submissions.submit(item, user, text="", files=[upload("Сочинение Иванова.pdf")], now=NOW)
     assert [f.file.original_name for f in submission.files] == ["Сочинение Иванова.pdf"]
 
 
@@ -155,7 +156,7 @@ def test_empty_submission_refused(app) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     item = cf.assignment(cf.module(course))
     with pytest.raises(Invalid):
-        services.submit(item, cf.enrolled(course), text="  ", files=[], now=NOW)
+        submissions.submit(item, cf.enrolled(course), text="  ", files=[], now=NOW)
 
 
 def test_resubmission_rules(app) -> None:  # type: ignore[no-untyped-def]
@@ -164,24 +165,24 @@ def test_resubmission_rules(app) -> None:  # type: ignore[no-untyped-def]
     once = cf.assignment(module, "Один раз", resubmission=False)
     again = cf.assignment(module, "Можно снова")
     user = cf.enrolled(course)
-    services.submit(once, user, text="1", files=[], now=NOW)
+    submissions.submit(once, user, text="1", files=[], now=NOW)
     with pytest.raises(Conflict):
-        services.submit(once, user, text="2", files=[], now=NOW)
-    services.submit(again, user, text="1", files=[], now=NOW)
-    second = services.submit(again, user, text="2", files=[], now=NOW)
+        submissions.submit(once, user, text="2", files=[], now=NOW)
+    submissions.submit(again, user, text="1", files=[], now=NOW)
+    second = submissions.submit(again, user, text="2", files=[], now=NOW)
     assert (second.version, second.text) == (2, "2")
-    services.grade_submission(second, points=Decimal("5"), actor=cf._author(course), now=NOW)
+    grading.grade_submission(second, points=Decimal("5"), actor=cf._author(course), now=NOW)
     with pytest.raises(Conflict):
-        services.submit(again, user, text="3", files=[], now=NOW)
+        submissions.submit(again, user, text="3", files=[], now=NOW)
 
 
 @pytest.mark.parametrize("points", [Decimal("-1"), Decimal("10.5")])
 def test_grade_outside_range_is_a_field_error(app, points: Decimal) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     item = cf.assignment(cf.module(course))
-    submission = services.submit(item, cf.enrolled(course), text="x", files=[], now=NOW)
+    submission = submissions.submit(item, cf.enrolled(course), text="x", files=[], now=NOW)
     with pytest.raises(Invalid) as refused:
-        services.grade_submission(submission, points=points, actor=cf._author(course), now=NOW)
+        grading.grade_submission(submission, points=points, actor=cf._author(course), now=NOW)
     assert "points" in refused.value.fields
 
 
@@ -190,10 +191,10 @@ def test_rubric_grading(app) -> None:  # type: ignore[no-untyped-def]
     rubric = [{"name": "Содержание", "levels": [{"label": "слабо", "points": 0}, {"label": "хорошо", "points": 6}]},
               {"name": "Оформление", "levels": [{"label": "да", "points": 4}]}]
     item = cf.assignment(cf.module(course), rubric=rubric)
-    submission = services.submit(item, cf.enrolled(course), text="x", files=[], now=NOW)
+    submission = submissions.submit(item, cf.enrolled(course), text="x", files=[], now=NOW)
     with pytest.raises(Invalid):
-        services.grade_submission(submission, rubric_levels={"Содержание": 1}, actor=cf._author(course), now=NOW)
-    graded = services.grade_submission(submission, rubric_levels={"Содержание": 1, "Оформление": 0},
+        grading.grade_submission(submission, rubric_levels={"Содержание": 1}, actor=cf._author(course), now=NOW)
+    graded = grading.grade_submission(submission, rubric_levels={"Содержание": 1, "Оформление": 0},
                                        feedback="Хорошо", actor=cf._author(course), now=NOW)
     assert graded.points == Decimal("10")
 
@@ -205,22 +206,22 @@ def test_completion_locking_and_certificate(app) -> None:  # type: ignore[no-unt
     task = cf.assignment(module, item={"completion": "graded", "completion_points": Decimal("6"),
                                        "prerequisite_id": first.id})
     user = cf.enrolled(course)
-    visible, locked_by = services.item_access(task, user, now=NOW)
+    visible, locked_by = progress.item_access(task, user, now=NOW)
     assert visible and locked_by.id == first.id
-    services.mark_viewed(first, user, NOW)
-    services.mark_viewed(first, user, NOW)
-    assert services.item_access(task, user, now=NOW)[1] is None
-    submission = services.submit(task, user, text="x", files=[], now=NOW)
+    progress.mark_viewed(first, user, NOW)
+    progress.mark_viewed(first, user, NOW)
+    assert progress.item_access(task, user, now=NOW)[1] is None
+    submission = submissions.submit(task, user, text="x", files=[], now=NOW)
     with pytest.raises(Conflict):
-        services.course_certificate(course, user, now=NOW)
-    services.grade_submission(submission, points=Decimal("5"), actor=cf._author(course), now=NOW)
-    assert services.student_progress(course, user, NOW).percent == 50
-    services.grade_submission(submission, points=Decimal("6"), actor=cf._author(course), now=NOW)
-    assert services.student_progress(course, user, NOW).course_complete
-    certificate = services.course_certificate(course, user, now=NOW)
-    again = services.course_certificate(course, user, now=NOW)
+        certificates.course_certificate(course, user, now=NOW)
+    grading.grade_submission(submission, points=Decimal("5"), actor=cf._author(course), now=NOW)
+    assert progress.student_progress(course, user, NOW).percent == 50
+    grading.grade_submission(submission, points=Decimal("6"), actor=cf._author(course), now=NOW)
+    assert progress.student_progress(course, user, NOW).course_complete
+    certificate = certificates.course_certificate(course, user, now=NOW)
+    again = certificates.course_certificate(course, user, now=NOW)
     assert certificate.code == again.code and count(Certificate) == 1
-    pdf = services.certificate_pdf(course, certificate, "http://localhost/verify/" + certificate.code)
+    pdf = certificates.certificate_pdf(course, certificate, "http://localhost/verify/" + certificate.code)
     assert pdf.startswith(b"%PDF")
 
 
@@ -231,10 +232,44 @@ def test_hidden_and_dated_items_are_not_shown_to_students(app) -> None:  # type:
     cf.page(module, "Скрыто", hidden=True)
     cf.page(module, "Позже", visible_from=NOW + timedelta(days=1))
     user = cf.enrolled(course)
-    shown = services.outline(course, user, teaching=False, now=NOW)
+    shown = progress.outline(course, user, teaching=False, now=NOW)
     assert [s.item.title for s in shown.modules[0].items] == ["Видно"]
-    teaching = services.outline(course, cf._author(course), teaching=True, now=NOW)
+    teaching = progress.outline(course, cf._author(course), teaching=True, now=NOW)
     assert len(teaching.modules[0].items) == 3
+
+
+def test_gradebook_row_saves_every_changed_cell_in_one_commit(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10: the row used to be diffed in the view and committed once per cell; now one service
+    call saves the row, all or nothing, with one commit and an audit entry per changed cell."""
+    course = cf.course()
+    module = cf.module(course)
+    a, b, c = (cf.assignment(module, name, max_points="10") for name in "ABC")
+    learner = cf.enrolled(course)
+    author = cf._author(course)
+    gradebook.set_override(course, c, learner, Decimal("4"), actor=author, now=NOW)
+    commits: list[object] = []
+
+    def counted(session: object) -> None:
+        commits.append(session)
+
+    event.listen(db.session, "after_commit", counted)
+    try:
+        saved = gradebook.save_row(course, learner, {a.id: "7", b.id: " 5 ", c.id: "4"}, actor=author, now=NOW)
+    finally:
+        event.remove(db.session, "after_commit", counted)
+    assert saved == 2 and len(commits) == 1
+    assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [
+        (Decimal("7"), True), (Decimal("5"), True), (Decimal("4"), True)]
+    audited = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "course.grade_overridden"))
+    assert audited == 3  # the earlier single cell and the row's two
+    with pytest.raises(Invalid) as refused:
+        gradebook.save_row(course, learner, {a.id: "9", b.id: "11", c.id: "abc"}, actor=author, now=NOW)
+    assert set(refused.value.fields) == {f"p{b.id}", f"p{c.id}"}
+    db.session.expire_all()
+    assert gradebook.gradebook(course, only_user=learner).rows[0].grades[0] == (Decimal("7"), True)
+    with pytest.raises(NotFound):
+        gradebook.save_row(course, author, {a.id: "1"}, actor=author, now=NOW)
 
 
 def test_gradebook_totals_and_overrides(app) -> None:  # type: ignore[no-untyped-def]
@@ -244,38 +279,38 @@ def test_gradebook_totals_and_overrides(app) -> None:  # type: ignore[no-untyped
     b = cf.assignment(module, "B", max_points="20", item={"weight": Decimal("3")})
     first, second = cf.enrolled(course), cf.enrolled(course)
     author = cf._author(course)
-    services.grade_submission(services.submit(a, first, text="x", files=[], now=NOW), points=Decimal("8"),
+    grading.grade_submission(submissions.submit(a, first, text="x", files=[], now=NOW), points=Decimal("8"),
                               actor=author, now=NOW)
-    services.set_override(course, b, first, Decimal("10"), actor=author, now=NOW)
-    book = services.gradebook(course)
+    gradebook.set_override(course, b, first, Decimal("10"), actor=author, now=NOW)
+    book = gradebook.gradebook(course)
     rows = {r.student.id: r for r in book.rows}
     assert [c.item.title for c in book.columns] == ["A", "B"]
     assert rows[first.id].grades == [(Decimal("8"), False), (Decimal("10"), True)]
     assert rows[first.id].total == (80 + 3 * 50) / Decimal(4)
     assert rows[second.id].total == 0
     with pytest.raises(Invalid):
-        services.set_override(course, b, first, Decimal("21"), actor=author, now=NOW)
+        gradebook.set_override(course, b, first, Decimal("21"), actor=author, now=NOW)
     course.missing_grades = "exclude"
     db.session.commit()
-    assert services.gradebook(course).rows[1].total is None
-    mine = services.gradebook(course, only_user=first)
+    assert gradebook.gradebook(course).rows[1].total is None
+    mine = gradebook.gradebook(course, only_user=first)
     assert [r.student.id for r in mine.rows] == [first.id]
-    header, table = services.gradebook_table(course)
+    header, table = gradebook.gradebook_table(course)
     assert header[-1] and table[0][3] == "10.00*"
-    assert services.gradebook_csv(course).startswith("\ufeff")
-    assert services.gradebook_xlsx(course)[:2] == b"PK"
+    assert gradebook.gradebook_csv(course).startswith("\ufeff")
+    assert gradebook.gradebook_xlsx(course)[:2] == b"PK"
 
 
 def test_move_modules_and_items(app) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     one, two = cf.module(course, "1"), cf.module(course, "2")
     author = cf._author(course)
-    services.move_module(two, "up", actor=author)
-    assert [m.title for m in services.load_structure(course.id)] == ["2", "1"]
+    structure.move_module(two, "up", actor=author)
+    assert [m.title for m in structure.load_structure(course.id)] == ["2", "1"]
     p1, p2 = cf.page(one, "a"), cf.page(one, "b")
-    services.move_item(p1, "down", actor=author)
+    structure.move_item(p1, "down", actor=author)
     db.session.expire_all()
-    assert [i.title for i in services.load_structure(course.id)[1].items] == ["b", "a"]
+    assert [i.title for i in structure.load_structure(course.id)[1].items] == ["b", "a"]
     assert p2.position == 0
 
 
@@ -283,14 +318,14 @@ def test_submissions_table_filters_and_zip(app) -> None:  # type: ignore[no-unty
     course = cf.course()
     item = cf.assignment(cf.module(course), due_at=NOW)
     late, on_time, missing = cf.enrolled(course), cf.enrolled(course), cf.enrolled(course)
-    services.submit(item, on_time, text="вовремя", files=[upload()], now=NOW)
-    services.submit(item, late, text="поздно", files=[], now=NOW + timedelta(minutes=1))
-    rows, total = services.submissions_table(item)
+    submissions.submit(item, on_time, text="вовремя", files=[upload()], now=NOW)
+    submissions.submit(item, late, text="поздно", files=[], now=NOW + timedelta(minutes=1))
+    rows, total = grading.submissions_table(item)
     assert total == 3
     assert {r.student.id: r.status.value for r in rows} == {
         late.id: "late", on_time.id: "submitted", missing.id: "not_submitted"}
-    assert [r.student.id for r in services.submissions_table(item, status="late")[0]] == [late.id]
-    archive = services.submissions_zip(item)
+    assert [r.student.id for r in grading.submissions_table(item, status="late")[0]] == [late.id]
+    archive = grading.submissions_zip(item)
     import zipfile
 
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
@@ -317,7 +352,7 @@ def test_concurrent_double_submit_leaves_one_submission(app) -> None:  # type: i
 
             barrier.wait()
             try:
-                services.submit(db.session.get(Item, item_id), db.session.get(User, user_id), text="Ответ",
+                submissions.submit(db.session.get(Item, item_id), db.session.get(User, user_id), text="Ответ",
                                 files=[], now=NOW)
                 outcomes.append("ok")
             except Conflict:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from contest_engine import results
-from courses import services
+from courses import gradebook
 from tests.factories import courses as cf
 from tests.factories.accounts import student
 from tests.factories.jury import jury_stage
@@ -55,8 +55,8 @@ def test_gradebook_exports_neutralise_formulas(app) -> None:  # type: ignore[no-
     cf.enrolled(course, student(full_name="=1+2"))
     cf.enrolled(course, student(full_name=HYPERLINK))
 
-    cells = _csv_cells(services.gradebook_csv(course))
+    cells = _csv_cells(gradebook.gradebook_csv(course))
     assert {"'=1+2", "'" + HYPERLINK, "'=SUM(1,2)"} <= cells
 
-    _sheets, values = _xlsx_cells(services.gradebook_xlsx(course))
+    _sheets, values = _xlsx_cells(gradebook.gradebook_xlsx(course))
     assert {"'=1+2", "'" + HYPERLINK, "'=SUM(1,2)"} <= set(values)

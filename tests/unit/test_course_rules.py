@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from courses import rules
+from courses import messages, rules
 from courses.rules import GradeCell, ItemFacts, Status, Timing
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -111,6 +111,19 @@ def test_rubric_points_needs_a_valid_level_per_criterion(chosen) -> None:  # typ
 def test_check_rubric_refuses(rubric) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(rules.RubricError):
         rules.check_rubric(rubric)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: rules.check_rubric("x"), lambda: rules.check_rubric([{"name": "A", "levels": []}]),
+    lambda: rules.rubric_points(rules.check_rubric(RUBRIC), {}), lambda: rules.check_points(D("11"), D("10")),
+    lambda: rules.move([1], 5, "up"),
+])
+def test_rule_errors_carry_a_code_with_a_message_and_a_field(call) -> None:  # type: ignore[no-untyped-def]
+    """Callers learn which rule refused by its code, never by English text (issue 10)."""
+    with pytest.raises(rules.RuleError) as refused:
+        call()
+    assert refused.value.code in messages.MESSAGES
+    assert refused.value.field in {"rubric", "points", "id"}
 
 
 def test_check_points() -> None:

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from courses import services
+from courses import gradebook, submissions
 from courses.models import Course, CourseMember, Item, Module, Submission
+from courses.structure import load_structure
 from tests.conftest import login
 from tests.factories import courses as cf
 from tests.factories.accounts import admin, juror, organiser, student, teacher
@@ -93,7 +94,7 @@ def test_author_builds_modules_and_items(client) -> None:  # type: ignore[no-unt
     first, second = db.session.scalars(select(Module).order_by(Module.position)).all()
     assert client.post(f"/courses/modules/{second.id}/up").status_code == 302
     db.session.expire_all()
-    assert [m.title for m in services.load_structure(course.id)] == ["Модуль 2", "Модуль 1"]
+    assert [m.title for m in load_structure(course.id)] == ["Модуль 2", "Модуль 1"]
     page = client.post(f"/courses/modules/{first.id}/items/new/page", data={
         "title": "Введение", "body": "Текст", "completion": "viewed", "prerequisite": "0", "weight": "1",
         "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "схема.png")}, content_type="multipart/form-data")
@@ -144,7 +145,7 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
                        content_type="multipart/form-data")
     assert sent.status_code == 302
     submission = db.session.scalar(select(Submission))
-    file_id = services.load_submission(submission.id).files[0].file_id
+    file_id = submissions.load_submission(submission.id).files[0].file_id
     assert client.get(f"/courses/submissions/{submission.id}/files/{file_id}").status_code == 200
     assert client.get(f"/courses/{course.id}/certificate").status_code == 302  # not complete yet
     # another student cannot see this submission or its file
@@ -215,7 +216,7 @@ def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no
     page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
     assert "overridden" in page and "80.0" in page
     client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"})
-    assert services.gradebook(course).rows[0].grades[0][0] == Decimal("8")
+    assert gradebook.gradebook(course).rows[0].grades[0][0] == Decimal("8")
     csv = client.get(f"/courses/{course.id}/gradebook.csv")
     assert csv.status_code == 200 and first.full_name in csv.get_data(as_text=True)
     assert client.get(f"/courses/{course.id}/gradebook.xlsx").data[:2] == b"PK"
@@ -235,7 +236,7 @@ def test_gradebook_row_form_saves_only_changed_cells(client) -> None:  # type: i
     module = cf.module(course)
     first_task, second_task = cf.assignment(module, max_points="10"), cf.assignment(module, max_points="10")
     learner, other = cf.enrolled(course), cf.enrolled(course)
-    services.set_override(course, second_task, learner, Decimal("5"), actor=cf._author(course), now=utcnow())
+    gradebook.set_override(course, second_task, learner, Decimal("5"), actor=cf._author(course), now=utcnow())
     login(client, cf._author(course))
     page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
     assert page.split("<tbody>")[1].count('name="csrf_token"') == 2 and f'id="gb-row-{learner.id}"' in page
@@ -244,18 +245,18 @@ def test_gradebook_row_form_saves_only_changed_cells(client) -> None:  # type: i
     saved = client.post(f"/courses/{course.id}/gradebook", data={
         "user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": "5"})
     assert saved.status_code == 302
-    row = services.gradebook(course, only_user=learner).rows[0]
+    row = gradebook.gradebook(course, only_user=learner).rows[0]
     assert row.grades == [(Decimal("7"), True), (Decimal("5"), True)]
     client.post(f"/courses/{course.id}/gradebook", data={
         "user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": ""})
-    assert services.gradebook(course, only_user=learner).rows[0].grades == [(Decimal("7"), True), (None, False)]
+    assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [(Decimal("7"), True), (None, False)]
     refused = client.post(f"/courses/{course.id}/gradebook", data={
         "user_id": learner.id, f"p{first_task.id}": "11", f"p{second_task.id}": "abc"}, follow_redirects=True)
-    assert services.gradebook(course, only_user=learner).rows[0].grades[0] == (Decimal("7"), True)
+    assert gradebook.gradebook(course, only_user=learner).rows[0].grades[0] == (Decimal("7"), True)
     assert "Points must" in refused.get_data(as_text=True) or "Баллы" in refused.get_data(as_text=True)
     assert client.post(f"/courses/{course.id}/gradebook", data={
         "user_id": cf._author(course).id, f"p{first_task.id}": "3"}).status_code == 404
-    assert services.gradebook(course, only_user=other).rows[0].grades[0] == (None, False)
+    assert gradebook.gradebook(course, only_user=other).rows[0].grades[0] == (None, False)
     client.post("/auth/logout")
     login(client, learner)
     assert client.post(f"/courses/{course.id}/gradebook", data={
@@ -285,7 +286,7 @@ def test_backup_roundtrip_and_malformed_file(client) -> None:  # type: ignore[no
                            content_type="multipart/form-data")
     assert imported.status_code == 302
     copy = db.session.scalars(select(Course).order_by(Course.id.desc())).first()
-    structure = services.load_structure(copy.id)
+    structure = load_structure(copy.id)
     items = structure[0].items
     assert [i.title for i in items] == ["Введение", "Эссе"]
     assert items[1].prerequisite_id == items[0].id and items[1].assignment.rubric[0]["name"] == "Суть"
@@ -300,7 +301,7 @@ def _course_with(students: int, modules: int, items_per_module: int) -> tuple[Co
             if i % 2:
                 item = cf.assignment(module, f"A{m}-{i}")
                 for learner in learners:
-                    services.submit(item, learner, text="x", files=[], now=utcnow())
+                    submissions.submit(item, learner, text="x", files=[], now=utcnow())
             else:
                 cf.page(module, f"P{m}-{i}", completion="viewed")
     return course, learners

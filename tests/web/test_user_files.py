@@ -14,12 +14,12 @@ import zipfile
 from typing import Any
 
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
 
 from app import file_storage
 from app.extensions import db
 from app.uploads import StoredFile
-from courses import services
+from courses import items, structure, submissions
+from courses.files import Upload
 from courses.models import Course, CourseAsset, Submission
 from tests.conftest import login
 from tests.factories import courses as cf
@@ -109,7 +109,7 @@ def test_an_imported_png_shows_inline_and_a_disguised_page_is_refused(client) ->
     assert imported.status_code == 302
     course = db.session.scalar(select(Course))
     [url] = _asset_urls(course)
-    assert url in services.load_structure(course.id)[0].items[0].body
+    assert url in structure.load_structure(course.id)[0].items[0].body
     response = client.get(url)
     assert response.status_code == 200 and response.data == PNG
     assert response.headers["Content-Type"] == "image/png"
@@ -136,7 +136,7 @@ def test_files_stored_before_sniffing_are_never_served_as_active_content(client)
 def test_item_files_and_submissions_go_through_the_same_rules(client) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     module = cf.module(course)
-    item = services.add_item(module, "file", services.ItemSettings(title="Памятка"), actor=cf._author(course),
+    item = items.add_item(module, "file", items.ItemSettings(title="Памятка"), actor=cf._author(course),
                              upload=_upload("Памятка.pdf", b"%PDF-1.4 memo"))
     task = cf.assignment(module, "Эссе", allowed_extensions="txt,docx")
     learner = cf.enrolled(course)
@@ -149,7 +149,7 @@ def test_item_files_and_submissions_go_through_the_same_rules(client) -> None:  
         (io.BytesIO("Моё эссе".encode()), "эссе.txt"), (io.BytesIO(HTML), "эссе.docx")]},
         content_type="multipart/form-data")
     assert sent.status_code == 302
-    submission = services.load_submission(db.session.scalar(select(Submission.id)))
+    submission = submissions.load_submission(db.session.scalar(select(Submission.id)))
     urls = [f"/courses/submissions/{submission.id}/files/{f.file_id}" for f in submission.files]
     text, disguised = (client.get(url) for url in urls)
     assert text.headers["Content-Type"] == "text/plain; charset=utf-8"
@@ -158,5 +158,5 @@ def test_item_files_and_submissions_go_through_the_same_rules(client) -> None:  
     assert disguised.headers["Content-Type"] == "application/octet-stream"
 
 
-def _upload(name: str, data: bytes) -> FileStorage:
-    return FileStorage(stream=io.BytesIO(data), filename=name)
+def _upload(name: str, data: bytes) -> Upload:
+    return Upload(name, io.BytesIO(data))
