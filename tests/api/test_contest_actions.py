@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.extensions import db
-from contest_engine import services
+from contest_engine import clock
 from tests.factories.accounts import admin, juror, organiser, student, teacher
 
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
@@ -106,12 +106,13 @@ def test_entry_readers_and_blind_redaction(app, api) -> None:
             assert api(person).post(f"/contests/{cid}/participants",
                                     {"user_id": person.id, "division": "7-9"}).status_code == 201
         entry_id = api(author).post(f"/stages/{first}/entries", {"text": "проект"}).get_json()["id"]
-    from contest_engine.jury import services as jury
+    from contest_engine.jury.assignment import allocate_stage
+    from contest_engine.jury.jurors import add_stage_juror
     from contest_engine.models import Stage
 
     stage = db.session.get(Stage, first)
-    jury.add_stage_juror(stage, the_juror, actor=owner)
-    jury.allocate_stage(stage, actor=owner)
+    add_stage_juror(stage, the_juror, actor=owner)
+    allocate_stage(stage, actor=owner)
     db.session.commit()
     assert api(author).get(f"/entries/{entry_id}").get_json()["participant"]["full_name"] == author.full_name
     assert api(owner).get(f"/entries/{entry_id}").get_json()["participant"] is not None
@@ -153,4 +154,4 @@ def test_clock_command_is_idempotent(app, api) -> None:
     assert "contest stages: stage" in first.output
     second = runner.invoke(tick, ["--now", (T0 + timedelta(hours=1)).isoformat()], standalone_mode=False)
     assert "contest stages" not in second.output
-    assert services.run_clock(T0 + timedelta(hours=1)) == []
+    assert clock.run_clock(T0 + timedelta(hours=1)) == []

@@ -57,15 +57,17 @@ def create(api: Any, owner: Any, data: dict[str, Any] | None = None) -> Any:
 
 def score_stage(stage_id: int, marks: dict[int, int], the_juror: Any, owner: Any) -> None:
     """The jury room's services: one juror scores every current entry of the stage."""
-    from contest_engine.jury import services as jury
+    from contest_engine.jury.assignment import allocate_stage
+    from contest_engine.jury.jurors import add_stage_juror
+    from contest_engine.jury.sheets import save_scores
     from contest_engine.models import Stage
 
     stage = db.session.get(Stage, stage_id)
-    jury.add_stage_juror(stage, the_juror, actor=owner)
-    jury.allocate_stage(stage, actor=owner)
+    add_stage_juror(stage, the_juror, actor=owner)
+    allocate_stage(stage, actor=owner)
     entries = db.session.scalars(select(Entry).where(Entry.stage_id == stage_id, Entry.is_current.is_(True))).all()
     for entry in entries:
-        jury.save_scores(entry, the_juror, {"Содержание": marks[entry.participation_id]}, submit=True,
+        save_scores(entry, the_juror, {"Содержание": marks[entry.participation_id]}, submit=True,
                          now=stage.closes_at + timedelta(hours=1))
 
 
@@ -264,19 +266,19 @@ def test_two_organisers_confirming_at_once_give_one_result(app, api) -> None:
     data["stages"][1].pop("jury")
     data["stages"][1]["advancement"] = {"rule": "all"}
     cid = create(api, owner, data).get_json()["id"]
-    from contest_engine import services
+    from contest_engine import entries, queries, registration, setup
     from contest_engine.models import Contest, Stage
 
     contest = db.session.get(Contest, cid)
-    services.add_organiser(contest, second, actor=owner)
-    stages = services.contest_stages(cid)
+    setup.add_organiser(contest, second, actor=owner)
+    stages = queries.contest_stages(cid)
     card = stages[1]
     for person in teachers:
-        services.register(contest, person, division="Учителя", consent=True, institution="Школа",
+        registration.register(contest, person, division="Учителя", consent=True, institution="Школа",
                           now=T0 + timedelta(days=1))
     run_tick(T0 + 2 * WEEK)
     for person in teachers:
-        services.submit_entry(card, services.find_participation(cid, person.id), text="эссе", actor=person,
+        entries.submit_entry(card, queries.find_participation(cid, person.id), text="эссе", actor=person,
                               now=T0 + 2 * WEEK + timedelta(hours=1))
     run_tick(T0 + 3 * WEEK)
     outcomes: list[Any] = []
@@ -287,7 +289,7 @@ def test_two_organisers_confirming_at_once_give_one_result(app, api) -> None:
     def confirm(user_id: int) -> None:
         with app.app_context():
             from app.accounts import User
-            from contest_engine.results import confirm_advancement
+            from contest_engine.advancing import confirm_advancement
 
             try:
                 outcomes.append(confirm_advancement(db.session.get(Stage, card_id), actor=db.session.get(User, user_id),

@@ -14,10 +14,15 @@ from app.audit import AuditEntry
 from app.domain_errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import Notification
-from contest_engine import results
-from contest_engine import services as contest_services
-from contest_engine.jury import conflicts, services
+from contest_engine import advancing, entries
+from contest_engine.jury import conflicts
+from contest_engine.jury.access import is_conflicted, scoring_standing
+from contest_engine.jury.assignment import allocate_stage
+from contest_engine.jury.jurors import add_stage_juror
 from contest_engine.jury.models import ConflictSource, JuryAssignment, ScoreSheet, SheetState, StageJuror
+from contest_engine.jury.scores import stage_scores
+from contest_engine.jury.sheets import save_scores, sheet_for
+from contest_engine.jury.work import juror_queue_query
 from contest_engine.models import Entry, Stage, StageParticipant
 from contest_engine.rules.stages import StageKind, StageState
 from tests.factories.accounts import InstitutionFactory, juror, teacher
@@ -38,7 +43,7 @@ def _colleague_of_first_participant(built: Any) -> Any:
     """A juror who joins from the first participant's institution, assigned to their entry anyway
     (as a stale allocation would have it)."""
     colleague = juror(institution=built.participants[0].institution)
-    services.add_stage_juror(built.stage, colleague, actor=built.organiser)
+    add_stage_juror(built.stage, colleague, actor=built.organiser)
     db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
     db.session.commit()
     return colleague
@@ -58,15 +63,15 @@ def test_editing_the_profile_after_joining_keeps_the_conflict(app) -> None:
     colleague = _colleague_of_first_participant(built)
     colleague.institution = InstitutionFactory()  # the juror "moves" in their profile
     db.session.commit()
-    assert conflicts.is_conflicted(colleague.id, built.entries[0]) is True
+    assert is_conflicted(colleague.id, built.entries[0]) is True
     with pytest.raises(Forbidden) as refused:
-        services.save_scores(built.entries[0], colleague, FULL, "", submit=True, now=NOW)
+        save_scores(built.entries[0], colleague, FULL, "", submit=True, now=NOW)
     assert any(words in refused.value.message for words in ("conflict of interest", "конфликт интересов"))
     assert db.session.scalar(select(func.count()).select_from(ScoreSheet)) == 0
     # A re-allocation never hands the colleague's entry back to them.
     db.session.execute(JuryAssignment.__table__.delete())
     db.session.commit()
-    services.allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
+    allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
     assert set(db.session.scalars(select(JuryAssignment.juror_id))) == {built.jurors[0].id}
 
 
@@ -74,7 +79,7 @@ def test_moving_into_a_colleagues_institution_after_joining_is_no_conflict_by_pr
     built = jury_stage(entries=1, jurors=1)
     built.jurors[0].institution = built.participants[0].institution
     db.session.commit()
-    assert conflicts.is_conflicted(built.jurors[0].id, built.entries[0]) is False
+    assert is_conflicted(built.jurors[0].id, built.entries[0]) is False
 
 
 def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
@@ -94,13 +99,13 @@ def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
     # The juror's own declaration still works and withdraws the assignment.
     conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
                               source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
-    assert conflicts.scoring_standing(built.jurors[0].id, built.entries[0]) == (False, True)
+    assert scoring_standing(built.jurors[0].id, built.entries[0]) == (False, True)
 
 
 # --- item 7: a resubmitted entry -----------------------------------------------------------------
 
 def _resubmit(built: Any, index: int = 0) -> Entry:
-    return contest_services.submit_entry(db.session.get(Stage, built.stage.id), built.participations[index],
+    return entries.submit_entry(db.session.get(Stage, built.stage.id), built.participations[index],
                                          text="Исправленная версия", actor=built.participants[index], now=NOW)
 
 
@@ -110,44 +115,44 @@ def test_new_version_before_scoring_takes_over_the_assignments(app) -> None:
     new = _resubmit(built)
     assigned = set(db.session.scalars(select(JuryAssignment.entry_id)))
     assert assigned == {new.id} and old_id not in assigned
-    queue = db.session.execute(services.juror_queue_query(built.jurors[0].id)).all()
+    queue = db.session.execute(juror_queue_query(built.jurors[0].id)).all()
     assert [row[0] for row in queue] == [new.id]
-    assert conflicts.scoring_standing(built.jurors[0].id, new) == (True, False)
+    assert scoring_standing(built.jurors[0].id, new) == (True, False)
 
 
 def test_new_version_after_scoring_goes_back_to_its_jurors(app) -> None:
     built = jury_stage(entries=1, jurors=2)
     for person in built.jurors:
-        services.save_scores(built.entries[0], person, FULL, "", submit=True, now=NOW)
+        save_scores(built.entries[0], person, FULL, "", submit=True, now=NOW)
     participation_id = built.participations[0].id
-    assert participation_id in services.stage_scores(db.session.get(Stage, built.stage.id)).scores
+    assert participation_id in stage_scores(db.session.get(Stage, built.stage.id)).scores
     new = _resubmit(built)
     sheets = list(db.session.scalars(select(ScoreSheet)))
     assert {s.entry_id for s in sheets} == {new.id}
     assert {s.state for s in sheets} == {SheetState.DRAFT} and all(s.weighted_total is None for s in sheets)
-    _, points = services.sheet_for(new.id, built.jurors[0].id)
+    _, points = sheet_for(new.id, built.jurors[0].id)
     assert len(points) == 2  # kept as the juror's starting point
     # Each juror is told; the audit log says so; the entry is blocked, never silently ignored.
     told = set(db.session.scalars(select(Notification.user_id)))
     assert {u.id for u in built.jurors} <= told
     assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "jury.entry_sent_back")) == 1
-    scores = services.stage_scores(db.session.get(Stage, built.stage.id))
+    scores = stage_scores(db.session.get(Stage, built.stage.id))
     assert participation_id not in scores.scores
     assert [(b.entry_id, sorted(b.missing_jurors)) for b in scores.blocked] == [
         (new.id, sorted(u.id for u in built.jurors))]
     # Submitting again on the new version counts.
     for person in built.jurors:
-        services.save_scores(db.session.get(Entry, new.id), person, FULL, "", submit=True, now=NOW)
-    assert participation_id in services.stage_scores(db.session.get(Stage, built.stage.id)).scores
+        save_scores(db.session.get(Entry, new.id), person, FULL, "", submit=True, now=NOW)
+    assert participation_id in stage_scores(db.session.get(Stage, built.stage.id)).scores
 
 
 def test_entry_without_any_juror_blocks_advancement(app) -> None:
     built = jury_stage(entries=2, jurors=1, allocate=False)
-    services.allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
+    allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
     db.session.execute(JuryAssignment.__table__.delete().where(JuryAssignment.entry_id == built.entries[1].id))
     db.session.commit()
-    scores = services.stage_scores(db.session.get(Stage, built.stage.id))
+    scores = stage_scores(db.session.get(Stage, built.stage.id))
     assert [b.entry_id for b in scores.blocked] == [e.id for e in built.entries]
 
 
@@ -185,7 +190,7 @@ def test_concurrent_identical_score_submits_write_one_audit_row(app) -> None:
     def submit() -> Any:
         from app.accounts import User
 
-        return services.save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "",
+        return save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "",
                                     submit=True, now=NOW).id
 
     outcomes = _run_in_threads(app, submit, 4)
@@ -194,7 +199,7 @@ def test_concurrent_identical_score_submits_write_one_audit_row(app) -> None:
     # A real change afterwards is audited once more.
     from app.accounts import User
 
-    services.save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id),
+    save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id),
                          {"Содержание": 9, "Методика": 4}, "", submit=True, now=NOW)
     assert _audit_count("jury.score_changed") == 1
 
@@ -216,7 +221,7 @@ def test_concurrent_advance_writes_one_audit_row(app) -> None:
     def confirm() -> Any:
         from app.accounts import User
 
-        return results.confirm_advancement(db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id),
+        return advancing.confirm_advancement(db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id),
                                            now=moment).advanced
 
     outcomes = _run_in_threads(app, confirm, 4)
