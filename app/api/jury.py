@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flask import request, url_for
 from pydantic import AwareDatetime, Field
 
 from app.accounts import User
@@ -26,8 +27,19 @@ from app.pagination import paginate
 from app.permissions import jury as can
 from app.permissions.contests import can_organise_contest
 from app.timeutil import utcnow
-from contest_engine.jury import appeals, conflicts, schedule, services
+from contest_engine.jury import appeals, conflicts, schedule
+from contest_engine.jury.assignment import allocate_stage
+from contest_engine.jury.assignment import move_assignment as move_to_juror
+from contest_engine.jury.certificates import issue_jury_certificates
+from contest_engine.jury.closing import close_scoring, scoring_closed
+from contest_engine.jury.jurors import add_stage_juror, invite_juror, stage_jurors
 from contest_engine.jury.models import Appeal, ConflictSource, DemoSlot, JuryAssignment
+from contest_engine.jury.overview import scores_overview
+from contest_engine.jury.progress import jury_progress, remind_late_jurors
+from contest_engine.jury.scores import stage_scores
+from contest_engine.jury.setup import set_jury_spec, spec_of, stage_criteria
+from contest_engine.jury.sheets import save_scores, sheet_for
+from contest_engine.jury.work import juror_queue_query, queue_item
 from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.rules.scoring import display
 
@@ -78,6 +90,10 @@ class ResolveIn(Strict):
     reason: str = Field(min_length=1, max_length=10_000)
 
 
+def _set_password_url(token: str) -> str:
+    return url_for("auth.reset", token=token, _external=True)
+
+
 def _stage(stage_id: int) -> Stage:
     stage = db.session.get(Stage, stage_id)
     if stage is None:
@@ -120,15 +136,11 @@ def add_juror(contest_id: int, body: JurorIn) -> Any:
         juror_user = db.session.get(User, body.user_id)
         if juror_user is None:
             raise ApiError(422, _("The data is invalid."), {"user_id": _("No such user.")})
-        juror = services.add_stage_juror(stage, juror_user, division_id=body.division_id, is_chair=body.is_chair,
-                                         actor=user)
+        juror = add_stage_juror(stage, juror_user, division_id=body.division_id, is_chair=body.is_chair, actor=user)
     elif body.email:
-        invitation = services.invite_juror(stage, email=body.email, full_name=body.full_name,
-                                           division_id=body.division_id, is_chair=body.is_chair, actor=user)
-        from app.jury.mail import send_invitation
-
-        send_invitation(invitation, stage, contest)
-        juror = invitation.juror
+        juror = invite_juror(stage, email=body.email, full_name=body.full_name, division_id=body.division_id,
+                             is_chair=body.is_chair, actor=user, queue_url=url_for("jury.queue", _external=True),
+                             set_password_url=_set_password_url).juror
     else:
         raise ApiError(422, _("The data is invalid."), {"user_id": _("Give a user id or an e-mail address.")})
     return {"id": juror.id, "user_id": juror.user_id, "stage_id": juror.stage_id, "division_id": juror.division_id,
@@ -139,7 +151,7 @@ def add_juror(contest_id: int, body: JurorIn) -> Any:
 def list_jurors(stage_id: int) -> Any:
     stage = _managed_stage(stage_id, api_user())
     return {"items": [{"id": j.id, "user_id": u.id, "full_name": u.full_name, "division_id": j.division_id,
-                       "is_chair": j.is_chair} for j, u in services.stage_jurors(stage.id)]}
+                       "is_chair": j.is_chair} for j, u in stage_jurors(stage.id)]}
 
 
 @endpoint("/contests/<int:contest_id>/conflicts", "POST", summary="Declare a conflict of interest (organiser, or the juror)",
@@ -163,7 +175,7 @@ def add_conflict(contest_id: int, body: ConflictIn) -> Any:
 def allocate(stage_id: int) -> Any:
     user = api_user()
     stage = _managed_stage(stage_id, user)
-    assignments = services.allocate_stage(stage, actor=user)
+    assignments = allocate_stage(stage, actor=user)
     return {"assignments": [{"juror_id": a.juror_id, "entry_id": a.entry_id} for a in assignments]}
 
 
@@ -172,15 +184,15 @@ def allocate(stage_id: int) -> Any:
 def put_scores(entry_id: int, body: ScoresIn) -> Any:
     user = api_user()
     entry = _entry(entry_id)
-    sheet = services.save_scores(entry, user, body.criteria, body.comment, submit=not body.draft, now=utcnow())
+    sheet = save_scores(entry, user, body.criteria, body.comment, submit=not body.draft, now=utcnow())
     return _sheet_json(entry.id, user.id) | {"state": str(sheet.state)}
 
 
 def _sheet_json(entry_id: int, juror_id: int) -> dict[str, Any]:
-    sheet, points = services.sheet_for(entry_id, juror_id)
+    sheet, points = sheet_for(entry_id, juror_id)
     entry = db.session.get(Entry, entry_id)
     assert entry is not None
-    names = {c.id: c.name for c in services.stage_criteria(entry.stage_id)}
+    names = {c.id: c.name for c in stage_criteria(entry.stage_id)}
     return {"entry_id": entry_id, "juror_id": juror_id, "state": str(sheet.state) if sheet else "missing",
             "criteria": {names[cid]: str(p) for cid, p in points.items() if cid in names},
             "comment": sheet.comment if sheet else ""}
@@ -200,10 +212,10 @@ def get_scores(entry_id: int) -> Any:
 def assignments() -> Any:
     user = api_user()
     page, per_page = page_params()
-    result = paginate(services.juror_queue_query(user.id), page, per_page, scalars=False)
+    result = paginate(juror_queue_query(user.id), page, per_page, scalars=False)
 
     def item(row: Any) -> dict[str, Any]:
-        queued = services.queue_item(row)
+        queued = queue_item(row)
         return {"entry_id": queued.entry_id, "stage_id": queued.stage_id, "scored": queued.scored,
                 "state": queued.state, "scoring_closed": queued.closed}
 
@@ -215,21 +227,18 @@ def get_spec(stage_id: int) -> Any:
     user = api_user()
     stage = _stage(stage_id)
     require_api(can.can_manage_jury(user, stage) or can.is_stage_juror(user, stage.id))
-    return services.spec_of(stage) | {"scoring_closed": services.scoring_closed(stage)}
+    return spec_of(stage) | {"scoring_closed": scoring_closed(stage)}
 
 
 @endpoint("/stages/<int:stage_id>/jury", "PUT", summary="Change the stage's jury spec (organiser)", tag=TAG)
 def put_spec(stage_id: int) -> Any:
-    from flask import request
-
     user = api_user()
     stage = _managed_stage(stage_id, user)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(422, _("The body must be a JSON object."))
-    services.configure_stage_jury(stage, data, actor=user)
-    db.session.commit()
-    return services.spec_of(stage)
+    set_jury_spec(stage, data, actor=user)
+    return spec_of(stage)
 
 
 @endpoint("/stages/<int:stage_id>/scores", summary="Every entry's scores, spread, aggregate and rank (organiser)",
@@ -237,7 +246,7 @@ def put_spec(stage_id: int) -> Any:
 def overview(stage_id: int) -> Any:
     stage = _managed_stage(stage_id, api_user())
     page, per_page = page_params()
-    data = services.scores_overview(stage, page=page, per_page=per_page)
+    data = scores_overview(stage, page=page, per_page=per_page)
     rows = data.rows[(page - 1) * per_page: page * per_page]
     return {"items": [{
         "entry_id": r.entry_id, "participant_id": r.participation_id, "participant": r.participant_name,
@@ -252,7 +261,7 @@ def overview(stage_id: int) -> Any:
 def close(stage_id: int) -> Any:
     user = api_user()
     stage = _managed_stage(stage_id, user)
-    services.close_scoring(stage, actor=user, now=utcnow())
+    close_scoring(stage, actor=user, now=utcnow())
     return {"stage_id": stage.id, "scoring_closed": True}
 
 
@@ -260,7 +269,7 @@ def close(stage_id: int) -> Any:
 def jury_certificates(stage_id: int) -> Any:
     user = api_user()
     stage = _managed_stage(stage_id, user)
-    issued = services.issue_jury_certificates(stage, actor=user, now=utcnow())
+    issued = issue_jury_certificates(stage, actor=user, now=utcnow())
     return {"items": [{"user_id": c.user_id, "holder": c.holder, "certificate_code": c.code} for c in issued]}
 
 
@@ -307,7 +316,7 @@ def resolve(appeal_id: int, body: ResolveIn) -> Any:
     require_api(can.can_resolve_appeal(user, stage))
     appeal = appeals.resolve_appeal(appeal, decision=body.decision, score_changes=body.score_changes,
                                      reason=body.reason, actor=user, now=utcnow())
-    result = services.stage_scores(stage)
+    result = stage_scores(stage)
     return appeal_json(appeal) | {"entry_score": display(result.scores[appeal.participation_id])
                                   if appeal.participation_id in result.scores else None}
 
@@ -317,17 +326,14 @@ def progress(stage_id: int) -> Any:
     stage = _managed_stage(stage_id, api_user())
     return {"items": [{"juror_id": p.user_id, "full_name": p.full_name, "assigned": p.assigned,
                        "submitted": p.submitted, "drafts": p.drafts, "late": p.late}
-                      for p in services.jury_progress(stage, utcnow())]}
+                      for p in jury_progress(stage, utcnow())]}
 
 
 @endpoint("/stages/<int:stage_id>/jury/remind", "POST", summary="E-mail the late jurors (organiser)", tag=TAG)
 def remind(stage_id: int) -> Any:
     user = api_user()
     stage = _managed_stage(stage_id, user)
-    late = services.remind_late_jurors(stage, actor=user, now=utcnow())
-    from app.jury.mail import send_reminders
-
-    send_reminders(late, stage)
+    late = remind_late_jurors(stage, actor=user, now=utcnow(), queue_url=url_for("jury.queue", _external=True))
     return {"reminded": [p.user_id for p in late]}
 
 
@@ -339,7 +345,7 @@ def move_assignment(assignment_id: int, body: MoveIn) -> Any:
     if assignment is None:
         raise not_found()
     _managed_stage(assignment.stage_id, user)
-    moved = services.move_assignment(assignment, body.juror_id, actor=user)
+    moved = move_to_juror(assignment, body.juror_id, actor=user)
     return {"id": moved.id, "juror_id": moved.juror_id, "entry_id": moved.entry_id}
 
 

@@ -1,7 +1,8 @@
-"""Jury pages: the juror's queue, scoring, the organiser's jury overview, appeals."""
+"""Jury pages: the juror's queue and scoring, the organiser's jury pages, the demo-lesson schedule,
+appeals and certificates; one module per audience, all on this blueprint."""
 
 from flask import Blueprint
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
-from app.jury import routes  # noqa: E402,F401
+from app.jury import appeals, certificates, juror, organiser, panels, progress, schedule  # noqa: E402,F401

@@ -110,3 +110,21 @@ def resolve_form_class(juror_ids: list[int], criteria: list[Any]) -> type[Resolv
             setattr(Form, f"j{juror_id}_c{criterion.id}",
                     StringField(criterion.name, validators=[Optional(), Length(max=12)]))
     return Form
+
+
+def score_form(criteria: list[Any], data: dict[str, Any]) -> ScoreForm:
+    """The scoring form, its fields also reachable by the service's field names (`criteria.<name>`,
+    the API's body keys), so a refused mark lands next to its own field."""
+    form = score_form_class(criteria)(data=data)
+    for criterion in criteria:
+        setattr(form, f"criteria.{criterion.name}", form[f"c{criterion.id}"])
+    return form
+
+
+def resolve_form(juror_ids: list[int], criteria: list[Any], data: dict[str, Any]) -> ResolveForm:
+    """The resolution form, its fields also reachable as `score_changes.<juror>.<criterion name>`."""
+    form = resolve_form_class(juror_ids, criteria)(data=data)
+    for juror_id in juror_ids:
+        for criterion in criteria:
+            setattr(form, f"score_changes.{juror_id}.{criterion.name}", form[f"j{juror_id}_c{criterion.id}"])
+    return form

@@ -1,20 +1,17 @@
 """Who may do what in jury work: score, manage a stage's jury, resolve appeals, see the schedule.
 
-Predicates take the user and rows or ids and return bool; each runs at most two small queries.
+Predicates take the user and rows or ids and return bool. The jury's own rules (who judges, who
+chairs, conflicts, blind stages) live in `contest_engine.jury.access` and `blind`; this module
+only adds the signed-in check and the contest's organisers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
-
-from app.extensions import db
 from app.permissions import _signed_in
 from app.permissions.contests import can_organise_contest
-from contest_engine.jury import blind, conflicts, services
-from contest_engine.jury.models import StageJuror
-from contest_engine.models import Participation, StageParticipant
+from contest_engine.jury import access, blind
 
 
 def _organises(user: Any, contest_id: int) -> bool:
@@ -23,23 +20,18 @@ def _organises(user: Any, contest_id: int) -> bool:
 
 def is_stage_juror(user: Any, stage_id: int) -> bool:
     """Invited to judge this stage."""
-    if not _signed_in(user):
-        return False
-    return services.is_stage_juror(user.id, stage_id)
+    return _signed_in(user) and access.is_stage_juror(user.id, stage_id)
 
 
 def can_score_entry(user: Any, entry: Any) -> bool:
     """Assigned to the entry and without a conflict of interest (the institution frozen when they
     joined the jury, or declared): one query, the same one `save_scores` rechecks."""
-    if not _signed_in(user):
-        return False
-    assigned, conflicted = conflicts.scoring_standing(user.id, entry)
-    return assigned and not conflicted
+    return _signed_in(user) and access.may_score(user.id, entry)
 
 
 def can_declare_own_conflict(user: Any, contest_id: int) -> bool:
     """"I know this participant": only jurors of the contest, for themselves."""
-    return _signed_in(user) and conflicts.is_contest_juror(user.id, contest_id)
+    return _signed_in(user) and access.is_contest_juror(user.id, contest_id)
 
 
 def can_see_names(user: Any, stage: Any) -> bool:
@@ -50,10 +42,8 @@ def can_see_names(user: Any, stage: Any) -> bool:
 
 def can_see_entry_author(user: Any, entry: Any, stage: Any) -> bool:
     """`can_see_names`, plus the participant who wrote the entry."""
-    if _signed_in(user):
-        participation = db.session.get(Participation, entry.participation_id)
-        if participation is not None and participation.user_id == user.id:
-            return True
+    if _signed_in(user) and access.wrote_entry(user.id, entry):
+        return True
     return can_see_names(user, stage)
 
 
@@ -66,20 +56,20 @@ def can_resolve_appeal(user: Any, stage: Any) -> bool:
     """The organiser, or a chair of the stage's jury."""
     if not _signed_in(user):
         return False
-    if _organises(user, stage.contest_id):
-        return True
-    return services.is_chair(user.id, stage.id)
+    return _organises(user, stage.contest_id) or access.is_chair(user.id, stage.id)
 
 
 def can_view_schedule(user: Any, stage: Any) -> bool:
     """The demo-lesson schedule: organisers, the stage's jurors and its finalists."""
     if not _signed_in(user):
         return False
-    if _organises(user, stage.contest_id) or is_stage_juror(user, stage.id):
-        return True
-    return bool(db.session.scalar(select(exists().where(
-        StageParticipant.stage_id == stage.id, StageParticipant.participation_id == Participation.id,
-        Participation.user_id == user.id))))
+    return (_organises(user, stage.contest_id) or access.is_stage_juror(user.id, stage.id)
+            or access.is_finalist(user.id, stage.id))
+
+
+def can_pick_slot(user: Any, stage: Any) -> bool:
+    """A finalist of the stage (the deadline is the service's rule)."""
+    return _signed_in(user) and access.is_finalist(user.id, stage.id)
 
 
 def can_see_appeal(user: Any, appeal: Any, participant_user_id: int, stage: Any) -> bool:
@@ -93,4 +83,4 @@ def has_jury_work(user: Any) -> bool:
         return False
     if str(user.role) in ("juror", "organiser", "admin"):
         return True
-    return bool(db.session.scalar(select(exists().where(StageJuror.user_id == user.id))))
+    return access.has_jury_seat(user.id)

@@ -1,8 +1,7 @@
-"""Quiz pages, one module per audience on one blueprint: bank (questions and categories, GIFT),
-authoring (one question), settings (a quiz and its slots), attempt (students), marking (tutors)."""
+"""Quiz pages: question bank, quiz settings, attempts, review and grading."""
 
 from flask import Blueprint
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
-from app.quiz import attempt, authoring, bank, marking, rendering, settings  # noqa: E402,F401
+from app.quiz import routes  # noqa: E402,F401

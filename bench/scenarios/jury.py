@@ -21,7 +21,8 @@ from contest_engine.jury.models import (
     ScoreSheet,
     StageJuror,
 )
-from contest_engine.jury.services import sheet_weighted_total
+from contest_engine.jury.overview import scores_overview
+from contest_engine.jury.sheets import sheet_weighted_total
 from contest_engine.models import Contest, ContestOrganiser, Division, Entry, Participation, Stage
 from contest_engine.rules import allocation, scoring
 from contest_engine.rules.ranking import rank
@@ -115,8 +116,6 @@ def pure(ctx: BenchContext) -> list[PureResult]:
     jurors = [allocation.Juror(1_000_000 + n, rng.randint(1, 500)) for n in range(100)]
     conflicts = [(juror.juror_id, entry.participant_id) for entry in entries
                  for juror in rng.sample(jurors, 5)]  # 5% of the jurors conflict with each entry
-    from contest_engine.jury.services import scores_overview
-
     stage = db.session.get(Stage, ctx.data["jury_stage_id"])
     return [
         timed("aggregation and ranking: 10,000 entries × 7 jurors × 10 criteria (trimmed mean)",

@@ -19,8 +19,10 @@ from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
 from contest_engine.jury.models import Appeal, AppealState, Score, ScoreSheet, SheetState
-from contest_engine.jury.services import _validated, sheet_weighted_total, stage_criteria
+from contest_engine.jury.setup import stage_criteria
+from contest_engine.jury.sheets import check_marks, sheet_weighted_total
 from contest_engine.models import Entry, Participation, Stage
+from contest_engine.results import refresh_results
 
 
 def appeal_window_open(stage: Stage, now: datetime) -> bool:
@@ -92,7 +94,7 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
             fields[f"score_changes.{juror_id}"] = _("Must be an object.")
             continue
         try:
-            parsed = _validated(criteria, marks, complete=False)
+            parsed = check_marks(criteria, marks, complete=False)
         except Invalid as error:
             fields.update({f"score_changes.{juror_id}.{k.removeprefix('criteria.')}": v
                            for k, v in error.fields.items()})
@@ -136,9 +138,7 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
     db.session.commit()
     if decision == AppealState.ACCEPTED.value and stage.results_computed_at is not None:
         # The stored ranking follows the new scores at once (advancement and awards read them too).
-        from contest_engine import results
-
-        results.refresh_results(stage, now=now)
+        refresh_results(stage, now=now)
     db.session.refresh(appeal)
     return appeal
 

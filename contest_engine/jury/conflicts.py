@@ -1,16 +1,11 @@
-"""Conflicts of interest: a juror never scores a participant from the institution they had when
-they joined the jury, nor one they or the organiser declared.
-
-Why frozen: the profile's institution is editable by its owner, so the check reads
-`StageJuror.institution_id` (set when the juror joined), and the same one query serves the
-permission to open an entry and the recheck when a score is saved.
+"""Jury room: declaring conflicts of interest — a juror never scores a participant from the
+institution they had when they joined the jury, nor one they or the organiser declared. The rule
+itself (`is_conflicted`, `scoring_standing`) is an access rule: `contest_engine.jury.access`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -18,14 +13,9 @@ from app.accounts import User
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
-from contest_engine.jury.models import ConflictSource, JuryAssignment, JuryConflict, StageJuror
-from contest_engine.models import Entry, Participation, Stage
-
-
-def is_contest_juror(user_id: int, contest_id: int) -> bool:
-    """A juror of any stage of the contest (who may declare their own conflicts in it)."""
-    return bool(db.session.scalar(select(exists().where(
-        StageJuror.user_id == user_id, StageJuror.stage_id == Stage.id, Stage.contest_id == contest_id))))
+from contest_engine.jury.access import is_contest_juror
+from contest_engine.jury.models import ConflictSource, JuryAssignment, JuryConflict
+from contest_engine.models import Entry, Participation
 
 
 def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, source: ConflictSource,
@@ -61,33 +51,6 @@ def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, s
                  details={"juror_id": juror_id, "source": source.value})
     db.session.commit()
     return conflict
-
-
-def _conflict_clause(juror_id: int, entry: Entry) -> Any:
-    """SQL truth of "the juror must not score this entry": the institution they had when they joined
-    this stage's jury (frozen on `StageJuror`, never the editable profile) is the participant's, or
-    a conflict is declared (a participation belongs to one contest)."""
-    participant_institution = (select(User.institution_id).join(Participation, Participation.user_id == User.id)
-                               .where(Participation.id == entry.participation_id).scalar_subquery())
-    same_institution = exists().where(StageJuror.stage_id == entry.stage_id, StageJuror.user_id == juror_id,
-                                      StageJuror.institution_id.is_not(None),
-                                      StageJuror.institution_id == participant_institution)
-    declared = exists().where(JuryConflict.juror_id == juror_id,
-                              JuryConflict.participation_id == entry.participation_id)
-    return same_institution | declared
-
-
-def is_conflicted(juror_id: int, entry: Entry) -> bool:
-    """Same (frozen) institution as the participant, or a declared conflict: one query."""
-    return bool(db.session.scalar(select(_conflict_clause(juror_id, entry))))
-
-
-def scoring_standing(juror_id: int, entry: Entry) -> tuple[bool, bool]:
-    """(assigned, conflicted) of a juror and an entry in one query: the permission to score and the
-    recheck when a score is saved both read it."""
-    assigned = exists().where(JuryAssignment.entry_id == entry.id, JuryAssignment.juror_id == juror_id)
-    row = db.session.execute(select(assigned, _conflict_clause(juror_id, entry))).one()
-    return bool(row[0]), bool(row[1])
 
 
 def contest_conflicts(contest_id: int) -> list[tuple[JuryConflict, str, str]]:

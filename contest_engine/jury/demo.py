@@ -12,7 +12,11 @@ from app.demo import demo_part, demo_user
 from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine import services as contests
-from contest_engine.jury import schedule, services
+from contest_engine.jury import schedule
+from contest_engine.jury.assignment import allocate_stage
+from contest_engine.jury.jurors import add_stage_juror
+from contest_engine.jury.setup import save_jury_settings
+from contest_engine.jury.sheets import save_scores
 from contest_engine.models import Contest
 
 TITLE = "Дистанционный учитель — финал (демо)"
@@ -54,15 +58,15 @@ def load_jury_final() -> list[str]:
                                              "Тема: «Дроби вокруг нас». Цель: применять дроби в задачах из жизни.",
                                              link="https://example.org/lesson", actor=person, now=now))
     for email in ("juror@vmeste.local", "juror2@vmeste.local"):
-        services.add_stage_juror(final, demo_user(email), actor=owner)
-    services.save_jury_settings(final, aggregation="trimmed_mean", jurors_per_entry=None, blind=True,
-                                disagreement_threshold=None, scoring_due_at=now + timedelta(days=7),
-                                slot_pick_deadline=now + timedelta(days=3), actor=owner)
-    services.allocate_stage(final, actor=owner)
+        add_stage_juror(final, demo_user(email), actor=owner)
+    save_jury_settings(final, aggregation="trimmed_mean", jurors_per_entry=None, blind=True,
+                       disagreement_threshold=None, scoring_due_at=now + timedelta(days=7),
+                       slot_pick_deadline=now + timedelta(days=3), actor=owner)
+    allocate_stage(final, actor=owner)
     for day in (4, 5):
         schedule.create_slot(final, starts_at=(now + timedelta(days=day)).replace(hour=7, minute=0, second=0, microsecond=0),
                              duration_minutes=45, location="https://sferum.example/final", actor=owner)
     first = demo_user("juror@vmeste.local")
-    services.save_scores(entries[0], first, {"Цели и планируемые результаты": 9, "Методика и технологии": 8,
-                                             "Рефлексия": 4}, "Хорошо выстроенный урок.", submit=True, now=now)
+    save_scores(entries[0], first, {"Цели и планируемые результаты": 9, "Методика и технологии": 8,
+                                    "Рефлексия": 4}, "Хорошо выстроенный урок.", submit=True, now=now)
     return [f"Jury demo: «{TITLE}» — juror@vmeste.local scores at /jury/, the organiser at /jury/stages/{final.id}"]

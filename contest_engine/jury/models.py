@@ -175,8 +175,8 @@ class JuryAssignment(Base):
 class ScoreSheet(Base):
     """A juror's scores for one entry: a draft until submitted; changeable until scoring closes.
 
-    Write its scores only through `services.save_scores` or `appeals.resolve_appeal`: they keep
-    `weighted_total` in step (`services.sheet_weighted_total`)."""
+    Write its scores only through `sheets.save_scores` or `appeals.resolve_appeal`: they keep
+    `weighted_total` in step (`sheets.sheet_weighted_total`)."""
 
     __tablename__ = "jury_score_sheet"
 

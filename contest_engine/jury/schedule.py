@@ -17,7 +17,7 @@ from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
 from contest_engine.jury.models import DemoSlot
-from contest_engine.jury.services import jury_config
+from contest_engine.jury.setup import jury_config
 from contest_engine.models import Entry, Participation, Stage, StageParticipant
 
 MAX_SLOT_MINUTES = 600

@@ -41,38 +41,12 @@ _ONE = Fraction(1)
 _WIDE = Context(prec=1_000)
 
 
-#: Each answer-shape problem's code and its English text (for logs and tests; the user's wording
-#: comes from courses/quiz/messages.py, keyed by the code, so rewording here changes nothing shown).
-SHAPE_PROBLEMS: dict[str, str] = {
-    "expected_text": "Expected text.",
-    "too_long": "The answer is too long.",
-    "expected_choice": "Expected a choice id.",
-    "unknown_choice": "Unknown choice id.",
-    "expected_choice_list": "Expected a list of choice ids.",
-    "expected_bool": "Expected true or false.",
-    "expected_matches": "Expected an object mapping left item ids to right item ids.",
-    "expected_left": "Expected a left item id.",
-    "unknown_left": "Unknown left item id.",
-    "expected_right": "Expected a right item id.",
-    "unknown_right": "Unknown right item id.",
-    "expected_gaps": "Expected an object mapping gap numbers to answers.",
-    "expected_gap": "Expected a gap number.",
-    "unknown_gap": "Unknown gap number.",
-    "no_answer": "This question takes no answer.",
-}
-
-
 class AnswerShapeError(ValueError):
-    """The answer does not have the shape its question type takes (see API.md, answer shapes).
+    """The answer does not have the shape its question type takes (see API.md, answer shapes)."""
 
-    `code` names the problem and `field` is always the answer; `message` is the English text."""
-
-    field = "answer"
-
-    def __init__(self, code: str) -> None:
-        message = SHAPE_PROBLEMS[code]
+    def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.message = message
 
 
 class GradeResult(NamedTuple):
@@ -103,7 +77,7 @@ def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
 # --- shapes ---------------------------------------------------------------------------------------
 
 
-def _id(raw: Any, code: str) -> int:
+def _id(raw: Any, message: str) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     if isinstance(raw, str):
@@ -111,68 +85,68 @@ def _id(raw: Any, code: str) -> int:
             return int(raw)
         except ValueError:
             pass
-    raise AnswerShapeError(code)
+    raise AnswerShapeError(message)
 
 
 def _text(raw: Any, limit: int = MAX_SHORT_ANSWER_LENGTH) -> str:
     if not isinstance(raw, str):
-        raise AnswerShapeError("expected_text")
+        raise AnswerShapeError("Expected text.")
     if len(raw) > limit:
-        raise AnswerShapeError("too_long")
+        raise AnswerShapeError("The answer is too long.")
     return raw
 
 
 def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
-    wanted = _id(raw, "expected_choice")
+    wanted = _id(raw, "Expected a choice id.")
     for choice in choices:
         if choice.id == wanted:
             return choice
-    raise AnswerShapeError("unknown_choice")
+    raise AnswerShapeError("Unknown choice id.")
 
 
 def _chosen(question: MultipleChoice, raw: Any) -> list[Choice]:
     if not isinstance(raw, list | tuple):
-        raise AnswerShapeError("expected_choice_list")
-    wanted = {_id(item, "expected_choice_list") for item in raw}
+        raise AnswerShapeError("Expected a list of choice ids.")
+    wanted = {_id(item, "Expected a list of choice ids.") for item in raw}
     chosen = [choice for choice in question.choices if choice.id in wanted]
     if len(chosen) != len(wanted):
-        raise AnswerShapeError("unknown_choice")
+        raise AnswerShapeError("Unknown choice id.")
     return chosen
 
 
 def _truth(raw: Any) -> bool:
     if not isinstance(raw, bool):
-        raise AnswerShapeError("expected_bool")
+        raise AnswerShapeError("Expected true or false.")
     return raw
 
 
 def _matches(question: Matching, raw: Any) -> dict[int, int]:
     if not isinstance(raw, dict):
-        raise AnswerShapeError("expected_matches")
+        raise AnswerShapeError("Expected an object mapping left item ids to right item ids.")
     left_ids = {item.id for item in question.left}
     right_ids = {item.id for item in question.right}
     matches = {}
     for raw_left, raw_right in raw.items():
-        left = _id(raw_left, "expected_left")
+        left = _id(raw_left, "Expected a left item id.")
         if left not in left_ids:
-            raise AnswerShapeError("unknown_left")
+            raise AnswerShapeError("Unknown left item id.")
         if raw_right is None:
             continue
-        right = _id(raw_right, "expected_right")
+        right = _id(raw_right, "Expected a right item id.")
         if right not in right_ids:
-            raise AnswerShapeError("unknown_right")
+            raise AnswerShapeError("Unknown right item id.")
         matches[left] = right
     return dict(sorted(matches.items()))
 
 
 def _gap_answers(question: Cloze, raw: Any) -> dict[int, int | str]:
     if not isinstance(raw, dict):
-        raise AnswerShapeError("expected_gaps")
+        raise AnswerShapeError("Expected an object mapping gap numbers to answers.")
     answers: dict[int, int | str] = {}
     for raw_number, value in raw.items():
-        number = _id(raw_number, "expected_gap")
+        number = _id(raw_number, "Expected a gap number.")
         if not 1 <= number <= len(question.gaps):
-            raise AnswerShapeError("unknown_gap")
+            raise AnswerShapeError("Unknown gap number.")
         if value is None:
             continue
         gap = question.gaps[number - 1]
@@ -181,7 +155,7 @@ def _gap_answers(question: Cloze, raw: Any) -> dict[int, int | str]:
 
 
 def _no_answer(question: Question, raw: Any) -> None:
-    raise AnswerShapeError("no_answer")
+    raise AnswerShapeError("This question takes no answer.")
 
 
 _NORMALISERS: dict[type, Callable[[Any, Any], Any]] = {

@@ -9,7 +9,9 @@ import pytest
 
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine.jury import services
+from contest_engine.jury.assignment import stage_assignments
+from contest_engine.jury.setup import jury_config
+from contest_engine.jury.sheets import save_scores
 from contest_engine.models import Stage
 from tests.factories.accounts import admin, juror, organiser, student, teacher
 from tests.factories.jury import jury_stage
@@ -184,7 +186,7 @@ def test_overview_json_for_the_organiser(app, api) -> None:
     built = jury_stage(entries=2, jurors=2, threshold=1)
     for entry in built.entries:
         for user in built.jurors:
-            services.save_scores(entry, user, FULL, "", submit=True, now=utcnow())
+            save_scores(entry, user, FULL, "", submit=True, now=utcnow())
     data = api(built.organiser).get(f"/stages/{built.stage.id}/scores").get_json()
     assert data["total"] == 2 and data["items"][0]["score"] == "16.00" and data["items"][0]["rank"] == 1
 
@@ -199,7 +201,7 @@ def _publish(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
 def test_appeal_flow(app, api) -> None:
     built = jury_stage(entries=1, jurors=2)
     for user in built.jurors:
-        services.save_scores(built.entries[0], user, FULL, "", submit=True, now=utcnow())
+        save_scores(built.entries[0], user, FULL, "", submit=True, now=utcnow())
     participant = api(built.participants[0])
     _error(participant.post(f"/entries/{built.entries[0].id}/appeals", {"text": "Рано"}), 409, "conflict")
     _publish(built)
@@ -238,7 +240,7 @@ def test_appeal_after_the_window_is_a_conflict(app, api) -> None:
 
 def test_jury_chair_may_resolve(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     from contest_engine.jury.models import StageJuror
     db.session.execute(StageJuror.__table__.update().values(is_chair=True))
     db.session.commit()
@@ -250,7 +252,7 @@ def test_jury_chair_may_resolve(app, api) -> None:
 
 def test_progress_remind_and_move(app, api, outbox) -> None:
     built = jury_stage(entries=1, jurors=3, jurors_per_entry=1)
-    config = services.jury_config(built.stage)
+    config = jury_config(built.stage)
     config.scoring_due_at = utcnow() - timedelta(hours=1)
     db.session.add(config)
     db.session.commit()
@@ -259,7 +261,7 @@ def test_progress_remind_and_move(app, api, outbox) -> None:
     assert [i["late"] for i in items if i["assigned"]] == [True]
     assert boss.post(f"/stages/{built.stage.id}/jury/remind").get_json()["reminded"] == [built.jurors[0].id]
     assert outbox()[-1]["To"] == built.jurors[0].email
-    assignment = services.stage_assignments(built.stage.id)[0]
+    assignment = stage_assignments(built.stage.id)[0]
     moved = boss.put(f"/assignments/{assignment.id}", {"juror_id": built.jurors[2].id})
     assert moved.status_code == 200 and moved.get_json()["juror_id"] == built.jurors[2].id
     _error(boss.put(f"/assignments/{assignment.id}", {"juror_id": 999999}), 422, "validation")
@@ -294,7 +296,7 @@ def test_slots_api(app, api) -> None:
     organiser_view = boss.get(f"/stages/{built.stage.id}/slots").get_json()["items"]
     assert organiser_view[0]["participant"] == built.participants[0].full_name
     _error(api(built.participants[1]).post(f"/slots/{second['id']}/pick"), 409, "conflict")  # no deadline yet
-    config = services.jury_config(built.stage)
+    config = jury_config(built.stage)
     config.slot_pick_deadline = utcnow() + timedelta(days=1)
     db.session.add(config)
     db.session.commit()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from contest_engine.jury import services
+from contest_engine.jury.jurors import add_stage_juror
 from contest_engine.jury.models import JuryAssignment
 from tests.factories.accounts import InstitutionFactory, juror, organiser, teacher
 from tests.factories.contests import T0
@@ -37,7 +37,7 @@ def test_only_the_contests_jurors_declare_their_own_conflicts(app, api) -> None:
 def test_a_conflicted_score_is_refused_even_when_assigned(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
     colleague = juror(institution=built.participants[0].institution)
-    services.add_stage_juror(built.stage, colleague, actor=built.organiser)
+    add_stage_juror(built.stage, colleague, actor=built.organiser)
     db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
     colleague.institution = InstitutionFactory()  # edited after joining: the frozen institution still counts
     db.session.commit()

@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from app.accounts import User
 from app.extensions import db
-from contest_engine.jury import services
 from contest_engine.jury.models import JuryAssignment, StageJuror
+from contest_engine.jury.setup import configure_stage_jury
 from contest_engine.models import Contest, Division, Entry, Participation, Stage, StageParticipant
 from contest_engine.rules.stages import StageKind, StageState
 from tests.factories.accounts import InstitutionFactory, juror, teacher
@@ -45,7 +45,7 @@ def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggreg
     stage = StageFactory(contest=contest, kind=StageKind.JURY, state=StageState.OPEN, has_jury=True)
     spec = {"criteria": criteria or CRITERIA, "aggregation": aggregation, "blind": blind,
             "jurors_per_entry": jurors_per_entry, "disagreement_threshold": threshold}
-    services.configure_stage_jury(stage, spec, actor=organiser_user)
+    configure_stage_jury(stage, spec, actor=organiser_user)
     built = JuryStage(contest, organiser_user, stage, division)
     for _ in range(jurors):
         user = juror(institution=InstitutionFactory())

@@ -15,8 +15,14 @@ from app.audit import AuditEntry
 from app.certificates import find
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
+from app.i18n import force_locale
+from app.mail import OutgoingMail
 from app.notifications import Notification
-from contest_engine.jury import appeals, conflicts, schedule, services
+from contest_engine.jury import appeals, conflicts, schedule
+from contest_engine.jury.access import is_stage_juror
+from contest_engine.jury.assignment import allocate_stage, move_assignment, stage_assignments
+from contest_engine.jury.certificates import issue_jury_certificates
+from contest_engine.jury.jurors import add_stage_juror, invite_juror, remove_stage_juror, stage_jurors
 from contest_engine.jury.models import (
     Appeal,
     ConflictSource,
@@ -27,6 +33,11 @@ from contest_engine.jury.models import (
     SheetState,
     StageJuror,
 )
+from contest_engine.jury.overview import scores_overview
+from contest_engine.jury.progress import jury_progress, remind_late_jurors
+from contest_engine.jury.scores import stage_scores
+from contest_engine.jury.setup import jury_config, stage_criteria
+from contest_engine.jury.sheets import TOTAL_SCALE, save_scores
 from contest_engine.models import Stage
 from contest_engine.rules import scoring
 from tests.factories.accounts import juror, teacher
@@ -34,18 +45,19 @@ from tests.factories.contests import DivisionFactory
 from tests.factories.jury import jury_stage, make_colleagues
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
+LINKS = {"queue_url": "http://localhost/jury/", "set_password_url": lambda token: f"http://localhost/reset/{token}"}
 FULL = {"Содержание": 8, "Методика": 4}
 
 
 def _pairs(stage_id: int) -> set[tuple[int, int]]:
-    return {(a.juror_id, a.entry_id) for a in services.stage_assignments(stage_id)}
+    return {(a.juror_id, a.entry_id) for a in stage_assignments(stage_id)}
 
 
 def test_allocate_all_jurors_skips_same_institution(app) -> None:
     built = jury_stage(entries=3, jurors=2, allocate=False)
     make_colleagues(built, built.jurors[0], built.participants[0])
     db.session.commit()
-    services.allocate_stage(built.stage, actor=built.organiser)
+    allocate_stage(built.stage, actor=built.organiser)
     pairs = _pairs(built.stage.id)
     assert (built.jurors[0].id, built.entries[0].id) not in pairs
     assert len(pairs) == 5
@@ -53,7 +65,7 @@ def test_allocate_all_jurors_skips_same_institution(app) -> None:
 
 def test_allocate_k_per_entry_balances_load(app) -> None:
     built = jury_stage(entries=6, jurors=4, jurors_per_entry=2, allocate=False)
-    services.allocate_stage(built.stage, actor=built.organiser)
+    allocate_stage(built.stage, actor=built.organiser)
     loads = db.session.execute(select(JuryAssignment.juror_id, func.count()).group_by(JuryAssignment.juror_id)).all()
     assert sorted(count for _, count in loads) == [3, 3, 3, 3]
 
@@ -63,7 +75,7 @@ def test_allocation_with_too_few_non_conflicted_jurors_says_why(app) -> None:
     conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[1].id,
                               source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
     with pytest.raises(Conflict) as caught:
-        services.allocate_stage(built.stage, actor=built.organiser)
+        allocate_stage(built.stage, actor=built.organiser)
     assert f"№ {built.entries[1].id}:" in caught.value.message and "нужно — 2" in caught.value.message
     assert _pairs(built.stage.id) == set()
 
@@ -77,14 +89,14 @@ def test_allocation_per_section(app) -> None:
     db.session.execute(StageJuror.__table__.update().where(StageJuror.user_id == built.jurors[1].id)
                        .values(division_id=other.id))
     db.session.commit()
-    services.allocate_stage(built.stage, actor=built.organiser)
+    allocate_stage(built.stage, actor=built.organiser)
     assert _pairs(built.stage.id) == {(built.jurors[0].id, built.entries[0].id), (built.jurors[1].id, built.entries[1].id)}
 
 
 def test_allocation_without_jurors_is_refused(app) -> None:
     built = jury_stage(entries=1, jurors=0, allocate=False)
     with pytest.raises(Conflict):
-        services.allocate_stage(built.stage, actor=built.organiser)
+        allocate_stage(built.stage, actor=built.organiser)
 
 
 def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) -> None:
@@ -102,53 +114,108 @@ def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) ->
 
 def test_move_assignment_checks_conflicts_and_scores(app) -> None:
     built = jury_stage(entries=1, jurors=3, jurors_per_entry=1)
-    assignment = services.stage_assignments(built.stage.id)[0]
+    assignment = stage_assignments(built.stage.id)[0]
     make_colleagues(built, built.jurors[1], built.participants[0])
     db.session.commit()
     with pytest.raises(Invalid):
-        services.move_assignment(assignment, built.jurors[1].id, actor=built.organiser)
-    services.move_assignment(assignment, built.jurors[2].id, actor=built.organiser)
+        move_assignment(assignment, built.jurors[1].id, actor=built.organiser)
+    move_assignment(assignment, built.jurors[2].id, actor=built.organiser)
     assert _pairs(built.stage.id) == {(built.jurors[2].id, built.entries[0].id)}
-    services.save_scores(built.entries[0], built.jurors[2], FULL, "", submit=True, now=NOW)
+    save_scores(built.entries[0], built.jurors[2], FULL, "", submit=True, now=NOW)
     with pytest.raises(Conflict):
-        services.move_assignment(assignment, built.jurors[0].id, actor=built.organiser)
+        move_assignment(assignment, built.jurors[0].id, actor=built.organiser)
 
 
 def test_invite_new_juror_by_email_creates_an_account_with_a_reset_token(app) -> None:
     built = jury_stage(entries=0, jurors=0)
-    invitation = services.invite_juror(built.stage, email="New.Juror@Example.org", full_name="Новый Эксперт",
-                                       actor=built.organiser)
+    invitation = invite_juror(built.stage, email="New.Juror@Example.org", full_name="Новый Эксперт",
+                              actor=built.organiser, **LINKS)
     assert invitation.new_account and invitation.reset_token
     assert invitation.user.role == Role.JUROR and invitation.user.email == "new.juror@example.org"
     from app.account_services import user_for_reset_token
     assert user_for_reset_token(invitation.reset_token).id == invitation.user.id
     with pytest.raises(Conflict):
-        services.invite_juror(built.stage, email="new.juror@example.org", full_name="", actor=built.organiser)
+        invite_juror(built.stage, email="new.juror@example.org", full_name="", actor=built.organiser, **LINKS)
     existing = teacher()
     db.session.commit()
-    again = services.invite_juror(built.stage, email=existing.email, full_name="", actor=built.organiser)
+    again = invite_juror(built.stage, email=existing.email, full_name="", actor=built.organiser, **LINKS)
     assert not again.new_account and again.reset_token is None
     with pytest.raises(Invalid):
-        services.invite_juror(built.stage, email="x@example.org", full_name="  ", actor=built.organiser)
+        invite_juror(built.stage, email="x@example.org", full_name="  ", actor=built.organiser, **LINKS)
     with pytest.raises(Invalid):
-        services.add_stage_juror(built.stage, juror(), division_id=999999, actor=built.organiser)
+        add_stage_juror(built.stage, juror(), division_id=999999, actor=built.organiser)
 
 
 def test_progress_marks_late_jurors_and_reminds_them(app) -> None:
     built = jury_stage(entries=2, jurors=2)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
-    services.save_scores(built.entries[1], built.jurors[0], FULL, "", submit=True, now=NOW)
-    services.save_scores(built.entries[0], built.jurors[1], {"Содержание": 1}, "", submit=False, now=NOW)
-    config = services.jury_config(built.stage)
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    save_scores(built.entries[1], built.jurors[0], FULL, "", submit=True, now=NOW)
+    save_scores(built.entries[0], built.jurors[1], {"Содержание": 1}, "", submit=False, now=NOW)
+    config = jury_config(built.stage)
     config.scoring_due_at = NOW
     db.session.commit()
-    progress = {p.user_id: p for p in services.jury_progress(built.stage, NOW + timedelta(hours=1))}
+    progress = {p.user_id: p for p in jury_progress(built.stage, NOW + timedelta(hours=1))}
     assert progress[built.jurors[0].id].late is False and progress[built.jurors[0].id].submitted == 2
     assert progress[built.jurors[1].id].late is True and progress[built.jurors[1].id].drafts == 1
-    late = services.remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1))
+    late = remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1),
+                              queue_url=LINKS["queue_url"])
     assert [p.user_id for p in late] == [built.jurors[1].id]
     assert db.session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.user_id == built.jurors[1].id)) == 1
+
+
+def _letters_to(address: str) -> list[OutgoingMail]:
+    return list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == address)
+                                   .order_by(OutgoingMail.id)))
+
+
+def test_invitation_letter_commits_with_the_invitation_in_the_invitees_language(app) -> None:
+    """The letter is an outbox row of the invitation's own transaction: a refused invitation
+    writes none, an accepted one writes it in the invitee's language with both links."""
+    built = jury_stage(entries=0, jurors=0)
+    english = teacher(locale="en")
+    db.session.commit()
+    with pytest.raises(Invalid):
+        invite_juror(built.stage, email="nobody@example.org", full_name=" ", actor=built.organiser, **LINKS)
+    with pytest.raises(Invalid):
+        invite_juror(built.stage, email=english.email, full_name="", division_id=999999, actor=built.organiser,
+                     **LINKS)
+    db.session.rollback()
+    assert _letters_to("nobody@example.org") == [] and _letters_to(english.email) == []
+    invite_juror(built.stage, email=english.email, full_name="", actor=built.organiser, **LINKS)
+    with pytest.raises(Conflict):
+        invite_juror(built.stage, email=english.email, full_name="", actor=built.organiser, **LINKS)
+    invitation = invite_juror(built.stage, email="new.one@example.org", full_name="Новый Эксперт",
+                              actor=built.organiser, **LINKS)
+    [letter] = _letters_to(english.email)
+    assert letter.subject == "Invitation to the jury" and "http://localhost/jury/" in letter.body
+    assert "reset" not in letter.body
+    [new_letter] = _letters_to("new.one@example.org")
+    assert new_letter.subject == "Приглашение в жюри"
+    assert f"http://localhost/reset/{invitation.reset_token}" in new_letter.body
+
+
+def test_each_reminder_is_in_its_jurors_language(app) -> None:
+    """The organiser's language does not leak into the jurors' letters and notifications."""
+    built = jury_stage(entries=1, jurors=2)
+    built.jurors[0].locale, built.jurors[1].locale = "en", "ru"
+    config = jury_config(built.stage)
+    config.scoring_due_at = NOW
+    db.session.commit()
+    with force_locale("en"):
+        late = remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1),
+                                  queue_url=LINKS["queue_url"])
+    assert {p.user_id for p in late} == {u.id for u in built.jurors}
+    [english] = _letters_to(built.jurors[0].email)
+    [russian] = _letters_to(built.jurors[1].email)
+    assert english.subject == "Reminder: scores are waiting" and "waiting for your scores" in english.body
+    assert russian.subject != english.subject and "waiting" not in russian.body
+    assert "http://localhost/jury/" in english.body and "http://localhost/jury/" in russian.body
+    texts = dict(db.session.execute(select(Notification.user_id, Notification.text)
+                                    .where(Notification.user_id.in_([u.id for u in built.jurors]),
+                                           Notification.text.contains("Reminder") | Notification.text.contains("Напомин"))
+                                    ).all())
+    assert texts[built.jurors[0].id].startswith("Reminder") and not texts[built.jurors[1].id].startswith("Reminder")
 
 
 def _published(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
@@ -162,16 +229,16 @@ def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
     built = jury_stage(entries=2, jurors=2)
     for entry, base in zip(built.entries, (8, 9), strict=True):
         for user in built.jurors:
-            services.save_scores(entry, user, {"Содержание": base, "Методика": 4}, "", submit=True, now=NOW)
+            save_scores(entry, user, {"Содержание": base, "Методика": 4}, "", submit=True, now=NOW)
     _published(built)
-    assert services.stage_scores(built.stage).scores[built.participations[1].id] == Fraction(17)
+    assert stage_scores(built.stage).scores[built.participations[1].id] == Fraction(17)
     appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=NOW)
     with pytest.raises(Conflict):
         appeals.file_appeal(built.entries[0], built.participants[0], "Ещё раз", now=NOW)
     appeals.resolve_appeal(appeal, decision="accepted",
                             score_changes={str(built.jurors[0].id): {"Содержание": 10}, built.jurors[1].id: {"Содержание": "10"}},
                             reason="Недооценено содержание", actor=built.organiser, now=NOW)
-    scores = services.stage_scores(db.session.get(Stage, built.stage.id)).scores
+    scores = stage_scores(db.session.get(Stage, built.stage.id)).scores
     assert scores[built.participations[0].id] == Fraction(18) > scores[built.participations[1].id]
     stored = db.session.get(Appeal, appeal.id)
     assert stored.state == "accepted" and stored.changes[str(built.jurors[0].id)]["Содержание"] == ["8", "10"]
@@ -193,7 +260,7 @@ def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
 ])
 def test_resolve_appeal_rejects_bad_input(app, decision, changes, reason, field) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
     _published(built)
     appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Текст", now=NOW)
     juror_id = str(built.jurors[0].id)
@@ -228,7 +295,7 @@ def test_slots_pick_assign_and_race(app) -> None:
         schedule.create_slot(built.stage, starts_at=NOW, duration_minutes=0, location="", actor=built.organiser)
     with pytest.raises(Conflict):
         schedule.pick_slot(slot, built.participants[0], now=NOW)  # no deadline set: picking closed
-    config = services.jury_config(built.stage)
+    config = jury_config(built.stage)
     config.slot_pick_deadline = NOW + timedelta(days=1)
     db.session.add(config)
     db.session.commit()
@@ -280,10 +347,10 @@ def test_ics_is_rfc5545_in_utc(app) -> None:
 def test_jury_certificates_are_issued_once_and_verify(app) -> None:
     built = jury_stage(entries=1, jurors=2)
     with pytest.raises(Conflict):
-        services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
-    first = services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
-    again = services.issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+        issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    first = issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
+    again = issue_jury_certificates(built.stage, actor=built.organiser, now=NOW)
     assert [c.code for c in first] == [c.code for c in again] and len(first) == 1
     assert find(first[0].code).holder == built.jurors[0].full_name
 
@@ -300,12 +367,12 @@ def test_juror_sees_names_only_when_not_blind(app) -> None:
 
 def test_remove_juror_refused_after_scoring(app) -> None:
     built = jury_stage(entries=1, jurors=2)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
-    rows = {j.user_id: j for j, _ in services.stage_jurors(built.stage.id)}
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
+    rows = {j.user_id: j for j, _ in stage_jurors(built.stage.id)}
     with pytest.raises(Conflict):
-        services.remove_stage_juror(rows[built.jurors[0].id], actor=built.organiser)
-    services.remove_stage_juror(rows[built.jurors[1].id], actor=built.organiser)
-    assert not services.is_stage_juror(built.jurors[1].id, built.stage.id)
+        remove_stage_juror(rows[built.jurors[0].id], actor=built.organiser)
+    remove_stage_juror(rows[built.jurors[1].id], actor=built.organiser)
+    assert not is_stage_juror(built.jurors[1].id, built.stage.id)
 
 
 
@@ -313,7 +380,7 @@ def test_remove_juror_refused_after_scoring(app) -> None:
 def _recomputed_totals(stage_id: int) -> dict[int, Decimal | None]:
     """Each sheet's juror total computed afresh from its criterion points (scoring.juror_total),
     None unless the sheet is submitted with points for every criterion."""
-    criteria = services.stage_criteria(stage_id)
+    criteria = stage_criteria(stage_id)
     rules = [scoring.Criterion(c.name, c.max_points, c.weight) for c in criteria]
     names = {c.id: c.name for c in criteria}
     expected: dict[int, Decimal | None] = {}
@@ -326,7 +393,7 @@ def _recomputed_totals(stage_id: int) -> dict[int, Decimal | None]:
 
 def _stored_totals(stage_id: int) -> dict[int, Decimal | None]:
     db.session.expire_all()
-    return {sheet_id: None if total is None else Decimal(total) / services.TOTAL_SCALE
+    return {sheet_id: None if total is None else Decimal(total) / TOTAL_SCALE
             for sheet_id, total in db.session.execute(select(ScoreSheet.id, ScoreSheet.weighted_total)
                                                       .where(ScoreSheet.stage_id == stage_id))}
 
@@ -346,20 +413,20 @@ def test_stored_sheet_totals_equal_a_fresh_recomputation(app) -> None:
         return stored
 
     first, second, third = built.entries
-    services.save_scores(first, built.jurors[0], {"Содержание": "7,25"}, "", submit=False, now=NOW)  # a draft
+    save_scores(first, built.jurors[0], {"Содержание": "7,25"}, "", submit=False, now=NOW)  # a draft
     assert set(check().values()) == {None}
-    services.save_scores(first, built.jurors[0], {"Содержание": "7.25", "Методика": "4.5", "Оформление": 2}, "",
+    save_scores(first, built.jurors[0], {"Содержание": "7.25", "Методика": "4.5", "Оформление": 2}, "",
                          submit=True, now=NOW)
     for entry, base in ((first, 6), (second, 9), (third, 3)):
         for user in built.jurors:
             if (entry, user) == (third, built.jurors[2]):
-                services.save_scores(entry, user, {"Содержание": 1}, "", submit=False, now=NOW)  # stays a draft
+                save_scores(entry, user, {"Содержание": 1}, "", submit=False, now=NOW)  # stays a draft
             elif (entry, user) != (first, built.jurors[0]):
-                services.save_scores(entry, user, {"Содержание": base, "Методика": "3.75", "Оформление": "1.01"}, "",
+                save_scores(entry, user, {"Содержание": base, "Методика": "3.75", "Оформление": "1.01"}, "",
                                      submit=True, now=NOW)
     stored = check()
     assert sum(total is None for total in stored.values()) == 1
-    services.save_scores(second, built.jurors[1], {"Содержание": "9.99", "Методика": 0, "Оформление": 3}, "",
+    save_scores(second, built.jurors[1], {"Содержание": "9.99", "Методика": 0, "Оформление": 3}, "",
                          submit=True, now=NOW)  # a resubmission
     check()
     _published(built)
@@ -372,7 +439,7 @@ def test_stored_sheet_totals_equal_a_fresh_recomputation(app) -> None:
     assert stored[sheet[built.jurors[1].id]] == Decimal("10") * Decimal("1.5") + Decimal("3.75") * Decimal("0.25") \
         + Decimal("0.5") * 3
     # The overview reads the stored totals and still agrees with scoring.aggregate on fresh totals.
-    overview = services.scores_overview(db.session.get(Stage, stage_id))
+    overview = scores_overview(db.session.get(Stage, stage_id))
     fresh = _recomputed_totals(stage_id)
     for row in overview.rows:
         totals = [fresh[m.sheet_id] for m in row.marks if m.sheet_id is not None]
@@ -397,10 +464,10 @@ def test_migration_backfill_gives_the_stored_totals(app) -> None:
     spec.loader.exec_module(migration)
     criteria = [{"name": "Содержание", "max_points": 10, "weight": "1.5"}, {"name": "Методика", "max_points": 5, "weight": 2}]
     built = jury_stage(entries=2, jurors=2, criteria=criteria)
-    services.save_scores(built.entries[0], built.jurors[0], {"Содержание": "7.25", "Методика": "4.5"}, "", submit=True,
+    save_scores(built.entries[0], built.jurors[0], {"Содержание": "7.25", "Методика": "4.5"}, "", submit=True,
                          now=NOW)
-    services.save_scores(built.entries[0], built.jurors[1], {"Содержание": "3.5"}, "", submit=False, now=NOW)
-    services.save_scores(built.entries[1], built.jurors[0], {"Содержание": 10, "Методика": 0}, "", submit=True, now=NOW)
+    save_scores(built.entries[0], built.jurors[1], {"Содержание": "3.5"}, "", submit=False, now=NOW)
+    save_scores(built.entries[1], built.jurors[0], {"Содержание": 10, "Методика": 0}, "", submit=True, now=NOW)
     kept = _stored_totals(built.stage.id)
     db.session.execute(update(ScoreSheet).values(weighted_total=None))
     db.session.execute(text(migration.BACKFILL))

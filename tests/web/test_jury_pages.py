@@ -9,8 +9,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine.jury import appeals, schedule, services
+from contest_engine.jury import appeals, schedule
+from contest_engine.jury.assignment import stage_assignments
+from contest_engine.jury.certificates import issue_jury_certificates, jury_certificates
+from contest_engine.jury.closing import close_scoring, scoring_closed
+from contest_engine.jury.jurors import stage_jurors
 from contest_engine.jury.models import Appeal, DemoSlot, JuryCriterion, ScoreSheet
+from contest_engine.jury.setup import jury_config, stage_criteria
+from contest_engine.jury.sheets import save_scores
 from contest_engine.models import Stage
 from tests.conftest import login as login_form
 from tests.factories.accounts import admin, juror, organiser, student, teacher
@@ -26,7 +32,7 @@ def login(client, user) -> None:  # type: ignore[no-untyped-def]
 
 
 def _form(built, entry_index: int = 0, **values):  # type: ignore[no-untyped-def]
-    criteria = services.stage_criteria(built.stage.id)
+    criteria = stage_criteria(built.stage.id)
     data = {f"c{c.id}": values.get(c.name, "") for c in criteria}
     data["comment"] = values.get("comment", "")
     data["action"] = values.get("action", "submit")
@@ -90,7 +96,7 @@ def test_score_form_rejects_bad_points_next_to_the_field(app, client, values, me
 
 def test_score_form_after_close_is_refused(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.close_scoring(built.stage, actor=built.organiser, now=utcnow())
+    close_scoring(built.stage, actor=built.organiser, now=utcnow())
     login(client, built.jurors[0])
     response = client.post(f"/jury/entries/{built.entries[0].id}", data=_form(built, **FULL))
     assert response.status_code == 422
@@ -122,7 +128,7 @@ ORGANISER_PAGES = ["/jury/stages/{id}", "/jury/stages/{id}/jurors", "/jury/stage
 @pytest.mark.parametrize("path", ORGANISER_PAGES)
 def test_organiser_pages_open_for_organiser_and_admin(app, client, path) -> None:
     built = jury_stage(entries=2, jurors=2)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     boss = admin()
     db.session.commit()
     for user in (built.organiser, boss):
@@ -158,7 +164,7 @@ def test_settings_and_criteria_forms(app, client) -> None:
     response = client.post(url, data={"aggregation": "median", "jurors_per_entry": "3", "blind": "y",
                                       "disagreement_threshold": "2,5", "scoring_due_at": "2027-02-01T18:00"})
     assert response.status_code == 302
-    config = services.jury_config(built.stage)
+    config = jury_config(built.stage)
     assert config.aggregation == "median" and config.jurors_per_entry == 3 and config.blind
     assert config.scoring_due_at.hour == 15  # 18:00 in Moscow is 15:00 UTC
     assert client.post(url, data={"aggregation": "best"}).status_code == 422
@@ -186,15 +192,15 @@ def test_invite_conflict_allocate_and_move(app, client, outbox) -> None:
     assert response.status_code == 302
     assert outbox()[-1]["To"] == "new@example.org"
     assert client.post(f"/jury/stages/{built.stage.id}/allocate").status_code == 302
-    assert len(services.stage_assignments(built.stage.id)) == 4
+    assert len(stage_assignments(built.stage.id)) == 4
     response = client.post(f"/jury/stages/{built.stage.id}/conflicts",
                            data={"juror_id": built.jurors[0].id, "participation_id": built.participations[0].id})
     assert response.status_code == 302
-    assert len(services.stage_assignments(built.stage.id)) == 3
+    assert len(stage_assignments(built.stage.id)) == 3
     assert client.post(f"/jury/stages/{built.stage.id}/conflicts",
                        data={"juror_id": 999999, "participation_id": built.participations[0].id}).status_code == 422
-    assignment = services.stage_assignments(built.stage.id)[0]
-    target = next(u.id for _j, u in services.stage_jurors(built.stage.id) if u.id != assignment.juror_id)
+    assignment = stage_assignments(built.stage.id)[0]
+    target = next(u.id for _j, u in stage_jurors(built.stage.id) if u.id != assignment.juror_id)
     response = client.post(f"/jury/assignments/{assignment.id}/move", data={"juror_id": target})
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
@@ -203,16 +209,16 @@ def test_invite_conflict_allocate_and_move(app, client, outbox) -> None:
 
 def test_progress_reminder_and_close(app, client, outbox) -> None:
     built = jury_stage(entries=1, jurors=2)
-    config = services.jury_config(built.stage)
+    config = jury_config(built.stage)
     config.scoring_due_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     login(client, built.organiser)
     assert client.post(f"/jury/stages/{built.stage.id}/remind").status_code == 302
     assert {m["To"] for m in outbox()} == {u.email for u in built.jurors}
     assert client.post(f"/jury/stages/{built.stage.id}/close").status_code == 302
-    assert services.scoring_closed(db.session.get(Stage, built.stage.id))
+    assert scoring_closed(db.session.get(Stage, built.stage.id))
     assert client.post(f"/jury/stages/{built.stage.id}/reopen", data={"reason": "Болезнь члена жюри"}).status_code == 302
-    assert not services.scoring_closed(db.session.get(Stage, built.stage.id))
+    assert not scoring_closed(db.session.get(Stage, built.stage.id))
 
 
 def test_overview_page_runs_a_fixed_number_of_queries(app, client, count_queries) -> None:
@@ -223,7 +229,7 @@ def test_overview_page_runs_a_fixed_number_of_queries(app, client, count_queries
     large = jury_stage(entries=20, jurors=4)
     for entry in large.entries[:10]:
         for user in large.jurors:
-            services.save_scores(entry, user, FULL, "", submit=True, now=utcnow())
+            save_scores(entry, user, FULL, "", submit=True, now=utcnow())
     other_client = app.test_client()
     login(other_client, large.organiser)
     with count_queries() as many:
@@ -261,7 +267,7 @@ def test_schedule_slots_and_ics(app, client) -> None:
 
 def test_participant_files_appeal_and_organiser_resolves(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     stage = db.session.get(Stage, built.stage.id)
     stage.results_published_at = utcnow() - timedelta(minutes=5)
     stage.appeals_close_at = utcnow() + timedelta(hours=5)
@@ -275,7 +281,7 @@ def test_participant_files_appeal_and_organiser_resolves(app, client) -> None:
     assert client.get(url).status_code == 403
     assert client.get(f"/jury/appeals/{appeal.id}").status_code == 403
     login(client, built.organiser)
-    criteria = {c.name: c.id for c in services.stage_criteria(built.stage.id)}
+    criteria = {c.name: c.id for c in stage_criteria(built.stage.id)}
     field = f"j{built.jurors[0].id}_c{criteria['Методика']}"
     response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "accepted", "reason": "Ошибка", field: "9"})
     assert response.status_code == 422 and "invalid-feedback" in response.get_data(as_text=True)
@@ -289,10 +295,10 @@ def test_participant_files_appeal_and_organiser_resolves(app, client) -> None:
 
 def test_jury_certificates_issue_and_pdf(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     login(client, built.organiser)
     assert client.post(f"/jury/stages/{built.stage.id}/certificates").status_code == 302
-    certificate = services.jury_certificates(built.stage.id)[0]
+    certificate = jury_certificates(built.stage.id)[0]
     login(client, built.jurors[0])
     response = client.get(f"/jury/certificates/{certificate.code}.pdf")
     assert response.status_code in (200, 404)  # 404 only while app/pdf.py (courses room) is missing
@@ -306,7 +312,7 @@ def test_jury_certificates_issue_and_pdf(app, client) -> None:
 
 def test_organiser_finds_jury_stages_and_participant_panel_links(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     schedule.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30, location="",
                          actor=built.organiser)
     stage = db.session.get(Stage, built.stage.id)
@@ -343,7 +349,7 @@ def test_jury_chair_in_blind_mode_resolves_without_seeing_names(app, client) -> 
     from contest_engine.jury.models import StageJuror
 
     built = jury_stage(entries=1, jurors=1, blind=True)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     db.session.execute(StageJuror.__table__.update().values(is_chair=True))
     stage = db.session.get(Stage, built.stage.id)
     stage.results_published_at = utcnow() - timedelta(minutes=5)
@@ -366,7 +372,7 @@ def test_lists_run_a_fixed_number_of_queries(app, count_queries, path) -> None:
     for size in (2, 12):
         built = jury_stage(entries=size, jurors=3)
         for entry in built.entries[: size // 2]:
-            services.save_scores(entry, built.jurors[0], FULL, "", submit=True, now=utcnow())
+            save_scores(entry, built.jurors[0], FULL, "", submit=True, now=utcnow())
         client = app.test_client()
         login(client, built.jurors[0] if path == "/jury/" else built.organiser)
         with count_queries() as counter:
@@ -390,8 +396,8 @@ def test_schedule_links_jurors_to_entries_and_finalists_to_their_materials(app, 
 
 def test_juror_lists_and_downloads_their_certificate(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
-    services.save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
-    certificate = services.issue_jury_certificates(built.stage, actor=built.organiser, now=utcnow())[0]
+    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
+    certificate = issue_jury_certificates(built.stage, actor=built.organiser, now=utcnow())[0]
     login(client, built.jurors[0])
     assert certificate.code in client.get("/jury/").get_data(as_text=True)
     response = client.get(f"/jury/certificates/{certificate.code}.pdf")
