@@ -14,8 +14,9 @@ from app.demo import demo_part, demo_user
 from app.extensions import db
 from app.security import hash_password
 from app.timeutil import utcnow
-from contest_engine import olympiad, results, services
+from contest_engine import awards, clock, entries, olympiad, queries, registration, results, setup
 from contest_engine.models import Contest
+from contest_engine.spec import ContestSpec, StageSpec
 
 TEACHER_CONTEST = "Дистанционный учитель — 2027"
 OLYMPIAD = "Олимпиада по математике «Вместе» — осень"
@@ -72,75 +73,75 @@ def teacher_contest(now: datetime) -> None:
     jury = {"criteria": [{"name": "Содержание", "max_points": 10, "weight": 1},
                          {"name": "Оформление", "max_points": 5, "weight": Decimal("0.5")}],
             "aggregation": "mean", "jurors_per_entry": None, "blind": True}
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title=TEACHER_CONTEST, kind="teacher", description=TEACHER_DESCRIPTION, rules=TEACHER_RULES,
         divisions=["Учителя начальных классов", "Учителя-предметники"],
         stages=[
-            services.StageSpec("Регистрация", "registration", start, start + 2 * week),
-            services.StageSpec("Визитная карточка", "submission", start + 2 * week, start + 3 * week,
+            StageSpec("Регистрация", "registration", start, start + 2 * week),
+            StageSpec("Визитная карточка", "submission", start + 2 * week, start + 3 * week,
                                advancement={"rule": "top_n", "value": 30}, jury=jury,
                                description="Эссе «Мой дистанционный урок» и ссылка на ваш блог или сайт.",
                                file_types="pdf,docx", max_file_mb=5, max_files=2),
-            services.StageSpec("Дистанционный урок", "submission", start + 3 * week, start + 5 * week,
+            StageSpec("Дистанционный урок", "submission", start + 3 * week, start + 5 * week,
                                advancement={"rule": "top_n", "value": 10}, jury=jury,
                                description="План урока (файл) и ссылка на запись или материалы урока."),
-            services.StageSpec("Финал: открытые уроки", "jury", start + 5 * week, start + 6 * week, jury=jury),
+            StageSpec("Финал: открытые уроки", "jury", start + 5 * week, start + 6 * week, jury=jury),
         ],
         awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Призёр", "ranks": [2, 3]},
                 {"title": "Лауреат", "ranks": [4, 10]}, {"title": "Участник"}],
         asks_institution=True, asks_subject=True, requires_consent=True,
     )
-    contest = services.create_contest(spec, actor=organiser, now=start)
+    contest = setup.create_contest(spec, actor=organiser, now=start)
     for email, division in (("teacher@vmeste.local", "Учителя начальных классов"),
                             ("teacher2@vmeste.local", "Учителя-предметники")):
         person = demo_user(email)
-        services.register(contest, person, division=division, subject="Математика", consent=True,
+        registration.register(contest, person, division=division, subject="Математика", consent=True,
                           now=start + timedelta(days=1))
-    services.run_clock(now, contest_id=contest.id)
-    card = services.contest_stages(contest.id)[1]
+    clock.run_clock(now, contest_id=contest.id)
+    card = queries.contest_stages(contest.id)[1]
     teacher = demo_user("teacher@vmeste.local")
-    participation = services.find_participation(contest.id, teacher.id)
+    participation = queries.find_participation(contest.id, teacher.id)
     assert participation is not None
-    services.submit_entry(card, participation, text="Мой дистанционный урок начинается с живого вопроса…",
+    entries.submit_entry(card, participation, text="Мой дистанционный урок начинается с живого вопроса…",
                           link="https://example.org/blog", actor=teacher, now=now - timedelta(hours=3))
 
 
 def finished_olympiad(now: datetime) -> None:
     organiser = demo_user("organiser@vmeste.local")
     start = now - timedelta(days=40)
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title=OLYMPIAD, kind="olympiad", description="Олимпиада для школьников 5–11 классов: один онлайн-тур, "
         "60 минут с момента начала внутри двухдневного окна.",
         rules="Победители и призёры — не более 45 % участников; победителю нужно не меньше 50 % от максимума.",
         divisions=["5-8", "9-11"],
-        stages=[services.StageSpec("Регистрация", "registration", start, start + timedelta(days=10)),
-                services.StageSpec("Онлайн-тур", "olympiad", start + timedelta(days=12), start + timedelta(days=14),
+        stages=[StageSpec("Регистрация", "registration", start, start + timedelta(days=10)),
+                StageSpec("Онлайн-тур", "olympiad", start + timedelta(days=12), start + timedelta(days=14),
                                    advancement={"rule": "all"}, tiebreak_by_time=False)],
         awards=[{"title": "Победитель", "ranks": [1, 1], "min_percent_of_max": 50},
                 {"title": "Призёр", "ranks": [2, 3], "min_percent_of_max": 25}, {"title": "Участник"}],
         award_quota_percent=Decimal(45), asks_institution=True, asks_grade=True, requires_consent=True,
     )
-    contest = services.create_contest(spec, actor=organiser, now=start)
+    contest = setup.create_contest(spec, actor=organiser, now=start)
     report = olympiad.import_questions(contest, GIFT, actor=organiser)
-    round_stage = services.contest_stages(contest.id)[1]
+    round_stage = queries.contest_stages(contest.id)[1]
     quiz = olympiad.create_round(round_stage, contest, question_ids=[q.id for q in report.imported],
                                  time_limit_minutes=60, max_grade=Decimal(100), shuffle=False, actor=organiser,
                                  now=start + timedelta(days=1))
-    from courses.quiz.services import finish_attempt, save_answer, start_attempt
+    from courses.quiz.attempts import finish_attempt, save_answer, start_attempt
 
     for index, (email, name, division) in enumerate(PUPILS):
         pupil = _pupil(email, name)
-        services.register(contest, pupil, division=division, grade="7" if division == "5-8" else "10",
+        registration.register(contest, pupil, division=division, grade="7" if division == "5-8" else "10",
                           institution="", consent=True, now=start + timedelta(days=2))
         begun = start + timedelta(days=12, hours=2 + index)
         attempt = start_attempt(quiz, pupil, begun)
         for slot, answer in enumerate(ANSWERS[index], start=1):
             save_answer(attempt, slot, answer, begun + timedelta(minutes=5 * slot))
         finish_attempt(attempt, begun + timedelta(minutes=30 + index))
-    services.run_clock(now, contest_id=contest.id)
+    clock.run_clock(now, contest_id=contest.id)
     db.session.refresh(round_stage)
     results.publish_results(round_stage, actor=organiser, now=start + timedelta(days=15), appeal_hours=48)
-    results.compute_awards(contest, actor=organiser, now=start + timedelta(days=18))
+    awards.compute_awards(contest, actor=organiser, now=start + timedelta(days=18))
 
 
 @demo_part

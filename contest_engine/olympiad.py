@@ -1,4 +1,5 @@
-"""Olympiad rounds: the contest's question bank, the stage's quiz and the contest attempt policy.
+"""Contest room: olympiad rounds — the contest's question bank, the stage's quiz and the contest
+attempt policy (`contest_attempt_policy`, registered for "contest" quizzes by `register_policy`).
 
 The round is a quiz of the quiz engine; this module decides who may start it and caps each
 attempt's deadline at the stage's close (the quiz engine takes the smaller of that and
@@ -20,15 +21,17 @@ from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from contest_engine.models import Contest, Stage
+from contest_engine.queries import find_participation, is_admitted
 from contest_engine.rules.stages import StageKind, StageState, clock_state
-from contest_engine.services import find_participation, is_admitted
+from courses.quiz.bank_gift import export_gift, import_gift
+from courses.quiz.banks import bank_for, create_bank
+from courses.quiz.models import QuestionBank
+from courses.quiz.policies import AttemptPolicy, register_attempt_policy
+from courses.quiz.quizzes import create_quiz
 
 
 def contest_bank(contest: Contest) -> Any:
     """The contest's own question bank, made on first use for contests created before it existed."""
-    from courses.quiz.models import QuestionBank
-    from courses.quiz.services import bank_for, create_bank
-
     if contest.bank_id is not None:
         bank = db.session.get(QuestionBank, contest.bank_id)
         if bank is not None:
@@ -41,22 +44,16 @@ def contest_bank(contest: Contest) -> Any:
 
 def import_questions(contest: Contest, text: str, *, actor: User, valid_only: bool = False) -> Any:
     """GIFT into the contest's bank (all or nothing unless `valid_only`); returns the quiz engine's report."""
-    from courses.quiz.services import import_gift
-
     return import_gift(contest_bank(contest), text, actor=actor, valid_only=valid_only)
 
 
 def export_questions(contest: Contest) -> str:
-    from courses.quiz.services import export_gift
-
     return export_gift(contest_bank(contest))
 
 
 def create_round(stage: Stage, contest: Contest, *, question_ids: Sequence[int], time_limit_minutes: int | None,
                  max_grade: Decimal, shuffle: bool, actor: User, now: datetime) -> Any:
     """Make the stage's quiz from bank questions: one attempt each, open in the stage's window."""
-    from courses.quiz.services import create_quiz
-
     if stage.kind != StageKind.OLYMPIAD:
         raise Conflict(_("Only an olympiad stage has a round."))
     if stage.quiz_id is not None:
@@ -84,8 +81,6 @@ def stage_for_quiz(quiz_id: int) -> Stage | None:
 def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
     """A participant admitted to the stage may start its round while the stage is open; the attempt
     never outlives the stage (deadline_cap = stage close)."""
-    from courses.quiz.services import AttemptPolicy
-
     stage = stage_for_quiz(quiz.id)
     if stage is None:
         return AttemptPolicy(False, _("This quiz is not a contest round."), None, True)
@@ -103,10 +98,7 @@ def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
 
 
 def register_policy() -> None:
-    try:
-        from courses.quiz.services import register_attempt_policy
-    except ImportError:  # the quiz engine is not installed
-        return
+    """Let the quiz engine ask the contest room who may start a contest round (called where the app is built)."""
     register_attempt_policy("contest", contest_attempt_policy)
 
 

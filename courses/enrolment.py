@@ -14,8 +14,8 @@ from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
-from courses import rules
 from courses.catalogue import audit_scope
+from courses.email_list import read_email_csv
 from courses.messages import invalid
 from courses.models import Course, CourseMember, CourseRole, EnrolmentMode
 
@@ -61,7 +61,7 @@ def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolRepo
     """All or nothing: any malformed line or unknown e-mail refuses the whole file, listing them.
     People already in the course are reported and left as they are."""
     _check_role(role)
-    emails, bad_lines = rules.read_email_csv(text)
+    emails, bad_lines = read_email_csv(text)
     problems = [_("Line %(line)s: “%(value)s” is not an e-mail address.", line=n, value=v) for n, v in bad_lines]
     found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([e.email for e in emails])))}
     problems += [_("Line %(line)s: no user with the e-mail %(email)s.", line=e.line, email=e.email)

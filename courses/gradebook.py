@@ -129,13 +129,14 @@ def save_row(course: Course, student: User, typed: Mapping[int, str], *, actor: 
         if item_id not in shown:
             continue
         column, (current, overridden) = shown[item_id]
-        raw = value.strip()
-        points = rules.to_decimal(raw) if raw else None
-        if raw and points is None:
-            problems[f"p{item_id}"] = _("Points must be a number.")
-        elif (points is None and not overridden) or (points is not None and points == current):
+        try:
+            points = typed_points(value)
+        except Invalid as error:
+            problems[f"p{item_id}"] = error.message
+            continue
+        if (points is None and not overridden) or (points is not None and points == current):
             continue  # unchanged (an emptied computed grade has no override to remove)
-        elif points is not None and not 0 <= points <= column.max_points:
+        if points is not None and not 0 <= points <= column.max_points:
             problems[f"p{item_id}"] = _out_of_range(column.max_points)
         else:
             changes.append((column.item, points))
@@ -146,6 +147,15 @@ def save_row(course: Course, student: User, typed: Mapping[int, str], *, actor: 
     if changes:
         _commit()
     return len(changes)
+
+
+def typed_points(raw: str) -> Decimal | None:
+    """A grade as typed into a cell: empty is None (no typed-in grade), "7,5" is 7.5, text is refused."""
+    raw = raw.strip()
+    points = rules.to_decimal(raw) if raw else None
+    if raw and points is None:
+        raise invalid({"points": _("Points must be a number.")})
+    return points
 
 
 def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:

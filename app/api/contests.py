@@ -28,9 +28,12 @@ from app.pagination import paginate
 from app.permissions import contests as can
 from app.permissions.jury import can_see_entry_author
 from app.timeutil import utcnow
-from contest_engine import olympiad, results, services
+from contest_engine import advancing, awards, clock, entries, olympiad, queries, registration, results, setup
+from contest_engine.entries import Upload
 from contest_engine.jury import blind
 from contest_engine.models import Contest, Entry, Participation, Stage
+from contest_engine.rules import scoring
+from contest_engine.spec import ContestSpec, StageSpec
 
 TAG = "contests"
 
@@ -138,11 +141,11 @@ def stage_json(stage: Stage) -> dict[str, Any]:
 
 
 def contest_json(contest: Contest, stages: list[Stage] | None = None) -> dict[str, Any]:
-    stages = stages if stages is not None else services.contest_stages(contest.id)
+    stages = stages if stages is not None else queries.contest_stages(contest.id)
     return {
         "id": contest.id, "title": contest.title, "kind": str(contest.kind), "timezone": contest.timezone,
         "description": contest.description, "rules": contest.rules,
-        "divisions": [{"id": d.id, "name": d.name} for d in services.contest_divisions(contest.id)],
+        "divisions": [{"id": d.id, "name": d.name} for d in queries.contest_divisions(contest.id)],
         "stages": [stage_json(s) for s in stages],
         "awards": contest.award_rules,
         "award_quota_percent": str(contest.award_quota_percent) if contest.award_quota_percent is not None else None,
@@ -179,10 +182,10 @@ def _organised_stage(stage_id: int) -> tuple[User, Stage, Contest]:
 def create_contest(body: ContestIn) -> Any:
     user = api_user()
     require_api(can.can_create_contest(user))
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title=body.title, kind=body.kind, timezone=body.timezone, description=body.description, rules=body.rules,
         divisions=body.divisions,
-        stages=[services.StageSpec(
+        stages=[StageSpec(
             title=s.title, kind=s.kind, opens_at=s.opens_at, closes_at=s.closes_at, description=s.description,
             advancement=s.advancement.model_dump() if s.advancement else None, jury=s.jury, quiz_id=s.quiz_id,
             tiebreak_by_time=s.tiebreak_by_time, accepts_text=s.accepts_text, accepts_link=s.accepts_link,
@@ -193,7 +196,7 @@ def create_contest(body: ContestIn) -> Any:
         award_quota_percent=body.award_quota_percent, asks_institution=body.asks_institution,
         asks_grade=body.asks_grade, asks_subject=body.asks_subject, requires_consent=body.requires_consent,
     )
-    contest = services.create_contest(spec, actor=user, now=utcnow())
+    contest = setup.create_contest(spec, actor=user, now=utcnow())
     return contest_json(contest), 201
 
 
@@ -220,7 +223,7 @@ def list_contests() -> Any:
 def get_contest(contest_id: int) -> Any:
     user = api_user()
     contest = _contest(contest_id, user)
-    services.run_clock(utcnow(), contest_id=contest.id)
+    clock.run_clock(utcnow(), contest_id=contest.id)
     return contest_json(contest)
 
 
@@ -234,7 +237,7 @@ def add_participant(contest_id: int, body: ParticipantIn) -> Any:
     user = db.session.get(User, body.user_id)
     if user is None:
         raise ApiError(422, _("The data is invalid."), {"user_id": _("No such user.")})
-    participation = services.register(
+    participation = registration.register(
         contest, user, division=body.division, institution=body.institution, grade=body.grade,
         subject=body.subject, consent=body.consent, now=utcnow(), actor=actor if organiser else None,
     )
@@ -247,7 +250,7 @@ def import_participants(contest_id: int, body: str) -> Any:
     actor = api_user()
     contest = _contest(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
-    report = services.import_participants(contest, body, actor=actor, now=utcnow())
+    report = registration.import_participants(contest, body, actor=actor, now=utcnow())
     return {"created": report.created, "errors": [{"line": line, "message": m} for line, m in report.errors]}
 
 
@@ -278,7 +281,7 @@ def contest_audit(contest_id: int) -> Any:
     contest = _contest(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
     page, per_page = page_params()
-    return paginated(results.audit_page(contest.id, page=page, per_page=per_page), lambda e: {
+    return paginated(queries.audit_page(contest.id, page=page, per_page=per_page), lambda e: {
         "id": e.id, "at": e.at.isoformat(), "actor_id": e.actor_id, "action": e.action,
         "object_type": e.object_type, "object_id": e.object_id, "reason": e.reason, "details": e.details})
 
@@ -327,12 +330,12 @@ def create_round(stage_id: int, body: RoundIn) -> Any:
 def submit_entry(stage_id: int) -> Any:
     user = api_user()
     stage, contest = _stage(stage_id, user)
-    participation = services.find_participation(contest.id, user.id)
+    participation = queries.find_participation(contest.id, user.id)
     if participation is None:
         raise ApiError(409, _("You are not a participant of this contest."))
     if request.mimetype == "multipart/form-data":
         text, link = request.form.get("text", ""), request.form.get("link", "")
-        files = request.files.getlist("files")
+        files = Upload.all_of(request.files.getlist("files"))
     else:
         try:
             data = json.loads(request.get_data() or b"{}")
@@ -341,7 +344,7 @@ def submit_entry(stage_id: int) -> Any:
         if not isinstance(data, dict) or not all(isinstance(data.get(k, ""), str) for k in ("text", "link")):
             raise ApiError(422, _("The data is invalid."), {"text": _("Must be a string.")})
         text, link, files = data.get("text", ""), data.get("link", ""), []
-    entry = services.submit_entry(stage, participation, text=text, link=link, files=files, actor=user, now=utcnow())
+    entry = entries.submit_entry(stage, participation, text=text, link=link, files=files, actor=user, now=utcnow())
     return {"id": entry.id, "version": entry.version, "stage_id": stage.id,
             "submitted_at": entry.submitted_at.isoformat()}, 201
 
@@ -360,7 +363,7 @@ def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
             "submitted_at": entry.submitted_at.isoformat(), "text": entry.text, "link": entry.link,
             "files": [{"id": f.id, "size": f.size,
                        "name": blind.file_name(f, entry_id=entry.id, number=number, sees_names=show_names)}
-                      for number, f in enumerate(services.entry_files(entry.id), start=1)],
+                      for number, f in enumerate(entries.entry_files(entry.id), start=1)],
             "participant": participant}
 
 
@@ -389,7 +392,7 @@ def _action_result(stage: Stage) -> dict[str, Any]:
 def get_stage(stage_id: int) -> Any:
     user = api_user()
     stage, contest = _stage(stage_id, user)
-    services.run_clock(utcnow(), contest_id=contest.id)
+    clock.run_clock(utcnow(), contest_id=contest.id)
     return _action_result(stage)
 
 
@@ -397,7 +400,7 @@ def get_stage(stage_id: int) -> Any:
           body=ReasonIn)
 def close_stage(stage_id: int, body: ReasonIn) -> Any:
     actor, stage, _contest_row = _organised_stage(stage_id)
-    services.close_stage(stage, actor=actor, now=utcnow(), reason=body.reason)
+    clock.close_stage(stage, actor=actor, now=utcnow(), reason=body.reason)
     data = _action_result(stage)
     data.update({"advanced": [], "eliminated": [], "blocked": []})
     return data
@@ -407,7 +410,7 @@ def close_stage(stage_id: int, body: ReasonIn) -> Any:
           tag=TAG, body=ReasonIn)
 def reopen_stage(stage_id: int, body: ReasonIn) -> Any:
     actor, stage, _contest_row = _organised_stage(stage_id)
-    services.reopen_stage(stage, actor=actor, now=utcnow(), reason=body.reason, new_closes_at=body.closes_at)
+    clock.reopen_stage(stage, actor=actor, now=utcnow(), reason=body.reason, new_closes_at=body.closes_at)
     return _action_result(stage)
 
 
@@ -415,11 +418,11 @@ def reopen_stage(stage_id: int, body: ReasonIn) -> Any:
           tag=TAG, body=ExtendIn)
 def extend_stage(stage_id: int, body: ExtendIn) -> Any:
     actor, stage, _contest_row = _organised_stage(stage_id)
-    services.extend_stage(stage, actor=actor, now=utcnow(), new_closes_at=body.closes_at, reason=body.reason)
+    clock.extend_stage(stage, actor=actor, now=utcnow(), new_closes_at=body.closes_at, reason=body.reason)
     return _action_result(stage)
 
 
-def _preview_json(preview: results.AdvancementPreview) -> dict[str, Any]:
+def _preview_json(preview: advancing.AdvancementPreview) -> dict[str, Any]:
     return {
         "stage_id": preview.stage.id, "next_stage_id": preview.next_stage.id, "can_confirm": preview.can_confirm,
         "divisions": [{
@@ -437,14 +440,14 @@ def _preview_json(preview: results.AdvancementPreview) -> dict[str, Any]:
 @endpoint("/stages/<int:stage_id>/advance/preview", summary="Who would advance (organiser)", tag=TAG)
 def preview_advancement(stage_id: int) -> Any:
     _actor, stage, _contest_row = _organised_stage(stage_id)
-    return _preview_json(results.preview_advancement(stage, now=utcnow()))
+    return _preview_json(advancing.preview_advancement(stage, now=utcnow()))
 
 
 @endpoint("/stages/<int:stage_id>/advance", "POST", summary="Confirm advancement to the next stage (organiser)",
           tag=TAG, body=AdvanceIn)
 def advance_stage(stage_id: int, body: AdvanceIn) -> Any:
     actor, stage, _contest_row = _organised_stage(stage_id)
-    outcome = results.confirm_advancement(stage, actor=actor, now=utcnow(), chosen=body.chosen)
+    outcome = advancing.confirm_advancement(stage, actor=actor, now=utcnow(), chosen=body.chosen)
     return {"advanced": outcome.advanced, "eliminated": outcome.eliminated,
             "blocked": [{"entry_id": b["entry_id"], "participant_id": b["participant_id"],
                          "missing_jurors": b["missing_jurors"]} for b in outcome.blocked],
@@ -463,7 +466,7 @@ def publish_stage(stage_id: int, body: PublishIn) -> Any:
           tag=TAG)
 def refresh_results(stage_id: int) -> Any:
     _actor, stage, _contest_row = _organised_stage(stage_id)
-    if stage.state in results.OPEN_STATES:
+    if stage.state in queries.OPEN_STATES:
         raise ApiError(409, _("The stage is still open."))
     results.refresh_results(stage, now=utcnow())
     return _action_result(stage)
@@ -485,7 +488,7 @@ def stage_results(stage_id: int) -> Any:
     user = api_user()
     stage, contest = _stage(stage_id, user)
     now = utcnow()
-    services.run_clock(now, contest_id=contest.id)
+    clock.run_clock(now, contest_id=contest.id)
     db.session.refresh(stage)
     page, per_page = page_params()
     if can.can_see_full_results(user, stage):
@@ -495,7 +498,7 @@ def stage_results(stage_id: int) -> Any:
                                      search=request.args.get("q", ""))
         return paginated(found, lambda row: result_json(row, True))
     # Before publication a participant sees only their own status.
-    participation = services.find_participation(contest.id, user.id)
+    participation = queries.find_participation(contest.id, user.id)
     own = results.own_result(stage.id, participation.id) if participation else None
     items = []
     if own is not None:
@@ -518,9 +521,9 @@ def stage_results_csv(stage_id: int) -> Any:
 # --------------------------------------------------------------------------- awards
 
 
-def award_json(item: results.AwardItem) -> dict[str, Any]:
+def award_json(item: awards.AwardItem) -> dict[str, Any]:
     return {"participant_id": item.participation_id, "division": item.division, "award": item.award,
-            "rank": item.rank, "score": results.display(item.score) if item.score is not None else None,
+            "rank": item.rank, "score": scoring.display(item.score) if item.score is not None else None,
             "certificate_code": item.certificate_code}
 
 
@@ -530,7 +533,7 @@ def compute_awards(contest_id: int) -> Any:
     actor = api_user()
     contest = _contest(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
-    items = results.compute_awards(contest, actor=actor, now=utcnow())
+    items = awards.compute_awards(contest, actor=actor, now=utcnow())
     return {"items": [award_json(item) for item in items]}
 
 
@@ -538,8 +541,8 @@ def compute_awards(contest_id: int) -> Any:
 def list_awards(contest_id: int) -> Any:
     actor = api_user()
     contest = _contest(contest_id, actor)
-    items = results.contest_awards(contest.id)
+    items = awards.contest_awards(contest.id)
     if not can.can_organise_contest(actor, contest.id):
-        participation = services.find_participation(contest.id, actor.id)
+        participation = queries.find_participation(contest.id, actor.id)
         items = [i for i in items if participation is not None and i.participation_id == participation.id]
     return {"items": [award_json(item) for item in items]}

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.i18n import _
 from app.permissions.quiz import can_answer_attempt, can_manage_quiz, can_take_quiz, can_view_attempt
 from app.timeutil import utcnow
-from courses.quiz import services
+from courses.quiz import attempts, grades
 from courses.quiz.models import AttemptState, Quiz, QuizAttempt
 
 
@@ -38,7 +38,7 @@ def _decimal(value: Any) -> float | int | None:
 def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dict[str, Any]:
     """The attempt as API.md shows it: questions in slot order, saved answers, the score once finished."""
     items = []
-    for item in services.attempt_items(attempt, quiz):
+    for item in attempts.attempt_items(attempt, quiz):
         view = item.view
         entry: dict[str, Any] = {
             "slot": item.slot, "question_id": item.row.id, "type": item.row.type, "name": item.question.name,
@@ -83,7 +83,7 @@ def _quiz(quiz_id: int) -> Quiz:
 def _attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz]:
     """The attempt if the caller may see it; another student's attempt is a 404 (its existence is
     not theirs to know)."""
-    found = services.get_attempt(attempt_id)
+    found = attempts.get_attempt(attempt_id)
     if found is None or not can_view_attempt(api_user(), found[0], found[1]):
         raise not_found()
     return found
@@ -95,8 +95,8 @@ def start_attempt(quiz_id: int) -> Any:
     user = api_user()
     quiz = _quiz(quiz_id)
     require_api(can_take_quiz(user, quiz))
-    resumed = services.in_progress_attempt(quiz, user)
-    attempt = services.start_attempt(quiz, user, utcnow())
+    resumed = attempts.in_progress_attempt(quiz, user)
+    attempt = attempts.start_attempt(quiz, user, utcnow())
     status = 200 if resumed is not None and resumed.id == attempt.id else 201
     return attempt_json(attempt, quiz, with_answers=status == 200), status
 
@@ -105,8 +105,8 @@ def start_attempt(quiz_id: int) -> Any:
           tag="quizzes")
 def get_attempt(attempt_id: int) -> Any:
     attempt, quiz = _attempt(attempt_id)
-    if services.is_overdue(attempt, utcnow()):
-        services.finish_attempt(attempt, utcnow())
+    if attempts.is_overdue(attempt, utcnow()):
+        attempts.finish_attempt(attempt, utcnow())
     return attempt_json(attempt, quiz, with_answers=True)
 
 
@@ -116,7 +116,7 @@ def save_answer(attempt_id: int, slot: int, body: AnswerIn) -> Any:
     attempt, _quiz_row = _attempt(attempt_id)
     if not can_answer_attempt(api_user(), attempt):
         raise ApiError(403, _("Only the student who started this attempt answers in it."))
-    services.save_answer(attempt, slot, body.answer, utcnow())
+    attempts.save_answer(attempt, slot, body.answer, utcnow())
     return {"slot": slot, "saved": True}
 
 
@@ -126,7 +126,7 @@ def finish_attempt(attempt_id: int) -> Any:
     attempt, _quiz_row = _attempt(attempt_id)
     if not can_answer_attempt(api_user(), attempt):
         raise ApiError(403, _("Only the student who started this attempt can finish it."))
-    attempt = services.finish_attempt(attempt, utcnow())
+    attempt = attempts.finish_attempt(attempt, utcnow())
     return finish_json(attempt)
 
 
@@ -135,6 +135,6 @@ def finish_attempt(attempt_id: int) -> Any:
 def quiz_grades(quiz_id: int) -> Any:
     quiz = _quiz(quiz_id)
     require_api(can_manage_quiz(api_user(), quiz))
-    grades = services.quiz_grades([quiz.id])
-    items = [{"user_id": user_id, "grade": _decimal(grade)} for (_q, user_id), grade in sorted(grades.items())]
+    found = grades.quiz_grades([quiz.id])
+    items = [{"user_id": user_id, "grade": _decimal(grade)} for (_q, user_id), grade in sorted(found.items())]
     return {"items": items, "max_grade": _decimal(quiz.max_grade), "grading_method": str(quiz.grading_method)}

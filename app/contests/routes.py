@@ -20,10 +20,25 @@ from app.permissions import require
 from app.permissions.jury import can_see_entry_author
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.uploads import StoredFile, send_stored
-from contest_engine import olympiad, results, services
+from contest_engine import (
+    advancing,
+    clock,
+    diplomas,
+    entries,
+    messages,
+    olympiad,
+    participant,
+    queries,
+    registration,
+    results,
+    setup,
+)
+from contest_engine.awards import compute_awards, contest_awards
+from contest_engine.entries import Upload
 from contest_engine.jury import blind
 from contest_engine.models import Award, Contest, ContestOrganiser, Entry, EntryFile, Participation, Stage
 from contest_engine.rules.stages import StageKind, StageState
+from contest_engine.spec import ContestSpec, StageSpec
 
 
 def _contest(contest_id: int) -> Contest:
@@ -62,11 +77,11 @@ def new():  # type: ignore[no-untyped-def]
     form = forms.ContestForm()
     if form.validate_on_submit():
         timezone = form.timezone.data or "Europe/Moscow"
-        spec = services.ContestSpec(
+        spec = ContestSpec(
             title=form.title.data or "", kind=form.kind.data or "teacher", timezone=timezone,
             description=form.description.data or "", rules=form.rules.data or "",
             divisions=forms.parse_divisions(form.divisions.data or ""),
-            stages=[services.StageSpec(
+            stages=[StageSpec(
                 title=str(_("Registration")), kind="registration",
                 opens_at=parse_local(form.registration_opens_at.data, timezone),
                 closes_at=parse_local(form.registration_closes_at.data, timezone))],
@@ -76,7 +91,7 @@ def new():  # type: ignore[no-untyped-def]
             asks_subject=form.asks_subject.data, requires_consent=form.requires_consent.data,
         )
         try:
-            contest = services.create_contest(spec, actor=current_user, now=utcnow())
+            contest = setup.create_contest(spec, actor=current_user, now=utcnow())
         except DomainError as error:
             _place_contest_errors(form, error)
         else:
@@ -95,50 +110,21 @@ def _place_contest_errors(form: forms.ContestForm, error: DomainError) -> None:
 def view(contest_id: int):  # type: ignore[no-untyped-def]
     contest = _contest(contest_id)
     now = utcnow()
-    services.run_clock(now, contest_id=contest.id)  # the lazy clock: a page never shows a stale state
-    stages = services.contest_stages(contest.id)
-    divisions = services.contest_divisions(contest.id)
-    participation = (services.find_participation(contest.id, current_user.id)
+    clock.run_clock(now, contest_id=contest.id)  # the lazy clock: a page never shows a stale state
+    stages = queries.contest_stages(contest.id)
+    divisions = queries.contest_divisions(contest.id)
+    participation = (queries.find_participation(contest.id, current_user.id)
                      if current_user.is_authenticated else None)
     statuses: dict[int, str] = {}
     if participation is not None:
-        statuses = _participant_statuses(stages, participation)
+        statuses = participant.stage_statuses(stages, participation)
     organiser = can.can_organise_contest(current_user, contest.id)
     return render_template(
         "contests/view.html", contest=contest, stages=stages, divisions=divisions, participation=participation,
-        current=services.current_stage(stages, now), statuses=statuses, organiser=organiser,
-        registration_open=services.registration_open(stages, now), now=now,
-        kind_label=services.kind_label, state_label=services.state_label,
+        current=queries.current_stage(stages, now), statuses=statuses, organiser=organiser,
+        registration_open=registration.registration_open(stages, now), now=now,
+        kind_label=messages.kind_label, state_label=messages.state_label,
     )
-
-
-def _participant_statuses(stages: list[Stage], participation: Participation) -> dict[int, str]:
-    """The participant's status at each stage (3 queries whatever the number of stages)."""
-    stage_ids = [s.id for s in stages]
-    from contest_engine.models import StageParticipant, StageResult
-
-    entries = set(db.session.scalars(select(Entry.stage_id).where(
-        Entry.participation_id == participation.id, Entry.is_current.is_(True))))
-    admitted = set(db.session.scalars(select(StageParticipant.stage_id).where(
-        StageParticipant.participation_id == participation.id, StageParticipant.stage_id.in_(stage_ids))))
-    stored = {r.stage_id: r for r in db.session.scalars(select(StageResult).where(
-        StageResult.participation_id == participation.id, StageResult.stage_id.in_(stage_ids)))}
-    labels = results.status_labels()
-    statuses: dict[int, str] = {}
-    for stage in stages:
-        result = stored.get(stage.id)
-        if stage.kind == StageKind.REGISTRATION:
-            statuses[stage.id] = _("registered")
-        elif result is not None and (stage.advanced_at is not None or stage.results_published_at is not None):
-            statuses[stage.id] = labels[result.status]
-        elif not (services.is_first_competitive(stage, stages) or stage.id in admitted):
-            statuses[stage.id] = _("not admitted") if any(
-                s.advanced_at for s in stages if s.position < stage.position) else _("waiting for the previous stage")
-        elif stage.id in entries:
-            statuses[stage.id] = _("entry submitted")
-        else:
-            statuses[stage.id] = _("admitted")
-    return statuses
 
 
 @bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
@@ -149,7 +135,7 @@ def edit(contest_id: int):  # type: ignore[no-untyped-def]
     form = forms.ContestEditForm(obj=contest)
     if form.validate_on_submit():
         try:
-            services.update_contest(
+            setup.update_contest(
                 contest, title=form.title.data or "", description=form.description.data or "",
                 rules=form.rules.data or "", timezone=form.timezone.data or contest.timezone,
                 asks_institution=form.asks_institution.data, asks_grade=form.asks_grade.data,
@@ -170,15 +156,15 @@ def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
     form = forms.StageForm()
     if form.validate_on_submit():
         try:
-            services.add_stage(contest, _stage_spec(form, contest), actor=current_user, now=utcnow())
+            setup.add_stage(contest, _stage_spec(form, contest), actor=current_user, now=utcnow())
         except DomainError as error:
             _place_stage_errors(form, error)
         else:
             flash(_("The stage is added."), "success")
             return redirect(url_for("contests.view", contest_id=contest.id))
     return render_template("contests/stage_form.html", form=form, contest=contest, title=_("New stage"),
-                           stages=services.contest_stages(contest.id), state_label=services.state_label,
-                           kind_label=services.kind_label), form_status(form)
+                           stages=queries.contest_stages(contest.id), state_label=messages.state_label,
+                           kind_label=messages.kind_label), form_status(form)
 
 
 @bp.route("/stages/<int:stage_id>/edit", methods=["GET", "POST"])
@@ -195,18 +181,18 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
     form.kind.data = stage.kind.value
     if form.validate_on_submit():
         try:
-            services.update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow())
+            setup.update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow())
         except DomainError as error:
             _place_stage_errors(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("contests.stage", stage_id=stage.id))
     return render_template("contests/stage_form.html", form=form, contest=contest, title=_("Edit stage"),
-                           stages=services.contest_stages(contest.id), state_label=services.state_label,
-                           kind_label=services.kind_label), form_status(form)
+                           stages=queries.contest_stages(contest.id), state_label=messages.state_label,
+                           kind_label=messages.kind_label), form_status(form)
 
 
-def _stage_spec(form: forms.StageForm, contest: Contest) -> services.StageSpec:
+def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
     criteria = forms.parse_criteria(form.jury_criteria.data or "") if "jury_criteria" in form else []
     jury = ({"criteria": criteria, "aggregation": form.jury_aggregation.data,
              "jurors_per_entry": form.jurors_per_entry.data, "blind": form.jury_blind.data}
@@ -214,7 +200,7 @@ def _stage_spec(form: forms.StageForm, contest: Contest) -> services.StageSpec:
     value = form.advancement_value.data
     if form.advancement_rule.data == "top_n" and value is not None and value == int(value):
         value = int(value)
-    return services.StageSpec(
+    return StageSpec(
         title=form.title.data or "", kind=form.kind.data or "submission", description=form.description.data or "",
         opens_at=parse_local(form.opens_at.data, contest.timezone),
         closes_at=parse_local(form.closes_at.data, contest.timezone),
@@ -242,16 +228,16 @@ def _place_stage_errors(form: forms.StageForm, error: DomainError) -> None:
 def register(contest_id: int):  # type: ignore[no-untyped-def]
     contest = _contest(contest_id)
     require(can.can_register(current_user))
-    if services.find_participation(contest.id, current_user.id) is not None:
+    if queries.find_participation(contest.id, current_user.id) is not None:
         flash(_("You are already registered."), "info")
         return redirect(url_for("contests.view", contest_id=contest.id))
     form = forms.RegistrationForm()
-    form.division.choices = forms.options((d.id, d.name) for d in services.contest_divisions(contest.id))
+    form.division.choices = forms.options((d.id, d.name) for d in queries.contest_divisions(contest.id))
     if request.method == "GET" and current_user.institution is not None:
         form.institution.data = current_user.institution.name
     if form.validate_on_submit():
         try:
-            services.register(contest, current_user, division=form.division.data, institution=form.institution.data or "",
+            registration.register(contest, current_user, division=form.division.data, institution=form.institution.data or "",
                               grade=form.grade.data or "", subject=form.subject.data or "",
                               consent=form.consent.data, now=utcnow())
         except DomainError as error:
@@ -270,7 +256,7 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
     form = forms.ImportForm()
     report = None
     if form.validate_on_submit():
-        report = services.import_participants(contest, form.csv_text.data or "", actor=current_user, now=utcnow())
+        report = registration.import_participants(contest, form.csv_text.data or "", actor=current_user, now=utcnow())
         if not report.errors:
             flash(_("Imported: %(n)s.", n=report.created), "success")
             return redirect(url_for("contests.participants", contest_id=contest.id))
@@ -283,7 +269,7 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
     if search:
         query = query.where(User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%"))
     found = paginate(query, page, per_page, scalars=False)
-    divisions = {d.id: d.name for d in services.contest_divisions(contest.id)}
+    divisions = {d.id: d.name for d in queries.contest_divisions(contest.id)}
     status = 422 if report is not None and report.errors else form_status(form)
     return render_template("contests/participants.html", contest=contest, form=form, page=found, report=report,
                            divisions=divisions, q=search), status
@@ -296,9 +282,9 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
 def stage(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage(stage_id)
     now = utcnow()
-    services.run_clock(now, contest_id=contest.id)
+    clock.run_clock(now, contest_id=contest.id)
     db.session.refresh(stage)
-    participation = (services.find_participation(contest.id, current_user.id)
+    participation = (queries.find_participation(contest.id, current_user.id)
                      if current_user.is_authenticated else None)
     form = forms.EntryForm()
     if request.method == "POST":
@@ -306,8 +292,9 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
             abort(403)
         if form.validate_on_submit():
             try:
-                services.submit_entry(stage, participation, text=form.text.data or "", link=form.link.data or "",
-                                      files=request.files.getlist(form.files.name), actor=current_user, now=now)
+                entries.submit_entry(stage, participation, text=form.text.data or "", link=form.link.data or "",
+                                     files=Upload.all_of(request.files.getlist(form.files.name)),
+                                     actor=current_user, now=now)
             except DomainError as error:
                 if error.status == 409:
                     form.form_errors.append(error.message)
@@ -316,18 +303,18 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
             else:
                 flash(_("Your entry is saved."), "success")
                 return redirect(url_for("contests.stage", stage_id=stage.id))
-    versions = services.entry_versions(stage.id, participation.id) if participation else []
-    admitted = participation is not None and services.is_admitted(stage, participation)
+    versions = entries.entry_versions(stage.id, participation.id) if participation else []
+    admitted = participation is not None and queries.is_admitted(stage, participation)
     files = _files_by_entry([v.id for v in versions])
     organiser = can.can_organise_contest(current_user, contest.id)
     return render_template(
         "contests/stage.html", stage=stage, contest=contest, form=form, participation=participation,
         versions=versions, files=files, admitted=admitted, organiser=organiser, now=now,
-        kind_label=services.kind_label, state_label=services.state_label,
+        kind_label=messages.kind_label, state_label=messages.state_label,
         close_form=forms.CloseForm(prefix="close"), reopen_form=forms.ReopenForm(prefix="reopen"),
         extend_form=forms.ExtendForm(prefix="extend"), publish_form=forms.PublishForm(prefix="publish"),
         round_form=_round_form(stage, contest) if organiser and stage.kind == StageKind.OLYMPIAD else None,
-        entry_count=results.count_stage_entries([stage.id]).get(stage.id, 0),
+        entry_count=queries.count_stage_entries([stage.id]).get(stage.id, 0),
     ), form_status(form)
 
 
@@ -350,7 +337,7 @@ def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
     entry = db.session.get(Entry, entry_id, options=[joinedload(Entry.participation)])
     if entry is None or not can.can_read_entry(current_user, entry):
         abort(404)
-    files = services.entry_files(entry.id)
+    files = entries.entry_files(entry.id)
     number = next((n for n, stored in enumerate(files, start=1) if stored.id == file_id), None)
     if number is None:
         abort(404)
@@ -382,14 +369,14 @@ def _action(stage_id: int, run: Any, form_class: type, prefix: str):  # type: ig
 @bp.route("/stages/<int:stage_id>/close", methods=["POST"])
 @login_required
 def stage_close(stage_id: int):  # type: ignore[no-untyped-def]
-    return _action(stage_id, lambda s, c, f: services.close_stage(s, actor=current_user, now=utcnow(),
+    return _action(stage_id, lambda s, c, f: clock.close_stage(s, actor=current_user, now=utcnow(),
                                                                    reason=f.reason.data or ""), forms.CloseForm, "close")
 
 
 @bp.route("/stages/<int:stage_id>/reopen", methods=["POST"])
 @login_required
 def stage_reopen(stage_id: int):  # type: ignore[no-untyped-def]
-    return _action(stage_id, lambda s, c, f: services.reopen_stage(
+    return _action(stage_id, lambda s, c, f: clock.reopen_stage(
         s, actor=current_user, now=utcnow(), reason=f.reason.data or "",
         new_closes_at=parse_local(f.closes_at.data, c.timezone)), forms.ReopenForm, "reopen")
 
@@ -397,7 +384,7 @@ def stage_reopen(stage_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/stages/<int:stage_id>/extend", methods=["POST"])
 @login_required
 def stage_extend(stage_id: int):  # type: ignore[no-untyped-def]
-    return _action(stage_id, lambda s, c, f: services.extend_stage(
+    return _action(stage_id, lambda s, c, f: clock.extend_stage(
         s, actor=current_user, now=utcnow(), new_closes_at=parse_local(f.closes_at.data, c.timezone),
         reason=f.reason.data or ""), forms.ExtendForm, "extend")
 
@@ -481,12 +468,12 @@ def advance(stage_id: int):  # type: ignore[no-untyped-def]
     form.chosen.choices = forms.options(people)
     try:
         if form.validate_on_submit():
-            outcome = results.confirm_advancement(stage, actor=current_user, now=now, chosen=form.chosen.data or None)
+            outcome = advancing.confirm_advancement(stage, actor=current_user, now=now, chosen=form.chosen.data or None)
             if outcome.confirmed:
                 flash(_("Advancement confirmed: %(n)s advance.", n=len(outcome.advanced)), "success")
                 return redirect(url_for("contests.results_view", stage_id=stage.id))
             flash(_("Some entries are still missing jury scores."), "danger")
-        preview = results.preview_advancement(stage, now=now, chosen=form.chosen.data or None)
+        preview = advancing.preview_advancement(stage, now=now, chosen=form.chosen.data or None)
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("contests.stage", stage_id=stage.id))
@@ -497,7 +484,7 @@ def advance(stage_id: int):  # type: ignore[no-untyped-def]
 def results_view(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = _stage(stage_id)
     now = utcnow()
-    services.run_clock(now, contest_id=contest.id)
+    clock.run_clock(now, contest_id=contest.id)
     db.session.refresh(stage)
     full = can.can_see_full_results(current_user, stage)
     organiser = can.can_organise_contest(current_user, contest.id)
@@ -509,11 +496,11 @@ def results_view(stage_id: int):  # type: ignore[no-untyped-def]
         results.ensure_results(stage, now=now)
         found = results.results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
     elif current_user.is_authenticated:
-        participation = services.find_participation(contest.id, current_user.id)
+        participation = queries.find_participation(contest.id, current_user.id)
         own = results.own_result(stage.id, participation.id) if participation else None
     return render_template("contests/results.html", stage=stage, contest=contest, page=found, own=own,
-                           divisions=services.contest_divisions(contest.id), division_id=division_id, q=search,
-                           organiser=organiser, labels=results.status_labels(),
+                           divisions=queries.contest_divisions(contest.id), division_id=division_id, q=search,
+                           organiser=organiser, labels=messages.status_labels(),
                            publish_form=forms.PublishForm(prefix="publish"))
 
 
@@ -524,7 +511,7 @@ def results_refresh(stage_id: int):  # type: ignore[no-untyped-def]
     _organised(contest)
     from flask_wtf import FlaskForm
 
-    if FlaskForm().validate_on_submit() and stage.state not in results.OPEN_STATES:
+    if FlaskForm().validate_on_submit() and stage.state not in queries.OPEN_STATES:
         results.refresh_results(stage, now=utcnow())
         flash(_("The ranking is recalculated."), "success")
     else:
@@ -559,19 +546,19 @@ def awards(contest_id: int):  # type: ignore[no-untyped-def]
 
         if FlaskForm().validate_on_submit():
             try:
-                items = results.compute_awards(contest, actor=current_user, now=utcnow())
+                items = compute_awards(contest, actor=current_user, now=utcnow())
             except DomainError as error:
                 flash(error.message, "danger")
             else:
                 flash(_("Awards computed: %(n)s.", n=len(items)), "success")
         return redirect(url_for("contests.awards", contest_id=contest.id))
-    stages = services.contest_stages(contest.id)
-    final = results.final_stage(stages)
+    stages = queries.contest_stages(contest.id)
+    final = queries.final_stage(stages)
     visible = organiser or (final is not None and final.results_published_at is not None)
-    items = results.contest_awards(contest.id) if visible else []
+    items = contest_awards(contest.id) if visible else []
     mine = None
     if current_user.is_authenticated and not organiser:
-        participation = services.find_participation(contest.id, current_user.id)
+        participation = queries.find_participation(contest.id, current_user.id)
         mine = participation.id if participation else None
     award_ids = dict(db.session.execute(select(Award.participation_id, Award.id).where(Award.contest_id == contest.id)).all())
     return render_template("contests/awards.html", contest=contest, items=items, organiser=organiser,
@@ -589,7 +576,7 @@ def diploma(award_id: int):  # type: ignore[no-untyped-def]
     if not (can.can_organise_contest(current_user, contest.id)
             or (participation is not None and participation.user_id == current_user.id)):
         abort(404)
-    pdf = results.diploma_pdf(award, contest)
+    pdf = diplomas.diploma_pdf(award, contest, verify_url=url_for("verify", code=award.certificate_code, _external=True))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=diploma-{award.certificate_code}.pdf"})
 
@@ -601,7 +588,7 @@ def audit(contest_id: int):  # type: ignore[no-untyped-def]
     _organised(contest)
     page, per_page = page_args(request.args, 50)
     return render_template("contests/audit.html", contest=contest,
-                           page=results.audit_page(contest.id, page=page, per_page=per_page))
+                           page=queries.audit_page(contest.id, page=page, per_page=per_page))
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -610,7 +597,7 @@ def audit(contest_id: int):  # type: ignore[no-untyped-def]
 @panel
 def contests_panel(user: Any) -> Panel | None:
     """The participant's contests: current stage, deadline, status, diplomas."""
-    overview = results.participant_overview(user, utcnow())
+    overview = participant.participant_overview(user, utcnow())
     organised = []
     if can.can_create_contest(user):
         organised = list(db.session.scalars(

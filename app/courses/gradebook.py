@@ -3,7 +3,7 @@ CSV or XLSX; a student sees their own row."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -19,7 +19,7 @@ from app.permissions.courses import course_role, role_can_teach
 from app.timeutil import utcnow
 from app.view_actions import act
 from courses import rules
-from courses.gradebook import Gradebook, gradebook_csv, gradebook_xlsx, save_row, set_override
+from courses.gradebook import Gradebook, gradebook_csv, gradebook_xlsx, save_row, set_override, typed_points
 from courses.gradebook import gradebook as load_gradebook
 from courses.models import Course, Item
 
@@ -76,12 +76,8 @@ def _save_cell(course: Course, form: OverrideForm, back: str):  # type: ignore[n
     student = db.session.get(User, form.user_id.data)
     if target_item is None or student is None or target_item.course_id != course.id:
         abort(404)
-    raw = (form.points.data or "").strip()
-    points = rules.to_decimal(raw) if raw else None
-    if raw and points is None:
-        flash(_("Points must be a number."), "danger")
-        return redirect(back)
-    return act(lambda: set_override(course, target_item, student, points, actor=current_user, now=utcnow()),
+    return act(lambda: set_override(course, target_item, student, typed_points(form.points.data or ""),
+                                    actor=current_user, now=utcnow()),
                done=_("Grade saved."), then=back)
 
 

@@ -10,14 +10,13 @@ from sqlalchemy import select
 from app.accounts import Role
 from app.extensions import db
 from app.permissions import _signed_in, has_role, is_admin
+from courses.models import CourseMember
 
 
 def course_role(user: Any, course_id: int) -> str | None:
     """The caller's role in the course ("author", "tutor", "student") or None."""
     if not _signed_in(user):
         return None
-    from courses.models import CourseMember
-
     role = db.session.scalar(
         select(CourseMember.role).where(CourseMember.course_id == course_id, CourseMember.user_id == user.id)
     )

@@ -1,6 +1,6 @@
 """Who may do what in the quiz engine. A bank belongs to a course or a contest, so its owner's room
 decides who manages it: course teachers (author, tutor) or contest organisers. Students' right to
-start an attempt is the owner's attempt policy (courses.quiz.services.register_attempt_policy)."""
+start an attempt is the owner's attempt policy (courses.quiz.policies.register_attempt_policy)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.permissions import _signed_in, is_admin
+from app.permissions.contests import can_organise_contest
+from app.permissions.courses import can_teach_course
 
 BankManager = Callable[[Any, int], bool]
 _managers: dict[str, BankManager] = {}
@@ -19,15 +21,11 @@ def register_bank_owner(owner_type: str, can_manage: BankManager) -> None:
 
 
 def _course_teacher(user: Any, course_id: int) -> bool:
-    from app.permissions.courses import can_teach_course  # the courses room owns this rule
-
-    return bool(can_teach_course(user, course_id))
+    return bool(can_teach_course(user, course_id))  # the courses room owns this rule
 
 
 def _contest_organiser(user: Any, contest_id: int) -> bool:
-    from app.permissions.contests import can_organise_contest  # the contests room owns this rule
-
-    return bool(can_organise_contest(user, contest_id))
+    return bool(can_organise_contest(user, contest_id))  # the contests room owns this rule
 
 
 def _manager_for(owner_type: str) -> BankManager | None:
@@ -45,10 +43,7 @@ def can_manage_bank(user: Any, bank: Any) -> bool:
     manager = _manager_for(bank.owner_type)
     if manager is None:
         return False
-    try:
-        return manager(user, bank.owner_id)
-    except ImportError:  # the owner's room is not installed yet: only admins manage
-        return False
+    return manager(user, bank.owner_id)
 
 
 def can_manage_quiz(user: Any, quiz: Any) -> bool:

@@ -1,7 +1,8 @@
-"""Quiz pages: question bank, quiz settings, attempts, review and grading."""
+"""Quiz pages, one module per audience on one blueprint: bank (questions and categories, GIFT),
+authoring (one question), settings (a quiz and its slots), attempt (students), marking (tutors)."""
 
 from flask import Blueprint
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
-from app.quiz import routes  # noqa: E402,F401
+from app.quiz import attempt, authoring, bank, marking, rendering, settings  # noqa: E402,F401

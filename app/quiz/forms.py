@@ -29,7 +29,10 @@ from app.forms_common import DateTimeLocalField, IntegerField
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l
-from courses.quiz import gift, questions
+from courses.quiz import gift_read, gift_write, questions
+from courses.quiz.gift_syntax import escape
+from courses.quiz.grading import parse_number
+from courses.quiz.messages import gift_text
 
 TYPE_LABELS = {
     "single": _l("Single choice"),
@@ -43,9 +46,14 @@ TYPE_LABELS = {
     "description": _l("Description"),
 }
 
+
+def type_label(kind: str) -> str:
+    """A question type's name in the reader's language (the type's code when unknown)."""
+    return str(TYPE_LABELS.get(kind, kind))
+
+
 FORMAT_PAIRS = [("markdown", "Markdown"), ("plain", _l("Plain text")), ("html", "HTML"), ("moodle", "Moodle")]
 BLANK_ROWS = 3
-
 
 
 class ChoiceEntry(Form):
@@ -168,7 +176,7 @@ def form_data(question: questions.Question) -> dict[str, Any]:
 
 def cloze_source(question: questions.Cloze) -> str:
     """The cloze text with its gaps written back in Moodle's embedded syntax (as GIFT writes it)."""
-    written = gift.export_gift([questions.Cloze(name="x", text=question.text, text_format=question.text_format,
+    written = gift_write.export_gift([questions.Cloze(name="x", text=question.text, text_format=question.text_format,
                                                 gaps=question.gaps)])
     body = written.split("::x::", 1)[1]
     return body.split("]", 1)[1].strip() if body.startswith("[") else body.strip()
@@ -249,8 +257,6 @@ def _choices(kind: str, form: Any, common: dict[str, Any]) -> questions.Question
 
 
 def _number(raw: str | None) -> Decimal | None:
-    from courses.quiz.grading import parse_number
-
     return parse_number(raw or "")
 
 
@@ -299,12 +305,10 @@ def _matching(form: Any, common: dict[str, Any]) -> questions.Question | None:
 
 
 def _cloze(form: Any, common: dict[str, Any]) -> questions.Question | None:
-    source = f"::{gift._escape(common['name'])}::[{common['text_format']}]{common['text']}"
-    result = gift.parse_gift(source)
+    source = f"::{escape(common['name'])}::[{common['text_format']}]{common['text']}"
+    result = gift_read.parse_gift(source)
     if result.errors:
-        from courses.quiz.services import translate_pure
-
-        form.text.errors = [translate_pure(result.errors[0].message)]
+        form.text.errors = [gift_text(result.errors[0])]
         return None
     parsed = result.questions[0][0]
     if not isinstance(parsed, questions.Cloze):

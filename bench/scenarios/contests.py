@@ -18,10 +18,11 @@ from sqlalchemy import insert, select
 from app.accounts import ApiToken, Role, User, hash_token
 from app.extensions import db
 from bench.scenario import BenchContext, HttpTarget, PureResult, timed
-from contest_engine import olympiad, services
+from contest_engine import clock, olympiad, queries, setup
 from contest_engine.models import Contest, ContestOrganiser, Division, Participation, Stage, StageResult
 from contest_engine.rules import advancement, ranking
 from contest_engine.rules.stages import StageKind, StageState
+from contest_engine.spec import ContestSpec, StageSpec
 
 RANKED = 100_000
 RESULTS_PARTICIPANTS = 10_000
@@ -74,24 +75,24 @@ def _round(ctx: BenchContext, owner: User, now: datetime) -> dict[str, object]:
     """An olympiad round open now, 20 auto-graded questions, 1,000 registered pupils with API tokens."""
     from bench.scenarios.quiz import GIFT_TEMPLATE
 
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title="Нагрузочная олимпиада: тур", kind="olympiad", divisions=["5-8", "9-11"],
-        stages=[services.StageSpec("Онлайн-тур", "olympiad", now + timedelta(minutes=1), now + timedelta(days=2))],
+        stages=[StageSpec("Онлайн-тур", "olympiad", now + timedelta(minutes=1), now + timedelta(days=2))],
         awards=[{"title": "Участник"}],
     )
-    contest = services.create_contest(spec, actor=owner, now=now)
+    contest = setup.create_contest(spec, actor=owner, now=now)
     text = "\n\n".join(GIFT_TEMPLATE.format(n=n) for n in range(3))
     report = olympiad.import_questions(contest, text, actor=owner)
     assert not report.errors, report.errors
-    stage = services.contest_stages(contest.id)[0]
+    stage = queries.contest_stages(contest.id)[0]
     quiz = olympiad.create_round(stage, contest, question_ids=[q.id for q in report.imported][:20],
                                  time_limit_minutes=60, max_grade=Decimal(100), shuffle=True, actor=owner, now=now)
     stage_id = stage.id
     stage = db.session.get(Stage, stage_id)
     stage.opens_at = quiz.opens_at = now - timedelta(minutes=5)  # open it now (set up a minute ahead)
     db.session.commit()
-    services.run_clock(datetime.now(UTC), contest_id=contest.id)
-    divisions = services.contest_divisions(contest.id)
+    clock.run_clock(datetime.now(UTC), contest_id=contest.id)
+    divisions = queries.contest_divisions(contest.id)
     people = [{"email": f"olymp{n}@bench.vmeste.local", "full_name": f"Олимпиадник {n}", "role": Role.STUDENT,
                "password_hash": ctx.password_hash, "timezone": "Europe/Moscow", "locale": "ru", "active": True}
               for n in range(PUPILS)]

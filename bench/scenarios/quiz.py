@@ -23,7 +23,12 @@ from app.accounts import ApiToken, Role, User, hash_token
 from app.extensions import db
 from bench.quiz_wsgi import OWNER, bench_policy
 from bench.scenario import BenchContext, HttpTarget, PureResult
-from courses.quiz import gift, grading, questions, services
+from courses.quiz import gift_read, grading, questions
+from courses.quiz.attempts import start_attempt
+from courses.quiz.bank_questions import save_question
+from courses.quiz.banks import create_bank
+from courses.quiz.policies import register_attempt_policy
+from courses.quiz.quizzes import create_quiz
 
 STUDENTS = 500
 ANSWERS_PER_STUDENT = 20
@@ -49,7 +54,7 @@ GIFT_TEMPLATE = """::Столица {n}::Столица России? {{=Мос�
 
 def _questions() -> list[questions.AnyQuestion]:
     text = "\n\n".join(GIFT_TEMPLATE.format(n=n) for n in range(3))
-    parsed = gift.parse_gift(text)
+    parsed = gift_read.parse_gift(text)
     assert not parsed.errors, parsed.errors
     return [q for q, _line in parsed.questions][:19] + [questions.Essay(name="Эссе", text="Опишите урок.")]
 
@@ -78,12 +83,12 @@ def _answer(question: questions.AnyQuestion, rng: random.Random) -> Any:
 def prepare(ctx: BenchContext) -> None:
     """A bank with 20 questions of every type, one quiz over them, 500 students with API tokens,
     and one student with a started attempt for the page targets."""
-    services.register_attempt_policy(OWNER, bench_policy)
-    bank = services.create_bank(OWNER, 1, "Нагрузочный банк")
+    register_attempt_policy(OWNER, bench_policy)
+    bank = create_bank(OWNER, 1, "Нагрузочный банк")
     rows = []
     for question in _questions():
-        rows.append(services.save_question(bank, question, category_id=None, actor=None))
-    quiz = services.create_quiz(bank, title="Нагрузочный тест", question_ids=[r.id for r in rows],
+        rows.append(save_question(bank, question, category_id=None, actor=None))
+    quiz = create_quiz(bank, title="Нагрузочный тест", question_ids=[r.id for r in rows],
                                 attempts_allowed=None, actor=None)
     people = [{"email": f"quiz{n}@bench.vmeste.local", "full_name": f"Ученик {n}", "role": Role.STUDENT,
                "password_hash": ctx.password_hash, "timezone": "Europe/Moscow", "locale": "ru", "active": True}
@@ -100,7 +105,7 @@ def prepare(ctx: BenchContext) -> None:
     page_token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=page_student.id, token_hash=hash_token(page_token), name="bench"))
     db.session.commit()
-    attempt = services.start_attempt(quiz, page_student, datetime.now(UTC))
+    attempt = start_attempt(quiz, page_student, datetime.now(UTC))
     ctx.data["quiz"] = {"quiz_id": quiz.id, "tokens": tokens, "attempt_id": attempt.id, "page_token": page_token}
 
 

@@ -11,13 +11,17 @@ from sqlalchemy import select
 from app.demo import demo_part, demo_user
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine import services as contests
+from contest_engine.entries import submit_entry
 from contest_engine.jury import schedule
 from contest_engine.jury.assignment import allocate_stage
 from contest_engine.jury.jurors import add_stage_juror
 from contest_engine.jury.setup import save_jury_settings
 from contest_engine.jury.sheets import save_scores
 from contest_engine.models import Contest
+from contest_engine.queries import contest_stages
+from contest_engine.registration import register
+from contest_engine.setup import create_contest
+from contest_engine.spec import ContestSpec, StageSpec
 
 TITLE = "Дистанционный учитель — финал (демо)"
 CRITERIA = [
@@ -37,24 +41,24 @@ def load_jury_final() -> list[str]:
         return [f"Jury demo: «{TITLE}» is already there."]
     now = utcnow()
     owner = demo_user("organiser@vmeste.local")
-    contest = contests.create_contest(contests.ContestSpec(
+    contest = create_contest(ContestSpec(
         title=TITLE, kind="teacher", divisions=["Учителя"],
         description="Финал конкурса: открытые уроки финалистов, слепое оценивание жюри.",
         stages=[
-            contests.StageSpec("Регистрация", "registration", now - timedelta(days=20), now - timedelta(days=10)),
-            contests.StageSpec("Финал: открытый урок", "jury", now - timedelta(days=2), now + timedelta(days=10),
+            StageSpec("Регистрация", "registration", now - timedelta(days=20), now - timedelta(days=10)),
+            StageSpec("Финал: открытый урок", "jury", now - timedelta(days=2), now + timedelta(days=10),
                                jury={"criteria": CRITERIA, "aggregation": "trimmed_mean", "blind": True,
                                      "jurors_per_entry": None, "disagreement_threshold": 5}),
         ],
         awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Призёр", "ranks": [2, 3]},
                 {"title": "Лауреат", "ranks": None}],
     ), actor=owner, now=now)
-    final = contests.contest_stages(contest.id)[-1]
+    final = contest_stages(contest.id)[-1]
     finalists = [demo_user("teacher@vmeste.local"), demo_user("teacher2@vmeste.local")]
     entries = []
     for number, person in enumerate(finalists, start=1):
-        participation = contests.register(contest, person, division="Учителя", now=now, consent=True, actor=owner)
-        entries.append(contests.submit_entry(final, participation, text=f"## План открытого урока № {number}\n\n"
+        participation = register(contest, person, division="Учителя", now=now, consent=True, actor=owner)
+        entries.append(submit_entry(final, participation, text=f"## План открытого урока № {number}\n\n"
                                              "Тема: «Дроби вокруг нас». Цель: применять дроби в задачах из жизни.",
                                              link="https://example.org/lesson", actor=person, now=now))
     for email in ("juror@vmeste.local", "juror2@vmeste.local"):

@@ -15,7 +15,15 @@ from contest_engine.rules.scoring import to_fraction
 
 
 class AdvancementRuleError(ValueError):
-    """An advancement rule that cannot be applied as configured (a bad value, rule or tie policy)."""
+    """An advancement rule that cannot be applied as configured (a bad value, rule or tie policy).
+
+    `code` names the problem and `field` the part of the rule at fault (`rule`, `value`, `ties`,
+    `chosen`), so callers choose their message by code, never by this English text."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str = "value") -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
 
 
 class RuleKind(StrEnum):
@@ -55,17 +63,20 @@ class AdvancementRule:
         try:
             kind = RuleKind(self.kind)
         except ValueError:
-            raise AdvancementRuleError(f"unknown advancement rule {self.kind!r}") from None
+            raise AdvancementRuleError(f"unknown advancement rule {self.kind!r}", code="unknown_rule",
+                                       field="rule") from None
         try:
             ties = TiePolicy(self.ties)
         except ValueError:
-            raise AdvancementRuleError(f"unknown tie policy {self.ties!r}") from None
+            raise AdvancementRuleError(f"unknown tie policy {self.ties!r}", code="unknown_ties",
+                                       field="ties") from None
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "ties", ties)
         object.__setattr__(self, "chosen", frozenset(self.chosen))
         object.__setattr__(self, "value", _checked_value(kind, self.value))
         if self.chosen and kind is not RuleKind.MANUAL:
-            raise AdvancementRuleError(f"{kind.value} does not take chosen participants")
+            raise AdvancementRuleError(f"{kind.value} does not take chosen participants",
+                                       code=_value_code(kind, "chosen_not_taken"), field="chosen")
 
     # The constructors take raw values (a JSON float, a string) and leave checking and normalising
     # to __post_init__, so every bad value raises AdvancementRuleError the same way.
@@ -93,34 +104,40 @@ class AdvancementRule:
 VALUE_LIMIT = 10**8  # the stored value has 8 digits before the point (Numeric(12, 4))
 
 
+def _value_code(kind: RuleKind, code: str) -> str:
+    """Any problem with a top_n or top_percent value is told as that rule's range; others by `code`."""
+    return {RuleKind.TOP_N: "top_n_whole", RuleKind.TOP_PERCENT: "top_percent_range"}.get(kind, code)
+
+
 def _checked_value(kind: RuleKind, value: Any) -> int | Fraction | None:
     if kind in (RuleKind.ALL, RuleKind.MANUAL):
         if value is not None:
-            raise AdvancementRuleError(f"{kind.value} takes no value")
+            raise AdvancementRuleError(f"{kind.value} takes no value", code="value_not_taken")
         return None
     if value is None:
-        raise AdvancementRuleError(f"{kind.value} needs a value")
+        raise AdvancementRuleError(f"{kind.value} needs a value", code=_value_code(kind, "value_missing"))
     try:
         exact = to_fraction(value, name=kind.value)
     except ValueError as error:
-        raise AdvancementRuleError(str(error)) from None
+        raise AdvancementRuleError(str(error), code=_value_code(kind, "not_a_number")) from None
     if abs(exact) >= VALUE_LIMIT:
-        raise AdvancementRuleError(f"the value {value!r} is out of range")
+        raise AdvancementRuleError(f"the value {value!r} is out of range", code="out_of_range")
     if kind is RuleKind.TOP_N:
         if exact.denominator != 1:
-            raise AdvancementRuleError(f"top_n needs a whole number, got {value!r}")
+            raise AdvancementRuleError(f"top_n needs a whole number, got {value!r}", code="top_n_whole")
         if exact < 0:
-            raise AdvancementRuleError(f"top_n must not be negative, got {value!r}")
+            raise AdvancementRuleError(f"top_n must not be negative, got {value!r}", code="top_n_whole")
         return int(exact)
     if kind is RuleKind.TOP_PERCENT and not 0 < exact <= 100:
-        raise AdvancementRuleError(f"top_percent must be above 0 and at most 100, got {value!r}")
+        raise AdvancementRuleError(f"top_percent must be above 0 and at most 100, got {value!r}",
+                                   code="top_percent_range")
     return exact
 
 
 def parse_rule(config: Mapping[str, Any], chosen: Iterable[int] = ()) -> AdvancementRule:
     """Build a rule from the API's `{"rule", "value", "ties"}` shape (ties default to include_tied)."""
     if "rule" not in config:
-        raise AdvancementRuleError("the advancement rule is missing")
+        raise AdvancementRuleError("the advancement rule is missing", code="rule_missing", field="rule")
     return AdvancementRule(
         config["rule"],
         config.get("value"),
@@ -201,7 +218,8 @@ def advance(
     if rule.kind is RuleKind.MANUAL:
         unknown = sorted(rule.chosen - set(ids))
         if unknown:
-            raise AdvancementRuleError(f"chosen participants {unknown} are not candidates of this division")
+            raise AdvancementRuleError(f"chosen participants {unknown} are not candidates of this division",
+                                       code="chosen_unknown", field="chosen")
         advanced = {c.participant_id for c in eligible if c.participant_id in rule.chosen}
     elif rule.kind is RuleKind.ALL:
         advanced = set(ranks)

@@ -13,7 +13,12 @@ from contest_engine.rules.scoring import Number, to_fraction
 
 
 class AwardRuleError(ValueError):
-    """An award rule or quota that cannot be applied as configured."""
+    """An award rule or quota that cannot be applied as configured; `code` names the problem
+    (`title`, `ranks`, `top_percent`, `max_missing`, `invalid`) for the messages module."""
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,7 @@ class AwardRule:
 
     def __post_init__(self) -> None:
         if not self.title or not self.title.strip():
-            raise AwardRuleError("an award rule needs a title")
+            raise AwardRuleError("an award rule needs a title", code="title")
         if self.ranks is not None:
             ranks = tuple(self.ranks)
             if (
@@ -47,13 +52,13 @@ class AwardRule:
                 or not 1 <= ranks[0] <= ranks[1]
             ):
                 raise AwardRuleError(
-                    f"{self.title}: ranks must be (from, to) with 1 <= from <= to, got {self.ranks!r}"
+                    f"{self.title}: ranks must be (from, to) with 1 <= from <= to, got {self.ranks!r}", code="ranks"
                 )
             object.__setattr__(self, "ranks", ranks)
         if self.top_percent is not None:
-            percent = _percent(self.top_percent, f"{self.title}: top_percent")
+            percent = _percent(self.top_percent, f"{self.title}: top_percent", code="top_percent")
             if percent == 0:
-                raise AwardRuleError(f"{self.title}: top_percent must be above 0")
+                raise AwardRuleError(f"{self.title}: top_percent must be above 0", code="top_percent")
             object.__setattr__(self, "top_percent", percent)
         if self.min_percent_of_max is not None:
             object.__setattr__(
@@ -73,13 +78,13 @@ class AwardRule:
         return self.ranks is None and self.top_percent is None and self.min_percent_of_max is None
 
 
-def _percent(value: object, name: str) -> Fraction:
+def _percent(value: object, name: str, *, code: str = "invalid") -> Fraction:
     try:
         percent = to_fraction(value, name=name)
     except ValueError as error:
-        raise AwardRuleError(str(error)) from None
+        raise AwardRuleError(str(error), code=code) from None
     if not 0 <= percent <= 100:
-        raise AwardRuleError(f"{name} must be between 0 and 100, got {value!r}")
+        raise AwardRuleError(f"{name} must be between 0 and 100, got {value!r}", code=code)
     return percent
 
 
@@ -148,7 +153,7 @@ def compute_awards(
         if max_exact <= 0:
             raise AwardRuleError("max_score must be above 0")
     elif needs_max:
-        raise AwardRuleError("min_percent_of_max needs the maximum possible score")
+        raise AwardRuleError("min_percent_of_max needs the maximum possible score", code="max_missing")
 
     rows = list(scores)
     ranked = rank([(pid, score) for pid, score in rows if score is not None], time_used=time_used)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import StrEnum
 
@@ -39,7 +40,12 @@ class StageAction(StrEnum):
 
 
 class StageTransitionError(ValueError):
-    """A manual action that the stage's state or the given times do not allow."""
+    """A manual action that the stage's state or the given times do not allow; `code` is one of
+    `not_allowed`, `reason_missing`, `close_missing`, `close_not_later`, `close_past`."""
+
+    def __init__(self, message: str, *, code: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +138,16 @@ def apply_action(
     if transition is None:
         raise StageTransitionError(f"cannot {action.value} a stage that is {state.value}")
     if transition.needs_reason and not reason.strip():
-        raise StageTransitionError(f"{action.value} needs a reason")
+        raise StageTransitionError(f"{action.value} needs a reason", code="reason_missing")
     if action is StageAction.EXTEND:
         if new_closes_at is None:
-            raise StageTransitionError("extend needs a new closing time")
+            raise StageTransitionError("extend needs a new closing time", code="close_missing")
         if new_closes_at <= closes_at:
-            raise StageTransitionError("the new closing time must be later than the current one")
+            raise StageTransitionError("the new closing time must be later than the current one", code="close_not_later")
     if action in (StageAction.EXTEND, StageAction.REOPEN):
         effective_close = closes_at if new_closes_at is None else new_closes_at
         if effective_close <= now:
-            raise StageTransitionError("the closing time must be in the future")
+            raise StageTransitionError("the closing time must be in the future", code="close_past")
     return transition.target
 
 
@@ -160,6 +166,7 @@ class TimelineError:
     index: int
     field: str
     message: str
+    code: str = dataclass_field(default="", compare=False)  # `naive`, `close_before_open`, `overlap`
 
 
 def validate_timeline(stages: list[StageTimes]) -> list[TimelineError]:
@@ -176,14 +183,14 @@ def validate_timeline(stages: list[StageTimes]) -> list[TimelineError]:
     for index, stage in enumerate(stages):
         opens_ok, closes_ok = is_aware(stage.opens_at), is_aware(stage.closes_at)
         if not opens_ok:
-            errors.append(TimelineError(index, "opens_at", "must be timezone-aware"))
+            errors.append(TimelineError(index, "opens_at", "must be timezone-aware", "naive"))
         if not closes_ok:
-            errors.append(TimelineError(index, "closes_at", "must be timezone-aware"))
+            errors.append(TimelineError(index, "closes_at", "must be timezone-aware", "naive"))
         if opens_ok and closes_ok and stage.closes_at <= stage.opens_at:
-            errors.append(TimelineError(index, "closes_at", "must be after opens_at"))
+            errors.append(TimelineError(index, "closes_at", "must be after opens_at", "close_before_open"))
         if opens_ok and previous_close is not None and stage.opens_at < previous_close:
             errors.append(
-                TimelineError(index, "opens_at", "must be at or after the previous stage's closing time")
+                TimelineError(index, "opens_at", "must be at or after the previous stage's closing time", "overlap")
             )
         previous_close = stage.closes_at if closes_ok else None
     return errors

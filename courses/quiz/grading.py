@@ -41,12 +41,38 @@ _ONE = Fraction(1)
 _WIDE = Context(prec=1_000)
 
 
-class AnswerShapeError(ValueError):
-    """The answer does not have the shape its question type takes (see API.md, answer shapes)."""
+#: Each answer-shape problem's code and its English text (for logs and tests; the user's wording
+#: comes from courses/quiz/messages.py, keyed by the code, so rewording here changes nothing shown).
+SHAPE_PROBLEMS: dict[str, str] = {
+    "expected_text": "Expected text.",
+    "too_long": "The answer is too long.",
+    "expected_choice": "Expected a choice id.",
+    "unknown_choice": "Unknown choice id.",
+    "expected_choice_list": "Expected a list of choice ids.",
+    "expected_bool": "Expected true or false.",
+    "expected_matches": "Expected an object mapping left item ids to right item ids.",
+    "expected_left": "Expected a left item id.",
+    "unknown_left": "Unknown left item id.",
+    "expected_right": "Expected a right item id.",
+    "unknown_right": "Unknown right item id.",
+    "expected_gaps": "Expected an object mapping gap numbers to answers.",
+    "expected_gap": "Expected a gap number.",
+    "unknown_gap": "Unknown gap number.",
+    "no_answer": "This question takes no answer.",
+}
 
-    def __init__(self, message: str) -> None:
+
+class AnswerShapeError(ValueError):
+    """The answer does not have the shape its question type takes (see API.md, answer shapes).
+
+    `code` names the problem and `field` is always the answer; `message` is the English text."""
+
+    field = "answer"
+
+    def __init__(self, code: str) -> None:
+        message = SHAPE_PROBLEMS[code]
         super().__init__(message)
-        self.message = message
+        self.code, self.message = code, message
 
 
 class GradeResult(NamedTuple):
@@ -77,7 +103,7 @@ def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
 # --- shapes ---------------------------------------------------------------------------------------
 
 
-def _id(raw: Any, message: str) -> int:
+def _id(raw: Any, code: str) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
     if isinstance(raw, str):
@@ -85,68 +111,68 @@ def _id(raw: Any, message: str) -> int:
             return int(raw)
         except ValueError:
             pass
-    raise AnswerShapeError(message)
+    raise AnswerShapeError(code)
 
 
 def _text(raw: Any, limit: int = MAX_SHORT_ANSWER_LENGTH) -> str:
     if not isinstance(raw, str):
-        raise AnswerShapeError("Expected text.")
+        raise AnswerShapeError("expected_text")
     if len(raw) > limit:
-        raise AnswerShapeError("The answer is too long.")
+        raise AnswerShapeError("too_long")
     return raw
 
 
 def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
-    wanted = _id(raw, "Expected a choice id.")
+    wanted = _id(raw, "expected_choice")
     for choice in choices:
         if choice.id == wanted:
             return choice
-    raise AnswerShapeError("Unknown choice id.")
+    raise AnswerShapeError("unknown_choice")
 
 
 def _chosen(question: MultipleChoice, raw: Any) -> list[Choice]:
     if not isinstance(raw, list | tuple):
-        raise AnswerShapeError("Expected a list of choice ids.")
-    wanted = {_id(item, "Expected a list of choice ids.") for item in raw}
+        raise AnswerShapeError("expected_choice_list")
+    wanted = {_id(item, "expected_choice_list") for item in raw}
     chosen = [choice for choice in question.choices if choice.id in wanted]
     if len(chosen) != len(wanted):
-        raise AnswerShapeError("Unknown choice id.")
+        raise AnswerShapeError("unknown_choice")
     return chosen
 
 
 def _truth(raw: Any) -> bool:
     if not isinstance(raw, bool):
-        raise AnswerShapeError("Expected true or false.")
+        raise AnswerShapeError("expected_bool")
     return raw
 
 
 def _matches(question: Matching, raw: Any) -> dict[int, int]:
     if not isinstance(raw, dict):
-        raise AnswerShapeError("Expected an object mapping left item ids to right item ids.")
+        raise AnswerShapeError("expected_matches")
     left_ids = {item.id for item in question.left}
     right_ids = {item.id for item in question.right}
     matches = {}
     for raw_left, raw_right in raw.items():
-        left = _id(raw_left, "Expected a left item id.")
+        left = _id(raw_left, "expected_left")
         if left not in left_ids:
-            raise AnswerShapeError("Unknown left item id.")
+            raise AnswerShapeError("unknown_left")
         if raw_right is None:
             continue
-        right = _id(raw_right, "Expected a right item id.")
+        right = _id(raw_right, "expected_right")
         if right not in right_ids:
-            raise AnswerShapeError("Unknown right item id.")
+            raise AnswerShapeError("unknown_right")
         matches[left] = right
     return dict(sorted(matches.items()))
 
 
 def _gap_answers(question: Cloze, raw: Any) -> dict[int, int | str]:
     if not isinstance(raw, dict):
-        raise AnswerShapeError("Expected an object mapping gap numbers to answers.")
+        raise AnswerShapeError("expected_gaps")
     answers: dict[int, int | str] = {}
     for raw_number, value in raw.items():
-        number = _id(raw_number, "Expected a gap number.")
+        number = _id(raw_number, "expected_gap")
         if not 1 <= number <= len(question.gaps):
-            raise AnswerShapeError("Unknown gap number.")
+            raise AnswerShapeError("unknown_gap")
         if value is None:
             continue
         gap = question.gaps[number - 1]
@@ -155,7 +181,7 @@ def _gap_answers(question: Cloze, raw: Any) -> dict[int, int | str]:
 
 
 def _no_answer(question: Question, raw: Any) -> None:
-    raise AnswerShapeError("This question takes no answer.")
+    raise AnswerShapeError("no_answer")
 
 
 _NORMALISERS: dict[type, Callable[[Any, Any], Any]] = {

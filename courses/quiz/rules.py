@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -38,27 +39,34 @@ def attempt_grade(score: Decimal, max_score: Decimal, max_grade: Decimal) -> Fra
     return Fraction(score) / Fraction(max_score) * Fraction(max_grade)
 
 
-def quiz_grade(attempts: Sequence[FinishedAttempt], method: str, max_grade: Decimal) -> Decimal | None:
-    """The quiz grade by the grading method (highest, average, first, last), to 2 places.
+def exact_quiz_grade(attempts: Sequence[FinishedAttempt], method: str, max_grade: Decimal) -> Fraction | None:
+    """The quiz grade by the grading method (highest, average, first, last), exact.
 
-    Why 2 places: the gradebook shows and sums grades as decimals; ranking code that needs exact
-    values calls `attempt_grade` itself.
-    """
+    The one place the methods are defined: the gradebook rounds it (`quiz_grade`), contest
+    rankings use it as it is."""
     if not attempts:
         return None
     ordered = sorted(attempts, key=lambda a: a.number)
     grades = [attempt_grade(a.score, a.max_score, max_grade) for a in ordered]
     if method == "highest":
-        value = max(grades)
-    elif method == "average":
-        value = sum(grades, Fraction(0)) / len(grades)
-    elif method == "first":
-        value = grades[0]
-    elif method == "last":
-        value = grades[-1]
-    else:
-        raise ValueError(f"unknown grading method {method!r}")
-    return to_decimal(value)
+        return max(grades)
+    if method == "average":
+        return sum(grades, Fraction(0)) / len(grades)
+    if method == "first":
+        return grades[0]
+    if method == "last":
+        return grades[-1]
+    raise ValueError(f"unknown grading method {method!r}")
+
+
+def quiz_grade(attempts: Sequence[FinishedAttempt], method: str, max_grade: Decimal) -> Decimal | None:
+    """The quiz grade by the grading method, to 2 places.
+
+    Why 2 places: the gradebook shows and sums grades as decimals; ranking code that needs exact
+    values calls `exact_quiz_grade` itself.
+    """
+    value = exact_quiz_grade(attempts, method, max_grade)
+    return None if value is None else to_decimal(value)
 
 
 def graded_attempt_number(attempts: Sequence[FinishedAttempt], method: str) -> int | None:
@@ -92,3 +100,32 @@ def review_open(when: str, finished: bool, closes_at: datetime | None, now: date
 
 def is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
     return (opens_at is None or now >= opens_at) and (closes_at is None or now < closes_at)
+
+
+GRADING_METHODS = ("highest", "average", "first", "last")
+REVIEW_WHEN = ("immediately", "after_close", "never")
+
+
+def settings_problems(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with a quiz's settings, as {field: code} (empty when they are fine). Only the
+    settings present in `values` are checked; courses/quiz/messages.py words the codes."""
+    problems: dict[str, str] = {}
+    if "title" in values and not str(values["title"] or "").strip():
+        problems["title"] = "no_title"
+    opens, closes = values.get("opens_at"), values.get("closes_at")
+    if opens and closes and closes <= opens:
+        problems["closes_at"] = "closes_before_opens"
+    limit = values.get("time_limit_minutes")
+    if limit is not None and not (0 < limit <= 10_000):
+        problems["time_limit_minutes"] = "time_limit_range"
+    allowed = values.get("attempts_allowed")
+    if allowed is not None and not (0 < allowed <= 1000):
+        problems["attempts_allowed"] = "attempts_range"
+    if "grading_method" in values and values["grading_method"] not in GRADING_METHODS:
+        problems["grading_method"] = "unknown_grading_method"
+    if "review_when" in values and values["review_when"] not in REVIEW_WHEN:
+        problems["review_when"] = "unknown_review_option"
+    grade = values.get("max_grade")
+    if "max_grade" in values and (grade is None or not Decimal(grade).is_finite() or not 0 < Decimal(grade) <= 100_000):
+        problems["max_grade"] = "max_grade_range"
+    return problems

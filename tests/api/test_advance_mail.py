@@ -20,7 +20,7 @@ from tests.test_mail import FakeSMTP
 
 
 def _advance_with(api, emails: list[str]) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    from contest_engine import services
+    from contest_engine import entries, queries, registration
     from contest_engine.models import Contest
 
     owner = organiser()
@@ -31,13 +31,13 @@ def _advance_with(api, emails: list[str]) -> tuple[int, dict]:  # type: ignore[n
     data["stages"][1]["advancement"] = {"rule": "all"}
     cid = create(api, owner, data).get_json()["id"]
     contest = db.session.get(Contest, cid)
-    card = services.contest_stages(cid)[1]
+    card = queries.contest_stages(cid)[1]
     for person in people:
-        services.register(contest, person, division="Учителя", consent=True, institution="Школа",
+        registration.register(contest, person, division="Учителя", consent=True, institution="Школа",
                           now=T0 + timedelta(days=1))
     run_tick(T0 + 2 * WEEK)
     for person in people:
-        services.submit_entry(card, services.find_participation(cid, person.id), text="эссе", actor=person,
+        entries.submit_entry(card, queries.find_participation(cid, person.id), text="эссе", actor=person,
                               now=T0 + 2 * WEEK + timedelta(hours=1))
     run_tick(T0 + 3 * WEEK)
     card_id = card.id

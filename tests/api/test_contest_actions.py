@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.extensions import db
-from contest_engine import services
+from contest_engine import clock
 from tests.factories.accounts import admin, juror, organiser, student, teacher
 
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
@@ -154,4 +154,4 @@ def test_clock_command_is_idempotent(app, api) -> None:
     assert "contest stages: stage" in first.output
     second = runner.invoke(tick, ["--now", (T0 + timedelta(hours=1)).isoformat()], standalone_mode=False)
     assert "contest stages" not in second.output
-    assert services.run_clock(T0 + timedelta(hours=1)) == []
+    assert clock.run_clock(T0 + timedelta(hours=1)) == []

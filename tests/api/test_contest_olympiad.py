@@ -76,8 +76,8 @@ def test_olympiad_end_to_end(app, api) -> None:
     assert api(owner).get(f"/stages/{round_id}").get_json()["state"] == "open"
     # Each pupil starts, answers and finishes; pupil 0 gets everything right, pupil 1 one question.
     start = T0 + timedelta(days=8, hours=1)
+    from courses.quiz.attempts import finish_attempt, start_attempt
     from courses.quiz.models import Quiz, QuizAttempt
-    from courses.quiz.services import finish_attempt, start_attempt
 
     quiz_row = db.session.get(Quiz, quiz_id)
     correct = {0: 3, 1: 1, 2: 2, 3: 2}
@@ -130,8 +130,8 @@ def test_starting_the_round_twice_at_once_makes_one_attempt(app, api) -> None:
     def start() -> None:
         with app.app_context():
             from app.accounts import User
+            from courses.quiz.attempts import start_attempt
             from courses.quiz.models import Quiz
-            from courses.quiz.services import start_attempt
 
             try:
                 results.append(start_attempt(db.session.get(Quiz, quiz_id), db.session.get(User, pupil_id), moment).id)
@@ -167,8 +167,8 @@ def test_deadline_is_capped_by_stage_close(app, api) -> None:
         quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
     with at(T0 + timedelta(hours=1)):
         api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "9-11"})
+    from courses.quiz.attempts import start_attempt
     from courses.quiz.models import Quiz
-    from courses.quiz.services import start_attempt
 
     late = T0 + timedelta(days=10) - timedelta(minutes=20)
     attempt = start_attempt(db.session.get(Quiz, quiz_id), pupil, late)
@@ -187,8 +187,8 @@ def test_outsider_cannot_start_the_round(app, api) -> None:
     with at(T0):
         quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids}).get_json()["id"]
     from app.domain_errors import DomainError
+    from courses.quiz.attempts import start_attempt
     from courses.quiz.models import Quiz
-    from courses.quiz.services import start_attempt
 
     with pytest.raises(DomainError):
         start_attempt(db.session.get(Quiz, quiz_id), outsider, T0 + timedelta(days=9))
@@ -234,8 +234,8 @@ def test_equal_scores_share_a_rank_unless_ranked_by_time(app, api, by_time, rank
     with at(T0 + timedelta(hours=1)):
         for pupil in pupils:
             api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})
+    from courses.quiz.attempts import finish_attempt, save_answer, start_attempt
     from courses.quiz.models import Quiz
-    from courses.quiz.services import finish_attempt, save_answer, start_attempt
 
     start = T0 + timedelta(days=8, hours=1)
     for index, pupil in enumerate(pupils):

@@ -266,19 +266,19 @@ def test_two_organisers_confirming_at_once_give_one_result(app, api) -> None:
     data["stages"][1].pop("jury")
     data["stages"][1]["advancement"] = {"rule": "all"}
     cid = create(api, owner, data).get_json()["id"]
-    from contest_engine import services
+    from contest_engine import entries, queries, registration, setup
     from contest_engine.models import Contest, Stage
 
     contest = db.session.get(Contest, cid)
-    services.add_organiser(contest, second, actor=owner)
-    stages = services.contest_stages(cid)
+    setup.add_organiser(contest, second, actor=owner)
+    stages = queries.contest_stages(cid)
     card = stages[1]
     for person in teachers:
-        services.register(contest, person, division="Учителя", consent=True, institution="Школа",
+        registration.register(contest, person, division="Учителя", consent=True, institution="Школа",
                           now=T0 + timedelta(days=1))
     run_tick(T0 + 2 * WEEK)
     for person in teachers:
-        services.submit_entry(card, services.find_participation(cid, person.id), text="эссе", actor=person,
+        entries.submit_entry(card, queries.find_participation(cid, person.id), text="эссе", actor=person,
                               now=T0 + 2 * WEEK + timedelta(hours=1))
     run_tick(T0 + 3 * WEEK)
     outcomes: list[Any] = []
@@ -289,7 +289,7 @@ def test_two_organisers_confirming_at_once_give_one_result(app, api) -> None:
     def confirm(user_id: int) -> None:
         with app.app_context():
             from app.accounts import User
-            from contest_engine.results import confirm_advancement
+            from contest_engine.advancing import confirm_advancement
 
             try:
                 outcomes.append(confirm_advancement(db.session.get(Stage, card_id), actor=db.session.get(User, user_id),

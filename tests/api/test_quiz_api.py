@@ -9,8 +9,9 @@ import pytest
 
 from app.extensions import db
 from app.timeutil import utcnow
-from courses.quiz import services
+from courses.quiz.attempts import attempt_items
 from courses.quiz.models import QuizAttempt
+from courses.quiz.quizzes import update_quiz
 from tests.factories.accounts import admin, student, teacher
 from tests.factories.quiz import bank_with_all_types, make_quiz, quiz_owner  # noqa: F401
 
@@ -50,7 +51,7 @@ def test_answer_finish_and_grades(api: Any, setup: Any) -> None:
     slots = {q["type"]: q for q in body["questions"]}
     single = slots["single"]
     attempt = db.session.get(QuizAttempt, body["id"])
-    right = next(i for i in services.attempt_items(attempt, quiz) if i.row.type == "single")
+    right = next(i for i in attempt_items(attempt, quiz) if i.row.type == "single")
     correct = next(c.id for c in right.question.choices if c.fraction == 1)
     assert client.put(f"/attempts/{body['id']}/answers/{single['slot']}", {"answer": correct}).status_code == 200
     assert client.put(f"/attempts/{body['id']}/answers/{slots['numerical']['slot']}",
@@ -117,7 +118,7 @@ def test_start_refusals_are_409_with_the_reason(api: Any, setup: Any) -> None:
         client.post(f"/attempts/{attempt_id}/finish")
     refused = client.post(f"/quizzes/{quiz.id}/attempts")
     assert refused.status_code == 409 and refused.json["error"]["message"]
-    services.update_quiz(quiz, closes_at=utcnow() - timedelta(minutes=1), opens_at=None, actor=None)
+    update_quiz(quiz, closes_at=utcnow() - timedelta(minutes=1), opens_at=None, actor=None)
     closed = api(student()).post(f"/quizzes/{quiz.id}/attempts")
     assert closed.status_code == 409 and closed.json["error"]["code"] == "conflict"
     assert api(teacher()).post(f"/quizzes/{quiz.id}/attempts").status_code == 403

@@ -10,7 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine import services
+from contest_engine import setup
+from contest_engine.spec import ContestSpec, StageSpec
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories.accounts import organiser, teacher
 
@@ -30,16 +31,16 @@ def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(app
     owner, person = organiser(), teacher()
     db.session.commit()
     now = utcnow()
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title="Дистанционный учитель — 2027", kind="teacher", description="**Районный** конкурс",
         divisions=["Учителя начальных классов", "Учителя-предметники"],
-        stages=[services.StageSpec("Визитная карточка", "submission", now - timedelta(hours=1),
+        stages=[StageSpec("Визитная карточка", "submission", now - timedelta(hours=1),
                                    now + timedelta(days=7), description="Эссе и ссылка на блог."),
-                services.StageSpec("Дистанционный урок", "submission", now + timedelta(days=7),
+                StageSpec("Дистанционный урок", "submission", now + timedelta(days=7),
                                    now + timedelta(days=14))],
         awards=[{"title": "Победитель", "ranks": [1, 1]}], requires_consent=True,
     )
-    contest = services.create_contest(spec, actor=owner, now=now)
+    contest = setup.create_contest(spec, actor=owner, now=now)
     contest_id, owner_email, person_email = contest.id, owner.email, person.email
     db.session.commit()
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
-from courses.quiz import services
+from courses.quiz.bank_gift import import_gift
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories.accounts import student
 from tests.factories.quiz import make_bank, make_quiz, quiz_owner  # noqa: F401
@@ -29,7 +29,7 @@ GIFT = """::Столица::Столица России? {=Москва ~Каз�
 def test_student_takes_a_timed_quiz_reloads_and_sees_the_review(app: Any, page: Any, live_server: Any,
                                                                   quiz_owner: Any, screenshot: Any) -> None:  # noqa: F811 - the fixture
     bank = make_bank()
-    rows = services.import_gift(bank, GIFT, actor=None).imported
+    rows = import_gift(bank, GIFT, actor=None).imported
     quiz = make_quiz(bank, rows, title="Входной тест", time_limit_minutes=15)
     user = student(email="pupil@example.org")
     quiz_id, email = quiz.id, user.email

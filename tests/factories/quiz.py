@@ -13,8 +13,11 @@ import pytest
 
 from app.accounts import Role
 from app.permissions import quiz as quiz_permissions
-from courses.quiz import services
+from courses.quiz.bank_gift import import_gift
+from courses.quiz.banks import create_bank
 from courses.quiz.models import Question, QuestionBank, Quiz
+from courses.quiz.policies import AttemptPolicy, register_attempt_policy, unregister_attempt_policy
+from courses.quiz.quizzes import create_quiz
 
 OWNER = "testing"
 
@@ -56,20 +59,20 @@ def quiz_owner(app: Any) -> Iterator[Owner]:
     manage. Unregistered afterwards so no other test sees it."""
     owner = Owner()
 
-    def policy(user: Any, quiz: Quiz, now: datetime) -> services.AttemptPolicy:
+    def policy(user: Any, quiz: Quiz, now: datetime) -> AttemptPolicy:
         if user.role != Role.STUDENT:
-            return services.AttemptPolicy(False, "Only students take this quiz.", None, True)
-        return services.AttemptPolicy(owner.allowed, owner.reason, owner.cap)
+            return AttemptPolicy(False, "Only students take this quiz.", None, True)
+        return AttemptPolicy(owner.allowed, owner.reason, owner.cap)
 
-    services.register_attempt_policy(OWNER, policy)
+    register_attempt_policy(OWNER, policy)
     quiz_permissions.register_bank_owner(OWNER, lambda user, owner_id: user.id in owner.managers)
     yield owner
-    services.unregister_attempt_policy(OWNER)
+    unregister_attempt_policy(OWNER)
     quiz_permissions._managers.pop(OWNER, None)
 
 
 def make_bank(title: str = "Банк вопросов", owner_id: int = 1) -> QuestionBank:
-    bank = services.create_bank(OWNER, owner_id, title)
+    bank = create_bank(OWNER, owner_id, title)
     from app.extensions import db
 
     db.session.commit()
@@ -78,7 +81,7 @@ def make_bank(title: str = "Банк вопросов", owner_id: int = 1) -> Qu
 
 def bank_with_all_types(actor: Any = None) -> tuple[QuestionBank, dict[str, Question]]:
     bank = make_bank()
-    report = services.import_gift(bank, ALL_TYPES_GIFT, actor=actor)
+    report = import_gift(bank, ALL_TYPES_GIFT, actor=actor)
     assert not report.errors, report.errors
     return bank, {q.type: q for q in report.imported}
 
@@ -86,5 +89,5 @@ def bank_with_all_types(actor: Any = None) -> tuple[QuestionBank, dict[str, Ques
 def make_quiz(bank: QuestionBank, rows: list[Question], actor: Any = None, **settings: Any) -> Quiz:
     settings.setdefault("attempts_allowed", None)
     settings.setdefault("max_grade", Decimal("10"))
-    return services.create_quiz(bank, title=settings.pop("title", "Проверочный тест"),
+    return create_quiz(bank, title=settings.pop("title", "Проверочный тест"),
                                 question_ids=[r.id for r in rows], actor=actor, **settings)

@@ -9,8 +9,8 @@ from app.demo import load_demo
 from app.extensions import db
 from contest_engine.demo import OLYMPIAD, TEACHER_CONTEST
 from contest_engine.models import Award, Contest, Entry
+from contest_engine.queries import contest_stages
 from contest_engine.rules.stages import StageState
-from contest_engine.services import contest_stages
 
 
 def test_demo_contests_load_once(app) -> None:

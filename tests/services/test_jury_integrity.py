@@ -14,8 +14,7 @@ from app.audit import AuditEntry
 from app.domain_errors import Forbidden, Invalid
 from app.extensions import db
 from app.notifications import Notification
-from contest_engine import results
-from contest_engine import services as contest_services
+from contest_engine import advancing, entries
 from contest_engine.jury import conflicts
 from contest_engine.jury.access import is_conflicted, scoring_standing
 from contest_engine.jury.assignment import allocate_stage
@@ -106,7 +105,7 @@ def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
 # --- item 7: a resubmitted entry -----------------------------------------------------------------
 
 def _resubmit(built: Any, index: int = 0) -> Entry:
-    return contest_services.submit_entry(db.session.get(Stage, built.stage.id), built.participations[index],
+    return entries.submit_entry(db.session.get(Stage, built.stage.id), built.participations[index],
                                          text="Исправленная версия", actor=built.participants[index], now=NOW)
 
 
@@ -222,7 +221,7 @@ def test_concurrent_advance_writes_one_audit_row(app) -> None:
     def confirm() -> Any:
         from app.accounts import User
 
-        return results.confirm_advancement(db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id),
+        return advancing.confirm_advancement(db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id),
                                            now=moment).advanced
 
     outcomes = _run_in_threads(app, confirm, 4)

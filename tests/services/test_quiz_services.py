@@ -10,10 +10,37 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.domain_errors import Conflict, Forbidden, Invalid
+from app.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
-from courses.quiz import questions, services
+from courses.quiz import questions
+from courses.quiz.attempts import (
+    AttemptItem,
+    attempt_items,
+    finish_attempt,
+    finish_overdue,
+    save_answer,
+    start_attempt,
+)
+from courses.quiz.bank_gift import export_gift, import_gift
+from courses.quiz.bank_questions import (
+    delete_question,
+    duplicate_question,
+    load_question,
+    move_question,
+    save_question,
+)
+from courses.quiz.banks import category_paths, create_bank, create_category, delete_category
+from courses.quiz.grades import attempt_results, quiz_grades
+from courses.quiz.marking import grade_answer, grading_queue, regrade_question
 from courses.quiz.models import AttemptState, Question, QuizAnswer, QuizAttempt
+from courses.quiz.quizzes import (
+    add_questions,
+    add_random_slot,
+    create_quiz,
+    move_slot,
+    quiz_slots,
+    remove_slot,
+)
 from tests.factories.accounts import student, teacher
 from tests.factories.quiz import ALL_TYPES_GIFT, bank_with_all_types, make_bank, make_quiz, quiz_owner  # noqa: F401
 
@@ -22,7 +49,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 pytestmark = pytest.mark.usefixtures("quiz_owner")
 
 
-def answers_for(items: list[services.AttemptItem]) -> dict[str, tuple[int, Any]]:
+def answers_for(items: list[AttemptItem]) -> dict[str, tuple[int, Any]]:
     """slot and a fully right answer for each type."""
     by_type = {item.row.type: item for item in items}
     right: dict[str, Any] = {}
@@ -51,7 +78,7 @@ def test_import_gift_creates_every_type_in_its_category() -> None:
     bank, rows = bank_with_all_types()
     assert set(rows) == {"single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay",
                          "cloze", "description"}
-    paths = services.category_paths(bank.id)
+    paths = category_paths(bank.id)
     assert list(paths.values()) == ["Основы"]
     assert all(row.category_id == next(iter(paths)) for row in rows.values())
 
@@ -63,7 +90,7 @@ def test_import_gift_reports_each_bad_question_with_its_line_and_imports_nothing
             "::Тип::Что это? {?странно}\n\n"
             "::Пусто::Пустой список {~}\n\n"
             "::Число::Сколько? {#три}\n")
-    report = services.import_gift(bank, text, actor=None)
+    report = import_gift(bank, text, actor=None)
     lines = [line for line, _message in report.errors]
     assert lines == [3, 5, 7, 9]
     assert report.imported == []
@@ -74,42 +101,42 @@ def test_import_gift_reports_each_bad_question_with_its_line_and_imports_nothing
 
 def test_import_gift_valid_only_imports_the_good_ones() -> None:
     bank = make_bank()
-    report = services.import_gift(bank, "::A::2+2? {=4 ~5}\n\n::B::broken {=x\n", actor=None, valid_only=True)
+    report = import_gift(bank, "::A::2+2? {=4 ~5}\n\n::B::broken {=x\n", actor=None, valid_only=True)
     assert [q.name for q in report.imported] == ["A"]
     assert report.errors and report.errors[0][0] == 3
 
 
 def test_import_gift_empty_text_is_an_error() -> None:
-    report = services.import_gift(make_bank(), "  \n// nothing\n", actor=None)
+    report = import_gift(make_bank(), "  \n// nothing\n", actor=None)
     assert report.errors and not report.imported
 
 
 def test_export_then_import_gives_the_same_questions() -> None:
     bank, rows = bank_with_all_types()
-    text = services.export_gift(bank)
+    text = export_gift(bank)
     other = make_bank("Другой", owner_id=2)
-    report = services.import_gift(other, text, actor=None)
+    report = import_gift(other, text, actor=None)
     assert not report.errors
-    before = sorted((services.load_question(r) for r in rows.values()), key=lambda q: q.name)
-    after = sorted((services.load_question(r) for r in report.imported), key=lambda q: q.name)
+    before = sorted((load_question(r) for r in rows.values()), key=lambda q: q.name)
+    after = sorted((load_question(r) for r in report.imported), key=lambda q: q.name)
     assert before == after
-    assert list(services.category_paths(other.id).values()) == ["Основы"]
+    assert list(category_paths(other.id).values()) == ["Основы"]
 
 
 def test_categories_nest_and_refuse_duplicates_and_busy_deletes() -> None:
     bank = make_bank()
-    parent = services.create_category(bank, "Алгебра", actor=None)
-    child = services.create_category(bank, "Линейные", parent_id=parent.id, actor=None)
-    assert services.category_paths(bank.id)[child.id] == "Алгебра/Линейные"
+    parent = create_category(bank, "Алгебра", actor=None)
+    child = create_category(bank, "Линейные", parent_id=parent.id, actor=None)
+    assert category_paths(bank.id)[child.id] == "Алгебра/Линейные"
     with pytest.raises(Invalid):
-        services.create_category(bank, "Алгебра", actor=None)
+        create_category(bank, "Алгебра", actor=None)
     with pytest.raises(Invalid):
-        services.create_category(bank, "   ", actor=None)
+        create_category(bank, "   ", actor=None)
     with pytest.raises(Conflict):
-        services.delete_category(parent, actor=None)
-    services.delete_category(child, actor=None)
-    services.delete_category(parent, actor=None)
-    assert services.category_paths(bank.id) == {}
+        delete_category(parent, actor=None)
+    delete_category(child, actor=None)
+    delete_category(parent, actor=None)
+    assert category_paths(bank.id) == {}
 
 
 def test_edit_duplicate_move_delete_question() -> None:
@@ -117,16 +144,16 @@ def test_edit_duplicate_move_delete_question() -> None:
     row = rows["single"]
     edited = questions.SingleChoice(name="Столица", text="Новая формулировка", choices=(
         questions.Choice(1, "Москва", questions.Fraction(1)), questions.Choice(2, "Тверь")))
-    services.save_question(bank, edited, category_id=None, actor=None, row=row)
-    assert row.version == 2 and services.load_question(row).text == "Новая формулировка"
+    save_question(bank, edited, category_id=None, actor=None, row=row)
+    assert row.version == 2 and load_question(row).text == "Новая формулировка"
     with pytest.raises(Invalid):
-        services.save_question(bank, questions.Essay(name="x", text="y"), category_id=None, actor=None, row=row)
-    copy = services.duplicate_question(row, actor=None)
+        save_question(bank, questions.Essay(name="x", text="y"), category_id=None, actor=None, row=row)
+    copy = duplicate_question(row, actor=None)
     assert copy.id != row.id and copy.name.startswith("Столица")
-    category = services.create_category(bank, "Новая", actor=None)
-    services.move_question(copy, category.id, actor=None)
+    category = create_category(bank, "Новая", actor=None)
+    move_question(copy, category.id, actor=None)
     assert copy.category_id == category.id
-    services.delete_question(copy, actor=None)
+    delete_question(copy, actor=None)
     assert db.session.get(Question, copy.id) is None
 
 
@@ -134,14 +161,14 @@ def test_delete_question_in_quiz_is_refused_and_used_one_is_hidden() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"]])
     with pytest.raises(Conflict):
-        services.delete_question(rows["single"], actor=None)
-    attempt = services.start_attempt(quiz, student(), NOW)
+        delete_question(rows["single"], actor=None)
+    attempt = start_attempt(quiz, student(), NOW)
     assert attempt.id
-    slot = services.quiz_slots(quiz)[0]
-    services.finish_attempt(attempt, NOW)
+    slot = quiz_slots(quiz)[0]
+    finish_attempt(attempt, NOW)
     db.session.delete(slot)
     db.session.commit()
-    services.delete_question(rows["single"], actor=None)
+    delete_question(rows["single"], actor=None)
     assert db.session.get(Question, rows["single"].id).hidden is True
 
 
@@ -170,52 +197,52 @@ def test_full_attempt_scores_every_type() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, list(rows.values()))
     user = student()
-    attempt = services.start_attempt(quiz, user, NOW)
-    items = services.attempt_items(attempt, quiz)
+    attempt = start_attempt(quiz, user, NOW)
+    items = attempt_items(attempt, quiz)
     for _kind, (slot, value) in answers_for(items).items():
-        services.save_answer(attempt, slot, value, NOW + timedelta(minutes=1))
-    finished = services.finish_attempt(attempt, NOW + timedelta(minutes=2))
+        save_answer(attempt, slot, value, NOW + timedelta(minutes=1))
+    finished = finish_attempt(attempt, NOW + timedelta(minutes=2))
     assert finished.state == AttemptState.FINISHED
     assert finished.max_score == Decimal(8)
     assert finished.score == Decimal(7)  # all right but the essay, which waits for a tutor
     assert finished.needs_grading is True
     essay = db.session.scalar(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id,
                                                        QuizAnswer.needs_grading.is_(True)))
-    queue = db.session.scalars(services.grading_queue([quiz.id])).all()
+    queue = db.session.scalars(grading_queue([quiz.id])).all()
     assert [a.id for a in queue] == [essay.id]
-    services.grade_answer(essay, Decimal("0.5"), "Хорошо", actor=None, now=NOW)
+    grade_answer(essay, Decimal("0.5"), "Хорошо", actor=None, now=NOW)
     db.session.refresh(attempt)
     assert attempt.score == Decimal("7.5") and attempt.needs_grading is False
-    assert services.quiz_grades([quiz.id]) == {(quiz.id, user.id): Decimal("9.38")}
+    assert quiz_grades([quiz.id]) == {(quiz.id, user.id): Decimal("9.38")}
 
 
 def test_grade_answer_refuses_points_out_of_range() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["essay"]])
-    attempt = services.start_attempt(quiz, student(), NOW)
+    attempt = start_attempt(quiz, student(), NOW)
     answer = db.session.scalar(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))
     with pytest.raises(Conflict):
-        services.grade_answer(answer, Decimal(1), "", actor=None, now=NOW)
-    services.finish_attempt(attempt, NOW)
+        grade_answer(answer, Decimal(1), "", actor=None, now=NOW)
+    finish_attempt(attempt, NOW)
     with pytest.raises(Invalid):
-        services.grade_answer(answer, Decimal(2), "", actor=None, now=NOW)
+        grade_answer(answer, Decimal(2), "", actor=None, now=NOW)
     with pytest.raises(Invalid):
-        services.grade_answer(answer, Decimal(-1), "", actor=None, now=NOW)
+        grade_answer(answer, Decimal(-1), "", actor=None, now=NOW)
 
 
 def test_save_answer_rejects_wrong_shape_and_unknown_slot() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"], rows["matching"]])
-    attempt = services.start_attempt(quiz, student(), NOW)
+    attempt = start_attempt(quiz, student(), NOW)
     with pytest.raises(Invalid) as error:
-        services.save_answer(attempt, 1, "not an id", NOW)
+        save_answer(attempt, 1, "not an id", NOW)
     assert error.value.fields["answer"]
     with pytest.raises(Invalid):
-        services.save_answer(attempt, 1, 999, NOW)
+        save_answer(attempt, 1, 999, NOW)
     with pytest.raises(Invalid):
-        services.save_answer(attempt, 2, ["list"], NOW)
-    with pytest.raises(services.NotFound):
-        services.save_answer(attempt, 9, 1, NOW)
+        save_answer(attempt, 2, ["list"], NOW)
+    with pytest.raises(NotFound):
+        save_answer(attempt, 9, 1, NOW)
 
 
 def test_start_refusals_policy_window_and_attempts_left(quiz_owner: Any) -> None:  # noqa: F811 - the fixture
@@ -223,91 +250,91 @@ def test_start_refusals_policy_window_and_attempts_left(quiz_owner: Any) -> None
     user = student()
     quiz = make_quiz(bank, [rows["single"]], attempts_allowed=1, opens_at=NOW, closes_at=NOW + timedelta(days=1))
     with pytest.raises(Conflict, match="not open|не открыт"):
-        services.start_attempt(quiz, user, NOW - timedelta(minutes=1))
+        start_attempt(quiz, user, NOW - timedelta(minutes=1))
     with pytest.raises(Conflict):
-        services.start_attempt(quiz, user, NOW + timedelta(days=2))
+        start_attempt(quiz, user, NOW + timedelta(days=2))
     with pytest.raises(Forbidden):
-        services.start_attempt(quiz, teacher(), NOW)
+        start_attempt(quiz, teacher(), NOW)
     quiz_owner.allowed, quiz_owner.reason = False, "Этап закрыт"
     with pytest.raises(Conflict, match="Этап закрыт"):
-        services.start_attempt(quiz, user, NOW)
+        start_attempt(quiz, user, NOW)
     quiz_owner.allowed = True
-    first = services.start_attempt(quiz, user, NOW)
-    assert services.start_attempt(quiz, user, NOW + timedelta(minutes=1)).id == first.id  # resumed
-    services.finish_attempt(first, NOW + timedelta(minutes=2))
+    first = start_attempt(quiz, user, NOW)
+    assert start_attempt(quiz, user, NOW + timedelta(minutes=1)).id == first.id  # resumed
+    finish_attempt(first, NOW + timedelta(minutes=2))
     with pytest.raises(Conflict, match="(?i)attempts|попыт"):
-        services.start_attempt(quiz, user, NOW + timedelta(minutes=3))
+        start_attempt(quiz, user, NOW + timedelta(minutes=3))
 
 
 def test_start_without_a_registered_policy_is_refused() -> None:
-    bank = services.create_bank("nobody", 1, "Ничей")
+    bank = create_bank("nobody", 1, "Ничей")
     db.session.commit()
-    row = services.import_gift(bank, "::A::2+2? {=4 ~5}", actor=None).imported[0]
-    quiz = services.create_quiz(bank, title="T", question_ids=[row.id], actor=None)
+    row = import_gift(bank, "::A::2+2? {=4 ~5}", actor=None).imported[0]
+    quiz = create_quiz(bank, title="T", question_ids=[row.id], actor=None)
     with pytest.raises(Forbidden):
-        services.start_attempt(quiz, student(), NOW)
+        start_attempt(quiz, student(), NOW)
 
 
 def test_deadline_is_the_smallest_of_limit_close_and_cap(quiz_owner: Any) -> None:  # noqa: F811 - the fixture
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"]], time_limit_minutes=30, closes_at=NOW + timedelta(minutes=20))
-    assert services.start_attempt(quiz, student(), NOW).deadline == NOW + timedelta(minutes=20)
+    assert start_attempt(quiz, student(), NOW).deadline == NOW + timedelta(minutes=20)
     quiz_owner.cap = NOW + timedelta(minutes=10)
-    assert services.start_attempt(quiz, student(), NOW).deadline == NOW + timedelta(minutes=10)
+    assert start_attempt(quiz, student(), NOW).deadline == NOW + timedelta(minutes=10)
 
 
 def test_answer_one_second_after_the_deadline_is_refused_and_attempt_finished() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"], rows["truefalse"]], time_limit_minutes=10)
-    attempt = services.start_attempt(quiz, student(), NOW)
-    items = services.attempt_items(attempt, quiz)
+    attempt = start_attempt(quiz, student(), NOW)
+    items = attempt_items(attempt, quiz)
     right = answers_for(items)
-    services.save_answer(attempt, *right["single"], NOW + timedelta(minutes=5))
+    save_answer(attempt, *right["single"], NOW + timedelta(minutes=5))
     late = NOW + timedelta(minutes=10, seconds=1)
     with pytest.raises(Conflict, match="deadline|срок|Время"):
-        services.save_answer(attempt, *right["truefalse"], late)
+        save_answer(attempt, *right["truefalse"], late)
     db.session.refresh(attempt)
     assert attempt.state == AttemptState.FINISHED
     assert attempt.score == Decimal(1)
     assert attempt.finished_at == NOW + timedelta(minutes=10)
     with pytest.raises(Conflict):
-        services.save_answer(attempt, *right["truefalse"], late)
+        save_answer(attempt, *right["truefalse"], late)
 
 
 def test_overdue_attempts_are_finished_by_the_tick_and_on_next_start() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"]], time_limit_minutes=5)
-    a = services.start_attempt(quiz, student(), NOW)
+    a = start_attempt(quiz, student(), NOW)
     b_user = student()
-    b = services.start_attempt(quiz, b_user, NOW)
-    assert services.finish_overdue(NOW + timedelta(minutes=4)) == []
-    lines = services.finish_overdue(NOW + timedelta(minutes=6))
+    b = start_attempt(quiz, b_user, NOW)
+    assert finish_overdue(NOW + timedelta(minutes=4)) == []
+    lines = finish_overdue(NOW + timedelta(minutes=6))
     assert lines == ["finished 2 overdue attempts"]
-    assert services.finish_overdue(NOW + timedelta(minutes=7)) == []
+    assert finish_overdue(NOW + timedelta(minutes=7)) == []
     db.session.refresh(a)
     db.session.refresh(b)
     assert a.state == b.state == AttemptState.FINISHED
     # a new start after an overdue one begins attempt 2
-    assert services.start_attempt(quiz, b_user, NOW + timedelta(minutes=8)).number == 2
+    assert start_attempt(quiz, b_user, NOW + timedelta(minutes=8)).number == 2
 
 
 def test_regrade_question_after_fixing_it_reports_changes() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["shortanswer"]])
     user = student()
-    attempt = services.start_attempt(quiz, user, NOW)
-    services.save_answer(attempt, 1, "kitty", NOW)
-    services.finish_attempt(attempt, NOW)
+    attempt = start_attempt(quiz, user, NOW)
+    save_answer(attempt, 1, "kitty", NOW)
+    finish_attempt(attempt, NOW)
     assert attempt.score == Decimal(0)
     fixed = questions.ShortAnswer(name="Слово", text="Как по-английски «кошка»?", answers=(
         questions.Answer("cat"), questions.Answer("kitt*", questions.Fraction(1, 2))))
-    services.save_question(bank, fixed, category_id=rows["shortanswer"].category_id, actor=None,
+    save_question(bank, fixed, category_id=rows["shortanswer"].category_id, actor=None,
                            row=rows["shortanswer"])
-    changes = services.regrade_question(rows["shortanswer"], actor=None)
+    changes = regrade_question(rows["shortanswer"], actor=None)
     assert [(c.user_id, c.old_points, c.new_points) for c in changes] == [(user.id, Decimal(0), Decimal("0.5"))]
     db.session.refresh(attempt)
     assert attempt.score == Decimal("0.5")
-    assert services.regrade_question(rows["shortanswer"], actor=None) == []
+    assert regrade_question(rows["shortanswer"], actor=None) == []
 
 
 @pytest.mark.parametrize(("method", "expected"), [("highest", "10.00"), ("average", "5.00"), ("first", "0.00"),
@@ -317,12 +344,12 @@ def test_quiz_grades_follow_the_grading_method(method: str, expected: str) -> No
     quiz = make_quiz(bank, [rows["truefalse"]], grading_method=method)
     user = student()
     for value in (False, True):
-        attempt = services.start_attempt(quiz, user, NOW)
-        services.save_answer(attempt, 1, value, NOW)
-        services.finish_attempt(attempt, NOW + timedelta(minutes=3))
-    assert services.quiz_grades([quiz.id]) == {(quiz.id, user.id): Decimal(expected)}
-    assert services.quiz_grades([quiz.id], [user.id + 1000]) == {}
-    results = services.attempt_results(quiz.id)
+        attempt = start_attempt(quiz, user, NOW)
+        save_answer(attempt, 1, value, NOW)
+        finish_attempt(attempt, NOW + timedelta(minutes=3))
+    assert quiz_grades([quiz.id]) == {(quiz.id, user.id): Decimal(expected)}
+    assert quiz_grades([quiz.id], [user.id + 1000]) == {}
+    results = attempt_results(quiz.id)
     assert [r.user_id for r in results] == [user.id]
     assert results[0].time_used_seconds == 180
 
@@ -330,33 +357,33 @@ def test_quiz_grades_follow_the_grading_method(method: str, expected: str) -> No
 def test_random_slot_draws_from_its_category_per_attempt() -> None:
     bank = make_bank()
     text = "$CATEGORY: Пул\n\n" + "\n\n".join(f"::Q{i}::{i}+1? {{={i + 1} ~0}}" for i in range(6))
-    report = services.import_gift(bank, text, actor=None)
+    report = import_gift(bank, text, actor=None)
     category_id = report.imported[0].category_id
-    quiz = services.create_quiz(bank, title="Случайный", question_ids=[], attempts_allowed=None, actor=None)
+    quiz = create_quiz(bank, title="Случайный", question_ids=[], attempts_allowed=None, actor=None)
     with pytest.raises(Invalid):
-        services.add_random_slot(quiz, category_id, 7, actor=None)
-    services.add_random_slot(quiz, category_id, 3, actor=None)
+        add_random_slot(quiz, category_id, 7, actor=None)
+    add_random_slot(quiz, category_id, 3, actor=None)
     draws = set()
     for _ in range(6):
-        attempt = services.start_attempt(quiz, student(), NOW)
-        ids = tuple(item.row.id for item in services.attempt_items(attempt, quiz))
+        attempt = start_attempt(quiz, student(), NOW)
+        ids = tuple(item.row.id for item in attempt_items(attempt, quiz))
         assert len(ids) == len(set(ids)) == 3
         draws.add(ids)
     assert len(draws) > 1
     with pytest.raises(Conflict):
-        services.add_random_slot(quiz, category_id, 1, actor=None)
+        add_random_slot(quiz, category_id, 1, actor=None)
 
 
 def test_slots_reorder_and_remove_before_attempts() -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["single"], rows["truefalse"]])
-    services.add_questions(quiz, [rows["numerical"].id, rows["single"].id], actor=None)
-    slots = services.quiz_slots(quiz)
+    add_questions(quiz, [rows["numerical"].id, rows["single"].id], actor=None)
+    slots = quiz_slots(quiz)
     assert [s.question_id for s in slots] == [rows["single"].id, rows["truefalse"].id, rows["numerical"].id]
-    services.move_slot(slots[2], -1, actor=None)
-    assert [s.question_id for s in services.quiz_slots(quiz)][1] == rows["numerical"].id
-    services.remove_slot(services.quiz_slots(quiz)[0], actor=None)
-    assert [s.position for s in services.quiz_slots(quiz)] == [1, 2]
+    move_slot(slots[2], -1, actor=None)
+    assert [s.question_id for s in quiz_slots(quiz)][1] == rows["numerical"].id
+    remove_slot(quiz_slots(quiz)[0], actor=None)
+    assert [s.position for s in quiz_slots(quiz)] == [1, 2]
 
 
 def _threads(count: int, target: Any) -> list[Any]:
@@ -378,8 +405,8 @@ def _threads(count: int, target: Any) -> list[Any]:
 def test_two_finishes_at_once_grade_once(app: Any) -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["truefalse"], rows["numerical"]])
-    attempt = services.start_attempt(quiz, student(), NOW)
-    services.save_answer(attempt, 1, True, NOW)
+    attempt = start_attempt(quiz, student(), NOW)
+    save_answer(attempt, 1, True, NOW)
     attempt_id = attempt.id
     db.session.remove()
 
@@ -387,7 +414,7 @@ def test_two_finishes_at_once_grade_once(app: Any) -> None:
         with app.app_context():
             try:
                 row = db.session.get(QuizAttempt, attempt_id)
-                done = services.finish_attempt(row, NOW + timedelta(minutes=1))
+                done = finish_attempt(row, NOW + timedelta(minutes=1))
                 return str(done.state), done.score, done.finished_at
             finally:
                 db.session.remove()
@@ -413,7 +440,7 @@ def test_two_starts_at_once_make_one_attempt(app: Any) -> None:
         with app.app_context():
             try:
                 quiz = db.session.get(Quiz, quiz_id)
-                return services.start_attempt(quiz, db.session.get(User, user_id), NOW).id
+                return start_attempt(quiz, db.session.get(User, user_id), NOW).id
             finally:
                 db.session.remove()
 
@@ -425,14 +452,14 @@ def test_two_starts_at_once_make_one_attempt(app: Any) -> None:
 def test_save_racing_finish_never_loses_a_saved_answer(app: Any) -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["truefalse"]])
-    attempt_id = services.start_attempt(quiz, student(), NOW).id
+    attempt_id = start_attempt(quiz, student(), NOW).id
     db.session.remove()
 
     def save() -> str:
         with app.app_context():
             try:
                 row = db.session.get(QuizAttempt, attempt_id)
-                services.save_answer(row, 1, True, NOW)
+                save_answer(row, 1, True, NOW)
                 return "saved"
             except Conflict:
                 return "refused"
@@ -442,7 +469,7 @@ def test_save_racing_finish_never_loses_a_saved_answer(app: Any) -> None:
     def finish() -> str:
         with app.app_context():
             try:
-                services.finish_attempt(db.session.get(QuizAttempt, attempt_id), NOW)
+                finish_attempt(db.session.get(QuizAttempt, attempt_id), NOW)
                 return "finished"
             finally:
                 db.session.remove()

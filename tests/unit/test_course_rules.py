@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 from courses import messages, rules
+from courses.email_list import read_email_csv
 from courses.rules import GradeCell, ItemFacts, Status, Timing
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -182,12 +183,12 @@ def test_move_unknown() -> None:
 
 
 def test_read_email_csv_with_header_and_errors() -> None:
-    emails, errors = rules.read_email_csv("name,email\nA,A@x.org\nB,bad\n\nC,a@x.org\nD,d@y.ru\n")
+    emails, errors = read_email_csv("name,email\nA,A@x.org\nB,bad\n\nC,a@x.org\nD,d@y.ru\n")
     assert [(e.line, e.email) for e in emails] == [(2, "a@x.org"), (6, "d@y.ru")]
     assert errors == [(3, "bad")]
 
 
 def test_read_email_csv_plain_lines() -> None:
-    emails, errors = rules.read_email_csv("\ufeffa@x.org\nb@x.org\n@x\n")
+    emails, errors = read_email_csv("\ufeffa@x.org\nb@x.org\n@x\n")
     assert [e.email for e in emails] == ["a@x.org", "b@x.org"]
     assert errors == [(3, "@x")]

@@ -5,8 +5,9 @@ from fractions import Fraction
 
 import pytest
 
-from courses.quiz import gift
-from courses.quiz.gift import GiftError, export_gift, parse_gift
+from courses.quiz.gift_read import GiftError, parse_gift
+from courses.quiz.gift_syntax import GiftCode
+from courses.quiz.gift_write import export_gift
 from courses.quiz.questions import (
     Answer,
     Choice,
@@ -318,64 +319,64 @@ def test_a_separate_options_comment_does_not_leak_to_the_next_question():
 
 
 @pytest.mark.parametrize(
-    ("source", "line", "message", "snippet"),
+    ("source", "line", "code", "snippet"),
     [
-        ("::Q:: Текст {=a ~b", 1, gift.MSG_UNCLOSED_BRACE, ""),
-        ("::Q:: Текст\nещё строка {=a ~b\n~c", 2, gift.MSG_UNCLOSED_BRACE, ""),
-        ("::Q:: Текст {a}", 1, gift.MSG_UNKNOWN_BLOCK, "a"),
-        ("::Q:: Текст {=}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {~}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {~a ~#feedback only}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {#abc}", 1, gift.MSG_NOT_A_NUMBER, "abc"),
-        ("::Q:: Текст {#3:x}", 1, gift.MSG_NOT_A_NUMBER, "x"),
-        ("::Q:: Текст {#=1..y}", 1, gift.MSG_NOT_A_NUMBER, "y"),
-        ("::Q:: Текст {#}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {#=%50%}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {~a -> b ~c}", 1, gift.MSG_ARROW, ""),
-        ("::Q:: Текст {a -> b}", 1, gift.MSG_ARROW, ""),
-        ("::Q:: Текст {#1 -> 2}", 1, gift.MSG_ARROW, ""),
-        ("::Q::", 1, gift.MSG_NOTHING, ""),
-        ("::Q::[html]", 1, gift.MSG_NOTHING, ""),
-        ("::Q:: {=a}", 1, gift.MSG_NO_TEXT, ""),
-        ("{}", 1, gift.MSG_NO_TEXT, ""),
-        ("::Q:: Текст {=a}\nи ещё {=b}", 2, gift.MSG_TWO_BLOCKS, ""),
-        ("::Q:: Текст } {=a}", 1, gift.MSG_UNOPENED_BRACE, ""),
-        ("::Q:: Текст {=a {=b}}", 1, gift.MSG_NESTED_BRACE, ""),
-        ("::Q Текст {=a}", 1, gift.MSG_UNCLOSED_TITLE, ""),
-        ("::Q:: Текст {#5..2}", 1, gift.MSG_BAD_RANGE, "5..2"),
-        ("::Q:: Текст {#5:-1}", 1, gift.MSG_NEGATIVE_TOLERANCE, "5:-1"),
-        ("::Q:: Текст {~%150%a ~b}", 1, gift.MSG_WEIGHT, "%150%"),
-        ("::Q:: Текст {~a}", 1, gift.MSG_FEW_CHOICES, ""),
-        ("::Q:: Текст {~a ~b}", 1, gift.MSG_NO_CORRECT, ""),
-        ("::Q:: Текст {=%0%a}", 1, gift.MSG_NO_CORRECT, ""),
-        ("::Q:: Текст {#=%-50%3}", 1, gift.MSG_NO_CORRECT, ""),
-        ("::Q:: Текст {#3 =4}", 1, gift.MSG_UNKNOWN_BLOCK, "3"),
-        ("::Q:: Текст {x ~a =b}", 1, gift.MSG_UNKNOWN_BLOCK, "x"),
-        ("::Q:: Текст {x =a -> 1 =b -> 2}", 1, gift.MSG_UNKNOWN_BLOCK, "x"),
-        ("::Q:: Текст {=a -> 1 =b}", 1, gift.MSG_NO_ARROW, "b"),
-        ("::Q:: Текст {=a -> 1 =b -> }", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {=a -> 1 = -> 2}", 1, gift.MSG_FEW_PAIRS, ""),
-        ("::Q:: Текст {1:ESSAY:=a}", 1, gift.MSG_UNKNOWN_GAP, "ESSAY"),
-        ("::Q:: Текст {1:MULTIRESPONSE:~=a~=b}", 1, gift.MSG_UNKNOWN_GAP, "MULTIRESPONSE"),
-        ("::Q:: Текст {0:SA:=a}", 1, gift.MSG_GAP_WEIGHT, "0"),
-        ("::Q:: Текст {1:SA:}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {1:SA:=a~=}", 1, gift.MSG_EMPTY_ANSWER, ""),
-        ("::Q:: Текст {1:SA:%0%a}", 1, gift.MSG_NO_CORRECT, ""),
-        ("::Q:: Текст {1:MC:=a}", 1, gift.MSG_FEW_CHOICES, ""),
-        ("::Q:: Текст {1:NM:=four}", 1, gift.MSG_NOT_A_NUMBER, "four"),
-        ("::Q:: Текст {1:SA:=a} и {=b}", 1, gift.MSG_CLOZE_MIXED, ""),
-        ("::Q:: Текст {1:SA:=a} {####a} {####b}", 1, gift.MSG_CLOZE_MIXED, ""),
-        ("::Q:: Текст {1:SA:=a} {}", 1, gift.MSG_CLOZE_MIXED, ""),
-        ("::Q:: Текст \\{#1\\} {1:SA:=a}", 1, gift.MSG_PLACEHOLDER, ""),
-        ("// vmeste: colour=red\n::Q:: Текст {}", 2, gift.MSG_BAD_OPTION, "colour=red"),
-        ("// vmeste: mark=lots\n::Q:: Текст {}", 2, gift.MSG_BAD_OPTION, "lots"),
-        ("// vmeste: mark=-1\n::Q:: Текст {}", 2, gift.MSG_INVALID, "a mark cannot be negative"),
+        ("::Q:: Текст {=a ~b", 1, GiftCode.UNCLOSED_BRACE, ""),
+        ("::Q:: Текст\nещё строка {=a ~b\n~c", 2, GiftCode.UNCLOSED_BRACE, ""),
+        ("::Q:: Текст {a}", 1, GiftCode.UNKNOWN_BLOCK, "a"),
+        ("::Q:: Текст {=}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~a ~#feedback only}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {#abc}", 1, GiftCode.NOT_A_NUMBER, "abc"),
+        ("::Q:: Текст {#3:x}", 1, GiftCode.NOT_A_NUMBER, "x"),
+        ("::Q:: Текст {#=1..y}", 1, GiftCode.NOT_A_NUMBER, "y"),
+        ("::Q:: Текст {#}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {#=%50%}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {~a -> b ~c}", 1, GiftCode.ARROW, ""),
+        ("::Q:: Текст {a -> b}", 1, GiftCode.ARROW, ""),
+        ("::Q:: Текст {#1 -> 2}", 1, GiftCode.ARROW, ""),
+        ("::Q::", 1, GiftCode.NOTHING, ""),
+        ("::Q::[html]", 1, GiftCode.NOTHING, ""),
+        ("::Q:: {=a}", 1, GiftCode.NO_TEXT, ""),
+        ("{}", 1, GiftCode.NO_TEXT, ""),
+        ("::Q:: Текст {=a}\nи ещё {=b}", 2, GiftCode.TWO_BLOCKS, ""),
+        ("::Q:: Текст } {=a}", 1, GiftCode.UNOPENED_BRACE, ""),
+        ("::Q:: Текст {=a {=b}}", 1, GiftCode.NESTED_BRACE, ""),
+        ("::Q Текст {=a}", 1, GiftCode.UNCLOSED_TITLE, ""),
+        ("::Q:: Текст {#5..2}", 1, GiftCode.BAD_RANGE, "5..2"),
+        ("::Q:: Текст {#5:-1}", 1, GiftCode.NEGATIVE_TOLERANCE, "5:-1"),
+        ("::Q:: Текст {~%150%a ~b}", 1, GiftCode.WEIGHT, "%150%"),
+        ("::Q:: Текст {~a}", 1, GiftCode.FEW_CHOICES, ""),
+        ("::Q:: Текст {~a ~b}", 1, GiftCode.NO_CORRECT, ""),
+        ("::Q:: Текст {=%0%a}", 1, GiftCode.NO_CORRECT, ""),
+        ("::Q:: Текст {#=%-50%3}", 1, GiftCode.NO_CORRECT, ""),
+        ("::Q:: Текст {#3 =4}", 1, GiftCode.UNKNOWN_BLOCK, "3"),
+        ("::Q:: Текст {x ~a =b}", 1, GiftCode.UNKNOWN_BLOCK, "x"),
+        ("::Q:: Текст {x =a -> 1 =b -> 2}", 1, GiftCode.UNKNOWN_BLOCK, "x"),
+        ("::Q:: Текст {=a -> 1 =b}", 1, GiftCode.NO_ARROW, "b"),
+        ("::Q:: Текст {=a -> 1 =b -> }", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {=a -> 1 = -> 2}", 1, GiftCode.FEW_PAIRS, ""),
+        ("::Q:: Текст {1:ESSAY:=a}", 1, GiftCode.UNKNOWN_GAP, "ESSAY"),
+        ("::Q:: Текст {1:MULTIRESPONSE:~=a~=b}", 1, GiftCode.UNKNOWN_GAP, "MULTIRESPONSE"),
+        ("::Q:: Текст {0:SA:=a}", 1, GiftCode.GAP_WEIGHT, "0"),
+        ("::Q:: Текст {1:SA:}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {1:SA:=a~=}", 1, GiftCode.EMPTY_ANSWER, ""),
+        ("::Q:: Текст {1:SA:%0%a}", 1, GiftCode.NO_CORRECT, ""),
+        ("::Q:: Текст {1:MC:=a}", 1, GiftCode.FEW_CHOICES, ""),
+        ("::Q:: Текст {1:NM:=four}", 1, GiftCode.NOT_A_NUMBER, "four"),
+        ("::Q:: Текст {1:SA:=a} и {=b}", 1, GiftCode.CLOZE_MIXED, ""),
+        ("::Q:: Текст {1:SA:=a} {####a} {####b}", 1, GiftCode.CLOZE_MIXED, ""),
+        ("::Q:: Текст {1:SA:=a} {}", 1, GiftCode.CLOZE_MIXED, ""),
+        ("::Q:: Текст \\{#1\\} {1:SA:=a}", 1, GiftCode.PLACEHOLDER, ""),
+        ("// vmeste: colour=red\n::Q:: Текст {}", 2, GiftCode.BAD_OPTION, "colour=red"),
+        ("// vmeste: mark=lots\n::Q:: Текст {}", 2, GiftCode.BAD_OPTION, "lots"),
+        ("// vmeste: mark=-1\n::Q:: Текст {}", 2, GiftCode.INVALID, "a mark cannot be negative"),
     ],
 )
-def test_each_unreadable_question_gets_its_line_and_a_clear_message(source, line, message, snippet):
+def test_each_unreadable_question_gets_its_line_and_a_clear_message(source, line, code, snippet):
     result = parse_gift(source)
     assert result.questions == []
-    assert result.errors == [GiftError(line, message, snippet)]
+    assert result.errors == [GiftError(line, code, snippet)]
 
 
 def test_errors_do_not_stop_the_questions_around_them():
@@ -383,8 +384,8 @@ def test_errors_do_not_stop_the_questions_around_them():
     result = parse_gift(source)
     assert [(question.name, line) for question, line in result.questions] == [("A", 1), ("C", 7)]
     assert result.errors == [
-        GiftError(4, gift.MSG_UNCLOSED_BRACE),
-        GiftError(9, gift.MSG_NOT_A_NUMBER, "x"),
+        GiftError(4, GiftCode.UNCLOSED_BRACE),
+        GiftError(9, GiftCode.NOT_A_NUMBER, "x"),
     ]
 
 

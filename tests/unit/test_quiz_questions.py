@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from courses.quiz.question_data import QuestionDataError, from_data, to_data
 from courses.quiz.questions import (
     QUESTION_TYPES,
     Answer,
@@ -20,16 +21,13 @@ from courses.quiz.questions import (
     Numerical,
     NumericalAnswer,
     NumericalGap,
-    QuestionDataError,
     RightItem,
     ShortAnswer,
     ShortAnswerGap,
     SingleChoice,
     TrueFalse,
-    from_data,
-    public_view,
-    to_data,
 )
+from courses.quiz.student_view import public_view
 
 HALF = Fraction(1, 2)
 CHOICES = (

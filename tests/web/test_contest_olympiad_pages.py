@@ -10,8 +10,9 @@ from unittest import mock
 from sqlalchemy import func, select
 
 from app.extensions import db
-from contest_engine import services
+from contest_engine import queries, setup
 from contest_engine.models import Stage
+from contest_engine.spec import ContestSpec, StageSpec
 from tests.conftest import login
 from tests.factories.accounts import organiser, student
 
@@ -20,20 +21,20 @@ GIFT = "::Q1:: 2 + 2 = ? {#4}\n\n::Q2:: Земля круглая {T}\n"
 
 
 def olympiad(owner):  # type: ignore[no-untyped-def]
-    spec = services.ContestSpec(
+    spec = ContestSpec(
         title="Олимпиада", kind="olympiad", divisions=["5-8", "9-11"],
-        stages=[services.StageSpec("Регистрация", "registration", T0, T0 + timedelta(days=7)),
-                services.StageSpec("Тур", "olympiad", T0 + timedelta(days=8), T0 + timedelta(days=10))],
+        stages=[StageSpec("Регистрация", "registration", T0, T0 + timedelta(days=7)),
+                StageSpec("Тур", "olympiad", T0 + timedelta(days=8), T0 + timedelta(days=10))],
         awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Участник"}],
         award_quota_percent=Decimal(50), requires_consent=False,
     )
-    return services.create_contest(spec, actor=owner, now=T0 - timedelta(days=1))
+    return setup.create_contest(spec, actor=owner, now=T0 - timedelta(days=1))
 
 
 def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
     owner, pupil = organiser(), student()
     contest = olympiad(owner)
-    round_stage = services.contest_stages(contest.id)[1]
+    round_stage = queries.contest_stages(contest.id)[1]
     db.session.commit()
     login(client, owner)
     bad = client.post(f"/contests/{contest.id}/questions", data={"gift": "::Q:: broken {=4"})
@@ -62,7 +63,7 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
     with mock.patch("app.contests.routes.utcnow", return_value=moment):
         stage_page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
     assert "round-link" in stage_page
-    with mock.patch("app.quiz.routes.utcnow", return_value=moment):
+    with mock.patch("app.quiz.attempt.utcnow", return_value=moment):
         started = client.post(f"/quiz/quizzes/{quiz_id}/start")
     assert started.status_code == 302 and "/quiz/attempts/" in started.headers["Location"]
     from courses.quiz.models import QuizAttempt
@@ -73,4 +74,4 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
 
 
 def contest_division(contest_id: int, name: str) -> int:
-    return next(d.id for d in services.contest_divisions(contest_id) if d.name == name)
+    return next(d.id for d in queries.contest_divisions(contest_id) if d.name == name)

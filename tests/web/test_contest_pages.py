@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from contest_engine import services
+from contest_engine import queries
 from contest_engine.models import Contest, Entry, Participation, Stage, StageParticipant
 from contest_engine.rules.stages import StageKind, StageState
 from tests.conftest import login
@@ -66,7 +66,7 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
     with at(NOW - timedelta(days=10)):
         added = client.post(f"/contests/{contest.id}/stages/new", data=stage)
     assert added.status_code == 302, added.get_data(as_text=True)
-    stages = services.contest_stages(contest.id)
+    stages = queries.contest_stages(contest.id)
     assert [s.title for s in stages][1] == "Визитная карточка" and stages[1].has_jury
     # Overlapping: the next stage may not open before this one closes.
     bad = dict(stage, title="Урок", opens_at="2027-01-30T09:00", closes_at="2027-02-10T09:00")
@@ -81,7 +81,7 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
                 advancement_rule="top_percent", advancement_value="0")
     with at(NOW - timedelta(days=10)):
         assert client.post(f"/contests/{contest.id}/stages/new", data=zero).status_code == 422
-    assert len(services.contest_stages(contest.id)) == 2
+    assert len(queries.contest_stages(contest.id)) == 2
 
 
 def test_create_form_rejects_bad_input_next_to_fields(client) -> None:
@@ -130,7 +130,7 @@ def test_participant_registers_and_submits_and_replaces(client, outbox) -> None:
         ok = client.post(f"/contests/{contest.id}/register", data={"division": division.id, "institution": "Школа",
                                                                    "consent": "y"})
         assert ok.status_code == 302
-    participation = services.find_participation(contest.id, person.id)
+    participation = queries.find_participation(contest.id, person.id)
     assert participation.institution_name == "Школа"
     later = NOW + timedelta(days=3)
     with at(later):

@@ -11,10 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from contest_engine import services as contest_services
+from contest_engine.entries import Upload, submit_entry
 from contest_engine.jury import blind, schedule
 from contest_engine.models import Entry, EntryFile, Stage
 from tests.conftest import login
@@ -32,8 +31,8 @@ def _blind_stage_with_files() -> Any:
     built = jury_stage(entries=2, jurors=1, blind=True)
     for index, (full_name, *file_names) in enumerate(NAMES):
         built.participants[index].full_name = full_name
-        files = [FileStorage(io.BytesIO(PDF), filename=name, content_type="application/pdf") for name in file_names]
-        built.entries[index] = contest_services.submit_entry(
+        files = [Upload(name, io.BytesIO(PDF)) for name in file_names]
+        built.entries[index] = submit_entry(
             db.session.get(Stage, built.stage.id), built.participations[index], text="План урока", files=files,
             actor=built.participants[index], now=NOW)
     slot = schedule.create_slot(db.session.get(Stage, built.stage.id), starts_at=NOW + timedelta(days=2),
@@ -105,8 +104,8 @@ def test_organiser_and_participant_keep_the_original_file_names(app, client, api
 
 def test_a_stage_that_is_not_blind_shows_jurors_the_original_names(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
-    files = [FileStorage(io.BytesIO(PDF), filename=NAMES[0][1], content_type="application/pdf")]
-    entry = contest_services.submit_entry(db.session.get(Stage, built.stage.id), built.participations[0],
+    files = [Upload(NAMES[0][1], io.BytesIO(PDF))]
+    entry = submit_entry(db.session.get(Stage, built.stage.id), built.participations[0],
                                           files=files, actor=built.participants[0], now=NOW)
     db.session.commit()
     assert api(built.jurors[0]).get(f"/entries/{entry.id}").get_json()["files"][0]["name"] == NAMES[0][1]

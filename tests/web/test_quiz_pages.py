@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from courses.quiz import services
+from courses.quiz.attempts import attempt_items, finish_attempt, save_answer, start_attempt
+from courses.quiz.bank_gift import import_gift
+from courses.quiz.bank_questions import load_question
+from courses.quiz.banks import create_category
 from courses.quiz.models import AttemptState, Question, Quiz, QuizAnswer, QuizAttempt
+from courses.quiz.quizzes import quiz_slots, update_quiz
 from tests.conftest import login
 from tests.factories.accounts import admin, organiser, student, teacher
 from tests.factories.quiz import bank_with_all_types, make_bank, make_quiz, quiz_owner  # noqa: F401
@@ -69,7 +73,7 @@ def test_bank_page_lists_questions_with_a_fixed_number_of_queries(client: Any, t
     login(client, tutor)
     counts = []
     for size in (2, 30):
-        services.import_gift(bank, "\n\n".join(f"::Q{size}-{i}::2+{i}? {{={2 + i} ~0}}" for i in range(size)), actor=None)
+        import_gift(bank, "\n\n".join(f"::Q{size}-{i}::2+{i}? {{={2 + i} ~0}}" for i in range(size)), actor=None)
         with count_queries() as counter:
             response = client.get(f"/quiz/banks/{bank.id}")
         assert response.status_code == 200
@@ -116,7 +120,7 @@ def test_create_and_edit_each_question_type(client: Any, tutor: Any, kind: str) 
     assert response.status_code == 302, _html(response)[:3000]
     row = db.session.scalar(select(Question).where(Question.bank_id == bank.id))
     assert row.type == kind
-    question = services.load_question(row)
+    question = load_question(row)
     assert question.default_mark == (Decimal(0) if kind == "description" else Decimal(2))
     edit = client.get(f"/quiz/questions/{row.id}/edit")
     assert edit.status_code == 200
@@ -164,7 +168,7 @@ def test_duplicate_move_delete(client: Any, tutor: Any) -> None:
     row = rows["essay"]
     assert client.post(f"/quiz/questions/{row.id}/duplicate").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Question)) == 10
-    category = services.create_category(bank, "Другое", actor=None)
+    category = create_category(bank, "Другое", actor=None)
     assert client.post(f"/quiz/questions/{row.id}/move", data={"category_id": category.id}).status_code == 302
     db.session.refresh(row)
     assert row.category_id == category.id
@@ -235,11 +239,11 @@ def test_quiz_create_edit_and_slots(client: Any, tutor: Any) -> None:
                                                                  "random_count": 99}).status_code == 422
     assert client.post(f"/quiz/quizzes/{quiz.id}/random", data={"category_id": category_id,
                                                                  "random_count": 2}).status_code == 302
-    assert len(services.quiz_slots(quiz)) == 4
-    slot = services.quiz_slots(quiz)[0]
+    assert len(quiz_slots(quiz)) == 4
+    slot = quiz_slots(quiz)[0]
     assert client.post(f"/quiz/slots/{slot.id}/down").status_code == 302
     assert client.post(f"/quiz/slots/{slot.id}/remove").status_code == 302
-    assert len(services.quiz_slots(quiz)) == 3
+    assert len(quiz_slots(quiz)) == 3
     edit = client.post(f"/quiz/quizzes/{quiz.id}/edit", data={"title": "Новое", "max_grade": "5",
                                                               "grading_method": "last", "review_when": "never"})
     assert edit.status_code == 302
@@ -267,7 +271,7 @@ def test_student_takes_a_quiz_on_one_page(client: Any, tutor: Any) -> None:
     html = _html(page)
     assert page.status_code == 200 and 'data-deadline="' in html and "js/quiz.js" in html
     assert "<script>" not in html and "style=" not in html
-    items = {i.row.type: i for i in services.attempt_items(attempt, quiz)}
+    items = {i.row.type: i for i in attempt_items(attempt, quiz)}
     single = items["single"]
     right = next(c.id for c in single.question.choices if c.fraction == 1)
     matching = items["matching"]
@@ -299,7 +303,7 @@ def test_autosave_wrong_shape_is_422_and_page_shows_it(client: Any, tutor: Any) 
     login(client, student())
     client.post(f"/quiz/quizzes/{quiz.id}/start")
     attempt = db.session.scalar(select(QuizAttempt))
-    items = {i.row.type: i for i in services.attempt_items(attempt, quiz)}
+    items = {i.row.type: i for i in attempt_items(attempt, quiz)}
     slot = items["single"].slot
     response = client.post(f"/quiz/attempts/{attempt.id}/autosave", data={"slots": str(slot), f"q{slot}": "x"})
     assert response.status_code == 422 and response.json["error"]["fields"][f"q{slot}"]
@@ -337,7 +341,7 @@ def test_start_refused_shows_the_reason(client: Any, tutor: Any) -> None:
 
 def test_other_students_attempt_is_404(client: Any, tutor: Any) -> None:
     quiz, _rows = _quiz_for_students()
-    attempt = services.start_attempt(quiz, student(), utcnow())
+    attempt = start_attempt(quiz, student(), utcnow())
     login(client, student())
     for url in (f"/quiz/attempts/{attempt.id}", f"/quiz/attempts/{attempt.id}/review"):
         assert client.get(url).status_code == 404
@@ -347,12 +351,12 @@ def test_other_students_attempt_is_404(client: Any, tutor: Any) -> None:
 def test_review_follows_the_review_options(client: Any, tutor: Any) -> None:
     quiz, _rows = _quiz_for_students(review_when="after_close", closes_at=utcnow() + timedelta(days=1))
     user = student()
-    attempt = services.start_attempt(quiz, user, utcnow())
-    services.finish_attempt(attempt, utcnow())
+    attempt = start_attempt(quiz, user, utcnow())
+    finish_attempt(attempt, utcnow())
     login(client, user)
     closed = _html(client.get(f"/quiz/attempts/{attempt.id}/review"))
     assert "data-attempt-score" not in closed and "slot-1" not in closed
-    services.update_quiz(quiz, review_when="immediately", review_answers=False, actor=None)
+    update_quiz(quiz, review_when="immediately", review_answers=False, actor=None)
     shown = _html(client.get(f"/quiz/attempts/{attempt.id}/review"))
     assert "slot-1" in shown and "Right answer" not in shown and "Правильный ответ" not in shown
 
@@ -362,7 +366,7 @@ def test_attempt_page_runs_a_fixed_number_of_queries(client: Any, tutor: Any, co
     login(client, student())
     counts = []
     for size in (2, 20):
-        report = services.import_gift(bank, "\n\n".join(f"::S{size}-{i}::{i}? {{={i} ~x}}" for i in range(size)),
+        report = import_gift(bank, "\n\n".join(f"::S{size}-{i}::{i}? {{={i} ~x}}" for i in range(size)),
                                       actor=None)
         quiz = make_quiz(bank, report.imported)
         client.post(f"/quiz/quizzes/{quiz.id}/start")
@@ -383,11 +387,11 @@ def test_attempt_page_runs_a_fixed_number_of_queries(client: Any, tutor: Any, co
 def test_tutor_pages_grading_regrade_statistics(client: Any, tutor: Any) -> None:
     quiz, rows = _quiz_for_students()
     user = student()
-    attempt = services.start_attempt(quiz, user, utcnow())
-    items = {i.row.type: i for i in services.attempt_items(attempt, quiz)}
-    services.save_answer(attempt, items["essay"].slot, "Текст эссе", utcnow())
-    services.save_answer(attempt, items["shortanswer"].slot, "kitty", utcnow())
-    services.finish_attempt(attempt, utcnow())
+    attempt = start_attempt(quiz, user, utcnow())
+    items = {i.row.type: i for i in attempt_items(attempt, quiz)}
+    save_answer(attempt, items["essay"].slot, "Текст эссе", utcnow())
+    save_answer(attempt, items["shortanswer"].slot, "kitty", utcnow())
+    finish_attempt(attempt, utcnow())
     login(client, tutor)
     listing = client.get(f"/quiz/quizzes/{quiz.id}/attempts")
     assert listing.status_code == 200 and user.full_name in _html(listing)
@@ -424,7 +428,7 @@ def test_tutor_pages_grading_regrade_statistics(client: Any, tutor: Any) -> None
 def test_my_attempts_lists_own_attempts(client: Any, tutor: Any) -> None:
     quiz, _rows = _quiz_for_students()
     user = student()
-    services.start_attempt(quiz, user, utcnow())
+    start_attempt(quiz, user, utcnow())
     login(client, user)
     page = client.get("/quiz/my")
     assert page.status_code == 200 and quiz.title in _html(page)

@@ -1,0 +1,101 @@
+"""Quiz pages for a bank's managers: the bank's questions and categories, GIFT import and export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import _
+from app.pagination import page_args, paginate
+from app.quiz import bp
+from app.quiz import forms as quiz_forms
+from app.quiz.access import category_choices, managed_bank
+from app.view_actions import act, submit
+from courses.quiz.bank_gift import export_gift, import_gift
+from courses.quiz.bank_questions import bank_questions
+from courses.quiz.banks import category_paths, create_category, delete_category
+from courses.quiz.models import QuestionBank, QuestionCategory, Quiz
+
+
+@bp.route("/banks/<int:bank_id>")
+@login_required
+def bank(bank_id: int):  # type: ignore[no-untyped-def]
+    bank = managed_bank(bank_id)
+    return _bank_page(bank, quiz_forms.CategoryForm(formdata=None))
+
+
+def _bank_page(bank: QuestionBank, category_form: Any) -> str:
+    page, per_page = page_args(request.args)
+    category_id = request.args.get("category", type=int)
+    listing = paginate(bank_questions(bank, category_id=category_id), page, per_page)
+    quizzes = db.session.scalars(select(Quiz).where(Quiz.bank_id == bank.id).order_by(Quiz.id)).all()
+    category_form.parent_id.choices = category_choices(bank, _("— top level —"))
+    return render_template("quiz/bank.html", bank=bank, page=listing, quizzes=quizzes, category_id=category_id,
+                           paths=category_paths(bank.id), category_form=category_form,
+                           types=quiz_forms.TYPE_LABELS)
+
+
+@bp.route("/banks/<int:bank_id>/categories", methods=["POST"])
+@login_required
+def category_create(bank_id: int):  # type: ignore[no-untyped-def]
+    bank = managed_bank(bank_id)
+    form = quiz_forms.CategoryForm()
+    form.parent_id.choices = category_choices(bank, _("— top level —"))
+    if form.validate_on_submit():
+        done = submit(form, lambda: create_category(bank, form.name.data or "", parent_id=form.parent_id.data or None,
+                                                    actor=current_user),
+                      done=_("Category created."), then=url_for("quiz.bank", bank_id=bank.id), field="name")
+        if done is not None:
+            return done
+    return _bank_page(bank, form), 422
+
+
+@bp.route("/categories/<int:category_id>/delete", methods=["POST"])
+@login_required
+def category_delete(category_id: int):  # type: ignore[no-untyped-def]
+    category = db.get_or_404(QuestionCategory, category_id)
+    bank = managed_bank(category.bank_id)
+    return act(lambda: delete_category(category, actor=current_user), done=_("Category deleted."),
+               then=url_for("quiz.bank", bank_id=bank.id))
+
+
+@bp.route("/banks/<int:bank_id>/import", methods=["GET", "POST"])
+@login_required
+def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
+    bank = managed_bank(bank_id)
+    form = quiz_forms.ImportForm()
+    form.category_id.choices = category_choices(bank)
+    report = None
+    if form.validate_on_submit():
+        text = form.text.data or ""
+        upload = form.file.data
+        if upload and getattr(upload, "filename", ""):
+            try:
+                text = upload.read(2_000_001).decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors = [_("The file must be UTF-8 text.")]
+                return render_template("quiz/import.html", form=form, bank=bank, report=None), 422
+        if not text.strip():
+            form.text.errors = [_("Paste GIFT text or choose a file.")]
+        else:
+            report = import_gift(bank, text, actor=current_user, valid_only=bool(form.valid_only.data),
+                                 category_id=form.category_id.data or None)
+            if report.imported:
+                flash(_("Imported %(n)s questions.", n=len(report.imported)), "success")
+                if not report.errors:
+                    return redirect(url_for("quiz.bank", bank_id=bank.id))
+    status = 422 if (report and report.errors) or form.errors else 200
+    return render_template("quiz/import.html", form=form, bank=bank, report=report), status
+
+
+@bp.route("/banks/<int:bank_id>/export")
+@login_required
+def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
+    bank = managed_bank(bank_id)
+    text = export_gift(bank, category_id=request.args.get("category", type=int))
+    return Response(text, mimetype="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="bank-{bank.id}.gift.txt"'})

@@ -1,0 +1,84 @@
+"""Contest room: the small reads every use case shares — stages in order, divisions, a user's
+participation, who is admitted where, entry counts and the contest's audit log. Reads only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+
+from app.audit import AuditEntry
+from app.extensions import db
+from app.pagination import Page, paginate
+from contest_engine.models import Division, Entry, Participation, Stage, StageParticipant
+from contest_engine.rules.stages import StageKind, StageState
+
+COMPETITIVE_KINDS = (StageKind.SUBMISSION, StageKind.OLYMPIAD, StageKind.JURY)
+OPEN_STATES = (StageState.DRAFT, StageState.SCHEDULED, StageState.OPEN)
+
+
+def contest_stages(contest_id: int) -> list[Stage]:
+    return list(db.session.scalars(select(Stage).where(Stage.contest_id == contest_id).order_by(Stage.position)))
+
+
+def contest_divisions(contest_id: int) -> list[Division]:
+    return list(db.session.scalars(
+        select(Division).where(Division.contest_id == contest_id).order_by(Division.position, Division.id)))
+
+
+def current_stage(stages: Sequence[Stage], now: datetime) -> Stage | None:
+    """The open stage, else the next one to open, else the last one."""
+    for stage in stages:
+        if stage.state == StageState.OPEN:
+            return stage
+    upcoming = [s for s in stages if s.state in (StageState.SCHEDULED, StageState.DRAFT) and s.opens_at > now]
+    if upcoming:
+        return upcoming[0]
+    return stages[-1] if stages else None
+
+
+def next_stage(stage: Stage, stages: Sequence[Stage]) -> Stage | None:
+    later = [s for s in stages if s.position > stage.position]
+    return later[0] if later else None
+
+
+def final_stage(stages: Sequence[Stage]) -> Stage | None:
+    """The last competitive stage: the one awards are computed from."""
+    competitive = [s for s in stages if s.kind in COMPETITIVE_KINDS]
+    return competitive[-1] if competitive else None
+
+
+def find_participation(contest_id: int, user_id: int) -> Participation | None:
+    return db.session.scalar(select(Participation).where(
+        Participation.contest_id == contest_id, Participation.user_id == user_id))
+
+
+def is_first_competitive(stage: Stage, stages: Sequence[Stage]) -> bool:
+    """The first stage after registration admits every registered participant; later ones only
+    those who advanced into them."""
+    return not any(s.position < stage.position and s.kind in COMPETITIVE_KINDS for s in stages)
+
+
+def is_admitted(stage: Stage, participation: Participation) -> bool:
+    if stage.kind == StageKind.REGISTRATION:
+        return True
+    stages = contest_stages(stage.contest_id)
+    if is_first_competitive(stage, stages):
+        return True
+    return bool(db.session.scalar(select(exists().where(
+        StageParticipant.stage_id == stage.id, StageParticipant.participation_id == participation.id))))
+
+
+def count_stage_entries(stage_ids: list[int]) -> dict[int, int]:
+    if not stage_ids:
+        return {}
+    return dict(db.session.execute(select(Entry.stage_id, func.count()).where(
+        Entry.stage_id.in_(stage_ids), Entry.is_current.is_(True)).group_by(Entry.stage_id)).all())
+
+
+def audit_page(contest_id: int, *, page: int, per_page: int) -> Page[AuditEntry]:
+    """The contest's audit log, newest first (the organiser's page and the API)."""
+    query = (select(AuditEntry).where(AuditEntry.scope_type == "contest", AuditEntry.scope_id == contest_id)
+             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    return paginate(query, page, per_page)

@@ -1,0 +1,204 @@
+"""Question bank room, pure core: reading GIFT (Moodle's format plus cloze gaps) into questions.
+
+What is read, as Moodle reads it: questions separated by blank lines; whole-line ``//`` comments;
+``$CATEGORY: path`` lines (the latest applies to the questions after it; an empty path clears it);
+``::title::``; ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` before the text; ``\\`` escapes for
+``~ = # { } :`` and ``\\\\`` (``\\n`` is a newline, ``\\%`` and ``\\-`` are also accepted so that an answer
+may start with ``%`` or contain ``->``); ``%50%`` weights (negative allowed); ``#`` feedback per
+answer and ``####`` general feedback; an answer block anywhere in the text ("missing word": the
+blank is shown as ``_____``); blocks spanning lines.
+
+Answer blocks: ``{}`` essay; ``{T}``/``{TRUE}``/``{F}``/``{FALSE}`` true/false (``#wrong answer
+feedback#right answer feedback``); ``{=a =%50%b}`` short answer; any ``~`` makes a choice question,
+``single`` when some answer starts with ``=`` and ``multiple`` otherwise (Moodle's rule);
+``{=a -> 1 =b -> 2 = -> distractor}`` matching; ``{#3.5:0.1}``, ``{#2..5}``, ``{#=3.5:0.1 =%50%3:1}``
+numerical (a decimal comma is accepted); no block at all: a description.
+
+Extension, cloze: blocks in Moodle's multianswer syntax ``{weight:TYPE:answers}`` anywhere in the
+text make a ``cloze`` question, one gap per block, numbered in order; the text keeps ``{#1}``,
+``{#2}`` … where the gaps were. TYPE is SHORTANSWER (SA, MW), SHORTANSWER_C (SAC, MWC: case
+sensitive), NUMERICAL (NM) or MULTICHOICE (MC, and the _V/_H/_S layouts, all read as one choice).
+Answers are separated by ``~``; each starts with ``=`` (100%), ``%n%`` or nothing (0%), may end
+with ``#feedback``; numerical answers are ``value:tolerance``. Example::
+
+    ::Capital:: The capital of France is {1:SHORTANSWER:=Paris#Yes~%50%Parigi}, 2+2 = {2:NM:=4:0.5}
+    and the sky is {1:MC:~green~=blue}. {####General feedback}
+
+A trailing ``{####…}`` block gives a cloze question its general feedback. Also an extension: a
+``// vmeste: mark=2.5, case_sensitive`` comment in a question's block keeps its default mark and a
+short answer's case sensitivity, which GIFT cannot say; Moodle reads it as a comment.
+
+`gift_write.export_gift` writes GIFT that `parse_gift` reads back into equal questions when ids are numbered 1, 2, …
+in order (as import numbers them) and texts carry no surrounding spaces. Weights that are not
+terminating decimals are written with 5 decimals (33.33333%) and read back as the nearest fraction
+with a denominator up to 100; a description's general feedback cannot be written.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from courses.quiz.gift_blocks import is_gap, read_block, read_cloze, read_number
+from courses.quiz.gift_syntax import BLANK, GiftCode, GiftProblem, clean, find, unescape
+from courses.quiz.questions import AnyQuestion, Cloze, Description, ShortAnswer, TextFormat
+
+_FORMAT = re.compile(r"\s*\[(markdown|html|plain|moodle)\]")
+_OPTIONS = re.compile(r"//\s*vmeste:(.*)")
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class GiftError:
+    """A question that could not be read: where it is, a stable code to word, the culprit."""
+
+    line: int
+    code: GiftCode
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Questions read, each with the line it starts on, and one error per question that was not."""
+
+    questions: list[tuple[AnyQuestion, int]]
+    errors: list[GiftError]
+
+
+def parse_gift(text: str) -> ImportResult:
+    """Read GIFT text; every question that cannot be read becomes an error with its line instead."""
+    questions: list[tuple[AnyQuestion, int]] = []
+    errors: list[GiftError] = []
+    category: str | None = None
+    for block in _blocks(text):
+        lines: list[tuple[int, str]] = []
+        options: list[str] = []
+        for number, line in block:
+            stripped = line.strip()
+            if stripped.startswith("//"):
+                found = _OPTIONS.match(stripped)
+                if found:
+                    options.append(found.group(1))
+            elif not lines and stripped.startswith("$CATEGORY:"):
+                category = stripped[len("$CATEGORY:") :].strip() or None
+            else:
+                lines.append((number, line))
+        if not lines:
+            continue
+        source = "\n".join(line for _, line in lines)
+        try:
+            questions.append((_read_question(source, category, options), lines[0][0]))
+        except GiftProblem as problem:
+            offset = 0 if problem.offset is None else problem.offset
+            line_no = lines[source.count("\n", 0, offset)][0]
+            errors.append(GiftError(line_no, problem.code, problem.snippet))
+    return ImportResult(questions, errors)
+
+
+def _blocks(text: str) -> Iterable[list[tuple[int, str]]]:
+    block: list[tuple[int, str]] = []
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _read_question(source: str, category: str | None, options: list[str]) -> AnyQuestion:
+    position = len(source) - len(source.lstrip())
+    title = ""
+    if source.startswith("::", position):
+        end = find(source, "::", position + 2)
+        if end < 0:
+            raise GiftProblem(GiftCode.UNCLOSED_TITLE, position)
+        title = clean(source[position + 2 : end])
+        position = end + 2
+    text_format: TextFormat = "moodle"
+    found = _FORMAT.match(source, position)
+    if found:
+        text_format = found.group(1)  # type: ignore[assignment]
+        position = found.end()
+    segments, blocks = _scan(source, position)
+    texts = [unescape(segment) for segment in segments]
+    common: dict[str, Any] = {"text_format": text_format, "category": category}
+    if not blocks:
+        kind, fields = Description, {}
+        common["text"] = texts[0].strip()
+        if not common["text"]:
+            raise GiftProblem(GiftCode.NOTHING)
+    elif any(is_gap(content) for _, content in blocks):
+        kind, fields = Cloze, read_cloze(texts, blocks)
+    elif len(blocks) > 1:
+        raise GiftProblem(GiftCode.TWO_BLOCKS, blocks[1][0])
+    else:
+        before, after = texts
+        common["text"] = (before + BLANK + after).strip() if after.strip() else before.strip()
+        kind, fields = read_block(*blocks[0])
+    if not fields.setdefault("text", common.pop("text", "")):
+        raise GiftProblem(GiftCode.NO_TEXT)
+    fields.setdefault("general_feedback", "")
+    _apply_options(kind, fields, options)
+    fields["name"] = title or _default_name(fields["text"], text_format)
+    try:
+        return kind(**common, **fields)  # type: ignore[no-any-return]
+    except ValueError as error:
+        raise GiftProblem(GiftCode.INVALID, None, str(error)) from error
+
+
+def _scan(source: str, position: int) -> tuple[list[str], list[tuple[int, str]]]:
+    """Cut the text into plain segments and answer blocks (offset of `{`, raw content)."""
+    segments, blocks = [], []
+    start = position
+    while True:
+        opening = _next_brace(source, position)
+        if opening < 0:
+            break
+        if source[opening] == "}":
+            raise GiftProblem(GiftCode.UNOPENED_BRACE, opening)
+        closing = _next_brace(source, opening + 1)
+        if closing < 0:
+            raise GiftProblem(GiftCode.UNCLOSED_BRACE, opening)
+        if source[closing] == "{":
+            raise GiftProblem(GiftCode.NESTED_BRACE, closing)
+        segments.append(source[start:opening])
+        blocks.append((opening, source[opening + 1 : closing]))
+        start = position = closing + 1
+    segments.append(source[start:])
+    return segments, blocks
+
+
+def _next_brace(source: str, position: int) -> int:
+    while position < len(source):
+        char = source[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char in "{}":
+            return position
+        position += 1
+    return -1
+
+
+def _default_name(text: str, text_format: str) -> str:
+    """Moodle's habit: a question without a title is named after the start of its text."""
+    plain = " ".join((_TAG.sub(" ", text) if text_format == "html" else text).split()) or " ".join(
+        text.split()
+    )
+    return plain[:40].rstrip()
+
+
+def _apply_options(kind: type, fields: dict[str, Any], options: list[str]) -> None:
+    for token in (token for option in options for token in re.split(r"[\s,]+", option.strip()) if token):
+        name, _, value = token.partition("=")
+        if name == "mark" and value:
+            fields["default_mark"] = read_number(value, None, GiftCode.BAD_OPTION)
+        elif token == "case_sensitive":
+            if kind is ShortAnswer:
+                fields["case_sensitive"] = True
+        else:
+            raise GiftProblem(GiftCode.BAD_OPTION, None, token)
+

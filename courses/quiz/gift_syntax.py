@@ -1,0 +1,119 @@
+"""Quiz room, pure core: GIFT's lexical layer, shared by reading and writing — the problem codes
+a reader reports, backslash escapes, and searching text while skipping escaped characters."""
+
+from enum import StrEnum
+
+
+class GiftCode(StrEnum):
+    """Why a question could not be read; courses/quiz/messages.py words each code for the user."""
+
+    UNCLOSED_BRACE = "unclosed_brace"
+    UNOPENED_BRACE = "unopened_brace"
+    NESTED_BRACE = "nested_brace"
+    UNCLOSED_TITLE = "unclosed_title"
+    NOTHING = "nothing"
+    NO_TEXT = "no_text"
+    TWO_BLOCKS = "two_blocks"
+    UNKNOWN_BLOCK = "unknown_block"
+    ARROW = "arrow"
+    EMPTY_ANSWER = "empty_answer"
+    NOT_A_NUMBER = "not_a_number"
+    BAD_RANGE = "bad_range"
+    NEGATIVE_TOLERANCE = "negative_tolerance"
+    WEIGHT = "weight"
+    FEW_CHOICES = "few_choices"
+    NO_CORRECT = "no_correct"
+    NO_ARROW = "no_arrow"
+    FEW_PAIRS = "few_pairs"
+    UNKNOWN_GAP = "unknown_gap"
+    GAP_WEIGHT = "gap_weight"
+    CLOZE_MIXED = "cloze_mixed"
+    PLACEHOLDER = "placeholder"
+    BAD_OPTION = "bad_option"
+    INVALID = "invalid"
+
+
+#: Characters a backslash escapes (``\\n`` is a newline instead).
+ESCAPABLE = "\\~=#{}:%-"
+#: The blank a "missing word" question shows where its answer block was.
+BLANK = "_____"
+
+
+class GiftProblem(Exception):
+    """A question cannot be read: the code, where in its source (an offset), and the culprit."""
+
+    def __init__(self, code: GiftCode, offset: int | None = None, snippet: str = "") -> None:
+        super().__init__(code)
+        self.code, self.offset, self.snippet = code, offset, snippet
+
+
+def find(text: str, target: str, start: int = 0, end: int | None = None) -> int:
+    """Index of the first `target` that is not backslash-escaped, or -1."""
+    end = len(text) if end is None else end
+    position = start
+    while position < end:
+        if text[position] == "\\":
+            position += 2
+        elif text.startswith(target, position):
+            return position
+        else:
+            position += 1
+    return -1
+
+
+def split(text: str, markers: str) -> list[tuple[str, str]]:
+    """Cut `text` before each unescaped marker character: [("", prefix), (marker, rest), …]."""
+    parts = [("", "")]
+    position = start = 0
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char in markers:
+            parts[-1] = (parts[-1][0], text[start:position])
+            parts.append((char, ""))
+            start = position + 1
+        position += 1
+    parts[-1] = (parts[-1][0], text[start:])
+    return parts
+
+
+def cut(text: str, separator: str) -> tuple[str, str | None]:
+    """Split at the first unescaped `separator`; None when there is none."""
+    position = find(text, separator)
+    if position < 0:
+        return text, None
+    return text[:position], text[position + len(separator) :]
+
+
+def unescape(text: str) -> str:
+    out = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        following = text[position + 1 : position + 2]
+        if char == "\\" and following == "n":
+            out.append("\n")
+            position += 2
+        elif char == "\\" and following and following in ESCAPABLE:
+            out.append(following)
+            position += 2
+        else:
+            out.append(char)
+            position += 1
+    return "".join(out)
+
+
+def clean(raw: str | None) -> str:
+    return "" if raw is None else unescape(raw).strip()
+
+
+
+def escape(text: str, *, answer: bool = False) -> str:
+    """Text as GIFT writes it: special characters and newlines escaped (an answer may not start with %)."""
+    out = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        out = out.replace(char, "\\" + char)
+    out = out.replace("->", "\\->").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return "\\" + out if answer and out.startswith("%") else out
