@@ -124,3 +124,15 @@ def entry_files(entry_id: int) -> list[StoredFile]:
 def entry_versions(stage_id: int, participation_id: int) -> list[Entry]:
     return list(db.session.scalars(select(Entry).where(
         Entry.stage_id == stage_id, Entry.participation_id == participation_id).order_by(Entry.version.desc())))
+
+
+def files_by_entry(entry_ids: list[int]) -> dict[int, list[StoredFile]]:
+    """Each entry's files in their order, in one query (the stage page lists every version)."""
+    grouped: dict[int, list[StoredFile]] = {}
+    if not entry_ids:
+        return grouped
+    for entry_id, stored in db.session.execute(
+            select(EntryFile.entry_id, StoredFile).join(StoredFile, StoredFile.id == EntryFile.file_id)
+            .where(EntryFile.entry_id.in_(entry_ids)).order_by(EntryFile.position)).all():
+        grouped.setdefault(entry_id, []).append(stored)
+    return grouped

@@ -15,6 +15,7 @@ from contest_engine.models import Stage
 from contest_engine.spec import ContestSpec, StageSpec
 from tests.conftest import login
 from tests.factories.accounts import organiser, student
+from tests.web.test_contest_pages import at
 
 T0 = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
 GIFT = "::Q1:: 2 + 2 = ? {#4}\n\n::Q2:: Земля круглая {T}\n"
@@ -45,7 +46,7 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
 
     ids = list(db.session.scalars(select(Question.id).where(Question.bank_id == contest.bank_id)))
     assert len(ids) == 2
-    with mock.patch("app.contests.routes.utcnow", return_value=T0):
+    with at(T0):
         page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
         assert "round-form" in page
         created = client.post(f"/contests/stages/{round_stage.id}/round", data={
@@ -56,11 +57,11 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
     assert quiz_id is not None
     client.post("/auth/logout")
     login(client, pupil)
-    with mock.patch("app.contests.routes.utcnow", return_value=T0 + timedelta(days=1)):
+    with at(T0 + timedelta(days=1)):
         assert client.post(f"/contests/{contest.id}/register", data={"division": contest_division(contest.id, "5-8"),
                                                                      "institution": "Школа"}).status_code == 302
     moment = T0 + timedelta(days=8, hours=2)
-    with mock.patch("app.contests.routes.utcnow", return_value=moment):
+    with at(moment):
         stage_page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
     assert "round-link" in stage_page
     with mock.patch("app.quiz.attempt.utcnow", return_value=moment):

@@ -4,6 +4,7 @@ query counts."""
 from __future__ import annotations
 
 import io
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -26,8 +27,15 @@ from tests.factories.contests import (
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 
 
-def at(moment: datetime):  # type: ignore[no-untyped-def]
-    return mock.patch("app.contests.routes.utcnow", return_value=moment)
+VIEW_MODULES = ("organiser", "panel", "participant", "public", "results", "running")
+
+
+def at(moment: datetime) -> ExitStack:
+    """Every contest page (and the dashboard panel) sees `moment` as now."""
+    stack = ExitStack()
+    for name in VIEW_MODULES:
+        stack.enter_context(mock.patch(f"app.contests.{name}.utcnow", return_value=moment))
+    return stack
 
 
 def running_contest(n_participants: int = 0):  # type: ignore[no-untyped-def]

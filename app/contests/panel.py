@@ -1,0 +1,31 @@
+"""The contests panel on the dashboard: a participant's contests (current stage, status,
+diplomas) and the contests an organiser runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.main.dashboard import Panel, panel
+from app.permissions import contests as can
+from app.timeutil import utcnow
+from contest_engine.models import Contest, ContestOrganiser
+from contest_engine.participant import participant_overview
+from contest_engine.rules.stages import StageState
+
+
+@panel
+def contests_panel(user: Any) -> Panel | None:
+    """The participant's contests: current stage, deadline, status, diplomas."""
+    overview = participant_overview(user, utcnow())
+    organised = []
+    if can.can_create_contest(user):
+        organised = list(db.session.scalars(
+            select(Contest).join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id)
+            .where(ContestOrganiser.user_id == user.id).order_by(Contest.created_at.desc()).limit(10)))
+    if not overview and not organised:
+        return None
+    return Panel("contests/_panel.html", order=30, context={"overview": overview, "organised": organised,
+                                                            "StageState": StageState})

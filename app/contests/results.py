@@ -1,0 +1,101 @@
+"""Contest pages for results: a stage's ranking (in full for organisers and after publication,
+else the viewer's own line), its CSV/XLSX export, the awards and the diploma PDF."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from app.contests import bp, forms
+from app.contests.access import contest_or_404, stage_or_404
+from app.extensions import db
+from app.i18n import _
+from app.pagination import page_args
+from app.permissions import contests as can
+from app.permissions import require
+from app.timeutil import utcnow
+from app.view_actions import act
+from contest_engine.awards import compute_awards, contest_awards
+from contest_engine.clock import run_clock
+from contest_engine.diplomas import diploma_pdf
+from contest_engine.messages import status_labels
+from contest_engine.models import Award, Participation
+from contest_engine.queries import contest_divisions, contest_stages, final_stage, find_participation
+from contest_engine.results import ensure_results, own_result, results_csv, results_page, results_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/stages/<int:stage_id>/results")
+def results_view(stage_id: int):  # type: ignore[no-untyped-def]
+    stage, contest = stage_or_404(stage_id)
+    now = utcnow()
+    run_clock(now, contest_id=contest.id)
+    db.session.refresh(stage)
+    page, per_page = page_args(request.args, 50)
+    division_id = request.args.get("division", type=int)
+    search = request.args.get("q", "").strip()
+    found = own = None
+    if can.can_see_full_results(current_user, stage):
+        ensure_results(stage, now=now)
+        found = results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
+    elif current_user.is_authenticated:
+        participation = find_participation(contest.id, current_user.id)
+        own = own_result(stage.id, participation.id) if participation else None
+    return render_template("contests/results.html", stage=stage, contest=contest, page=found, own=own,
+                           divisions=contest_divisions(contest.id), division_id=division_id, q=search,
+                           organiser=can.can_organise_contest(current_user, contest.id), labels=status_labels(),
+                           publish_form=forms.PublishForm(prefix="publish"))
+
+
+@bp.route("/stages/<int:stage_id>/results.<any(csv, xlsx):fmt>")
+@login_required
+def results_export(stage_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    stage, contest = stage_or_404(stage_id)
+    require(can.can_see_full_results(current_user, stage))
+    ensure_results(stage, now=utcnow())
+    headers = {"Content-Disposition": f"attachment; filename=results-{contest.id}-{stage.position}.{fmt}"}
+    if fmt == "csv":
+        return Response(results_csv(stage), mimetype="text/csv", headers=headers)
+    return Response(results_xlsx(stage), headers=headers, mimetype=XLSX)
+
+
+@bp.route("/<int:contest_id>/awards", methods=["GET", "POST"])
+def awards(contest_id: int):  # type: ignore[no-untyped-def]
+    contest = contest_or_404(contest_id)
+    organiser = can.can_organise_contest(current_user, contest.id)
+    here = url_for("contests.awards", contest_id=contest.id)
+    if request.method == "POST":
+        require(organiser)
+        if not FlaskForm().validate_on_submit():
+            return redirect(here)
+        return act(lambda: compute_awards(contest, actor=current_user, now=utcnow()),
+                   done=lambda items: _("Awards computed: %(n)s.", n=len(items)), then=here)
+    final = final_stage(contest_stages(contest.id))
+    visible = organiser or (final is not None and final.results_published_at is not None)
+    mine = None
+    if current_user.is_authenticated and not organiser:
+        participation = find_participation(contest.id, current_user.id)
+        mine = participation.id if participation else None
+    award_ids = dict(db.session.execute(select(Award.participation_id, Award.id)
+                                        .where(Award.contest_id == contest.id)).all())
+    return render_template("contests/awards.html", contest=contest, items=contest_awards(contest.id) if visible else [],
+                           organiser=organiser, visible=visible, mine=mine, award_ids=award_ids)
+
+
+@bp.route("/awards/<int:award_id>/diploma.pdf")
+@login_required
+def diploma(award_id: int):  # type: ignore[no-untyped-def]
+    award = db.session.get(Award, award_id)
+    if award is None:
+        abort(404)
+    contest = contest_or_404(award.contest_id)
+    participation = db.session.get(Participation, award.participation_id)
+    if not (can.can_organise_contest(current_user, contest.id)
+            or (participation is not None and participation.user_id == current_user.id)):
+        abort(404)
+    pdf = diploma_pdf(award, contest, verify_url=url_for("verify", code=award.certificate_code, _external=True))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=diploma-{award.certificate_code}.pdf"})
