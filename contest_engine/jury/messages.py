@@ -3,7 +3,7 @@ mark problems, allocation shortfalls), so rewording a message never changes whic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from app.domain_errors import Invalid
 from app.i18n import _
@@ -39,29 +39,21 @@ def spec_invalid(error: SpecError) -> Invalid:
     return Invalid(next(iter(fields.values())), fields)
 
 
-def mark_messages(errors: Mapping[str, str]) -> dict[str, str]:
-    """The pure scoring rule's reasons per criterion (`scoring.MarkError.errors`), translated."""
-    translated = {}
-    for name, reason in errors.items():
-        if reason == "not a number":
-            translated[name] = _("Must be a number.")
-        elif reason == "must not be below 0":
-            translated[name] = _("Must be at least %(n)s.", n=0)
-        elif reason.startswith("must not be above"):
-            translated[name] = _("Must be at most %(n)s.", n=reason.rsplit(" ", 1)[-1])
-        elif reason == "unknown criterion":
-            translated[name] = _("There is no such criterion.")
-        elif reason == "missing":
-            translated[name] = _("Give points for this criterion.")
-        else:
-            translated[name] = reason
-    return translated
+_MARK_TEXTS: dict[str, Callable[[scoring.Criterion | None], str]] = {
+    "not_a_number": lambda c: _("Must be a number."),
+    "below_zero": lambda c: _("Must be at least %(n)s.", n=0),
+    "above_maximum": lambda c: _("Must be at most %(n)s.", n=c.max_points if c else ""),
+    "unknown_criterion": lambda c: _("There is no such criterion."),
+    "missing": lambda c: _("Give points for this criterion."),
+}
 
 
-def marks_invalid(error: scoring.MarkError) -> Invalid:
-    """A juror's refused marks, by the field `criteria.<criterion name>` (the API's body key)."""
-    fields = mark_messages(error.errors)
-    return Invalid(_("Some points are invalid."), {f"criteria.{name}": message for name, message in fields.items()})
+def marks_invalid(error: scoring.MarkError, criteria: Sequence[scoring.Criterion]) -> Invalid:
+    """A juror's refused marks by the field `criteria.<criterion name>` (the API's body key), each
+    worded from its code (the maximum read from the criterion itself)."""
+    by_name = {criterion.name: criterion for criterion in criteria}
+    fields = {f"criteria.{name}": _MARK_TEXTS[code](by_name.get(name)) for name, code in error.codes.items()}
+    return Invalid(_("Some points are invalid."), fields)
 
 
 def shortfall(item: allocation_rules.Shortfall, section: str) -> str:

@@ -67,10 +67,11 @@ def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment:
 def check_marks(criteria: list[JuryCriterion], marks: Mapping[str, object], complete: bool) -> dict[str, Decimal]:
     """A juror's marks by criterion name, checked by the pure rule and to the column's 2 decimal
     places; refused by the field `criteria.<name>` (the appeal's resolution reuses it)."""
+    rules = _rules(criteria)
     try:
-        parsed = scoring.validate_marks(_rules(criteria), marks, complete=complete)
+        parsed = scoring.validate_marks(rules, marks, complete=complete)
     except scoring.MarkError as error:
-        raise marks_invalid(error) from None
+        raise marks_invalid(error, rules) from None
     too_precise = {f"criteria.{k}": _("At most 2 decimal places.") for k, v in parsed.items()
                    if v != v.quantize(Decimal("0.01"))}
     if too_precise:

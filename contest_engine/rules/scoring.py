@@ -15,10 +15,13 @@ _EXACT = Context(prec=200, traps=[Inexact, InvalidOperation, Overflow, DivisionB
 
 
 class MarkError(ValueError):
-    """A juror's marks are invalid; `errors` maps each criterion name to its message (for a form)."""
+    """A juror's marks are invalid; `errors` maps each criterion name to its message (for logs), and
+    `codes` to its reason's code (`unknown_criterion`, `not_a_number`, `below_zero`,
+    `above_maximum`, `missing`), which a messages module turns into the form's text."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], codes: dict[str, str] | None = None) -> None:
         self.errors = dict(errors)
+        self.codes = dict(codes or {})
         super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
 
 
@@ -110,27 +113,28 @@ def validate_marks(
     if len(by_name) != len(criteria):
         raise ValueError("criterion names must be unique")
     errors: dict[str, str] = {}
+    codes: dict[str, str] = {}
     parsed: dict[str, Decimal] = {}
     for name, raw in marks.items():
         criterion = by_name.get(name)
         if criterion is None:
-            errors[name] = "unknown criterion"
+            errors[name], codes[name] = "unknown criterion", "unknown_criterion"
             continue
         value = _parse_mark(raw)
         if value is None:
-            errors[name] = "not a number"
+            errors[name], codes[name] = "not a number", "not_a_number"
         elif value < 0:
-            errors[name] = "must not be below 0"
+            errors[name], codes[name] = "must not be below 0", "below_zero"
         elif value > criterion.max_points:
-            errors[name] = f"must not be above {criterion.max_points}"
+            errors[name], codes[name] = f"must not be above {criterion.max_points}", "above_maximum"
         else:
             parsed[name] = value
     if complete:
         for name in by_name:
             if name not in marks:
-                errors[name] = "missing"
+                errors[name], codes[name] = "missing", "missing"
     if errors:
-        raise MarkError(errors)
+        raise MarkError(errors, codes)
     return {name: parsed[name] for name in by_name if name in parsed}
 
 
@@ -146,7 +150,7 @@ def juror_total(criteria: Sequence[Criterion], marks: Mapping[str, Decimal]) -> 
             try:
                 total += criterion.weight * marks[criterion.name]
             except KeyError:
-                raise MarkError({criterion.name: "missing"}) from None
+                raise MarkError({criterion.name: "missing"}, {criterion.name: "missing"}) from None
     return total
 
 

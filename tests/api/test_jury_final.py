@@ -12,6 +12,7 @@ from unittest import mock
 from app.extensions import db
 from app.ticks import run_tick
 from tests.factories.accounts import InstitutionFactory, juror, organiser, teacher
+from tests.factories.contests import API_CLOCKS
 
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -20,7 +21,8 @@ CRITERIA = [{"name": "Урок", "max_points": 100, "weight": 1}]
 
 def at(moment: datetime) -> ExitStack:
     stack = ExitStack()
-    for target in ("app.api.contests.utcnow", "app.api.jury.utcnow"):
+    for target in (*API_CLOCKS, "app.api.jury.jurors.utcnow", "app.api.jury.scoring.utcnow",
+                   "app.api.jury.appeals.utcnow", "app.api.jury.slots.utcnow"):
         stack.enter_context(mock.patch(target, return_value=moment))
     return stack
 

@@ -259,3 +259,21 @@ def test_overview_aggregation_on_scaled_integers_matches_scoring_aggregate() -> 
     with pytest.raises(ValueError):
         scoring.aggregate([], "mean")
     assert aggregate_entry([], [], JuryConfig(aggregation="mean")).score is None
+
+
+def test_mark_errors_carry_codes_that_the_messages_module_words() -> None:
+    """The form's text comes from the rule's codes, never from its English reasons."""
+    from contest_engine.jury.messages import marks_invalid
+    from contest_engine.rules import scoring
+
+    rules = [scoring.Criterion("A", Decimal(10)), scoring.Criterion("B", Decimal(5)), scoring.Criterion("D", Decimal(1))]
+    with pytest.raises(scoring.MarkError) as caught:
+        scoring.validate_marks(rules, {"A": 11, "B": "x", "C": 1, "D": -1})
+    assert caught.value.codes == {"A": "above_maximum", "B": "not_a_number", "C": "unknown_criterion",
+                                  "D": "below_zero"}
+    with pytest.raises(scoring.MarkError) as missing:
+        scoring.validate_marks(rules, {"A": 1})
+    assert missing.value.codes == {"B": "missing", "D": "missing"}
+    caught.value.errors = {name: "reworded" for name in caught.value.errors}
+    assert set(marks_invalid(caught.value, rules).fields) == {"criteria.A", "criteria.B", "criteria.C", "criteria.D"}
+    assert "reworded" not in marks_invalid(caught.value, rules).fields.values()
