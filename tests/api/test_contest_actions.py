@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -13,12 +12,13 @@ from click.testing import CliRunner
 from app.extensions import db
 from contest_engine import clock
 from tests.factories.accounts import admin, juror, organiser, student, teacher
+from tests.factories.contests import api_at
 
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
 
 
 def at(moment: datetime) -> Any:
-    return mock.patch("app.api.contests.utcnow", return_value=moment)
+    return api_at(moment)
 
 
 def setup_contest(api: Any, owner: Any, *, blind: bool = True) -> dict[str, Any]:

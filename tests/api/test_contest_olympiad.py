@@ -12,6 +12,7 @@ import pytest
 from app.extensions import db
 from app.ticks import run_tick
 from tests.factories.accounts import organiser, student
+from tests.factories.contests import api_at
 
 T0 = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
 
@@ -26,7 +27,7 @@ GIFT = """
 
 def at(moment: datetime) -> Any:
     """Move the clock the services read (views pass utcnow())."""
-    return mock.patch("app.api.contests.utcnow", return_value=moment)
+    return api_at(moment)
 
 
 def olympiad_body() -> dict[str, Any]:

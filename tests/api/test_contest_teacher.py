@@ -7,7 +7,6 @@ import io
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from unittest import mock
 
 from sqlalchemy import func, select
 
@@ -16,6 +15,7 @@ from app.notifications import Notification
 from app.ticks import run_tick
 from contest_engine.models import Entry, StageParticipant
 from tests.factories.accounts import juror, organiser, student, teacher
+from tests.factories.contests import api_at
 
 T0 = datetime(2027, 1, 11, 6, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)
@@ -24,7 +24,7 @@ JURY = {"criteria": [{"name": "Содержание", "max_points": 10, "weight"
 
 
 def at(moment: datetime) -> Any:
-    return mock.patch("app.api.contests.utcnow", return_value=moment)
+    return api_at(moment)
 
 
 def body(**over: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from contest_engine.rules.stages import StageState
 from courses.models import Submission
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher
-from tests.factories.contests import T0, ParticipationFactory, StageFactory, contest_with_organiser
+from tests.factories.contests import T0, ParticipationFactory, StageFactory, api_at, contest_with_organiser
 
 PDF = b"%PDF-1.4 " + b"x" * 200_000
 
@@ -38,7 +38,7 @@ def test_a_contest_entry_with_a_refused_second_file_keeps_nothing(app, api) -> N
     author = teacher()
     ParticipationFactory(contest=contest, user=author)
     db.session.commit()
-    with mock.patch("app.api.contests.utcnow", return_value=T0 + timedelta(hours=1)):
+    with api_at(T0 + timedelta(hours=1)):
         response = api(author).post(f"/stages/{stage.id}/entries", data={
             "text": "План урока", "files": [(io.BytesIO(PDF), "План урока.pdf"), (io.BytesIO(b"MZ"), "virus.exe")]},
             content_type="multipart/form-data")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import factory
 
@@ -21,6 +23,16 @@ from tests.factories.accounts import UserFactory, organiser
 from tests.factories.base import Factory
 
 T0 = datetime(2027, 1, 10, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
+# The clock each contests API module reads (tests move it with `api_at`).
+API_CLOCKS = tuple(f"app.api.contests.{name}.utcnow" for name in ("contest_setup", "contest_stages", "contest_results"))
+
+
+def api_at(moment: datetime) -> ExitStack:
+    """Every contests API endpoint sees `moment` as now."""
+    stack = ExitStack()
+    for target in API_CLOCKS:
+        stack.enter_context(mock.patch(target, return_value=moment))
+    return stack
 
 
 class ContestFactory(Factory):
