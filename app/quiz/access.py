@@ -10,10 +10,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms_common import select_options
 from app.i18n import _
 from app.permissions import require
 from app.permissions.quiz import can_manage_bank, can_manage_quiz, can_view_attempt
-from app.quiz import forms as quiz_forms
+from app.quiz.question_forms import type_label
 from courses.quiz.attempts import get_attempt
 from courses.quiz.banks import category_paths
 from courses.quiz.models import Question, QuestionBank, Quiz, QuizAttempt
@@ -48,11 +49,11 @@ def category_choices(bank: QuestionBank, blank: str | bool | None = None) -> lis
     """The bank's categories by path; `blank` labels the "none" entry (False: no such entry)."""
     paths = category_paths(bank.id)
     first = [(0, blank or _("— no category —"))] if blank is not False else []
-    return quiz_forms.options(first + list(paths.items()))
+    return select_options(first + list(paths.items()))
 
 
 def question_choices(bank: QuestionBank) -> list[Any]:
     """The bank's visible questions as "name (type)", for the quiz forms."""
     rows = db.session.execute(select(Question.id, Question.name, Question.type).where(
         Question.bank_id == bank.id, Question.hidden.is_(False)).order_by(Question.name, Question.id).limit(2000)).all()
-    return quiz_forms.options((r.id, f"{r.name} ({quiz_forms.type_label(r.type)})") for r in rows)
+    return select_options((r.id, f"{r.name} ({type_label(r.type)})") for r in rows)

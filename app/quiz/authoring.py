@@ -13,7 +13,7 @@ from app.accounts import User
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
-from app.quiz import bp
+from app.quiz import bp, question_forms
 from app.quiz import forms as quiz_forms
 from app.quiz.access import category_choices, managed_bank, managed_question
 from app.view_actions import act, submit
@@ -42,20 +42,20 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
         kind = row.type
     else:
         bank = managed_bank(bank_id or 0)
-    if kind not in quiz_forms.FORMS:
+    if kind not in question_forms.FORMS:
         abort(404)
-    form_class = quiz_forms.FORMS[kind]
+    form_class = question_forms.FORMS[kind]
     if request.method == "POST":
         form = form_class()
     elif row is not None:
-        form = form_class(data={**quiz_forms.form_data(load_question(row)), "category_id": row.category_id or 0})
+        form = form_class(data={**question_forms.form_data(load_question(row)), "category_id": row.category_id or 0})
     else:
         form = form_class(data={"category_id": request.args.get("category", 0, type=int)})
     form.category_id.choices = category_choices(bank)
     if request.method == "GET":
-        quiz_forms.blank_rows(form)
+        question_forms.blank_rows(form)
     if form.validate_on_submit():
-        question = quiz_forms.build_question(kind, form)
+        question = question_forms.build_question(kind, form)
         if question is not None:
             done = submit(form, lambda: save_question(bank, question, category_id=form.category_id.data or None,
                                                       actor=current_user, row=row),
@@ -63,7 +63,7 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
             if done is not None:
                 return done
     return render_template("quiz/question_form.html", form=form, bank=bank, row=row, kind=kind,
-                           type_label=quiz_forms.TYPE_LABELS[kind]), form_status(form)
+                           type_label=question_forms.TYPE_LABELS[kind]), form_status(form)
 
 
 def _after_save(bank: QuestionBank, row: Question | None) -> Callable[[Question], str]:

@@ -14,6 +14,7 @@ from app.pagination import page_args, paginate
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
 from app.quiz.access import category_choices, managed_bank
+from app.quiz.question_forms import TYPE_LABELS
 from app.view_actions import act, submit
 from courses.quiz.bank_gift import export_gift, import_gift
 from courses.quiz.bank_questions import bank_questions
@@ -36,7 +37,7 @@ def _bank_page(bank: QuestionBank, category_form: Any) -> str:
     category_form.parent_id.choices = category_choices(bank, _("— top level —"))
     return render_template("quiz/bank.html", bank=bank, page=listing, quizzes=quizzes, category_id=category_id,
                            paths=category_paths(bank.id), category_form=category_form,
-                           types=quiz_forms.TYPE_LABELS)
+                           types=TYPE_LABELS)
 
 
 @bp.route("/banks/<int:bank_id>/categories", methods=["POST"])

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from app.i18n import _
 from app.markdown import render_markdown
 from app.quiz import bp
-from app.quiz import forms as quiz_forms
+from app.quiz.question_forms import type_label
 from courses.quiz.answer_words import describe_answer
 from courses.quiz.attempts import AttemptItem
 
@@ -64,7 +64,7 @@ def quiz_cloze(item: Any, answer: Any, disabled: bool = False) -> Markup:
 
 @bp.app_template_global()
 def quiz_type_label(kind: str) -> str:
-    return quiz_forms.type_label(kind)
+    return type_label(kind)
 
 
 @bp.app_template_global()
