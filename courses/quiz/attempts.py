@@ -31,12 +31,14 @@ from courses.quiz.student_view import public_view
 
 
 def in_progress_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
+    """The user's unfinished attempt at this quiz, if any (a start resumes it)."""
     return db.session.scalar(select(QuizAttempt).where(
         QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id,
         QuizAttempt.state == AttemptState.IN_PROGRESS).order_by(QuizAttempt.number.desc()).limit(1))
 
 
 def user_attempts(quiz: Quiz, user: User) -> list[QuizAttempt]:
+    """The user's attempts at this quiz, first to last."""
     return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.id,
                                                               QuizAttempt.user_id == user.id)
                                    .order_by(QuizAttempt.number)))
@@ -123,6 +125,7 @@ def _draw(quiz: Quiz, seed: int) -> list[tuple[Question, Decimal, bool]]:
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
+    """Whether an unfinished attempt has passed its deadline (then it is finished with what was saved)."""
     return attempt.state == AttemptState.IN_PROGRESS and attempt.deadline is not None and now >= attempt.deadline
 
 
@@ -151,6 +154,7 @@ def attempt_items(attempt: QuizAttempt, quiz: Quiz) -> list[AttemptItem]:
 
 
 def get_attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz] | None:
+    """The attempt with its quiz in one query, or None."""
     found = db.session.execute(select(QuizAttempt, Quiz).join(Quiz, Quiz.id == QuizAttempt.quiz_id)
                                .where(QuizAttempt.id == attempt_id)).first()
     return (found[0], found[1]) if found else None
@@ -174,7 +178,7 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
         value = grading.validate_answer(question, raw)
     except grading.AnswerShapeError as error:
         message = answer_shape_text(error)
-        raise Invalid(message, {"answer": message}) from None
+        raise Invalid(message, {error.field: message}) from None
     _claim_open_attempt(attempt, now)
     db.session.execute(update(QuizAnswer).where(QuizAnswer.id == answer_row.id).values(answer=value, saved_at=now)
                        .execution_options(synchronize_session=False))

@@ -81,6 +81,7 @@ def save_question(bank: QuestionBank, question: questions.Question, *, category_
 
 
 def duplicate_question(row: Question, *, actor: User | None) -> Question:
+    """A copy of the question under a new name in the same category (an author's starting point)."""
     bank = db.session.get(QuestionBank, row.bank_id)
     assert bank is not None
     copy = replace(load_question(row), name=_("%(name)s (copy)", name=row.name)[:255])
@@ -88,6 +89,7 @@ def duplicate_question(row: Question, *, actor: User | None) -> Question:
 
 
 def move_question(row: Question, category_id: int | None, *, actor: User | None) -> Question:
+    """Put the question in another category of its bank (None: no category)."""
     bank = db.session.get(QuestionBank, row.bank_id)
     assert bank is not None
     check_category(bank, category_id)

@@ -24,6 +24,7 @@ def create_bank(owner_type: str, owner_id: int, title: str) -> QuestionBank:
 
 
 def bank_for(owner_type: str, owner_id: int) -> QuestionBank | None:
+    """The owner's bank (a course or contest has one), or None."""
     return db.session.scalar(select(QuestionBank).where(QuestionBank.owner_type == owner_type,
                                                         QuestionBank.owner_id == owner_id)
                              .order_by(QuestionBank.id).limit(1))

@@ -51,6 +51,7 @@ def is_gap(content: str) -> bool:
 
 
 def read_block(offset: int, content: str) -> tuple[type, dict[str, Any]]:
+    """The question class and fields an ordinary answer block makes, in Moodle's order of tests."""
     body, general = cut(content, "####")
     fields: dict[str, Any] = {"general_feedback": clean(general)}
     stripped = body.strip()
@@ -165,6 +166,7 @@ def _read_number_answer(raw: str, fraction: Fraction, offset: int) -> NumericalA
 
 
 def read_number(text: str, offset: int | None, code: GiftCode = GiftCode.NOT_A_NUMBER) -> Decimal:
+    """A number as GIFT writes it (a decimal comma accepted), or a GiftProblem with `code`."""
     try:
         number = Decimal(unescape(text).strip().replace(",", "."))
     except InvalidOperation:
@@ -198,6 +200,7 @@ def _read_matching(body: str, offset: int) -> dict[str, Any]:
 
 
 def read_cloze(texts: list[str], blocks: list[tuple[int, str]]) -> dict[str, Any]:
+    """A cloze question's text (gaps replaced by {#n}), its gaps and its general feedback."""
     if any(GAP_PLACEHOLDER.search(text) for text in texts):
         raise GiftProblem(GiftCode.PLACEHOLDER)
     parts = [texts[0]]

@@ -88,6 +88,7 @@ def cut(text: str, separator: str) -> tuple[str, str | None]:
 
 
 def unescape(text: str) -> str:
+    """GIFT's backslash escapes undone (\\n becomes a newline)."""
     out = []
     position = 0
     while position < len(text):
@@ -106,6 +107,7 @@ def unescape(text: str) -> str:
 
 
 def clean(raw: str | None) -> str:
+    """Unescaped and stripped text; None (nothing there) becomes empty."""
     return "" if raw is None else unescape(raw).strip()
 
 

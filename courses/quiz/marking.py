@@ -56,6 +56,8 @@ def grade_answer(answer: QuizAnswer, points: Decimal, comment: str, *, actor: Us
 
 @dataclass(frozen=True)
 class RegradeChange:
+    """One answer whose points a regrade changed (for the tutor's report)."""
+
     attempt_id: int
     user_id: int
     slot: int

@@ -33,6 +33,7 @@ def register_attempt_policy(owner_type: str, policy: PolicyFn) -> None:
 
 
 def unregister_attempt_policy(owner_type: str) -> None:
+    """Forget an owner's policy (tests and apps that drop a room)."""
     _policies.pop(owner_type, None)
 
 

@@ -91,6 +91,7 @@ def update_quiz(quiz: Quiz, *, actor: User | None, **values: Any) -> Quiz:
 
 
 def quiz_slots(quiz: Quiz) -> list[QuizSlot]:
+    """The quiz's slots in order."""
     return list(db.session.scalars(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position)))
 
 
@@ -109,6 +110,7 @@ def _next_position(quiz: Quiz) -> int:
 
 
 def add_questions(quiz: Quiz, question_ids: Sequence[int], *, actor: User | None) -> list[QuizSlot]:
+    """Append bank questions not yet in the quiz, in the given order (refused once attempted)."""
     _refuse_if_attempted(quiz)
     present = set(db.session.scalars(select(QuizSlot.question_id).where(QuizSlot.quiz_id == quiz.id)))
     rows = _bank_question_rows(quiz.bank, [i for i in question_ids if i not in present])
@@ -144,6 +146,7 @@ def add_random_slot(quiz: Quiz, category_id: int, count: int, *, actor: User | N
 
 
 def remove_slot(slot: QuizSlot, *, actor: User | None) -> None:
+    """Remove a slot and close the gap in the numbering (refused once attempted)."""
     quiz = db.session.get(Quiz, slot.quiz_id)
     assert quiz is not None
     _refuse_if_attempted(quiz)

@@ -85,6 +85,7 @@ def graded_attempt_number(attempts: Sequence[FinishedAttempt], method: str) -> i
 
 
 def to_decimal(value: Fraction, places: int = 2) -> Decimal:
+    """A fraction rounded half up to `places` decimals, as grades are shown and summed."""
     quantum = Decimal(1).scaleb(-places)
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
@@ -99,6 +100,7 @@ def review_open(when: str, finished: bool, closes_at: datetime | None, now: date
 
 
 def is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
+    """Whether the quiz's window holds `now` (opens inclusive, closes exclusive)."""
     return (opens_at is None or now >= opens_at) and (closes_at is None or now < closes_at)
 
 

@@ -17,6 +17,8 @@ from courses.quiz.models import AttemptState, Question, QuizAnswer, QuizAttempt
 
 @dataclass
 class QuestionStats:
+    """One question's answers over finished attempts: how many, facility, most frequent answers."""
+
     question_id: int
     name: str
     type: str
