@@ -35,7 +35,7 @@ from app.security import hash_password
 from bench.run import PASSWORD, ROOT, Gunicorn, free_port, log
 from bench.scenario import BenchContext
 from bench.scenarios import quiz as quiz_scenario
-from courses.quiz import grading
+from courses.quiz.answer_shapes import validate_answer
 from courses.quiz.bank_questions import load_question
 from courses.quiz.models import Question, QuizAnswer, QuizAttempt
 
@@ -215,7 +215,7 @@ def compare_with_database(ledger: Ledger) -> dict[str, Any]:
         if found is None:
             missing.append({"attempt": key[0], "slot": key[1], "problem": "not stored"})
             continue
-        expected = json.loads(json.dumps(grading.validate_answer(load_question(found[1]), sent)))
+        expected = json.loads(json.dumps(validate_answer(load_question(found[1]), sent)))
         if found[0] != expected:
             missing.append({"attempt": key[0], "slot": key[1], "problem": "stored with another value"})
     attempts = db.session.scalar(select(func.count()).select_from(QuizAttempt))

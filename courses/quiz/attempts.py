@@ -22,6 +22,7 @@ from app.extensions import db
 from app.i18n import _
 from app.ticks import tick_job
 from courses.quiz import grading, questions, rules
+from courses.quiz.answer_shapes import AnswerShapeError, validate_answer
 from courses.quiz.bank_questions import decode_question, load_question
 from courses.quiz.messages import answer_shape_text
 from courses.quiz.models import AttemptState, Question, Quiz, QuizAnswer, QuizAttempt
@@ -175,8 +176,8 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
     answer_row, row = found
     question = load_question(row)
     try:
-        value = grading.validate_answer(question, raw)
-    except grading.AnswerShapeError as error:
+        value = validate_answer(question, raw)
+    except AnswerShapeError as error:
         message = answer_shape_text(error)
         raise Invalid(message, {error.field: message}) from None
     _claim_open_attempt(attempt, now)
@@ -218,8 +219,8 @@ def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetim
         if slot not in raw_answers:
             continue
         try:
-            value = grading.validate_answer(decode_question(question_id, version, data), raw_answers[slot])
-        except grading.AnswerShapeError as error:
+            value = validate_answer(decode_question(question_id, version, data), raw_answers[slot])
+        except AnswerShapeError as error:
             errors[slot] = answer_shape_text(error)
             continue
         if value != stored:
@@ -237,7 +238,7 @@ def grade_one(question: questions.AnyQuestion, max_mark: Decimal, answer: Any) -
         return Fraction(0), Decimal(0), False, ""
     try:
         result = grading.grade(question, answer)
-    except grading.AnswerShapeError:  # the question changed since the answer was saved
+    except AnswerShapeError:  # the question changed since the answer was saved
         result = grading.GradeResult(Fraction(0))
     return result.fraction, grading.mark(max_mark, result.fraction), result.needs_grading, result.feedback
 

@@ -1,4 +1,4 @@
-"""Quiz room, pure core: checking the shape of a student's answer and grading it exactly.
+"""Quiz room, pure core: grading a student's answer exactly (its shape is answer_shapes' business).
 
 Every grade is a Fraction within 0..1 (a negative choice weight can lower a multiple choice sum or
 a cloze gap, never the question below 0). `grade` accepts raw or already validated answers, so a
@@ -11,9 +11,9 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from courses.quiz import answer_shapes as shapes
 from courses.quiz.questions import (
     Answer,
-    Choice,
     ChoiceGap,
     Cloze,
     Description,
@@ -30,49 +30,10 @@ from courses.quiz.questions import (
     TrueFalse,
 )
 
-#: Longest short, numerical or gap answer accepted; also bounds the cost of wildcard matching.
-MAX_SHORT_ANSWER_LENGTH = 1_000
-#: Longest essay accepted (about fifteen thousand words).
-MAX_ESSAY_LENGTH = 100_000
-
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
 #: Enough precision that value ± tolerance is never rounded for any answer an author can type.
 _WIDE = Context(prec=1_000)
-
-
-#: Each answer-shape problem's code and its English text (for logs and tests; the user's wording
-#: comes from courses/quiz/messages.py, keyed by the code, so rewording here changes nothing shown).
-SHAPE_PROBLEMS: dict[str, str] = {
-    "expected_text": "Expected text.",
-    "too_long": "The answer is too long.",
-    "expected_choice": "Expected a choice id.",
-    "unknown_choice": "Unknown choice id.",
-    "expected_choice_list": "Expected a list of choice ids.",
-    "expected_bool": "Expected true or false.",
-    "expected_matches": "Expected an object mapping left item ids to right item ids.",
-    "expected_left": "Expected a left item id.",
-    "unknown_left": "Unknown left item id.",
-    "expected_right": "Expected a right item id.",
-    "unknown_right": "Unknown right item id.",
-    "expected_gaps": "Expected an object mapping gap numbers to answers.",
-    "expected_gap": "Expected a gap number.",
-    "unknown_gap": "Unknown gap number.",
-    "no_answer": "This question takes no answer.",
-}
-
-
-class AnswerShapeError(ValueError):
-    """The answer does not have the shape its question type takes (see API.md, answer shapes).
-
-    `code` names the problem and `field` is always the answer; `message` is the English text."""
-
-    field = "answer"
-
-    def __init__(self, code: str) -> None:
-        message = SHAPE_PROBLEMS[code]
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 class GradeResult(NamedTuple):
@@ -98,115 +59,6 @@ def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
     if Fraction(exact) == points:
         return exact
     return Decimal(round(points * 10**7)).scaleb(-7)
-
-
-# --- shapes ---------------------------------------------------------------------------------------
-
-
-def _id(raw: Any, code: str) -> int:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return int(raw)
-        except ValueError:
-            pass
-    raise AnswerShapeError(code)
-
-
-def _text(raw: Any, limit: int = MAX_SHORT_ANSWER_LENGTH) -> str:
-    if not isinstance(raw, str):
-        raise AnswerShapeError("expected_text")
-    if len(raw) > limit:
-        raise AnswerShapeError("too_long")
-    return raw
-
-
-def _choice(choices: tuple[Choice, ...], raw: Any) -> Choice:
-    wanted = _id(raw, "expected_choice")
-    for choice in choices:
-        if choice.id == wanted:
-            return choice
-    raise AnswerShapeError("unknown_choice")
-
-
-def _chosen(question: MultipleChoice, raw: Any) -> list[Choice]:
-    if not isinstance(raw, list | tuple):
-        raise AnswerShapeError("expected_choice_list")
-    wanted = {_id(item, "expected_choice_list") for item in raw}
-    chosen = [choice for choice in question.choices if choice.id in wanted]
-    if len(chosen) != len(wanted):
-        raise AnswerShapeError("unknown_choice")
-    return chosen
-
-
-def _truth(raw: Any) -> bool:
-    if not isinstance(raw, bool):
-        raise AnswerShapeError("expected_bool")
-    return raw
-
-
-def _matches(question: Matching, raw: Any) -> dict[int, int]:
-    if not isinstance(raw, dict):
-        raise AnswerShapeError("expected_matches")
-    left_ids = {item.id for item in question.left}
-    right_ids = {item.id for item in question.right}
-    matches = {}
-    for raw_left, raw_right in raw.items():
-        left = _id(raw_left, "expected_left")
-        if left not in left_ids:
-            raise AnswerShapeError("unknown_left")
-        if raw_right is None:
-            continue
-        right = _id(raw_right, "expected_right")
-        if right not in right_ids:
-            raise AnswerShapeError("unknown_right")
-        matches[left] = right
-    return dict(sorted(matches.items()))
-
-
-def _gap_answers(question: Cloze, raw: Any) -> dict[int, int | str]:
-    if not isinstance(raw, dict):
-        raise AnswerShapeError("expected_gaps")
-    answers: dict[int, int | str] = {}
-    for raw_number, value in raw.items():
-        number = _id(raw_number, "expected_gap")
-        if not 1 <= number <= len(question.gaps):
-            raise AnswerShapeError("unknown_gap")
-        if value is None:
-            continue
-        gap = question.gaps[number - 1]
-        answers[number] = _choice(gap.choices, value).id if isinstance(gap, ChoiceGap) else _text(value)
-    return dict(sorted(answers.items()))
-
-
-def _no_answer(question: Question, raw: Any) -> None:
-    raise AnswerShapeError("no_answer")
-
-
-_NORMALISERS: dict[type, Callable[[Any, Any], Any]] = {
-    SingleChoice: lambda question, raw: _choice(question.choices, raw).id,
-    MultipleChoice: lambda question, raw: sorted(choice.id for choice in _chosen(question, raw)),
-    TrueFalse: lambda question, raw: _truth(raw),
-    ShortAnswer: lambda question, raw: _text(raw),
-    Numerical: lambda question, raw: _text(raw),
-    Matching: _matches,
-    Essay: lambda question, raw: _text(raw, MAX_ESSAY_LENGTH),
-    Cloze: _gap_answers,
-    Description: _no_answer,
-}
-
-
-def validate_answer(question: Question, raw: Any) -> Any:
-    """The answer in its stored form (JSON-safe; None when unanswered), or AnswerShapeError.
-
-    Shapes: single → choice id; multiple → sorted unique choice ids; truefalse → bool; shortanswer,
-    numerical, essay → the text as typed; matching → {left id: right id}; cloze → {gap number:
-    choice id or text}. Ids may arrive as int or decimal strings; null matches and gaps are dropped.
-    """
-    if raw is None:
-        return None
-    return _NORMALISERS[type(question)](question, raw)
 
 
 # --- grading --------------------------------------------------------------------------------------
@@ -290,19 +142,19 @@ def _grade_number(answers: tuple[NumericalAnswer, ...], response: str) -> GradeR
 
 
 def _grade_single(question: SingleChoice, raw: Any) -> GradeResult:
-    choice = _choice(question.choices, raw)
+    choice = shapes.choice(question.choices, raw)
     return GradeResult(_clamped(choice.fraction), False, choice.feedback)
 
 
 def _grade_multiple(question: MultipleChoice, raw: Any) -> GradeResult:
-    chosen = _chosen(question, raw)
+    chosen = shapes.chosen(question, raw)
     total = sum((choice.fraction for choice in chosen), _ZERO)
     feedback = "\n".join(choice.feedback for choice in chosen if choice.feedback)
     return GradeResult(_clamped(total), False, feedback)
 
 
 def _grade_truefalse(question: TrueFalse, raw: Any) -> GradeResult:
-    answer = _truth(raw)
+    answer = shapes.truth(raw)
     return GradeResult(
         _ONE if answer == question.correct else _ZERO,
         False,
@@ -311,18 +163,18 @@ def _grade_truefalse(question: TrueFalse, raw: Any) -> GradeResult:
 
 
 def _grade_matching(question: Matching, raw: Any) -> GradeResult:
-    matches = _matches(question, raw)
+    matches = shapes.matches(question, raw)
     right = sum(1 for item in question.left if matches.get(item.id) == item.right_id)
     return GradeResult(Fraction(right, len(question.left)))
 
 
 def _grade_essay(question: Essay, raw: Any) -> GradeResult:
     # A blank essay has nothing for a tutor to read: it scores 0 like any unanswered question.
-    return GradeResult(_ZERO, bool(_text(raw, MAX_ESSAY_LENGTH).strip()))
+    return GradeResult(_ZERO, bool(shapes.text(raw, shapes.MAX_ESSAY_LENGTH).strip()))
 
 
 def _grade_cloze(question: Cloze, raw: Any) -> GradeResult:
-    answers = _gap_answers(question, raw)
+    answers = shapes.gap_answers(question, raw)
     total = _ZERO
     feedback = []
     for gap in question.gaps:
@@ -344,7 +196,7 @@ def _grade_cloze(question: Cloze, raw: Any) -> GradeResult:
 
 
 def _grade_single_gap(gap: ChoiceGap, answer: Any) -> GradeResult:
-    choice = _choice(gap.choices, answer)
+    choice = shapes.choice(gap.choices, answer)
     return GradeResult(_clamped(choice.fraction), False, choice.feedback)
 
 
@@ -352,12 +204,12 @@ _GRADERS: dict[type, Callable[[Any, Any], GradeResult]] = {
     SingleChoice: _grade_single,
     MultipleChoice: _grade_multiple,
     TrueFalse: _grade_truefalse,
-    ShortAnswer: lambda question, raw: _grade_text(question.answers, question.case_sensitive, _text(raw)),
-    Numerical: lambda question, raw: _grade_number(question.answers, _text(raw)),
+    ShortAnswer: lambda question, raw: _grade_text(question.answers, question.case_sensitive, shapes.text(raw)),
+    Numerical: lambda question, raw: _grade_number(question.answers, shapes.text(raw)),
     Matching: _grade_matching,
     Essay: _grade_essay,
     Cloze: _grade_cloze,
-    Description: lambda question, raw: _no_answer(question, raw),
+    Description: lambda question, raw: shapes.no_answer(question, raw),
 }
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.i18n import lazy_
+from courses.quiz.answer_shapes import AnswerShapeError
 from courses.quiz.gift_read import GiftError
 from courses.quiz.gift_syntax import GiftCode
-from courses.quiz.grading import AnswerShapeError
 
 ANSWER_SHAPE: dict[str, Any] = {
     "expected_text": lazy_("Expected text."),

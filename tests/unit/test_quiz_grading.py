@@ -5,17 +5,13 @@ from fractions import Fraction
 
 import pytest
 
-from courses.quiz.grading import (
+from courses.quiz.answer_shapes import (
     MAX_ESSAY_LENGTH,
     MAX_SHORT_ANSWER_LENGTH,
     AnswerShapeError,
-    GradeResult,
-    grade,
-    is_graded,
-    mark,
-    parse_number,
     validate_answer,
 )
+from courses.quiz.grading import GradeResult, grade, is_graded, mark, parse_number
 from courses.quiz.questions import (
     Answer,
     Choice,

@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 
 from courses.quiz import messages
+from courses.quiz.answer_shapes import SHAPE_PROBLEMS
 from courses.quiz.gift_syntax import GiftCode
-from courses.quiz.grading import SHAPE_PROBLEMS
 from courses.quiz.rules import FinishedAttempt, exact_quiz_grade, quiz_grade, settings_problems
 
 ATTEMPTS = [FinishedAttempt(1, Decimal(2), Decimal(3)), FinishedAttempt(2, Decimal(1), Decimal(3)),
