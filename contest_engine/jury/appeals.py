@@ -1,6 +1,6 @@
-"""Appeals: a participant contests their entry's scores during the window after publication; the
-organiser (or a jury chair) rejects it or accepts it with changed criterion points and a reason.
-Everything goes to the audit log; accepted appeals refresh the stored ranking."""
+"""Jury room: appeals — a participant contests their entry's scores during the window after
+publication; the organiser (or a jury chair) rejects it or accepts it with changed criterion points
+and a reason. Everything goes to the audit log; accepted appeals refresh the stored ranking."""
 
 from __future__ import annotations
 

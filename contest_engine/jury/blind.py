@@ -1,5 +1,5 @@
-"""Blind review: whether a stage hides its authors from jurors, and the neutral names an entry's
-files go by for them.
+"""Jury room: blind review — whether a stage hides its authors from jurors, and the neutral
+names an entry's files go by for them.
 
 Why: an original file name often carries the author's name («Учителева Т.И. план урока.pdf»), so
 every way a blind juror reaches a file (pages, API, downloads) names it by the entry's id, the

@@ -1,6 +1,6 @@
-"""Demo jury final: «Дистанционный учитель» with a blind final scored by the two demo jurors, the
-demo teachers as finalists with their lesson plans, demo-lesson slots, and one submitted score.
-Idempotent: found by title, created once."""
+"""Jury room, demo data: «Дистанционный учитель» with a blind final scored by the two demo
+jurors, the demo teachers as finalists with their lesson plans, demo-lesson slots, and one
+submitted score. Idempotent: found by title, created once."""
 
 from __future__ import annotations
 

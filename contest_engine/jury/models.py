@@ -1,5 +1,5 @@
-"""Jury tables (prefix jury_): the stage's jury spec, jurors, conflicts, assignments, score sheets,
-appeals and demo-lesson slots. Constraints settle every race two requests could start."""
+"""Jury room: its tables (prefix jury_) — the stage's jury spec, jurors, conflicts, assignments,
+score sheets, appeals and demo-lesson slots. Constraints settle every race two requests could start."""
 
 from __future__ import annotations
 

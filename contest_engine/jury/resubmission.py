@@ -1,4 +1,5 @@
-"""A new version of an entry under jury review: the jury's work follows the participant's entry.
+"""Jury room: a new version of an entry under jury review — the jury's work follows the
+participant's entry.
 
 The rule (issue 9, item 7): assignments and score sheets belong to the participant's current
 entry, so a new version takes them over from the one it replaces. Before any juror has scored,

@@ -1,5 +1,6 @@
-"""Demo lessons of a final: a schedule of slots, finalists assigned by the organiser or picking free
-slots before a deadline (two at once: one wins), and the schedule as an iCalendar file."""
+"""Jury room: the demo lessons of a final — a schedule of slots, finalists assigned by the
+organiser or picking free slots before a deadline (two at once: one wins), and the schedule as an
+iCalendar file."""
 
 from __future__ import annotations
 

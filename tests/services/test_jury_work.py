@@ -1,32 +1,27 @@
-"""Jury services around scoring: jurors, conflicts, allocation, progress, appeals, demo slots, certificates."""
+"""Jury services around scoring: jurors and their letters, conflicts, allocation, progress, certificates, totals."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts import Role, User
-from app.audit import AuditEntry
+from app.accounts import Role
 from app.certificates import find
-from app.domain_errors import Conflict, Forbidden, Invalid
+from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import force_locale
 from app.mail import OutgoingMail
 from app.notifications import Notification
-from contest_engine.jury import appeals, conflicts, schedule
+from contest_engine.jury import appeals, conflicts
 from contest_engine.jury.access import is_stage_juror
 from contest_engine.jury.assignment import allocate_stage, move_assignment, stage_assignments
 from contest_engine.jury.certificates import issue_jury_certificates
 from contest_engine.jury.jurors import add_stage_juror, invite_juror, remove_stage_juror, stage_jurors
 from contest_engine.jury.models import (
-    Appeal,
     ConflictSource,
-    DemoSlot,
     JuryAssignment,
     Score,
     ScoreSheet,
@@ -35,7 +30,6 @@ from contest_engine.jury.models import (
 )
 from contest_engine.jury.overview import scores_overview
 from contest_engine.jury.progress import jury_progress, remind_late_jurors
-from contest_engine.jury.scores import stage_scores
 from contest_engine.jury.setup import jury_config, stage_criteria
 from contest_engine.jury.sheets import TOTAL_SCALE, save_scores
 from contest_engine.models import Stage
@@ -218,132 +212,6 @@ def test_each_reminder_is_in_its_jurors_language(app) -> None:
     assert texts[built.jurors[0].id].startswith("Reminder") and not texts[built.jurors[1].id].startswith("Reminder")
 
 
-def _published(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
-    stage = db.session.get(Stage, built.stage.id)
-    stage.results_published_at = NOW
-    stage.appeals_close_at = NOW + timedelta(hours=hours)
-    db.session.commit()
-
-
-def test_appeal_accepted_changes_scores_audits_and_notifies(app) -> None:
-    built = jury_stage(entries=2, jurors=2)
-    for entry, base in zip(built.entries, (8, 9), strict=True):
-        for user in built.jurors:
-            save_scores(entry, user, {"Содержание": base, "Методика": 4}, "", submit=True, now=NOW)
-    _published(built)
-    assert stage_scores(built.stage).scores[built.participations[1].id] == Fraction(17)
-    appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Прошу пересмотреть", now=NOW)
-    with pytest.raises(Conflict):
-        appeals.file_appeal(built.entries[0], built.participants[0], "Ещё раз", now=NOW)
-    appeals.resolve_appeal(appeal, decision="accepted",
-                            score_changes={str(built.jurors[0].id): {"Содержание": 10}, built.jurors[1].id: {"Содержание": "10"}},
-                            reason="Недооценено содержание", actor=built.organiser, now=NOW)
-    scores = stage_scores(db.session.get(Stage, built.stage.id)).scores
-    assert scores[built.participations[0].id] == Fraction(18) > scores[built.participations[1].id]
-    stored = db.session.get(Appeal, appeal.id)
-    assert stored.state == "accepted" and stored.changes[str(built.jurors[0].id)]["Содержание"] == ["8", "10"]
-    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "jury.appeal_accepted"))
-    assert audit.reason == "Недооценено содержание"
-    assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == built.participants[0].id)) == 1
-    with pytest.raises(Conflict):
-        appeals.resolve_appeal(stored, decision="rejected", score_changes={}, reason="x", actor=built.organiser, now=NOW)
-
-
-@pytest.mark.parametrize(("decision", "changes", "reason", "field"), [
-    ("maybe", {}, "r", "decision"),
-    ("accepted", {}, "  ", "reason"),
-    ("rejected", {"1": {"Содержание": 1}}, "r", "score_changes"),
-    ("accepted", {"abc": {"Содержание": 1}}, "r", "score_changes.abc"),
-    ("accepted", {"JUROR": {"Содержание": 99}}, "r", "score_changes.JUROR.Содержание"),
-    ("accepted", {"999999": {"Содержание": 1}}, "r", "score_changes.999999"),
-])
-def test_resolve_appeal_rejects_bad_input(app, decision, changes, reason, field) -> None:
-    built = jury_stage(entries=1, jurors=1)
-    save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
-    _published(built)
-    appeal = appeals.file_appeal(built.entries[0], built.participants[0], "Текст", now=NOW)
-    juror_id = str(built.jurors[0].id)
-    changes = {k.replace("JUROR", juror_id): v for k, v in changes.items()}
-    with pytest.raises(Invalid) as caught:
-        appeals.resolve_appeal(appeal, decision=decision, score_changes=changes, reason=reason,
-                                actor=built.organiser, now=NOW)
-    assert field.replace("JUROR", juror_id) in caught.value.fields
-    assert db.session.get(Appeal, appeal.id).state == "open"
-
-
-def test_appeal_outside_the_window_or_by_someone_else(app) -> None:
-    built = jury_stage(entries=2, jurors=1)
-    with pytest.raises(Conflict):
-        appeals.file_appeal(built.entries[0], built.participants[0], "Рано", now=NOW)
-    _published(built, hours=1)
-    with pytest.raises(Forbidden):
-        appeals.file_appeal(built.entries[0], built.participants[1], "Чужое", now=NOW)
-    with pytest.raises(Invalid):
-        appeals.file_appeal(built.entries[0], built.participants[0], "   ", now=NOW)
-    with pytest.raises(Conflict):
-        appeals.file_appeal(built.entries[0], built.participants[0], "Поздно", now=NOW + timedelta(hours=2))
-
-
-def test_slots_pick_assign_and_race(app) -> None:
-    built = jury_stage(entries=3, jurors=1)
-    slot = schedule.create_slot(built.stage, starts_at=NOW, duration_minutes=30, location="https://meet.example/1",
-                                actor=built.organiser)
-    other = schedule.create_slot(built.stage, starts_at=NOW + timedelta(hours=1), duration_minutes=30,
-                                 location="Ауд. 12", actor=built.organiser)
-    with pytest.raises(Invalid):
-        schedule.create_slot(built.stage, starts_at=NOW, duration_minutes=0, location="", actor=built.organiser)
-    with pytest.raises(Conflict):
-        schedule.pick_slot(slot, built.participants[0], now=NOW)  # no deadline set: picking closed
-    config = jury_config(built.stage)
-    config.slot_pick_deadline = NOW + timedelta(days=1)
-    db.session.add(config)
-    db.session.commit()
-    with pytest.raises(Forbidden):
-        schedule.pick_slot(slot, juror(), now=NOW)
-    slot_id, user_ids = slot.id, [u.id for u in built.participants[:2]]
-    errors: list[Exception] = []
-
-    def pick(user_id: int) -> threading.Thread:
-        def run() -> None:
-            with app.app_context():
-                try:
-                    schedule.pick_slot(db.session.get(DemoSlot, slot_id), db.session.get(User, user_id), now=NOW)
-                except Conflict as error:
-                    errors.append(error)
-                finally:
-                    db.session.remove()
-        return threading.Thread(target=run)
-
-    threads = [pick(uid) for uid in user_ids]
-    db.session.commit()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(errors) == 1
-    db.session.expire_all()
-    assert db.session.get(DemoSlot, slot_id).participation_id is not None
-    schedule.assign_slot(db.session.get(DemoSlot, other.id), built.participations[2].id, actor=built.organiser)
-    with pytest.raises(Invalid):
-        schedule.assign_slot(db.session.get(DemoSlot, other.id), 999999, actor=built.organiser)
-    with pytest.raises(Conflict):
-        schedule.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW)
-    with pytest.raises(Conflict):
-        schedule.pick_slot(db.session.get(DemoSlot, other.id), built.participants[0], now=NOW + timedelta(days=2))
-
-
-def test_ics_is_rfc5545_in_utc(app) -> None:
-    built = jury_stage(entries=0, jurors=0)
-    slot = schedule.create_slot(built.stage, starts_at=datetime(2027, 3, 1, 7, 30, tzinfo=UTC), duration_minutes=45,
-                                location="https://meet.example/room, 1", actor=built.organiser)
-    text = schedule.slots_ics([slot], title="Открытый урок; финал", host="vmeste.local", now=NOW)
-    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
-    assert "DTSTART:20270301T073000Z" in text and "DTEND:20270301T081500Z" in text
-    assert "SUMMARY:Открытый урок\\; финал" in text and "LOCATION:https://meet.example/room\\, 1" in text
-    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-
-
 def test_jury_certificates_are_issued_once_and_verify(app) -> None:
     built = jury_stage(entries=1, jurors=2)
     with pytest.raises(Conflict):
@@ -375,6 +243,13 @@ def test_remove_juror_refused_after_scoring(app) -> None:
     assert not is_stage_juror(built.jurors[1].id, built.stage.id)
 
 
+
+
+def _published(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
+    stage = db.session.get(Stage, built.stage.id)
+    stage.results_published_at = NOW
+    stage.appeals_close_at = NOW + timedelta(hours=hours)
+    db.session.commit()
 
 
 def _recomputed_totals(stage_id: int) -> dict[int, Decimal | None]:
