@@ -1,4 +1,4 @@
-"""Demo contests: «Дистанционный учитель — 2027» in progress (its second stage open now) and a
+"""Contest room: demo contests — «Дистанционный учитель — 2027» in progress (its second stage open now) and a
 finished pupils' olympiad with a timed round, published results and diplomas. Idempotent: found by
 title, created once, through the same services the site uses."""
 
@@ -10,13 +10,14 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.accounts import Role, User
-from app.demo import demo_part, demo_user
+from app.demo import DEMO_PASSWORD, demo_part, demo_user
 from app.extensions import db
 from app.security import hash_password
 from app.timeutil import utcnow
 from contest_engine import awards, clock, entries, olympiad, queries, registration, results, setup
 from contest_engine.models import Contest
 from contest_engine.spec import ContestSpec, StageSpec
+from courses.quiz.attempts import finish_attempt, save_answer, start_attempt
 
 TEACHER_CONTEST = "Дистанционный учитель — 2027"
 OLYMPIAD = "Олимпиада по математике «Вместе» — осень"
@@ -57,8 +58,6 @@ def _exists(title: str) -> bool:
 def _pupil(email: str, name: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        from app.demo import DEMO_PASSWORD
-
         user = User(email=email, full_name=name, role=Role.STUDENT, password_hash=hash_password(DEMO_PASSWORD),
                     institution_id=demo_user("student@vmeste.local").institution_id)
         db.session.add(user)
@@ -127,8 +126,6 @@ def finished_olympiad(now: datetime) -> None:
     quiz = olympiad.create_round(round_stage, contest, question_ids=[q.id for q in report.imported],
                                  time_limit_minutes=60, max_grade=Decimal(100), shuffle=False, actor=organiser,
                                  now=start + timedelta(days=1))
-    from courses.quiz.attempts import finish_attempt, save_answer, start_attempt
-
     for index, (email, name, division) in enumerate(PUPILS):
         pupil = _pupil(email, name)
         registration.register(contest, pupil, division=division, grade="7" if division == "5-8" else "10",

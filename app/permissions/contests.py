@@ -12,6 +12,8 @@ from sqlalchemy import Select, exists, select
 from app.accounts import Role
 from app.extensions import db
 from app.permissions import _signed_in, has_role, is_admin
+from contest_engine.jury.access import may_score
+from contest_engine.models import Contest, ContestOrganiser
 
 
 def can_create_contest(user: Any) -> bool:
@@ -25,8 +27,6 @@ def can_organise_contest(user: Any, contest_id: int) -> bool:
         return False
     if is_admin(user):
         return True
-    from contest_engine.models import ContestOrganiser
-
     return bool(db.session.scalar(select(exists().where(
         ContestOrganiser.contest_id == contest_id, ContestOrganiser.user_id == user.id))))
 
@@ -39,8 +39,6 @@ def can_view_contest(user: Any, contest: Any) -> bool:
 def visible_contests(user: Any) -> Select[Any]:
     """The contests `can_view_contest` admits, as a query for lists: public ones and those `user`
     organises (every one for admins)."""
-    from contest_engine.models import Contest, ContestOrganiser
-
     query = select(Contest)
     if is_admin(user):
         return query
@@ -64,11 +62,7 @@ def can_read_entry(user: Any, entry: Any) -> bool:
         return True
     if can_organise_contest(user, participation.contest_id):
         return True
-    try:
-        from app.permissions.jury import can_score_entry
-    except ImportError:  # the jury room is not installed
-        return False
-    return bool(can_score_entry(user, entry))
+    return may_score(user.id, entry)  # the jury package's rule, as `permissions.jury.can_score_entry`
 
 
 def can_see_full_results(user: Any, stage: Any) -> bool:
