@@ -38,6 +38,7 @@ class AssignmentSettings:
 
 def create_assignment(module: Module, settings: ItemSettings, assignment_settings: AssignmentSettings, *,
                       actor: User) -> Item:
+    """An assignment item at the end of the module, its settings checked like the editor's and the backup's."""
     check_item(settings, ItemKind.ASSIGNMENT, module.course_id, None)
     check_assignment(assignment_settings)
     assignment = Assignment(course_id=module.course_id)
@@ -102,6 +103,7 @@ def check_assignment(settings: AssignmentSettings) -> None:
 
 
 def apply_assignment(assignment: Assignment, settings: AssignmentSettings) -> None:
+    """Copy checked settings onto the row (shared by the editor and the backup import)."""
     for name in ("description", "due_at", "cutoff_at", "max_points", "rubric", "allow_text", "allow_files",
                  "allowed_extensions", "max_file_mb", "max_files", "resubmission"):
         setattr(assignment, name, getattr(settings, name))

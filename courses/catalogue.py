@@ -91,6 +91,7 @@ def attach_bank(course: Course) -> None:
 
 
 def update_course(course: Course, settings: CourseSettings, *, actor: User) -> Course:
+    """Change the settings; existing members stay whatever the new enrolment mode."""
     check_settings(settings)
     course.title, course.summary, course.hours = settings.title, settings.summary, settings.hours
     course.starts_on, course.ends_on = settings.starts_on, settings.ends_on

@@ -57,6 +57,7 @@ GIFT = """::ДОТ-1:: Какая статья закона «Об образо�
 
 @demo_part
 def load_course_demo() -> list[str]:
+    """The demo course and its two demo teachers' places in it; run again, it finds the course and stops."""
     if db.session.scalar(select(Course.id).where(Course.title == TITLE)) is not None:
         return [f"Demo course: «{TITLE}» (already there)"]
     author = demo_user("teacher2@vmeste.local")

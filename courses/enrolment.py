@@ -45,6 +45,7 @@ def enrol(course: Course, user: User, role: str, *, actor: User) -> CourseMember
 
 
 def enrol_by_email(course: Course, email: str, role: str, *, actor: User) -> CourseMember:
+    """`enrol` for a tutor who knows only the address; an unknown address is a field error."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise invalid({"email": _("No user with this e-mail.")})

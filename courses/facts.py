@@ -127,6 +127,7 @@ def students_page(course_id: int, page: int, per_page: int) -> tuple[list[User],
 
 
 def quiz_max_grades(quiz_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each quiz's maximum grade (the gradebook column's maximum), one query."""
     ids = list(quiz_ids)
     if not ids:
         return {}

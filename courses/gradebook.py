@@ -173,11 +173,13 @@ def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
 
 
 def gradebook_csv(course: Course) -> str:
+    """The export for spreadsheets; cells go through app.exports (formulas neutralised)."""
     header, rows = gradebook_table(course)
     return exports.csv_text(header, rows)
 
 
 def gradebook_xlsx(course: Course) -> bytes:
+    """The same table as XLSX; numbers stay numbers."""
     header, rows = gradebook_table(course)
     return exports.xlsx_bytes(_("Gradebook"), header,
                               ([float(c) if isinstance(c, Decimal) else c for c in row] for row in rows))

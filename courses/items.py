@@ -122,6 +122,7 @@ def check_item(settings: ItemSettings, kind: ItemKind, course_id: int, item_id: 
 
 
 def apply_item(item: Item, settings: ItemSettings) -> None:
+    """Copy checked settings onto the row (every item kind shares them)."""
     item.title, item.body, item.url = settings.title, settings.body, settings.url
     item.hidden, item.visible_from = settings.hidden, settings.visible_from
     item.completion = CompletionRule(settings.completion)

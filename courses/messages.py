@@ -47,4 +47,5 @@ def invalid(fields: dict[str, str]) -> Invalid:
 
 
 def too_long(limit: int) -> str:
+    """The one wording of a length limit, for any field."""
     return _("Too long (at most %(n)s characters).", n=limit)

@@ -123,6 +123,7 @@ def item_access(item: Item, user: User, *, now: datetime) -> tuple[bool, Item | 
 
 
 def student_progress(course: Course, user: User, now: datetime) -> rules.Progress:
+    """One student's completion of the course, as the course page computes it (the certificate asks it)."""
     result = outline(course, user, teaching=False, now=now).progress
     assert result is not None
     return result

@@ -54,6 +54,7 @@ class ItemFacts:
 
 
 def is_required(facts: ItemFacts) -> bool:
+    """An item counts towards course completion when it has a completion rule."""
     return facts.rule != "none"
 
 
@@ -91,6 +92,7 @@ class Progress:
 
 
 def progress(items: Sequence[ItemFacts]) -> Progress:
+    """Completion of every item, which items are locked by an incomplete prerequisite, and the count."""
     complete = {f.item_id: is_complete(f) for f in items}
     locked_by = {
         f.item_id: f.prerequisite_id
@@ -128,6 +130,7 @@ class Status(StrEnum):
 
 
 def submission_status(submitted: bool, late: bool, graded: bool) -> Status:
+    """The status a tutor filters by: a grade wins over lateness."""
     if not submitted:
         return Status.NOT_SUBMITTED
     if graded:
@@ -173,6 +176,7 @@ def check_rubric(rubric: Any) -> list[dict[str, Any]]:
 
 
 def rubric_max(rubric: Sequence[Mapping[str, Any]]) -> Decimal:
+    """The most a rubric can give: the best level of every criterion."""
     return sum((max(Decimal(str(lv["points"])) for lv in c["levels"]) for c in rubric), Decimal(0))
 
 
@@ -188,11 +192,13 @@ def rubric_points(rubric: Sequence[Mapping[str, Any]], chosen: Mapping[str, int]
 
 
 def check_points(points: Decimal, max_points: Decimal) -> None:
+    """Points a tutor gives lie within 0 and the assignment's maximum."""
     if points < 0 or points > max_points:
         raise RuleError("points_out_of_range", "points", max=max_points)
 
 
 def to_decimal(value: Any) -> Decimal | None:
+    """A number as people type it ("7,5" too); None for anything else, infinities and NaN included."""
     if value is None or isinstance(value, bool):
         return None
     try:

@@ -45,6 +45,7 @@ def add_module(course: Course, *, title: str, position: int | None = None, hidde
 
 
 def update_module(module: Module, *, title: str, hidden: bool, visible_from: datetime | None, actor: User) -> Module:
+    """Rename, hide or date a module; its place and items stay."""
     title = title.strip()
     if not title:
         raise invalid({"title": _("Enter the module title.")})
