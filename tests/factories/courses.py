@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+
 from app.accounts import User
+from app.extensions import db
 from courses import assignments, catalogue, enrolment, items, structure
-from courses.models import Course, CourseRole, Item, Module
+from courses.files import Upload
+from courses.models import Course, CourseMember, CourseRole, Item, Module
 from tests.factories.accounts import student, teacher
 
 
@@ -24,7 +29,7 @@ def module(course_: Course, title: str = "Модуль", actor: User | None = No
 
 def page(module_: Module, title: str = "Страница", body: str = "Текст", **kw: Any) -> Item:
     return items.add_item(module_, "page", items.ItemSettings(title=title, body=body, **kw),
-                             actor=_author_of(module_.course_id))
+                          actor=_author_of(module_.course_id))
 
 
 def assignment(module_: Module, title: str = "Задание", *, due_at: datetime | None = None,
@@ -42,16 +47,20 @@ def enrolled(course_: Course, user: User | None = None, role: str = "student") -
     return user
 
 
+def upload(name: str = "work.pdf", data: bytes = b"%PDF-1.4 test") -> Upload:
+    """A file as a view hands it to the course services."""
+    return Upload(name, io.BytesIO(data))
+
+
+def count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
 def _author(course_: Course) -> User:
     return _author_of(course_.id)
 
 
 def _author_of(course_id: int) -> User:
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from courses.models import CourseMember
-
     found = db.session.scalar(select(User).join(CourseMember, CourseMember.user_id == User.id).where(
         CourseMember.course_id == course_id, CourseMember.role == CourseRole.AUTHOR).limit(1))
     assert found is not None
