@@ -13,6 +13,7 @@ from app.permissions.quiz import can_answer_attempt, can_manage_quiz, can_take_q
 from app.timeutil import utcnow
 from courses.quiz import attempts, grades
 from courses.quiz.models import AttemptState, Quiz, QuizAttempt
+from courses.quiz.student_view import view_parts
 
 
 class AnswerIn(BaseModel):
@@ -44,12 +45,7 @@ def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dic
             "slot": item.slot, "question_id": item.row.id, "type": item.row.type, "name": item.question.name,
             "text": view["text"], "text_format": view["text_format"], "mark": _decimal(item.answer_row.max_mark),
         }
-        if "left" in view:
-            entry["left"], entry["right"] = view["left"], view["right"]
-        elif "gaps" in view:
-            entry["gaps"] = view["gaps"]
-        else:
-            entry["choices"] = view["choices"]
+        entry.update(view_parts(view))
         if with_answers:
             entry["answer"] = item.answer_row.answer
             if attempt.state == AttemptState.FINISHED:

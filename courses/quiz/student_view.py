@@ -45,6 +45,16 @@ def _shuffled(items: list[dict[str, Any]], rng: random.Random | None) -> list[di
     return items
 
 
+def view_parts(view: dict[str, Any]) -> dict[str, Any]:
+    """The type's own parts of a public view — left and right items, gaps, or choices — as the API
+    lists them next to the text."""
+    if "left" in view:
+        return {"left": view["left"], "right": view["right"]}
+    if "gaps" in view:
+        return {"gaps": view["gaps"]}
+    return {"choices": view["choices"]}
+
+
 class Fields(Protocol):
     """What the page's submitted fields offer (a werkzeug MultiDict does)."""
 
