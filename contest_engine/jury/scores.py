@@ -59,9 +59,14 @@ def stage_scores(stage: Stage) -> StageScores:
     for entry_id, participation_id in db.session.execute(
             select(Entry.id, Entry.participation_id)
             .where(Entry.stage_id == stage.id, Entry.is_current.is_(True)).order_by(Entry.id)):
-        jurors = assigned.get(entry_id, [])
-        submitted = [total for juror in jurors if (total := totals.get((entry_id, juror), (None, None))[1]) is not None]
-        missing = [juror for juror in jurors if totals.get((entry_id, juror), (None, None))[1] is None]
+        submitted: list[int] = []
+        missing: list[int] = []
+        for juror_id in assigned.get(entry_id, []):
+            total = totals.get((entry_id, juror_id), (None, None))[1]
+            if total is None:
+                missing.append(juror_id)
+            else:
+                submitted.append(total)
         result = aggregate_entry(submitted, missing, config)
         if result.score is not None:
             scores[participation_id] = result.score

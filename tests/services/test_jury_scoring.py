@@ -277,3 +277,13 @@ def test_mark_errors_carry_codes_that_the_messages_module_words() -> None:
     caught.value.errors = {name: "reworded" for name in caught.value.errors}
     assert set(marks_invalid(caught.value, rules).fields) == {"criteria.A", "criteria.B", "criteria.C", "criteria.D"}
     assert "reworded" not in marks_invalid(caught.value, rules).fields.values()
+
+
+def test_stage_scores_carry_the_highest_possible_score(app) -> None:
+    """Every criterion at its maximum (10 × 1 + 5 × 2); with `sum`, once per juror an entry gets."""
+    mean = jury_stage(entries=1, jurors=3)
+    assert stage_scores(mean.stage).max_score == Decimal(20)
+    summed = jury_stage(entries=1, jurors=3, aggregation="sum")
+    assert stage_scores(summed.stage).max_score == Decimal(60)
+    per_entry = jury_stage(entries=2, jurors=3, aggregation="sum", jurors_per_entry=2)
+    assert stage_scores(per_entry.stage).max_score == Decimal(40)
