@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.accounts import Role
+from app.extensions import db
 from app.permissions import quiz as quiz_permissions
 from courses.quiz.bank_gift import import_gift
 from courses.quiz.banks import create_bank
@@ -73,8 +74,6 @@ def quiz_owner(app: Any) -> Iterator[Owner]:
 
 def make_bank(title: str = "Банк вопросов", owner_id: int = 1) -> QuestionBank:
     bank = create_bank(OWNER, owner_id, title)
-    from app.extensions import db
-
     db.session.commit()
     return bank
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts import User
 from app.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from courses.quiz import questions
@@ -29,7 +30,7 @@ from courses.quiz.bank_questions import (
 from courses.quiz.banks import create_bank
 from courses.quiz.grades import attempt_results, quiz_grades
 from courses.quiz.marking import grade_answer, grading_queue, regrade_question
-from courses.quiz.models import AttemptState, QuizAnswer, QuizAttempt
+from courses.quiz.models import AttemptState, Quiz, QuizAnswer, QuizAttempt
 from courses.quiz.quizzes import (
     create_quiz,
 )
@@ -275,9 +276,6 @@ def test_two_starts_at_once_make_one_attempt(app: Any) -> None:
     db.session.remove()
 
     def start() -> int:
-        from app.accounts import User
-        from courses.quiz.models import Quiz
-
         with app.app_context():
             try:
                 quiz = db.session.get(Quiz, quiz_id)

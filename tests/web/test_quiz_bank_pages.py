@@ -3,6 +3,7 @@ export, quiz settings and slots; bad input and refusals per role; fixed query co
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from courses.quiz.models import Question, Quiz
 from courses.quiz.quizzes import quiz_slots
 from tests.conftest import login
 from tests.factories.accounts import admin, organiser, student, teacher
-from tests.factories.quiz import bank_with_all_types, make_bank, make_quiz, quiz_owner  # noqa: F401
+from tests.factories.quiz import ALL_TYPES_GIFT, bank_with_all_types, make_bank, make_quiz, quiz_owner  # noqa: F401
 
 
 @pytest.fixture()
@@ -187,10 +188,6 @@ def test_gift_import_textarea_errors_then_valid_only(client: Any, tutor: Any) ->
 
 
 def test_gift_import_file_and_export(client: Any, tutor: Any) -> None:
-    import io
-
-    from tests.factories.quiz import ALL_TYPES_GIFT
-
     bank = make_bank()
     login(client, tutor)
     response = client.post(f"/quiz/banks/{bank.id}/import", data={
