@@ -1,31 +1,25 @@
-"""The web shell: `create_app()` wires configuration, extensions, blueprints and error pages."""
+"""The web shell: `create_app()` wires configuration, extensions, error pages and (through
+app/wiring.py) the rooms' blueprints and hooks."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 
-from app import input_guard
+from app import cli, errors, input_guard, mail, permissions, security, templating, uploads
 from app.config import CONFIGS, ROOT, database_url, translation_directories
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.sessions import load_user
 from app.timeutil import DEFAULT_TIMEZONE
-
-BLUEPRINTS = (
-    "app.main",
-    "app.auth",
-    "app.admin",
-    "app.courses",
-    "app.quiz",
-    "app.contests",
-    "app.jury",
-    "app.api",
-)
 
 
 def create_app(config: str | dict[str, Any] | None = None) -> Flask:
@@ -59,34 +53,21 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: put it in the environment or instance/config.py")
         app.config["SECRET_KEY"] = ensure_instance_config(Path(instance_path))
 
-    from app import model_registry  # noqa: F401 - all tables known before anything queries
+    # The one import inside a function, for a real cycle: the rooms import app.extensions and the
+    # rest of the floor, which runs this package's __init__ first; importing the rooms here at the
+    # top would make "import courses.…" before "import app" fail on a half-loaded module.
+    from app import wiring
 
     _init_extensions(app)
     input_guard.init_app(app)  # before the blueprints: their <int:…> rules bind the bounded converter
-    _register_blueprints(app)
+    wiring.register_rooms(app)  # blueprints, attempt policies, tick jobs, dashboard panels, demo parts
     _init_templates(app)
-
-    from app import cli, errors, mail, security, uploads
-
     errors.init_app(app)
     security.init_app(app)
     uploads.init_app(app)
     mail.init_app(app)
     cli.init_app(app)
-    _register_account_jobs(app)
     return app
-
-
-def _register_account_jobs(app: Flask) -> None:
-    """The outbox's deliverer and the accounts' upkeep run on the clock and from the CLI."""
-    from app.account_upkeep import prune_accounts
-    from app.mail_cli import mail_group
-    from app.mail_delivery import deliver_due_mail
-    from app.ticks import tick_job
-
-    tick_job("mail")(deliver_due_mail)
-    tick_job("accounts")(prune_accounts)
-    app.cli.add_command(mail_group)
 
 
 def ensure_instance_config(instance_path: Path) -> str:
@@ -114,14 +95,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-
-    from flask_babel import lazy_gettext
-
     login_manager.login_message = lazy_gettext("Please log in to open this page.")
     login_manager.login_message_category = "warning"
-
-    from app.sessions import load_user
-
     # One query per request: the user joined with this login's row, version and `active` checked.
     login_manager.user_loader(load_user)
 
@@ -160,9 +135,6 @@ def begin_immediate(dbapi_connection: Any, timeout_ms: int = BUSY_TIMEOUT_MS) ->
     workers a request could sleep long after the lock was free (p99 in the hundreds of ms).
     Once the lock is ours nothing else in the transaction waits, and the normal busy timeout is
     back for anything unexpected."""
-    import sqlite3
-    import time
-
     deadline = time.monotonic() + timeout_ms / 1000
     pause = 0.0001
     dbapi_connection.execute("PRAGMA busy_timeout=0")
@@ -199,16 +171,6 @@ def select_timezone() -> str:
     return DEFAULT_TIMEZONE
 
 
-def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    for module_name in BLUEPRINTS:
-        module = importlib.import_module(module_name)
-        app.register_blueprint(module.bp)
-
-
 def _init_templates(app: Flask) -> None:
-    from app import permissions, templating
-
     templating.init_app(app)
     app.jinja_env.globals["permissions"] = permissions

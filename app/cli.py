@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from app import account_services, sessions
+from app.accounts import Role
+from app.contest_cli import contests_group
+from app.demo import load_demo
+from app.domain_errors import DomainError
 from app.extensions import db
+from app.mail_cli import mail_group
+from app.security import hash_password
 from app.uploads_cli import uploads_group
 
 
@@ -13,9 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(demo)
     app.cli.add_command(uploads_group)
-    from app.contest_cli import contests_group
-
     app.cli.add_command(contests_group)
+    app.cli.add_command(mail_group)
 
 
 @click.command("create-admin")
@@ -24,11 +30,6 @@ def init_app(app: Flask) -> None:
 @click.option("--name", "full_name", default="Администратор", show_default=True)
 def create_admin(email: str, password: str | None, full_name: str) -> None:
     """Create an administrator, or make an existing user one."""
-    from app import account_services, sessions
-    from app.accounts import Role
-    from app.domain_errors import DomainError
-    from app.security import hash_password
-
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = account_services.find_user_by_email(email)
@@ -51,7 +52,5 @@ def create_admin(email: str, password: str | None, full_name: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Load demo data; running it again adds nothing twice."""
-    from app.demo import load_demo
-
     for line in load_demo():
         click.echo(line)

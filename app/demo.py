@@ -1,6 +1,7 @@
 """Demo data for `make run` and screenshots. Idempotent: rows are found by a natural key first.
 
-Each room adds its own part through `demo_part`; they run in registration order."""
+The accounts come first, then each room's part in the order create_app registers them
+(app/wiring.py); the rooms' demo modules import this one, never the other way round."""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ _parts: list[DemoPart] = []
 
 
 def demo_part(part: DemoPart) -> DemoPart:
-    if part not in _parts:
-        _parts.append(part)
+    """Register a room's part; registering it again moves it last, so the app's list sets the order."""
+    if part in _parts:
+        _parts.remove(part)
+    _parts.append(part)
     return part
 
 
@@ -68,8 +71,6 @@ def load_accounts() -> list[str]:
 
 
 def load_demo() -> list[str]:
-    import app.demo_parts  # noqa: F401 - registers each room's part
-
     lines = ["Demo accounts (e-mail, password, role):", *load_accounts()]
     for part in _parts:
         lines.extend(part())

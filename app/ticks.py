@@ -1,6 +1,6 @@
-"""The periodic clock: each room registers what must happen as time passes.
+"""The periodic clock: what must happen as time passes, registered by create_app (app/wiring.py).
 
-`run_tick(now)` calls them in order; each must be idempotent (running twice changes nothing)."""
+`run_tick(now)` calls the jobs in order; each must be idempotent (running twice changes nothing)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 TickJob = Callable[[datetime], list[str]]
-_jobs: list[tuple[str, TickJob]] = []
+_jobs: dict[str, TickJob] = {}
 
 
 def tick_job(name: str) -> Callable[[TickJob], TickJob]:
+    """`tick_job(name)(job)`: run `job(now)` on every tick. Registering a name again replaces its job
+    and moves it last, so the app's ordered list decides the order however often it is built."""
+
     def register(job: TickJob) -> TickJob:
-        if all(existing != name for existing, _ in _jobs):
-            _jobs.append((name, job))
+        _jobs.pop(name, None)
+        _jobs[name] = job
         return job
 
     return register
@@ -22,7 +25,7 @@ def tick_job(name: str) -> Callable[[TickJob], TickJob]:
 
 def run_tick(now: datetime) -> list[str]:
     lines: list[str] = []
-    for name, job in _jobs:
+    for name, job in list(_jobs.items()):
         for line in job(now):
             lines.append(f"{name}: {line}")
     if not lines:

@@ -1,4 +1,5 @@
-"""Dashboard panels: each room adds what matters to the user (courses, contests, jury queue).
+"""Dashboard panels: each room adds what matters to the user (courses, contests, jury queue);
+create_app registers the providers (app/wiring.py).
 
 A panel provider takes the user and returns a Panel or None; each runs a fixed number of queries.
 """
@@ -24,9 +25,10 @@ _providers: list[PanelProvider] = []
 
 
 def panel(provider: PanelProvider) -> PanelProvider:
-    """Decorator: register a provider (at import time of its blueprint)."""
-    if provider not in _providers:
-        _providers.append(provider)
+    """Register a provider; registering it again moves it last (equal orders show in registration order)."""
+    if provider in _providers:
+        _providers.remove(provider)
+    _providers.append(provider)
     return provider
 
 

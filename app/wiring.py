@@ -1,0 +1,72 @@
+"""The web shell's wiring: every blueprint, attempt policy, tick job, dashboard panel and demo part
+the rooms contribute, registered by `register_rooms(app)` in the order written here.
+
+Nothing registers itself when its module is imported: a new hook is one line below. Each
+registry is idempotent (a second app built in the same process, as the tests do, changes nothing).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from app import model_registry  # noqa: F401 - every table known before anything queries
+from app.account_upkeep import prune_accounts
+from app.admin import bp as admin_bp
+from app.api import bp as api_bp
+from app.auth import bp as auth_bp
+from app.contests import bp as contests_bp
+from app.contests.panel import contests_panel
+from app.courses import bp as courses_bp
+from app.courses.catalogue import courses_panel
+from app.demo import demo_part
+from app.jury import bp as jury_bp
+from app.jury.panels import participant_panel, queue_panel
+from app.mail_delivery import deliver_due_mail
+from app.main import bp as main_bp
+from app.main.dashboard import panel
+from app.quiz import bp as quiz_bp
+from app.ticks import tick_job
+from contest_engine import clock, olympiad
+from contest_engine import demo as contests_demo
+from contest_engine.jury import demo as jury_demo
+from courses import demo as courses_demo
+from courses import quiz_items
+from courses.quiz import attempts
+from courses.quiz.policies import register_attempt_policy
+
+BLUEPRINTS: tuple[Blueprint, ...] = (main_bp, auth_bp, admin_bp, courses_bp, quiz_bp, contests_bp, jury_bp, api_bp)
+
+# Who may start a quiz is asked of the room owning its bank (courses.quiz.policies.policy_for).
+ATTEMPT_POLICIES = (
+    ("course", quiz_items.course_attempt_policy),
+    ("contest", olympiad.contest_attempt_policy),
+)
+
+# `flask contests tick` runs them in this order: overdue attempts are finished before their stage
+# closes, and the letters the stages wrote go out in the same tick.
+TICK_JOBS = (
+    ("quiz.finish_overdue", attempts.finish_overdue),
+    ("contest stages", clock.clock_job),
+    ("mail", deliver_due_mail),
+    ("accounts", prune_accounts),
+)
+
+# Shown sorted by each Panel's `order`; equal orders keep this order.
+DASHBOARD_PANELS = (courses_panel, contests_panel, queue_panel, participant_panel)
+
+# `flask demo` loads the accounts, then these parts in this order.
+DEMO_PARTS = (contests_demo.load_contests, jury_demo.load_jury_final, courses_demo.load_course_demo)
+
+
+def register_rooms(app: Flask) -> None:
+    """Register every blueprint and hook; called once by create_app."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for owner_type, policy in ATTEMPT_POLICIES:
+        register_attempt_policy(owner_type, policy)
+    for name, job in TICK_JOBS:
+        tick_job(name)(job)
+    for provider in DASHBOARD_PANELS:
+        panel(provider)
+    for part in DEMO_PARTS:
+        demo_part(part)
