@@ -87,7 +87,8 @@ def preview_advancement(stage: Stage, *, now: datetime, chosen: list[int] | None
         if rule.kind == rules.RuleKind.MANUAL:
             ids = {c.participant_id for c in candidates}
             division_rule = rules.AdvancementRule.manual(rule.chosen & ids)
-        result = rules.advance(candidates, division_rule, rank_by_time=stage.tiebreak_by_time)
+        result = rules.advance(candidates, division_rule, rank_by_time=stage.tiebreak_by_time,
+                               ranked=scores.ranked.get(division_id, []))
         previews.append(DivisionPreview(divisions[division_id], result, names))
     if rule.kind == rules.RuleKind.MANUAL:
         known = {p.id for p in participations}

@@ -69,6 +69,7 @@ def compute_awards(contest: Contest, *, actor: User, now: datetime) -> list[Awar
                 [(p.id, scores.scores.get(p.id)) for p in members], parsed, max_score=scores.max_score,
                 quota_percent=contest.award_quota_percent,
                 time_used={p.id: scores.time_used.get(p.id, 0) for p in members} if final.tiebreak_by_time else None,
+                ranked=scores.ranked.get(division_id, []),
             )
         except award_rules.AwardRuleError as error:
             raise Invalid(award_problem(error), {"awards": award_problem(error)}) from None

@@ -22,7 +22,7 @@ from app.extensions import db
 from contest_engine.jury.scores import stage_scores
 from contest_engine.models import Entry, Participation, Stage, StageParticipant
 from contest_engine.queries import contest_stages, is_first_competitive
-from contest_engine.rules.ranking import rank
+from contest_engine.rules.ranking import RankedRow, rank
 from contest_engine.rules.stages import StageKind
 from courses.quiz.grades import attempt_results
 from courses.quiz.models import Quiz
@@ -42,7 +42,8 @@ class Standings:
     blocked: dict[int, list[int]] = field(default_factory=dict)  # participation id → missing juror ids
     blocked_entries: dict[int, int] = field(default_factory=dict)  # participation id → entry id
     max_score: Decimal | None = None
-    ranks: dict[int, int] = field(default_factory=dict)
+    ranked: dict[int, list[RankedRow]] = field(default_factory=dict)  # division id → its ranking
+    ranks: dict[int, int] = field(default_factory=dict)  # participation id → rank in its division
 
     def by_division(self) -> dict[int, list[Participation]]:
         """The participations grouped by division, in participation order."""
@@ -63,11 +64,12 @@ def standings(stage: Stage, stages: Sequence[Stage] | None = None) -> Standings:
     stages = list(stages) if stages is not None else contest_stages(stage.contest_id)
     result = Standings(stage, stage_participations(stage, stages))
     _load_scores(stage, result)
-    for members in result.by_division().values():
+    for division_id, members in result.by_division().items():
         rankable = [(p.id, result.scores[p.id]) for p in members
                     if p.id in result.scores and p.id not in result.blocked]
         time_used = {pid: result.time_used.get(pid, 0) for pid, _ in rankable} if stage.tiebreak_by_time else None
-        result.ranks.update({row.participant_id: row.rank for row in rank(rankable, time_used=time_used)})
+        result.ranked[division_id] = rank(rankable, time_used=time_used)
+        result.ranks.update({row.participant_id: row.rank for row in result.ranked[division_id]})
     return result
 
 

@@ -181,7 +181,8 @@ class AdvancementResult:
 
 
 def advance(
-    candidates: Sequence[Candidate], rule: AdvancementRule, *, rank_by_time: bool = False
+    candidates: Sequence[Candidate], rule: AdvancementRule, *, rank_by_time: bool = False,
+    ranked: Sequence[RankedRow] | None = None,
 ) -> AdvancementResult:
     """Apply `rule` to one division's candidates.
 
@@ -201,6 +202,9 @@ def advance(
     Blocked candidates (missing jury scores) are neither ranked nor advanced nor eliminated: they are
     reported so the service can refuse to confirm until their scores are in. Candidates without a
     score are eliminated.
+
+    `ranked` is this ranking when the caller already holds it (the stage's standings rank each
+    division once, by the same keys), so it is not computed twice.
     """
     ids = [candidate.participant_id for candidate in candidates]
     if len(set(ids)) != len(ids):
@@ -208,10 +212,11 @@ def advance(
     blocked = sorted(c.participant_id for c in candidates if c.missing_scores > 0)
     eligible = [c for c in candidates if c.missing_scores <= 0]
     scored = [c for c in eligible if c.score is not None]
-    ranked = rank(
-        [(c.participant_id, c.score) for c in scored if c.score is not None],
-        time_used={c.participant_id: c.time_used for c in scored} if rank_by_time else None,
-    )
+    if ranked is None:
+        ranked = rank(
+            [(c.participant_id, c.score) for c in scored if c.score is not None],
+            time_used={c.participant_id: c.time_used for c in scored} if rank_by_time else None,
+        )
     ranks = {row.participant_id: row.rank for row in ranked}
     tied: list[int] = []
 

@@ -127,6 +127,7 @@ def compute_awards(
     max_score: Number | None = None,
     quota_percent: Number | None = None,
     time_used: Mapping[int, Any] | None = None,
+    ranked: Sequence[RankedRow] | None = None,
 ) -> list[AwardResult]:
     """Give each participant of one division the first award rule (in order) that matches.
 
@@ -142,7 +143,8 @@ def compute_awards(
     tie, the whole tied group is excluded (never split by id). Those cut get the first matching
     rule that does not count in the quota (a laureate or the catch-all), or None.
 
-    Results come in rank order (participant id within a rank), then the unranked by id.
+    Results come in rank order (participant id within a rank), then the unranked by id. `ranked` is
+    that ranking when the caller already holds it (the final's standings), so it is not computed twice.
     """
     if quota_percent is not None:
         quota_fraction = _percent(quota_percent, "award_quota_percent")
@@ -156,7 +158,8 @@ def compute_awards(
         raise AwardRuleError("min_percent_of_max needs the maximum possible score", code="max_missing")
 
     rows = list(scores)
-    ranked = rank([(pid, score) for pid, score in rows if score is not None], time_used=time_used)
+    if ranked is None:
+        ranked = rank([(pid, score) for pid, score in rows if score is not None], time_used=time_used)
     count = len(ranked)
 
     def matches(rule: AwardRule, row: RankedRow) -> bool:

@@ -18,6 +18,7 @@ from contest_engine.rules.advancement import (
     merge_with_existing,
     parse_rule,
 )
+from contest_engine.rules.ranking import rank
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -269,3 +270,10 @@ def test_result_is_plain_data():
 )
 def test_merge_with_existing(previous, new, next_open, expected):
     assert merge_with_existing(previous, new, next_open) == expected
+
+
+def test_advance_uses_a_ranking_it_is_given():
+    """The standings rank a division once; advancing with that ranking decides as ranking here does."""
+    given = rank([(c.participant_id, c.score) for c in TEN])
+    rule = AdvancementRule.top_n(3)
+    assert advance(TEN, rule, ranked=given) == advance(TEN, rule)

@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 
 from contest_engine.rules.awards import AwardResult, AwardRule, AwardRuleError, compute_awards, parse_rules
+from contest_engine.rules.ranking import rank
 
 WINNER = AwardRule("winner", ranks=(1, 1))
 PRIZE = AwardRule("prize-winner", ranks=(2, 3))
@@ -257,3 +258,9 @@ def test_parse_rules_from_the_api_shape():
         AwardRule("Участник"),
     ]
     assert [rule.counts_in_quota for rule in rules] == [True, True, False, False]
+
+
+def test_compute_awards_uses_a_ranking_it_is_given():
+    """The final's standings rank each division once; awards from that ranking are the same."""
+    given = rank([(pid, score) for pid, score in TEN])
+    assert compute_awards(TEN, CLASSIC, ranked=given) == compute_awards(TEN, CLASSIC)
