@@ -38,7 +38,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (main_bp, auth_bp, admin_bp, courses_bp, qui
 
 # Who may start a quiz is asked of the room owning its bank (courses.quiz.policies.policy_for).
 ATTEMPT_POLICIES = (
-    ("course", quiz_items.course_attempt_policy),
+    (quiz_items.POLICY_OWNER, quiz_items.course_attempt_policy),
     ("contest", olympiad.contest_attempt_policy),
 )
 

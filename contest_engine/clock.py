@@ -14,7 +14,6 @@ from app.accounts import User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
-from app.ticks import tick_job
 from contest_engine.messages import transition_refusal
 from contest_engine.models import Stage
 from contest_engine.queries import contest_stages
@@ -45,7 +44,6 @@ def run_clock(now: datetime, *, contest_id: int | None = None) -> list[str]:
     return lines
 
 
-@tick_job("contest stages")
 def clock_job(now: datetime) -> list[str]:
     """`flask contests tick`: open and close stages by their times."""
     return run_clock(now)

@@ -1,5 +1,5 @@
 """Contest room: olympiad rounds — the contest's question bank, the stage's quiz and the contest
-attempt policy (`contest_attempt_policy`, registered for "contest" quizzes by `register_policy`).
+attempt policy (`contest_attempt_policy`, registered for "contest" quizzes by create_app in app/wiring.py).
 
 The round is a quiz of the quiz engine; this module decides who may start it and caps each
 attempt's deadline at the stage's close (the quiz engine takes the smaller of that and
@@ -26,7 +26,7 @@ from contest_engine.rules.stages import StageKind, StageState, clock_state
 from courses.quiz.bank_gift import export_gift, import_gift
 from courses.quiz.banks import bank_for, create_bank
 from courses.quiz.models import QuestionBank
-from courses.quiz.policies import AttemptPolicy, register_attempt_policy
+from courses.quiz.policies import AttemptPolicy
 from courses.quiz.quizzes import create_quiz
 
 
@@ -95,11 +95,3 @@ def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
     if not is_admitted(stage, participation):
         return AttemptPolicy(False, _("You did not advance to this round."), stage.closes_at)
     return AttemptPolicy(True, "", stage.closes_at)
-
-
-def register_policy() -> None:
-    """Let the quiz engine ask the contest room who may start a contest round (called where the app is built)."""
-    register_attempt_policy("contest", contest_attempt_policy)
-
-
-register_policy()

@@ -17,7 +17,6 @@ from courses.catalogue import audit_scope
 from courses.items import ItemSettings, check_item, new_item
 from courses.models import Course, CourseMember, CourseRole, Item, ItemKind, Module
 from courses.progress import item_access
-from courses.quiz import policies as quiz_policies
 from courses.quiz import quizzes as quiz_quizzes
 from courses.quiz.models import QuestionBank
 from courses.quiz.policies import AttemptPolicy
@@ -62,11 +61,3 @@ def course_attempt_policy(user: User, quiz: Any, now: datetime) -> AttemptPolicy
     if locked_by is not None:
         return AttemptPolicy(False, _("Complete “%(title)s” first.", title=locked_by.title), None)
     return AttemptPolicy(True, "", None)
-
-
-def register_quiz_policy() -> None:
-    """Tell courses.quiz to ask `course_attempt_policy` about quizzes owned by courses; called where
-    the app is built."""
-    quiz_policies.register_attempt_policy(POLICY_OWNER, course_attempt_policy)
-
-register_quiz_policy()  # until create_app registers it (helper "wiring"); then this line goes

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.main.dashboard import Panel, panel
+from app.main.dashboard import Panel
 from app.permissions import contests as can
 from app.timeutil import utcnow
 from contest_engine.models import Contest, ContestOrganiser
@@ -16,7 +16,6 @@ from contest_engine.participant import participant_overview
 from contest_engine.rules.stages import StageState
 
 
-@panel
 def contests_panel(user: Any) -> Panel | None:
     """The participant's contests: current stage, deadline, status, diplomas."""
     overview = participant_overview(user, utcnow())

@@ -13,7 +13,7 @@ from app.courses.access import course_or_404, require_author, role_in
 from app.courses.forms import CourseForm, EnrolKeyForm, ModuleForm
 from app.forms_common import form_status
 from app.i18n import _
-from app.main.dashboard import Panel, panel
+from app.main.dashboard import Panel
 from app.pagination import page_args, paginate
 from app.permissions import is_admin, require
 from app.permissions.courses import can_create_course, role_can_author, role_can_teach
@@ -96,7 +96,6 @@ def enrol_self(course_id: int):  # type: ignore[no-untyped-def]
     return render_template("courses/enrol.html", course=course, form=form), 422
 
 
-@panel
 def courses_panel(user: Any) -> Panel | None:
     """The user's courses with progress and the next assignment deadlines."""
     courses_, deadlines = dashboard_summary(user, utcnow())

@@ -20,7 +20,6 @@ from app.accounts import User
 from app.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import _
-from app.ticks import tick_job
 from courses.quiz import grading, questions, rules
 from courses.quiz.answer_shapes import AnswerShapeError, validate_answer
 from courses.quiz.bank_questions import decode_question, load_question
@@ -282,7 +281,6 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
     return attempt
 
 
-@tick_job("quiz.finish_overdue")
 def finish_overdue(now: datetime) -> list[str]:
     """Finish every attempt past its deadline with what was saved (the clock; idempotent)."""
     overdue = list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.state == AttemptState.IN_PROGRESS,
