@@ -40,7 +40,7 @@ class Upload:
     @classmethod
     def all_of(cls, files: Sequence[Any]) -> list[Upload]:
         """The non-empty files of a form's or request's file list (anything with `filename` and `stream`)."""
-        return [cls(f.filename, f.stream) for f in files if f is not None and getattr(f, "filename", "")]
+        return [cls(f.filename, f.stream) for f in files if f is not None and f.filename]
 
 
 def submit_entry(stage: Stage, participation: Participation, *, text: str = "", link: str = "",
@@ -105,8 +105,8 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("Another version was saved at the same moment; reload and try again.")) from None
-    for position, file in enumerate(stored):
-        db.session.add(EntryFile(entry_id=entry.id, file_id=file.id, position=position))
+    for position, stored_file in enumerate(stored):
+        db.session.add(EntryFile(entry_id=entry.id, file_id=stored_file.id, position=position))
     if previous_id is not None:
         follow_new_version(stage, previous_id, entry, actor=actor)
     audit.record("entry.submitted", actor=actor, scope_type="contest", scope_id=stage.contest_id,

@@ -67,10 +67,11 @@ def participant_overview(user: User, now: datetime) -> list[ParticipantContest]:
         stages[stage.contest_id].append(stage)
     results = {(r.stage_id, r.participation_id): r for r in db.session.scalars(
         select(StageResult).where(StageResult.participation_id.in_(participation_ids)))}
-    entries = {tuple(row) for row in db.session.execute(select(Entry.stage_id, Entry.participation_id).where(
-        Entry.participation_id.in_(participation_ids), Entry.is_current.is_(True))).all()}
-    admitted = {tuple(row) for row in db.session.execute(select(StageParticipant.stage_id, StageParticipant.participation_id).where(
-        StageParticipant.participation_id.in_(participation_ids))).all()}
+    entries = {(stage_id, pid) for stage_id, pid in db.session.execute(select(Entry.stage_id, Entry.participation_id)
+               .where(Entry.participation_id.in_(participation_ids), Entry.is_current.is_(True))).all()}
+    admitted = {(stage_id, pid) for stage_id, pid in db.session.execute(
+        select(StageParticipant.stage_id, StageParticipant.participation_id)
+        .where(StageParticipant.participation_id.in_(participation_ids))).all()}
     awards: dict[int, list[Award]] = defaultdict(list)
     for award in db.session.scalars(select(Award).where(Award.participation_id.in_(participation_ids))):
         awards[award.participation_id].append(award)

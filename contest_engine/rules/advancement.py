@@ -234,7 +234,7 @@ def advance(
     else:
         places = _places(rule, len(ranked))
         by_id = {c.participant_id: c for c in scored}
-        advanced, tied = _cut(ranked, places, rule.ties, by_id)
+        advanced, tied = _cut(list(ranked), places, rule.ties, by_id)
 
     eliminated = sorted(c.participant_id for c in eligible if c.participant_id not in advanced)
     return AdvancementResult(
