@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 
-from app import cli, errors, input_guard, mail, permissions, security, templating, uploads
+from app import cli, errors, input_guard, mail_delivery, permissions, security, templating, uploads
 from app.config import CONFIGS, ROOT, database_url, translation_directories
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.sessions import load_user
@@ -65,7 +65,7 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     uploads.init_app(app)
-    mail.init_app(app)
+    mail_delivery.init_app(app)
     cli.init_app(app)
     return app
 

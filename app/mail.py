@@ -4,28 +4,26 @@ The action and its letters commit (or roll back) together, so an action never ha
 because of mail and a broken SMTP server never loses a letter: `app.mail_delivery` sends the rows
 later, with retries. Without SMTP (MAIL_SERVER empty: development and tests) each transaction's
 letters go to the file outbox (instance/outbox/) right after it commits, so `make run` and the
-tests read them at once; with SMTP only the tick job and `flask mail deliver` send.
+tests read them at once (the after-commit hook is in `app.mail_delivery`); with SMTP only the tick
+job and `flask mail deliver` send.
 """
 
 from __future__ import annotations
 
 import enum
-import logging
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
-from sqlalchemy import Index, Integer, String, Text, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Base, db, str_enum
 from app.timeutil import utcnow
 
-log = logging.getLogger(__name__)
 QUEUED_KEY = "mail.queued"  # Session.info: letters added in the current transaction
 
 
@@ -81,30 +79,3 @@ def outbox_messages() -> list[EmailMessage]:
         return []
     parser = BytesParser(policy=policy.default)
     return [parser.parsebytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]  # type: ignore[misc]
-
-
-def _deliver_committed(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # a released savepoint: its letters belong to the enclosing transaction
-    letters = session.info.pop(QUEUED_KEY, [])
-    if not letters or current_app.config.get("MAIL_SERVER"):
-        return
-    ids = [key[1][0] for key in (inspect(letter).identity_key for letter in letters) if key is not None]
-    from app.mail_delivery import deliver_letters  # the deliverer imports this module: a real cycle
-
-    try:
-        deliver_letters(ids, utcnow())
-    except Exception:  # the action has committed: never fail it; the letters stay due for the clock
-        log.exception("could not deliver letters %s after commit", ids)
-
-
-def _forget_rolled_back(session: Session, previous: Any) -> None:
-    if previous.parent is None:  # the whole transaction, not a savepoint, was rolled back
-        session.info.pop(QUEUED_KEY, None)
-
-
-def init_app(app: Any) -> None:
-    """Deliver each committed transaction's letters to the file outbox when there is no SMTP."""
-    if not event.contains(db.session, "after_commit", _deliver_committed):
-        event.listen(db.session, "after_commit", _deliver_committed)
-        event.listen(db.session, "after_soft_rollback", _forget_rolled_back)

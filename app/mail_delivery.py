@@ -10,6 +10,7 @@ it due again. Each outcome is committed on its own; nothing here ever raises int
 from __future__ import annotations
 
 import contextlib
+import logging
 import smtplib
 import uuid
 from collections.abc import Iterable, Mapping
@@ -19,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.email_address import is_valid_email
 from app.extensions import db
-from app.mail import MailStatus, OutgoingMail, build_message
+from app.mail import QUEUED_KEY, MailStatus, OutgoingMail, build_message
+from app.timeutil import utcnow
 
+log = logging.getLogger("app.mail")  # the name operators already filter on
 LEASE = timedelta(minutes=10)
 BATCH = 200
 
@@ -141,3 +144,28 @@ class _Transport:
         partial = outbox / f".{uuid.uuid4().hex}.part"
         partial.write_bytes(bytes(message))
         partial.replace(outbox / name)
+
+
+def _deliver_committed(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a released savepoint: its letters belong to the enclosing transaction
+    letters = session.info.pop(QUEUED_KEY, [])
+    if not letters or current_app.config.get("MAIL_SERVER"):
+        return
+    ids = [key[1][0] for key in (inspect(letter).identity_key for letter in letters) if key is not None]
+    try:
+        deliver_letters(ids, utcnow())
+    except Exception:  # the action has committed: never fail it; the letters stay due for the clock
+        log.exception("could not deliver letters %s after commit", ids)
+
+
+def _forget_rolled_back(session: Session, previous: Any) -> None:
+    if previous.parent is None:  # the whole transaction, not a savepoint, was rolled back
+        session.info.pop(QUEUED_KEY, None)
+
+
+def init_app(app: Any) -> None:
+    """Deliver each committed transaction's letters to the file outbox when there is no SMTP."""
+    if not event.contains(db.session, "after_commit", _deliver_committed):
+        event.listen(db.session, "after_commit", _deliver_committed)
+        event.listen(db.session, "after_soft_rollback", _forget_rolled_back)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import qrcode
 from fpdf import FPDF
 
 from app.config import ROOT
@@ -24,8 +25,6 @@ def russian_date(day: date) -> str:
 
 
 def qr_png(data: str) -> bytes:
-    import qrcode
-
     image = qrcode.make(data, border=1, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.accounts import role_label
 from app.markdown import render_markdown
+from app.notifications import unread_count
 from app.timeutil import to_zone
 
 
@@ -46,8 +47,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def header_context() -> dict[str, Any]:
-        from app.notifications import unread_count
-
         unread = 0
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             unread = unread_count(current_user.id)

@@ -28,7 +28,13 @@ from app.extensions import db
 from app.i18n import _
 from app.login import log_in_for_token
 from app.pagination import paginate
-from app.permissions import can_create_users, can_grant_role, can_manage_institutions, can_manage_users
+from app.permissions import (
+    can_create_users,
+    can_grant_role,
+    can_manage_institutions,
+    can_manage_users,
+    can_view_user,
+)
 from app.security import client_address
 from app.timeutil import utcnow
 
@@ -156,8 +162,6 @@ def list_users() -> Any:
 
 @endpoint("/users/<int:user_id>", summary="One user (admin, organiser, or the user)", tag="users", response=UserOut)
 def get_user(user_id: int) -> Any:
-    from app.permissions import can_view_user
-
     actor = api_user()
     user = db.session.get(User, user_id)
     if user is None or not can_view_user(actor, user):

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from werkzeug.exceptions import HTTPException
 
+from app.account_services import user_for_token
 from app.accounts import User
 from app.errors import json_error
 from app.i18n import _
@@ -80,8 +81,6 @@ def init_blueprint(bp: Blueprint) -> None:
         g.api_user = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            from app.account_services import user_for_token
-
             g.api_user = user_for_token(header[7:].strip())
 
     @bp.errorhandler(ApiError)

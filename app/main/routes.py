@@ -9,7 +9,7 @@ from app import account_services, notifications
 from app.accounts import Institution
 from app.main import bp
 from app.main.dashboard import panels_for
-from app.main.forms import LanguageForm
+from app.main.forms import EmptyForm, LanguageForm
 from app.pagination import page_args
 from app.permissions import can_use_account, can_view_network, require
 from app.security import is_local_path
@@ -58,8 +58,6 @@ def set_language():  # type: ignore[no-untyped-def]
 @bp.route("/notifications", methods=["GET", "POST"])
 @login_required
 def notifications_page():  # type: ignore[no-untyped-def]
-    from app.main.forms import EmptyForm
-
     require(can_use_account(current_user))
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
