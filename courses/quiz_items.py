@@ -21,7 +21,8 @@ from courses.quiz import quizzes as quiz_quizzes
 from courses.quiz.models import QuestionBank
 from courses.quiz.policies import AttemptPolicy
 
-# The owner name under which courses.quiz asks this room about attempts (see register_quiz_policy).
+# The owner name under which courses.quiz asks this room about attempts (app/wiring.py registers
+# course_attempt_policy under it).
 POLICY_OWNER = "course"
 
 
