@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from contest_engine import queries
-from contest_engine.models import Contest, Entry, Participation, Stage, StageParticipant
+from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.rules.stages import StageKind, StageState
 from tests.conftest import login
 from tests.factories.accounts import organiser, student, teacher
@@ -248,43 +248,6 @@ def test_participants_csv_import_page(client) -> None:
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
 
 
-def _closed_ranked_stage(n: int):  # type: ignore[no-untyped-def]
-    contest, owner, division, registration, card = running_contest(n)
-    participations = db.session.scalars(select(Participation)).all()
-    for _index, participation in enumerate(participations):
-        db.session.add(Entry(stage_id=card.id, participation_id=participation.id, text="x", submitted_at=NOW))
-    card.state = StageState.CLOSED
-    db.session.commit()
-    return contest, owner, card
-
-
-@pytest.mark.parametrize("viewer", ["organiser", "participant"])
-def test_results_page_runs_a_fixed_number_of_queries(client, count_queries, viewer) -> None:
-    counts = []
-    for size in (3, 30):
-        contest, owner, card = _closed_ranked_stage(size)
-        from contest_engine.results import publish_results
-
-        publish_results(card, actor=owner, now=NOW + timedelta(days=10))
-        user = owner if viewer == "organiser" else db.session.scalars(select(Participation)).first()
-        if viewer == "participant":
-            from app.accounts import User
-
-            user = db.session.get(User, user.user_id)
-        client.post("/auth/logout")
-        login(client, user)
-        url = f"/contests/stages/{card.id}/results"
-        db.session.remove()  # an empty identity map: the count must not depend on what GC kept
-        with at(NOW + timedelta(days=11)), count_queries() as counter:
-            response = client.get(url)
-        assert response.status_code == 200
-        counts.append(counter.count)
-        from tests.conftest import empty_database
-
-        empty_database()
-    assert counts[0] == counts[1], counts
-
-
 def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> None:
     counts, statements = [], []
     for size in (2, 20):
@@ -310,39 +273,6 @@ def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> N
 
         empty_database()
     assert counts[0] == counts[1], (counts, [s[:90] for s in statements[0]], [s[:90] for s in statements[1]])
-
-
-def test_results_export_csv_and_xlsx(client) -> None:
-    contest, owner, card = _closed_ranked_stage(3)
-    login(client, owner)
-    csv_response = client.get(f"/contests/stages/{card.id}/results.csv")
-    assert csv_response.status_code == 200 and csv_response.get_data(as_text=True).count("\n") == 4
-    xlsx = client.get(f"/contests/stages/{card.id}/results.xlsx")
-    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    participant = db.session.scalars(select(Participation)).first()
-    from app.accounts import User
-
-    client.post("/auth/logout")
-    login(client, db.session.get(User, participant.user_id))
-    assert client.get(f"/contests/stages/{card.id}/results.csv").status_code == 403
-    page = client.get(f"/contests/stages/{card.id}/results").get_data(as_text=True)
-    assert "own-status" in page or "not published" in page.lower() or "не опубликованы" in page
-
-
-def test_advancement_preview_and_confirm_in_the_browser(client, outbox) -> None:
-    contest, owner, card = _closed_ranked_stage(3)
-    final = StageFactory(contest=contest, position=3, kind=StageKind.SUBMISSION,
-                         opens_at=NOW + timedelta(days=20), closes_at=NOW + timedelta(days=21))
-    db.session.commit()
-    login(client, owner)
-    with at(NOW + timedelta(days=10)):
-        preview = client.get(f"/contests/stages/{card.id}/advance")
-        assert preview.status_code == 200 and 'data-list="advanced"' in preview.get_data(as_text=True)
-        confirmed = client.post(f"/contests/stages/{card.id}/advance", data={})
-    assert confirmed.status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(StageParticipant).where(
-        StageParticipant.stage_id == final.id)) == 3
-    assert len(outbox()) == 3
 
 
 def test_dashboard_panel_lists_the_participants_contests(client) -> None:
