@@ -1,18 +1,17 @@
 """Jury cards on the dashboard: the juror's waiting entries, a participant's schedules and appeals.
 
-`PANELS` lists them for the app to register; the `@panel` decorators stay until create_app does."""
+Plain providers: create_app registers them (app/wiring.py), importing this module registers nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.main.dashboard import Panel, panel
+from app.main.dashboard import Panel
 from app.pagination import paginate
 from app.timeutil import utcnow
 from contest_engine.jury.work import juror_queue_query, participant_jury_links, queue_item
 
 
-@panel
 def queue_panel(user: Any) -> Panel | None:
     """The juror's dashboard card: how many entries wait for their scores."""
     if not getattr(user, "is_authenticated", False):
@@ -24,7 +23,6 @@ def queue_panel(user: Any) -> Panel | None:
                  context={"items": [queue_item(row) for row in result.items], "total": result.total})
 
 
-@panel
 def participant_panel(user: Any) -> Panel | None:
     """A participant's jury-related actions: demo-lesson schedules and open appeal windows."""
     if not getattr(user, "is_authenticated", False):
@@ -34,5 +32,3 @@ def participant_panel(user: Any) -> Panel | None:
         return None
     return Panel("jury/_participant_panel.html", order=35, context={"items": items})
 
-
-PANELS = (queue_panel, participant_panel)

@@ -1,6 +1,7 @@
 """Jury room, demo data: «Дистанционный учитель» with a blind final scored by the two demo
 jurors, the demo teachers as finalists with their lesson plans, demo-lesson slots, and one
-submitted score. Idempotent: found by title, created once."""
+submitted score. Idempotent: found by title, created once. A plain function: create_app registers it
+(app/wiring.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.demo import demo_part, demo_user
+from app.demo import demo_user
 from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine.entries import submit_entry
@@ -35,7 +36,6 @@ CRITERIA = [
 ]
 
 
-@demo_part
 def load_jury_final() -> list[str]:
     if db.session.scalar(select(Contest.id).where(Contest.title == TITLE)) is not None:
         return [f"Jury demo: «{TITLE}» is already there."]
