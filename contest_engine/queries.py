@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 
+from app.accounts import User
 from app.audit import AuditEntry
 from app.extensions import db
 from app.pagination import Page, paginate
-from contest_engine.models import Division, Entry, Participation, Stage, StageParticipant
+from contest_engine.models import (
+    Award,
+    Contest,
+    ContestOrganiser,
+    Division,
+    Entry,
+    Participation,
+    Stage,
+    StageParticipant,
+)
 from contest_engine.rules.stages import StageKind, StageState
 
 COMPETITIVE_KINDS = (StageKind.SUBMISSION, StageKind.OLYMPIAD, StageKind.JURY)
@@ -82,3 +93,34 @@ def audit_page(contest_id: int, *, page: int, per_page: int) -> Page[AuditEntry]
     query = (select(AuditEntry).where(AuditEntry.scope_type == "contest", AuditEntry.scope_id == contest_id)
              .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     return paginate(query, page, per_page)
+
+
+def participants_query(contest_id: int, *, division_id: int | None = None, search: str = "") -> Select[Any]:
+    """(Participation, User) rows of a contest in registration order, for the organiser's lists
+    (the page searches names and institutions, the API filters by division)."""
+    query = (select(Participation, User).join(User, User.id == Participation.user_id)
+             .where(Participation.contest_id == contest_id).order_by(Participation.id))
+    if division_id:
+        query = query.where(Participation.division_id == division_id)
+    if search:
+        query = query.where(User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%"))
+    return query
+
+
+def participant_names(contest_id: int) -> list[tuple[int, str]]:
+    """(participation id, full name) of every participant, by name: the manual advancement choice."""
+    return [(pid, name) for pid, name in db.session.execute(
+        select(Participation.id, User.full_name).join(User, User.id == Participation.user_id)
+        .where(Participation.contest_id == contest_id).order_by(User.full_name)).all()]
+
+
+def organised_contests(user_id: int, *, limit: int = 10) -> list[Contest]:
+    """The contests a user organises, newest first (the dashboard panel)."""
+    return list(db.session.scalars(
+        select(Contest).join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id)
+        .where(ContestOrganiser.user_id == user_id).order_by(Contest.created_at.desc()).limit(limit)))
+
+
+def award_ids(contest_id: int) -> dict[int, int]:
+    """Participation id → award id, for the diploma links."""
+    return dict(db.session.execute(select(Award.participation_id, Award.id).where(Award.contest_id == contest_id)).all())

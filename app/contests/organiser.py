@@ -8,9 +8,7 @@ from typing import TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from app.accounts import User
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, flash_form_errors, require_organiser, round_form, stage_or_404
 from app.domain_errors import DomainError
@@ -22,9 +20,9 @@ from app.permissions import require
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import act, submit
 from contest_engine.messages import kind_label, state_label
-from contest_engine.models import Contest, Participation
+from contest_engine.models import Contest
 from contest_engine.olympiad import contest_bank, create_round, import_questions
-from contest_engine.queries import contest_divisions, contest_stages
+from contest_engine.queries import contest_divisions, contest_stages, participants_query
 from contest_engine.registration import import_participants
 from contest_engine.setup import add_stage, create_contest, update_contest, update_stage
 from contest_engine.spec import ContestSpec, StageSpec
@@ -114,12 +112,8 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
             flash(_("Imported: %(n)s.", n=report.created), "success")
             return redirect(url_for("contests.participants", contest_id=contest.id))
     page, per_page = page_args(request.args, 50)
-    query = (select(Participation, User).join(User, User.id == Participation.user_id)
-             .where(Participation.contest_id == contest.id).order_by(Participation.id))
     search = request.args.get("q", "").strip()
-    if search:
-        query = query.where(User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%"))
-    found = paginate(query, page, per_page, scalars=False)
+    found = paginate(participants_query(contest.id, search=search), page, per_page, scalars=False)
     divisions = {d.id: d.name for d in contest_divisions(contest.id)}
     status = 422 if report is not None and report.errors else form_status(form)
     return render_template("contests/participants.html", contest=contest, form=form, page=found, report=report,

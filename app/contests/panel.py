@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from app.extensions import db
 from app.main.dashboard import Panel
 from app.permissions import contests as can
 from app.timeutil import utcnow
-from contest_engine.models import Contest, ContestOrganiser
 from contest_engine.participant import participant_overview
+from contest_engine.queries import organised_contests
 from contest_engine.rules.stages import StageState
 
 
@@ -21,9 +18,7 @@ def contests_panel(user: Any) -> Panel | None:
     overview = participant_overview(user, utcnow())
     organised = []
     if can.can_create_contest(user):
-        organised = list(db.session.scalars(
-            select(Contest).join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id)
-            .where(ContestOrganiser.user_id == user.id).order_by(Contest.created_at.desc()).limit(10)))
+        organised = organised_contests(user.id)
     if not overview and not organised:
         return None
     return Panel("contests/_panel.html", order=30, context={"overview": overview, "organised": organised,

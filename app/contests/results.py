@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, stage_or_404
@@ -22,7 +21,13 @@ from contest_engine.clock import run_clock
 from contest_engine.diplomas import diploma_pdf
 from contest_engine.messages import status_labels
 from contest_engine.models import Award, Participation
-from contest_engine.queries import contest_divisions, contest_stages, final_stage, find_participation
+from contest_engine.queries import (
+    award_ids,
+    contest_divisions,
+    contest_stages,
+    final_stage,
+    find_participation,
+)
 from contest_engine.results import ensure_results, own_result, results_csv, results_page, results_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,10 +84,8 @@ def awards(contest_id: int):  # type: ignore[no-untyped-def]
     if current_user.is_authenticated and not organiser:
         participation = find_participation(contest.id, current_user.id)
         mine = participation.id if participation else None
-    award_ids = dict(db.session.execute(select(Award.participation_id, Award.id)
-                                        .where(Award.contest_id == contest.id)).all())
     return render_template("contests/awards.html", contest=contest, items=contest_awards(contest.id) if visible else [],
-                           organiser=organiser, visible=visible, mine=mine, award_ids=award_ids)
+                           organiser=organiser, visible=visible, mine=mine, award_ids=award_ids(contest.id))
 
 
 @bp.route("/awards/<int:award_id>/diploma.pdf")

@@ -9,21 +9,18 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from app.accounts import User
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, flash_form_errors, require_organiser, stage_or_404
 from app.domain_errors import DomainError
-from app.extensions import db
 from app.i18n import _
 from app.pagination import page_args
 from app.timeutil import parse_local, utcnow
 from app.view_actions import act
 from contest_engine.advancing import confirm_advancement, preview_advancement
 from contest_engine.clock import close_stage, extend_stage, reopen_stage
-from contest_engine.models import Contest, Participation, Stage
-from contest_engine.queries import OPEN_STATES, audit_page
+from contest_engine.models import Contest, Stage
+from contest_engine.queries import OPEN_STATES, audit_page, participant_names
 from contest_engine.results import publish_results, refresh_results
 
 
@@ -77,9 +74,7 @@ def advance(stage_id: int):  # type: ignore[no-untyped-def]
     require_organiser(contest)
     now = utcnow()
     form = forms.AdvanceForm()
-    people = db.session.execute(select(Participation.id, User.full_name).join(User, User.id == Participation.user_id)
-                                .where(Participation.contest_id == contest.id).order_by(User.full_name)).all()
-    form.chosen.choices = forms.options(people)
+    form.chosen.choices = forms.options(participant_names(contest.id))
     try:
         if form.validate_on_submit():
             outcome = confirm_advancement(stage, actor=current_user, now=now, chosen=form.chosen.data or None)

@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from flask import Response, request
 from pydantic import AwareDatetime, Field
-from sqlalchemy import select
 
 from app.accounts import User
 from app.api.contests.common import TAG, contest_for, contest_json, organised_stage
@@ -28,7 +27,7 @@ from app.pagination import paginate
 from app.permissions import contests as can
 from app.timeutil import utcnow
 from contest_engine import clock, olympiad, queries, registration, setup
-from contest_engine.models import Contest, Participation
+from contest_engine.models import Contest
 from contest_engine.spec import ContestSpec, StageSpec
 
 
@@ -182,11 +181,7 @@ def list_participants(contest_id: int) -> Any:
     contest = contest_for(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
     page, per_page = page_params()
-    query = (select(Participation, User).join(User, User.id == Participation.user_id)
-             .where(Participation.contest_id == contest.id).order_by(Participation.id))
-    division = request.args.get("division", type=int)
-    if division:
-        query = query.where(Participation.division_id == division)
+    query = queries.participants_query(contest.id, division_id=request.args.get("division", type=int))
     return paginated(paginate(query, page, per_page, scalars=False), lambda row: {
         "id": row[0].id, "user_id": row[1].id, "full_name": row[1].full_name, "division_id": row[0].division_id,
         "institution": row[0].institution_name, "district": row[0].district, "grade": row[0].grade,
