@@ -54,8 +54,12 @@ bench: $(VENV)/.installed-dev translations
 chaos: $(VENV)/.installed-dev translations
 	@$(BIN)/python -m bench.chaos
 
+# The gates of issue 10: ruff, the import contracts (setup.cfg [importlinter]), mypy over the domain
+# (setup.cfg [mypy]); tests/test_architecture.py holds the module-size gate and runs with the tests.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 extract-messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k lazy_ -k _l -o /tmp/vmeste-messages.pot . -q

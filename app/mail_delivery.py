@@ -17,11 +17,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, event, inspect, select, update
+from sqlalchemy.orm import Session, scoped_session
 
 from app.email_address import is_valid_email
 from app.extensions import db
@@ -60,7 +60,7 @@ def deliver_letters(ids: Iterable[int], now: datetime) -> None:
         _deliver(session, [(letter_id, 0) for letter_id in ids], now)
 
 
-def _deliver(session: Session, candidates: list[tuple[int, int]], now: datetime) -> dict[str, int]:
+def _deliver(session: Session | scoped_session[Any], candidates: list[tuple[int, int]], now: datetime) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     claimed = [letter_id for letter_id, tries in candidates if _claim(session, letter_id, tries, now)]
     session.commit()
@@ -76,13 +76,13 @@ def _deliver(session: Session, candidates: list[tuple[int, int]], now: datetime)
     return counts
 
 
-def _claim(session: Session, letter_id: int, tries: int, now: datetime) -> bool:
-    won = session.execute(
+def _claim(session: Session | scoped_session[Any], letter_id: int, tries: int, now: datetime) -> bool:
+    won = cast(CursorResult[Any], session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == letter_id, OutgoingMail.status == MailStatus.PENDING,
                OutgoingMail.tries == tries, OutgoingMail.next_try_at <= now)
         .values(tries=tries + 1, next_try_at=now + LEASE)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     return won.rowcount == 1
 
 
