@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -132,10 +132,10 @@ def confirm_advancement(stage: Stage, *, actor: User, now: datetime, chosen: lis
         refresh_results(stage, now=now)  # scores may have changed (an appeal); the advancement did not
         final = set(merged.final)
         return AdvanceOutcome(sorted(final), sorted(set(participant_ids) - final), [], [], list(merged.kept))
-    won = db.session.execute(
+    won = cast(CursorResult[Any], db.session.execute(
         update(Stage).where(Stage.id == stage.id, Stage.advancement_runs == seen_runs)
         .values(advancement_runs=seen_runs + 1, advanced_at=now).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )).rowcount == 1
     if not won:
         db.session.rollback()
         return stored_outcome(stage)
@@ -169,8 +169,10 @@ def stored_outcome(stage: Stage) -> AdvanceOutcome:
     stages = contest_stages(stage.contest_id)
     following = next_stage(stage, stages)
     participations = [p.id for p in stage_participations(stage, stages)]
-    admitted = set(db.session.scalars(select(StageParticipant.participation_id).where(
-        StageParticipant.stage_id == (following.id if following else -1)))) if following else set()
+    admitted: set[int] = set()
+    if following is not None:
+        admitted = set(db.session.scalars(select(StageParticipant.participation_id).where(
+            StageParticipant.stage_id == following.id)))
     advanced = sorted(pid for pid in participations if pid in admitted)
     return AdvanceOutcome(advanced, sorted(set(participations) - admitted), [])
 
@@ -182,7 +184,7 @@ def _earlier_scores(stage: Stage, stages: Sequence[Stage]) -> dict[int, Decimal]
         return {}
     rows = db.session.execute(select(StageResult.participation_id, StageResult.score).where(
         StageResult.stage_id == earlier[-1].id, StageResult.score.is_not(None))).all()
-    return {pid: score for pid, score in rows}
+    return {pid: score for pid, score in rows if score is not None}
 
 
 def _rule(stage: Stage, chosen: list[int] | None = None) -> rules.AdvancementRule:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app import audit
 from app.accounts import User
@@ -84,10 +84,10 @@ def apply_clock(stages: Sequence[Stage], now: datetime, actor: User | None = Non
         new = clock_state(old, stage.opens_at, stage.closes_at, now)
         if new == old:
             continue
-        result = db.session.execute(
+        result = cast(CursorResult[Any], db.session.execute(
             update(Stage).where(Stage.id == stage.id, Stage.state == old).values(state=new)
             .execution_options(synchronize_session=False)
-        )
+        ))
         if result.rowcount != 1:  # another process moved it first
             db.session.refresh(stage)
             continue
@@ -116,10 +116,10 @@ def _transition(stage: Stage, action: StageAction, *, actor: User, now: datetime
             raise Invalid(_("The new closing time overlaps the next stage."),
                           {"closes_at": _("The new closing time overlaps the next stage.")})
         values["closes_at"] = new_closes_at
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(Stage).where(Stage.id == stage.id, Stage.state == old_state, Stage.closes_at == old_close)
         .values(**values).execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The stage was changed by someone else at the same moment; reload and try again."))

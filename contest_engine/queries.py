@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 
@@ -95,7 +94,8 @@ def audit_page(contest_id: int, *, page: int, per_page: int) -> Page[AuditEntry]
     return paginate(query, page, per_page)
 
 
-def participants_query(contest_id: int, *, division_id: int | None = None, search: str = "") -> Select[Any]:
+def participants_query(contest_id: int, *, division_id: int | None = None,
+                       search: str = "") -> Select[Participation, User]:
     """(Participation, User) rows of a contest in registration order, for the organiser's lists
     (the page searches names and institutions, the API filters by division)."""
     query = (select(Participation, User).join(User, User.id == Participation.user_id)

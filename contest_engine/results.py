@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, Table, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, exports
@@ -56,9 +56,9 @@ def publish_results(stage: Stage, *, actor: User, now: datetime, appeal_hours: i
     except StageTransitionError:
         raise Conflict(_("Only a closed stage's results can be published.")) from None
     old = stage.state
-    won = db.session.execute(update(Stage).where(Stage.id == stage.id, Stage.state == old).values(
+    won = cast(CursorResult[Any], db.session.execute(update(Stage).where(Stage.id == stage.id, Stage.state == old).values(
         state=StageState.PUBLISHED, results_published_at=now, appeals_close_at=now + timedelta(hours=appeal_hours),
-    ).execution_options(synchronize_session=False)).rowcount == 1
+    ).execution_options(synchronize_session=False))).rowcount == 1
     if not won:
         db.session.rollback()
         db.session.refresh(stage)
@@ -197,7 +197,7 @@ def write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = No
         row["position"] = position
     db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
     if rows:
-        db.session.execute(StageResult.__table__.insert(), rows)
+        db.session.execute(cast(Table, StageResult.__table__).insert(), rows)
     stage.results_computed_at = now
 
 

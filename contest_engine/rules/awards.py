@@ -191,7 +191,7 @@ def compute_awards(
             while end < count and ranked[end].rank == ranked[position].rank:
                 end += 1
             in_quota = [
-                i for i in range(position, end) if chosen[i] is not None and chosen[i].counts_in_quota
+                i for i in range(position, end) if (rule := chosen[i]) is not None and rule.counts_in_quota
             ]
             if in_quota and (exhausted or granted + len(in_quota) > limit):
                 exhausted = True
