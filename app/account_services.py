@@ -189,7 +189,7 @@ def admin_update_user(user: User, *, role: str, institution_id: int | None, acti
     if user.id == actor.id and (not active or role != Role.ADMIN):
         message = _("You cannot remove your own administrator access.")
         raise Invalid(message, {"role": message})
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     if user.role != role:
         changes["role"] = [str(user.role), role]
     if user.active != active:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import CursorResult, DateTime, Enum, Executable, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -74,3 +74,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE, DELETE or INSERT in the session and return how many rows it changed: the
+    check of a conditional update (two requests at once) and of a prune. Typed, as
+    `Session.execute` returns a `Result`, which declares no `rowcount`."""
+    result = cast(CursorResult[Any], db.session.execute(statement))
+    return int(result.rowcount or 0)

@@ -32,7 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import LoginThrottle
-from app.extensions import db
+from app.extensions import db, rows_changed
 
 CLAIM_RETRIES = 20
 
@@ -124,12 +124,12 @@ def _claim_once(keys: dict[str, str], limits: dict[str, Limits], now: datetime) 
             except IntegrityError:
                 return False
         else:
-            won = db.session.execute(
+            won = rows_changed(
                 update(LoginThrottle)
                 .where(LoginThrottle.key == key, LoginThrottle.tries == seen.tries,
                        LoginThrottle.last_try_at == seen.last_try_at)
                 .values(**values).execution_options(synchronize_session=False))
-            if won.rowcount != 1:
+            if won != 1:
                 return False
     return True
 
@@ -162,7 +162,6 @@ def forget_account(email: str) -> None:
 
 def prune(now: datetime, forget_seconds: float) -> int:
     """Drop keys quiet for longer than the forget period (they count nothing any more)."""
-    result = db.session.execute(
+    return rows_changed(
         delete(LoginThrottle).where(LoginThrottle.last_try_at < now - timedelta(seconds=forget_seconds))
         .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)

@@ -78,4 +78,4 @@ def outbox_messages() -> list[EmailMessage]:
     if not outbox.exists():
         return []
     parser = BytesParser(policy=policy.default)
-    return [parser.parsebytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]  # type: ignore[misc]
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]

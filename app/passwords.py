@@ -20,7 +20,7 @@ from app.account_services import (
 )
 from app.accounts import ApiToken, User
 from app.domain_errors import Conflict, Invalid
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
 from app.mail import send_mail
 from app.security import check_password, hash_password
@@ -52,9 +52,9 @@ def reset_password(token: str, password: str, *, now: datetime) -> User:
     check_new_password(password)
     user.password_hash = hash_password(password)
     sessions.end_all_sessions(user)
-    revoked = db.session.execute(
+    revoked = rows_changed(
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now).execution_options(synchronize_session=False)).rowcount
+        .values(revoked_at=now).execution_options(synchronize_session=False))
     login_throttle.forget_account(user.email)
     audit.record("user.password_reset", actor=user, scope_type="site", object_type="user", object_id=user.id,
                  details={"tokens_revoked": int(revoked or 0)})

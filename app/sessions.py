@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from app.accounts import LoginSession, User, hash_token
-from app.extensions import db
+from app.extensions import db, rows_changed
 
 
 def open_session(user: User, now: datetime) -> None:
@@ -66,6 +66,5 @@ def end_all_sessions(user: User) -> None:
 
 def prune(now: datetime, max_age: timedelta) -> int:
     """Remove logins older than `max_age`: they end, and the table stays small."""
-    result = db.session.execute(delete(LoginSession).where(LoginSession.created_at < now - max_age)
-                                .execution_options(synchronize_session=False))
-    return int(result.rowcount or 0)
+    return rows_changed(delete(LoginSession).where(LoginSession.created_at < now - max_age)
+                        .execution_options(synchronize_session=False))

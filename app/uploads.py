@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from flask import Flask, Response, send_file
 from flask_babel import gettext as _
@@ -87,7 +87,7 @@ def clean_name(name: str) -> str:
     return name[:255] or "file"
 
 
-def read_bounded(stream: BinaryIO, limit: int) -> bytes:
+def read_bounded(stream: IO[bytes], limit: int) -> bytes:
     """At most `limit` bytes, read in chunks (a declared size is never trusted)."""
     chunks: list[bytes] = []
     total = 0
