@@ -1,4 +1,5 @@
-"""Use cases for people and institutions: each validates, writes and commits once.
+"""Use cases for people (accounts, sign-in, profiles, API tokens, reset links): each validates,
+writes and commits once; institutions are in app/institutions.py.
 
 Shared by the HTML views and the API so both apply the same rules.
 """
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, login_throttle, sessions
@@ -20,7 +21,6 @@ from app.domain_errors import Invalid
 from app.email_address import InvalidEmail, clean_email
 from app.extensions import db
 from app.i18n import _
-from app.pagination import Page, paginate
 from app.security import check_password, hash_password
 from app.timeutil import DEFAULT_TIMEZONE, is_valid_timezone, utcnow
 
@@ -208,65 +208,6 @@ def admin_update_user(user: User, *, role: str, institution_id: int | None, acti
                  details=changes)
     db.session.commit()
     return user
-
-
-# --- institutions -------------------------------------------------------------------------------
-
-def save_institution(
-    institution: Institution | None, *, name: str, district: str, region: str, actor: User | None
-) -> Institution:
-    name, district, region = name.strip(), district.strip(), region.strip()
-    if not name:
-        raise Invalid(_("Enter the institution's name."), {"name": _("Enter the institution's name.")})
-    if institution is None:
-        institution = Institution(name=name, district=district, region=region)
-        db.session.add(institution)
-        action = "institution.created"
-    else:
-        institution.name, institution.district, institution.region = name, district, region
-        action = "institution.updated"
-    db.session.flush()
-    audit.record(action, actor=actor, scope_type="site", object_type="institution", object_id=institution.id)
-    db.session.commit()
-    return institution
-
-
-def _institutions_with_member_counts() -> Select[Any]:
-    """Institutions with their active member counts, by district then name: one query, no N+1."""
-    counts = (
-        select(User.institution_id, func.count(User.id).label("members"))
-        .where(User.active.is_(True))
-        .group_by(User.institution_id)
-        .subquery()
-    )
-    return (
-        select(Institution, func.coalesce(counts.c.members, 0))
-        .outerjoin(counts, counts.c.institution_id == Institution.id)
-        .order_by(Institution.district, Institution.name, Institution.id)
-    )
-
-
-def institutions_by_district() -> list[tuple[Institution, int]]:
-    """Every institution with its member count, in one query (for exports and small networks)."""
-    rows = db.session.execute(_institutions_with_member_counts()).all()
-    return [(row[0], int(row[1])) for row in rows]
-
-
-def network_page(page: int, per_page: int) -> Page[tuple[Institution, int]]:
-    """One page of the network list in three queries whatever the network's size: the total, the
-    page's institutions, and the member counts of just those (an indexed lookup, not a full scan)."""
-    found = paginate(
-        select(Institution).order_by(Institution.district, Institution.name, Institution.id), page, per_page
-    )
-    counts: dict[int, int] = {}
-    if found.items:
-        counts = {row[0]: int(row[1]) for row in db.session.execute(
-            select(User.institution_id, func.count(User.id))
-            .where(User.institution_id.in_([i.id for i in found.items]), User.active.is_(True))
-            .group_by(User.institution_id)
-        )}
-    items = [(institution, counts.get(institution.id, 0)) for institution in found.items]
-    return Page(items=items, page=found.page, per_page=per_page, total=found.total)
 
 
 # --- API tokens ---------------------------------------------------------------------------------

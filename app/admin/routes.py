@@ -14,6 +14,7 @@ from app.domain_errors import DomainError
 from app.extensions import db
 from app.forms_common import apply_domain_error, form_status, institution_choices
 from app.i18n import _
+from app.institutions import save_institution
 from app.pagination import page_args, paginate
 from app.permissions import can_manage_institutions, can_manage_users, require
 
@@ -40,7 +41,7 @@ def institution_edit(institution_id: int | None = None):  # type: ignore[no-unty
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
         try:
-            account_services.save_institution(
+            save_institution(
                 institution, name=form.name.data or "", district=form.district.data or "",
                 region=form.region.data or "", actor=current_user,
             )

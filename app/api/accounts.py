@@ -9,7 +9,7 @@ from flask import request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from app import account_services, user_import
+from app import account_services, institutions, user_import
 from app.accounts import Institution, Role, User
 from app.api.core import (
     ApiError,
@@ -184,7 +184,7 @@ def import_users(body: str) -> Any:
 def create_institution(body: InstitutionIn) -> Any:
     actor = api_user()
     require_api(can_manage_institutions(actor))
-    institution = account_services.save_institution(None, name=body.name, district=body.district,
+    institution = institutions.save_institution(None, name=body.name, district=body.district,
                                                     region=body.region, actor=actor)
     return institution_json(institution), 201
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from app import account_services, notifications
+from app import account_services, institutions, notifications
 from app.accounts import Institution
 from app.main import bp
 from app.main.dashboard import panels_for
@@ -34,7 +34,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 def network():  # type: ignore[no-untyped-def]
     require(can_view_network(current_user))
     page_number, per_page = page_args(request.args, default_per_page=100)
-    page = account_services.network_page(page_number, per_page)
+    page = institutions.network_page(page_number, per_page)
     districts: dict[str, list[tuple[Institution, int]]] = {}
     for institution, members in page.items:
         districts.setdefault(institution.district, []).append((institution, members))

@@ -53,7 +53,7 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
 
 
 def pure(ctx: BenchContext) -> list[PureResult]:
-    from app import account_services
+    from app import institutions
     from app.markdown import render_markdown, render_markdown_uncached
     from app.security import check_password
 
@@ -63,5 +63,5 @@ def pure(ctx: BenchContext) -> list[PureResult]:
         rate("render_markdown, 1 KB of new text (Markdown + sanitiser)", lambda: render_markdown_uncached(text)),
         rate("render_markdown, 1 KB seen before (cached)", lambda: render_markdown(text)),
         timed("password check (argon2id, configured cost)", lambda: check_password(ctx.password_hash, ctx.password)),
-        timed("network_page service, first page of 1,000", lambda: account_services.network_page(1, 100)),
+        timed("network_page service, first page of 1,000", lambda: institutions.network_page(1, 100)),
     ]

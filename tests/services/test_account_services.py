@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app import account_services, passwords, user_import
+from app import account_services, institutions, passwords, user_import
 from app.accounts import ApiToken, Institution, LoginThrottle, User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
@@ -202,10 +202,10 @@ def test_save_institution_validates_and_records(app) -> None:  # type: ignore[no
     from app.audit import AuditEntry
 
     with pytest.raises(Invalid):
-        account_services.save_institution(None, name="  ", district="", region="", actor=None)
-    school = account_services.save_institution(None, name=" Школа ", district="Р", region="О", actor=None)
+        institutions.save_institution(None, name="  ", district="", region="", actor=None)
+    school = institutions.save_institution(None, name=" Школа ", district="Р", region="О", actor=None)
     assert school.name == "Школа"
-    account_services.save_institution(school, name="Школа 2", district="Р", region="О", actor=None)
+    institutions.save_institution(school, name="Школа 2", district="Р", region="О", actor=None)
     assert _count(Institution) == 1
     actions = list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions == ["institution.created", "institution.updated"]
@@ -217,7 +217,7 @@ def test_institutions_by_district_counts_active_members(app) -> None:  # type: i
     teacher(institution=a)
     teacher(institution=a, active=False)
     db.session.commit()
-    rows = [(institution.name, members) for institution, members in account_services.institutions_by_district()]
+    rows = [(institution.name, members) for institution, members in institutions.institutions_by_district()]
     assert rows == [("Б", 0), ("А", 1)]
     assert b.id
 
