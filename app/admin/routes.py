@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -10,13 +10,13 @@ from app import account_services
 from app.accounts import Institution, User
 from app.admin import bp
 from app.admin.forms import InstitutionForm, UserCreateForm, UserEditForm, role_choices
-from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import apply_domain_error, form_status, institution_choices
+from app.forms_common import form_status, institution_choices
 from app.i18n import _
 from app.institutions import save_institution
 from app.pagination import page_args, paginate
 from app.permissions import can_manage_institutions, can_manage_users, require
+from app.view_actions import submit
 
 
 @bp.route("/institutions")
@@ -40,16 +40,12 @@ def institution_edit(institution_id: int | None = None):  # type: ignore[no-unty
     institution = db.get_or_404(Institution, institution_id) if institution_id else None
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
-        try:
-            save_institution(
-                institution, name=form.name.data or "", district=form.district.data or "",
-                region=form.region.data or "", actor=current_user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            flash(_("Institution saved."), "success")
-            return redirect(url_for("admin.institutions"))
+        done = submit(form, lambda: save_institution(
+            institution, name=form.name.data or "", district=form.district.data or "",
+            region=form.region.data or "", actor=current_user,
+        ), done=_("Institution saved."), then=url_for("admin.institutions"))
+        if done:
+            return done
     return render_template("admin/institution_edit.html", form=form, institution=institution), form_status(form)
 
 
@@ -78,17 +74,13 @@ def user_new():  # type: ignore[no-untyped-def]
     form.role.choices = role_choices()
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
-        try:
-            account_services.create_user(
-                email=form.email.data or "", full_name=form.full_name.data or "",
-                password=form.password.data or "", role=form.role.data or "teacher",
-                institution_id=form.institution.data or None, actor=current_user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            flash(_("User created."), "success")
-            return redirect(url_for("admin.users"))
+        done = submit(form, lambda: account_services.create_user(
+            email=form.email.data or "", full_name=form.full_name.data or "",
+            password=form.password.data or "", role=form.role.data or "teacher",
+            institution_id=form.institution.data or None, actor=current_user,
+        ), done=_("User created."), then=url_for("admin.users"))
+        if done:
+            return done
     return render_template("admin/user_new.html", form=form), form_status(form)
 
 
@@ -104,14 +96,10 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
         form.institution.data = user.institution_id or 0
         form.role.data = str(user.role)
     if form.validate_on_submit():
-        try:
-            account_services.admin_update_user(
-                user, role=form.role.data or "", institution_id=form.institution.data or None,
-                active=bool(form.active.data), actor=current_user,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            flash(_("User saved."), "success")
-            return redirect(url_for("admin.users"))
+        done = submit(form, lambda: account_services.admin_update_user(
+            user, role=form.role.data or "", institution_id=form.institution.data or None,
+            active=bool(form.active.data), actor=current_user,
+        ), done=_("User saved."), then=url_for("admin.users"))
+        if done:
+            return done
     return render_template("admin/user_edit.html", form=form, user=user), form_status(form)

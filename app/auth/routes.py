@@ -9,15 +9,16 @@ from flask_babel import refresh as refresh_babel
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import account_services, passwords
+from app.accounts import User
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
-from app.domain_errors import DomainError
-from app.forms_common import apply_domain_error, form_status, institution_choices, timezone_choices
+from app.forms_common import form_status, institution_choices, timezone_choices
 from app.i18n import _
 from app.login import log_in, log_out, start_session
 from app.permissions import can_use_account, require
 from app.security import client_address, is_local_path
 from app.timeutil import utcnow
+from app.view_actions import submit
 
 
 def _safe_next(default: str) -> str:
@@ -32,21 +33,24 @@ def register():  # type: ignore[no-untyped-def]
     form = RegisterForm()
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
-        try:
-            user = account_services.register(
-                email=form.email.data or "",
-                full_name=form.full_name.data or "",
-                password=form.password.data or "",
-                institution_id=form.institution.data or None,
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            start_session(user, now=utcnow())
-            login_user(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
-            return redirect(url_for("main.dashboard"))
+        done = submit(form, lambda: _register_and_sign_in(form),
+                      done=lambda user: _("Welcome, %(name)s! Your account is ready.", name=user.full_name),
+                      then=url_for("main.dashboard"))
+        if done:
+            return done
     return render_template("auth/register.html", form=form), form_status(form)
+
+
+def _register_and_sign_in(form: RegisterForm) -> User:
+    user = account_services.register(
+        email=form.email.data or "",
+        full_name=form.full_name.data or "",
+        password=form.password.data or "",
+        institution_id=form.institution.data or None,
+    )
+    start_session(user, now=utcnow())
+    login_user(user)
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -99,13 +103,11 @@ def reset(token: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.forgot"))
     form = ResetForm()
     if form.validate_on_submit():
-        try:
-            passwords.reset_password(token, form.password.data or "", now=utcnow())
-        except DomainError as error:
-            apply_domain_error(form, error, "password")
-        else:
-            flash(_("Your password has been changed. Log in with the new one."), "success")
-            return redirect(url_for("auth.login"))
+        done = submit(form, lambda: passwords.reset_password(token, form.password.data or "", now=utcnow()),
+                      done=_("Your password has been changed. Log in with the new one."),
+                      then=url_for("auth.login"), field="password")
+        if done:
+            return done
     return render_template("auth/reset.html", form=form), form_status(form)
 
 
@@ -116,15 +118,17 @@ def change_password():  # type: ignore[no-untyped-def]
     form = ChangePasswordForm()
     if form.validate_on_submit():
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-        try:
+
+        def change() -> User:
             user = passwords.change_password(current_user._get_current_object(), current=form.current_password.data or "",
                                              new=form.password.data or "", now=utcnow())
-        except DomainError as error:
-            apply_domain_error(form, error, "password")
-        else:
             login_user(user, remember=remembered)  # this browser goes on under its new login
-            flash(_("Your password has been changed. Your other sessions have ended."), "success")
-            return redirect(url_for("auth.profile"))
+            return user
+
+        done = submit(form, change, done=_("Your password has been changed. Your other sessions have ended."),
+                      then=url_for("auth.profile"), field="password")
+        if done:
+            return done
     return render_template("auth/password.html", form=form), form_status(form)
 
 
@@ -139,19 +143,20 @@ def profile():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.institution.data = current_user.institution_id or 0
     if form.validate_on_submit():
-        try:
-            account_services.update_profile(
-                current_user,
-                full_name=form.full_name.data or "",
-                institution_id=form.institution.data or None,
-                timezone=form.timezone.data or "",
-                locale=form.locale.data or "ru",
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            refresh_babel()  # the confirmation speaks the language just chosen
-            flash(_("Profile saved."), "success")
-            return redirect(url_for("auth.profile"))
+        done = submit(form, lambda: _save_profile(form), done=lambda _user: _("Profile saved."),
+                      then=url_for("auth.profile"))
+        if done:
+            return done
     return render_template("auth/profile.html", form=form), form_status(form)
 
+
+def _save_profile(form: ProfileForm) -> User:
+    user = account_services.update_profile(
+        current_user,
+        full_name=form.full_name.data or "",
+        institution_id=form.institution.data or None,
+        timezone=form.timezone.data or "",
+        locale=form.locale.data or "ru",
+    )
+    refresh_babel()  # the confirmation (a function of the result, so worded after this) speaks the new language
+    return user
