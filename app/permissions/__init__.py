@@ -1,8 +1,9 @@
 """Who may do what: the one place HTML views, API endpoints and templates ask.
 
 Predicates are `can_*(user, ...) -> bool` and never touch the request; `require()` turns a refusal
-into a 403 (HTML page or the API's error shape, chosen by the error handler). Course and contest
-predicates live beside this module in `permissions.courses` and `permissions.contests`.
+into a 403 (HTML page or the API's error shape, chosen by the error handler). Each room's
+predicates live beside this module: `permissions.courses`, `.quiz`, `.contests`, `.jury` (the jury's
+call the jury package's access rules).
 """
 
 from __future__ import annotations
