@@ -101,8 +101,14 @@ def create_user(
         db.session.rollback()
         message = _("A user with this e-mail already exists.")
         raise Invalid(message, {"email": message}) from None
-    audit.record("user.created", actor=actor, scope_type="site", object_type="user", object_id=user.id,
-                 details={"role": str(role)})
+    audit.record(
+        "user.created",
+        actor=actor,
+        scope_type="site",
+        object_type="user",
+        object_id=user.id,
+        details={"role": str(role)},
+    )
     if commit:
         db.session.commit()
     return user
@@ -110,8 +116,9 @@ def create_user(
 
 def register(*, email: str, full_name: str, password: str, institution_id: int | None) -> User:
     """Self-registration: everyone starts as a teacher; admins and organisers grant other roles."""
-    return create_user(email=email, full_name=full_name, password=password, role=Role.TEACHER,
-                       institution_id=institution_id)
+    return create_user(
+        email=email, full_name=full_name, password=password, role=Role.TEACHER, institution_id=institution_id
+    )
 
 
 class LoginRefused(Exception):
@@ -124,7 +131,9 @@ class LoginRefused(Exception):
         self.retry_after = retry_after
 
 
-def authenticate(email: str, password: str, ip: str, *, now: datetime | None = None, commit: bool = True) -> User:
+def authenticate(
+    email: str, password: str, ip: str, *, now: datetime | None = None, commit: bool = True
+) -> User:
     """Check credentials under the login throttle (app/login_throttle.py has the policy).
 
     The try is counted, and committed, before the password is checked: that is what keeps the
@@ -150,7 +159,9 @@ def _wait_message(seconds: float) -> str:
     return _("Too many failed attempts. Try again in %(minutes)d min.", minutes=math.ceil(seconds / 60))
 
 
-def update_profile(user: User, *, full_name: str, institution_id: int | None, timezone: str, locale: str) -> User:
+def update_profile(
+    user: User, *, full_name: str, institution_id: int | None, timezone: str, locale: str
+) -> User:
     fields: dict[str, str] = {}
     if not full_name.strip():
         fields["full_name"] = _("Enter the full name.")
@@ -164,8 +175,14 @@ def update_profile(user: User, *, full_name: str, institution_id: int | None, ti
         raise Invalid(next(iter(fields.values())), fields)
     if user.institution_id != institution_id:
         # Jury conflicts of interest are judged by institution: every change is on the record.
-        audit.record("user.institution_changed", actor=user, scope_type="site", object_type="user",
-                     object_id=user.id, details={"institution_id": [user.institution_id, institution_id]})
+        audit.record(
+            "user.institution_changed",
+            actor=user,
+            scope_type="site",
+            object_type="user",
+            object_id=user.id,
+            details={"institution_id": [user.institution_id, institution_id]},
+        )
     user.full_name = full_name.strip()
     user.institution_id = institution_id
     user.timezone = timezone
@@ -180,7 +197,9 @@ def set_locale(user: User, locale: str) -> None:
         db.session.commit()
 
 
-def admin_update_user(user: User, *, role: str, institution_id: int | None, active: bool, actor: User) -> User:
+def admin_update_user(
+    user: User, *, role: str, institution_id: int | None, active: bool, actor: User
+) -> User:
     """Admins change roles and deactivate (never delete: a user's work and scores must stay)."""
     if role not in {r.value for r in Role}:
         raise Invalid(_("Unknown role."), {"role": _("Unknown role.")})
@@ -202,15 +221,19 @@ def admin_update_user(user: User, *, role: str, institution_id: int | None, acti
         sessions.end_all_sessions(user)
     user.active = active
     if not active:
-        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        for token in db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ):
             token.revoked_at = utcnow()
-    audit.record("user.updated", actor=actor, scope_type="site", object_type="user", object_id=user.id,
-                 details=changes)
+    audit.record(
+        "user.updated", actor=actor, scope_type="site", object_type="user", object_id=user.id, details=changes
+    )
     db.session.commit()
     return user
 
 
 # --- API tokens ---------------------------------------------------------------------------------
+
 
 def issue_token(user: User, name: str = "api") -> str:
     """Return the raw token once; only its hash is stored."""
@@ -239,6 +262,7 @@ def revoke_token(raw: str) -> bool:
 
 
 # --- password reset -----------------------------------------------------------------------------
+
 
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")

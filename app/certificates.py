@@ -54,22 +54,38 @@ def new_code() -> str:
 
 
 def issue(
-    *, kind: CertificateKind, user_id: int | None, holder: str, title: str, source_type: str, source_id: int,
-    details: str = "", now: datetime | None = None,
+    *,
+    kind: CertificateKind,
+    user_id: int | None,
+    holder: str,
+    title: str,
+    source_type: str,
+    source_id: int,
+    details: str = "",
+    now: datetime | None = None,
 ) -> Certificate:
     """Issue once: asking again for the same source returns the existing document (two requests at
     once are settled by the unique constraint). Flushes; the calling service commits."""
     query = select(Certificate).where(
-        Certificate.source_type == source_type, Certificate.source_id == source_id,
-        Certificate.kind == kind, Certificate.user_id == user_id,
+        Certificate.source_type == source_type,
+        Certificate.source_id == source_id,
+        Certificate.kind == kind,
+        Certificate.user_id == user_id,
     )
     existing = db.session.scalar(query)
     if existing is not None:
         existing.holder, existing.title, existing.details = holder, title, details
         return existing
     certificate = Certificate(
-        code=new_code(), kind=kind, user_id=user_id, holder=holder, title=title, details=details,
-        source_type=source_type, source_id=source_id, issued_at=now or utcnow(),
+        code=new_code(),
+        kind=kind,
+        user_id=user_id,
+        holder=holder,
+        title=title,
+        details=details,
+        source_type=source_type,
+        source_id=source_id,
+        issued_at=now or utcnow(),
     )
     try:
         with db.session.begin_nested():

@@ -35,7 +35,9 @@ def create_admin(email: str, password: str | None, full_name: str) -> None:
     user = account_services.find_user_by_email(email)
     try:
         if user is None:
-            user = account_services.create_user(email=email, full_name=full_name, password=password, role=Role.ADMIN)
+            user = account_services.create_user(
+                email=email, full_name=full_name, password=password, role=Role.ADMIN
+            )
             click.echo(f"Created administrator {user.email}")
         else:
             account_services.check_new_password(password)

@@ -14,7 +14,9 @@ contests_group = AppGroup("contests", help="Contest engine commands.")
 
 
 @contests_group.command("tick")
-@click.option("--now", "now_text", default=None, help="ISO 8601 time to run the clock at (default: now, UTC).")
+@click.option(
+    "--now", "now_text", default=None, help="ISO 8601 time to run the clock at (default: now, UTC)."
+)
 def tick(now_text: str | None) -> None:
     """Open and close stages by their times and finish overdue attempts. Safe to run twice."""
     now = datetime.fromisoformat(now_text) if now_text else utcnow()

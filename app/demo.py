@@ -26,7 +26,12 @@ INSTITUTIONS = [
 
 USERS = [
     ("admin@vmeste.local", "Администратор Системы", Role.ADMIN, "Институт развития образования"),
-    ("organiser@vmeste.local", "Ольга Петровна Организаторова", Role.ORGANISER, "Районный методический центр"),
+    (
+        "organiser@vmeste.local",
+        "Ольга Петровна Организаторова",
+        Role.ORGANISER,
+        "Районный методический центр",
+    ),
     ("teacher@vmeste.local", "Татьяна Ивановна Учителева", Role.TEACHER, "МБОУ «Гимназия № 1»"),
     ("teacher2@vmeste.local", "Сергей Николаевич Преподаватель", Role.TEACHER, "МБОУ СОШ № 12"),
     ("student@vmeste.local", "Иван Учеников", Role.STUDENT, "МАОУ «Лицей № 3»"),
@@ -64,8 +69,15 @@ def load_accounts() -> list[str]:
     password_hash = hash_password(DEMO_PASSWORD)
     for email, full_name, role, institution in USERS:
         if email not in existing:
-            db.session.add(User(email=email, full_name=full_name, role=role, password_hash=password_hash,
-                                institution_id=institutions[institution].id))
+            db.session.add(
+                User(
+                    email=email,
+                    full_name=full_name,
+                    role=role,
+                    password_hash=password_hash,
+                    institution_id=institutions[institution].id,
+                )
+            )
     db.session.commit()
     return [f"  {email:28} {DEMO_PASSWORD}   ({role.value})" for email, _, role, _ in USERS]
 

@@ -67,7 +67,9 @@ def csv_text(header: Sequence[Any], rows: Iterable[Iterable[Any]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Iterable[Any]], *, fallback_title: str = "Sheet") -> bytes:
+def xlsx_bytes(
+    title: str, header: Sequence[Any], rows: Iterable[Iterable[Any]], *, fallback_title: str = "Sheet"
+) -> bytes:
     """The table as a one-sheet XLSX workbook (written in streaming mode: any number of rows)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title(title, fallback_title))

@@ -52,7 +52,8 @@ def stage(key: str, data: bytes) -> None:
     path.write_bytes(data)
     session = db.session()
     session.info.setdefault(_PENDING, []).append(
-        _Staged(path, final_path(key, root), session.get_nested_transaction()))
+        _Staged(path, final_path(key, root), session.get_nested_transaction())
+    )
 
 
 def promote(staged: Path, final: Path) -> None:

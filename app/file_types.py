@@ -25,21 +25,51 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "application/rtf"),
     (b"ID3", "audio/mpeg"),
 )
-_MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml", b"<xsl",
-           b"<object", b"<embed", b"<img", b"<a ", b"<style", b"<meta", b"<link", b"<form", b"<div")
+_MARKUP = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<iframe",
+    b"<svg",
+    b"<?xml",
+    b"<xsl",
+    b"<object",
+    b"<embed",
+    b"<img",
+    b"<a ",
+    b"<style",
+    b"<meta",
+    b"<link",
+    b"<form",
+    b"<div",
+)
 
 # Shown in the browser: raster images (never SVG), PDF and plain text. Everything else downloads.
-INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", PLAIN_TEXT})
+INLINE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", PLAIN_TEXT}
+)
 # Types that carry no script, so a download may keep them; anything else goes out as octet-stream.
-DOWNLOAD_TYPES = INLINE_TYPES | {"application/zip", "application/x-ole-storage", "application/rtf",
-                                 "audio/mpeg", "video/mp4"}
+DOWNLOAD_TYPES = INLINE_TYPES | {
+    "application/zip",
+    "application/x-ole-storage",
+    "application/rtf",
+    "audio/mpeg",
+    "video/mp4",
+}
 
 # The name's extension may only confirm what the content says: a file is shown inline when both agree.
 # Any raster image agrees with any image extension (a renamed photo is still a harmless photo).
 _RASTER = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 _EXTENSION_TYPES = {
-    "png": _RASTER, "jpg": _RASTER, "jpeg": _RASTER, "gif": _RASTER, "webp": _RASTER,
-    "pdf": frozenset({"application/pdf"}), "txt": frozenset({PLAIN_TEXT}),
+    "png": _RASTER,
+    "jpg": _RASTER,
+    "jpeg": _RASTER,
+    "gif": _RASTER,
+    "webp": _RASTER,
+    "pdf": frozenset({"application/pdf"}),
+    "txt": frozenset({PLAIN_TEXT}),
 }
 # Extensions whose content has a signature: an upload under one of them must carry it.
 SIGNED_EXTENSIONS = frozenset(_EXTENSION_TYPES) - {"txt"}
@@ -69,7 +99,7 @@ def _sniff_text(head: bytes) -> str:
         # A multi-byte character cut by the end of the head is still text.
         if error.start < len(head) - 3:
             return OCTET_STREAM
-        text = head[:error.start].decode("utf-8")
+        text = head[: error.start].decode("utf-8")
     if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
         return OCTET_STREAM
     lowered = text.lstrip("\ufeff").lower().encode("utf-8")

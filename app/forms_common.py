@@ -77,6 +77,8 @@ def apply_domain_error(form: FlaskForm, error: DomainError, fallback_field: str 
     if not placed:
         field = getattr(form, fallback_field, None) if fallback_field else None
         if field is not None:
-            field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+            field.errors = (
+                [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+            )
         else:
             form.form_errors.append(error.message)

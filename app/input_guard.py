@@ -32,8 +32,14 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` matching only 0…2³¹−1: a larger id is simply not found, never a database overflow."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - Werkzeug's names
-                 max: int | None = MAX_INT, signed: bool = False) -> None:  # noqa: A002
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,  # noqa: A002 - Werkzeug's names
+        max: int | None = MAX_INT,
+        signed: bool = False,
+    ) -> None:  # noqa: A002
         super().__init__(map, fixed_digits, min, max, signed)
 
 
@@ -104,7 +110,9 @@ def load_json(raw: bytes) -> Any:
     try:
         data = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
-        raise InputError(422, _("The JSON is nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH)) from None
+        raise InputError(
+            422, _("The JSON is nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH)
+        ) from None
     except (ValueError, UnicodeDecodeError):
         raise InputError(422, _("The body is not valid JSON.")) from None
     problems = json_problems(data)
@@ -143,8 +151,10 @@ def json_problems(data: Any) -> dict[str, str]:
                 else:
                     stack.append((item, child, depth + 1))
         elif isinstance(value, list):
-            stack.extend((item, f"{path}.{index}" if path else str(index), depth + 1)
-                         for index, item in enumerate(value))
+            stack.extend(
+                (item, f"{path}.{index}" if path else str(index), depth + 1)
+                for index, item in enumerate(value)
+            )
         elif isinstance(value, str) and NUL in value:
             problems.setdefault(name, nul_field_message())
         elif isinstance(value, int) and not isinstance(value, bool) and not MIN_INT <= value <= MAX_INT:

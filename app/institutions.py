@@ -64,10 +64,13 @@ def network_page(page: int, per_page: int) -> Page[tuple[Institution, int]]:
     )
     counts: dict[int, int] = {}
     if found.items:
-        counts = {row[0]: int(row[1]) for row in db.session.execute(
-            select(User.institution_id, func.count(User.id))
-            .where(User.institution_id.in_([i.id for i in found.items]), User.active.is_(True))
-            .group_by(User.institution_id)
-        )}
+        counts = {
+            row[0]: int(row[1])
+            for row in db.session.execute(
+                select(User.institution_id, func.count(User.id))
+                .where(User.institution_id.in_([i.id for i in found.items]), User.active.is_(True))
+                .group_by(User.institution_id)
+            )
+        }
     items = [(institution, counts.get(institution.id, 0)) for institution in found.items]
     return Page(items=items, page=found.page, per_page=per_page, total=found.total)

@@ -75,11 +75,18 @@ def pause_after(tries: int, limits: Limits) -> float:
 
 def limits_from(config: Mapping[str, Any]) -> dict[str, Limits]:
     def make(free_key: str) -> Limits:
-        return Limits(int(config[free_key]), float(config["LOGIN_DELAY_SECONDS"]),
-                      float(config["LOGIN_DELAY_MAX_SECONDS"]), float(config["LOGIN_FORGET_SECONDS"]))
+        return Limits(
+            int(config[free_key]),
+            float(config["LOGIN_DELAY_SECONDS"]),
+            float(config["LOGIN_DELAY_MAX_SECONDS"]),
+            float(config["LOGIN_FORGET_SECONDS"]),
+        )
 
-    return {"pair": make("LOGIN_MAX_FAILURES"), "account": make("LOGIN_MAX_FAILURES_PER_ACCOUNT"),
-            "address": make("LOGIN_MAX_FAILURES_PER_IP")}
+    return {
+        "pair": make("LOGIN_MAX_FAILURES"),
+        "account": make("LOGIN_MAX_FAILURES_PER_ACCOUNT"),
+        "address": make("LOGIN_MAX_FAILURES_PER_IP"),
+    }
 
 
 def throttle_keys(email: str, address: str) -> dict[str, str]:
@@ -105,8 +112,14 @@ def claim_try(email: str, address: str, config: Mapping[str, Any], now: datetime
 
 
 def _claim_once(keys: dict[str, str], limits: dict[str, Limits], now: datetime) -> bool:
-    rows = {row.key: row for row in db.session.scalars(
-        select(LoginThrottle).where(LoginThrottle.key.in_(keys.values())).execution_options(populate_existing=True))}
+    rows = {
+        row.key: row
+        for row in db.session.scalars(
+            select(LoginThrottle)
+            .where(LoginThrottle.key.in_(keys.values()))
+            .execution_options(populate_existing=True)
+        )
+    }
     states = {kind: _state(rows.get(key)) for kind, key in keys.items()}
     wait = max(wait_seconds(states[kind], limits[kind], now) for kind in keys)
     if wait > 0:
@@ -115,8 +128,11 @@ def _claim_once(keys: dict[str, str], limits: dict[str, Limits], now: datetime) 
     for kind, key in keys.items():
         seen = rows.get(key)
         tries = current_tries(states[kind], limits[kind], now) + 1
-        values = {"tries": tries, "last_try_at": now,
-                  "next_try_at": now + timedelta(seconds=pause_after(tries, limits[kind]))}
+        values = {
+            "tries": tries,
+            "last_try_at": now,
+            "next_try_at": now + timedelta(seconds=pause_after(tries, limits[kind])),
+        }
         if seen is None:
             try:
                 with db.session.begin_nested():
@@ -126,9 +142,14 @@ def _claim_once(keys: dict[str, str], limits: dict[str, Limits], now: datetime) 
         else:
             won = rows_changed(
                 update(LoginThrottle)
-                .where(LoginThrottle.key == key, LoginThrottle.tries == seen.tries,
-                       LoginThrottle.last_try_at == seen.last_try_at)
-                .values(**values).execution_options(synchronize_session=False))
+                .where(
+                    LoginThrottle.key == key,
+                    LoginThrottle.tries == seen.tries,
+                    LoginThrottle.last_try_at == seen.last_try_at,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
             if won != 1:
                 return False
     return True
@@ -148,7 +169,9 @@ def forgive_try(email: str, address: str) -> None:
     db.session.execute(
         update(LoginThrottle)
         .where(LoginThrottle.key.in_([keys["account"], keys["address"]]), LoginThrottle.tries > 0)
-        .values(tries=LoginThrottle.tries - 1).execution_options(synchronize_session=False))
+        .values(tries=LoginThrottle.tries - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def forget_account(email: str) -> None:
@@ -157,11 +180,14 @@ def forget_account(email: str) -> None:
     db.session.execute(
         delete(LoginThrottle)
         .where((LoginThrottle.key == f"account:{email}") | LoginThrottle.key.like(pattern, escape="\\"))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def prune(now: datetime, forget_seconds: float) -> int:
     """Drop keys quiet for longer than the forget period (they count nothing any more)."""
     return rows_changed(
-        delete(LoginThrottle).where(LoginThrottle.last_try_at < now - timedelta(seconds=forget_seconds))
-        .execution_options(synchronize_session=False))
+        delete(LoginThrottle)
+        .where(LoginThrottle.last_try_at < now - timedelta(seconds=forget_seconds))
+        .execution_options(synchronize_session=False)
+    )

@@ -44,7 +44,8 @@ def deliver_due_mail(now: datetime) -> list[str]:
     due = db.session.execute(
         select(OutgoingMail.id, OutgoingMail.tries)
         .where(OutgoingMail.status == MailStatus.PENDING, OutgoingMail.next_try_at <= now)
-        .order_by(OutgoingMail.next_try_at, OutgoingMail.id).limit(BATCH)
+        .order_by(OutgoingMail.next_try_at, OutgoingMail.id)
+        .limit(BATCH)
     ).all()
     db.session.commit()
     counts = _deliver(db.session, [(row.id, row.tries) for row in due], now)
@@ -60,14 +61,18 @@ def deliver_letters(ids: Iterable[int], now: datetime) -> None:
         _deliver(session, [(letter_id, 0) for letter_id in ids], now)
 
 
-def _deliver(session: Session | scoped_session[Any], candidates: list[tuple[int, int]], now: datetime) -> dict[str, int]:
+def _deliver(
+    session: Session | scoped_session[Any], candidates: list[tuple[int, int]], now: datetime
+) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     claimed = [letter_id for letter_id, tries in candidates if _claim(session, letter_id, tries, now)]
     session.commit()
     if not claimed:
         return counts
     config = current_app.config
-    letters = session.scalars(select(OutgoingMail).where(OutgoingMail.id.in_(claimed)).order_by(OutgoingMail.id)).all()
+    letters = session.scalars(
+        select(OutgoingMail).where(OutgoingMail.id.in_(claimed)).order_by(OutgoingMail.id)
+    ).all()
     with _Transport(config) as transport:
         for letter in letters:
             outcome = _send_one(letter, transport, config, now)
@@ -77,12 +82,20 @@ def _deliver(session: Session | scoped_session[Any], candidates: list[tuple[int,
 
 
 def _claim(session: Session | scoped_session[Any], letter_id: int, tries: int, now: datetime) -> bool:
-    won = cast(CursorResult[Any], session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == letter_id, OutgoingMail.status == MailStatus.PENDING,
-               OutgoingMail.tries == tries, OutgoingMail.next_try_at <= now)
-        .values(tries=tries + 1, next_try_at=now + LEASE)
-        .execution_options(synchronize_session=False)))
+    won = cast(
+        CursorResult[Any],
+        session.execute(
+            update(OutgoingMail)
+            .where(
+                OutgoingMail.id == letter_id,
+                OutgoingMail.status == MailStatus.PENDING,
+                OutgoingMail.tries == tries,
+                OutgoingMail.next_try_at <= now,
+            )
+            .values(tries=tries + 1, next_try_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     return won.rowcount == 1
 
 

@@ -32,11 +32,14 @@ def notify(user_id: int, text: str, link: str = "") -> Notification:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
 
 
 def recent(user_id: int, limit: int = 20) -> list[Notification]:

@@ -37,9 +37,13 @@ def request_password_reset(email: str, link_for: Callable[[str], str]) -> None:
         send_mail(
             user.email,
             _("Vmeste: password reset"),
-            _("Hello, %(name)s!\n\nTo set a new password, open this link within %(hours)d hours:\n%(link)s\n\n"
-              "If you did not ask for it, ignore this letter.",
-              name=user.full_name, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600),
+            _(
+                "Hello, %(name)s!\n\nTo set a new password, open this link within %(hours)d hours:\n"
+                "%(link)s\n\nIf you did not ask for it, ignore this letter.",
+                name=user.full_name,
+                link=link,
+                hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
+            ),
         )
     db.session.commit()
 
@@ -53,11 +57,20 @@ def reset_password(token: str, password: str, *, now: datetime) -> User:
     user.password_hash = hash_password(password)
     sessions.end_all_sessions(user)
     revoked = rows_changed(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now).execution_options(synchronize_session=False))
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
     login_throttle.forget_account(user.email)
-    audit.record("user.password_reset", actor=user, scope_type="site", object_type="user", object_id=user.id,
-                 details={"tokens_revoked": int(revoked or 0)})
+    audit.record(
+        "user.password_reset",
+        actor=user,
+        scope_type="site",
+        object_type="user",
+        object_id=user.id,
+        details={"tokens_revoked": int(revoked or 0)},
+    )
     db.session.commit()
     return user
 
@@ -72,6 +85,8 @@ def change_password(user: User, *, current: str, new: str, now: datetime) -> Use
     user.password_hash = hash_password(new)
     sessions.end_all_sessions(user)
     sessions.open_session(user, now)
-    audit.record("user.password_changed", actor=user, scope_type="site", object_type="user", object_id=user.id)
+    audit.record(
+        "user.password_changed", actor=user, scope_type="site", object_type="user", object_id=user.id
+    )
     db.session.commit()
     return user

@@ -15,8 +15,20 @@ from fpdf import FPDF
 from app.config import ROOT
 
 FONT_DIR = ROOT / "static" / "fonts"
-MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-             "октября", "ноября", "декабря")
+MONTHS_RU = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
 
 
 def russian_date(day: date) -> str:
@@ -31,8 +43,9 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_certificate_pdf(*, heading: str, holder: str, title: str, lines: list[str], code: str,
-                           verify_url: str, issued_on: date) -> bytes:
+def render_certificate_pdf(
+    *, heading: str, holder: str, title: str, lines: list[str], code: str, verify_url: str, issued_on: date
+) -> bytes:
     """A landscape A4 page: heading, holder, the lines that say what was achieved, the date, the
     verification code and a QR code of `verify_url`. `title` is the document's metadata title."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")

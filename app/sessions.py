@@ -39,7 +39,8 @@ def load_user(session_id: str) -> User | None:
         return None  # an id from before session versions, or a forged one
     user_id, version, key = int(parts[0]), int(parts[1]), parts[2]
     user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == user_id, LoginSession.key_hash == hash_token(key))
     )
     if user is None or not user.active or user.session_version != version:
@@ -51,8 +52,11 @@ def load_user(session_id: str) -> User | None:
 def close_session(user: User) -> None:
     """Logout: end this login only. The caller commits."""
     if user.login_key:
-        db.session.execute(delete(LoginSession).where(
-            LoginSession.user_id == user.id, LoginSession.key_hash == hash_token(user.login_key)))
+        db.session.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user.id, LoginSession.key_hash == hash_token(user.login_key)
+            )
+        )
         user.login_key = ""
 
 
@@ -66,5 +70,8 @@ def end_all_sessions(user: User) -> None:
 
 def prune(now: datetime, max_age: timedelta) -> int:
     """Remove logins older than `max_age`: they end, and the table stays small."""
-    return rows_changed(delete(LoginSession).where(LoginSession.created_at < now - max_age)
-                        .execution_options(synchronize_session=False))
+    return rows_changed(
+        delete(LoginSession)
+        .where(LoginSession.created_at < now - max_age)
+        .execution_options(synchronize_session=False)
+    )

@@ -29,8 +29,29 @@ from app.extensions import Base, db
 from app.timeutil import utcnow
 
 DEFAULT_ALLOWED_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "odt", "rtf", "txt", "ppt", "pptx", "odp", "xls", "xlsx", "ods", "csv",
-     "png", "jpg", "jpeg", "gif", "webp", "zip", "mp3", "mp4"}
+    {
+        "pdf",
+        "doc",
+        "docx",
+        "odt",
+        "rtf",
+        "txt",
+        "ppt",
+        "pptx",
+        "odp",
+        "xls",
+        "xlsx",
+        "ods",
+        "csv",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "zip",
+        "mp3",
+        "mp4",
+    }
 )
 # Set on every user-file response: the browser may not guess a type, run scripts, or keep a copy.
 USER_FILE_HEADERS = {
@@ -114,14 +135,19 @@ def check_data(name: str, data: bytes, rules: UploadRules) -> CheckedUpload:
     extension = _check_extension(name, rules)
     if len(data) > rules.max_bytes:
         raise UploadError(
-            _("The file “%(name)s” is larger than %(limit)s MB.", name=name,
-              limit=round(rules.max_bytes / (1024 * 1024), 1))
+            _(
+                "The file “%(name)s” is larger than %(limit)s MB.",
+                name=name,
+                limit=round(rules.max_bytes / (1024 * 1024), 1),
+            )
         )
     if not data:
         raise UploadError(_("The file “%(name)s” is empty.", name=name))
-    sniffed = file_types.sniff(data[:file_types.HEAD_BYTES])
+    sniffed = file_types.sniff(data[: file_types.HEAD_BYTES])
     if not file_types.content_matches_extension(extension, sniffed):
-        raise UploadError(_("The file “%(name)s” is not a real %(ext)s file.", name=name, ext=extension.upper()))
+        raise UploadError(
+            _("The file “%(name)s” is not a real %(ext)s file.", name=name, ext=extension.upper())
+        )
     return CheckedUpload(name, data, sniffed)
 
 
@@ -129,8 +155,11 @@ def _check_extension(name: str, rules: UploadRules) -> str:
     extension = extension_of(name)
     if extension not in rules.allowed_extensions:
         raise UploadError(
-            _("Files of type “%(ext)s” are not allowed. Allowed: %(allowed)s.",
-              ext=extension or "?", allowed=", ".join(sorted(rules.allowed_extensions)))
+            _(
+                "Files of type “%(ext)s” are not allowed. Allowed: %(allowed)s.",
+                ext=extension or "?",
+                allowed=", ".join(sorted(rules.allowed_extensions)),
+            )
         )
     return extension
 
@@ -173,8 +202,13 @@ def send_stored(stored: StoredFile, *, download_name: str | None = None) -> Resp
     except FileNotFoundError:  # a row whose file was lost: `flask uploads orphans` lists staged leftovers
         raise NotFound() from None
     content_type, inline = file_types.disposition(stored.extension, file_types.sniff(head))
-    response = send_file(path, mimetype=content_type, as_attachment=not inline,
-                         download_name=download_name or stored.original_name, max_age=0)
+    response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=download_name or stored.original_name,
+        max_age=0,
+    )
     response.headers["Content-Type"] = content_type  # send_file would append a second charset to text/plain
     response.headers.update(USER_FILE_HEADERS)
     return response

@@ -55,8 +55,12 @@ def uploads_group() -> None:
 
 @uploads_group.command("orphans")
 @click.option("--delete", is_flag=True, help="Remove the orphans and finish interrupted moves.")
-@click.option("--stale-minutes", default=60, show_default=True,
-              help="Staged files younger than this belong to a transaction that may still be running.")
+@click.option(
+    "--stale-minutes",
+    default=60,
+    show_default=True,
+    help="Staged files younger than this belong to a transaction that may still be running.",
+)
 def orphans(delete: bool, stale_minutes: int) -> None:
     """List files without a database row (and staged files left behind); --delete removes them."""
     root = file_storage.upload_root()
@@ -76,4 +80,6 @@ def orphans(delete: bool, stale_minutes: int) -> None:
         path.unlink(missing_ok=True)
     for path in found.interrupted:
         file_storage.promote(path, file_storage.final_path(path.name, root))
-    click.echo(f"{len(found.orphans) + len(found.stale_staged)} removed, {len(found.interrupted)} moved into place")
+    click.echo(
+        f"{len(found.orphans) + len(found.stale_staged)} removed, {len(found.interrupted)} moved into place"
+    )

@@ -40,16 +40,21 @@ def import_users_csv(text: str, *, actor: User) -> ImportResult:
     try:
         rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     except csv.Error as error:
-        return ImportResult(0, [ImportLineError(1, _("The file is not valid CSV: %(error)s", error=str(error)))])
+        return ImportResult(
+            0, [ImportLineError(1, _("The file is not valid CSV: %(error)s", error=str(error)))]
+        )
     if not rows:
         return ImportResult(0, [ImportLineError(1, _("The file is empty."))])
     header = [cell.strip().lower() for cell in rows[0]]
     if tuple(header[: len(CSV_COLUMNS)]) != CSV_COLUMNS:
-        return ImportResult(0, [ImportLineError(1, _("The first line must be: %(columns)s.",
-                                                     columns=",".join(CSV_COLUMNS)))])
+        return ImportResult(
+            0, [ImportLineError(1, _("The first line must be: %(columns)s.", columns=",".join(CSV_COLUMNS)))]
+        )
     institutions = {i.name.strip().lower(): i.id for i in db.session.scalars(select(Institution))}
     candidates = [normalise_email(r[0])[:MAX_FIELD] for r in rows[1:] if r]
-    existing = set(db.session.scalars(select(User.email).where(User.email.in_(candidates)))) if candidates else set()
+    existing = (
+        set(db.session.scalars(select(User.email).where(User.email.in_(candidates)))) if candidates else set()
+    )
     emails_in_file: dict[str, int] = {}
     errors: list[ImportLineError] = []
     parsed: list[tuple[str, str, str, int | None]] = []
@@ -66,24 +71,44 @@ def import_users_csv(text: str, *, actor: User) -> ImportResult:
             continue
         email, full_name, role, institution = clean_email(cells[0]), cells[1], cells[2].lower(), cells[3]
         emails_in_file[email] = number
-        parsed.append((email, full_name, role, institutions.get(institution.lower()) if institution else None))
+        parsed.append(
+            (email, full_name, role, institutions.get(institution.lower()) if institution else None)
+        )
     if errors:
         return ImportResult(0, errors)
     for email, full_name, role, institution_id in parsed:
-        db.session.add(User(email=email, full_name=full_name, role=Role(role), institution_id=institution_id,
-                            password_hash=UNUSABLE_PASSWORD))
+        db.session.add(
+            User(
+                email=email,
+                full_name=full_name,
+                role=Role(role),
+                institution_id=institution_id,
+                password_hash=UNUSABLE_PASSWORD,
+            )
+        )
     audit.record("users.imported", actor=actor, scope_type="site", details={"count": len(parsed)})
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return ImportResult(0, [ImportLineError(1, _("Another import created some of these users at the same time. "
-                                                     "Nothing was created."))])
+        return ImportResult(
+            0,
+            [
+                ImportLineError(
+                    1, _("Another import created some of these users at the same time. Nothing was created.")
+                )
+            ],
+        )
     return ImportResult(len(parsed), [])
 
 
-def _line_problem(cells: list[str], existing: set[str], emails_in_file: dict[str, int],
-                  institutions: dict[str, int], actor: User) -> str | None:
+def _line_problem(
+    cells: list[str],
+    existing: set[str],
+    emails_in_file: dict[str, int],
+    institutions: dict[str, int],
+    actor: User,
+) -> str | None:
     """The first thing wrong with one line, as the message for its line number; None when fine."""
     raw_email, full_name, role, institution = cells[0], cells[1], cells[2].lower(), cells[3]
     for column, value in zip(CSV_COLUMNS, cells, strict=True):
@@ -96,7 +121,9 @@ def _line_problem(cells: list[str], existing: set[str], emails_in_file: dict[str
     if email in existing:
         return _("A user with e-mail %(email)s already exists.", email=email)
     if email in emails_in_file:
-        return _("E-mail %(email)s is repeated (first on line %(line)d).", email=email, line=emails_in_file[email])
+        return _(
+            "E-mail %(email)s is repeated (first on line %(line)d).", email=email, line=emails_in_file[email]
+        )
     if not full_name:
         return _("The full name is empty.")
     if role not in {r.value for r in Role}:

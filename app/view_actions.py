@@ -25,8 +25,9 @@ def _where(target: Target, result: Any) -> str:
     return target(result) if callable(target) else target
 
 
-def act(call: Callable[[], T], *, done: str | Callable[[T], str], then: Target,
-        refused: Target | None = None) -> Response:
+def act(
+    call: Callable[[], T], *, done: str | Callable[[T], str], then: Target, refused: Target | None = None
+) -> Response:
     """Run a button's service call, flash what happened and redirect.
 
     `done` is the success message (or a function of the call's result); `then` is where to go
@@ -42,8 +43,14 @@ def act(call: Callable[[], T], *, done: str | Callable[[T], str], then: Target,
     return redirect(_where(then, result))
 
 
-def submit(form: FlaskForm, call: Callable[[], T], *, done: str | Callable[[T], str], then: Target,
-           field: str | None = None) -> Response | None:
+def submit(
+    form: FlaskForm,
+    call: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    then: Target,
+    field: str | None = None,
+) -> Response | None:
     """Run a valid form's service call. On success flash `done` and return the redirect to `then`;
     on a refusal put the message by the fields it names (or `field`) and return None, so the view
     renders the form again (with `form_status(form)`, a 422)."""

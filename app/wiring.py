@@ -34,7 +34,16 @@ from courses import quiz_items
 from courses.quiz import attempts
 from courses.quiz.policies import register_attempt_policy
 
-BLUEPRINTS: tuple[Blueprint, ...] = (main_bp, auth_bp, admin_bp, courses_bp, quiz_bp, contests_bp, jury_bp, api_bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    main_bp,
+    auth_bp,
+    admin_bp,
+    courses_bp,
+    quiz_bp,
+    contests_bp,
+    jury_bp,
+    api_bp,
+)
 
 # Who may start a quiz is asked of the room owning its bank (courses.quiz.policies.policy_for).
 ATTEMPT_POLICIES = (

@@ -5,7 +5,11 @@ The ratio app/baseline says what the platform costs over Flask itself on this ma
 from flask import Flask
 
 app = Flask(__name__)
-PAGE = "<!doctype html><html lang=ru><head><title>Вместе</title></head><body>" + "<p>Вместе</p>" * 200 + "</body></html>"
+PAGE = (
+    "<!doctype html><html lang=ru><head><title>Вместе</title></head><body>"
+    + "<p>Вместе</p>" * 200
+    + "</body></html>"
+)
 
 
 @app.get("/")

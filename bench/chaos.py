@@ -66,18 +66,54 @@ def throwaway_cluster() -> Iterator[str]:
         if os.getuid() == 0:
             shutil.chown(workdir, _postgres_os_user())
         quiet = {"check": True, "stdout": subprocess.DEVNULL}
-        subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "vmeste", "--auth=trust",
-                                     "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"),
-                                     "-w", "-o", f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off "
-                                     "-c full_page_writes=off -c max_connections=100", "start"]), **quiet)
-        subprocess.run(_as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "vmeste",
-                                     "vmeste_chaos"]), **quiet)
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "vmeste",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            **quiet,
+        )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(workdir / "server.log"),
+                    "-w",
+                    "-o",
+                    f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off "
+                    "-c full_page_writes=off -c max_connections=100",
+                    "start",
+                ]
+            ),
+            **quiet,
+        )
+        subprocess.run(
+            _as_postgres(
+                [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "vmeste", "vmeste_chaos"]
+            ),
+            **quiet,
+        )
         log(f"PostgreSQL 15 started on 127.0.0.1:{port} in {workdir}")
         yield f"postgresql://vmeste@127.0.0.1:{port}/vmeste_chaos"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
         log("PostgreSQL stopped and removed")
 
@@ -118,8 +154,14 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     seconds = float(os.environ.get("CHAOS_SECONDS", "40"))
     with chaos_database() as url, tempfile.TemporaryDirectory(prefix="vmeste-chaos-") as instance:
-        env = dict(os.environ, DATABASE_URL=url, VMESTE_INSTANCE_PATH=instance, VMESTE_CONFIG="production",
-                   SECRET_KEY=secrets.token_urlsafe(32), PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            VMESTE_INSTANCE_PATH=instance,
+            VMESTE_CONFIG="production",
+            SECRET_KEY=secrets.token_urlsafe(32),
+            PYTHONPATH=str(ROOT),
+        )
         round_ = subprocess.Popen([sys.executable, "-m", "bench.chaos_round"], cwd=ROOT, env=env)
         try:
             return round_.wait(timeout=seconds + SETUP_SECONDS)

@@ -100,7 +100,9 @@ class Pupil:
             if time.monotonic() >= deadline:
                 return
             answer = quiz_scenario._wire_answer(item, rng)
-            saved = self.call("PUT", f"/attempts/{attempt['id']}/answers/{item['slot']}", token, {"answer": answer})
+            saved = self.call(
+                "PUT", f"/attempts/{attempt['id']}/answers/{item['slot']}", token, {"answer": answer}
+            )
             if saved is not None:
                 with self.ledger.lock:
                     self.ledger.acknowledged[(attempt["id"], item["slot"])] = answer
@@ -117,9 +119,25 @@ class Server(Gunicorn):
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "gunicorn-chaos.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "60", module],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log_path.open("wb"), start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                module,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log_path.open("wb"),
+            start_new_session=True,
         )
 
     def workers(self) -> set[int]:
@@ -166,17 +184,27 @@ def kill_one_worker(server: Server, started: float, after: float, workers: int) 
     os.kill(victim, signal.SIGKILL)
     killed_at = time.monotonic()
     log(f"worker {victim} killed with SIGKILL ({len(before)} were running)")
-    kill = {"pid": victim, "at_s": round(killed_at - started, 3), "mid_request": victim in busy, "respawned": False}
+    kill = {
+        "pid": victim,
+        "at_s": round(killed_at - started, 3),
+        "mid_request": victim in busy,
+        "respawned": False,
+    }
     while time.monotonic() < killed_at + RESPAWN_WAIT:
         now = server.workers()
         if victim not in now and len(now) >= workers:
-            return kill | {"respawned": True, "new_pid": min(now - before),
-                           "respawn_s": round(time.monotonic() - killed_at, 3)}
+            return kill | {
+                "respawned": True,
+                "new_pid": min(now - before),
+                "respawn_s": round(time.monotonic() - killed_at, 3),
+            }
         time.sleep(0.02)
     return kill
 
 
-def run_round(server: Server, quiz: dict[str, Any], ledger: Ledger, settings: dict[str, Any]) -> dict[str, Any]:
+def run_round(
+    server: Server, quiz: dict[str, Any], ledger: Ledger, settings: dict[str, Any]
+) -> dict[str, Any]:
     """Pupils take the quiz until the time is up (each account in turn, never two at once), with one
     worker killed halfway; returns what happened to that worker."""
     accounts: queue.Queue[str] = queue.Queue()
@@ -193,7 +221,9 @@ def run_round(server: Server, quiz: dict[str, Any], ledger: Ledger, settings: di
             pupil.take_quiz(quiz["quiz_id"], token, deadline, rng)
             accounts.put(token)
 
-    desks = [threading.Thread(target=pupil_at_a_desk, args=(n,), daemon=True) for n in range(settings["pupils"])]
+    desks = [
+        threading.Thread(target=pupil_at_a_desk, args=(n,), daemon=True) for n in range(settings["pupils"])
+    ]
     for desk in desks:
         desk.start()
     kill = kill_one_worker(server, started, settings["seconds"] / 2, settings["workers"])
@@ -206,9 +236,14 @@ def run_round(server: Server, quiz: dict[str, Any], ledger: Ledger, settings: di
 def compare_with_database(ledger: Ledger) -> dict[str, Any]:
     """Every acknowledged answer must be stored with the value acknowledged (as the engine
     normalises it: the same pure rule the save used)."""
-    stored = {(attempt_id, slot): (answer, question) for attempt_id, slot, answer, question in db.session.execute(
-        select(QuizAnswer.attempt_id, QuizAnswer.slot, QuizAnswer.answer, Question)
-        .join(Question, Question.id == QuizAnswer.question_id).where(QuizAnswer.saved_at.is_not(None)))}
+    stored = {
+        (attempt_id, slot): (answer, question)
+        for attempt_id, slot, answer, question in db.session.execute(
+            select(QuizAnswer.attempt_id, QuizAnswer.slot, QuizAnswer.answer, Question)
+            .join(Question, Question.id == QuizAnswer.question_id)
+            .where(QuizAnswer.saved_at.is_not(None))
+        )
+    }
     missing = []
     for key, sent in ledger.acknowledged.items():
         found = stored.get(key)
@@ -230,9 +265,11 @@ def compare_with_database(ledger: Ledger) -> dict[str, Any]:
 
 
 def main() -> int:
-    settings = {"seconds": float(os.environ.get("CHAOS_SECONDS", "40")),
-                "workers": int(os.environ.get("CHAOS_WORKERS", "4")),
-                "pupils": int(os.environ.get("CHAOS_PUPILS", "16"))}
+    settings = {
+        "seconds": float(os.environ.get("CHAOS_SECONDS", "40")),
+        "workers": int(os.environ.get("CHAOS_WORKERS", "4")),
+        "pupils": int(os.environ.get("CHAOS_PUPILS", "16")),
+    }
     app = create_app()
     with app.app_context():
         dialect = db.engine.dialect.name
@@ -241,12 +278,15 @@ def main() -> int:
         quiz_scenario.prepare(ctx)
         db.session.remove()
         db.engine.dispose()  # the workers get the connections
-    server = Server("bench.quiz_wsgi:app", dict(os.environ), Path(os.environ["VMESTE_INSTANCE_PATH"]),
-                    settings["workers"])
+    server = Server(
+        "bench.quiz_wsgi:app", dict(os.environ), Path(os.environ["VMESTE_INSTANCE_PATH"]), settings["workers"]
+    )
     ledger = Ledger()
     try:
         server.wait_ready("/auth/login")
-        log(f"{settings['pupils']} pupils at once for {settings['seconds']:g}s, {settings['workers']} workers")
+        log(
+            f"{settings['pupils']} pupils at once for {settings['seconds']:g}s, {settings['workers']} workers"
+        )
         kill = run_round(server, ctx.data["quiz"], ledger, settings)
     finally:
         server.stop()
@@ -267,12 +307,22 @@ def main() -> int:
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if not ok:
-        log("FAILED: " + ("acknowledged answers are missing" if answers["missing"] else
-                          "nothing was acknowledged" if not answers["acknowledged"] else "the worker was not respawned"))
+        log(
+            "FAILED: "
+            + (
+                "acknowledged answers are missing"
+                if answers["missing"]
+                else "nothing was acknowledged"
+                if not answers["acknowledged"]
+                else "the worker was not respawned"
+            )
+        )
         log("gunicorn's log ends with:\n" + server.log_path.read_text(errors="replace")[-3000:])
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # stop gunicorn on the way out
+    signal.signal(
+        signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum)
+    )  # stop gunicorn on the way out
     sys.exit(main())

@@ -50,13 +50,16 @@ def free_port() -> int:
 
 # --- scenarios ----------------------------------------------------------------------------------
 
+
 def discover() -> list[ModuleType]:
     """bench/scenarios/*.py, `foundation` first, then by name; BENCH_SCENARIOS narrows the list."""
     import pkgutil
 
     import bench.scenarios
 
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.scenarios.__path__) if not m.name.startswith("_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(bench.scenarios.__path__) if not m.name.startswith("_")
+    )
     names.sort(key=lambda name: (name != "foundation", name))
     wanted = [n.strip() for n in os.environ.get("BENCH_SCENARIOS", "").split(",") if n.strip()]
     if wanted:
@@ -66,15 +69,31 @@ def discover() -> list[ModuleType]:
 
 # --- servers ------------------------------------------------------------------------------------
 
+
 class Gunicorn:
     def __init__(self, module: str, env: dict[str, str], workdir: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"gunicorn-{module.replace(':', '-')}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "60", module],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log_path.open("wb"),
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(WORKERS),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                module,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log_path.open("wb"),
             start_new_session=True,
         )
 
@@ -111,7 +130,9 @@ def login_cookie(base_url: str, email: str, password: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     if not match:
         raise RuntimeError("no CSRF token on the login page")
-    data = urllib.parse.urlencode({"csrf_token": match.group(1), "email": email, "password": password}).encode()
+    data = urllib.parse.urlencode(
+        {"csrf_token": match.group(1), "email": email, "password": password}
+    ).encode()
     response = opener.open(base_url + "/auth/login", data, timeout=30)
     if response.status != 200 or not response.geturl().endswith("/dashboard"):
         raise RuntimeError(f"login as {email} failed: ended at {response.geturl()}")
@@ -145,9 +166,18 @@ def parse_wrk(output: str) -> dict[str, float]:
     return {"requests_per_s": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
 
 
-def run_wrk(url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any], workdir: Path) -> dict[str, float]:
-    command = ["wrk", f"-t{settings['threads']}", f"-c{settings['connections']}", f"-d{settings['duration']}s",
-               "--latency", "--timeout", "10s"]
+def run_wrk(
+    url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any], workdir: Path
+) -> dict[str, float]:
+    command = [
+        "wrk",
+        f"-t{settings['threads']}",
+        f"-c{settings['connections']}",
+        f"-d{settings['duration']}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     headers = dict(target.headers)
     if cookie:
         headers["Cookie"] = cookie
@@ -155,13 +185,17 @@ def run_wrk(url: str, target: HttpTarget, cookie: str | None, settings: dict[str
         command += ["-H", f"{name}: {value}"]
     if target.method != "GET" or target.body is not None:
         script = workdir / f"wrk-{abs(hash(target.name))}.lua"
-        script.write_text(f"wrk.method = {json.dumps(target.method)}\nwrk.body = {json.dumps(target.body or '')}\n")
+        script.write_text(
+            f"wrk.method = {json.dumps(target.method)}\nwrk.body = {json.dumps(target.body or '')}\n"
+        )
         command += ["-s", str(script)]
     output = subprocess.run(command + [url + target.path], capture_output=True, text=True, check=True).stdout
     return parse_wrk(output)
 
 
-def run_python(url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any]) -> dict[str, float]:
+def run_python(
+    url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any]
+) -> dict[str, float]:
     """The fallback load generator: one keep-alive connection per thread, for the same duration."""
     parsed = urllib.parse.urlsplit(url)
     headers = dict(target.headers)
@@ -206,11 +240,17 @@ def run_python(url: str, target: HttpTarget, cookie: str | None, settings: dict[
     def percentile(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
 
-    return {"requests_per_s": len(latencies) / elapsed, "p50_ms": percentile(0.50), "p99_ms": percentile(0.99),
-            "errors": errors}
+    return {
+        "requests_per_s": len(latencies) / elapsed,
+        "p50_ms": percentile(0.50),
+        "p99_ms": percentile(0.99),
+        "errors": errors,
+    }
 
 
-def measure(url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any], workdir: Path) -> dict[str, float]:
+def measure(
+    url: str, target: HttpTarget, cookie: str | None, settings: dict[str, Any], workdir: Path
+) -> dict[str, float]:
     # Warm up (imports, template compilation, SQLite page cache) and check the target answers.
     parsed = urllib.parse.urlsplit(url)
     headers = dict(target.headers, **({"Cookie": cookie} if cookie else {}))
@@ -230,6 +270,7 @@ def measure(url: str, target: HttpTarget, cookie: str | None, settings: dict[str
 
 # --- the run ------------------------------------------------------------------------------------
 
+
 def machine(settings: dict[str, Any], dialect: str) -> dict[str, Any]:
     memory = None
     try:
@@ -237,10 +278,18 @@ def machine(settings: dict[str, Any], dialect: str) -> dict[str, Any]:
         memory = round(pages / 2**30, 1)
     except (ValueError, OSError):
         pass
-    return {"cpus": os.cpu_count(), "memory_gib": memory, "python": platform.python_version(),
-            "platform": platform.platform(), "database": dialect, "gunicorn_workers": WORKERS,
-            "load_tool": settings["tool"], "duration_s": settings["duration"],
-            "connections": settings["connections"], "threads": settings["threads"]}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "database": dialect,
+        "gunicorn_workers": WORKERS,
+        "load_tool": settings["tool"],
+        "duration_s": settings["duration"],
+        "connections": settings["connections"],
+        "threads": settings["threads"],
+    }
 
 
 def main() -> int:
@@ -254,9 +303,17 @@ def main() -> int:
         settings["duration"] = int(settings["duration"])
     workdir = Path(tempfile.mkdtemp(prefix="vmeste-bench-"))
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-    env = dict(os.environ, DATABASE_URL=database_url, VMESTE_INSTANCE_PATH=str(workdir),
-               SECRET_KEY=secrets.token_urlsafe(32), VMESTE_CONFIG="development", PYTHONPATH=str(ROOT))
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "VMESTE_INSTANCE_PATH", "SECRET_KEY", "VMESTE_CONFIG")})
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        VMESTE_INSTANCE_PATH=str(workdir),
+        SECRET_KEY=secrets.token_urlsafe(32),
+        VMESTE_CONFIG="development",
+        PYTHONPATH=str(ROOT),
+    )
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "VMESTE_INSTANCE_PATH", "SECRET_KEY", "VMESTE_CONFIG")}
+    )
 
     from app import create_app
     from app.extensions import db
@@ -312,12 +369,19 @@ def main() -> int:
                 failures.append({"target": target.name, "error": f"{type(error).__name__}: {error}"})
                 log(f"{target.name}: FAILED {error!r}")
                 continue
-            results.append({
-                "name": target.name, "path": target.path, **measured,
-                "baseline_requests_per_s": base["requests_per_s"], "baseline_p50_ms": base["p50_ms"],
-                "baseline_p99_ms": base["p99_ms"],
-                "ratio": round(measured["requests_per_s"] / base["requests_per_s"], 3) if base["requests_per_s"] else None,
-            })
+            results.append(
+                {
+                    "name": target.name,
+                    "path": target.path,
+                    **measured,
+                    "baseline_requests_per_s": base["requests_per_s"],
+                    "baseline_p50_ms": base["p50_ms"],
+                    "baseline_p99_ms": base["p99_ms"],
+                    "ratio": round(measured["requests_per_s"] / base["requests_per_s"], 3)
+                    if base["requests_per_s"]
+                    else None,
+                }
+            )
     finally:
         served.stop()
         bare.stop()

@@ -55,20 +55,33 @@ def compute_awards(contest: Contest, *, actor: User, now: datetime) -> list[Awar
     participations = scores.participations
     if scores.blocked:
         raise Conflict(_("Some entries are still missing jury scores: awards wait for them."))
-    divisions = {d.id: d for d in db.session.scalars(select(Division).where(Division.contest_id == contest.id))}
-    users = dict(db.session.execute(select(Participation.id, User.full_name).join(User, User.id == Participation.user_id)
-                                    .where(Participation.contest_id == contest.id)).all())
+    divisions = {
+        d.id: d for d in db.session.scalars(select(Division).where(Division.contest_id == contest.id))
+    }
+    users = dict(
+        db.session.execute(
+            select(Participation.id, User.full_name)
+            .join(User, User.id == Participation.user_id)
+            .where(Participation.contest_id == contest.id)
+        ).all()
+    )
     user_ids = {p.id: p.user_id for p in participations}
-    existing = {a.participation_id: a for a in db.session.scalars(select(Award).where(Award.contest_id == contest.id))}
+    existing = {
+        a.participation_id: a for a in db.session.scalars(select(Award).where(Award.contest_id == contest.id))
+    }
     grouped = scores.by_division()
     items: list[AwardItem] = []
     awarded: set[int] = set()
     for division_id, members in sorted(grouped.items(), key=lambda kv: divisions[kv[0]].position):
         try:
             results = award_rules.compute_awards(
-                [(p.id, scores.scores.get(p.id)) for p in members], parsed, max_score=scores.max_score,
+                [(p.id, scores.scores.get(p.id)) for p in members],
+                parsed,
+                max_score=scores.max_score,
                 quota_percent=contest.award_quota_percent,
-                time_used={p.id: scores.time_used.get(p.id, 0) for p in members} if final.tiebreak_by_time else None,
+                time_used={p.id: scores.time_used.get(p.id, 0) for p in members}
+                if final.tiebreak_by_time
+                else None,
                 ranked=scores.ranked.get(division_id, []),
             )
         except award_rules.AwardRuleError as error:
@@ -80,42 +93,79 @@ def compute_awards(contest: Contest, *, actor: User, now: datetime) -> list[Awar
             score_decimal = stored_score(score) if score is not None else None
             award = existing.get(result.participant_id)
             if award is None:
-                award = Award(contest_id=contest.id, participation_id=result.participant_id, division_id=division_id,
-                              title=result.award)
+                award = Award(
+                    contest_id=contest.id,
+                    participation_id=result.participant_id,
+                    division_id=division_id,
+                    title=result.award,
+                )
                 db.session.add(award)
-            award.title, award.rank, award.score, award.computed_at = result.award, result.rank, score_decimal, now
+            award.title, award.rank, award.score, award.computed_at = (
+                result.award,
+                result.rank,
+                score_decimal,
+                now,
+            )
             award.division_id = division_id
             db.session.flush()
-            certificate = issue(kind=CertificateKind.DIPLOMA, user_id=user_ids[result.participant_id],
-                                holder=users[result.participant_id], title=f"{result.award} — {contest.title}",
-                                source_type="award", source_id=award.id,
-                                details=f"{divisions[division_id].name}; {final.title}", now=now)
+            certificate = issue(
+                kind=CertificateKind.DIPLOMA,
+                user_id=user_ids[result.participant_id],
+                holder=users[result.participant_id],
+                title=f"{result.award} — {contest.title}",
+                source_type="award",
+                source_id=award.id,
+                details=f"{divisions[division_id].name}; {final.title}",
+                now=now,
+            )
             certificate.revoked_at = None
             award.certificate_code = certificate.code
             awarded.add(result.participant_id)
-            items.append(AwardItem(result.participant_id, divisions[division_id].name, result.award, result.rank,
-                                   score_decimal, certificate.code, users[result.participant_id]))
+            items.append(
+                AwardItem(
+                    result.participant_id,
+                    divisions[division_id].name,
+                    result.award,
+                    result.rank,
+                    score_decimal,
+                    certificate.code,
+                    users[result.participant_id],
+                )
+            )
     stale = [a for pid, a in existing.items() if pid not in awarded]
     if stale:
         stale_ids = [a.id for a in stale]
-        db.session.execute(update(Certificate).where(Certificate.source_type == "award",
-                                                     Certificate.source_id.in_(stale_ids)).values(revoked_at=now))
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.source_type == "award", Certificate.source_id.in_(stale_ids))
+            .values(revoked_at=now)
+        )
         for award in stale:
             db.session.delete(award)
     contest.awards_computed_at = now
-    audit.record("awards.computed", actor=actor, scope_type="contest", scope_id=contest.id,
-                 details={"awarded": len(items), "withdrawn": len(stale)})
+    audit.record(
+        "awards.computed",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        details={"awarded": len(items), "withdrawn": len(stale)},
+    )
     db.session.commit()
     return items
 
 
 def contest_awards(contest_id: int, *, division_id: int | None = None) -> list[AwardItem]:
-    query = (select(Award, Division.name, User.full_name).join(Division, Division.id == Award.division_id)
-             .join(Participation, Participation.id == Award.participation_id)
-             .join(User, User.id == Participation.user_id)
-             .where(Award.contest_id == contest_id)
-             .order_by(Division.position, Award.rank.is_(None), Award.rank, User.full_name))
+    query = (
+        select(Award, Division.name, User.full_name)
+        .join(Division, Division.id == Award.division_id)
+        .join(Participation, Participation.id == Award.participation_id)
+        .join(User, User.id == Participation.user_id)
+        .where(Award.contest_id == contest_id)
+        .order_by(Division.position, Award.rank.is_(None), Award.rank, User.full_name)
+    )
     if division_id:
         query = query.where(Award.division_id == division_id)
-    return [AwardItem(a.participation_id, division, a.title, a.rank, a.score, a.certificate_code, name)
-            for a, division, name in db.session.execute(query).all()]
+    return [
+        AwardItem(a.participation_id, division, a.title, a.rank, a.score, a.certificate_code, name)
+        for a, division, name in db.session.execute(query).all()
+    ]

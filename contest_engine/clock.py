@@ -30,10 +30,14 @@ from contest_engine.rules.stages import (
 
 def run_clock(now: datetime, *, contest_id: int | None = None) -> list[str]:
     """Open and close every due stage (or one contest's). Idempotent: a second run finds nothing due."""
-    due = select(Stage).where(
-        ((Stage.state == StageState.SCHEDULED) & (Stage.opens_at <= now))
-        | ((Stage.state.in_([StageState.SCHEDULED, StageState.OPEN])) & (Stage.closes_at <= now))
-    ).order_by(Stage.id)
+    due = (
+        select(Stage)
+        .where(
+            ((Stage.state == StageState.SCHEDULED) & (Stage.opens_at <= now))
+            | ((Stage.state.in_([StageState.SCHEDULED, StageState.OPEN])) & (Stage.closes_at <= now))
+        )
+        .order_by(Stage.id)
+    )
     if contest_id is not None:
         due = due.where(Stage.contest_id == contest_id)
     stages = list(db.session.scalars(due))
@@ -48,6 +52,7 @@ def clock_job(now: datetime) -> list[str]:
     """`flask contests tick`: open and close stages by their times."""
     return run_clock(now)
 
+
 def close_stage(stage: Stage, *, actor: User, now: datetime, reason: str = "") -> Stage:
     """Close an open stage early (by hand)."""
     run_clock(now, contest_id=stage.contest_id)
@@ -57,17 +62,24 @@ def close_stage(stage: Stage, *, actor: User, now: datetime, reason: str = "") -
     return _transition(stage, StageAction.CLOSE, actor=actor, now=now, reason=reason)
 
 
-def reopen_stage(stage: Stage, *, actor: User, now: datetime, reason: str,
-                 new_closes_at: datetime | None = None) -> Stage:
+def reopen_stage(
+    stage: Stage, *, actor: User, now: datetime, reason: str, new_closes_at: datetime | None = None
+) -> Stage:
     """Reopen a closed stage, with a reason for the audit log and a close still ahead."""
-    return _transition(stage, StageAction.REOPEN, actor=actor, now=now, reason=reason, new_closes_at=new_closes_at)
+    return _transition(
+        stage, StageAction.REOPEN, actor=actor, now=now, reason=reason, new_closes_at=new_closes_at
+    )
 
 
-def extend_stage(stage: Stage, *, actor: User, now: datetime, new_closes_at: datetime, reason: str = "") -> Stage:
+def extend_stage(
+    stage: Stage, *, actor: User, now: datetime, new_closes_at: datetime, reason: str = ""
+) -> Stage:
     """Keep an open stage open longer."""
     run_clock(now, contest_id=stage.contest_id)
     db.session.refresh(stage)
-    return _transition(stage, StageAction.EXTEND, actor=actor, now=now, reason=reason, new_closes_at=new_closes_at)
+    return _transition(
+        stage, StageAction.EXTEND, actor=actor, now=now, reason=reason, new_closes_at=new_closes_at
+    )
 
 
 def start_judging(stage: Stage, *, actor: User, now: datetime) -> Stage:
@@ -84,28 +96,48 @@ def apply_clock(stages: Sequence[Stage], now: datetime, actor: User | None = Non
         new = clock_state(old, stage.opens_at, stage.closes_at, now)
         if new == old:
             continue
-        result = cast(CursorResult[Any], db.session.execute(
-            update(Stage).where(Stage.id == stage.id, Stage.state == old).values(state=new)
-            .execution_options(synchronize_session=False)
-        ))
+        result = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(Stage)
+                .where(Stage.id == stage.id, Stage.state == old)
+                .values(state=new)
+                .execution_options(synchronize_session=False)
+            ),
+        )
         if result.rowcount != 1:  # another process moved it first
             db.session.refresh(stage)
             continue
         stage.state = new
         action = "stage.opened" if new == StageState.OPEN else "stage.closed"
-        audit.record(action, actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                     object_type="stage", object_id=stage.id, reason=_("by the clock"),
-                     details={"from": old.value, "to": new.value, "at": now.isoformat()})
+        audit.record(
+            action,
+            actor=actor,
+            scope_type="contest",
+            scope_id=stage.contest_id,
+            object_type="stage",
+            object_id=stage.id,
+            reason=_("by the clock"),
+            details={"from": old.value, "to": new.value, "at": now.isoformat()},
+        )
         lines.append(f"stage {stage.id} {old.value} → {new.value}")
     return lines
 
 
-def _transition(stage: Stage, action: StageAction, *, actor: User, now: datetime, reason: str = "",
-                new_closes_at: datetime | None = None) -> Stage:
+def _transition(
+    stage: Stage,
+    action: StageAction,
+    *,
+    actor: User,
+    now: datetime,
+    reason: str = "",
+    new_closes_at: datetime | None = None,
+) -> Stage:
     old_state, old_close = StageState(stage.state), stage.closes_at
     try:
-        target = apply_action(action, old_state, now=now, closes_at=old_close, new_closes_at=new_closes_at,
-                              reason=reason)
+        target = apply_action(
+            action, old_state, now=now, closes_at=old_close, new_closes_at=new_closes_at, reason=reason
+        )
     except StageTransitionError as error:
         raise transition_refusal(error, old_state) from None
     values: dict[str, Any] = {"state": target}
@@ -113,25 +145,47 @@ def _transition(stage: Stage, action: StageAction, *, actor: User, now: datetime
         stages = contest_stages(stage.contest_id)
         times = [StageTimes(s.opens_at, new_closes_at if s.id == stage.id else s.closes_at) for s in stages]
         if validate_timeline(times):
-            raise Invalid(_("The new closing time overlaps the next stage."),
-                          {"closes_at": _("The new closing time overlaps the next stage.")})
+            raise Invalid(
+                _("The new closing time overlaps the next stage."),
+                {"closes_at": _("The new closing time overlaps the next stage.")},
+            )
         values["closes_at"] = new_closes_at
-    result = cast(CursorResult[Any], db.session.execute(
-        update(Stage).where(Stage.id == stage.id, Stage.state == old_state, Stage.closes_at == old_close)
-        .values(**values).execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Stage)
+            .where(Stage.id == stage.id, Stage.state == old_state, Stage.closes_at == old_close)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The stage was changed by someone else at the same moment; reload and try again."))
-    audit.record(f"stage.{_ACTION_NAMES[action]}", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, reason=reason.strip(),
-                 details={"from": old_state.value, "to": StageState(target).value,
-                          "closes_at": (new_closes_at or old_close).isoformat()})
+    audit.record(
+        f"stage.{_ACTION_NAMES[action]}",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        reason=reason.strip(),
+        details={
+            "from": old_state.value,
+            "to": StageState(target).value,
+            "closes_at": (new_closes_at or old_close).isoformat(),
+        },
+    )
     db.session.commit()
     db.session.refresh(stage)
     return stage
 
 
-_ACTION_NAMES = {StageAction.CLOSE: "closed", StageAction.REOPEN: "reopened", StageAction.EXTEND: "extended",
-                 StageAction.START_JUDGING: "judging_started", StageAction.PUBLISH: "published",
-                 StageAction.SCHEDULE: "scheduled"}
+_ACTION_NAMES = {
+    StageAction.CLOSE: "closed",
+    StageAction.REOPEN: "reopened",
+    StageAction.EXTEND: "extended",
+    StageAction.START_JUDGING: "judging_started",
+    StageAction.PUBLISH: "published",
+    StageAction.SCHEDULE: "scheduled",
+}

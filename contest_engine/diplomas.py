@@ -30,7 +30,14 @@ def diploma_pdf(award: Award, contest: Contest, *, verify_url: str) -> bytes:
     if participation.institution_name:
         lines.append(participation.institution_name)
     issued = certificate.issued_at if certificate is not None else award.computed_at
-    return bytes(render_certificate_pdf(
-        heading=_("Diploma"), holder=user.full_name, title=f"{award.title} — {contest.title}", lines=lines,
-        code=award.certificate_code, verify_url=verify_url, issued_on=issued.date(),
-    ))
+    return bytes(
+        render_certificate_pdf(
+            heading=_("Diploma"),
+            holder=user.full_name,
+            title=f"{award.title} — {contest.title}",
+            lines=lines,
+            code=award.certificate_code,
+            verify_url=verify_url,
+            issued_on=issued.date(),
+        )
+    )

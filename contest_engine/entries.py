@@ -43,8 +43,16 @@ class Upload:
         return [cls(f.filename, f.stream) for f in files if f is not None and f.filename]
 
 
-def submit_entry(stage: Stage, participation: Participation, *, text: str = "", link: str = "",
-                 files: Sequence[Upload] = (), actor: User, now: datetime) -> Entry:
+def submit_entry(
+    stage: Stage,
+    participation: Participation,
+    *,
+    text: str = "",
+    link: str = "",
+    files: Sequence[Upload] = (),
+    actor: User,
+    now: datetime,
+) -> Entry:
     """Hand in (or replace) a participant's entry while the stage is open; the earlier version is kept
     and stops being current, and the jury's assignments and sheets follow the new one
     (`jury.resubmission`). Refused (409) after the close and for those who did not advance."""
@@ -83,22 +91,45 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
     stored = []
     for file in files:
         try:
-            stored.append(store_checked(check_data(file.name, read_bounded(file.stream, rules.max_bytes + 1), rules),
-                                        actor.id))
+            stored.append(
+                store_checked(
+                    check_data(file.name, read_bounded(file.stream, rules.max_bytes + 1), rules), actor.id
+                )
+            )
         except UploadError as error:
             db.session.rollback()
             raise Invalid(str(error), {"files": str(error)}) from None
-    latest = db.session.scalar(select(func.max(Entry.version)).where(
-        Entry.stage_id == stage.id, Entry.participation_id == participation.id)) or 0
-    previous_id = db.session.scalar(select(Entry.id).where(
-        Entry.stage_id == stage.id, Entry.participation_id == participation.id, Entry.is_current.is_(True)))
+    latest = (
+        db.session.scalar(
+            select(func.max(Entry.version)).where(
+                Entry.stage_id == stage.id, Entry.participation_id == participation.id
+            )
+        )
+        or 0
+    )
+    previous_id = db.session.scalar(
+        select(Entry.id).where(
+            Entry.stage_id == stage.id, Entry.participation_id == participation.id, Entry.is_current.is_(True)
+        )
+    )
     db.session.execute(
-        update(Entry).where(Entry.stage_id == stage.id, Entry.participation_id == participation.id,
-                            Entry.is_current.is_(True)).values(is_current=False)
+        update(Entry)
+        .where(
+            Entry.stage_id == stage.id, Entry.participation_id == participation.id, Entry.is_current.is_(True)
+        )
+        .values(is_current=False)
         .execution_options(synchronize_session=False)
     )
-    entry = Entry(stage_id=stage.id, participation_id=participation.id, version=latest + 1, is_current=True,
-                  text=text, link=link, submitted_at=now, submitted_by_id=actor.id)
+    entry = Entry(
+        stage_id=stage.id,
+        participation_id=participation.id,
+        version=latest + 1,
+        is_current=True,
+        text=text,
+        link=link,
+        submitted_at=now,
+        submitted_by_id=actor.id,
+    )
     db.session.add(entry)
     try:
         db.session.flush()
@@ -109,21 +140,38 @@ def submit_entry(stage: Stage, participation: Participation, *, text: str = "", 
         db.session.add(EntryFile(entry_id=entry.id, file_id=stored_file.id, position=position))
     if previous_id is not None:
         follow_new_version(stage, previous_id, entry, actor=actor)
-    audit.record("entry.submitted", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="entry", object_id=entry.id,
-                 details={"stage_id": stage.id, "participation_id": participation.id, "version": entry.version})
+    audit.record(
+        "entry.submitted",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="entry",
+        object_id=entry.id,
+        details={"stage_id": stage.id, "participation_id": participation.id, "version": entry.version},
+    )
     db.session.commit()
     return entry
 
 
 def entry_files(entry_id: int) -> list[StoredFile]:
-    return list(db.session.scalars(select(StoredFile).join(EntryFile, EntryFile.file_id == StoredFile.id)
-                                   .where(EntryFile.entry_id == entry_id).order_by(EntryFile.position)))
+    return list(
+        db.session.scalars(
+            select(StoredFile)
+            .join(EntryFile, EntryFile.file_id == StoredFile.id)
+            .where(EntryFile.entry_id == entry_id)
+            .order_by(EntryFile.position)
+        )
+    )
 
 
 def entry_versions(stage_id: int, participation_id: int) -> list[Entry]:
-    return list(db.session.scalars(select(Entry).where(
-        Entry.stage_id == stage_id, Entry.participation_id == participation_id).order_by(Entry.version.desc())))
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.stage_id == stage_id, Entry.participation_id == participation_id)
+            .order_by(Entry.version.desc())
+        )
+    )
 
 
 def files_by_entry(entry_ids: list[int]) -> dict[int, list[StoredFile]]:
@@ -132,7 +180,10 @@ def files_by_entry(entry_ids: list[int]) -> dict[int, list[StoredFile]]:
     if not entry_ids:
         return grouped
     for entry_id, stored in db.session.execute(
-            select(EntryFile.entry_id, StoredFile).join(StoredFile, StoredFile.id == EntryFile.file_id)
-            .where(EntryFile.entry_id.in_(entry_ids)).order_by(EntryFile.position)).all():
+        select(EntryFile.entry_id, StoredFile)
+        .join(StoredFile, StoredFile.id == EntryFile.file_id)
+        .where(EntryFile.entry_id.in_(entry_ids))
+        .order_by(EntryFile.position)
+    ).all():
         grouped.setdefault(entry_id, []).append(stored)
     return grouped

@@ -15,24 +15,33 @@ from contest_engine.rules.stages import StageKind, StageState, StageTransitionEr
 
 def state_label(state: StageState | str) -> str:
     labels = {
-        StageState.DRAFT: _("draft"), StageState.SCHEDULED: _("scheduled"), StageState.OPEN: _("open"),
-        StageState.CLOSED: _("closed"), StageState.JUDGING: _("judging"),
+        StageState.DRAFT: _("draft"),
+        StageState.SCHEDULED: _("scheduled"),
+        StageState.OPEN: _("open"),
+        StageState.CLOSED: _("closed"),
+        StageState.JUDGING: _("judging"),
         StageState.PUBLISHED: _("results published"),
     }
     return str(labels[StageState(state)])
 
 
 def kind_label(kind: StageKind | str) -> str:
-    labels = {StageKind.REGISTRATION: _("Registration"), StageKind.SUBMISSION: _("Submission"),
-              StageKind.OLYMPIAD: _("Olympiad round"), StageKind.JURY: _("Jury stage")}
+    labels = {
+        StageKind.REGISTRATION: _("Registration"),
+        StageKind.SUBMISSION: _("Submission"),
+        StageKind.OLYMPIAD: _("Olympiad round"),
+        StageKind.JURY: _("Jury stage"),
+    }
     return str(labels[StageKind(kind)])
 
 
 def status_labels() -> dict[str, str]:
     """A participant's result status at a stage, as the results pages and exports show it."""
     return {
-        ResultStatus.RANKED: _("ranked"), ResultStatus.ADVANCED: _("advanced"),
-        ResultStatus.ELIMINATED: _("did not advance"), ResultStatus.BLOCKED: _("waiting for jury scores"),
+        ResultStatus.RANKED: _("ranked"),
+        ResultStatus.ADVANCED: _("advanced"),
+        ResultStatus.ELIMINATED: _("did not advance"),
+        ResultStatus.BLOCKED: _("waiting for jury scores"),
         ResultStatus.NO_ENTRY: _("no entry"),
     }
 
@@ -80,8 +89,9 @@ def timeline_problem(error: TimelineError) -> str:
 def transition_refusal(error: StageTransitionError, state: StageState) -> DomainError:
     """The domain error for an organiser's stage action the stage rules refuse."""
     if error.code == "reason_missing":
-        return Invalid(_("Give a reason: participants will see the stage open again."),
-                       {"reason": _("Give a reason.")})
+        return Invalid(
+            _("Give a reason: participants will see the stage open again."), {"reason": _("Give a reason.")}
+        )
     if error.code in ("close_missing", "close_not_later", "close_past"):
         message = _("The closing time must be later than now and than the current one.")
         return Invalid(message, {"closes_at": message})

@@ -52,7 +52,9 @@ class Contest(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     rules: Mapped[str] = mapped_column(Text, default="")
     # The contest's own question bank (quiz engine, owner_type "contest"), made with the contest.
-    bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_bank.id", ondelete="SET NULL"), index=True)
+    bank_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_bank.id", ondelete="SET NULL"), index=True
+    )
     # Olympiad quota: winners and prize-winners together at most Q% of a division's participants.
     award_quota_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     # Ordered award rules in the API's shape: [{"title", "ranks", "top_percent", "min_percent_of_max"}].
@@ -68,11 +70,15 @@ class Contest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     divisions: Mapped[list[Division]] = relationship(
-        back_populates="contest", lazy="raise_on_sql", order_by="Division.position",
+        back_populates="contest",
+        lazy="raise_on_sql",
+        order_by="Division.position",
         cascade="all, delete-orphan",
     )
     stages: Mapped[list[Stage]] = relationship(
-        back_populates="contest", lazy="raise_on_sql", order_by="Stage.position",
+        back_populates="contest",
+        lazy="raise_on_sql",
+        order_by="Stage.position",
         cascade="all, delete-orphan",
     )
 
@@ -93,7 +99,9 @@ class ContestOrganiser(Base):
     __tablename__ = "contest_organiser"
 
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Division(Base):
@@ -196,7 +204,9 @@ class StageParticipant(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
-    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id", ondelete="CASCADE"), index=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE"), index=True
+    )
     admitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("stage_id", "participation_id"),)
@@ -209,7 +219,9 @@ class Entry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
-    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id", ondelete="CASCADE"), index=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     text: Mapped[str] = mapped_column(Text, default="")
@@ -260,7 +272,9 @@ class StageResult(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
-    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id", ondelete="CASCADE"), index=True)
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE"), index=True
+    )
     division_id: Mapped[int] = mapped_column(ForeignKey("division.id", ondelete="CASCADE"))
     score: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     rank: Mapped[int | None] = mapped_column()

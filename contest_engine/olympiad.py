@@ -51,25 +51,56 @@ def export_questions(contest: Contest) -> str:
     return export_gift(contest_bank(contest))
 
 
-def create_round(stage: Stage, contest: Contest, *, question_ids: Sequence[int], time_limit_minutes: int | None,
-                 max_grade: Decimal, shuffle: bool, actor: User, now: datetime) -> Any:
+def create_round(
+    stage: Stage,
+    contest: Contest,
+    *,
+    question_ids: Sequence[int],
+    time_limit_minutes: int | None,
+    max_grade: Decimal,
+    shuffle: bool,
+    actor: User,
+    now: datetime,
+) -> Any:
     """Make the stage's quiz from bank questions: one attempt each, open in the stage's window."""
     if stage.kind != StageKind.OLYMPIAD:
         raise Conflict(_("Only an olympiad stage has a round."))
     if stage.quiz_id is not None:
         raise Conflict(_("This stage already has its round."))
-    if clock_state(stage.state, stage.opens_at, stage.closes_at, now) not in (StageState.SCHEDULED, StageState.DRAFT):
+    if clock_state(stage.state, stage.opens_at, stage.closes_at, now) not in (
+        StageState.SCHEDULED,
+        StageState.DRAFT,
+    ):
         raise Conflict(_("The stage has already opened: its round can no longer be set up."))
     if not question_ids:
-        raise Invalid(_("Choose at least one question."), {"question_ids": _("Choose at least one question.")})
-    quiz = create_quiz(contest_bank(contest), title=stage.title, question_ids=list(question_ids),
-                       time_limit_minutes=time_limit_minutes, attempts_allowed=1, grading_method="highest",
-                       max_grade=max_grade, opens_at=stage.opens_at, closes_at=stage.closes_at,
-                       shuffle_questions=shuffle, shuffle_answers=shuffle, review_when="after_close",
-                       actor=actor)
+        raise Invalid(
+            _("Choose at least one question."), {"question_ids": _("Choose at least one question.")}
+        )
+    quiz = create_quiz(
+        contest_bank(contest),
+        title=stage.title,
+        question_ids=list(question_ids),
+        time_limit_minutes=time_limit_minutes,
+        attempts_allowed=1,
+        grading_method="highest",
+        max_grade=max_grade,
+        opens_at=stage.opens_at,
+        closes_at=stage.closes_at,
+        shuffle_questions=shuffle,
+        shuffle_answers=shuffle,
+        review_when="after_close",
+        actor=actor,
+    )
     stage.quiz_id = quiz.id
-    audit.record("stage.round_created", actor=actor, scope_type="contest", scope_id=contest.id,
-                 object_type="stage", object_id=stage.id, details={"quiz_id": quiz.id})
+    audit.record(
+        "stage.round_created",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"quiz_id": quiz.id},
+    )
     db.session.commit()
     return quiz
 

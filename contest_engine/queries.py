@@ -29,12 +29,17 @@ OPEN_STATES = (StageState.DRAFT, StageState.SCHEDULED, StageState.OPEN)
 
 
 def contest_stages(contest_id: int) -> list[Stage]:
-    return list(db.session.scalars(select(Stage).where(Stage.contest_id == contest_id).order_by(Stage.position)))
+    return list(
+        db.session.scalars(select(Stage).where(Stage.contest_id == contest_id).order_by(Stage.position))
+    )
 
 
 def contest_divisions(contest_id: int) -> list[Division]:
-    return list(db.session.scalars(
-        select(Division).where(Division.contest_id == contest_id).order_by(Division.position, Division.id)))
+    return list(
+        db.session.scalars(
+            select(Division).where(Division.contest_id == contest_id).order_by(Division.position, Division.id)
+        )
+    )
 
 
 def current_stage(stages: Sequence[Stage], now: datetime) -> Stage | None:
@@ -60,8 +65,9 @@ def final_stage(stages: Sequence[Stage]) -> Stage | None:
 
 
 def find_participation(contest_id: int, user_id: int) -> Participation | None:
-    return db.session.scalar(select(Participation).where(
-        Participation.contest_id == contest_id, Participation.user_id == user_id))
+    return db.session.scalar(
+        select(Participation).where(Participation.contest_id == contest_id, Participation.user_id == user_id)
+    )
 
 
 def is_first_competitive(stage: Stage, stages: Sequence[Stage]) -> bool:
@@ -76,51 +82,90 @@ def is_admitted(stage: Stage, participation: Participation) -> bool:
     stages = contest_stages(stage.contest_id)
     if is_first_competitive(stage, stages):
         return True
-    return bool(db.session.scalar(select(exists().where(
-        StageParticipant.stage_id == stage.id, StageParticipant.participation_id == participation.id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    StageParticipant.stage_id == stage.id,
+                    StageParticipant.participation_id == participation.id,
+                )
+            )
+        )
+    )
 
 
 def count_stage_entries(stage_ids: list[int]) -> dict[int, int]:
     if not stage_ids:
         return {}
-    return dict(db.session.execute(select(Entry.stage_id, func.count()).where(
-        Entry.stage_id.in_(stage_ids), Entry.is_current.is_(True)).group_by(Entry.stage_id)).all())
+    return dict(
+        db.session.execute(
+            select(Entry.stage_id, func.count())
+            .where(Entry.stage_id.in_(stage_ids), Entry.is_current.is_(True))
+            .group_by(Entry.stage_id)
+        ).all()
+    )
 
 
 def audit_page(contest_id: int, *, page: int, per_page: int) -> Page[AuditEntry]:
     """The contest's audit log, newest first (the organiser's page and the API)."""
-    query = (select(AuditEntry).where(AuditEntry.scope_type == "contest", AuditEntry.scope_id == contest_id)
-             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.scope_type == "contest", AuditEntry.scope_id == contest_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
     return paginate(query, page, per_page)
 
 
-def participants_query(contest_id: int, *, division_id: int | None = None,
-                       search: str = "") -> Select[Participation, User]:
+def participants_query(
+    contest_id: int, *, division_id: int | None = None, search: str = ""
+) -> Select[Participation, User]:
     """(Participation, User) rows of a contest in registration order, for the organiser's lists
     (the page searches names and institutions, the API filters by division)."""
-    query = (select(Participation, User).join(User, User.id == Participation.user_id)
-             .where(Participation.contest_id == contest_id).order_by(Participation.id))
+    query = (
+        select(Participation, User)
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.contest_id == contest_id)
+        .order_by(Participation.id)
+    )
     if division_id:
         query = query.where(Participation.division_id == division_id)
     if search:
-        query = query.where(User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%"))
+        query = query.where(
+            User.full_name.ilike(f"%{search}%") | Participation.institution_name.ilike(f"%{search}%")
+        )
     return query
 
 
 def participant_names(contest_id: int) -> list[tuple[int, str]]:
     """(participation id, full name) of every participant, by name: the manual advancement choice."""
-    return [(pid, name) for pid, name in db.session.execute(
-        select(Participation.id, User.full_name).join(User, User.id == Participation.user_id)
-        .where(Participation.contest_id == contest_id).order_by(User.full_name)).all()]
+    return [
+        (pid, name)
+        for pid, name in db.session.execute(
+            select(Participation.id, User.full_name)
+            .join(User, User.id == Participation.user_id)
+            .where(Participation.contest_id == contest_id)
+            .order_by(User.full_name)
+        ).all()
+    ]
 
 
 def organised_contests(user_id: int, *, limit: int = 10) -> list[Contest]:
     """The contests a user organises, newest first (the dashboard panel)."""
-    return list(db.session.scalars(
-        select(Contest).join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id)
-        .where(ContestOrganiser.user_id == user_id).order_by(Contest.created_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Contest)
+            .join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id)
+            .where(ContestOrganiser.user_id == user_id)
+            .order_by(Contest.created_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def award_ids(contest_id: int) -> dict[int, int]:
     """Participation id → award id, for the diploma links."""
-    return dict(db.session.execute(select(Award.participation_id, Award.id).where(Award.contest_id == contest_id)).all())
+    return dict(
+        db.session.execute(
+            select(Award.participation_id, Award.id).where(Award.contest_id == contest_id)
+        ).all()
+    )

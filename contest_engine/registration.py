@@ -30,9 +30,13 @@ def registration_open(stages: Sequence[Stage], now: datetime) -> bool:
     stage closes."""
     registration = [s for s in stages if s.kind == StageKind.REGISTRATION]
     if registration:
-        return any(clock_state(s.state, s.opens_at, s.closes_at, now) == StageState.OPEN for s in registration)
+        return any(
+            clock_state(s.state, s.opens_at, s.closes_at, now) == StageState.OPEN for s in registration
+        )
     return bool(stages) and clock_state(stages[0].state, stages[0].opens_at, stages[0].closes_at, now) in (
-        StageState.SCHEDULED, StageState.OPEN)
+        StageState.SCHEDULED,
+        StageState.OPEN,
+    )
 
 
 def _division_by(contest_id: int, division: int | str | None) -> Division | None:
@@ -44,9 +48,18 @@ def _division_by(contest_id: int, division: int | str | None) -> Division | None
     return db.session.scalar(query.where(Division.name == str(division).strip()))
 
 
-def register(contest: Contest, user: User, *, division: int | str | None, now: datetime,
-             institution: str = "", grade: str = "", subject: str = "", consent: bool = False,
-             actor: User | None = None) -> Participation:
+def register(
+    contest: Contest,
+    user: User,
+    *,
+    division: int | str | None,
+    now: datetime,
+    institution: str = "",
+    grade: str = "",
+    subject: str = "",
+    consent: bool = False,
+    actor: User | None = None,
+) -> Participation:
     """Register `user` into a division. Participants register themselves while registration is open
     (it closes with its stage); organisers (`actor` given and not the user) may add at any time."""
     by_organiser = actor is not None and actor.id != user.id
@@ -76,11 +89,16 @@ def register(contest: Contest, user: User, *, division: int | str | None, now: d
     user_institution = db.session.get(Institution, user.institution_id) if user.institution_id else None
     assert found is not None
     participation = Participation(
-        contest_id=contest.id, user_id=user.id, division_id=found.id,
+        contest_id=contest.id,
+        user_id=user.id,
+        division_id=found.id,
         institution_name=institution.strip() or (user_institution.name if user_institution else ""),
         district=user_institution.district if user_institution else "",
-        grade=grade.strip(), subject=subject.strip(), consent_at=now if consent else None,
-        imported=by_organiser, registered_at=now,
+        grade=grade.strip(),
+        subject=subject.strip(),
+        consent_at=now if consent else None,
+        imported=by_organiser,
+        registered_at=now,
     )
     try:
         with db.session.begin_nested():
@@ -88,9 +106,15 @@ def register(contest: Contest, user: User, *, division: int | str | None, now: d
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("Already registered in this contest.")) from None
-    audit.record("participant.registered", actor=actor or user, scope_type="contest", scope_id=contest.id,
-                 object_type="participation", object_id=participation.id,
-                 details={"user_id": user.id, "division": found.name})
+    audit.record(
+        "participant.registered",
+        actor=actor or user,
+        scope_type="contest",
+        scope_id=contest.id,
+        object_type="participation",
+        object_id=participation.id,
+        details={"user_id": user.id, "division": found.name},
+    )
     db.session.commit()
     return participation
 
@@ -101,15 +125,22 @@ class ImportReport:
     errors: list[tuple[int, str]]
 
 
-_CSV_COLUMNS = (("institution", Participation.institution_name), ("grade", Participation.grade),
-                ("subject", Participation.subject))
+_CSV_COLUMNS = (
+    ("institution", Participation.institution_name),
+    ("grade", Participation.grade),
+    ("subject", Participation.subject),
+)
 
 
 def _csv_too_long(row: dict[str, str]) -> str | None:
     """The message for the first column longer than what the database keeps, if any."""
     for name, column in _CSV_COLUMNS:
         if len(row.get(name, "")) > limit(column):
-            return _("The column “%(column)s” is too long (at most %(n)s characters).", column=name, n=limit(column))
+            return _(
+                "The column “%(column)s” is too long (at most %(n)s characters).",
+                column=name,
+                n=limit(column),
+            )
     return None
 
 
@@ -121,7 +152,9 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
     if not reader.fieldnames or not required <= {name.strip() for name in reader.fieldnames}:
         return ImportReport(0, [(1, _("The first line must name the columns: email, full_name, division."))])
     divisions = {d.name: d for d in contest_divisions(contest.id)}
-    registered = set(db.session.scalars(select(Participation.user_id).where(Participation.contest_id == contest.id)))
+    registered = set(
+        db.session.scalars(select(Participation.user_id).where(Participation.contest_id == contest.id))
+    )
     errors: list[tuple[int, str]] = []
     rows: list[tuple[int, dict[str, str]]] = []
     seen: set[str] = set()
@@ -150,8 +183,14 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
                 errors.append((line, _("No account with this e-mail: give full_name to create one.")))
                 continue
             try:
-                user = create_user(email=row["email"], full_name=row["full_name"], role=role,
-                                   password=secrets.token_urlsafe(24), actor=actor, commit=False)
+                user = create_user(
+                    email=row["email"],
+                    full_name=row["full_name"],
+                    role=role,
+                    password=secrets.token_urlsafe(24),
+                    actor=actor,
+                    commit=False,
+                )
             except Invalid as error:
                 errors.append((line, error.message))
                 continue
@@ -159,18 +198,31 @@ def import_participants(contest: Contest, text: str, *, actor: User, now: dateti
             errors.append((line, _("Already registered in this contest.")))
             continue
         registered.add(user.id)
-        db.session.add(Participation(
-            contest_id=contest.id, user_id=user.id, division_id=divisions[row["division"]].id,
-            institution_name=row.get("institution", "") or (user.institution.name if user.institution else ""),
-            district=user.institution.district if user.institution else "",
-            grade=row.get("grade", ""), subject=row.get("subject", ""), imported=True, registered_at=now,
-        ))
+        db.session.add(
+            Participation(
+                contest_id=contest.id,
+                user_id=user.id,
+                division_id=divisions[row["division"]].id,
+                institution_name=row.get("institution", "")
+                or (user.institution.name if user.institution else ""),
+                district=user.institution.district if user.institution else "",
+                grade=row.get("grade", ""),
+                subject=row.get("subject", ""),
+                imported=True,
+                registered_at=now,
+            )
+        )
         created += 1
     if errors:
         db.session.rollback()
         return ImportReport(0, errors)
-    audit.record("participants.imported", actor=actor, scope_type="contest", scope_id=contest.id,
-                 details={"created": created})
+    audit.record(
+        "participants.imported",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        details={"created": created},
+    )
     try:
         db.session.commit()
     except IntegrityError:

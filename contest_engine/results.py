@@ -56,16 +56,36 @@ def publish_results(stage: Stage, *, actor: User, now: datetime, appeal_hours: i
     except StageTransitionError:
         raise Conflict(_("Only a closed stage's results can be published.")) from None
     old = stage.state
-    won = cast(CursorResult[Any], db.session.execute(update(Stage).where(Stage.id == stage.id, Stage.state == old).values(
-        state=StageState.PUBLISHED, results_published_at=now, appeals_close_at=now + timedelta(hours=appeal_hours),
-    ).execution_options(synchronize_session=False))).rowcount == 1
+    won = (
+        cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(Stage)
+                .where(Stage.id == stage.id, Stage.state == old)
+                .values(
+                    state=StageState.PUBLISHED,
+                    results_published_at=now,
+                    appeals_close_at=now + timedelta(hours=appeal_hours),
+                )
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        == 1
+    )
     if not won:
         db.session.rollback()
         db.session.refresh(stage)
         return stage
     write_results(stage, now=now)
-    audit.record("stage.published", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, details={"appeal_hours": appeal_hours})
+    audit.record(
+        "stage.published",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"appeal_hours": appeal_hours},
+    )
     db.session.commit()
     db.session.refresh(stage)
     return stage
@@ -92,9 +112,19 @@ class ResultRow:
 
 def _results_query(stage: Stage, *, division_id: int | None = None, search: str = "") -> Any:
     query = (
-        select(StageResult.participation_id, User.id.label("user_id"), User.full_name, Division.name.label("division"),
-               Participation.institution_name, Participation.district, StageResult.score, StageResult.rank,
-               StageResult.status, StageResult.advanced, StageResult.time_used_seconds)
+        select(
+            StageResult.participation_id,
+            User.id.label("user_id"),
+            User.full_name,
+            Division.name.label("division"),
+            Participation.institution_name,
+            Participation.district,
+            StageResult.score,
+            StageResult.rank,
+            StageResult.status,
+            StageResult.advanced,
+            StageResult.time_used_seconds,
+        )
         .join(Participation, Participation.id == StageResult.participation_id)
         .join(User, User.id == Participation.user_id)
         .join(Division, Division.id == StageResult.division_id)
@@ -105,13 +135,19 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
         query = query.where(StageResult.division_id == division_id)
     if search.strip():
         pattern = f"%{search.strip()}%"
-        query = query.where(or_(User.full_name.ilike(pattern), Participation.institution_name.ilike(pattern),
-                                Participation.district.ilike(pattern)))
+        query = query.where(
+            or_(
+                User.full_name.ilike(pattern),
+                Participation.institution_name.ilike(pattern),
+                Participation.district.ilike(pattern),
+            )
+        )
     return query
 
 
-def results_page(stage: Stage, *, page: int, per_page: int, division_id: int | None = None,
-                 search: str = "") -> Page[ResultRow]:
+def results_page(
+    stage: Stage, *, page: int, per_page: int, division_id: int | None = None, search: str = ""
+) -> Page[ResultRow]:
     """One page of the stored ranking: two queries at any size (without a search the count reads
     only the index, not the joined rows)."""
     query = _results_query(stage, division_id=division_id, search=search)
@@ -133,15 +169,28 @@ def all_results(stage: Stage) -> list[ResultRow]:
 
 
 def own_result(stage_id: int, participation_id: int) -> StageResult | None:
-    return db.session.scalar(select(StageResult).where(StageResult.stage_id == stage_id,
-                                                       StageResult.participation_id == participation_id))
+    return db.session.scalar(
+        select(StageResult).where(
+            StageResult.stage_id == stage_id, StageResult.participation_id == participation_id
+        )
+    )
 
 
 def _export_rows(stage: Stage) -> tuple[list[str], list[list[Any]]]:
-    headers = [_("Rank"), _("Participant"), _("Division"), _("Institution"), _("District"), _("Score"), _("Status")]
+    headers = [
+        _("Rank"),
+        _("Participant"),
+        _("Division"),
+        _("Institution"),
+        _("District"),
+        _("Score"),
+        _("Status"),
+    ]
     labels = status_labels()
-    rows = [[r.rank or "", r.full_name, r.division, r.institution, r.district, r.score_text, labels[r.status]]
-            for r in all_results(stage)]
+    rows = [
+        [r.rank or "", r.full_name, r.division, r.institution, r.district, r.score_text, labels[r.status]]
+        for r in all_results(stage)
+    ]
     return [str(h) for h in headers], rows
 
 
@@ -155,8 +204,14 @@ def results_xlsx(stage: Stage) -> bytes:
     return exports.xlsx_bytes(stage.title, headers, rows, fallback_title="results")
 
 
-def write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = None, confirmed: bool = False,
-                  scores: Standings | None = None) -> None:
+def write_results(
+    stage: Stage,
+    *,
+    now: datetime,
+    advanced: set[int] | None = None,
+    confirmed: bool = False,
+    scores: Standings | None = None,
+) -> None:
     """Store the stage's ranking per division from its standings (4 places stored); `scores` are
     the standings the caller already loaded, so they are not loaded and ranked twice."""
     stages = contest_stages(stage.contest_id)
@@ -164,8 +219,11 @@ def write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = No
     participations = scores.participations
     following = next_stage(stage, stages)
     if advanced is None and following is not None and stage.advanced_at is not None:
-        advanced = set(db.session.scalars(select(StageParticipant.participation_id).where(
-            StageParticipant.stage_id == following.id)))
+        advanced = set(
+            db.session.scalars(
+                select(StageParticipant.participation_id).where(StageParticipant.stage_id == following.id)
+            )
+        )
         confirmed = True
     advanced = advanced or set()
     rows: list[dict[str, Any]] = []
@@ -182,17 +240,32 @@ def write_results(stage: Stage, *, now: datetime, advanced: set[int] | None = No
             else:
                 status = ResultStatus.RANKED
             score = scores.scores.get(p.id)
-            rows.append({
-                "stage_id": stage.id, "participation_id": p.id, "division_id": division_id,
-                "score": stored_score(score) if score is not None else None,
-                "rank": scores.ranks.get(p.id), "time_used_seconds": scores.time_used.get(p.id),
-                "status": status, "advanced": p.id in advanced,
-            })
-    division_order = {d.id: d.position for d in db.session.scalars(
-        select(Division).where(Division.contest_id == stage.contest_id))}
+            rows.append(
+                {
+                    "stage_id": stage.id,
+                    "participation_id": p.id,
+                    "division_id": division_id,
+                    "score": stored_score(score) if score is not None else None,
+                    "rank": scores.ranks.get(p.id),
+                    "time_used_seconds": scores.time_used.get(p.id),
+                    "status": status,
+                    "advanced": p.id in advanced,
+                }
+            )
+    division_order = {
+        d.id: d.position
+        for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))
+    }
     names = {p.id: name for p, name in _names(participations)}
-    rows.sort(key=lambda r: (division_order.get(r["division_id"], 0), r["rank"] is None, r["rank"] or 0,
-                             names.get(r["participation_id"], ""), r["participation_id"]))
+    rows.sort(
+        key=lambda r: (
+            division_order.get(r["division_id"], 0),
+            r["rank"] is None,
+            r["rank"] or 0,
+            names.get(r["participation_id"], ""),
+            r["participation_id"],
+        )
+    )
     for position, row in enumerate(rows, start=1):
         row["position"] = position
     db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
@@ -208,6 +281,13 @@ def stored_score(score: Any) -> Decimal:
 
 
 def _names(participations: list[Participation]) -> list[tuple[Participation, str]]:
-    names = dict(db.session.execute(select(User.id, User.full_name).where(
-        User.id.in_([p.user_id for p in participations]))).all()) if participations else {}
+    names = (
+        dict(
+            db.session.execute(
+                select(User.id, User.full_name).where(User.id.in_([p.user_id for p in participations]))
+            ).all()
+        )
+        if participations
+        else {}
+    )
     return [(p, names.get(p.user_id, "")) for p in participations]

@@ -34,11 +34,21 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
     if fields:
         raise Invalid(_("The contest cannot be saved: check the marked fields."), fields)
     contest = Contest(
-        title=spec.title.strip(), kind=ContestKind(spec.kind), timezone=spec.timezone,
-        description=spec.description, rules=spec.rules, award_rules=list(spec.awards),
-        award_quota_percent=Decimal(str(spec.award_quota_percent)) if spec.award_quota_percent is not None else None,
-        asks_institution=spec.asks_institution, asks_grade=spec.asks_grade, asks_subject=spec.asks_subject,
-        requires_consent=spec.requires_consent, created_by_id=actor.id, created_at=now,
+        title=spec.title.strip(),
+        kind=ContestKind(spec.kind),
+        timezone=spec.timezone,
+        description=spec.description,
+        rules=spec.rules,
+        award_rules=list(spec.awards),
+        award_quota_percent=Decimal(str(spec.award_quota_percent))
+        if spec.award_quota_percent is not None
+        else None,
+        asks_institution=spec.asks_institution,
+        asks_grade=spec.asks_grade,
+        asks_subject=spec.asks_subject,
+        requires_consent=spec.requires_consent,
+        created_by_id=actor.id,
+        created_at=now,
     )
     db.session.add(contest)
     db.session.flush()
@@ -47,8 +57,14 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
         db.session.add(Division(contest_id=contest.id, name=name.strip(), position=position))
     stages: list[tuple[Stage, StageSpec]] = []
     for position, item in enumerate(spec.stages, start=1):
-        stage = Stage(contest_id=contest.id, position=position, kind=StageKind(item.kind), state=StageState.SCHEDULED,
-                      has_jury=item.jury is not None, **_stage_values(item))
+        stage = Stage(
+            contest_id=contest.id,
+            position=position,
+            kind=StageKind(item.kind),
+            state=StageState.SCHEDULED,
+            has_jury=item.jury is not None,
+            **_stage_values(item),
+        )
         db.session.add(stage)
         stages.append((stage, item))
     db.session.flush()
@@ -56,8 +72,15 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
         if item.jury is not None:
             configure_stage_jury(stage, item.jury, actor=actor)
     contest.bank_id = _create_bank(contest)
-    audit.record("contest.created", actor=actor, scope_type="contest", scope_id=contest.id,
-                 object_type="contest", object_id=contest.id, details={"title": contest.title})
+    audit.record(
+        "contest.created",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        object_type="contest",
+        object_id=contest.id,
+        details={"title": contest.title},
+    )
     apply_clock([stage for stage, _ in stages], now)
     db.session.commit()
     return contest
@@ -66,16 +89,29 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
 def add_stage(contest: Contest, item: StageSpec, *, actor: User, now: datetime) -> Stage:
     """Append a stage after the existing ones (the browser builds a contest stage by stage)."""
     stages = contest_stages(contest.id)
-    probe = ContestSpec(title=contest.title, kind=contest.kind.value, timezone=contest.timezone,
-                        divisions=["-"], stages=[_spec_of(s) for s in stages] + [item])
+    probe = ContestSpec(
+        title=contest.title,
+        kind=contest.kind.value,
+        timezone=contest.timezone,
+        divisions=["-"],
+        stages=[_spec_of(s) for s in stages] + [item],
+    )
     index = len(stages)
-    fields = {key.split(".", 2)[2]: message for key, message in check_contest_spec(probe).items()
-              if key.startswith(f"stages.{index}.")}
+    fields = {
+        key.split(".", 2)[2]: message
+        for key, message in check_contest_spec(probe).items()
+        if key.startswith(f"stages.{index}.")
+    }
     if fields:
         raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
-    stage = Stage(contest_id=contest.id, position=(stages[-1].position + 1) if stages else 1,
-                  kind=StageKind(item.kind), state=StageState.SCHEDULED, has_jury=item.jury is not None,
-                  **_stage_values(item))
+    stage = Stage(
+        contest_id=contest.id,
+        position=(stages[-1].position + 1) if stages else 1,
+        kind=StageKind(item.kind),
+        state=StageState.SCHEDULED,
+        has_jury=item.jury is not None,
+        **_stage_values(item),
+    )
     db.session.add(stage)
     try:
         db.session.flush()
@@ -84,8 +120,15 @@ def add_stage(contest: Contest, item: StageSpec, *, actor: User, now: datetime) 
         raise Conflict(_("Another stage was added at the same moment; reload and try again.")) from None
     if item.jury is not None:
         configure_stage_jury(stage, item.jury, actor=actor)
-    audit.record("stage.created", actor=actor, scope_type="contest", scope_id=contest.id,
-                 object_type="stage", object_id=stage.id, details={"title": stage.title, "kind": stage.kind.value})
+    audit.record(
+        "stage.created",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"title": stage.title, "kind": stage.kind.value},
+    )
     apply_clock([stage], now, actor)
     db.session.commit()
     return stage
@@ -103,28 +146,51 @@ def update_stage(stage: Stage, item: StageSpec, *, actor: User, now: datetime) -
     specs = [_spec_of(s) for s in stages]
     item.kind = stage.kind.value
     specs[index] = item
-    probe = ContestSpec(title=contest.title, kind=contest.kind.value, timezone=contest.timezone, divisions=["-"],
-                        stages=specs)
-    fields = {key.split(".", 2)[2]: message for key, message in check_contest_spec(probe).items()
-              if key.startswith(f"stages.{index}.") and not key.endswith(".jury")}
+    probe = ContestSpec(
+        title=contest.title, kind=contest.kind.value, timezone=contest.timezone, divisions=["-"], stages=specs
+    )
+    fields = {
+        key.split(".", 2)[2]: message
+        for key, message in check_contest_spec(probe).items()
+        if key.startswith(f"stages.{index}.") and not key.endswith(".jury")
+    }
     moved = item.opens_at != stage.opens_at or item.closes_at != stage.closes_at
     if moved and stage.state not in (StageState.DRAFT, StageState.SCHEDULED):
-        fields.setdefault("opens_at", _("The dates of a stage that has opened cannot change: extend or close it."))
+        fields.setdefault(
+            "opens_at", _("The dates of a stage that has opened cannot change: extend or close it.")
+        )
     if stage.advanced_at is not None and (item.advancement or {}).get("rule") != stage.advancement_rule:
         fields.setdefault("advancement_rule", _("Advancement is already confirmed: the rule cannot change."))
     if fields:
         raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
     for name, value in _stage_values(item).items():
         setattr(stage, name, value)
-    audit.record("stage.updated", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, details={"title": stage.title, "moved": moved})
+    audit.record(
+        "stage.updated",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"title": stage.title, "moved": moved},
+    )
     db.session.commit()
     return stage
 
 
-def update_contest(contest: Contest, *, title: str, description: str, rules: str, timezone: str,
-                   asks_institution: bool, asks_grade: bool, asks_subject: bool, requires_consent: bool,
-                   actor: User) -> Contest:
+def update_contest(
+    contest: Contest,
+    *,
+    title: str,
+    description: str,
+    rules: str,
+    timezone: str,
+    asks_institution: bool,
+    asks_grade: bool,
+    asks_subject: bool,
+    requires_consent: bool,
+    actor: User,
+) -> Contest:
     """Edit the public texts and what registration asks for."""
     fields: dict[str, str] = {}
     if not title.strip():
@@ -135,11 +201,22 @@ def update_contest(contest: Contest, *, title: str, description: str, rules: str
         fields["timezone"] = _("Unknown time zone.")
     if fields:
         raise Invalid(_("The contest cannot be saved: check the marked fields."), fields)
-    contest.title, contest.description, contest.rules, contest.timezone = title.strip(), description, rules, timezone
+    contest.title, contest.description, contest.rules, contest.timezone = (
+        title.strip(),
+        description,
+        rules,
+        timezone,
+    )
     contest.asks_institution, contest.asks_grade = asks_institution, asks_grade
     contest.asks_subject, contest.requires_consent = asks_subject, requires_consent
-    audit.record("contest.updated", actor=actor, scope_type="contest", scope_id=contest.id,
-                 object_type="contest", object_id=contest.id)
+    audit.record(
+        "contest.updated",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest.id,
+        object_type="contest",
+        object_id=contest.id,
+    )
     db.session.commit()
     return contest
 
@@ -151,8 +228,14 @@ def add_organiser(contest: Contest, user: User, *, actor: User) -> None:
     exists_already = db.session.get(ContestOrganiser, (contest.id, user.id))
     if exists_already is None:
         db.session.add(ContestOrganiser(contest_id=contest.id, user_id=user.id))
-        audit.record("contest.organiser_added", actor=actor, scope_type="contest", scope_id=contest.id,
-                     object_type="user", object_id=user.id)
+        audit.record(
+            "contest.organiser_added",
+            actor=actor,
+            scope_type="contest",
+            scope_id=contest.id,
+            object_type="user",
+            object_id=user.id,
+        )
     db.session.commit()
 
 
@@ -161,17 +244,27 @@ def _stage_values(item: StageSpec) -> dict[str, Any]:
     config = item.advancement or {"rule": "all"}
     value = config.get("value")
     return {
-        "title": item.title.strip(), "description": item.description,
-        "opens_at": item.opens_at, "closes_at": item.closes_at, "advancement_rule": config["rule"],
+        "title": item.title.strip(),
+        "description": item.description,
+        "opens_at": item.opens_at,
+        "closes_at": item.closes_at,
+        "advancement_rule": config["rule"],
         "advancement_value": Decimal(str(value)) if value is not None else None,
-        "advancement_ties": config.get("ties") or "include_tied", "tiebreak_by_time": item.tiebreak_by_time,
-        "accepts_text": item.accepts_text, "accepts_link": item.accepts_link, "accepts_files": item.accepts_files,
-        "file_types": item.file_types, "max_file_mb": item.max_file_mb, "max_files": item.max_files,
+        "advancement_ties": config.get("ties") or "include_tied",
+        "tiebreak_by_time": item.tiebreak_by_time,
+        "accepts_text": item.accepts_text,
+        "accepts_link": item.accepts_link,
+        "accepts_files": item.accepts_files,
+        "file_types": item.file_types,
+        "max_file_mb": item.max_file_mb,
+        "max_files": item.max_files,
     }
 
 
 def _spec_of(stage: Stage) -> StageSpec:
-    return StageSpec(title=stage.title, kind=stage.kind.value, opens_at=stage.opens_at, closes_at=stage.closes_at)
+    return StageSpec(
+        title=stage.title, kind=stage.kind.value, opens_at=stage.opens_at, closes_at=stage.closes_at
+    )
 
 
 def _create_bank(contest: Contest) -> int:

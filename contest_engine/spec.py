@@ -84,7 +84,9 @@ def check_contest_spec(spec: ContestSpec) -> dict[str, str]:
     elif len(set(names)) != len(names):
         fields["divisions"] = _("Division names must differ.")
     elif any(len(name) > limit(Division.name) for name in names):
-        fields["divisions"] = _("A division's name is too long (at most %(n)s characters).", n=limit(Division.name))
+        fields["divisions"] = _(
+            "A division's name is too long (at most %(n)s characters).", n=limit(Division.name)
+        )
     if not spec.stages:
         fields["stages"] = _("Add at least one stage.")
     for error in validate_timeline([StageTimes(s.opens_at, s.closes_at) for s in spec.stages]):

@@ -54,8 +54,10 @@ class Standings:
 
     def blocked_list(self) -> list[dict[str, object]]:
         """The entries waiting for jury scores, as the organiser sees them."""
-        return [{"entry_id": self.blocked_entries.get(pid), "participant_id": pid, "missing_jurors": missing}
-                for pid, missing in sorted(self.blocked.items())]
+        return [
+            {"entry_id": self.blocked_entries.get(pid), "participant_id": pid, "missing_jurors": missing}
+            for pid, missing in sorted(self.blocked.items())
+        ]
 
 
 def standings(stage: Stage, stages: Sequence[Stage] | None = None) -> Standings:
@@ -65,9 +67,14 @@ def standings(stage: Stage, stages: Sequence[Stage] | None = None) -> Standings:
     result = Standings(stage, stage_participations(stage, stages))
     _load_scores(stage, result)
     for division_id, members in result.by_division().items():
-        rankable = [(p.id, result.scores[p.id]) for p in members
-                    if p.id in result.scores and p.id not in result.blocked]
-        time_used = {pid: result.time_used.get(pid, 0) for pid, _ in rankable} if stage.tiebreak_by_time else None
+        rankable = [
+            (p.id, result.scores[p.id])
+            for p in members
+            if p.id in result.scores and p.id not in result.blocked
+        ]
+        time_used = (
+            {pid: result.time_used.get(pid, 0) for pid, _ in rankable} if stage.tiebreak_by_time else None
+        )
         result.ranked[division_id] = rank(rankable, time_used=time_used)
         result.ranks.update({row.participant_id: row.rank for row in result.ranked[division_id]})
     return result
@@ -78,8 +85,10 @@ def stage_participations(stage: Stage, stages: Sequence[Stage]) -> list[Particip
     admitted into it."""
     query = select(Participation).where(Participation.contest_id == stage.contest_id)
     if stage.kind != StageKind.REGISTRATION and not is_first_competitive(stage, stages):
-        query = query.join(StageParticipant, (StageParticipant.participation_id == Participation.id)
-                           & (StageParticipant.stage_id == stage.id))
+        query = query.join(
+            StageParticipant,
+            (StageParticipant.participation_id == Participation.id) & (StageParticipant.stage_id == stage.id),
+        )
     return list(db.session.scalars(query.order_by(Participation.id)))
 
 
@@ -89,8 +98,11 @@ def _uses_jury(stage: Stage) -> bool:
 
 def _load_scores(stage: Stage, result: Standings) -> None:
     by_user = {p.user_id: p.id for p in result.participations}
-    entries = db.session.execute(select(Entry.participation_id, Entry.submitted_at).where(
-        Entry.stage_id == stage.id, Entry.is_current.is_(True))).all()
+    entries = db.session.execute(
+        select(Entry.participation_id, Entry.submitted_at).where(
+            Entry.stage_id == stage.id, Entry.is_current.is_(True)
+        )
+    ).all()
     for participation_id, submitted_at in entries:
         result.submitted_at[participation_id] = submitted_at
     if stage.kind == StageKind.OLYMPIAD:

@@ -36,9 +36,10 @@ class AssignmentSettings:
     resubmission: bool = True
 
 
-def create_assignment(module: Module, settings: ItemSettings, assignment_settings: AssignmentSettings, *,
-                      actor: User) -> Item:
-    """An assignment item at the end of the module, its settings checked like the editor's and the backup's."""
+def create_assignment(
+    module: Module, settings: ItemSettings, assignment_settings: AssignmentSettings, *, actor: User
+) -> Item:
+    """An assignment item at the end of the module, its settings checked as the editor and backup do."""
     check_item(settings, ItemKind.ASSIGNMENT, module.course_id, None)
     check_assignment(assignment_settings)
     assignment = Assignment(course_id=module.course_id)
@@ -48,27 +49,45 @@ def create_assignment(module: Module, settings: ItemSettings, assignment_setting
     item = new_item(module, ItemKind.ASSIGNMENT, settings)
     item.assignment_id = assignment.id
     db.session.flush()
-    audit.record("course.item_added", actor=actor, object_type="item", object_id=item.id,
-                 details={"kind": "assignment"}, **audit_scope(module.course_id))
+    audit.record(
+        "course.item_added",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"kind": "assignment"},
+        **audit_scope(module.course_id),
+    )
     db.session.commit()
     return item
 
 
-def update_assignment(item: Item, settings: ItemSettings, assignment_settings: AssignmentSettings, *,
-                      actor: User) -> Item:
+def update_assignment(
+    item: Item, settings: ItemSettings, assignment_settings: AssignmentSettings, *, actor: User
+) -> Item:
     """Once anything is graded the maximum stays: grades already given were out of it."""
     check_item(settings, ItemKind.ASSIGNMENT, item.course_id, item.id)
     check_assignment(assignment_settings)
     assignment = db.session.get(Assignment, item.assignment_id)
     assert assignment is not None
-    graded = db.session.scalar(select(func.count()).select_from(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.points.is_not(None))) or 0
+    graded = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.assignment_id == assignment.id, Submission.points.is_not(None))
+        )
+        or 0
+    )
     if graded and assignment_settings.max_points != assignment.max_points:
         raise invalid({"max_points": _("Submissions are already graded: the maximum can no longer change.")})
     apply_assignment(assignment, assignment_settings)
     apply_item(item, settings)
-    audit.record("course.item_updated", actor=actor, object_type="item", object_id=item.id,
-                 **audit_scope(item.course_id))
+    audit.record(
+        "course.item_updated",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        **audit_scope(item.course_id),
+    )
     db.session.commit()
     return item
 
@@ -86,7 +105,9 @@ def check_assignment(settings: AssignmentSettings) -> None:
     else:
         if settings.rubric:
             settings.max_points = rules.rubric_max(settings.rubric)
-    if settings.max_points < Decimal("0.01") or settings.max_points > 10000:  # stored with 2 places: 0.001 is 0
+    if (
+        settings.max_points < Decimal("0.01") or settings.max_points > 10000
+    ):  # stored with 2 places: 0.001 is 0
         fields.setdefault("max_points", _("Points must be between 0.01 and 10000."))
     if not settings.allow_text and not settings.allow_files:
         fields["allow_text"] = _("Allow online text, files or both.")
@@ -104,6 +125,17 @@ def check_assignment(settings: AssignmentSettings) -> None:
 
 def apply_assignment(assignment: Assignment, settings: AssignmentSettings) -> None:
     """Copy checked settings onto the row (shared by the editor and the backup import)."""
-    for name in ("description", "due_at", "cutoff_at", "max_points", "rubric", "allow_text", "allow_files",
-                 "allowed_extensions", "max_file_mb", "max_files", "resubmission"):
+    for name in (
+        "description",
+        "due_at",
+        "cutoff_at",
+        "max_points",
+        "rubric",
+        "allow_text",
+        "allow_files",
+        "allowed_extensions",
+        "max_file_mb",
+        "max_files",
+        "resubmission",
+    ):
         setattr(assignment, name, getattr(settings, name))

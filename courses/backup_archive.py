@@ -17,7 +17,15 @@ from app.uploads import read_bounded
 
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError, ValueError)
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    OSError,
+    ValueError,
+)
 
 
 class BackupProblem(Exception):
@@ -36,8 +44,13 @@ class BoundedArchive:
         except _READ_ERRORS:
             raise BackupProblem(_("This is not a course backup (a zip file with course.json).")) from None
         if len(members) > self.max_members:
-            raise BackupProblem(_("The archive has %(count)s files; at most %(limit)s are allowed.",
-                                  count=len(members), limit=self.max_members))
+            raise BackupProblem(
+                _(
+                    "The archive has %(count)s files; at most %(limit)s are allowed.",
+                    count=len(members),
+                    limit=self.max_members,
+                )
+            )
         self.names = frozenset(m.filename for m in members)
 
     def read(self, name: str, limit: int) -> bytes:
@@ -52,9 +65,15 @@ class BoundedArchive:
         except KeyError:
             raise BackupProblem(_("The file %(path)s is missing from the archive.", path=name)) from None
         except _READ_ERRORS:
-            raise BackupProblem(_("The archive is damaged (%(path)s cannot be unpacked).", path=name)) from None
+            raise BackupProblem(
+                _("The archive is damaged (%(path)s cannot be unpacked).", path=name)
+            ) from None
         self.budget -= len(data)
         if self.budget < 0:
-            raise BackupProblem(_("The archive unpacks to more than %(limit)s MB.",
-                                  limit=max(1, round(self.limit / (1024 * 1024)))))
+            raise BackupProblem(
+                _(
+                    "The archive unpacks to more than %(limit)s MB.",
+                    limit=max(1, round(self.limit / (1024 * 1024))),
+                )
+            )
         return data

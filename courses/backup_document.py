@@ -76,8 +76,10 @@ def number(value: Any, default: str | None = None) -> Decimal | None:
 
 def _document(archive: BoundedArchive, name: str) -> str:
     data = archive.read(name, MAX_DOCUMENT_BYTES + 1)
-    need(len(data) <= MAX_DOCUMENT_BYTES, _("%(name)s is larger than %(limit)s MB.", name=name,
-                                               limit=MAX_DOCUMENT_BYTES // (1024 * 1024)))
+    need(
+        len(data) <= MAX_DOCUMENT_BYTES,
+        _("%(name)s is larger than %(limit)s MB.", name=name, limit=MAX_DOCUMENT_BYTES // (1024 * 1024)),
+    )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -120,7 +122,10 @@ def check_items(modules: list[Any], files: dict[Any, Any], question_names: set[s
     """Every module and item checked; the items in course order."""
     flat: list[dict[str, Any]] = []
     for module in modules:
-        need(isinstance(module, dict) and isinstance(module.get("items", []), list), _("A module is malformed."))
+        need(
+            isinstance(module, dict) and isinstance(module.get("items", []), list),
+            _("A module is malformed."),
+        )
         text(module, "title", 255)
         moment(module.get("visible_from"))
         for item in module.get("items", []):
@@ -130,17 +135,28 @@ def check_items(modules: list[Any], files: dict[Any, Any], question_names: set[s
     for link in links:
         need(link is None or link < len(flat), _("A prerequisite is malformed."))
     looping = first_in_cycle(links)
-    need(looping is None, _("“%(title)s” requires itself (directly or through its prerequisites), so it could "
-                             "never be opened.", title=flat[looping]["title"] if looping is not None else ""))
+    need(
+        looping is None,
+        _(
+            "“%(title)s” requires itself (directly or through its prerequisites), so it could "
+            "never be opened.",
+            title=flat[looping]["title"] if looping is not None else "",
+        ),
+    )
     return flat
 
 
 def _check_item(item: Any, files: dict[str, str], question_names: set[str]) -> None:
     need(isinstance(item, dict), _("An item is malformed."))
     kind, completion = item.get("kind"), item.get("completion", "none")
-    need(isinstance(kind, str) and kind in {k.value for k in ItemKind}, _("Unknown item kind “%(kind)s”.", kind=kind))
-    need(isinstance(completion, str) and completion in {c.value for c in CompletionRule},
-         _("Unknown completion condition."))
+    need(
+        isinstance(kind, str) and kind in {k.value for k in ItemKind},
+        _("Unknown item kind “%(kind)s”.", kind=kind),
+    )
+    need(
+        isinstance(completion, str) and completion in {c.value for c in CompletionRule},
+        _("Unknown completion condition."),
+    )
     text(item, "title", 255)
     text(item, "body")
     text(item, "url", 1000)
@@ -156,7 +172,10 @@ def _check_item(item: Any, files: dict[str, str], question_names: set[str]) -> N
         need(isinstance(item.get("quiz"), dict), _("A quiz has no settings."))
         quiz_settings(item["quiz"], question_names)
     prerequisite = item.get("prerequisite")
-    need(prerequisite is None or (type(prerequisite) is int and prerequisite >= 0), _("A prerequisite is malformed."))
+    need(
+        prerequisite is None or (type(prerequisite) is int and prerequisite >= 0),
+        _("A prerequisite is malformed."),
+    )
 
 
 def whole(value: Any, default: int | None) -> int | None:
@@ -175,12 +194,18 @@ def assignment_settings(data: dict[str, Any]) -> AssignmentSettings:
     except (TypeError, AttributeError, ValueError) as error:
         raise BackupProblem(str(error) or _("An assignment has no settings.")) from None
     settings = AssignmentSettings(
-        description=text(data, "description"), due_at=moment(data.get("due_at")),
-        cutoff_at=moment(data.get("cutoff_at")), max_points=number(data.get("max_points"), "10") or Decimal(0),
-        rubric=rubric, allow_text=bool(data.get("allow_text", True)), allow_files=bool(data.get("allow_files", True)),
+        description=text(data, "description"),
+        due_at=moment(data.get("due_at")),
+        cutoff_at=moment(data.get("cutoff_at")),
+        max_points=number(data.get("max_points"), "10") or Decimal(0),
+        rubric=rubric,
+        allow_text=bool(data.get("allow_text", True)),
+        allow_files=bool(data.get("allow_files", True)),
         allowed_extensions=text(data, "allowed_extensions", 255, "pdf"),
-        max_file_mb=whole(data.get("max_file_mb"), 10) or 0, max_files=whole(data.get("max_files"), 5) or 0,
-        resubmission=bool(data.get("resubmission", True)))
+        max_file_mb=whole(data.get("max_file_mb"), 10) or 0,
+        max_files=whole(data.get("max_files"), 5) or 0,
+        resubmission=bool(data.get("resubmission", True)),
+    )
     try:
         check_assignment(settings)
     except Invalid as error:
@@ -191,15 +216,21 @@ def assignment_settings(data: dict[str, Any]) -> AssignmentSettings:
 def quiz_settings(data: dict[str, Any], question_names: set[str]) -> dict[str, Any]:
     """A quiz's settings for `create_quiz` (all but title and questions), checked by the quiz rules."""
     wanted = data.get("questions", [])
-    need(isinstance(wanted, list) and all(isinstance(n, str) and n in question_names for n in wanted),
-         _("A quiz uses questions missing from questions.gift."))
+    need(
+        isinstance(wanted, list) and all(isinstance(n, str) and n in question_names for n in wanted),
+        _("A quiz uses questions missing from questions.gift."),
+    )
     need(len(set(wanted)) == len(wanted), _("A question appears twice."))
-    values = {"time_limit_minutes": whole(data.get("time_limit_minutes"), None),
-              "attempts_allowed": whole(data.get("attempts_allowed"), None),
-              "grading_method": str(data.get("grading_method", "highest")),
-              "max_grade": number(data.get("max_grade"), "10"), "opens_at": moment(data.get("opens_at")),
-              "closes_at": moment(data.get("closes_at")), "shuffle_questions": bool(data.get("shuffle_questions")),
-              "shuffle_answers": bool(data.get("shuffle_answers"))}
+    values = {
+        "time_limit_minutes": whole(data.get("time_limit_minutes"), None),
+        "attempts_allowed": whole(data.get("attempts_allowed"), None),
+        "grading_method": str(data.get("grading_method", "highest")),
+        "max_grade": number(data.get("max_grade"), "10"),
+        "opens_at": moment(data.get("opens_at")),
+        "closes_at": moment(data.get("closes_at")),
+        "shuffle_questions": bool(data.get("shuffle_questions")),
+        "shuffle_answers": bool(data.get("shuffle_answers")),
+    }
     try:
         quiz_quizzes.check_settings(values)
     except Invalid as error:
@@ -213,8 +244,12 @@ def file_list(document: dict[str, Any]) -> dict[str, str]:
     need(isinstance(entries, list), _("The list of files is malformed."))
     files: dict[str, str] = {}
     for entry in entries:
-        need(isinstance(entry, dict) and isinstance(entry.get("path"), str)
-             and isinstance(entry.get("name", ""), str | None), _("The list of files is malformed."))
+        need(
+            isinstance(entry, dict)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("name", ""), str | None),
+            _("The list of files is malformed."),
+        )
         files[entry["path"]] = entry.get("name") or "file"
     return files
 
@@ -223,4 +258,6 @@ def asset_list(document: dict[str, Any], files: dict[str, str]) -> list[dict[str
     """The page images among the files (an asset naming no file of the archive is left out)."""
     entries = document.get("assets", [])
     need(isinstance(entries, list), _("The list of files is malformed."))
-    return [a for a in entries if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"] in files]
+    return [
+        a for a in entries if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"] in files
+    ]

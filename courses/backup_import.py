@@ -53,8 +53,9 @@ def import_course(data: bytes, *, actor: User) -> Course:
         raise Invalid(message, {"file": message}) from None
 
 
-def _store_files(archive: BoundedArchive, files: dict[Any, Any], asset_paths: set[str],
-                 actor: User) -> dict[str, StoredFile]:
+def _store_files(
+    archive: BoundedArchive, files: dict[Any, Any], asset_paths: set[str], actor: User
+) -> dict[str, StoredFile]:
     """Each file the course uses, through the upload rules of its place (page images, file items)."""
     stored: dict[str, StoredFile] = {}
     for path, name in files.items():
@@ -74,10 +75,14 @@ def _import(data: bytes, actor: User) -> Course:
     info = document.get("course")
     doc.need(isinstance(info, dict), _("The course section is missing."))
     settings = CourseSettings(
-        title=doc.text(info, "title", 255), summary=doc.text(info, "summary"),
-        hours=int(doc.number(info.get("hours"), "0") or 0), starts_on=doc.day(info.get("starts_on")),
-        ends_on=doc.day(info.get("ends_on")), enrolment_mode="invitation",
-        missing_grades=str(info.get("missing_grades", "zero")))
+        title=doc.text(info, "title", 255),
+        summary=doc.text(info, "summary"),
+        hours=int(doc.number(info.get("hours"), "0") or 0),
+        starts_on=doc.day(info.get("starts_on")),
+        ends_on=doc.day(info.get("ends_on")),
+        enrolment_mode="invitation",
+        missing_grades=str(info.get("missing_grades", "zero")),
+    )
     doc.need(settings.title.strip() != "", _("The course has no title."))
     modules = document.get("modules")
     doc.need(isinstance(modules, list), _("The modules section is missing."))
@@ -87,8 +92,13 @@ def _import(data: bytes, actor: User) -> Course:
     parsed_gift = gift_read.parse_gift(gift_text) if gift_text.strip() else None
     if parsed_gift is not None and parsed_gift.errors:
         first = parsed_gift.errors[0]
-        raise BackupProblem(_("questions.gift, line %(line)s: %(message)s", line=first.line,
-                              message=quiz_messages.gift_text(first)))
+        raise BackupProblem(
+            _(
+                "questions.gift, line %(line)s: %(message)s",
+                line=first.line,
+                message=quiz_messages.gift_text(first),
+            )
+        )
     question_names = {q.name for q, _line in parsed_gift.questions} if parsed_gift else set()
     flat = doc.check_items(modules, files, question_names)
     try:
@@ -98,16 +108,23 @@ def _import(data: bytes, actor: User) -> Course:
     assets = doc.asset_list(document, files)
 
     # Everything checked: write (files are staged, and kept only if the commit happens).
-    course = Course(title=settings.title, summary=settings.summary, hours=settings.hours,
-                    starts_on=settings.starts_on, ends_on=settings.ends_on, missing_grades=settings.missing_grades,
-                    created_by_id=actor.id)
+    course = Course(
+        title=settings.title,
+        summary=settings.summary,
+        hours=settings.hours,
+        starts_on=settings.starts_on,
+        ends_on=settings.ends_on,
+        missing_grades=settings.missing_grades,
+        created_by_id=actor.id,
+    )
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
     attach_bank(course)
     used = {a["path"] for a in assets} | {i.get("file") for i in flat if i["kind"] == ItemKind.FILE}
-    stored_paths = _store_files(archive, {p: n for p, n in files.items() if p in used},
-                                {a["path"] for a in assets}, actor)
+    stored_paths = _store_files(
+        archive, {p: n for p, n in files.items() if p in used}, {a["path"] for a in assets}, actor
+    )
     db.session.flush()
     asset_map: dict[str, str] = {}
     source_id = info.get("source_id")
@@ -118,14 +135,21 @@ def _import(data: bytes, actor: User) -> Course:
         asset_map[str(asset.get("id"))] = f"/courses/{course.id}/assets/{new.id}"
 
     def relink(body: str) -> str:
-        return ASSET_URL.sub(lambda m: asset_map.get(m.group(2), m.group(0)) if str(source_id) == m.group(1)
-                             else m.group(0), body)
+        return ASSET_URL.sub(
+            lambda m: asset_map.get(m.group(2), m.group(0)) if str(source_id) == m.group(1) else m.group(0),
+            body,
+        )
 
     created: list[Item] = []
     quiz_specs: list[tuple[Item, dict[str, Any]]] = []
     for position, module_data in enumerate(modules):
-        module = Module(course_id=course.id, position=position, title=doc.text(module_data, "title", 255) or "—",
-                        hidden=bool(module_data.get("hidden")), visible_from=doc.moment(module_data.get("visible_from")))
+        module = Module(
+            course_id=course.id,
+            position=position,
+            title=doc.text(module_data, "title", 255) or "—",
+            hidden=bool(module_data.get("hidden")),
+            visible_from=doc.moment(module_data.get("visible_from")),
+        )
         db.session.add(module)
         db.session.flush()
         for item_position, data_item in enumerate(module_data.get("items", [])):
@@ -140,8 +164,15 @@ def _import(data: bytes, actor: User) -> Course:
     for item, data_item in zip(created, flat, strict=True):
         if data_item.get("prerequisite") is not None:
             item.prerequisite_id = created[data_item["prerequisite"]].id
-    audit.record("course.imported", actor=actor, scope_type="course", scope_id=course.id, object_type="course",
-                 object_id=course.id, details={"items": len(created)})
+    audit.record(
+        "course.imported",
+        actor=actor,
+        scope_type="course",
+        scope_id=course.id,
+        object_type="course",
+        object_id=course.id,
+        details={"items": len(created)},
+    )
     db.session.flush()
     if quiz_specs or gift_text.strip():
         _import_quizzes(course, gift_text, quiz_specs, actor)
@@ -150,13 +181,20 @@ def _import(data: bytes, actor: User) -> Course:
 
 
 def _new_item(course: Course, module: Module, position: int, data_item: dict[str, Any], relink: Any) -> Item:
-    item = Item(course_id=course.id, module_id=module.id, position=position,
-                kind=ItemKind(data_item["kind"]), title=data_item["title"] or "—",
-                body=relink(doc.text(data_item, "body")), url=doc.text(data_item, "url", 1000),
-                hidden=bool(data_item.get("hidden")), visible_from=doc.moment(data_item.get("visible_from")),
-                completion=CompletionRule(data_item.get("completion", "none")),
-                completion_points=doc.number(data_item.get("completion_points")),
-                weight=doc.number(data_item.get("weight"), "1") or Decimal(1))
+    item = Item(
+        course_id=course.id,
+        module_id=module.id,
+        position=position,
+        kind=ItemKind(data_item["kind"]),
+        title=data_item["title"] or "—",
+        body=relink(doc.text(data_item, "body")),
+        url=doc.text(data_item, "url", 1000),
+        hidden=bool(data_item.get("hidden")),
+        visible_from=doc.moment(data_item.get("visible_from")),
+        completion=CompletionRule(data_item.get("completion", "none")),
+        completion_points=doc.number(data_item.get("completion_points")),
+        weight=doc.number(data_item.get("weight"), "1") or Decimal(1),
+    )
     if item.kind == ItemKind.ASSIGNMENT:
         assignment = Assignment(course_id=course.id)
         apply_assignment(assignment, doc.assignment_settings(data_item["assignment"]))
@@ -166,16 +204,22 @@ def _new_item(course: Course, module: Module, position: int, data_item: dict[str
     return item
 
 
-def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]], actor: User) -> None:
+def _import_quizzes(
+    course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]], actor: User
+) -> None:
     """The question bank, then each quiz by question name."""
     bank = db.session.get(QuestionBank, course.bank_id)
     assert bank is not None
     report = bank_gift.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None
     by_name: dict[str, int] = {}
-    for question in (report.imported if report else []):
+    for question in report.imported if report else []:
         by_name.setdefault(question.name, question.id)
     for item, spec in specs:
         quiz = quiz_quizzes.create_quiz(
-            bank, title=item.title, question_ids=[by_name[n] for n in spec.get("questions", [])], actor=actor,
-            **doc.quiz_settings(spec, set(by_name)))
+            bank,
+            title=item.title,
+            question_ids=[by_name[n] for n in spec.get("questions", [])],
+            actor=actor,
+            **doc.quiz_settings(spec, set(by_name)),
+        )
         item.quiz_id = quiz.id

@@ -68,16 +68,22 @@ def create_course(settings: CourseSettings, *, actor: User) -> Course:
     """The creator becomes the course's author; the course gets its own question bank."""
     check_settings(settings)
     course = Course(
-        title=settings.title, summary=settings.summary, hours=settings.hours, starts_on=settings.starts_on,
-        ends_on=settings.ends_on, enrolment_mode=EnrolmentMode(settings.enrolment_mode),
-        enrolment_key=settings.enrolment_key, missing_grades=MissingGrades(settings.missing_grades),
+        title=settings.title,
+        summary=settings.summary,
+        hours=settings.hours,
+        starts_on=settings.starts_on,
+        ends_on=settings.ends_on,
+        enrolment_mode=EnrolmentMode(settings.enrolment_mode),
+        enrolment_key=settings.enrolment_key,
+        missing_grades=MissingGrades(settings.missing_grades),
         created_by_id=actor.id,
     )
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
-    audit.record("course.created", actor=actor, object_type="course", object_id=course.id,
-                 **audit_scope(course.id))
+    audit.record(
+        "course.created", actor=actor, object_type="course", object_id=course.id, **audit_scope(course.id)
+    )
     db.session.flush()
     attach_bank(course)
     db.session.commit()
@@ -98,8 +104,9 @@ def update_course(course: Course, settings: CourseSettings, *, actor: User) -> C
     course.enrolment_mode = EnrolmentMode(settings.enrolment_mode)
     course.enrolment_key = settings.enrolment_key
     course.missing_grades = MissingGrades(settings.missing_grades)
-    audit.record("course.updated", actor=actor, object_type="course", object_id=course.id,
-                 **audit_scope(course.id))
+    audit.record(
+        "course.updated", actor=actor, object_type="course", object_id=course.id, **audit_scope(course.id)
+    )
     db.session.commit()
     return course
 
@@ -120,6 +127,11 @@ def roles_in(user: User, course_ids: Sequence[int]) -> dict[int, str]:
     """The user's role in each of these courses (a catalogue page's badges, one query)."""
     if not course_ids:
         return {}
-    return {row.course_id: str(row.role) for row in db.session.execute(
-        select(CourseMember.course_id, CourseMember.role).where(
-            CourseMember.user_id == user.id, CourseMember.course_id.in_(course_ids)))}
+    return {
+        row.course_id: str(row.role)
+        for row in db.session.execute(
+            select(CourseMember.course_id, CourseMember.role).where(
+                CourseMember.user_id == user.id, CourseMember.course_id.in_(course_ids)
+            )
+        )
+    }

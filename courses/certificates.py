@@ -22,10 +22,24 @@ def course_certificate(course: Course, user: User, *, now: datetime) -> Certific
     state = student_progress(course, user, now)
     if not state.course_complete:
         raise Conflict(_("Complete every required item of the course to get the certificate."))
-    certificate = issue(kind=CertificateKind.COURSE, user_id=user.id, holder=user.full_name, title=course.title,
-                        source_type="course", source_id=course.id, details=str(course.hours), now=now)
-    audit.record("course.certificate_issued", actor=user, object_type="certificate", object_id=None,
-                 details={"code": certificate.code}, **audit_scope(course.id))
+    certificate = issue(
+        kind=CertificateKind.COURSE,
+        user_id=user.id,
+        holder=user.full_name,
+        title=course.title,
+        source_type="course",
+        source_id=course.id,
+        details=str(course.hours),
+        now=now,
+    )
+    audit.record(
+        "course.certificate_issued",
+        actor=user,
+        object_type="certificate",
+        object_id=None,
+        details={"code": certificate.code},
+        **audit_scope(course.id),
+    )
     db.session.commit()
     return certificate
 
@@ -39,6 +53,12 @@ def certificate_pdf(course: Course, certificate: Certificate, verify_url: str) -
             _("in the amount of %(hours)s academic hours", hours=course.hours),
         ]
         heading = _("CERTIFICATE")
-    return render_certificate_pdf(heading=heading, holder=certificate.holder, title=course.title, lines=lines,
-                                  code=certificate.code, verify_url=verify_url,
-                                  issued_on=certificate.issued_at.date())
+    return render_certificate_pdf(
+        heading=heading,
+        holder=certificate.holder,
+        title=course.title,
+        lines=lines,
+        code=certificate.code,
+        verify_url=verify_url,
+        issued_on=certificate.issued_at.date(),
+    )

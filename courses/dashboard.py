@@ -31,12 +31,17 @@ class Deadline:
     due_at: datetime
 
 
-def dashboard_summary(user: User, now: datetime, limit: int = 8) -> tuple[list[DashboardCourse], list[Deadline]]:
+def dashboard_summary(
+    user: User, now: datetime, limit: int = 8
+) -> tuple[list[DashboardCourse], list[Deadline]]:
     """The user's courses with progress (students) and the next assignment deadlines.
     A fixed number of queries: memberships, items of those courses, the user's facts."""
     memberships = db.session.execute(
-        select(Course, CourseMember.role).join(CourseMember, CourseMember.course_id == Course.id)
-        .where(CourseMember.user_id == user.id).order_by(CourseMember.enrolled_at.desc(), Course.id).limit(limit)
+        select(Course, CourseMember.role)
+        .join(CourseMember, CourseMember.course_id == Course.id)
+        .where(CourseMember.user_id == user.id)
+        .order_by(CourseMember.enrolled_at.desc(), Course.id)
+        .limit(limit)
     ).all()
     if not memberships:
         return [], []
@@ -46,11 +51,20 @@ def dashboard_summary(user: User, now: datetime, limit: int = 8) -> tuple[list[D
     if student_course_ids:
         for module in db.session.scalars(select(Module).where(Module.course_id.in_(student_course_ids))):
             modules[module.id] = module
-        items = list(db.session.scalars(select(Item).where(Item.course_id.in_(student_course_ids))
-                                        .options(joinedload(Item.assignment))))
-    visible = [i for i in items if i.module_id in modules
-               and rules.is_visible(modules[i.module_id].hidden, modules[i.module_id].visible_from, now)
-               and rules.is_visible(i.hidden, i.visible_from, now)]
+        items = list(
+            db.session.scalars(
+                select(Item)
+                .where(Item.course_id.in_(student_course_ids))
+                .options(joinedload(Item.assignment))
+            )
+        )
+    visible = [
+        i
+        for i in items
+        if i.module_id in modules
+        and rules.is_visible(modules[i.module_id].hidden, modules[i.module_id].visible_from, now)
+        and rules.is_visible(i.hidden, i.visible_from, now)
+    ]
     facts = facts_across_courses(student_course_ids, visible, user.id)
     result: list[DashboardCourse] = []
     deadlines: list[Deadline] = []
@@ -62,8 +76,12 @@ def dashboard_summary(user: User, now: datetime, limit: int = 8) -> tuple[list[D
             percent = rules.progress([facts.item_facts(i, user.id) for i in course_items]).percent
         result.append(DashboardCourse(course, str(role), percent))
     for item in visible:
-        if item.assignment is not None and item.assignment.due_at and item.assignment.due_at >= now \
-                and (item.assignment_id, user.id) not in facts.submissions:
+        if (
+            item.assignment is not None
+            and item.assignment.due_at
+            and item.assignment.due_at >= now
+            and (item.assignment_id, user.id) not in facts.submissions
+        ):
             deadlines.append(Deadline(courses[item.course_id], item.id, item.title, item.assignment.due_at))
     deadlines.sort(key=lambda d: d.due_at)
     return result, deadlines[:5]

@@ -30,21 +30,39 @@ SUMMARY = """Курс повышения квалификации для учи�
 По окончании курса выдаётся удостоверение о повышении квалификации."""
 
 PAGES = [
-    ("Модуль 1. Нормативная база дистанционного обучения", [
-        ("Введение в курс", "## Добро пожаловать!\n\nВ курсе три модуля. Прочитайте материалы, выполните "
-                            "практическое задание и пройдите итоговый тест.\n\n- модуль 1 — нормативная база;\n"
-                            "- модуль 2 — инструменты;\n- модуль 3 — практика."),
-        ("Федеральный закон «Об образовании в РФ», статья 16",
-         "Статья 16 определяет порядок реализации образовательных программ с применением электронного "
-         "обучения и дистанционных образовательных технологий.\n\n> Организация вправе применять ЭО и ДОТ "
-         "при реализации образовательных программ в порядке, установленном Правительством РФ."),
-    ]),
-    ("Модуль 2. Инструменты дистанционного урока", [
-        ("Платформы и сервисы", "| Задача | Инструмент |\n|---|---|\n| Видеосвязь | Сферум |\n"
-                                "| Задания и тесты | ЦОС «Моя школа» |\n| Совместная работа | Доски и документы |"),
-        ("Как построить онлайн-урок", "1. Организационный момент (3 мин).\n2. Актуализация знаний.\n"
-                                      "3. Новый материал малыми порциями.\n4. Интерактивная практика.\n5. Рефлексия."),
-    ]),
+    (
+        "Модуль 1. Нормативная база дистанционного обучения",
+        [
+            (
+                "Введение в курс",
+                "## Добро пожаловать!\n\nВ курсе три модуля. Прочитайте материалы, выполните "
+                "практическое задание и пройдите итоговый тест.\n\n- модуль 1 — нормативная база;\n"
+                "- модуль 2 — инструменты;\n- модуль 3 — практика.",
+            ),
+            (
+                "Федеральный закон «Об образовании в РФ», статья 16",
+                "Статья 16 определяет порядок реализации образовательных программ с применением "
+                "электронного обучения и дистанционных образовательных технологий.\n\n"
+                "> Организация вправе применять ЭО и ДОТ при реализации образовательных программ "
+                "в порядке, установленном Правительством РФ.",
+            ),
+        ],
+    ),
+    (
+        "Модуль 2. Инструменты дистанционного урока",
+        [
+            (
+                "Платформы и сервисы",
+                "| Задача | Инструмент |\n|---|---|\n| Видеосвязь | Сферум |\n"
+                "| Задания и тесты | ЦОС «Моя школа» |\n| Совместная работа | Доски и документы |",
+            ),
+            (
+                "Как построить онлайн-урок",
+                "1. Организационный момент (3 мин).\n2. Актуализация знаний.\n"
+                "3. Новый материал малыми порциями.\n4. Интерактивная практика.\n5. Рефлексия.",
+            ),
+        ],
+    ),
 ]
 
 GIFT = """::ДОТ-1:: Какая статья закона «Об образовании в РФ» регулирует применение ДОТ? {=16 ~15 ~28 ~47}
@@ -62,42 +80,91 @@ def load_course_demo() -> list[str]:
     author = demo_user("teacher2@vmeste.local")
     learner = demo_user("teacher@vmeste.local")
     today = date.today()
-    course = create_course(CourseSettings(
-        title=TITLE, summary=SUMMARY, hours=72, starts_on=today - timedelta(days=7),
-        ends_on=today + timedelta(days=60), enrolment_mode="key", enrolment_key="ДОТ-2026"), actor=author)
+    course = create_course(
+        CourseSettings(
+            title=TITLE,
+            summary=SUMMARY,
+            hours=72,
+            starts_on=today - timedelta(days=7),
+            ends_on=today + timedelta(days=60),
+            enrolment_mode="key",
+            enrolment_key="ДОТ-2026",
+        ),
+        actor=author,
+    )
     first_item = None
     for module_title, pages in PAGES:
         module = add_module(course, title=module_title, actor=author)
         for title, body in pages:
-            item = add_item(module, "page", ItemSettings(
-                title=title, body=body, completion="viewed"), actor=author)
+            item = add_item(
+                module, "page", ItemSettings(title=title, body=body, completion="viewed"), actor=author
+            )
             first_item = first_item or item
     practice = add_module(course, title="Модуль 3. Практика", actor=author)
-    add_item(practice, "link", ItemSettings(
-        title="Методические рекомендации Минпросвещения", url="https://edu.gov.ru/", completion="none"), actor=author)
-    create_assignment(practice, ItemSettings(
-        title="Разработка дистанционного урока", completion="graded", completion_points=Decimal("6"),
-        prerequisite_id=first_item.id if first_item else None, weight=Decimal("2")),
+    add_item(
+        practice,
+        "link",
+        ItemSettings(
+            title="Методические рекомендации Минпросвещения", url="https://edu.gov.ru/", completion="none"
+        ),
+        actor=author,
+    )
+    create_assignment(
+        practice,
+        ItemSettings(
+            title="Разработка дистанционного урока",
+            completion="graded",
+            completion_points=Decimal("6"),
+            prerequisite_id=first_item.id if first_item else None,
+            weight=Decimal("2"),
+        ),
         AssignmentSettings(
             description="Разработайте конспект урока с применением ДОТ по своему предмету. "
-                        "Приложите файл (PDF или DOCX) и кратко опишите идею урока.",
-            due_at=utcnow() + timedelta(days=21), cutoff_at=utcnow() + timedelta(days=28),
-            rubric=[{"name": "Цели и структура урока", "levels": [{"label": "не раскрыты", "points": 0},
-                                                                  {"label": "частично", "points": 2},
-                                                                  {"label": "полностью", "points": 4}]},
-                    {"name": "Использование ДОТ", "levels": [{"label": "нет", "points": 0},
-                                                             {"label": "есть", "points": 3},
-                                                             {"label": "обоснованно", "points": 6}]}],
-            allowed_extensions="pdf,doc,docx,odt"), actor=author)
+            "Приложите файл (PDF или DOCX) и кратко опишите идею урока.",
+            due_at=utcnow() + timedelta(days=21),
+            cutoff_at=utcnow() + timedelta(days=28),
+            rubric=[
+                {
+                    "name": "Цели и структура урока",
+                    "levels": [
+                        {"label": "не раскрыты", "points": 0},
+                        {"label": "частично", "points": 2},
+                        {"label": "полностью", "points": 4},
+                    ],
+                },
+                {
+                    "name": "Использование ДОТ",
+                    "levels": [
+                        {"label": "нет", "points": 0},
+                        {"label": "есть", "points": 3},
+                        {"label": "обоснованно", "points": 6},
+                    ],
+                },
+            ],
+            allowed_extensions="pdf,doc,docx,odt",
+        ),
+        actor=author,
+    )
     bank = db.session.get(QuestionBank, course.bank_id)
     report = import_gift(bank, GIFT, actor=author)
     if report.imported:
-        add_quiz_item(practice, ItemSettings(title="Итоговый тест", completion="graded",
-                                             completion_points=Decimal("6")),
-                      question_ids=[q.id for q in report.imported],
-                      quiz_options={"attempts_allowed": 3, "time_limit_minutes": 20}, actor=author)
-    if db.session.scalar(select(CourseMember.id).where(CourseMember.course_id == course.id,
-                                                       CourseMember.user_id == learner.id)) is None:
+        add_quiz_item(
+            practice,
+            ItemSettings(title="Итоговый тест", completion="graded", completion_points=Decimal("6")),
+            question_ids=[q.id for q in report.imported],
+            quiz_options={"attempts_allowed": 3, "time_limit_minutes": 20},
+            actor=author,
+        )
+    if (
+        db.session.scalar(
+            select(CourseMember.id).where(
+                CourseMember.course_id == course.id, CourseMember.user_id == learner.id
+            )
+        )
+        is None
+    ):
         enrol(course, learner, "student", actor=author)
-    return [f"Demo course: «{TITLE}» (author teacher2@vmeste.local, student teacher@vmeste.local, "
-            f"enrolment key ДОТ-2026)"]
+    return [
+        f"Demo course: «{TITLE}» (author teacher2@vmeste.local, student teacher@vmeste.local, "
+        f"enrolment key ДОТ-2026)"
+    ]

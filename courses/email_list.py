@@ -22,7 +22,8 @@ def read_email_csv(text: str) -> tuple[list[EmailLine], list[tuple[int, str]]]:
     start = 0
     if rows and any(cell.strip().lower() in {"email", "e-mail"} for cell in rows[0]):
         column = [cell.strip().lower() for cell in rows[0]].index(
-            "email" if "email" in [c.strip().lower() for c in rows[0]] else "e-mail")
+            "email" if "email" in [c.strip().lower() for c in rows[0]] else "e-mail"
+        )
         start = 1
     emails: list[EmailLine] = []
     errors: list[tuple[int, str]] = []

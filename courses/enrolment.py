@@ -27,8 +27,14 @@ def self_enrol(course: Course, user: User, *, key: str = "") -> CourseMember:
     if course.enrolment_mode == EnrolmentMode.KEY and key.strip() != course.enrolment_key:
         raise invalid({"key": _("Wrong enrolment key.")})
     member = _add_member(course, user, CourseRole.STUDENT)
-    audit.record("course.enrolled", actor=user, object_type="user", object_id=user.id,
-                 details={"role": "student", "how": "self"}, **audit_scope(course.id))
+    audit.record(
+        "course.enrolled",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"role": "student", "how": "self"},
+        **audit_scope(course.id),
+    )
     db.session.commit()
     return member
 
@@ -37,8 +43,14 @@ def enrol(course: Course, user: User, role: str, *, actor: User) -> CourseMember
     """A tutor enrols someone as a student or a tutor; they are told."""
     _check_role(role)
     member = _add_member(course, user, CourseRole(role))
-    audit.record("course.enrolled", actor=actor, object_type="user", object_id=user.id,
-                 details={"role": role, "how": "tutor"}, **audit_scope(course.id))
+    audit.record(
+        "course.enrolled",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        details={"role": role, "how": "tutor"},
+        **audit_scope(course.id),
+    )
     _tell_enrolled(course, user)
     db.session.commit()
     return member
@@ -63,17 +75,31 @@ def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolRepo
     People already in the course are reported and left as they are."""
     _check_role(role)
     emails, bad_lines = read_email_csv(text)
-    problems = [_("Line %(line)s: “%(value)s” is not an e-mail address.", line=n, value=v) for n, v in bad_lines]
-    found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_([e.email for e in emails])))}
-    problems += [_("Line %(line)s: no user with the e-mail %(email)s.", line=e.line, email=e.email)
-                 for e in emails if e.email not in found]
+    problems = [
+        _("Line %(line)s: “%(value)s” is not an e-mail address.", line=n, value=v) for n, v in bad_lines
+    ]
+    found = {
+        u.email: u for u in db.session.scalars(select(User).where(User.email.in_([e.email for e in emails])))
+    }
+    problems += [
+        _("Line %(line)s: no user with the e-mail %(email)s.", line=e.line, email=e.email)
+        for e in emails
+        if e.email not in found
+    ]
     if not emails and not problems:
         problems.append(_("The file has no e-mail addresses."))
     if problems:
-        raise Invalid(_("Nothing was enrolled. Fix these lines and try again:") + " " + "; ".join(problems),
-                      {"file": "; ".join(problems)})
-    members = set(db.session.scalars(select(CourseMember.user_id).where(
-        CourseMember.course_id == course.id, CourseMember.user_id.in_([u.id for u in found.values()]))))
+        raise Invalid(
+            _("Nothing was enrolled. Fix these lines and try again:") + " " + "; ".join(problems),
+            {"file": "; ".join(problems)},
+        )
+    members = set(
+        db.session.scalars(
+            select(CourseMember.user_id).where(
+                CourseMember.course_id == course.id, CourseMember.user_id.in_([u.id for u in found.values()])
+            )
+        )
+    )
     report = EnrolReport(enrolled=[], already=[])
     for line in emails:
         user = found[line.email]
@@ -88,8 +114,12 @@ def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolRepo
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("Someone enrolled the same people at the same time; try again.")) from None
-    audit.record("course.enrolled_csv", actor=actor, details={"count": len(report.enrolled), "role": role},
-                 **audit_scope(course.id))
+    audit.record(
+        "course.enrolled_csv",
+        actor=actor,
+        details={"count": len(report.enrolled), "role": role},
+        **audit_scope(course.id),
+    )
     db.session.commit()
     return report
 
@@ -98,20 +128,33 @@ def unenrol(course: Course, member: CourseMember, *, actor: User) -> None:
     """Anyone but the author may be removed (a course always keeps its author)."""
     if member.role == CourseRole.AUTHOR:
         raise Conflict(_("The author cannot be removed from the course."))
-    audit.record("course.unenrolled", actor=actor, object_type="user", object_id=member.user_id,
-                 **audit_scope(course.id))
+    audit.record(
+        "course.unenrolled",
+        actor=actor,
+        object_type="user",
+        object_id=member.user_id,
+        **audit_scope(course.id),
+    )
     db.session.delete(member)
     db.session.commit()
 
 
 def members_page(course: Course, *, page: int, per_page: int) -> tuple[list[tuple[CourseMember, User]], int]:
     """One page of members, authors first, then tutors, then students, by name."""
-    total = db.session.scalar(select(func.count()).select_from(CourseMember).where(
-        CourseMember.course_id == course.id)) or 0
+    total = (
+        db.session.scalar(
+            select(func.count()).select_from(CourseMember).where(CourseMember.course_id == course.id)
+        )
+        or 0
+    )
     rows = db.session.execute(
-        select(CourseMember, User).join(User, User.id == CourseMember.user_id)
-        .where(CourseMember.course_id == course.id).order_by(CourseMember.role, User.full_name, User.id)
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+        select(CourseMember, User)
+        .join(User, User.id == CourseMember.user_id)
+        .where(CourseMember.course_id == course.id)
+        .order_by(CourseMember.role, User.full_name, User.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
     return [(m, u) for m, u in rows], total
 
 
@@ -126,11 +169,16 @@ def _add_member(course: Course, user: User, role: CourseRole) -> CourseMember:
         with db.session.begin_nested():
             db.session.add(member)
     except IntegrityError:
-        raise Conflict(_("%(name)s is already enrolled in this course.", name=user.full_name),
-                       {"user_id": _("Already enrolled.")}) from None
+        raise Conflict(
+            _("%(name)s is already enrolled in this course.", name=user.full_name),
+            {"user_id": _("Already enrolled.")},
+        ) from None
     return member
 
 
 def _tell_enrolled(course: Course, user: User) -> None:
-    notify(user.id, _("You have been enrolled in the course “%(title)s”.", title=course.title),
-           f"/courses/{course.id}")
+    notify(
+        user.id,
+        _("You have been enrolled in the course “%(title)s”.", title=course.title),
+        f"/courses/{course.id}",
+    )

@@ -65,31 +65,48 @@ class StudentFacts:
         elif item.kind == ItemKind.QUIZ and item.quiz_id is not None:
             submitted = (item.quiz_id, user_id) in self.quiz_grades
         return rules.ItemFacts(
-            item_id=item.id, rule=str(item.completion), completion_points=item.completion_points,
-            prerequisite_id=item.prerequisite_id, viewed=(item.id, user_id) in self.viewed,
-            submitted=submitted, points=points,
+            item_id=item.id,
+            rule=str(item.completion),
+            completion_points=item.completion_points,
+            prerequisite_id=item.prerequisite_id,
+            viewed=(item.id, user_id) in self.viewed,
+            submitted=submitted,
+            points=points,
         )
 
 
-def load_facts(course_id: int, items: Sequence[Item], user_ids: list[int] | None, *,
-               with_views: bool = True) -> StudentFacts:
+def load_facts(
+    course_id: int, items: Sequence[Item], user_ids: list[int] | None, *, with_views: bool = True
+) -> StudentFacts:
     """Views, submissions, overrides and quiz grades of these users (None: all) in one course
     (`with_views=False`: no views, for the gradebook, which never reads them)."""
-    view_query = select(ItemView.item_id, ItemView.user_id).join(Item, Item.id == ItemView.item_id).where(
-        Item.course_id == course_id)
+    view_query = (
+        select(ItemView.item_id, ItemView.user_id)
+        .join(Item, Item.id == ItemView.item_id)
+        .where(Item.course_id == course_id)
+    )
     # Plain rows, not ORM objects: the gradebook reads thousands of them and needs four columns.
-    sub_query = select(Submission.id, Submission.assignment_id, Submission.user_id, Submission.points,
-                       Submission.late).join(Assignment, Assignment.id == Submission.assignment_id).where(
-        Assignment.course_id == course_id)
-    override_query = select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points).join(
-        Item, Item.id == GradeOverride.item_id).where(Item.course_id == course_id)
+    sub_query = (
+        select(
+            Submission.id, Submission.assignment_id, Submission.user_id, Submission.points, Submission.late
+        )
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .where(Assignment.course_id == course_id)
+    )
+    override_query = (
+        select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points)
+        .join(Item, Item.id == GradeOverride.item_id)
+        .where(Item.course_id == course_id)
+    )
     if user_ids is not None:
         view_query = view_query.where(ItemView.user_id.in_(user_ids))
         sub_query = sub_query.where(Submission.user_id.in_(user_ids))
         override_query = override_query.where(GradeOverride.user_id.in_(user_ids))
     quiz_ids = [i.quiz_id for i in items if i.quiz_id is not None]
     return StudentFacts(
-        viewed={(row.item_id, row.user_id) for row in db.session.execute(view_query)} if with_views else set(),
+        viewed={(row.item_id, row.user_id) for row in db.session.execute(view_query)}
+        if with_views
+        else set(),
         submissions={(s.assignment_id, s.user_id): s for s in db.session.execute(sub_query)},
         overrides={(o.item_id, o.user_id): o for o in db.session.execute(override_query)},
         quiz_grades=_quiz_grades(quiz_ids, user_ids),
@@ -101,17 +118,36 @@ def facts_across_courses(course_ids: list[int], items: list[Item], user_id: int)
     """One user's facts in several courses at once (the dashboard lists them all)."""
     if not course_ids:
         return StudentFacts(set(), {}, {}, {}, {})
-    views = {(r.item_id, r.user_id) for r in db.session.execute(
-        select(ItemView.item_id, ItemView.user_id).join(Item, Item.id == ItemView.item_id)
-        .where(Item.course_id.in_(course_ids), ItemView.user_id == user_id))}
-    subs = {(s.assignment_id, s.user_id): s for s in db.session.execute(
-        select(Submission.id, Submission.assignment_id, Submission.user_id, Submission.points, Submission.late)
-        .join(Assignment, Assignment.id == Submission.assignment_id)
-        .where(Assignment.course_id.in_(course_ids), Submission.user_id == user_id))}
-    overrides = {(o.item_id, o.user_id): o for o in db.session.execute(
-        select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points)
-        .join(Item, Item.id == GradeOverride.item_id)
-        .where(Item.course_id.in_(course_ids), GradeOverride.user_id == user_id))}
+    views = {
+        (r.item_id, r.user_id)
+        for r in db.session.execute(
+            select(ItemView.item_id, ItemView.user_id)
+            .join(Item, Item.id == ItemView.item_id)
+            .where(Item.course_id.in_(course_ids), ItemView.user_id == user_id)
+        )
+    }
+    subs = {
+        (s.assignment_id, s.user_id): s
+        for s in db.session.execute(
+            select(
+                Submission.id,
+                Submission.assignment_id,
+                Submission.user_id,
+                Submission.points,
+                Submission.late,
+            )
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .where(Assignment.course_id.in_(course_ids), Submission.user_id == user_id)
+        )
+    }
+    overrides = {
+        (o.item_id, o.user_id): o
+        for o in db.session.execute(
+            select(GradeOverride.item_id, GradeOverride.user_id, GradeOverride.points)
+            .join(Item, Item.id == GradeOverride.item_id)
+            .where(Item.course_id.in_(course_ids), GradeOverride.user_id == user_id)
+        )
+    }
     quiz_ids = [i.quiz_id for i in items if i.quiz_id is not None]
     return StudentFacts(views, subs, overrides, _quiz_grades(quiz_ids, [user_id]), quiz_max_grades(quiz_ids))
 
@@ -120,9 +156,16 @@ def students_page(course_id: int, page: int, per_page: int) -> tuple[list[User],
     """One page of the course's students by name, and how many there are."""
     where = (CourseMember.course_id == course_id) & (CourseMember.role == CourseRole.STUDENT)
     total = db.session.scalar(select(func.count()).select_from(CourseMember).where(where)) or 0
-    students = list(db.session.scalars(
-        select(User).join(CourseMember, CourseMember.user_id == User.id).where(where)
-        .order_by(User.full_name, User.id).limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    students = list(
+        db.session.scalars(
+            select(User)
+            .join(CourseMember, CourseMember.user_id == User.id)
+            .where(where)
+            .order_by(User.full_name, User.id)
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
+        )
+    )
     return students, total
 
 
@@ -131,8 +174,10 @@ def quiz_max_grades(quiz_ids: Iterable[int]) -> dict[int, Decimal]:
     ids = list(quiz_ids)
     if not ids:
         return {}
-    return {row.id: Decimal(row.max_grade) for row in db.session.execute(
-        select(Quiz.id, Quiz.max_grade).where(Quiz.id.in_(ids)))}
+    return {
+        row.id: Decimal(row.max_grade)
+        for row in db.session.execute(select(Quiz.id, Quiz.max_grade).where(Quiz.id.in_(ids)))
+    }
 
 
 def _quiz_grades(quiz_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], Decimal]:

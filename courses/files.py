@@ -46,14 +46,16 @@ def uploads_of(files: Sequence[Any]) -> list[Upload]:
     return [upload for upload in (Upload.of(f) for f in files) if upload is not None]
 
 
-def store_all(uploads: Sequence[Upload], upload_rules: UploadRules, user_id: int | None,
-              field_name: str) -> list[StoredFile]:
+def store_all(
+    uploads: Sequence[Upload], upload_rules: UploadRules, user_id: int | None, field_name: str
+) -> list[StoredFile]:
     """Check every file before storing any: one bad file refuses them all, nothing is kept."""
     checked: list[CheckedUpload] = []
     for upload in uploads:
         try:
-            checked.append(check_data(upload.name, read_bounded(upload.stream, upload_rules.max_bytes + 1),
-                                      upload_rules))
+            checked.append(
+                check_data(upload.name, read_bounded(upload.stream, upload_rules.max_bytes + 1), upload_rules)
+            )
         except UploadError as error:
             raise invalid({field_name: str(error)}) from None
     return [store_checked(file, user_id) for file in checked]

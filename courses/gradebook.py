@@ -48,13 +48,20 @@ class Gradebook:
     total_students: int
 
 
-def gradebook(course: Course, *, only_user: User | None = None, page: int = 1, per_page: int = 50) -> Gradebook:
+def gradebook(
+    course: Course, *, only_user: User | None = None, page: int = 1, per_page: int = 50
+) -> Gradebook:
     """One column per assignment and quiz, the weighted total per the course's missing-grade
     setting, overrides marked. `only_user` gives that student's row alone. Fixed query count."""
-    items = list(db.session.scalars(
-        select(Item).join(Module, Module.id == Item.module_id)
-        .where(Item.course_id == course.id, Item.kind.in_([ItemKind.ASSIGNMENT, ItemKind.QUIZ]))
-        .order_by(Module.position, Module.id, Item.position, Item.id).options(joinedload(Item.assignment))))
+    items = list(
+        db.session.scalars(
+            select(Item)
+            .join(Module, Module.id == Item.module_id)
+            .where(Item.course_id == course.id, Item.kind.in_([ItemKind.ASSIGNMENT, ItemKind.QUIZ]))
+            .order_by(Module.position, Module.id, Item.position, Item.id)
+            .options(joinedload(Item.assignment))
+        )
+    )
     if only_user is not None:
         students, total = [only_user], 1
     else:
@@ -91,21 +98,27 @@ def gradebook(course: Course, *, only_user: User | None = None, page: int = 1, p
             else:
                 found = found_in.get((key, uid))  # type: ignore[arg-type]
                 grades.append(((found.points if found else None) if is_submission else found, False))
-        cells = [rules.GradeCell(points, c.max_points, c.weight, overridden)
-                 for (points, overridden), c in zip(grades, columns, strict=True)]
+        cells = [
+            rules.GradeCell(points, c.max_points, c.weight, overridden)
+            for (points, overridden), c in zip(grades, columns, strict=True)
+        ]
         rows.append(GradebookRow(student, grades, rules.course_total(cells, missing)))
     return Gradebook(columns, rows, total)
 
 
-def set_override(course: Course, item: Item, student: User, points: Decimal | None, *, actor: User,
-                 now: datetime) -> None:
+def set_override(
+    course: Course, item: Item, student: User, points: Decimal | None, *, actor: User, now: datetime
+) -> None:
     """Type a grade into the gradebook (None removes the override and the computed grade returns)."""
     if item.course_id != course.id or not item.graded:
         raise NotFound(_("Not found."))
     if points is not None:
         facts = load_facts(course.id, [item], [student.id])
-        maximum = facts.max_points(item) if item.kind == ItemKind.QUIZ else (
-            db.session.get(Assignment, item.assignment_id).max_points if item.assignment_id else None)  # type: ignore[union-attr]
+        maximum = (
+            facts.max_points(item)
+            if item.kind == ItemKind.QUIZ
+            else (db.session.get(Assignment, item.assignment_id).max_points if item.assignment_id else None)
+        )  # type: ignore[union-attr]
         if maximum is None or points < 0 or points > maximum:
             raise invalid({"points": _out_of_range(maximum)})
     _write_override(course, item, student, points, actor=actor, now=now)
@@ -116,13 +129,21 @@ def save_row(course: Course, student: User, typed: Mapping[int, str], *, actor: 
     """A student's row as a tutor typed it (item id → text): every cell that differs from the grade
     shown becomes a typed-in grade, an emptied typed-in grade is removed. All or nothing, one commit;
     returns how many cells changed."""
-    role = db.session.scalar(select(CourseMember.role).where(
-        CourseMember.course_id == course.id, CourseMember.user_id == student.id))
+    role = db.session.scalar(
+        select(CourseMember.role).where(
+            CourseMember.course_id == course.id, CourseMember.user_id == student.id
+        )
+    )
     if role != CourseRole.STUDENT:
         raise NotFound(_("Not found."))
     book = gradebook(course, only_user=student)
-    shown = dict(zip((c.item.id for c in book.columns), zip(book.columns, book.rows[0].grades, strict=True),
-                     strict=True))
+    shown = dict(
+        zip(
+            (c.item.id for c in book.columns),
+            zip(book.columns, book.rows[0].grades, strict=True),
+            strict=True,
+        )
+    )
     problems: dict[str, str] = {}
     changes: list[tuple[Item, Decimal | None]] = []
     for item_id, value in typed.items():
@@ -181,29 +202,38 @@ def gradebook_csv(course: Course) -> str:
 def gradebook_xlsx(course: Course) -> bytes:
     """The same table as XLSX; numbers stay numbers."""
     header, rows = gradebook_table(course)
-    return exports.xlsx_bytes(_("Gradebook"), header,
-                              ([float(c) if isinstance(c, Decimal) else c for c in row] for row in rows))
+    return exports.xlsx_bytes(
+        _("Gradebook"), header, ([float(c) if isinstance(c, Decimal) else c for c in row] for row in rows)
+    )
 
 
 def _out_of_range(maximum: Decimal | None) -> str:
     return _("Points must be between 0 and %(max)s.", max=maximum)
 
 
-def _write_override(course: Course, item: Item, student: User, points: Decimal | None, *, actor: User,
-                    now: datetime) -> None:
-    existing = db.session.scalar(select(GradeOverride).where(
-        GradeOverride.item_id == item.id, GradeOverride.user_id == student.id))
+def _write_override(
+    course: Course, item: Item, student: User, points: Decimal | None, *, actor: User, now: datetime
+) -> None:
+    existing = db.session.scalar(
+        select(GradeOverride).where(GradeOverride.item_id == item.id, GradeOverride.user_id == student.id)
+    )
     if points is None:
         if existing is not None:
             db.session.delete(existing)
     elif existing is None:
-        db.session.add(GradeOverride(item_id=item.id, user_id=student.id, points=points, set_by_id=actor.id,
-                                     set_at=now))
+        db.session.add(
+            GradeOverride(item_id=item.id, user_id=student.id, points=points, set_by_id=actor.id, set_at=now)
+        )
     else:
         existing.points, existing.set_by_id, existing.set_at = points, actor.id, now
-    audit.record("course.grade_overridden", actor=actor, object_type="item", object_id=item.id,
-                 details={"user_id": student.id, "points": None if points is None else str(points)},
-                 **audit_scope(course.id))
+    audit.record(
+        "course.grade_overridden",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"user_id": student.id, "points": None if points is None else str(points)},
+        **audit_scope(course.id),
+    )
 
 
 def _commit() -> None:

@@ -24,9 +24,15 @@ from courses.messages import invalid, refusal
 from courses.models import Assignment, CourseMember, CourseRole, Item, Submission
 
 
-def grade_submission(submission: Submission, *, points: Decimal | None = None,
-                     rubric_levels: dict[str, int] | None = None, feedback: str = "", actor: User,
-                     now: datetime) -> Submission:
+def grade_submission(
+    submission: Submission,
+    *,
+    points: Decimal | None = None,
+    rubric_levels: dict[str, int] | None = None,
+    feedback: str = "",
+    actor: User,
+    now: datetime,
+) -> Submission:
     """Points within 0..max, or one level per rubric criterion (points are then their sum).
     The student is told; the grade then counts in the gradebook and for completion."""
     assignment = db.session.get(Assignment, submission.assignment_id)
@@ -45,8 +51,14 @@ def grade_submission(submission: Submission, *, points: Decimal | None = None,
     submission.graded_at = now
     submission.grader_id = actor.id
     item_id = db.session.scalar(select(Item.id).where(Item.assignment_id == assignment.id))
-    audit.record("course.graded", actor=actor, object_type="submission", object_id=submission.id,
-                 details={"points": str(points)}, **audit_scope(assignment.course_id))
+    audit.record(
+        "course.graded",
+        actor=actor,
+        object_type="submission",
+        object_id=submission.id,
+        details={"points": str(points)},
+        **audit_scope(assignment.course_id),
+    )
     notify(submission.user_id, _("Your assignment has been graded."), f"/courses/items/{item_id}")
     db.session.commit()
     return submission
@@ -59,15 +71,20 @@ class SubmissionRow:
     status: rules.Status
 
 
-def submissions_table(item: Item, *, status: str = "", page: int = 1, per_page: int = 50
-                      ) -> tuple[list[SubmissionRow], int]:
+def submissions_table(
+    item: Item, *, status: str = "", page: int = 1, per_page: int = 50
+) -> tuple[list[SubmissionRow], int]:
     """The students of the course with their submission for this assignment, filtered by status;
     three queries whatever the size (count, students with submissions, files)."""
     sub = aliased(Submission)
     query = (
         select(User, sub)
-        .join(CourseMember, (CourseMember.user_id == User.id) & (CourseMember.course_id == item.course_id)
-              & (CourseMember.role == CourseRole.STUDENT))
+        .join(
+            CourseMember,
+            (CourseMember.user_id == User.id)
+            & (CourseMember.course_id == item.course_id)
+            & (CourseMember.role == CourseRole.STUDENT),
+        )
         .outerjoin(sub, (sub.user_id == User.id) & (sub.assignment_id == item.assignment_id))
         .options(selectinload(sub.files))
     )
@@ -81,11 +98,18 @@ def submissions_table(item: Item, *, status: str = "", page: int = 1, per_page: 
         query = query.where(sub.id.is_not(None), sub.late.is_(False), sub.points.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(
-        query.order_by(User.full_name, User.id).limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+        query.order_by(User.full_name, User.id).limit(per_page).offset((max(page, 1) - 1) * per_page)
+    ).all()
     result = [
-        SubmissionRow(user, submission, rules.submission_status(
-            submission is not None, bool(submission and submission.late),
-            bool(submission and submission.points is not None)))
+        SubmissionRow(
+            user,
+            submission,
+            rules.submission_status(
+                submission is not None,
+                bool(submission and submission.late),
+                bool(submission and submission.points is not None),
+            ),
+        )
         for user, submission in rows
     ]
     return result, total
@@ -94,8 +118,10 @@ def submissions_table(item: Item, *, status: str = "", page: int = 1, per_page: 
 def submissions_zip(item: Item) -> bytes:
     """Every submission as folders named after the students: their text and their files."""
     rows = db.session.execute(
-        select(Submission, User).join(User, User.id == Submission.user_id)
-        .where(Submission.assignment_id == item.assignment_id).order_by(User.full_name, User.id)
+        select(Submission, User)
+        .join(User, User.id == Submission.user_id)
+        .where(Submission.assignment_id == item.assignment_id)
+        .order_by(User.full_name, User.id)
         .options(selectinload(Submission.files))
     ).all()
     buffer = io.BytesIO()
@@ -105,8 +131,9 @@ def submissions_zip(item: Item) -> bytes:
             if submission.text:
                 archive.writestr(f"{folder}/text.txt", submission.text)
             for index, attached in enumerate(submission.files, start=1):
-                archive.writestr(f"{folder}/{index}-{_safe_name(attached.file.original_name)}",
-                                 read_bytes(attached.file))
+                archive.writestr(
+                    f"{folder}/{index}-{_safe_name(attached.file.original_name)}", read_bytes(attached.file)
+                )
     return buffer.getvalue()
 
 

@@ -34,8 +34,9 @@ class ItemSettings:
     weight: Decimal = Decimal("1")
 
 
-def add_item(module: Module, kind: str, settings: ItemSettings, *, upload: Upload | None = None,
-             actor: User) -> Item:
+def add_item(
+    module: Module, kind: str, settings: ItemSettings, *, upload: Upload | None = None, actor: User
+) -> Item:
     """A page, link or file item (assignments and quizzes have their own use cases)."""
     if kind not in (ItemKind.PAGE, ItemKind.LINK, ItemKind.FILE):
         raise invalid({"kind": _("Unknown item type.")})
@@ -51,8 +52,14 @@ def add_item(module: Module, kind: str, settings: ItemSettings, *, upload: Uploa
         db.session.flush()
         item.file_id = stored.id
     db.session.flush()
-    audit.record("course.item_added", actor=actor, object_type="item", object_id=item.id,
-                 details={"kind": kind}, **audit_scope(module.course_id))
+    audit.record(
+        "course.item_added",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"kind": kind},
+        **audit_scope(module.course_id),
+    )
     db.session.commit()
     return item
 
@@ -65,16 +72,27 @@ def update_item(item: Item, settings: ItemSettings, *, upload: Upload | None = N
         db.session.flush()
         item.file_id = stored.id
     apply_item(item, settings)
-    audit.record("course.item_updated", actor=actor, object_type="item", object_id=item.id,
-                 **audit_scope(item.course_id))
+    audit.record(
+        "course.item_updated",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        **audit_scope(item.course_id),
+    )
     db.session.commit()
     return item
 
 
 def delete_item(item: Item, *, actor: User) -> None:
     """An assignment item takes its assignment (and so its submissions) with it."""
-    audit.record("course.item_deleted", actor=actor, object_type="item", object_id=item.id,
-                 details={"title": item.title}, **audit_scope(item.course_id))
+    audit.record(
+        "course.item_deleted",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"title": item.title},
+        **audit_scope(item.course_id),
+    )
     assignment_id = item.assignment_id
     db.session.delete(item)
     if assignment_id is not None:
@@ -106,16 +124,22 @@ def check_item(settings: ItemSettings, kind: ItemKind, course_id: int, item_id: 
     if settings.completion not in {c.value for c in CompletionRule}:
         fields["completion"] = _("Unknown completion condition.")
     elif settings.completion in (CompletionRule.SUBMITTED, CompletionRule.GRADED) and kind not in (
-            ItemKind.ASSIGNMENT, ItemKind.QUIZ):
+        ItemKind.ASSIGNMENT,
+        ItemKind.QUIZ,
+    ):
         fields["completion"] = _("Only assignments and quizzes can be submitted or graded.")
-    if settings.completion_points is not None and not 0 <= settings.completion_points <= 10000:  # as max_points
+    if (
+        settings.completion_points is not None and not 0 <= settings.completion_points <= 10000
+    ):  # as max_points
         fields["completion_points"] = _("Must be between %(lo)s and %(hi)s.", lo=0, hi=10000)
     if settings.weight < 0:
         fields["weight"] = _("Must be at least %(n)s.", n=0)
     if settings.prerequisite_id is not None:
         if settings.prerequisite_id == item_id:
             fields["prerequisite_id"] = _("An item cannot require itself.")
-        elif db.session.scalar(select(Item.course_id).where(Item.id == settings.prerequisite_id)) != course_id:
+        elif (
+            db.session.scalar(select(Item.course_id).where(Item.id == settings.prerequisite_id)) != course_id
+        ):
             fields["prerequisite_id"] = _("Choose an item of this course.")
     if fields:
         raise invalid(fields)
@@ -133,8 +157,9 @@ def apply_item(item: Item, settings: ItemSettings) -> None:
 
 def new_item(module: Module, kind: ItemKind, settings: ItemSettings) -> Item:
     """A new item at the end of its module (added to the session, not flushed)."""
-    position = db.session.scalar(
-        select(func.count()).select_from(Item).where(Item.module_id == module.id)) or 0
+    position = (
+        db.session.scalar(select(func.count()).select_from(Item).where(Item.module_id == module.id)) or 0
+    )
     item = Item(course_id=module.course_id, module_id=module.id, kind=kind, position=position)
     apply_item(item, settings)
     db.session.add(item)

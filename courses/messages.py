@@ -13,8 +13,9 @@ from app.i18n import _, lazy_
 from courses.rules import RuleError
 
 # Every way a rubric can be malformed shows the one explanation of what a rubric needs.
-_RUBRIC_INVALID = lazy_("The rubric is invalid: every criterion needs a unique name and levels with points of "
-                        "at least 0.")
+_RUBRIC_INVALID = lazy_(
+    "The rubric is invalid: every criterion needs a unique name and levels with points of at least 0."
+)
 
 MESSAGES: dict[str, Any] = {
     "rubric_not_a_list": _RUBRIC_INVALID,

@@ -82,16 +82,25 @@ class Course(Base):
     hours: Mapped[int] = mapped_column(Integer, default=0)
     starts_on: Mapped[date | None] = mapped_column(Date, default=None)
     ends_on: Mapped[date | None] = mapped_column(Date, default=None)
-    enrolment_mode: Mapped[EnrolmentMode] = mapped_column(str_enum(EnrolmentMode), default=EnrolmentMode.INVITATION)
+    enrolment_mode: Mapped[EnrolmentMode] = mapped_column(
+        str_enum(EnrolmentMode), default=EnrolmentMode.INVITATION
+    )
     enrolment_key: Mapped[str] = mapped_column(String(64), default="")
     missing_grades: Mapped[MissingGrades] = mapped_column(str_enum(MissingGrades), default=MissingGrades.ZERO)
-    bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_bank.id", ondelete="SET NULL"), default=None)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), default=None)
+    bank_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_bank.id", ondelete="SET NULL"), default=None
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     modules: Mapped[list[Module]] = relationship(
-        back_populates="course", lazy="raise_on_sql", order_by="Module.position",
-        cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="course",
+        lazy="raise_on_sql",
+        order_by="Module.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __table_args__ = (
@@ -135,8 +144,11 @@ class Module(Base):
 
     course: Mapped[Course] = relationship(back_populates="modules", lazy="raise_on_sql")
     items: Mapped[list[Item]] = relationship(
-        back_populates="module", lazy="raise_on_sql", order_by="Item.position",
-        cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="module",
+        lazy="raise_on_sql",
+        order_by="Item.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __table_args__ = (Index("ix_course_module_course_position", "course_id", "position"),)
@@ -166,12 +178,16 @@ class Assignment(Base):
     __table_args__ = (
         CheckConstraint("max_points > 0", name="max_points_positive"),
         CheckConstraint("max_file_mb > 0 AND max_files > 0", name="file_limits_positive"),
-        CheckConstraint("cutoff_at IS NULL OR due_at IS NULL OR cutoff_at >= due_at", name="cutoff_after_due"),
+        CheckConstraint(
+            "cutoff_at IS NULL OR due_at IS NULL OR cutoff_at >= due_at", name="cutoff_after_due"
+        ),
     )
 
     @property
     def extensions(self) -> frozenset[str]:
-        return frozenset(e.strip().lower().lstrip(".") for e in self.allowed_extensions.split(",") if e.strip())
+        return frozenset(
+            e.strip().lower().lstrip(".") for e in self.allowed_extensions.split(",") if e.strip()
+        )
 
 
 class Item(Base):
@@ -188,16 +204,22 @@ class Item(Base):
     title: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"), default=None)
+    file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="SET NULL"), default=None
+    )
     assignment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("course_assignment.id", ondelete="CASCADE"), default=None, unique=True)
-    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"), default=None, index=True)
+        ForeignKey("course_assignment.id", ondelete="CASCADE"), default=None, unique=True
+    )
+    quiz_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz.id", ondelete="CASCADE"), default=None, index=True
+    )
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     visible_from: Mapped[datetime | None] = mapped_column(default=None)
     completion: Mapped[CompletionRule] = mapped_column(str_enum(CompletionRule), default=CompletionRule.NONE)
     completion_points: Mapped[Decimal | None] = mapped_column(POINTS, default=None)
     prerequisite_id: Mapped[int | None] = mapped_column(
-        ForeignKey("course_item.id", ondelete="SET NULL"), default=None)
+        ForeignKey("course_item.id", ondelete="SET NULL"), default=None
+    )
     weight: Mapped[Decimal] = mapped_column(POINTS, default=Decimal("1"))
 
     module: Mapped[Module] = relationship(back_populates="items", lazy="raise_on_sql")
@@ -247,7 +269,8 @@ class Submission(Base):
 
     user: Mapped[User] = relationship(lazy="raise_on_sql", foreign_keys=[user_id])
     files: Mapped[list[SubmissionFile]] = relationship(
-        lazy="raise_on_sql", cascade="all, delete-orphan", passive_deletes=True, order_by="SubmissionFile.id")
+        lazy="raise_on_sql", cascade="all, delete-orphan", passive_deletes=True, order_by="SubmissionFile.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("assignment_id", "user_id"),
@@ -260,7 +283,9 @@ class SubmissionFile(Base):
     __tablename__ = "course_submission_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("course_submission.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("course_submission.id", ondelete="CASCADE"), index=True
+    )
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id", ondelete="CASCADE"))
 
     file: Mapped[StoredFile] = relationship(lazy="joined")

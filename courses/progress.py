@@ -20,7 +20,9 @@ from courses.structure import load_structure
 
 def mark_viewed(item: Item, user: User, now: datetime) -> None:
     """Record the first view; later views and two views at once change nothing."""
-    exists = db.session.scalar(select(ItemView.id).where(ItemView.item_id == item.id, ItemView.user_id == user.id))
+    exists = db.session.scalar(
+        select(ItemView.id).where(ItemView.item_id == item.id, ItemView.user_id == user.id)
+    )
     if exists:
         return
     try:
@@ -66,9 +68,16 @@ def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Out
     result: list[ModuleState] = []
     if teaching:
         for module in modules:
-            result.append(ModuleState(module, rules.is_visible(module.hidden, module.visible_from, now), [
-                ItemState(item, rules.is_visible(item.hidden, item.visible_from, now), False, None)
-                for item in module.items]))
+            result.append(
+                ModuleState(
+                    module,
+                    rules.is_visible(module.hidden, module.visible_from, now),
+                    [
+                        ItemState(item, rules.is_visible(item.hidden, item.visible_from, now), False, None)
+                        for item in module.items
+                    ],
+                )
+            )
         return Outline(course, result, None, items_by_id)
     user_id = user.id  # read once: `user` may be a proxy (current_user), costly per item
     facts = load_facts(course.id, items, [user_id])
@@ -88,8 +97,9 @@ def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Out
             status = None
             if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
                 submission = facts.submissions.get((item.assignment_id, user_id))
-                status = rules.submission_status(submission is not None, bool(submission and submission.late),
-                                                 known.points is not None)
+                status = rules.submission_status(
+                    submission is not None, bool(submission and submission.late), known.points is not None
+                )
             rows.append((item, known.points, status))
         visible.append((module, rows))
     state = rules.progress(item_facts)
@@ -98,8 +108,17 @@ def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Out
         states = []
         for item, points, status in rows:
             locked = locked_by.get(item.id)
-            states.append(ItemState(item, True, complete[item.id], items_by_id.get(locked) if locked else None,
-                                    status, points, facts.max_points(item)))
+            states.append(
+                ItemState(
+                    item,
+                    True,
+                    complete[item.id],
+                    items_by_id.get(locked) if locked else None,
+                    status,
+                    points,
+                    facts.max_points(item),
+                )
+            )
         result.append(ModuleState(module, True, states))
     return Outline(course, result, state, items_by_id)
 
@@ -109,7 +128,8 @@ def item_access(item: Item, user: User, *, now: datetime) -> tuple[bool, Item | 
     module = db.session.get(Module, item.module_id)
     assert module is not None
     visible = rules.is_visible(module.hidden, module.visible_from, now) and rules.is_visible(
-        item.hidden, item.visible_from, now)
+        item.hidden, item.visible_from, now
+    )
     if not visible or item.prerequisite_id is None:
         return visible, None
     prerequisite = db.session.get(Item, item.prerequisite_id)
@@ -135,11 +155,18 @@ class ProgressRow:
     progress: rules.Progress
 
 
-def progress_table(course: Course, *, page: int, per_page: int, now: datetime) -> tuple[list[ProgressRow], int]:
+def progress_table(
+    course: Course, *, page: int, per_page: int, now: datetime
+) -> tuple[list[ProgressRow], int]:
     """Every student's completion, paginated; a fixed number of queries."""
     modules = load_structure(course.id)
-    items = [i for m in modules if rules.is_visible(m.hidden, m.visible_from, now)
-             for i in m.items if rules.is_visible(i.hidden, i.visible_from, now)]
+    items = [
+        i
+        for m in modules
+        if rules.is_visible(m.hidden, m.visible_from, now)
+        for i in m.items
+        if rules.is_visible(i.hidden, i.visible_from, now)
+    ]
     students, total = students_page(course.id, page, per_page)
     facts = load_facts(course.id, items, [s.id for s in students])
     rows = [ProgressRow(s, rules.progress([facts.item_facts(i, s.id) for i in items])) for s in students]

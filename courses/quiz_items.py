@@ -26,8 +26,14 @@ from courses.quiz.policies import AttemptPolicy
 POLICY_OWNER = "course"
 
 
-def add_quiz_item(module: Module, settings: ItemSettings, *, question_ids: list[int],
-                  quiz_options: dict[str, Any], actor: User) -> Item:
+def add_quiz_item(
+    module: Module,
+    settings: ItemSettings,
+    *,
+    question_ids: list[int],
+    quiz_options: dict[str, Any],
+    actor: User,
+) -> Item:
     """A quiz built from the course's bank, added as an item of the module."""
     course = db.session.get(Course, module.course_id)
     assert course is not None
@@ -35,13 +41,20 @@ def add_quiz_item(module: Module, settings: ItemSettings, *, question_ids: list[
     if course.bank_id is None:
         raise Conflict(_("The course has no question bank."))
     bank = db.session.get(QuestionBank, course.bank_id)
-    quiz = quiz_quizzes.create_quiz(bank, title=settings.title, question_ids=question_ids, actor=actor,
-                                     **quiz_options)
+    quiz = quiz_quizzes.create_quiz(
+        bank, title=settings.title, question_ids=question_ids, actor=actor, **quiz_options
+    )
     item = new_item(module, ItemKind.QUIZ, settings)
     item.quiz_id = quiz.id
     db.session.flush()
-    audit.record("course.item_added", actor=actor, object_type="item", object_id=item.id,
-                 details={"kind": "quiz", "quiz_id": quiz.id}, **audit_scope(module.course_id))
+    audit.record(
+        "course.item_added",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"kind": "quiz", "quiz_id": quiz.id},
+        **audit_scope(module.course_id),
+    )
     db.session.commit()
     return item
 
@@ -52,8 +65,11 @@ def course_attempt_policy(user: User, quiz: Any, now: datetime) -> AttemptPolicy
     item = db.session.scalar(select(Item).where(Item.quiz_id == quiz.id))
     if item is None:
         return AttemptPolicy(False, _("This quiz is not part of a course."), None)
-    role = db.session.scalar(select(CourseMember.role).where(
-        CourseMember.course_id == item.course_id, CourseMember.user_id == user.id))
+    role = db.session.scalar(
+        select(CourseMember.role).where(
+            CourseMember.course_id == item.course_id, CourseMember.user_id == user.id
+        )
+    )
     if role != CourseRole.STUDENT:
         return AttemptPolicy(False, _("Only the course's students take its quizzes."), None, forbidden=True)
     visible, locked_by = item_access(item, user, now=now)

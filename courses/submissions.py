@@ -38,50 +38,69 @@ def submit(item: Item, user: User, *, text: str, files: Sequence[Upload], now: d
     text = text.strip() if assignment.allow_text else ""
     files = [f for f in files if f and f.name]
     _check_hand_in(assignment, text, files)
-    existing = db.session.scalar(select(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.user_id == user.id))
+    existing = db.session.scalar(
+        select(Submission).where(Submission.assignment_id == assignment.id, Submission.user_id == user.id)
+    )
     if existing is not None:
         if not assignment.resubmission:
             raise Conflict(_("You have already submitted this assignment; resubmission is not allowed."))
         if existing.points is not None:
             raise Conflict(_("Your submission is already graded."))
-    upload_rules = UploadRules(allowed_extensions=assignment.extensions, max_bytes=assignment.max_file_mb * 1024 * 1024)
+    upload_rules = UploadRules(
+        allowed_extensions=assignment.extensions, max_bytes=assignment.max_file_mb * 1024 * 1024
+    )
     stored = store_all(files, upload_rules, user.id, "files")
     late = timing == rules.Timing.LATE
     if existing is None:
-        submission = Submission(assignment_id=assignment.id, user_id=user.id, text=text, submitted_at=now, late=late)
+        submission = Submission(
+            assignment_id=assignment.id, user_id=user.id, text=text, submitted_at=now, late=late
+        )
         db.session.add(submission)
     else:
         submission = existing
         # Conditional update: two resubmissions at once both count, neither overwrites a grade.
         changed = db.session.execute(
-            update(Submission).where(Submission.id == existing.id, Submission.points.is_(None))
+            update(Submission)
+            .where(Submission.id == existing.id, Submission.points.is_(None))
             .values(text=text, submitted_at=now, late=late, version=Submission.version + 1)
             .execution_options(synchronize_session=False)
         ).rowcount
         if not changed:
             db.session.rollback()
             raise Conflict(_("Your submission is already graded."))
-        db.session.execute(SubmissionFile.__table__.delete().where(SubmissionFile.submission_id == existing.id))
+        db.session.execute(
+            SubmissionFile.__table__.delete().where(SubmissionFile.submission_id == existing.id)
+        )
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(_("This assignment was just submitted from another window; reload the page.")) from None
+        raise Conflict(
+            _("This assignment was just submitted from another window; reload the page.")
+        ) from None
     for stored_file in stored:
         db.session.flush()
         db.session.add(SubmissionFile(submission_id=submission.id, file_id=stored_file.id))
-    audit.record("course.submitted", actor=user, object_type="submission", object_id=submission.id,
-                 details={"late": late, "files": len(stored)}, **audit_scope(item.course_id))
+    audit.record(
+        "course.submitted",
+        actor=user,
+        object_type="submission",
+        object_id=submission.id,
+        details={"late": late, "files": len(stored)},
+        **audit_scope(item.course_id),
+    )
     db.session.commit()
     return load_submission(submission.id)
 
 
 def load_submission(submission_id: int) -> Submission:
     """A submission with its files (one query for the row, one for the files)."""
-    found = db.session.scalar(select(Submission).where(Submission.id == submission_id)
-                              .options(selectinload(Submission.files))
-                              .execution_options(populate_existing=True))
+    found = db.session.scalar(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(selectinload(Submission.files))
+        .execution_options(populate_existing=True)
+    )
     if found is None:
         raise NotFound(_("Not found."))
     return found

@@ -33,13 +33,16 @@ def _database_url(tmp: Path) -> str:
 def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("vmeste")
     url = _database_url(tmp)
-    app = create_app({
-        "CONFIG_NAME": "testing",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "UPLOAD_DIR": str(tmp / "uploads"),
-        "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
-        "SERVER_NAME": "localhost",
-    })
+    app = create_app(
+        {
+            "CONFIG_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": str(tmp / "uploads"),
+            "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+
     @app.before_request
     def forget_the_previous_request() -> None:
         # Tests keep one app context (and so one `g`) across requests; Flask-Login caches the user
@@ -106,8 +109,16 @@ class ApiClient:
         headers.update(extra or {})
         return headers
 
-    def request(self, method: str, path: str, json: Any = None, *, data: Any = None,
-                content_type: str | None = None, headers: dict[str, str] | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        data: Any = None,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         kwargs: dict[str, Any] = {"headers": self._headers(headers)}
         if json is not None:
             kwargs["json"] = json
@@ -165,7 +176,11 @@ def count_queries(app: Flask) -> Any:
         counter = QueryCounter()
 
         def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"))
+            ):
                 counter.statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", before)

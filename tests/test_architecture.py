@@ -32,8 +32,9 @@ def _line_count(path: Path) -> int:
 
 def test_no_source_module_is_over_400_lines() -> None:
     """One module per use case keeps each under 400 lines (the aim is 40–300): split, don't grow."""
-    too_long = {_name(path): _line_count(path) for path in _modules(*SOURCE_PACKAGES)
-                if _line_count(path) > MAX_LINES}
+    too_long = {
+        _name(path): _line_count(path) for path in _modules(*SOURCE_PACKAGES) if _line_count(path) > MAX_LINES
+    }
     assert too_long == {}
 
 
@@ -68,8 +69,13 @@ def _guarded_imports(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Try):
             continue
-        caught = {name.id for handler in node.handlers if handler.type is not None
-                  for name in ast.walk(handler.type) if isinstance(name, ast.Name)}
+        caught = {
+            name.id
+            for handler in node.handlers
+            if handler.type is not None
+            for name in ast.walk(handler.type)
+            if isinstance(name, ast.Name)
+        }
         if caught & {"ImportError", "ModuleNotFoundError"}:
             found.append(f"{_name(path)}:{node.lineno}")
     return found
@@ -85,7 +91,16 @@ def test_no_import_is_guarded_by_except_import_error() -> None:
 def test_rooms_do_not_register_themselves_on_import(registration: str) -> None:
     """Tick jobs, dashboard panels, demo parts and attempt policies are registered in one place,
     app/wiring.py, called by create_app; a module that registers itself when imported hides it."""
-    allowed = {"app/wiring.py", "app/ticks.py", "app/main/dashboard.py", "app/demo.py", "courses/quiz/policies.py"}
-    found = [_name(path) for path in _modules(*SOURCE_PACKAGES)
-             if _name(path) not in allowed and registration in path.read_text(encoding="utf-8")]
+    allowed = {
+        "app/wiring.py",
+        "app/ticks.py",
+        "app/main/dashboard.py",
+        "app/demo.py",
+        "courses/quiz/policies.py",
+    }
+    found = [
+        _name(path)
+        for path in _modules(*SOURCE_PACKAGES)
+        if _name(path) not in allowed and registration in path.read_text(encoding="utf-8")
+    ]
     assert found == []

@@ -14,7 +14,9 @@ def _count(model) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_create_admin_with_a_password_creates_an_administrator(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["create-admin", "Boss@Example.org", "--password", "admin-pass-1"])
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "Boss@Example.org", "--password", "admin-pass-1"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
     assert user is not None and user.role == "admin"
@@ -26,7 +28,9 @@ def test_create_admin_with_a_password_creates_an_administrator(app) -> None:  # 
 def test_create_admin_promotes_an_existing_user(app) -> None:  # type: ignore[no-untyped-def]
     user = teacher(email="t@example.org", active=False)
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=["create-admin", "t@example.org", "--password", "admin-pass-2"])
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "t@example.org", "--password", "admin-pass-2"]
+    )
     assert result.exit_code == 0, result.output
     db.session.refresh(user)
     assert user.role == "admin" and user.active
@@ -34,8 +38,9 @@ def test_create_admin_promotes_an_existing_user(app) -> None:  # type: ignore[no
 
 
 def test_create_admin_prompts_when_no_password_is_given(app) -> None:  # type: ignore[no-untyped-def]
-    result = app.test_cli_runner().invoke(args=["create-admin", "p@example.org"],
-                                          input="prompted-pass\nprompted-pass\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "p@example.org"], input="prompted-pass\nprompted-pass\n"
+    )
     assert result.exit_code == 0, result.output
     assert _count(User) == 1
 
@@ -51,13 +56,17 @@ def test_demo_is_idempotent(app) -> None:  # type: ignore[no-untyped-def]
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "admin@vmeste.local" in first.output and "vmeste-demo" in first.output
-    counts = {table.name: db.session.execute(select(func.count()).select_from(table)).scalar()
-              for table in db.metadata.sorted_tables}
+    counts = {
+        table.name: db.session.execute(select(func.count()).select_from(table)).scalar()
+        for table in db.metadata.sorted_tables
+    }
     assert counts["user"] >= 8 and counts["institution"] >= 6
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
-    again = {table.name: db.session.execute(select(func.count()).select_from(table)).scalar()
-             for table in db.metadata.sorted_tables}
+    again = {
+        table.name: db.session.execute(select(func.count()).select_from(table)).scalar()
+        for table in db.metadata.sorted_tables
+    }
     assert again == counts
     assert _count(Institution) == counts["institution"]
 

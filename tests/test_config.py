@@ -9,11 +9,14 @@ from app.config import database_url
 from app.extensions import db
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
-    ("postgresql://u:p@h:5433/db", "postgresql+psycopg://u:p@h:5433/db"),
-    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u:p@h:5433/db", "postgresql+psycopg://u:p@h:5433/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
 def test_database_url_from_the_environment(monkeypatch, given: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DATABASE_URL", given)
     assert database_url("/srv/instance") == expected
@@ -38,7 +41,9 @@ def test_secret_key_and_mail_settings_come_from_the_environment(monkeypatch, tmp
 
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("VMESTE_INSTANCE_PATH", str(tmp_path))
-    made = create_app({"CONFIG_NAME": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+    made = create_app(
+        {"CONFIG_NAME": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"}
+    )
     assert made.config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "config.py").exists()
     with made.app_context():

@@ -44,8 +44,13 @@ class FakeSMTP:
 def smtp(app, monkeypatch) -> type[FakeSMTP]:  # type: ignore[no-untyped-def]
     FakeSMTP.sent, FakeSMTP.calls, FakeSMTP.broken = [], [], False
     monkeypatch.setattr(mail_delivery.smtplib, "SMTP", FakeSMTP)
-    for key, value in {"MAIL_SERVER": "smtp.school.example", "MAIL_PORT": 587, "MAIL_USE_TLS": True,
-                       "MAIL_USERNAME": "robot", "MAIL_PASSWORD": "secret"}.items():
+    for key, value in {
+        "MAIL_SERVER": "smtp.school.example",
+        "MAIL_PORT": 587,
+        "MAIL_USE_TLS": True,
+        "MAIL_USERNAME": "robot",
+        "MAIL_PASSWORD": "secret",
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     return FakeSMTP
 

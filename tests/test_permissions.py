@@ -37,13 +37,16 @@ def test_rule_table(predicate, role: str) -> None:  # type: ignore[no-untyped-de
     assert predicate(None) is False
 
 
-@pytest.mark.parametrize(("actor", "grantable"), [
-    ("admin", set(ROLES)),
-    ("organiser", {"teacher", "student", "juror"}),
-    ("teacher", set()),
-    ("student", set()),
-    ("juror", set()),
-])
+@pytest.mark.parametrize(
+    ("actor", "grantable"),
+    [
+        ("admin", set(ROLES)),
+        ("organiser", {"teacher", "student", "juror"}),
+        ("teacher", set()),
+        ("student", set()),
+        ("juror", set()),
+    ],
+)
 def test_who_may_grant_which_role(actor: str, grantable: set[str]) -> None:
     assert {role for role in ROLES if can.can_grant_role(person(actor), role)} == grantable
 

@@ -9,8 +9,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "lazy_": None, "_l": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "lazy_": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+}
 METHOD_MAP = [
     ("app/**.py", "python"),
     ("courses/**.py", "python"),
@@ -28,7 +35,10 @@ def _wanted_directory(path: str) -> bool:
 def _extracted() -> dict[str, str]:
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHOD_MAP, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        str(ROOT),
+        METHOD_MAP,
+        keywords=KEYWORDS,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
         directory_filter=_wanted_directory,
     ):
         ids = message if isinstance(message, tuple) else (message,)
@@ -57,5 +67,7 @@ def _translated() -> dict[str, str]:
 def test_every_message_has_a_russian_translation() -> None:
     translated = _translated()
     missing = {msgid: where for msgid, where in _extracted().items() if msgid not in translated}
-    listing = "\n".join(f"{where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda kv: kv[1]))
+    listing = "\n".join(
+        f"{where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda kv: kv[1])
+    )
     assert not missing, f"{len(missing)} strings have no Russian translation:\n{listing}"

@@ -48,12 +48,15 @@ def test_path_in_the_name_is_dropped(app) -> None:  # type: ignore[no-untyped-de
     assert stored.original_name == "passwd.txt"
 
 
-@pytest.mark.parametrize(("name", "data", "rules", "fragment"), [
-    ("virus.exe", b"MZ", UploadRules(), "exe"),
-    ("noextension", b"x", UploadRules(), "?"),
-    ("big.pdf", b"x" * 2048, UploadRules(max_bytes=1024), "big.pdf"),
-    ("empty.pdf", b"", UploadRules(), "empty.pdf"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "rules", "fragment"),
+    [
+        ("virus.exe", b"MZ", UploadRules(), "exe"),
+        ("noextension", b"x", UploadRules(), "?"),
+        ("big.pdf", b"x" * 2048, UploadRules(max_bytes=1024), "big.pdf"),
+        ("empty.pdf", b"", UploadRules(), "empty.pdf"),
+    ],
+)
 def test_refused_uploads_say_why(app, name, data, rules, fragment) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UploadError) as refused:
         store_upload(_file(name, data), rules, None)
@@ -72,15 +75,21 @@ def test_the_stored_type_is_sniffed_from_the_content(app) -> None:  # type: igno
     text = store_upload(_file("notes.txt", "Конспект".encode()), UploadRules(), None)
     image = store_upload(_file("photo.PNG", PNG), UploadRules(), None)
     office = store_upload(_file("plan.docx", b"PK\x03\x04rest"), UploadRules(), None)
-    assert (text.content_type, image.content_type, office.content_type) == ("text/plain", "image/png",
-                                                                            "application/zip")
+    assert (text.content_type, image.content_type, office.content_type) == (
+        "text/plain",
+        "image/png",
+        "application/zip",
+    )
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("image.png", b"<html><script>alert(1)</script></html>"),
-    ("scan.pdf", b"<svg onload=alert(1)>"),
-    ("photo.jpg", b"%PDF-1.4"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("image.png", b"<html><script>alert(1)</script></html>"),
+        ("scan.pdf", b"<svg onload=alert(1)>"),
+        ("photo.jpg", b"%PDF-1.4"),
+    ],
+)
 def test_an_image_or_pdf_name_must_hold_that_content(app, name, data) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UploadError) as refused:
         store_upload(_file(name, data), UploadRules(), None)

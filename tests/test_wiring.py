@@ -21,11 +21,15 @@ def _registries() -> tuple[list[str], list[str], list[str], dict[str, str]]:
 def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> None:
     before = _registries()
     create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert _registries() == before == (
-        ["quiz.finish_overdue", "contest stages", "mail", "accounts"],
-        ["courses_panel", "contests_panel", "queue_panel", "participant_panel"],
-        ["load_contests", "load_jury_final", "load_course_demo"],
-        {"course": "course_attempt_policy", "contest": "contest_attempt_policy"},
+    assert (
+        _registries()
+        == before
+        == (
+            ["quiz.finish_overdue", "contest stages", "mail", "accounts"],
+            ["courses_panel", "contests_panel", "queue_panel", "participant_panel"],
+            ["load_contests", "load_jury_final", "load_course_demo"],
+            {"course": "course_attempt_policy", "contest": "contest_attempt_policy"},
+        )
     )
 
 

@@ -27,9 +27,12 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(),
-                                                                                Length(max=255)])
-    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
+    email = EmailField(
+        _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(), Length(max=255)]
+    )
+    full_name = StringField(
+        _l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)]
+    )
     role = SelectField(_l("Site role"))
     institution = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])

@@ -40,13 +40,23 @@ def institution_edit(institution_id: int | None = None):  # type: ignore[no-unty
     institution = db.get_or_404(Institution, institution_id) if institution_id else None
     form = InstitutionForm(obj=institution)
     if form.validate_on_submit():
-        done = submit(form, lambda: save_institution(
-            institution, name=form.name.data or "", district=form.district.data or "",
-            region=form.region.data or "", actor=current_user,
-        ), done=_("Institution saved."), then=url_for("admin.institutions"))
+        done = submit(
+            form,
+            lambda: save_institution(
+                institution,
+                name=form.name.data or "",
+                district=form.district.data or "",
+                region=form.region.data or "",
+                actor=current_user,
+            ),
+            done=_("Institution saved."),
+            then=url_for("admin.institutions"),
+        )
         if done:
             return done
-    return render_template("admin/institution_edit.html", form=form, institution=institution), form_status(form)
+    return render_template("admin/institution_edit.html", form=form, institution=institution), form_status(
+        form
+    )
 
 
 @bp.route("/users")
@@ -62,8 +72,9 @@ def users():  # type: ignore[no-untyped-def]
     role = request.args.get("role", "")
     if role:
         query = query.where(User.role == role)
-    return render_template("admin/users.html", page=paginate(query, page, per_page), q=search, role=role,
-                           roles=role_choices())
+    return render_template(
+        "admin/users.html", page=paginate(query, page, per_page), q=search, role=role, roles=role_choices()
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -74,11 +85,19 @@ def user_new():  # type: ignore[no-untyped-def]
     form.role.choices = role_choices()
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
-        done = submit(form, lambda: account_services.create_user(
-            email=form.email.data or "", full_name=form.full_name.data or "",
-            password=form.password.data or "", role=form.role.data or "teacher",
-            institution_id=form.institution.data or None, actor=current_user,
-        ), done=_("User created."), then=url_for("admin.users"))
+        done = submit(
+            form,
+            lambda: account_services.create_user(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                password=form.password.data or "",
+                role=form.role.data or "teacher",
+                institution_id=form.institution.data or None,
+                actor=current_user,
+            ),
+            done=_("User created."),
+            then=url_for("admin.users"),
+        )
         if done:
             return done
     return render_template("admin/user_new.html", form=form), form_status(form)
@@ -96,10 +115,18 @@ def user_edit(user_id: int):  # type: ignore[no-untyped-def]
         form.institution.data = user.institution_id or 0
         form.role.data = str(user.role)
     if form.validate_on_submit():
-        done = submit(form, lambda: account_services.admin_update_user(
-            user, role=form.role.data or "", institution_id=form.institution.data or None,
-            active=bool(form.active.data), actor=current_user,
-        ), done=_("User saved."), then=url_for("admin.users"))
+        done = submit(
+            form,
+            lambda: account_services.admin_update_user(
+                user,
+                role=form.role.data or "",
+                institution_id=form.institution.data or None,
+                active=bool(form.active.data),
+                actor=current_user,
+            ),
+            done=_("User saved."),
+            then=url_for("admin.users"),
+        )
         if done:
             return done
     return render_template("admin/user_edit.html", form=form, user=user), form_status(form)

@@ -95,19 +95,35 @@ class ImportOut(BaseModel):
 
 def user_json(user: User) -> dict[str, Any]:
     return {
-        "id": user.id, "email": user.email, "full_name": user.full_name, "role": str(user.role),
-        "institution_id": user.institution_id, "timezone": user.timezone, "locale": user.locale,
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": str(user.role),
+        "institution_id": user.institution_id,
+        "timezone": user.timezone,
+        "locale": user.locale,
         "active": user.active,
     }
 
 
 def institution_json(institution: Institution) -> dict[str, Any]:
-    return {"id": institution.id, "name": institution.name, "district": institution.district,
-            "region": institution.region}
+    return {
+        "id": institution.id,
+        "name": institution.name,
+        "district": institution.district,
+        "region": institution.region,
+    }
 
 
-@endpoint("/auth/token", "POST", summary="Exchange e-mail and password for a bearer token", tag="auth",
-          body=TokenIn, response=TokenOut, public=True)
+@endpoint(
+    "/auth/token",
+    "POST",
+    summary="Exchange e-mail and password for a bearer token",
+    tag="auth",
+    body=TokenIn,
+    response=TokenOut,
+    public=True,
+)
 def create_token(body: TokenIn) -> Any:
     try:
         token = log_in_for_token(body.email, body.password, client_address(), now=utcnow())
@@ -133,22 +149,37 @@ def me() -> Any:
     return user_json(api_user())
 
 
-@endpoint("/users", "POST", summary="Create a user (admin; organisers for teacher, student, juror)",
-          tag="users", body=UserIn, response=UserOut, status=201)
+@endpoint(
+    "/users",
+    "POST",
+    summary="Create a user (admin; organisers for teacher, student, juror)",
+    tag="users",
+    body=UserIn,
+    response=UserOut,
+    status=201,
+)
 def create_user(body: UserIn) -> Any:
     actor = api_user()
     require_api(can_create_users(actor))
     if not can_grant_role(actor, body.role):
         raise ApiError(403, _("You may not create users with the role “%(role)s”.", role=body.role))
     user = account_services.create_user(
-        email=body.email, full_name=body.full_name, password=body.password, role=Role(body.role),
-        institution_id=body.institution_id, actor=actor,
+        email=body.email,
+        full_name=body.full_name,
+        password=body.password,
+        role=Role(body.role),
+        institution_id=body.institution_id,
+        actor=actor,
     )
     return user_json(user), 201
 
 
-@endpoint("/users", summary="List users (admin)", tag="users", query={"page": "integer", "per_page": "integer",
-                                                                       "q": "string"})
+@endpoint(
+    "/users",
+    summary="List users (admin)",
+    tag="users",
+    query={"page": "integer", "per_page": "integer", "q": "string"},
+)
 def list_users() -> Any:
     actor = api_user()
     require_api(can_manage_users(actor))
@@ -160,7 +191,9 @@ def list_users() -> Any:
     return paginated(paginate(query, page, per_page), user_json)
 
 
-@endpoint("/users/<int:user_id>", summary="One user (admin, organiser, or the user)", tag="users", response=UserOut)
+@endpoint(
+    "/users/<int:user_id>", summary="One user (admin, organiser, or the user)", tag="users", response=UserOut
+)
 def get_user(user_id: int) -> Any:
     actor = api_user()
     user = db.session.get(User, user_id)
@@ -169,28 +202,49 @@ def get_user(user_id: int) -> Any:
     return user_json(user)
 
 
-@endpoint("/users/import", "POST", summary="Import users from CSV (email,full_name,role,institution); all or nothing",
-          tag="users", body_media="text/csv", response=ImportOut)
+@endpoint(
+    "/users/import",
+    "POST",
+    summary="Import users from CSV (email,full_name,role,institution); all or nothing",
+    tag="users",
+    body_media="text/csv",
+    response=ImportOut,
+)
 def import_users(body: str) -> Any:
     actor = api_user()
     require_api(can_create_users(actor))
     result = user_import.import_users_csv(body, actor=actor)
-    payload = {"created": result.created, "errors": [{"line": e.line, "message": e.message} for e in result.errors]}
+    payload = {
+        "created": result.created,
+        "errors": [{"line": e.line, "message": e.message} for e in result.errors],
+    }
     return payload, 200
 
 
-@endpoint("/institutions", "POST", summary="Create an institution (admin)", tag="institutions",
-          body=InstitutionIn, response=InstitutionOut, status=201)
+@endpoint(
+    "/institutions",
+    "POST",
+    summary="Create an institution (admin)",
+    tag="institutions",
+    body=InstitutionIn,
+    response=InstitutionOut,
+    status=201,
+)
 def create_institution(body: InstitutionIn) -> Any:
     actor = api_user()
     require_api(can_manage_institutions(actor))
-    institution = institutions.save_institution(None, name=body.name, district=body.district,
-                                                    region=body.region, actor=actor)
+    institution = institutions.save_institution(
+        None, name=body.name, district=body.district, region=body.region, actor=actor
+    )
     return institution_json(institution), 201
 
 
-@endpoint("/institutions", summary="List the network's institutions", tag="institutions",
-          query={"page": "integer", "per_page": "integer"})
+@endpoint(
+    "/institutions",
+    summary="List the network's institutions",
+    tag="institutions",
+    query={"page": "integer", "per_page": "integer"},
+)
 def list_institutions() -> Any:
     api_user()
     page, per_page = page_params()

@@ -134,8 +134,12 @@ def endpoint(
             return jsonify(result), status
 
         assert _bp is not None
-        _bp.add_url_rule(rule, endpoint=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}",
-                         view_func=wrapped, methods=[method])
+        _bp.add_url_rule(
+            rule,
+            endpoint=f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}",
+            view_func=wrapped,
+            methods=[method],
+        )
         return wrapped
 
     return decorator
@@ -183,7 +187,9 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "too_short": lambda e: _("Must have at least %(n)s items.", n=e.get("ctx", {}).get("min_length", "?")),
     "too_long": lambda e: _("Must have at most %(n)s items.", n=e.get("ctx", {}).get("max_length", "?")),
     "string_too_short": lambda e: _("Too short."),
-    "string_too_long": lambda e: _("Too long (at most %(n)s characters).", n=e.get("ctx", {}).get("max_length", "?")),
+    "string_too_long": lambda e: _(
+        "Too long (at most %(n)s characters).", n=e.get("ctx", {}).get("max_length", "?")
+    ),
     "greater_than_equal": lambda e: _("Must be at least %(n)s.", n=e.get("ctx", {}).get("ge", "?")),
     "greater_than": lambda e: _("Must be greater than %(n)s.", n=e.get("ctx", {}).get("gt", "?")),
     "less_than_equal": lambda e: _("Must be at most %(n)s.", n=e.get("ctx", {}).get("le", "?")),
@@ -205,7 +211,9 @@ def validation_fields(error: ValidationError) -> dict[str, str]:
     return fields
 
 
-def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = MAX_INT) -> int | None:
+def query_int(
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int = MAX_INT
+) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -214,8 +222,11 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 1, maximu
     except ValueError:
         raise ApiError(422, _("The data is invalid."), {name: _("Must be a whole number.")}) from None
     if value < minimum or (maximum is not None and value > maximum):
-        raise ApiError(422, _("The data is invalid."),
-                       {name: _("Must be between %(lo)s and %(hi)s.", lo=minimum, hi=maximum)})
+        raise ApiError(
+            422,
+            _("The data is invalid."),
+            {name: _("Must be between %(lo)s and %(hi)s.", lo=minimum, hi=maximum)},
+        )
     return value
 
 
@@ -227,8 +238,12 @@ def page_params(default_per_page: int = 50) -> tuple[int, int]:
 
 
 def paginated(page: Page[Any], serialise: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    return {"items": [serialise(item) for item in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
+    return {
+        "items": [serialise(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
 
 
 def not_found() -> ApiError:

@@ -94,26 +94,37 @@ def build_document() -> dict[str, Any]:
         for status in error_statuses(op):
             responses[str(status)] = {"description": ERROR_DESCRIPTIONS[status], "content": error_body}
         if op.response is not None and op.status != 204:
-            responses[str(op.status)]["content"] = {"application/json": {"schema": _schema_ref(op.response, components)}}
+            responses[str(op.status)]["content"] = {
+                "application/json": {"schema": _schema_ref(op.response, components)}
+            }
         operation: dict[str, Any] = {
             "summary": op.summary,
             "tags": [op.tag],
-            "operationId": f"{op.method.lower()}_{op.rule.strip('/').replace('/', '_').replace('<', '').replace('>', '').replace(':', '_')}",
+            "operationId": _operation_id(op.method, op.rule),
             "responses": responses,
         }
         if parameters:
             operation["parameters"] = parameters
         if op.body is not None:
-            operation["requestBody"] = {"required": True, "content": {op.body_media: {"schema": _schema_ref(op.body, components)}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {op.body_media: {"schema": _schema_ref(op.body, components)}},
+            }
         elif op.body_media != "application/json":
-            operation["requestBody"] = {"required": True, "content": {op.body_media: {"schema": {"type": "string"}}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {op.body_media: {"schema": {"type": "string"}}},
+            }
         if not op.public:
             operation["security"] = [{"bearer": []}]
         paths.setdefault(path, {})[op.method.lower()] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Vmeste API", "version": "1.0.0",
-                 "description": "Courses, quizzes, contests and juries for a network of schools."},
+        "info": {
+            "title": "Vmeste API",
+            "version": "1.0.0",
+            "description": "Courses, quizzes, contests and juries for a network of schools.",
+        },
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
@@ -126,3 +137,9 @@ def build_document() -> dict[str, Any]:
 @endpoint("/openapi.json", summary="This document", tag="meta", public=True)
 def openapi_document() -> Any:
     return build_document()
+
+
+def _operation_id(method: str, rule: str) -> str:
+    """A stable id from the method and the rule: `post_api_v1_courses_int_course_id_modules`."""
+    path = rule.strip("/").replace("/", "_").replace("<", "").replace(">", "").replace(":", "_")
+    return f"{method.lower()}_{path}"

@@ -42,8 +42,13 @@ def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dic
     for item in attempts.attempt_items(attempt, quiz):
         view = item.view
         entry: dict[str, Any] = {
-            "slot": item.slot, "question_id": item.row.id, "type": item.row.type, "name": item.question.name,
-            "text": view["text"], "text_format": view["text_format"], "mark": _decimal(item.answer_row.max_mark),
+            "slot": item.slot,
+            "question_id": item.row.id,
+            "type": item.row.type,
+            "name": item.question.name,
+            "text": view["text"],
+            "text_format": view["text_format"],
+            "mark": _decimal(item.answer_row.max_mark),
         }
         entry.update(view_parts(view))
         if with_answers:
@@ -53,7 +58,10 @@ def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dic
                 entry["needs_grading"] = item.answer_row.needs_grading
         items.append(entry)
     payload: dict[str, Any] = {
-        "id": attempt.id, "quiz_id": quiz.id, "number": attempt.number, "state": str(attempt.state),
+        "id": attempt.id,
+        "quiz_id": quiz.id,
+        "number": attempt.number,
+        "state": str(attempt.state),
         "started_at": attempt.started_at.isoformat(),
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
         "questions": items,
@@ -65,8 +73,12 @@ def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dic
 
 
 def finish_json(attempt: QuizAttempt) -> dict[str, Any]:
-    return {"state": str(attempt.state), "score": _decimal(attempt.score), "max_score": _decimal(attempt.max_score),
-            "needs_grading": attempt.needs_grading}
+    return {
+        "state": str(attempt.state),
+        "score": _decimal(attempt.score),
+        "max_score": _decimal(attempt.max_score),
+        "needs_grading": attempt.needs_grading,
+    }
 
 
 def _quiz(quiz_id: int) -> Quiz:
@@ -85,8 +97,13 @@ def _attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz]:
     return found
 
 
-@endpoint("/quizzes/<int:quiz_id>/attempts", "POST", summary="Start (or resume) an attempt", tag="quizzes",
-          status=201)
+@endpoint(
+    "/quizzes/<int:quiz_id>/attempts",
+    "POST",
+    summary="Start (or resume) an attempt",
+    tag="quizzes",
+    status=201,
+)
 def start_attempt(quiz_id: int) -> Any:
     user = api_user()
     quiz = _quiz(quiz_id)
@@ -97,8 +114,11 @@ def start_attempt(quiz_id: int) -> Any:
     return attempt_json(attempt, quiz, with_answers=status == 200), status
 
 
-@endpoint("/attempts/<int:attempt_id>", summary="An attempt with its saved answers (and its score once finished)",
-          tag="quizzes")
+@endpoint(
+    "/attempts/<int:attempt_id>",
+    summary="An attempt with its saved answers (and its score once finished)",
+    tag="quizzes",
+)
 def get_attempt(attempt_id: int) -> Any:
     attempt, quiz = _attempt(attempt_id)
     if attempts.is_overdue(attempt, utcnow()):
@@ -106,8 +126,13 @@ def get_attempt(attempt_id: int) -> Any:
     return attempt_json(attempt, quiz, with_answers=True)
 
 
-@endpoint("/attempts/<int:attempt_id>/answers/<int:slot>", "PUT", summary="Save one answer (autosave)",
-          tag="quizzes", body=AnswerIn)
+@endpoint(
+    "/attempts/<int:attempt_id>/answers/<int:slot>",
+    "PUT",
+    summary="Save one answer (autosave)",
+    tag="quizzes",
+    body=AnswerIn,
+)
 def save_answer(attempt_id: int, slot: int, body: AnswerIn) -> Any:
     attempt, _quiz_row = _attempt(attempt_id)
     if not can_answer_attempt(api_user(), attempt):
@@ -116,8 +141,13 @@ def save_answer(attempt_id: int, slot: int, body: AnswerIn) -> Any:
     return {"slot": slot, "saved": True}
 
 
-@endpoint("/attempts/<int:attempt_id>/finish", "POST", summary="Finish and grade an attempt (idempotent)",
-          tag="quizzes", response=FinishOut)
+@endpoint(
+    "/attempts/<int:attempt_id>/finish",
+    "POST",
+    summary="Finish and grade an attempt (idempotent)",
+    tag="quizzes",
+    response=FinishOut,
+)
 def finish_attempt(attempt_id: int) -> Any:
     attempt, _quiz_row = _attempt(attempt_id)
     if not can_answer_attempt(api_user(), attempt):
@@ -126,8 +156,11 @@ def finish_attempt(attempt_id: int) -> Any:
     return finish_json(attempt)
 
 
-@endpoint("/quizzes/<int:quiz_id>/grades", summary="Each student's quiz grade by the grading method (tutor)",
-          tag="quizzes")
+@endpoint(
+    "/quizzes/<int:quiz_id>/grades",
+    summary="Each student's quiz grade by the grading method (tutor)",
+    tag="quizzes",
+)
 def quiz_grades(quiz_id: int) -> Any:
     quiz = _quiz(quiz_id)
     require_api(can_manage_quiz(api_user(), quiz))

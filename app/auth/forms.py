@@ -10,13 +10,17 @@ from app.i18n import lazy_ as _l
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace],
-                       validators=[DataRequired(), EmailAddress(), Length(max=255)])
-    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
+    email = EmailField(
+        _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(), Length(max=255)]
+    )
+    full_name = StringField(
+        _l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)]
+    )
     institution = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
     password2 = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
@@ -27,14 +31,16 @@ class LoginForm(FlaskForm):
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace],
-                       validators=[DataRequired(), EmailAddress(), Length(max=255)])
+    email = EmailField(
+        _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), EmailAddress(), Length(max=255)]
+    )
 
 
 class ResetForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
     password2 = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
@@ -42,12 +48,15 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
     password2 = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
+    full_name = StringField(
+        _l("Full name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)]
+    )
     institution = SelectField(_l("Institution"), coerce=int)
     timezone = SelectField(_l("Time zone"))
     locale = SelectField(_l("Language"))

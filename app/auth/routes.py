@@ -33,9 +33,12 @@ def register():  # type: ignore[no-untyped-def]
     form = RegisterForm()
     form.institution.choices = institution_choices()
     if form.validate_on_submit():
-        done = submit(form, lambda: _register_and_sign_in(form),
-                      done=lambda user: _("Welcome, %(name)s! Your account is ready.", name=user.full_name),
-                      then=url_for("main.dashboard"))
+        done = submit(
+            form,
+            lambda: _register_and_sign_in(form),
+            done=lambda user: _("Welcome, %(name)s! Your account is ready.", name=user.full_name),
+            then=url_for("main.dashboard"),
+        )
         if done:
             return done
     return render_template("auth/register.html", form=form), form_status(form)
@@ -89,7 +92,8 @@ def forgot():  # type: ignore[no-untyped-def]
     form = ForgotForm()
     if form.validate_on_submit():
         passwords.request_password_reset(
-            form.email.data or "", lambda token: url_for("auth.reset", token=token, _external=True))
+            form.email.data or "", lambda token: url_for("auth.reset", token=token, _external=True)
+        )
         # The same answer whether or not the address exists: no account discovery.
         flash(_("If this address is registered, a letter with a reset link has been sent to it."), "info")
         return redirect(url_for("auth.login"))
@@ -103,9 +107,13 @@ def reset(token: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.forgot"))
     form = ResetForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: passwords.reset_password(token, form.password.data or "", now=utcnow()),
-                      done=_("Your password has been changed. Log in with the new one."),
-                      then=url_for("auth.login"), field="password")
+        done = submit(
+            form,
+            lambda: passwords.reset_password(token, form.password.data or "", now=utcnow()),
+            done=_("Your password has been changed. Log in with the new one."),
+            then=url_for("auth.login"),
+            field="password",
+        )
         if done:
             return done
     return render_template("auth/reset.html", form=form), form_status(form)
@@ -120,13 +128,22 @@ def change_password():  # type: ignore[no-untyped-def]
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
         def change() -> User:
-            user = passwords.change_password(current_user._get_current_object(), current=form.current_password.data or "",
-                                             new=form.password.data or "", now=utcnow())
+            user = passwords.change_password(
+                current_user._get_current_object(),
+                current=form.current_password.data or "",
+                new=form.password.data or "",
+                now=utcnow(),
+            )
             login_user(user, remember=remembered)  # this browser goes on under its new login
             return user
 
-        done = submit(form, change, done=_("Your password has been changed. Your other sessions have ended."),
-                      then=url_for("auth.profile"), field="password")
+        done = submit(
+            form,
+            change,
+            done=_("Your password has been changed. Your other sessions have ended."),
+            then=url_for("auth.profile"),
+            field="password",
+        )
         if done:
             return done
     return render_template("auth/password.html", form=form), form_status(form)
@@ -143,8 +160,12 @@ def profile():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.institution.data = current_user.institution_id or 0
     if form.validate_on_submit():
-        done = submit(form, lambda: _save_profile(form), done=lambda _user: _("Profile saved."),
-                      then=url_for("auth.profile"))
+        done = submit(
+            form,
+            lambda: _save_profile(form),
+            done=lambda _user: _("Profile saved."),
+            then=url_for("auth.profile"),
+        )
         if done:
             return done
     return render_template("auth/profile.html", form=form), form_status(form)
@@ -158,5 +179,5 @@ def _save_profile(form: ProfileForm) -> User:
         timezone=form.timezone.data or "",
         locale=form.locale.data or "ru",
     )
-    refresh_babel()  # the confirmation (a function of the result, so worded after this) speaks the new language
+    refresh_babel()  # the confirmation, worded after this, speaks the new language
     return user

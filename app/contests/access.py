@@ -45,9 +45,15 @@ def round_form(contest: Contest) -> forms.RoundForm:
     """The olympiad round form, offering the contest bank's visible questions."""
     form = forms.RoundForm(prefix="round")
     if contest.bank_id is not None:
-        form.question_ids.choices = forms.options((q.id, q.name) for q in db.session.scalars(
-            select(Question).where(Question.bank_id == contest.bank_id, Question.hidden.is_(False))
-            .order_by(Question.id).limit(500)))
+        form.question_ids.choices = forms.options(
+            (q.id, q.name)
+            for q in db.session.scalars(
+                select(Question)
+                .where(Question.bank_id == contest.bank_id, Question.hidden.is_(False))
+                .order_by(Question.id)
+                .limit(500)
+            )
+        )
     else:
         form.question_ids.choices = []
     return form

@@ -30,18 +30,35 @@ from app.forms_common import DateTimeLocalField, IntegerField, timezone_choices
 from app.forms_common import select_options as options
 from app.i18n import _, lazy_
 
-KIND_CHOICES = [("teacher", lazy_("Teacher contest")), ("olympiad", lazy_("Olympiad for pupils")),
-                ("conference", lazy_("Pupils' conference"))]
-STAGE_KIND_CHOICES = [("registration", lazy_("Registration")), ("submission", lazy_("Submission")),
-                      ("olympiad", lazy_("Olympiad round")), ("jury", lazy_("Jury stage"))]
-RULE_CHOICES = [("all", lazy_("Everyone with a result")), ("top_n", lazy_("Top N places")),
-                ("top_percent", lazy_("Top P percent")), ("min_score", lazy_("Score at least S")),
-                ("manual", lazy_("Chosen by the organiser"))]
-TIE_CHOICES = [("include_tied", lazy_("Everyone tied with the last place advances")),
-               ("exclude_tied", lazy_("Nobody tied at the cut-off advances")),
-               ("tiebreak", lazy_("Break ties by the earlier stage, then by submission time"))]
-AGGREGATION_CHOICES = [("mean", lazy_("Mean")), ("median", lazy_("Median")),
-                       ("trimmed_mean", lazy_("Mean without the highest and lowest")), ("sum", lazy_("Sum"))]
+KIND_CHOICES = [
+    ("teacher", lazy_("Teacher contest")),
+    ("olympiad", lazy_("Olympiad for pupils")),
+    ("conference", lazy_("Pupils' conference")),
+]
+STAGE_KIND_CHOICES = [
+    ("registration", lazy_("Registration")),
+    ("submission", lazy_("Submission")),
+    ("olympiad", lazy_("Olympiad round")),
+    ("jury", lazy_("Jury stage")),
+]
+RULE_CHOICES = [
+    ("all", lazy_("Everyone with a result")),
+    ("top_n", lazy_("Top N places")),
+    ("top_percent", lazy_("Top P percent")),
+    ("min_score", lazy_("Score at least S")),
+    ("manual", lazy_("Chosen by the organiser")),
+]
+TIE_CHOICES = [
+    ("include_tied", lazy_("Everyone tied with the last place advances")),
+    ("exclude_tied", lazy_("Nobody tied at the cut-off advances")),
+    ("tiebreak", lazy_("Break ties by the earlier stage, then by submission time")),
+]
+AGGREGATION_CHOICES = [
+    ("mean", lazy_("Mean")),
+    ("median", lazy_("Median")),
+    ("trimmed_mean", lazy_("Mean without the highest and lowest")),
+    ("sum", lazy_("Sum")),
+]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -60,7 +77,12 @@ def parse_awards(text: str) -> list[dict[str, Any]]:
         if not line:
             continue
         title, _sep, rest = line.partition(":")
-        award: dict[str, Any] = {"title": title.strip(), "ranks": None, "top_percent": None, "min_percent_of_max": None}
+        award: dict[str, Any] = {
+            "title": title.strip(),
+            "ranks": None,
+            "top_percent": None,
+            "min_percent_of_max": None,
+        }
         for token in (t.strip() for t in rest.split(",") if t.strip()):
             ranks, percent = _RANKS.match(token), _PERCENT.match(token)
             if ranks:
@@ -80,17 +102,27 @@ class ContestForm(FlaskForm):
     timezone = SelectField(lazy_("Time zone of the contest"), default="Europe/Moscow")
     description = TextAreaField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
     rules = TextAreaField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
-    divisions = TextAreaField(lazy_("Divisions, one per line"), validators=[DataRequired()],
-                              description=lazy_("For example: grades 5–8, grades 9–11."))
-    awards = TextAreaField(lazy_("Awards, in order, one per line"),
-                           description=lazy_("“Winner: 1-1”, “Prize-winner: 2-3, min 50%”, “Laureate: top 25%”, "
-                                             "“Participant” (everyone else)."))
-    award_quota_percent = DecimalField(lazy_("Quota of winners and prize-winners (percent of participants)"),
-                                       validators=[Optional(), NumberRange(min=0, max=100)])
-    registration_opens_at = DateTimeLocalField(lazy_("Registration opens"), format=DATETIME_FORMAT,
-                                               validators=[InputRequired()])
-    registration_closes_at = DateTimeLocalField(lazy_("Registration closes"), format=DATETIME_FORMAT,
-                                                validators=[InputRequired()])
+    divisions = TextAreaField(
+        lazy_("Divisions, one per line"),
+        validators=[DataRequired()],
+        description=lazy_("For example: grades 5–8, grades 9–11."),
+    )
+    awards = TextAreaField(
+        lazy_("Awards, in order, one per line"),
+        description=lazy_(
+            "“Winner: 1-1”, “Prize-winner: 2-3, min 50%”, “Laureate: top 25%”, “Participant” (everyone else)."
+        ),
+    )
+    award_quota_percent = DecimalField(
+        lazy_("Quota of winners and prize-winners (percent of participants)"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    registration_opens_at = DateTimeLocalField(
+        lazy_("Registration opens"), format=DATETIME_FORMAT, validators=[InputRequired()]
+    )
+    registration_closes_at = DateTimeLocalField(
+        lazy_("Registration closes"), format=DATETIME_FORMAT, validators=[InputRequired()]
+    )
     asks_institution = BooleanField(lazy_("Ask for the institution"), default=True)
     asks_grade = BooleanField(lazy_("Ask for the grade"))
     asks_subject = BooleanField(lazy_("Ask for the subject taught"))
@@ -141,7 +173,9 @@ def parse_criteria(text: str) -> list[dict[str, Any]]:
 class StageForm(FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(lazy_("Kind"), choices=options(STAGE_KIND_CHOICES))
-    description = TextAreaField(lazy_("What participants must do (Markdown)"), validators=[Length(max=20_000)])
+    description = TextAreaField(
+        lazy_("What participants must do (Markdown)"), validators=[Length(max=20_000)]
+    )
     opens_at = DateTimeLocalField(lazy_("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(lazy_("Closes"), format=DATETIME_FORMAT, validators=[InputRequired()])
     advancement_rule = SelectField(lazy_("Who advances to the next stage"), choices=options(RULE_CHOICES))
@@ -151,14 +185,24 @@ class StageForm(FlaskForm):
     accepts_text = BooleanField(lazy_("Accept text"), default=True)
     accepts_link = BooleanField(lazy_("Accept a link"), default=True)
     accepts_files = BooleanField(lazy_("Accept files"), default=True)
-    file_types = StringField(lazy_("Allowed file types"), default="pdf,doc,docx,odt,ppt,pptx,jpg,png",
-                             validators=[Length(max=255)])
-    max_file_mb = IntegerField(lazy_("Largest file, MB"), default=10, validators=[InputRequired(), NumberRange(1, 100)])
-    max_files = IntegerField(lazy_("Most files per entry"), default=3, validators=[InputRequired(), NumberRange(0, 20)])
-    jury_criteria = TextAreaField(lazy_("Jury criteria: “name; max points; weight” per line (empty: no jury)"))
-    jury_aggregation = SelectField(lazy_("Aggregation of jurors' totals"), choices=options(AGGREGATION_CHOICES))
-    jurors_per_entry = IntegerField(lazy_("Jurors per entry (empty: every juror)"),
-                                    validators=[Optional(), NumberRange(1, 50)])
+    file_types = StringField(
+        lazy_("Allowed file types"), default="pdf,doc,docx,odt,ppt,pptx,jpg,png", validators=[Length(max=255)]
+    )
+    max_file_mb = IntegerField(
+        lazy_("Largest file, MB"), default=10, validators=[InputRequired(), NumberRange(1, 100)]
+    )
+    max_files = IntegerField(
+        lazy_("Most files per entry"), default=3, validators=[InputRequired(), NumberRange(0, 20)]
+    )
+    jury_criteria = TextAreaField(
+        lazy_("Jury criteria: “name; max points; weight” per line (empty: no jury)")
+    )
+    jury_aggregation = SelectField(
+        lazy_("Aggregation of jurors' totals"), choices=options(AGGREGATION_CHOICES)
+    )
+    jurors_per_entry = IntegerField(
+        lazy_("Jurors per entry (empty: every juror)"), validators=[Optional(), NumberRange(1, 50)]
+    )
     jury_blind = BooleanField(lazy_("Blind: jurors do not see names and institutions"))
 
     def validate_jury_criteria(self, field: TextAreaField) -> None:
@@ -192,32 +236,45 @@ class ReopenForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    closes_at = DateTimeLocalField(lazy_("New closing time"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    closes_at = DateTimeLocalField(
+        lazy_("New closing time"), format=DATETIME_FORMAT, validators=[InputRequired()]
+    )
     reason = StringField(lazy_("Reason"), validators=[Length(max=2000)])
 
 
 class PublishForm(FlaskForm):
-    appeal_hours = IntegerField(lazy_("Appeals accepted for, hours"), default=72,
-                                validators=[InputRequired(), NumberRange(0, 1440)])
+    appeal_hours = IntegerField(
+        lazy_("Appeals accepted for, hours"), default=72, validators=[InputRequired(), NumberRange(0, 1440)]
+    )
 
 
 class AdvanceForm(FlaskForm):
-    chosen = SelectMultipleField(lazy_("Chosen participants (manual rule)"), coerce=int, validators=[Optional()])
+    chosen = SelectMultipleField(
+        lazy_("Chosen participants (manual rule)"), coerce=int, validators=[Optional()]
+    )
 
 
 class ImportForm(FlaskForm):
-    csv_text = TextAreaField(lazy_("CSV: email,full_name,division[,institution,grade,subject]"),
-                             validators=[DataRequired(), Length(max=2_000_000)])
+    csv_text = TextAreaField(
+        lazy_("CSV: email,full_name,division[,institution,grade,subject]"),
+        validators=[DataRequired(), Length(max=2_000_000)],
+    )
 
 
 class RoundForm(FlaskForm):
     question_ids = SelectMultipleField(lazy_("Questions"), coerce=int, validators=[DataRequired()])
-    time_limit_minutes = IntegerField(lazy_("Time limit, minutes"), default=60,
-                                      validators=[Optional(), NumberRange(1, 10_000)])
-    max_grade = DecimalField(lazy_("Maximum grade"), default=Decimal(100), validators=[InputRequired(),
-                                                                                     NumberRange(min=1, max=100_000)])
+    time_limit_minutes = IntegerField(
+        lazy_("Time limit, minutes"), default=60, validators=[Optional(), NumberRange(1, 10_000)]
+    )
+    max_grade = DecimalField(
+        lazy_("Maximum grade"),
+        default=Decimal(100),
+        validators=[InputRequired(), NumberRange(min=1, max=100_000)],
+    )
     shuffle = BooleanField(lazy_("Shuffle questions and answers"))
 
 
 class QuestionsForm(FlaskForm):
-    gift = TextAreaField(lazy_("Questions in GIFT format"), validators=[DataRequired(), Length(max=2_000_000)])
+    gift = TextAreaField(
+        lazy_("Questions in GIFT format"), validators=[DataRequired(), Length(max=2_000_000)]
+    )

@@ -36,10 +36,14 @@ def new():  # type: ignore[no-untyped-def]
     require(can.can_create_contest(current_user))
     form = forms.ContestForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: _renamed(lambda: create_contest(_contest_spec(form), actor=current_user,
-                                                                    now=utcnow()), _contest_field),
-                      done=_("The contest is created. Add its stages."),
-                      then=lambda contest: url_for("contests.stage_new", contest_id=contest.id))
+        done = submit(
+            form,
+            lambda: _renamed(
+                lambda: create_contest(_contest_spec(form), actor=current_user, now=utcnow()), _contest_field
+            ),
+            done=_("The contest is created. Add its stages."),
+            then=lambda contest: url_for("contests.stage_new", contest_id=contest.id),
+        )
         if done:
             return done
     return render_template("contests/form.html", form=form, title=_("New contest")), form_status(form)
@@ -52,15 +56,28 @@ def edit(contest_id: int):  # type: ignore[no-untyped-def]
     require_organiser(contest)
     form = forms.ContestEditForm(obj=contest)
     if form.validate_on_submit():
-        done = submit(form, lambda: update_contest(
-            contest, title=form.title.data or "", description=form.description.data or "",
-            rules=form.rules.data or "", timezone=form.timezone.data or contest.timezone,
-            asks_institution=form.asks_institution.data, asks_grade=form.asks_grade.data,
-            asks_subject=form.asks_subject.data, requires_consent=form.requires_consent.data, actor=current_user),
-            done=_("Saved."), then=url_for("contests.view", contest_id=contest.id))
+        done = submit(
+            form,
+            lambda: update_contest(
+                contest,
+                title=form.title.data or "",
+                description=form.description.data or "",
+                rules=form.rules.data or "",
+                timezone=form.timezone.data or contest.timezone,
+                asks_institution=form.asks_institution.data,
+                asks_grade=form.asks_grade.data,
+                asks_subject=form.asks_subject.data,
+                requires_consent=form.requires_consent.data,
+                actor=current_user,
+            ),
+            done=_("Saved."),
+            then=url_for("contests.view", contest_id=contest.id),
+        )
         if done:
             return done
-    return render_template("contests/form.html", form=form, contest=contest, title=_("Edit contest")), form_status(form)
+    return render_template(
+        "contests/form.html", form=form, contest=contest, title=_("Edit contest")
+    ), form_status(form)
 
 
 @bp.route("/<int:contest_id>/stages/new", methods=["GET", "POST"])
@@ -70,9 +87,15 @@ def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
     require_organiser(contest)
     form = forms.StageForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: _renamed(lambda: add_stage(contest, _stage_spec(form, contest), actor=current_user,
-                                                               now=utcnow()), _stage_field(form)),
-                      done=_("The stage is added."), then=url_for("contests.view", contest_id=contest.id))
+        done = submit(
+            form,
+            lambda: _renamed(
+                lambda: add_stage(contest, _stage_spec(form, contest), actor=current_user, now=utcnow()),
+                _stage_field(form),
+            ),
+            done=_("The stage is added."),
+            then=url_for("contests.view", contest_id=contest.id),
+        )
         if done:
             return done
     return _stage_form(form, contest, _("New stage"))
@@ -84,16 +107,27 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_or_404(stage_id)
     require_organiser(contest)
     form = forms.StageForm(obj=stage) if request.method == "GET" else forms.StageForm()
-    del form.jury_criteria, form.jury_aggregation, form.jurors_per_entry, form.jury_blind  # the jury room's settings
+    del (
+        form.jury_criteria,
+        form.jury_aggregation,
+        form.jurors_per_entry,
+        form.jury_blind,
+    )  # the jury room's settings
     if request.method == "GET":
         form.opens_at.data = to_form_time(stage.opens_at, contest.timezone)
         form.closes_at.data = to_form_time(stage.closes_at, contest.timezone)
         form.advancement_value.data = stage.advancement_value
     form.kind.data = stage.kind.value
     if form.validate_on_submit():
-        done = submit(form, lambda: _renamed(lambda: update_stage(stage, _stage_spec(form, contest), actor=current_user,
-                                                                  now=utcnow()), _stage_field(form)),
-                      done=_("Saved."), then=url_for("contests.stage", stage_id=stage.id))
+        done = submit(
+            form,
+            lambda: _renamed(
+                lambda: update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow()),
+                _stage_field(form),
+            ),
+            done=_("Saved."),
+            then=url_for("contests.stage", stage_id=stage.id),
+        )
         if done:
             return done
     return _stage_form(form, contest, _("Edit stage"))
@@ -116,8 +150,15 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
     found = paginate(participants_query(contest.id, search=search), page, per_page, scalars=False)
     divisions = {d.id: d.name for d in contest_divisions(contest.id)}
     status = 422 if report is not None and report.errors else form_status(form)
-    return render_template("contests/participants.html", contest=contest, form=form, page=found, report=report,
-                           divisions=divisions, q=search), status
+    return render_template(
+        "contests/participants.html",
+        contest=contest,
+        form=form,
+        page=found,
+        report=report,
+        divisions=divisions,
+        q=search,
+    ), status
 
 
 @bp.route("/<int:contest_id>/questions", methods=["GET", "POST"])
@@ -135,8 +176,9 @@ def questions(contest_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Imported: %(n)s.", n=len(report.imported)), "success")
             return redirect(url_for("contests.questions", contest_id=contest.id))
-    return render_template("contests/questions.html", contest=contest, form=form, errors=errors,
-                           bank=contest_bank(contest)), (422 if errors or form.errors else 200)
+    return render_template(
+        "contests/questions.html", contest=contest, form=form, errors=errors, bank=contest_bank(contest)
+    ), (422 if errors or form.errors else 200)
 
 
 @bp.route("/stages/<int:stage_id>/round", methods=["POST"])
@@ -149,52 +191,93 @@ def stage_round(stage_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(back)
-    return act(lambda: create_round(stage, contest, question_ids=form.question_ids.data or [],
-                                    time_limit_minutes=form.time_limit_minutes.data, max_grade=form.max_grade.data,
-                                    shuffle=form.shuffle.data, actor=current_user, now=utcnow()),
-               done=_("The round is ready."), then=back)
+    return act(
+        lambda: create_round(
+            stage,
+            contest,
+            question_ids=form.question_ids.data or [],
+            time_limit_minutes=form.time_limit_minutes.data,
+            max_grade=form.max_grade.data,
+            shuffle=form.shuffle.data,
+            actor=current_user,
+            now=utcnow(),
+        ),
+        done=_("The round is ready."),
+        then=back,
+    )
 
 
 def _stage_form(form: forms.StageForm, contest: Contest, title: str):  # type: ignore[no-untyped-def]
-    return render_template("contests/stage_form.html", form=form, contest=contest, title=title,
-                           stages=contest_stages(contest.id), state_label=state_label,
-                           kind_label=kind_label), form_status(form)
+    return render_template(
+        "contests/stage_form.html",
+        form=form,
+        contest=contest,
+        title=title,
+        stages=contest_stages(contest.id),
+        state_label=state_label,
+        kind_label=kind_label,
+    ), form_status(form)
 
 
 def _contest_spec(form: forms.ContestForm) -> ContestSpec:
     timezone = form.timezone.data or "Europe/Moscow"
     return ContestSpec(
-        title=form.title.data or "", kind=form.kind.data or "teacher", timezone=timezone,
-        description=form.description.data or "", rules=form.rules.data or "",
+        title=form.title.data or "",
+        kind=form.kind.data or "teacher",
+        timezone=timezone,
+        description=form.description.data or "",
+        rules=form.rules.data or "",
         divisions=forms.parse_divisions(form.divisions.data or ""),
-        stages=[StageSpec(
-            title=str(_("Registration")), kind="registration",
-            opens_at=parse_local(form.registration_opens_at.data, timezone),
-            closes_at=parse_local(form.registration_closes_at.data, timezone))],
+        stages=[
+            StageSpec(
+                title=str(_("Registration")),
+                kind="registration",
+                opens_at=parse_local(form.registration_opens_at.data, timezone),
+                closes_at=parse_local(form.registration_closes_at.data, timezone),
+            )
+        ],
         awards=forms.parse_awards(form.awards.data or ""),
         award_quota_percent=form.award_quota_percent.data,
-        asks_institution=form.asks_institution.data, asks_grade=form.asks_grade.data,
-        asks_subject=form.asks_subject.data, requires_consent=form.requires_consent.data,
+        asks_institution=form.asks_institution.data,
+        asks_grade=form.asks_grade.data,
+        asks_subject=form.asks_subject.data,
+        requires_consent=form.requires_consent.data,
     )
 
 
 def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
     criteria = forms.parse_criteria(form.jury_criteria.data or "") if "jury_criteria" in form else []
-    jury = ({"criteria": criteria, "aggregation": form.jury_aggregation.data,
-             "jurors_per_entry": form.jurors_per_entry.data, "blind": form.jury_blind.data}
-            if "jury_criteria" in form and (criteria or form.kind.data == "jury") else None)
+    jury = (
+        {
+            "criteria": criteria,
+            "aggregation": form.jury_aggregation.data,
+            "jurors_per_entry": form.jurors_per_entry.data,
+            "blind": form.jury_blind.data,
+        }
+        if "jury_criteria" in form and (criteria or form.kind.data == "jury")
+        else None
+    )
     value = form.advancement_value.data
     if form.advancement_rule.data == "top_n" and value is not None and value == int(value):
         value = int(value)
     return StageSpec(
-        title=form.title.data or "", kind=form.kind.data or "submission", description=form.description.data or "",
+        title=form.title.data or "",
+        kind=form.kind.data or "submission",
+        description=form.description.data or "",
         opens_at=parse_local(form.opens_at.data, contest.timezone),
         closes_at=parse_local(form.closes_at.data, contest.timezone),
-        advancement={"rule": form.advancement_rule.data, "ties": form.advancement_ties.data,
-                     "value": None if form.advancement_rule.data in ("all", "manual") else value},
-        jury=jury, tiebreak_by_time=form.tiebreak_by_time.data, accepts_text=form.accepts_text.data,
-        accepts_link=form.accepts_link.data, accepts_files=form.accepts_files.data,
-        file_types=form.file_types.data or "", max_file_mb=form.max_file_mb.data or 10,
+        advancement={
+            "rule": form.advancement_rule.data,
+            "ties": form.advancement_ties.data,
+            "value": None if form.advancement_rule.data in ("all", "manual") else value,
+        },
+        jury=jury,
+        tiebreak_by_time=form.tiebreak_by_time.data,
+        accepts_text=form.accepts_text.data,
+        accepts_link=form.accepts_link.data,
+        accepts_files=form.accepts_files.data,
+        file_types=form.file_types.data or "",
+        max_file_mb=form.max_file_mb.data or 10,
         max_files=form.max_files.data if form.max_files.data is not None else 3,
     )
 
@@ -207,11 +290,13 @@ def _contest_field(key: str) -> str:
 
 def _stage_field(form: forms.StageForm) -> Callable[[str], str]:
     """The form field for a stage description's path (the jury's problem goes by its criteria)."""
+
     def field(key: str) -> str:
         name = key.replace("advancement.", "advancement_").split(".")[0]
         if name == "jury":
             return "jury_criteria" if "jury_criteria" in form else "title"
         return name
+
     return field
 
 

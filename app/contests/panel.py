@@ -21,5 +21,8 @@ def contests_panel(user: Any) -> Panel | None:
         organised = organised_contests(user.id)
     if not overview and not organised:
         return None
-    return Panel("contests/_panel.html", order=30, context={"overview": overview, "organised": organised,
-                                                            "StageState": StageState})
+    return Panel(
+        "contests/_panel.html",
+        order=30,
+        context={"overview": overview, "organised": organised, "StageState": StageState},
+    )

@@ -41,10 +41,21 @@ def register(contest_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET" and current_user.institution is not None:
         form.institution.data = current_user.institution.name
     if form.validate_on_submit():
-        done = submit(form, lambda: register_participant(
-            contest, current_user, division=form.division.data, institution=form.institution.data or "",
-            grade=form.grade.data or "", subject=form.subject.data or "", consent=form.consent.data, now=utcnow()),
-            done=_("You are registered."), then=url_for("contests.view", contest_id=contest.id))
+        done = submit(
+            form,
+            lambda: register_participant(
+                contest,
+                current_user,
+                division=form.division.data,
+                institution=form.institution.data or "",
+                grade=form.grade.data or "",
+                subject=form.subject.data or "",
+                consent=form.consent.data,
+                now=utcnow(),
+            ),
+            done=_("You are registered."),
+            then=url_for("contests.view", contest_id=contest.id),
+        )
         if done:
             return done
     return render_template("contests/register.html", form=form, contest=contest), form_status(form)
@@ -63,21 +74,41 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
             abort(403)
         if form.validate_on_submit():
             uploads = Upload.all_of(request.files.getlist(form.files.name))
-            done = submit(form, lambda: submit_entry(stage, participation, text=form.text.data or "",
-                                                     link=form.link.data or "", files=uploads, actor=current_user,
-                                                     now=now),
-                          done=_("Your entry is saved."), then=url_for("contests.stage", stage_id=stage.id))
+            done = submit(
+                form,
+                lambda: submit_entry(
+                    stage,
+                    participation,
+                    text=form.text.data or "",
+                    link=form.link.data or "",
+                    files=uploads,
+                    actor=current_user,
+                    now=now,
+                ),
+                done=_("Your entry is saved."),
+                then=url_for("contests.stage", stage_id=stage.id),
+            )
             if done:
                 return done
     versions = entry_versions(stage.id, participation.id) if participation else []
     organiser = can.can_organise_contest(current_user, contest.id)
     return render_template(
-        "contests/stage.html", stage=stage, contest=contest, form=form, participation=participation,
-        versions=versions, files=files_by_entry([v.id for v in versions]),
-        admitted=participation is not None and is_admitted(stage, participation), organiser=organiser, now=now,
-        kind_label=kind_label, state_label=state_label,
-        close_form=forms.CloseForm(prefix="close"), reopen_form=forms.ReopenForm(prefix="reopen"),
-        extend_form=forms.ExtendForm(prefix="extend"), publish_form=forms.PublishForm(prefix="publish"),
+        "contests/stage.html",
+        stage=stage,
+        contest=contest,
+        form=form,
+        participation=participation,
+        versions=versions,
+        files=files_by_entry([v.id for v in versions]),
+        admitted=participation is not None and is_admitted(stage, participation),
+        organiser=organiser,
+        now=now,
+        kind_label=kind_label,
+        state_label=state_label,
+        close_form=forms.CloseForm(prefix="close"),
+        reopen_form=forms.ReopenForm(prefix="reopen"),
+        extend_form=forms.ExtendForm(prefix="extend"),
+        publish_form=forms.PublishForm(prefix="publish"),
         round_form=round_form(contest) if organiser and stage.kind == StageKind.OLYMPIAD else None,
         entry_count=count_stage_entries([stage.id]).get(stage.id, 0),
     ), form_status(form)
@@ -96,5 +127,6 @@ def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
     stage = db.get_or_404(Stage, entry.stage_id)
     stored = files[number - 1]
     sees_names = can_see_entry_author(current_user, entry, stage)
-    return send_stored(stored, download_name=blind.file_name(stored, entry_id=entry.id, number=number,
-                                                             sees_names=sees_names))
+    return send_stored(
+        stored, download_name=blind.file_name(stored, entry_id=entry.id, number=number, sees_names=sees_names)
+    )

@@ -35,8 +35,16 @@ def view(contest_id: int):  # type: ignore[no-untyped-def]
     participation = find_participation(contest.id, current_user.id) if current_user.is_authenticated else None
     statuses = stage_statuses(stages, participation) if participation is not None else {}
     return render_template(
-        "contests/view.html", contest=contest, stages=stages, divisions=contest_divisions(contest.id),
-        participation=participation, current=current_stage(stages, now), statuses=statuses,
+        "contests/view.html",
+        contest=contest,
+        stages=stages,
+        divisions=contest_divisions(contest.id),
+        participation=participation,
+        current=current_stage(stages, now),
+        statuses=statuses,
         organiser=can.can_organise_contest(current_user, contest.id),
-        registration_open=registration_open(stages, now), now=now, kind_label=kind_label, state_label=state_label,
+        registration_open=registration_open(stages, now),
+        now=now,
+        kind_label=kind_label,
+        state_label=state_label,
     )

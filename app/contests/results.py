@@ -49,10 +49,19 @@ def results_view(stage_id: int):  # type: ignore[no-untyped-def]
     elif current_user.is_authenticated:
         participation = find_participation(contest.id, current_user.id)
         own = own_result(stage.id, participation.id) if participation else None
-    return render_template("contests/results.html", stage=stage, contest=contest, page=found, own=own,
-                           divisions=contest_divisions(contest.id), division_id=division_id, q=search,
-                           organiser=can.can_organise_contest(current_user, contest.id), labels=status_labels(),
-                           publish_form=forms.PublishForm(prefix="publish"))
+    return render_template(
+        "contests/results.html",
+        stage=stage,
+        contest=contest,
+        page=found,
+        own=own,
+        divisions=contest_divisions(contest.id),
+        division_id=division_id,
+        q=search,
+        organiser=can.can_organise_contest(current_user, contest.id),
+        labels=status_labels(),
+        publish_form=forms.PublishForm(prefix="publish"),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/results.<any(csv, xlsx):fmt>")
@@ -76,16 +85,26 @@ def awards(contest_id: int):  # type: ignore[no-untyped-def]
         require(organiser)
         if not FlaskForm().validate_on_submit():
             return redirect(here)
-        return act(lambda: compute_awards(contest, actor=current_user, now=utcnow()),
-                   done=lambda items: _("Awards computed: %(n)s.", n=len(items)), then=here)
+        return act(
+            lambda: compute_awards(contest, actor=current_user, now=utcnow()),
+            done=lambda items: _("Awards computed: %(n)s.", n=len(items)),
+            then=here,
+        )
     final = final_stage(contest_stages(contest.id))
     visible = organiser or (final is not None and final.results_published_at is not None)
     mine = None
     if current_user.is_authenticated and not organiser:
         participation = find_participation(contest.id, current_user.id)
         mine = participation.id if participation else None
-    return render_template("contests/awards.html", contest=contest, items=contest_awards(contest.id) if visible else [],
-                           organiser=organiser, visible=visible, mine=mine, award_ids=award_ids(contest.id))
+    return render_template(
+        "contests/awards.html",
+        contest=contest,
+        items=contest_awards(contest.id) if visible else [],
+        organiser=organiser,
+        visible=visible,
+        mine=mine,
+        award_ids=award_ids(contest.id),
+    )
 
 
 @bp.route("/awards/<int:award_id>/diploma.pdf")
@@ -96,9 +115,16 @@ def diploma(award_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     contest = contest_or_404(award.contest_id)
     participation = db.session.get(Participation, award.participation_id)
-    if not (can.can_organise_contest(current_user, contest.id)
-            or (participation is not None and participation.user_id == current_user.id)):
+    if not (
+        can.can_organise_contest(current_user, contest.id)
+        or (participation is not None and participation.user_id == current_user.id)
+    ):
         abort(404)
-    pdf = diploma_pdf(award, contest, verify_url=url_for("verify", code=award.certificate_code, _external=True))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=diploma-{award.certificate_code}.pdf"})
+    pdf = diploma_pdf(
+        award, contest, verify_url=url_for("verify", code=award.certificate_code, _external=True)
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=diploma-{award.certificate_code}.pdf"},
+    )

@@ -27,31 +27,59 @@ from contest_engine.results import publish_results, refresh_results
 @bp.route("/stages/<int:stage_id>/close", methods=["POST"])
 @login_required
 def stage_close(stage_id: int):  # type: ignore[no-untyped-def]
-    return _stage_action(stage_id, forms.CloseForm, "close", lambda s, c, f: close_stage(
-        s, actor=current_user, now=utcnow(), reason=f.reason.data or ""))
+    return _stage_action(
+        stage_id,
+        forms.CloseForm,
+        "close",
+        lambda s, c, f: close_stage(s, actor=current_user, now=utcnow(), reason=f.reason.data or ""),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/reopen", methods=["POST"])
 @login_required
 def stage_reopen(stage_id: int):  # type: ignore[no-untyped-def]
-    return _stage_action(stage_id, forms.ReopenForm, "reopen", lambda s, c, f: reopen_stage(
-        s, actor=current_user, now=utcnow(), reason=f.reason.data or "",
-        new_closes_at=parse_local(f.closes_at.data, c.timezone)))
+    return _stage_action(
+        stage_id,
+        forms.ReopenForm,
+        "reopen",
+        lambda s, c, f: reopen_stage(
+            s,
+            actor=current_user,
+            now=utcnow(),
+            reason=f.reason.data or "",
+            new_closes_at=parse_local(f.closes_at.data, c.timezone),
+        ),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/extend", methods=["POST"])
 @login_required
 def stage_extend(stage_id: int):  # type: ignore[no-untyped-def]
-    return _stage_action(stage_id, forms.ExtendForm, "extend", lambda s, c, f: extend_stage(
-        s, actor=current_user, now=utcnow(), new_closes_at=parse_local(f.closes_at.data, c.timezone),
-        reason=f.reason.data or ""))
+    return _stage_action(
+        stage_id,
+        forms.ExtendForm,
+        "extend",
+        lambda s, c, f: extend_stage(
+            s,
+            actor=current_user,
+            now=utcnow(),
+            new_closes_at=parse_local(f.closes_at.data, c.timezone),
+            reason=f.reason.data or "",
+        ),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/publish", methods=["POST"])
 @login_required
 def stage_publish(stage_id: int):  # type: ignore[no-untyped-def]
-    return _stage_action(stage_id, forms.PublishForm, "publish", lambda s, c, f: publish_results(
-        s, actor=current_user, now=utcnow(), appeal_hours=f.appeal_hours.data))
+    return _stage_action(
+        stage_id,
+        forms.PublishForm,
+        "publish",
+        lambda s, c, f: publish_results(
+            s, actor=current_user, now=utcnow(), appeal_hours=f.appeal_hours.data
+        ),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/results/refresh", methods=["POST"])
@@ -95,12 +123,14 @@ def audit(contest_id: int):  # type: ignore[no-untyped-def]
     contest = contest_or_404(contest_id)
     require_organiser(contest)
     page, per_page = page_args(request.args, 50)
-    return render_template("contests/audit.html", contest=contest,
-                           page=audit_page(contest.id, page=page, per_page=per_page))
+    return render_template(
+        "contests/audit.html", contest=contest, page=audit_page(contest.id, page=page, per_page=per_page)
+    )
 
 
-def _stage_action(stage_id: int, form_class: type[FlaskForm], prefix: str,
-                  run: Callable[[Stage, Contest, Any], object]):  # type: ignore[no-untyped-def]
+def _stage_action(
+    stage_id: int, form_class: type[FlaskForm], prefix: str, run: Callable[[Stage, Contest, Any], object]
+):  # type: ignore[no-untyped-def]
     """A stage button with its small form: checked, then one service call, back to the stage."""
     stage, contest = stage_or_404(stage_id)
     require_organiser(contest)

@@ -39,5 +39,8 @@ def require_author(course_id: int) -> str | None:
 
 def download(data: bytes | str, mimetype: str, name: str) -> Response:
     """An attachment under a UTF-8 file name (Russian titles stay readable)."""
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

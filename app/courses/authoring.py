@@ -30,10 +30,19 @@ def module_add(course_id: int):  # type: ignore[no-untyped-def]
     require_author(course.id)
     form = ModuleForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: add_module(
-            course, title=form.title.data or "", hidden=form.hidden.data,
-            visible_from=parse_local(form.visible_from.data, current_user.timezone), actor=current_user),
-            done=_("Module added."), then=url_for("courses.view", course_id=course.id), field="title")
+        done = submit(
+            form,
+            lambda: add_module(
+                course,
+                title=form.title.data or "",
+                hidden=form.hidden.data,
+                visible_from=parse_local(form.visible_from.data, current_user.timezone),
+                actor=current_user,
+            ),
+            done=_("Module added."),
+            then=url_for("courses.view", course_id=course.id),
+            field="title",
+        )
         if done:
             return done
     return render_template("courses/form.html", form=form, title=_("New module"), course=course), 422
@@ -49,13 +58,24 @@ def module_edit(module_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.visible_from.data = to_form_time(module.visible_from, current_user.timezone)
     if form.validate_on_submit():
-        done = submit(form, lambda: update_module(
-            module, title=form.title.data or "", hidden=form.hidden.data,
-            visible_from=parse_local(form.visible_from.data, current_user.timezone), actor=current_user),
-            done=_("Module saved."), then=url_for("courses.view", course_id=module.course_id), field="title")
+        done = submit(
+            form,
+            lambda: update_module(
+                module,
+                title=form.title.data or "",
+                hidden=form.hidden.data,
+                visible_from=parse_local(form.visible_from.data, current_user.timezone),
+                actor=current_user,
+            ),
+            done=_("Module saved."),
+            then=url_for("courses.view", course_id=module.course_id),
+            field="title",
+        )
         if done:
             return done
-    return render_template("courses/form.html", form=form, title=_("Edit module"), course=course), form_status(form)
+    return render_template(
+        "courses/form.html", form=form, title=_("Edit module"), course=course
+    ), form_status(form)
 
 
 @bp.route("/modules/<int:module_id>/<any(up, down):direction>", methods=["POST"])
@@ -114,11 +134,22 @@ def backup_import():  # type: ignore[no-untyped-def]
     require(can_create_course(current_user))
     form = BackupImportForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: backup.import_course(form.file.data.read(backup.MAX_BACKUP_BYTES + 1),
-                                                         actor=current_user),
-                      done=_("Course imported."), then=lambda course: url_for("courses.view", course_id=course.id),
-                      field="file")
+        done = submit(
+            form,
+            lambda: backup.import_course(
+                form.file.data.read(backup.MAX_BACKUP_BYTES + 1), actor=current_user
+            ),
+            done=_("Course imported."),
+            then=lambda course: url_for("courses.view", course_id=course.id),
+            field="file",
+        )
         if done:
             return done
-    return render_template("courses/form.html", form=form, title=_("Import a course"), course=None,
-                           enctype="multipart/form-data", submit=_("Import")), form_status(form)
+    return render_template(
+        "courses/form.html",
+        form=form,
+        title=_("Import a course"),
+        course=None,
+        enctype="multipart/form-data",
+        submit=_("Import"),
+    ), form_status(form)

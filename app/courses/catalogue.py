@@ -30,10 +30,13 @@ from courses.progress import outline
 def index():  # type: ignore[no-untyped-def]
     page, per_page = page_args(request.args, default_per_page=20)
     search = request.args.get("q", "").strip()
-    result = paginate(catalogue_query(current_user, admin=is_admin(current_user), search=search), page, per_page)
+    result = paginate(
+        catalogue_query(current_user, admin=is_admin(current_user), search=search), page, per_page
+    )
     roles = roles_in(current_user, [c.id for c in result.items])
-    return render_template("courses/index.html", page=result, roles=roles, q=search,
-                           can_create=can_create_course(current_user))
+    return render_template(
+        "courses/index.html", page=result, roles=roles, q=search, can_create=can_create_course(current_user)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -42,11 +45,17 @@ def new():  # type: ignore[no-untyped-def]
     require(can_create_course(current_user))
     form = CourseForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: create_course(_settings(form), actor=current_user),
-                      done=_("Course created. Add modules and items."), then=_course_page)
+        done = submit(
+            form,
+            lambda: create_course(_settings(form), actor=current_user),
+            done=_("Course created. Add modules and items."),
+            then=_course_page,
+        )
         if done:
             return done
-    return render_template("courses/form.html", form=form, title=_("New course"), course=None), form_status(form)
+    return render_template("courses/form.html", form=form, title=_("New course"), course=None), form_status(
+        form
+    )
 
 
 @bp.route("/<int:course_id>/settings", methods=["GET", "POST"])
@@ -56,11 +65,17 @@ def settings(course_id: int):  # type: ignore[no-untyped-def]
     require_author(course.id)
     form = CourseForm(obj=course)
     if form.validate_on_submit():
-        done = submit(form, lambda: update_course(course, _settings(form), actor=current_user),
-                      done=_("Course saved."), then=_course_page)
+        done = submit(
+            form,
+            lambda: update_course(course, _settings(form), actor=current_user),
+            done=_("Course saved."),
+            then=_course_page,
+        )
         if done:
             return done
-    return render_template("courses/form.html", form=form, title=_("Course settings"), course=course), form_status(form)
+    return render_template(
+        "courses/form.html", form=form, title=_("Course settings"), course=course
+    ), form_status(form)
 
 
 @bp.route("/<int:course_id>")
@@ -77,9 +92,16 @@ def view(course_id: int):  # type: ignore[no-untyped-def]
     authoring = role_can_author(role, current_user)
     # One URL built per page, not per item (url_for costs tens of microseconds; the page may list
     # hundreds of items): every per-item link is `/…/items/<id>` plus a suffix.
-    return render_template("courses/view.html", course=course, outline=shown, role=role, teaching=teaching,
-                           authoring=authoring, module_form=ModuleForm() if authoring else None,
-                           item_url=_url_prefix("courses.item", "item_id"))
+    return render_template(
+        "courses/view.html",
+        course=course,
+        outline=shown,
+        role=role,
+        teaching=teaching,
+        authoring=authoring,
+        module_form=ModuleForm() if authoring else None,
+        item_url=_url_prefix("courses.item", "item_id"),
+    )
 
 
 @bp.route("/<int:course_id>/enrol", methods=["POST"])
@@ -88,9 +110,13 @@ def enrol_self(course_id: int):  # type: ignore[no-untyped-def]
     course = course_or_404(course_id)
     form = EnrolKeyForm()
     if form.validate_on_submit():
-        done = submit(form, lambda: self_enrol(course, current_user, key=form.key.data or ""),
-                      done=_("You are enrolled. Welcome to the course!"),
-                      then=url_for("courses.view", course_id=course.id), field="key")
+        done = submit(
+            form,
+            lambda: self_enrol(course, current_user, key=form.key.data or ""),
+            done=_("You are enrolled. Welcome to the course!"),
+            then=url_for("courses.view", course_id=course.id),
+            field="key",
+        )
         if done:
             return done
     return render_template("courses/enrol.html", course=course, form=form), 422
@@ -106,9 +132,15 @@ def courses_panel(user: Any) -> Panel | None:
 
 def _settings(form: CourseForm) -> CourseSettings:
     return CourseSettings(
-        title=form.title.data or "", summary=form.summary.data or "", hours=form.hours.data or 0,
-        starts_on=form.starts_on.data, ends_on=form.ends_on.data, enrolment_mode=form.enrolment_mode.data,
-        enrolment_key=form.enrolment_key.data or "", missing_grades=form.missing_grades.data)
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        hours=form.hours.data or 0,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        enrolment_mode=form.enrolment_mode.data,
+        enrolment_key=form.enrolment_key.data or "",
+        missing_grades=form.missing_grades.data,
+    )
 
 
 def _course_page(course: Any) -> str:

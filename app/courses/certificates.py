@@ -28,7 +28,9 @@ def certificate(course_id: int):  # type: ignore[no-untyped-def]
         flash(error.message, "warning")
         return redirect(url_for("courses.view", course_id=course.id))
     verify_url = url_for("verify", code=issued.code, _external=True)
-    return download(certificate_pdf(course, issued, verify_url), "application/pdf", f"certificate-{issued.code}.pdf")
+    return download(
+        certificate_pdf(course, issued, verify_url), "application/pdf", f"certificate-{issued.code}.pdf"
+    )
 
 
 def verify(code: str):  # type: ignore[no-untyped-def]

@@ -45,9 +45,17 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
         return redirect(back)
     page, per_page = page_args(request.args)
     book = load_gradebook(course, only_user=None if teaching else current_user, page=page, per_page=per_page)
-    return render_template("courses/gradebook.html", course=course, book=book, teaching=teaching, role=role,
-                           page=Page(book.rows, page, per_page, book.total_students), display=rules.display,
-                           form=form, row_cells=_gradebook_cells(book, teaching))
+    return render_template(
+        "courses/gradebook.html",
+        course=course,
+        book=book,
+        teaching=teaching,
+        role=role,
+        page=Page(book.rows, page, per_page, book.total_students),
+        display=rules.display,
+        form=form,
+        row_cells=_gradebook_cells(book, teaching),
+    )
 
 
 @bp.route("/<int:course_id>/gradebook.<any(csv, xlsx):fmt>")
@@ -66,9 +74,14 @@ def _save_row(course: Course, user_id: int, back: str):  # type: ignore[no-untyp
     student = db.session.get(User, user_id)
     if student is None or course_role(student, course.id) != "student":
         abort(404)
-    typed = {int(key[1:]): value for key, value in request.form.items() if key[:1] == "p" and key[1:].isdigit()}
-    return act(lambda: save_row(course, student, typed, actor=current_user, now=utcnow()),
-               done=_("Grade saved."), then=back)
+    typed = {
+        int(key[1:]): value for key, value in request.form.items() if key[:1] == "p" and key[1:].isdigit()
+    }
+    return act(
+        lambda: save_row(course, student, typed, actor=current_user, now=utcnow()),
+        done=_("Grade saved."),
+        then=back,
+    )
 
 
 def _save_cell(course: Course, form: OverrideForm, back: str):  # type: ignore[no-untyped-def]
@@ -76,9 +89,18 @@ def _save_cell(course: Course, form: OverrideForm, back: str):  # type: ignore[n
     student = db.session.get(User, form.user_id.data)
     if target_item is None or student is None or target_item.course_id != course.id:
         abort(404)
-    return act(lambda: set_override(course, target_item, student, typed_points(form.points.data or ""),
-                                    actor=current_user, now=utcnow()),
-               done=_("Grade saved."), then=back)
+    return act(
+        lambda: set_override(
+            course,
+            target_item,
+            student,
+            typed_points(form.points.data or ""),
+            actor=current_user,
+            now=utcnow(),
+        ),
+        done=_("Grade saved."),
+        then=back,
+    )
 
 
 def _gradebook_cells(book: Gradebook, teaching: bool) -> list[Markup]:
@@ -90,18 +112,32 @@ def _gradebook_cells(book: Gradebook, teaching: bool) -> list[Markup]:
     star = '<span class="text-warning" aria-hidden="true">*</span>'
     rows: list[Markup] = []
     if teaching:
-        inputs = [f'name="p{c.item.id}" class="form-control form-control-sm grade-cell" inputmode="decimal" '
-                  f'aria-label="{escape(c.item.title)}"' for c in book.columns]
+        inputs = [
+            f'name="p{c.item.id}" class="form-control form-control-sm grade-cell" inputmode="decimal" '
+            f'aria-label="{escape(c.item.title)}"'
+            for c in book.columns
+        ]
         for row in book.rows:
             form = f"gb-row-{row.student.id}"
-            rows.append(Markup("".join(
-                f'<td{marked if overridden else ""}><input form="{form}" {attrs} '
-                f'value="{"" if points is None else points}">'
-                f'{star if overridden else ""}</td>'
-                for (points, overridden), attrs in zip(row.grades, inputs, strict=True))))
+            rows.append(
+                Markup(
+                    "".join(
+                        f'<td{marked if overridden else ""}><input form="{form}" {attrs} '
+                        f'value="{"" if points is None else points}">'
+                        f"{star if overridden else ''}</td>"
+                        for (points, overridden), attrs in zip(row.grades, inputs, strict=True)
+                    )
+                )
+            )
     else:
         for row in book.rows:
-            rows.append(Markup("".join(
-                f'<td{marked if overridden else ""}>{"—" if points is None else points}{"*" if overridden else ""}</td>'
-                for points, overridden in row.grades)))
+            rows.append(
+                Markup("".join(_grade_cell(points, overridden, marked) for points, overridden in row.grades))
+            )
     return rows
+
+
+def _grade_cell(points: object, overridden: bool, marked: str) -> str:
+    """One read-only cell: a dash for no grade, a star and the tutor's mark for an override."""
+    shown = "—" if points is None else points
+    return f"<td{marked if overridden else ''}>{shown}{'*' if overridden else ''}</td>"

@@ -25,7 +25,13 @@ from courses.models import Assignment, Course, Item, Module
 from courses.quiz.models import Question
 from courses.quiz_items import add_quiz_item
 
-FORMS = {"page": ItemForm, "link": ItemForm, "file": ItemForm, "assignment": AssignmentForm, "quiz": QuizItemForm}
+FORMS = {
+    "page": ItemForm,
+    "link": ItemForm,
+    "file": ItemForm,
+    "assignment": AssignmentForm,
+    "quiz": QuizItemForm,
+}
 HIDDEN_FIELDS = {
     "page": {"url", "upload", "description"},
     "link": {"body", "image", "upload"},
@@ -33,12 +39,22 @@ HIDDEN_FIELDS = {
     "assignment": {"url", "upload", "body", "image"},
     "quiz": {"url", "upload", "image"},
 }
-ASSIGNMENT_FIELDS = ("description", "max_points", "allow_text", "allow_files", "allowed_extensions", "max_file_mb",
-                     "max_files", "resubmission")
+ASSIGNMENT_FIELDS = (
+    "description",
+    "max_points",
+    "allow_text",
+    "allow_files",
+    "allowed_extensions",
+    "max_file_mb",
+    "max_files",
+    "resubmission",
+)
 
 
-@bp.route("/modules/<int:module_id>/items/new/<any(page, link, file, assignment, quiz):kind>",
-          methods=["GET", "POST"])
+@bp.route(
+    "/modules/<int:module_id>/items/new/<any(page, link, file, assignment, quiz):kind>",
+    methods=["GET", "POST"],
+)
 @login_required
 def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
     module = db.get_or_404(Module, module_id)
@@ -49,12 +65,18 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
     if kind == "quiz":
         form.questions.choices = _quiz_question_choices(course)
     if form.validate_on_submit():
-        done = submit(form, lambda: _save_new_item(module, course, kind, form), done=_("Item added."),
-                      then=lambda item: url_for("courses.item", item_id=item.id), field="title")
+        done = submit(
+            form,
+            lambda: _save_new_item(module, course, kind, form),
+            done=_("Item added."),
+            then=lambda item: url_for("courses.item", item_id=item.id),
+            field="title",
+        )
         if done:
             return done
-    return render_template("courses/item_form.html", form=form, course=course, kind=kind, item=None,
-                           title=_("New item")), form_status(form)
+    return render_template(
+        "courses/item_form.html", form=form, course=course, kind=kind, item=None, title=_("New item")
+    ), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -70,15 +92,23 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         _fill(form, item, assignment)
     if form.validate_on_submit():
-        done = submit(form, lambda: _save_item(item, course, kind, form), done=_("Item saved."),
-                      then=url_for("courses.item", item_id=item.id), field="title")
+        done = submit(
+            form,
+            lambda: _save_item(item, course, kind, form),
+            done=_("Item saved."),
+            then=url_for("courses.item", item_id=item.id),
+            field="title",
+        )
         if done:
             return done
-    return render_template("courses/item_form.html", form=form, course=course, kind=kind, item=item,
-                           title=_("Edit item")), form_status(form)
+    return render_template(
+        "courses/item_form.html", form=form, course=course, kind=kind, item=item, title=_("Edit item")
+    ), form_status(form)
 
 
-def _prepare(form: ItemForm, kind: str, hidden: set[str], graded: bool, course_id: int, item_id: int | None) -> None:
+def _prepare(
+    form: ItemForm, kind: str, hidden: set[str], graded: bool, course_id: int, item_id: int | None
+) -> None:
     form.completion.choices = completion_choices(graded)
     form.prerequisite.choices = _prerequisite_choices(course_id, item_id)
     for name in hidden:
@@ -103,13 +133,17 @@ def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item
     if kind == "assignment":
         return create_assignment(module, settings, _assignment_settings(form), actor=current_user)
     if kind == "quiz":
-        quiz_options = {"time_limit_minutes": form.time_limit_minutes.data,
-                        "attempts_allowed": form.attempts_allowed.data, "grading_method": form.grading_method.data,
-                        "max_grade": form.max_grade.data,
-                        "opens_at": parse_local(form.opens_at.data, current_user.timezone),
-                        "closes_at": parse_local(form.closes_at.data, current_user.timezone)}
-        return add_quiz_item(module, settings, question_ids=form.questions.data, quiz_options=quiz_options,
-                             actor=current_user)
+        quiz_options = {
+            "time_limit_minutes": form.time_limit_minutes.data,
+            "attempts_allowed": form.attempts_allowed.data,
+            "grading_method": form.grading_method.data,
+            "max_grade": form.max_grade.data,
+            "opens_at": parse_local(form.opens_at.data, current_user.timezone),
+            "closes_at": parse_local(form.closes_at.data, current_user.timezone),
+        }
+        return add_quiz_item(
+            module, settings, question_ids=form.questions.data, quiz_options=quiz_options, actor=current_user
+        )
     settings.body = _with_image(course, form, kind, settings.body)
     return add_item(module, kind, settings, upload=Upload.of(_data(form, "upload")), actor=current_user)
 
@@ -140,33 +174,52 @@ def _data(form: Any, name: str, default: Any = None) -> Any:
 
 def _item_settings(form: ItemForm) -> ItemSettings:
     return ItemSettings(
-        title=form.title.data or "", body=_data(form, "body") or "", url=_data(form, "url") or "",
+        title=form.title.data or "",
+        body=_data(form, "body") or "",
+        url=_data(form, "url") or "",
         hidden=form.hidden.data,
-        visible_from=parse_local(form.visible_from.data, current_user.timezone), completion=form.completion.data,
-        completion_points=form.completion_points.data, prerequisite_id=form.prerequisite.data or None,
-        weight=form.weight.data if form.weight.data is not None else Decimal(1))
+        visible_from=parse_local(form.visible_from.data, current_user.timezone),
+        completion=form.completion.data,
+        completion_points=form.completion_points.data,
+        prerequisite_id=form.prerequisite.data or None,
+        weight=form.weight.data if form.weight.data is not None else Decimal(1),
+    )
 
 
 def _assignment_settings(form: AssignmentForm) -> AssignmentSettings:
     return AssignmentSettings(
-        description=form.description.data or "", due_at=parse_local(form.due_at.data, current_user.timezone),
+        description=form.description.data or "",
+        due_at=parse_local(form.due_at.data, current_user.timezone),
         cutoff_at=parse_local(form.cutoff_at.data, current_user.timezone),
-        max_points=form.max_points.data or Decimal(10), rubric=getattr(form.rubric, "parsed", []),
-        allow_text=form.allow_text.data, allow_files=form.allow_files.data,
-        allowed_extensions=form.allowed_extensions.data or "", max_file_mb=form.max_file_mb.data or 0,
-        max_files=form.max_files.data or 0, resubmission=form.resubmission.data)
+        max_points=form.max_points.data or Decimal(10),
+        rubric=getattr(form.rubric, "parsed", []),
+        allow_text=form.allow_text.data,
+        allow_files=form.allow_files.data,
+        allowed_extensions=form.allowed_extensions.data or "",
+        max_file_mb=form.max_file_mb.data or 0,
+        max_files=form.max_files.data or 0,
+        resubmission=form.resubmission.data,
+    )
 
 
 def _prerequisite_choices(course_id: int, exclude: int | None) -> list[tuple[int, str]]:
     rows = db.session.execute(
-        select(Item.id, Item.title, Module.title.label("module")).join(Module, Module.id == Item.module_id)
-        .where(Item.course_id == course_id).order_by(Module.position, Module.id, Item.position, Item.id)).all()
-    return options([(0, _("— none —"))] + [(r.id, f"{r.module} → {r.title}") for r in rows if r.id != exclude])
+        select(Item.id, Item.title, Module.title.label("module"))
+        .join(Module, Module.id == Item.module_id)
+        .where(Item.course_id == course_id)
+        .order_by(Module.position, Module.id, Item.position, Item.id)
+    ).all()
+    return options(
+        [(0, _("— none —"))] + [(r.id, f"{r.module} → {r.title}") for r in rows if r.id != exclude]
+    )
 
 
 def _quiz_question_choices(course: Course) -> list[tuple[int, str]]:
     if course.bank_id is None:
         return []
-    rows = db.session.execute(select(Question.id, Question.name, Question.type).where(
-        Question.bank_id == course.bank_id, Question.hidden.is_(False)).order_by(Question.id)).all()
+    rows = db.session.execute(
+        select(Question.id, Question.name, Question.type)
+        .where(Question.bank_id == course.bank_id, Question.hidden.is_(False))
+        .order_by(Question.id)
+    ).all()
     return options([(r.id, f"{r.name} ({r.type})") for r in rows])

@@ -45,13 +45,25 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
     submission = None
     form = SubmissionForm()
     if assignment is not None and not teaching:
-        submission = db.session.scalar(select(Submission).where(
-            Submission.assignment_id == assignment.id, Submission.user_id == current_user.id))
+        submission = db.session.scalar(
+            select(Submission).where(
+                Submission.assignment_id == assignment.id, Submission.user_id == current_user.id
+            )
+        )
         if form.validate_on_submit():
-            done = submit(form, lambda: hand_in(item, current_user, text=form.text.data or "",
-                                                files=uploads_of(form.files.data or []), now=now),
-                          done=_("Your work is submitted."), then=url_for("courses.item", item_id=item.id),
-                          field="text")
+            done = submit(
+                form,
+                lambda: hand_in(
+                    item,
+                    current_user,
+                    text=form.text.data or "",
+                    files=uploads_of(form.files.data or []),
+                    now=now,
+                ),
+                done=_("Your work is submitted."),
+                then=url_for("courses.item", item_id=item.id),
+                field="text",
+            )
             if done:
                 return done
         if submission is not None:
@@ -63,12 +75,25 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
     timing = None
     if assignment is not None:
         timing = rules.submission_timing(now, assignment.due_at, assignment.cutoff_at)
-        status = rules.submission_status(submission is not None, bool(submission and submission.late),
-                                         bool(submission and submission.points is not None))
+        status = rules.submission_status(
+            submission is not None,
+            bool(submission and submission.late),
+            bool(submission and submission.points is not None),
+        )
     file_row = db.session.get(StoredFile, item.file_id) if item.file_id else None
-    return render_template("courses/item.html", course=course, item=item, assignment=assignment,
-                           submission=submission, form=form, teaching=teaching, status=status, timing=timing,
-                           file_row=file_row, authoring=role_can_author(role, current_user)), form_status(form)
+    return render_template(
+        "courses/item.html",
+        course=course,
+        item=item,
+        assignment=assignment,
+        submission=submission,
+        form=form,
+        teaching=teaching,
+        status=status,
+        timing=timing,
+        file_row=file_row,
+        authoring=role_can_author(role, current_user),
+    ), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/file")

@@ -31,8 +31,13 @@ def members(course_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         if form.role.data == "tutor" and not role_can_author(role, current_user):
             abort(403)
-        done = submit(form, lambda: enrol_by_email(course, form.email.data or "", form.role.data, actor=current_user),
-                      done=_("Enrolled."), then=url_for("courses.members", course_id=course.id), field="email")
+        done = submit(
+            form,
+            lambda: enrol_by_email(course, form.email.data or "", form.role.data, actor=current_user),
+            done=_("Enrolled."),
+            then=url_for("courses.members", course_id=course.id),
+            field="email",
+        )
         if done:
             return done
     return _page(course, role, form, EnrolCsvForm(prefix="csv")), form_status(form)
@@ -49,10 +54,17 @@ def members_csv(course_id: int):  # type: ignore[no-untyped-def]
             abort(403)
         text = _csv_text(csv_form)
         if text is not None:
-            done = submit(csv_form, lambda: enrol_csv(course, text, csv_form.role.data, actor=current_user),
-                          done=lambda report: _("Enrolled: %(n)s. Already in the course: %(m)s.",
-                                                n=len(report.enrolled), m=len(report.already)),
-                          then=url_for("courses.members", course_id=course.id), field="file")
+            done = submit(
+                csv_form,
+                lambda: enrol_csv(course, text, csv_form.role.data, actor=current_user),
+                done=lambda report: _(
+                    "Enrolled: %(n)s. Already in the course: %(m)s.",
+                    n=len(report.enrolled),
+                    m=len(report.already),
+                ),
+                then=url_for("courses.members", course_id=course.id),
+                field="file",
+            )
             if done:
                 return done
     return _page(course, role, EnrolForm(), csv_form), 422
@@ -68,8 +80,11 @@ def member_remove(course_id: int, member_id: int):  # type: ignore[no-untyped-de
         abort(404)
     back = url_for("courses.members", course_id=course.id)
     if EmptyForm().validate_on_submit():
-        return act(lambda: remove_member(course, member, actor=current_user), done=_("Removed from the course."),
-                   then=back)
+        return act(
+            lambda: remove_member(course, member, actor=current_user),
+            done=_("Removed from the course."),
+            then=back,
+        )
     return redirect(back)
 
 
@@ -89,6 +104,13 @@ def _csv_text(csv_form: EnrolCsvForm) -> str | None:
 def _page(course: Course, role: str | None, form: EnrolForm, csv_form: EnrolCsvForm) -> str:
     page, per_page = page_args(request.args)
     rows, total = members_page(course, page=page, per_page=per_page)
-    return render_template("courses/members.html", course=course, form=form, csv_form=csv_form,
-                           page=Page(rows, page, per_page, total), action_form=EmptyForm(),
-                           authoring=role_can_author(role, current_user), role=role)
+    return render_template(
+        "courses/members.html",
+        course=course,
+        form=form,
+        csv_form=csv_form,
+        page=Page(rows, page, per_page, total),
+        action_form=EmptyForm(),
+        authoring=role_can_author(role, current_user),
+        role=role,
+    )

@@ -41,9 +41,17 @@ def submissions(item_id: int):  # type: ignore[no-untyped-def]
         status = ""
     page, per_page = page_args(request.args)
     rows, total = submissions_table(item, status=status, page=page, per_page=per_page)
-    return render_template("courses/submissions.html", course=course, item=item, assignment=assignment,
-                           rows=rows, page=Page(rows, page, per_page, total), status=status,
-                           statuses=list(rules.Status), form=GradeForm())
+    return render_template(
+        "courses/submissions.html",
+        course=course,
+        item=item,
+        assignment=assignment,
+        rows=rows,
+        page=Page(rows, page, per_page, total),
+        status=status,
+        statuses=list(rules.Status),
+        form=GradeForm(),
+    )
 
 
 @bp.route("/items/<int:item_id>/submissions.zip", endpoint="submissions_zip")
@@ -65,20 +73,39 @@ def submission(submission_id: int):  # type: ignore[no-untyped-def]
     course = course_or_404(item.course_id)
     levels = found.rubric_levels or {}
     defaults = {f"criterion_{i}": levels.get(c["name"], -1) for i, c in enumerate(assignment.rubric)}
-    form = rubric_grade_form(assignment.rubric, points=found.points, feedback=found.feedback, **defaults) \
-        if request.method == "GET" else rubric_grade_form(assignment.rubric)
+    form = (
+        rubric_grade_form(assignment.rubric, points=found.points, feedback=found.feedback, **defaults)
+        if request.method == "GET"
+        else rubric_grade_form(assignment.rubric)
+    )
     if form.validate_on_submit():
         chosen = {c["name"]: getattr(form, f"criterion_{i}").data for i, c in enumerate(assignment.rubric)}
-        done = submit(form, lambda: grade_submission(
-            found, points=form.points.data, feedback=form.feedback.data or "",
-            rubric_levels={k: v for k, v in chosen.items() if v is not None and v >= 0},
-            actor=current_user, now=utcnow()),
-            done=_("Grade saved."), then=lambda _graded: _after_grading(item), field="points")
+        done = submit(
+            form,
+            lambda: grade_submission(
+                found,
+                points=form.points.data,
+                feedback=form.feedback.data or "",
+                rubric_levels={k: v for k, v in chosen.items() if v is not None and v >= 0},
+                actor=current_user,
+                now=utcnow(),
+            ),
+            done=_("Grade saved."),
+            then=lambda _graded: _after_grading(item),
+            field="points",
+        )
         if done:
             return done
     student = db.session.get(User, found.user_id)
-    return render_template("courses/submission.html", course=course, item=item, assignment=assignment,
-                           submission=found, student=student, form=form), form_status(form)
+    return render_template(
+        "courses/submission.html",
+        course=course,
+        item=item,
+        assignment=assignment,
+        submission=found,
+        student=student,
+        form=form,
+    ), form_status(form)
 
 
 @bp.route("/submissions/<int:submission_id>/files/<int:file_id>")
@@ -99,8 +126,9 @@ def progress(course_id: int):  # type: ignore[no-untyped-def]
     role = require_teach(course.id)
     page, per_page = page_args(request.args)
     rows, total = progress_table(course, page=page, per_page=per_page, now=utcnow())
-    return render_template("courses/progress.html", course=course, rows=rows, page=Page(rows, page, per_page, total),
-                           role=role)
+    return render_template(
+        "courses/progress.html", course=course, rows=rows, page=Page(rows, page, per_page, total), role=role
+    )
 
 
 def _submission_context(submission_id: int) -> tuple[Submission, Item, Assignment]:

@@ -34,14 +34,24 @@ def appeal_entry(entry_id: int):  # type: ignore[no-untyped-def]
     existing = appeal_rules.entry_appeal(entry_row.id)
     form = AppealForm()
     if existing is None and form.validate_on_submit():
-        done = submit(form, lambda: appeal_rules.file_appeal(entry_row, current_user, form.text.data or "",
-                                                             now=utcnow()),
-                      done=_("Your appeal has been filed."),
-                      then=url_for("jury.appeal_entry", entry_id=entry_row.id), field="text")
+        done = submit(
+            form,
+            lambda: appeal_rules.file_appeal(entry_row, current_user, form.text.data or "", now=utcnow()),
+            done=_("Your appeal has been filed."),
+            then=url_for("jury.appeal_entry", entry_id=entry_row.id),
+            field="text",
+        )
         if done:
             return done
-    return render_template("jury/appeal_file.html", entry=entry_row, stage=stage, contest=contest, appeal=existing,
-                           form=form, window_open=appeal_rules.appeal_window_open(stage, utcnow())), form_status(form)
+    return render_template(
+        "jury/appeal_file.html",
+        entry=entry_row,
+        stage=stage,
+        contest=contest,
+        appeal=existing,
+        form=form,
+        window_open=appeal_rules.appeal_window_open(stage, utcnow()),
+    ), form_status(form)
 
 
 @bp.route("/stages/<int:stage_id>/appeals")
@@ -49,8 +59,14 @@ def appeal_entry(entry_id: int):  # type: ignore[no-untyped-def]
 def appeals(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_and_contest(stage_id)
     require(can.can_resolve_appeal(current_user, stage))
-    return render_template("jury/appeals.html", stage=stage, contest=contest, items=appeal_rules.stage_appeals(stage.id),
-                           show_names=can.can_see_names(current_user, stage), active="appeals")
+    return render_template(
+        "jury/appeals.html",
+        stage=stage,
+        contest=contest,
+        items=appeal_rules.stage_appeals(stage.id),
+        show_names=can.can_see_names(current_user, stage),
+        active="appeals",
+    )
 
 
 @bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
@@ -64,26 +80,49 @@ def appeal(appeal_id: int):  # type: ignore[no-untyped-def]
     resolver = can.can_resolve_appeal(current_user, stage)
     overview_row, criteria = entry_scores(stage, appeal_row.entry_id)
     marks = [m for m in (overview_row.marks if overview_row else []) if m.state == "submitted"]
-    form = resolve_form([m.juror_id for m in marks], criteria,
-                        {f"j{m.juror_id}_c{c.id}": str(m.points.get(c.name, "")) for m in marks for c in criteria})
+    form = resolve_form(
+        [m.juror_id for m in marks],
+        criteria,
+        {f"j{m.juror_id}_c{c.id}": str(m.points.get(c.name, "")) for m in marks for c in criteria},
+    )
     if request.method == "POST":
         require(resolver)
         if form.validate_on_submit():
-            done = submit(form, lambda: appeal_rules.resolve_appeal(
-                appeal_row, decision=form.decision.data or "", score_changes=_changes(form, marks, criteria),
-                reason=form.reason.data or "", actor=current_user, now=utcnow()),
-                done=_("The appeal is resolved."), then=url_for("jury.appeal", appeal_id=appeal_row.id),
-                field="reason")
+            done = submit(
+                form,
+                lambda: appeal_rules.resolve_appeal(
+                    appeal_row,
+                    decision=form.decision.data or "",
+                    score_changes=_changes(form, marks, criteria),
+                    reason=form.reason.data or "",
+                    actor=current_user,
+                    now=utcnow(),
+                ),
+                done=_("The appeal is resolved."),
+                then=url_for("jury.appeal", appeal_id=appeal_row.id),
+                field="reason",
+            )
             if done:
                 return done
-    return render_template("jury/appeal.html", appeal=appeal_row, stage=stage, contest=contest, form=form,
-                           resolver=resolver, marks=marks, criteria=criteria, row=overview_row,
-                           participant=db.session.get(User, participation.user_id), active="appeals",
-                           show_names=participation.user_id == current_user.id
-                           or can.can_see_names(current_user, stage)), form_status(form)
+    return render_template(
+        "jury/appeal.html",
+        appeal=appeal_row,
+        stage=stage,
+        contest=contest,
+        form=form,
+        resolver=resolver,
+        marks=marks,
+        criteria=criteria,
+        row=overview_row,
+        participant=db.session.get(User, participation.user_id),
+        active="appeals",
+        show_names=participation.user_id == current_user.id or can.can_see_names(current_user, stage),
+    ), form_status(form)
 
 
-def _changes(form: ResolveForm, marks: list[JurorMark], criteria: list[JuryCriterion]) -> dict[str, dict[str, str]]:
+def _changes(
+    form: ResolveForm, marks: list[JurorMark], criteria: list[JuryCriterion]
+) -> dict[str, dict[str, str]]:
     """The points the resolver changed, by juror id and criterion name (unchanged fields left out)."""
     changes: dict[str, dict[str, str]] = {}
     for mark in marks:

@@ -28,10 +28,18 @@ def certificates(stage_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             return redirect(here)
-        return act(lambda: issue_jury_certificates(stage, actor=current_user, now=utcnow()),
-                   done=lambda issued: _("Certificates issued: %(n)d.", n=len(issued)), then=here)
-    return render_template("jury/certificates.html", stage=stage, contest=contest,
-                           items=jury_certificates(stage.id), active="certificates")
+        return act(
+            lambda: issue_jury_certificates(stage, actor=current_user, now=utcnow()),
+            done=lambda issued: _("Certificates issued: %(n)d.", n=len(issued)),
+            then=here,
+        )
+    return render_template(
+        "jury/certificates.html",
+        stage=stage,
+        contest=contest,
+        items=jury_certificates(stage.id),
+        active="certificates",
+    )
 
 
 @bp.route("/certificates/<code>.pdf")
@@ -43,9 +51,16 @@ def certificate_pdf(code: str):  # type: ignore[no-untyped-def]
     stage = db.get_or_404(Stage, certificate.source_id)
     require(certificate.user_id == current_user.id or can.can_manage_jury(current_user, stage))
     data = render_certificate_pdf(
-        heading=_("Certificate of jury work"), holder=certificate.holder, title=certificate.title,
-        lines=[certificate.details], code=certificate.code,
+        heading=_("Certificate of jury work"),
+        holder=certificate.holder,
+        title=certificate.title,
+        lines=[certificate.details],
+        code=certificate.code,
         verify_url=url_for("main.index", _external=True).rstrip("/") + f"/verify/{certificate.code}",
-        issued_on=certificate.issued_at.date())
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=jury-{certificate.code}.pdf"})
+        issued_on=certificate.issued_at.date(),
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=jury-{certificate.code}.pdf"},
+    )

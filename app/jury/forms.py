@@ -19,20 +19,32 @@ from app.forms_common import DateTimeLocalField, IntegerField
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
 
-AGGREGATIONS = choices([("mean", _l("Mean")), ("median", _l("Median")),
-                        ("trimmed_mean", _l("Trimmed mean (without the highest and the lowest)")), ("sum", _l("Sum"))])
+AGGREGATIONS = choices(
+    [
+        ("mean", _l("Mean")),
+        ("median", _l("Median")),
+        ("trimmed_mean", _l("Trimmed mean (without the highest and the lowest)")),
+        ("sum", _l("Sum")),
+    ]
+)
 
 
 class SettingsForm(FlaskForm):
     aggregation = SelectField(_l("Aggregation of jurors' totals"), choices=AGGREGATIONS)
-    jurors_per_entry = IntegerField(_l("Jurors per entry"), validators=[Optional(), NumberRange(min=1, max=100)],
-                                    description=_l("Leave empty: every juror scores every entry."))
+    jurors_per_entry = IntegerField(
+        _l("Jurors per entry"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("Leave empty: every juror scores every entry."),
+    )
     blind = BooleanField(_l("Blind review: jurors do not see names and institutions"))
-    disagreement_threshold = StringField(_l("Flag entries where jurors' totals differ by more than (points)"),
-                                         validators=[Optional(), Length(max=12)])
+    disagreement_threshold = StringField(
+        _l("Flag entries where jurors' totals differ by more than (points)"),
+        validators=[Optional(), Length(max=12)],
+    )
     scoring_due_at = DateTimeLocalField(_l("Scores due by"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    slot_pick_deadline = DateTimeLocalField(_l("Finalists pick demo-lesson slots until"), validators=[Optional()],
-                                            format="%Y-%m-%dT%H:%M")
+    slot_pick_deadline = DateTimeLocalField(
+        _l("Finalists pick demo-lesson slots until"), validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
 
 
 class CriterionForm(FlaskForm):
@@ -40,8 +52,11 @@ class CriterionForm(FlaskForm):
     max_points = StringField(_l("Maximum points"), validators=[DataRequired(), Length(max=12)])
     weight = StringField(_l("Weight"), default="1", validators=[DataRequired(), Length(max=12)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    levels = TextAreaField(_l("What each number of points means"), validators=[Optional(), Length(max=10000)],
-                           description=_l("One level per line, e.g. “2: the aim is stated and reached”."))
+    levels = TextAreaField(
+        _l("What each number of points means"),
+        validators=[Optional(), Length(max=10000)],
+        description=_l("One level per line, e.g. “2: the aim is stated and reached”."),
+    )
 
 
 class InviteForm(FlaskForm):
@@ -65,9 +80,12 @@ class ReasonForm(FlaskForm):
 
 
 class SlotForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("Starts at (contest time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
-    duration_minutes = IntegerField(_l("Duration, minutes"), default=45,
-                                    validators=[DataRequired(), NumberRange(min=1, max=600)])
+    starts_at = DateTimeLocalField(
+        _l("Starts at (contest time)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+    )
+    duration_minutes = IntegerField(
+        _l("Duration, minutes"), default=45, validators=[DataRequired(), NumberRange(min=1, max=600)]
+    )
     location = StringField(_l("Video-conference link or room"), validators=[Optional(), Length(max=500)])
 
 
@@ -76,7 +94,9 @@ class AssignSlotForm(FlaskForm):
 
 
 class AppealForm(FlaskForm):
-    text = TextAreaField(_l("What do you disagree with, and why?"), validators=[DataRequired(), Length(max=10000)])
+    text = TextAreaField(
+        _l("What do you disagree with, and why?"), validators=[DataRequired(), Length(max=10000)]
+    )
 
 
 class ScoreForm(FlaskForm):
@@ -90,12 +110,17 @@ def score_form_class(criteria: list[Any]) -> type[ScoreForm]:
         pass
 
     for criterion in criteria:
-        setattr(Form, f"c{criterion.id}", StringField(criterion.name, validators=[Optional(), Length(max=12)]))
+        setattr(
+            Form, f"c{criterion.id}", StringField(criterion.name, validators=[Optional(), Length(max=12)])
+        )
     return Form
 
 
 class ResolveForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=choices([("rejected", _l("Reject")), ("accepted", _l("Accept and change scores"))]))
+    decision = SelectField(
+        _l("Decision"),
+        choices=choices([("rejected", _l("Reject")), ("accepted", _l("Accept and change scores"))]),
+    )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=10000)])
 
 
@@ -107,8 +132,11 @@ def resolve_form_class(juror_ids: list[int], criteria: list[Any]) -> type[Resolv
 
     for juror_id in juror_ids:
         for criterion in criteria:
-            setattr(Form, f"j{juror_id}_c{criterion.id}",
-                    StringField(criterion.name, validators=[Optional(), Length(max=12)]))
+            setattr(
+                Form,
+                f"j{juror_id}_c{criterion.id}",
+                StringField(criterion.name, validators=[Optional(), Length(max=12)]),
+            )
     return Form
 
 

@@ -37,9 +37,13 @@ def queue():  # type: ignore[no-untyped-def]
     page, per_page = page_args(request.args)
     result = paginate(juror_queue_query(current_user.id), page, per_page, scalars=False)
     items = Page([queue_item(row) for row in result.items], result.page, result.per_page, result.total)
-    return render_template("jury/queue.html", page=items, stages=juror_stages(current_user.id),
-                           organised=organised_jury_stages(current_user, is_admin(current_user)),
-                           certificates=juror_certificates(current_user.id))
+    return render_template(
+        "jury/queue.html",
+        page=items,
+        stages=juror_stages(current_user.id),
+        organised=organised_jury_stages(current_user, is_admin(current_user)),
+        certificates=juror_certificates(current_user.id),
+    )
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -51,22 +55,39 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_and_contest(entry_row.stage_id)
     criteria = stage_criteria(stage.id)
     sheet, points = sheet_for(entry_row.id, current_user.id)
-    form = score_form(criteria, {f"c{c.id}": str(points[c.id]) for c in criteria if c.id in points}
-                      | {"comment": sheet.comment if sheet else ""})
+    form = score_form(
+        criteria,
+        {f"c{c.id}": str(points[c.id]) for c in criteria if c.id in points}
+        | {"comment": sheet.comment if sheet else ""},
+    )
     if form.validate_on_submit():
         submitting = request.form.get("action") == "submit"
         marks = {c.name: form[f"c{c.id}"].data for c in criteria if (form[f"c{c.id}"].data or "").strip()}
-        done = submit(form, lambda: save_scores(entry_row, current_user, marks, form.comment.data or "",
-                                                submit=submitting, now=utcnow()),
-                      done=_("Scores submitted.") if submitting else _("Draft saved."),
-                      then=url_for("jury.entry", entry_id=entry_row.id))
+        done = submit(
+            form,
+            lambda: save_scores(
+                entry_row, current_user, marks, form.comment.data or "", submit=submitting, now=utcnow()
+            ),
+            done=_("Scores submitted.") if submitting else _("Draft saved."),
+            then=url_for("jury.entry", entry_id=entry_row.id),
+        )
         if done:
             return done
     sees_names = can.can_see_names(current_user, stage)
-    return render_template("jury/entry.html", entry=entry_row, stage=stage, contest=contest, criteria=criteria,
-                           form=form, sheet=sheet, closed=scoring_closed(stage), sees_names=sees_names,
-                           participant=_participant(entry_row) if sees_names else None,
-                           files=_entry_files(entry_row.id, sees_names), conflict_form=ReasonForm()), form_status(form)
+    return render_template(
+        "jury/entry.html",
+        entry=entry_row,
+        stage=stage,
+        contest=contest,
+        criteria=criteria,
+        form=form,
+        sheet=sheet,
+        closed=scoring_closed(stage),
+        sees_names=sees_names,
+        participant=_participant(entry_row) if sees_names else None,
+        files=_entry_files(entry_row.id, sees_names),
+        conflict_form=ReasonForm(),
+    ), form_status(form)
 
 
 @bp.route("/entries/<int:entry_id>/files/<int:file_id>")
@@ -75,8 +96,10 @@ def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
     entry_row = db.get_or_404(Entry, entry_id)
     require(can.can_score_entry(current_user, entry_row))
     stage = db.get_or_404(Stage, entry_row.stage_id)
-    named = {attached.id: (attached, name)
-             for attached, name in _entry_files(entry_id, can.can_see_names(current_user, stage))}
+    named = {
+        attached.id: (attached, name)
+        for attached, name in _entry_files(entry_id, can.can_see_names(current_user, stage))
+    }
     if file_id not in named:
         abort(404)
     attached, name = named[file_id]
@@ -86,15 +109,23 @@ def entry_file(entry_id: int, file_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/entries/<int:entry_id>/conflict", methods=["POST"])
 @login_required
 def declare_own_conflict(entry_id: int):  # type: ignore[no-untyped-def]
-    """"I know this participant": the juror withdraws from the entry."""
+    """ "I know this participant": the juror withdraws from the entry."""
     entry_row = db.get_or_404(Entry, entry_id)
     require(can.can_score_entry(current_user, entry_row))
     stage = db.session.get(Stage, entry_row.stage_id)
     assert stage is not None
-    return act(lambda: declare_conflict(stage.contest_id, current_user.id, entry_row.participation_id,
-                                        source=ConflictSource.DECLARED_BY_JUROR, actor=current_user),
-               done=_("Thank you: the entry was withdrawn from your queue and the organiser will reassign it."),
-               then=url_for("jury.queue"), refused=url_for("jury.entry", entry_id=entry_id))
+    return act(
+        lambda: declare_conflict(
+            stage.contest_id,
+            current_user.id,
+            entry_row.participation_id,
+            source=ConflictSource.DECLARED_BY_JUROR,
+            actor=current_user,
+        ),
+        done=_("Thank you: the entry was withdrawn from your queue and the organiser will reassign it."),
+        then=url_for("jury.queue"),
+        refused=url_for("jury.entry", entry_id=entry_id),
+    )
 
 
 def _participant(entry_row: Entry) -> tuple[str, str]:
@@ -107,6 +138,10 @@ def _participant(entry_row: Entry) -> tuple[str, str]:
 
 def _entry_files(entry_id: int, sees_names: bool) -> list[tuple[EntryFile, str]]:
     """The entry's files with the names this viewer is shown (neutral ones for a blind juror)."""
-    files = db.session.scalars(select(EntryFile).where(EntryFile.entry_id == entry_id).order_by(EntryFile.position))
-    return [(attached, blind.file_name(attached.file, entry_id=entry_id, number=number, sees_names=sees_names))
-            for number, attached in enumerate(files, start=1)]
+    files = db.session.scalars(
+        select(EntryFile).where(EntryFile.entry_id == entry_id).order_by(EntryFile.position)
+    )
+    return [
+        (attached, blind.file_name(attached.file, entry_id=entry_id, number=number, sees_names=sees_names))
+        for number, attached in enumerate(files, start=1)
+    ]

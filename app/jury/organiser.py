@@ -39,12 +39,21 @@ def setup(stage_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         threshold = _threshold(form)
         if not form.disagreement_threshold.errors:
-            done = submit(form, lambda: save_jury_settings(
-                stage, aggregation=form.aggregation.data or "mean", jurors_per_entry=form.jurors_per_entry.data,
-                blind=bool(form.blind.data), disagreement_threshold=threshold,
-                scoring_due_at=parse_local(form.scoring_due_at.data, contest.timezone),
-                slot_pick_deadline=parse_local(form.slot_pick_deadline.data, contest.timezone), actor=current_user),
-                done=_("Jury settings saved."), then=url_for("jury.setup", stage_id=stage.id))
+            done = submit(
+                form,
+                lambda: save_jury_settings(
+                    stage,
+                    aggregation=form.aggregation.data or "mean",
+                    jurors_per_entry=form.jurors_per_entry.data,
+                    blind=bool(form.blind.data),
+                    disagreement_threshold=threshold,
+                    scoring_due_at=parse_local(form.scoring_due_at.data, contest.timezone),
+                    slot_pick_deadline=parse_local(form.slot_pick_deadline.data, contest.timezone),
+                    actor=current_user,
+                ),
+                done=_("Jury settings saved."),
+                then=url_for("jury.setup", stage_id=stage.id),
+            )
             if done:
                 return done
     return _setup_page(stage, contest, form, CriterionForm(), form_status(form))
@@ -56,11 +65,20 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     criterion_form = CriterionForm()
     if criterion_form.validate_on_submit():
-        done = submit(criterion_form, lambda: add_stage_criterion(
-            stage, name=criterion_form.name.data or "", max_points=criterion_form.max_points.data,
-            weight=criterion_form.weight.data, description=criterion_form.description.data or "",
-            levels=criterion_form.levels.data or "", actor=current_user),
-            done=_("Criterion added."), then=url_for("jury.setup", stage_id=stage.id))
+        done = submit(
+            criterion_form,
+            lambda: add_stage_criterion(
+                stage,
+                name=criterion_form.name.data or "",
+                max_points=criterion_form.max_points.data,
+                weight=criterion_form.weight.data,
+                description=criterion_form.description.data or "",
+                levels=criterion_form.levels.data or "",
+                actor=current_user,
+            ),
+            done=_("Criterion added."),
+            then=url_for("jury.setup", stage_id=stage.id),
+        )
         if done:
             return done
     form = SettingsForm(formdata=None, data=_settings_data(stage, contest))
@@ -72,8 +90,11 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
 def delete_criterion(criterion_id: int):  # type: ignore[no-untyped-def]
     criterion = db.get_or_404(JuryCriterion, criterion_id)
     stage, _contest = managed(criterion.stage_id)
-    return act(lambda: delete_stage_criterion(criterion, actor=current_user), done=_("Criterion deleted."),
-               then=url_for("jury.setup", stage_id=stage.id))
+    return act(
+        lambda: delete_stage_criterion(criterion, actor=current_user),
+        done=_("Criterion deleted."),
+        then=url_for("jury.setup", stage_id=stage.id),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/jurors", methods=["GET", "POST"])
@@ -82,13 +103,22 @@ def jurors(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     invite, conflict = _invite_form(contest), _conflict_form(stage, contest)
     if request.method == "POST" and invite.validate_on_submit():
-        done = submit(invite, lambda: invite_juror(
-            stage, email=invite.email.data or "", full_name=invite.full_name.data or "",
-            division_id=invite.division_id.data or None, is_chair=bool(invite.is_chair.data), actor=current_user,
-            queue_url=url_for("jury.queue", _external=True),
-            set_password_url=lambda token: url_for("auth.reset", token=token, _external=True)),
+        done = submit(
+            invite,
+            lambda: invite_juror(
+                stage,
+                email=invite.email.data or "",
+                full_name=invite.full_name.data or "",
+                division_id=invite.division_id.data or None,
+                is_chair=bool(invite.is_chair.data),
+                actor=current_user,
+                queue_url=url_for("jury.queue", _external=True),
+                set_password_url=lambda token: url_for("auth.reset", token=token, _external=True),
+            ),
             done=lambda invitation: _("%(name)s is invited to the jury.", name=invitation.user.full_name),
-            then=url_for("jury.jurors", stage_id=stage.id), field="email")
+            then=url_for("jury.jurors", stage_id=stage.id),
+            field="email",
+        )
         if done:
             return done
     return _jurors_page(stage, contest, invite, conflict, form_status(invite))
@@ -100,11 +130,19 @@ def add_conflict(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     invite, conflict = _invite_form(contest), _conflict_form(stage, contest)
     if conflict.validate_on_submit():
-        done = submit(conflict, lambda: declare_conflict(
-            contest.id, conflict.juror_id.data, conflict.participation_id.data,
-            source=ConflictSource.DECLARED_BY_ORGANISER, actor=current_user),
-            done=_("Conflict of interest recorded."), then=url_for("jury.jurors", stage_id=stage.id),
-            field="participation_id")
+        done = submit(
+            conflict,
+            lambda: declare_conflict(
+                contest.id,
+                conflict.juror_id.data,
+                conflict.participation_id.data,
+                source=ConflictSource.DECLARED_BY_ORGANISER,
+                actor=current_user,
+            ),
+            done=_("Conflict of interest recorded."),
+            then=url_for("jury.jurors", stage_id=stage.id),
+            field="participation_id",
+        )
         if done:
             return done
     return _jurors_page(stage, contest, invite, conflict, 422)
@@ -115,17 +153,22 @@ def add_conflict(stage_id: int):  # type: ignore[no-untyped-def]
 def remove_juror(juror_id: int):  # type: ignore[no-untyped-def]
     juror = db.get_or_404(StageJuror, juror_id)
     stage, _contest = managed(juror.stage_id)
-    return act(lambda: remove_stage_juror(juror, actor=current_user), done=_("Juror removed."),
-               then=url_for("jury.jurors", stage_id=stage.id))
+    return act(
+        lambda: remove_stage_juror(juror, actor=current_user),
+        done=_("Juror removed."),
+        then=url_for("jury.jurors", stage_id=stage.id),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/allocate", methods=["POST"])
 @login_required
 def allocate(stage_id: int):  # type: ignore[no-untyped-def]
     stage, _contest = managed(stage_id)
-    return act(lambda: allocate_stage(stage, actor=current_user),
-               done=lambda assignments: _("Allocation done: %(n)d assignments.", n=len(assignments)),
-               then=url_for("jury.jurors", stage_id=stage.id))
+    return act(
+        lambda: allocate_stage(stage, actor=current_user),
+        done=lambda assignments: _("Allocation done: %(n)d assignments.", n=len(assignments)),
+        then=url_for("jury.jurors", stage_id=stage.id),
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/move", methods=["POST"])
@@ -139,8 +182,11 @@ def move(assignment_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("Choose a juror of this stage."), "danger")
         return redirect(back)
-    return act(lambda: move_assignment(assignment, form.juror_id.data, actor=current_user),
-               done=_("Assignment moved."), then=back)
+    return act(
+        lambda: move_assignment(assignment, form.juror_id.data, actor=current_user),
+        done=_("Assignment moved."),
+        then=back,
+    )
 
 
 def _settings_data(stage: Stage, contest: Contest) -> dict[str, Any]:
@@ -148,8 +194,11 @@ def _settings_data(stage: Stage, contest: Contest) -> dict[str, Any]:
     config = jury_config(stage)
     return {
         "aggregation": config.aggregation.value if config.aggregation else "mean",
-        "jurors_per_entry": config.jurors_per_entry, "blind": bool(config.blind),
-        "disagreement_threshold": str(config.disagreement_threshold) if config.disagreement_threshold is not None else "",
+        "jurors_per_entry": config.jurors_per_entry,
+        "blind": bool(config.blind),
+        "disagreement_threshold": str(config.disagreement_threshold)
+        if config.disagreement_threshold is not None
+        else "",
         "scoring_due_at": to_form_time(config.scoring_due_at, contest.timezone),
         "slot_pick_deadline": to_form_time(config.slot_pick_deadline, contest.timezone),
     }
@@ -165,35 +214,65 @@ def _threshold(form: SettingsForm) -> Decimal | None:
         return None
 
 
-def _setup_page(stage: Stage, contest: Contest, form: SettingsForm, criterion_form: CriterionForm,
-                status: int):  # type: ignore[no-untyped-def]
-    return render_template("jury/setup.html", stage=stage, contest=contest, form=form,
-                           criteria=stage_criteria(stage.id), criterion_form=criterion_form,
-                           active="setup"), status
+def _setup_page(
+    stage: Stage, contest: Contest, form: SettingsForm, criterion_form: CriterionForm, status: int
+):  # type: ignore[no-untyped-def]
+    return render_template(
+        "jury/setup.html",
+        stage=stage,
+        contest=contest,
+        form=form,
+        criteria=stage_criteria(stage.id),
+        criterion_form=criterion_form,
+        active="setup",
+    ), status
 
 
-def _jurors_page(stage: Stage, contest: Contest, invite: InviteForm, conflict: ConflictForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _jurors_page(
+    stage: Stage, contest: Contest, invite: InviteForm, conflict: ConflictForm, status: int = 200
+):  # type: ignore[no-untyped-def]
     jurors = stage_jurors(stage.id)
     divisions = {d.id: d.name for d in contest_divisions(contest.id)}
     page, per_page = page_args(request.args)
-    assignments = paginate(select(JuryAssignment).where(JuryAssignment.stage_id == stage.id)
-                           .order_by(JuryAssignment.entry_id, JuryAssignment.juror_id), page, per_page)
-    return render_template("jury/jurors.html", stage=stage, contest=contest, jurors=jurors, divisions=divisions,
-                           invite=invite, conflict=conflict, conflicts=contest_conflicts(contest.id),
-                           assignments=assignments, names={u.id: u.full_name for _j, u in jurors},
-                           move=MoveForm(), active="jurors"), status
+    assignments = paginate(
+        select(JuryAssignment)
+        .where(JuryAssignment.stage_id == stage.id)
+        .order_by(JuryAssignment.entry_id, JuryAssignment.juror_id),
+        page,
+        per_page,
+    )
+    return render_template(
+        "jury/jurors.html",
+        stage=stage,
+        contest=contest,
+        jurors=jurors,
+        divisions=divisions,
+        invite=invite,
+        conflict=conflict,
+        conflicts=contest_conflicts(contest.id),
+        assignments=assignments,
+        names={u.id: u.full_name for _j, u in jurors},
+        move=MoveForm(),
+        active="jurors",
+    ), status
 
 
 def _invite_form(contest: Contest) -> InviteForm:
     form = InviteForm()
-    form.division_id.choices = choices([(0, _("— all sections —"))] + [(d.id, d.name) for d in contest_divisions(contest.id)])
+    form.division_id.choices = choices(
+        [(0, _("— all sections —"))] + [(d.id, d.name) for d in contest_divisions(contest.id)]
+    )
     return form
 
 
 def _conflict_form(stage: Stage, contest: Contest) -> ConflictForm:
     form = ConflictForm()
     form.juror_id.choices = choices([(u.id, u.full_name) for _j, u in stage_jurors(stage.id)])
-    rows = db.session.execute(select(Participation.id, User.full_name).join(User, User.id == Participation.user_id)
-                              .where(Participation.contest_id == contest.id).order_by(User.full_name)).all()
+    rows = db.session.execute(
+        select(Participation.id, User.full_name)
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.contest_id == contest.id)
+        .order_by(User.full_name)
+    ).all()
     form.participation_id.choices = choices([(row[0], row[1]) for row in rows])
     return form

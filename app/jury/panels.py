@@ -19,8 +19,11 @@ def queue_panel(user: Any) -> Panel | None:
     result = paginate(juror_queue_query(user.id), 1, 5, scalars=False)
     if not result.total:
         return None
-    return Panel("jury/_panel.html", order=30,
-                 context={"items": [queue_item(row) for row in result.items], "total": result.total})
+    return Panel(
+        "jury/_panel.html",
+        order=30,
+        context={"items": [queue_item(row) for row in result.items], "total": result.total},
+    )
 
 
 def participant_panel(user: Any) -> Panel | None:
@@ -31,4 +34,3 @@ def participant_panel(user: Any) -> Panel | None:
     if not items:
         return None
     return Panel("jury/_participant_panel.html", order=35, context={"items": items})
-

@@ -26,27 +26,40 @@ OVERVIEW_PER_PAGE = 100
 def progress(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     config = jury_config(stage)
-    return render_template("jury/progress.html", stage=stage, contest=contest, config=config,
-                           rows=jury_progress(stage, utcnow()), closed=scoring_closed(stage, config),
-                           reopen=ReasonForm(), active="progress")
+    return render_template(
+        "jury/progress.html",
+        stage=stage,
+        contest=contest,
+        config=config,
+        rows=jury_progress(stage, utcnow()),
+        closed=scoring_closed(stage, config),
+        reopen=ReasonForm(),
+        active="progress",
+    )
 
 
 @bp.route("/stages/<int:stage_id>/remind", methods=["POST"])
 @login_required
 def remind(stage_id: int):  # type: ignore[no-untyped-def]
     stage, _contest = managed(stage_id)
-    return act(lambda: remind_late_jurors(stage, actor=current_user, now=utcnow(),
-                                          queue_url=url_for("jury.queue", _external=True)),
-               done=lambda late: _("Reminders sent: %(n)d.", n=len(late)),
-               then=url_for("jury.progress", stage_id=stage.id))
+    return act(
+        lambda: remind_late_jurors(
+            stage, actor=current_user, now=utcnow(), queue_url=url_for("jury.queue", _external=True)
+        ),
+        done=lambda late: _("Reminders sent: %(n)d.", n=len(late)),
+        then=url_for("jury.progress", stage_id=stage.id),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/close", methods=["POST"])
 @login_required
 def close(stage_id: int):  # type: ignore[no-untyped-def]
     stage, _contest = managed(stage_id)
-    return act(lambda: close_scoring(stage, actor=current_user, now=utcnow()), done=_("Scoring is closed."),
-               then=url_for("jury.progress", stage_id=stage.id))
+    return act(
+        lambda: close_scoring(stage, actor=current_user, now=utcnow()),
+        done=_("Scoring is closed."),
+        then=url_for("jury.progress", stage_id=stage.id),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/reopen", methods=["POST"])
@@ -54,8 +67,11 @@ def close(stage_id: int):  # type: ignore[no-untyped-def]
 def reopen(stage_id: int):  # type: ignore[no-untyped-def]
     stage, _contest = managed(stage_id)
     form = ReasonForm()
-    return act(lambda: reopen_scoring(stage, actor=current_user, reason=form.reason.data or ""),
-               done=_("Scoring is open again."), then=url_for("jury.progress", stage_id=stage.id))
+    return act(
+        lambda: reopen_scoring(stage, actor=current_user, reason=form.reason.data or ""),
+        done=_("Scoring is open again."),
+        then=url_for("jury.progress", stage_id=stage.id),
+    )
 
 
 @bp.route("/stages/<int:stage_id>/overview")
@@ -64,7 +80,19 @@ def overview(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     page, _per_page = page_args(request.args, default_per_page=OVERVIEW_PER_PAGE)
     data = scores_overview(stage, page=page, per_page=OVERVIEW_PER_PAGE)
-    rows = Page(data.rows[(page - 1) * OVERVIEW_PER_PAGE: page * OVERVIEW_PER_PAGE], page, OVERVIEW_PER_PAGE, len(data.rows))
-    return render_template("jury/overview.html", stage=stage, contest=contest, data=data, page=rows,
-                           flagged=sum(1 for r in data.rows if r.disagreement),
-                           blocked=sum(1 for r in data.rows if r.score is None), active="overview")
+    rows = Page(
+        data.rows[(page - 1) * OVERVIEW_PER_PAGE : page * OVERVIEW_PER_PAGE],
+        page,
+        OVERVIEW_PER_PAGE,
+        len(data.rows),
+    )
+    return render_template(
+        "jury/overview.html",
+        stage=stage,
+        contest=contest,
+        data=data,
+        page=rows,
+        flagged=sum(1 for r in data.rows if r.disagreement),
+        blocked=sum(1 for r in data.rows if r.score is None),
+        active="overview",
+    )

@@ -34,10 +34,18 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         require(manages)
         if slot_form.validate_on_submit():
-            done = submit(slot_form, lambda: slots.create_slot(
-                stage, starts_at=parse_local(slot_form.starts_at.data, contest.timezone),
-                duration_minutes=slot_form.duration_minutes.data or 0, location=slot_form.location.data or "",
-                actor=current_user), done=_("Slot added."), then=url_for("jury.schedule", stage_id=stage.id))
+            done = submit(
+                slot_form,
+                lambda: slots.create_slot(
+                    stage,
+                    starts_at=parse_local(slot_form.starts_at.data, contest.timezone),
+                    duration_minutes=slot_form.duration_minutes.data or 0,
+                    location=slot_form.location.data or "",
+                    actor=current_user,
+                ),
+                done=_("Slot added."),
+                then=url_for("jury.schedule", stage_id=stage.id),
+            )
             if done:
                 return done
     config = jury_config(stage)
@@ -45,9 +53,19 @@ def schedule(stage_id: int):  # type: ignore[no-untyped-def]
     is_juror = can.is_stage_juror(current_user, stage.id)
     is_finalist = not manages and not is_juror
     can_pick = is_finalist and config.slot_pick_deadline is not None and utcnow() <= config.slot_pick_deadline
-    return render_template("jury/schedule.html", stage=stage, contest=contest, slots=views, manages=manages,
-                           config=config, can_pick=can_pick, is_juror=is_juror, is_finalist=is_finalist,
-                           active="schedule", **_slot_forms(stage, slot_form)), form_status(slot_form)
+    return render_template(
+        "jury/schedule.html",
+        stage=stage,
+        contest=contest,
+        slots=views,
+        manages=manages,
+        config=config,
+        can_pick=can_pick,
+        is_juror=is_juror,
+        is_finalist=is_finalist,
+        active="schedule",
+        **_slot_forms(stage, slot_form),
+    ), form_status(slot_form)
 
 
 @bp.route("/stages/<int:stage_id>/schedule.ics")
@@ -56,11 +74,22 @@ def schedule_ics(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_and_contest(stage_id)
     require(can.can_view_schedule(current_user, stage))
     everyone = can.can_manage_jury(current_user, stage) or can.is_stage_juror(current_user, stage.id)
-    shown = [view.slot for view in slots.stage_slots(stage, current_user, show_names=False) if everyone or view.mine]
-    text = slots.slots_ics(shown, title=_("Demo lesson: %(contest)s", contest=contest.title),
-                           host=request.host.split(":")[0] or "vmeste", now=utcnow())
-    return Response(text, mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename=demo-lessons-{stage.id}.ics"})
+    shown = [
+        view.slot
+        for view in slots.stage_slots(stage, current_user, show_names=False)
+        if everyone or view.mine
+    ]
+    text = slots.slots_ics(
+        shown,
+        title=_("Demo lesson: %(contest)s", contest=contest.title),
+        host=request.host.split(":")[0] or "vmeste",
+        now=utcnow(),
+    )
+    return Response(
+        text,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f"attachment; filename=demo-lessons-{stage.id}.ics"},
+    )
 
 
 @bp.route("/slots/<int:slot_id>/assign", methods=["POST"])
@@ -74,8 +103,11 @@ def assign_slot(slot_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("Choose a finalist."), "danger")
         return redirect(back)
-    return act(lambda: slots.assign_slot(slot, form.participation_id.data or None, actor=current_user),
-               done=_("Schedule updated."), then=back)
+    return act(
+        lambda: slots.assign_slot(slot, form.participation_id.data or None, actor=current_user),
+        done=_("Schedule updated."),
+        then=back,
+    )
 
 
 @bp.route("/slots/<int:slot_id>/delete", methods=["POST"])
@@ -83,8 +115,11 @@ def assign_slot(slot_id: int):  # type: ignore[no-untyped-def]
 def delete_slot(slot_id: int):  # type: ignore[no-untyped-def]
     slot = db.get_or_404(DemoSlot, slot_id)
     stage, _contest = managed(slot.stage_id)
-    return act(lambda: slots.delete_slot(slot, actor=current_user), done=_("Slot deleted."),
-               then=url_for("jury.schedule", stage_id=stage.id))
+    return act(
+        lambda: slots.delete_slot(slot, actor=current_user),
+        done=_("Slot deleted."),
+        then=url_for("jury.schedule", stage_id=stage.id),
+    )
 
 
 @bp.route("/slots/<int:slot_id>/pick", methods=["POST"])
@@ -93,8 +128,11 @@ def pick_slot(slot_id: int):  # type: ignore[no-untyped-def]
     slot = db.get_or_404(DemoSlot, slot_id)
     stage = db.get_or_404(Stage, slot.stage_id)
     require(can.can_view_schedule(current_user, stage) and can.can_pick_slot(current_user, stage))
-    return act(lambda: slots.pick_slot(slot, current_user, now=utcnow()), done=_("The slot is yours."),
-               then=url_for("jury.schedule", stage_id=stage.id))
+    return act(
+        lambda: slots.pick_slot(slot, current_user, now=utcnow()),
+        done=_("The slot is yours."),
+        then=url_for("jury.schedule", stage_id=stage.id),
+    )
 
 
 def _slot_forms(stage: Stage, slot_form: SlotForm | None = None) -> dict[str, Any]:

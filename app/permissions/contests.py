@@ -27,8 +27,13 @@ def can_organise_contest(user: Any, contest_id: int) -> bool:
         return False
     if is_admin(user):
         return True
-    return bool(db.session.scalar(select(exists().where(
-        ContestOrganiser.contest_id == contest_id, ContestOrganiser.user_id == user.id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(ContestOrganiser.contest_id == contest_id, ContestOrganiser.user_id == user.id)
+            )
+        )
+    )
 
 
 def can_view_contest(user: Any, contest: Any) -> bool:
@@ -44,8 +49,10 @@ def visible_contests(user: Any) -> Select[Any]:
         return query
     if not _signed_in(user):
         return query.where(Contest.is_public.is_(True))
-    return query.where(Contest.is_public.is_(True) | Contest.id.in_(
-        select(ContestOrganiser.contest_id).where(ContestOrganiser.user_id == user.id)))
+    return query.where(
+        Contest.is_public.is_(True)
+        | Contest.id.in_(select(ContestOrganiser.contest_id).where(ContestOrganiser.user_id == user.id))
+    )
 
 
 def can_register(user: Any) -> bool:

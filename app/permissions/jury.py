@@ -30,7 +30,7 @@ def can_score_entry(user: Any, entry: Any) -> bool:
 
 
 def can_declare_own_conflict(user: Any, contest_id: int) -> bool:
-    """"I know this participant": only jurors of the contest, for themselves."""
+    """ "I know this participant": only jurors of the contest, for themselves."""
     return _signed_in(user) and access.is_contest_juror(user.id, contest_id)
 
 
@@ -63,8 +63,11 @@ def can_view_schedule(user: Any, stage: Any) -> bool:
     """The demo-lesson schedule: organisers, the stage's jurors and its finalists."""
     if not _signed_in(user):
         return False
-    return (_organises(user, stage.contest_id) or access.is_stage_juror(user.id, stage.id)
-            or access.is_finalist(user.id, stage.id))
+    return (
+        _organises(user, stage.contest_id)
+        or access.is_stage_juror(user.id, stage.id)
+        or access.is_finalist(user.id, stage.id)
+    )
 
 
 def can_pick_slot(user: Any, stage: Any) -> bool:
@@ -78,7 +81,7 @@ def can_see_appeal(user: Any, appeal: Any, participant_user_id: int, stage: Any)
 
 
 def has_jury_work(user: Any) -> bool:
-    """Show the jury link: jurors, organisers and admins by site role, and anyone invited to a stage's jury."""
+    """Show the jury link: jurors, organisers and admins by site role, and anyone on a stage's jury."""
     if not _signed_in(user):
         return False
     if str(user.role) in ("juror", "organiser", "admin"):

@@ -54,6 +54,10 @@ def category_choices(bank: QuestionBank, blank: str | bool | None = None) -> lis
 
 def question_choices(bank: QuestionBank) -> list[Any]:
     """The bank's visible questions as "name (type)", for the quiz forms."""
-    rows = db.session.execute(select(Question.id, Question.name, Question.type).where(
-        Question.bank_id == bank.id, Question.hidden.is_(False)).order_by(Question.name, Question.id).limit(2000)).all()
+    rows = db.session.execute(
+        select(Question.id, Question.name, Question.type)
+        .where(Question.bank_id == bank.id, Question.hidden.is_(False))
+        .order_by(Question.name, Question.id)
+        .limit(2000)
+    ).all()
     return select_options((r.id, f"{r.name} ({type_label(r.type)})") for r in rows)

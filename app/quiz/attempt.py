@@ -48,11 +48,19 @@ def quiz_view(quiz_id: int):  # type: ignore[no-untyped-def]
     grade = quiz_grades([quiz.id], [current_user.id]).get((quiz.id, current_user.id))
     count = sum(s.random_count for s in quiz_slots(quiz))
     left = None if quiz.attempts_allowed is None else max(0, quiz.attempts_allowed - len(attempts))
-    return render_template("quiz/quiz_start.html", quiz=quiz, attempts=attempts, grade=grade, count=count, left=left,
-                           in_progress=next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
-                           manages=can_manage_quiz(current_user, quiz), now=now,
-                           can_review=lambda a: can_review(a, quiz, now),
-                           grade_of=lambda a: attempt_grade_value(a, quiz))
+    return render_template(
+        "quiz/quiz_start.html",
+        quiz=quiz,
+        attempts=attempts,
+        grade=grade,
+        count=count,
+        left=left,
+        in_progress=next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
+        manages=can_manage_quiz(current_user, quiz),
+        now=now,
+        can_review=lambda a: can_review(a, quiz, now),
+        grade_of=lambda a: attempt_grade_value(a, quiz),
+    )
 
 
 @bp.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
@@ -101,8 +109,14 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
             flash(_("Answers saved."), "success")
             return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
         items = attempt_items(attempt, quiz)
-    return render_template("quiz/attempt.html", attempt=attempt, quiz=quiz, items=items, errors=errors,
-                           slots=",".join(str(i.slot) for i in items)), 422 if errors else 200
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        quiz=quiz,
+        items=items,
+        errors=errors,
+        slots=",".join(str(i.slot) for i in items),
+    ), 422 if errors else 200
 
 
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
@@ -111,16 +125,33 @@ def attempt_autosave(attempt_id: int):  # type: ignore[no-untyped-def]
     """The page's autosave (static/js/quiz.js): the whole form, answers saved before anything else."""
     attempt, quiz = visible_attempt(attempt_id)
     if not can_answer_attempt(current_user, attempt):
-        return jsonify({"error": {"code": "forbidden", "message": _("This is not your attempt."), "fields": {}}}), 403
+        return jsonify(
+            {"error": {"code": "forbidden", "message": _("This is not your attempt."), "fields": {}}}
+        ), 403
     items = attempt_items(attempt, quiz)
     try:
         errors = save_answers(attempt, _answers(items), utcnow())
     except DomainError as error:
-        return jsonify({"error": {"code": error.code, "message": error.message, "fields": {},
-                                  "redirect": url_for("quiz.attempt_review", attempt_id=attempt.id)}}), error.status
+        return jsonify(
+            {
+                "error": {
+                    "code": error.code,
+                    "message": error.message,
+                    "fields": {},
+                    "redirect": url_for("quiz.attempt_review", attempt_id=attempt.id),
+                }
+            }
+        ), error.status
     if errors:
-        return jsonify({"error": {"code": "validation", "message": _("Some answers could not be saved."),
-                                  "fields": {f"q{k}": v for k, v in errors.items()}}}), 422
+        return jsonify(
+            {
+                "error": {
+                    "code": "validation",
+                    "message": _("Some answers could not be saved."),
+                    "fields": {f"q{k}": v for k, v in errors.items()},
+                }
+            }
+        ), 422
     return jsonify({"saved": True, "at": utcnow().isoformat()})
 
 
@@ -138,17 +169,30 @@ def attempt_review(attempt_id: int):  # type: ignore[no-untyped-def]
     items = attempt_items(attempt, quiz) if open_review else []
     student = db.session.get(User, attempt.user_id)
     return render_template(
-        "quiz/review.html", attempt=attempt, quiz=quiz, items=items, open_review=open_review, manager=manager,
-        student=student, show_score=manager or quiz.review_score, show_answers=manager or quiz.review_answers,
-        show_feedback=manager or quiz.review_feedback, grade=attempt_grade_value(attempt, quiz),
+        "quiz/review.html",
+        attempt=attempt,
+        quiz=quiz,
+        items=items,
+        open_review=open_review,
+        manager=manager,
+        student=student,
+        show_score=manager or quiz.review_score,
+        show_answers=manager or quiz.review_answers,
+        show_feedback=manager or quiz.review_feedback,
+        grade=attempt_grade_value(attempt, quiz),
         right_answer=partial(right_answer, true=_("True"), false=_("False")),
-        grade_form=quiz_forms.GradeForm(formdata=None))
+        grade_form=quiz_forms.GradeForm(formdata=None),
+    )
 
 
 @bp.route("/my")
 @login_required
 def my_attempts():  # type: ignore[no-untyped-def]
     page, per_page = page_args(request.args)
-    query = (select(QuizAttempt, Quiz).join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-             .where(QuizAttempt.user_id == current_user.id).order_by(QuizAttempt.started_at.desc(), QuizAttempt.id))
+    query = (
+        select(QuizAttempt, Quiz)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(QuizAttempt.user_id == current_user.id)
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id)
+    )
     return render_template("quiz/my_attempts.html", page=paginate(query, page, per_page, scalars=False))

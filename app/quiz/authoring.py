@@ -48,7 +48,9 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
     if request.method == "POST":
         form = form_class()
     elif row is not None:
-        form = form_class(data={**question_forms.form_data(load_question(row)), "category_id": row.category_id or 0})
+        form = form_class(
+            data={**question_forms.form_data(load_question(row)), "category_id": row.category_id or 0}
+        )
     else:
         form = form_class(data={"category_id": request.args.get("category", 0, type=int)})
     form.category_id.choices = category_choices(bank)
@@ -57,21 +59,34 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
     if form.validate_on_submit():
         question = question_forms.build_question(kind, form)
         if question is not None:
-            done = submit(form, lambda: save_question(bank, question, category_id=form.category_id.data or None,
-                                                      actor=current_user, row=row),
-                          done=_("Question saved."), then=_after_save(bank, row))
+            done = submit(
+                form,
+                lambda: save_question(
+                    bank, question, category_id=form.category_id.data or None, actor=current_user, row=row
+                ),
+                done=_("Question saved."),
+                then=_after_save(bank, row),
+            )
             if done is not None:
                 return done
-    return render_template("quiz/question_form.html", form=form, bank=bank, row=row, kind=kind,
-                           type_label=question_forms.TYPE_LABELS[kind]), form_status(form)
+    return render_template(
+        "quiz/question_form.html",
+        form=form,
+        bank=bank,
+        row=row,
+        kind=kind,
+        type_label=question_forms.TYPE_LABELS[kind],
+    ), form_status(form)
 
 
 def _after_save(bank: QuestionBank, row: Question | None) -> Callable[[Question], str]:
     """Where a saved question leads: an edit of an answered question offers to regrade them."""
+
     def target(saved: Question) -> str:
         if row is not None and is_used_in_attempts(row.id):
             return url_for("quiz.question_preview", question_id=saved.id, regrade=1)
         return url_for("quiz.bank", bank_id=bank.id, category=saved.category_id or None)
+
     return target
 
 
@@ -80,11 +95,21 @@ def _after_save(bank: QuestionBank, row: Question | None) -> Callable[[Question]
 def question_preview(question_id: int):  # type: ignore[no-untyped-def]
     row, bank = managed_question(question_id)
     question = load_question(row)
-    item = AttemptItem(1, QuizAnswer(slot=1, answer=None), row, question, public_view(question, shuffle_seed=None))
+    item = AttemptItem(
+        1, QuizAnswer(slot=1, answer=None), row, question, public_view(question, shuffle_seed=None)
+    )
     move_form = quiz_forms.MoveForm(data={"category_id": row.category_id or 0})
     move_form.category_id.choices = category_choices(bank)
-    return render_template("quiz/question_preview.html", row=row, bank=bank, item=item, question=question,
-                           move_form=move_form, used=is_used_in_attempts(row.id), paths=category_paths(bank.id))
+    return render_template(
+        "quiz/question_preview.html",
+        row=row,
+        bank=bank,
+        item=item,
+        question=question,
+        move_form=move_form,
+        used=is_used_in_attempts(row.id),
+        paths=category_paths(bank.id),
+    )
 
 
 @bp.route("/questions/<int:question_id>/duplicate", methods=["POST"])
@@ -114,9 +139,12 @@ def question_move(question_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def question_delete(question_id: int):  # type: ignore[no-untyped-def]
     row, bank = managed_question(question_id)
-    return act(lambda: delete_question(row, actor=current_user), done=_("Question deleted."),
-               then=url_for("quiz.bank", bank_id=bank.id),
-               refused=url_for("quiz.question_preview", question_id=row.id))
+    return act(
+        lambda: delete_question(row, actor=current_user),
+        done=_("Question deleted."),
+        then=url_for("quiz.bank", bank_id=bank.id),
+        refused=url_for("quiz.question_preview", question_id=row.id),
+    )
 
 
 @bp.route("/questions/<int:question_id>/regrade", methods=["POST"])
@@ -124,5 +152,7 @@ def question_delete(question_id: int):  # type: ignore[no-untyped-def]
 def question_regrade(question_id: int):  # type: ignore[no-untyped-def]
     row, bank = managed_question(question_id)
     changes = regrade_question(row, actor=current_user)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in changes})))}
+    users = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in changes})))
+    }
     return render_template("quiz/regrade.html", row=row, bank=bank, changes=changes, users=users)

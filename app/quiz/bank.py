@@ -35,9 +35,16 @@ def _bank_page(bank: QuestionBank, category_form: Any) -> str:
     listing = paginate(bank_questions(bank, category_id=category_id), page, per_page)
     quizzes = db.session.scalars(select(Quiz).where(Quiz.bank_id == bank.id).order_by(Quiz.id)).all()
     category_form.parent_id.choices = category_choices(bank, _("— top level —"))
-    return render_template("quiz/bank.html", bank=bank, page=listing, quizzes=quizzes, category_id=category_id,
-                           paths=category_paths(bank.id), category_form=category_form,
-                           types=TYPE_LABELS)
+    return render_template(
+        "quiz/bank.html",
+        bank=bank,
+        page=listing,
+        quizzes=quizzes,
+        category_id=category_id,
+        paths=category_paths(bank.id),
+        category_form=category_form,
+        types=TYPE_LABELS,
+    )
 
 
 @bp.route("/banks/<int:bank_id>/categories", methods=["POST"])
@@ -47,9 +54,15 @@ def category_create(bank_id: int):  # type: ignore[no-untyped-def]
     form = quiz_forms.CategoryForm()
     form.parent_id.choices = category_choices(bank, _("— top level —"))
     if form.validate_on_submit():
-        done = submit(form, lambda: create_category(bank, form.name.data or "", parent_id=form.parent_id.data or None,
-                                                    actor=current_user),
-                      done=_("Category created."), then=url_for("quiz.bank", bank_id=bank.id), field="name")
+        done = submit(
+            form,
+            lambda: create_category(
+                bank, form.name.data or "", parent_id=form.parent_id.data or None, actor=current_user
+            ),
+            done=_("Category created."),
+            then=url_for("quiz.bank", bank_id=bank.id),
+            field="name",
+        )
         if done is not None:
             return done
     return _bank_page(bank, form), 422
@@ -60,8 +73,11 @@ def category_create(bank_id: int):  # type: ignore[no-untyped-def]
 def category_delete(category_id: int):  # type: ignore[no-untyped-def]
     category = db.get_or_404(QuestionCategory, category_id)
     bank = managed_bank(category.bank_id)
-    return act(lambda: delete_category(category, actor=current_user), done=_("Category deleted."),
-               then=url_for("quiz.bank", bank_id=bank.id))
+    return act(
+        lambda: delete_category(category, actor=current_user),
+        done=_("Category deleted."),
+        then=url_for("quiz.bank", bank_id=bank.id),
+    )
 
 
 @bp.route("/banks/<int:bank_id>/import", methods=["GET", "POST"])
@@ -83,8 +99,13 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
         if not text.strip():
             form.text.errors = [_("Paste GIFT text or choose a file.")]
         else:
-            report = import_gift(bank, text, actor=current_user, valid_only=bool(form.valid_only.data),
-                                 category_id=form.category_id.data or None)
+            report = import_gift(
+                bank,
+                text,
+                actor=current_user,
+                valid_only=bool(form.valid_only.data),
+                category_id=form.category_id.data or None,
+            )
             if report.imported:
                 flash(_("Imported %(n)s questions.", n=len(report.imported)), "success")
                 if not report.errors:
@@ -98,5 +119,8 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
 def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
     bank = managed_bank(bank_id)
     text = export_gift(bank, category_id=request.args.get("category", type=int))
-    return Response(text, mimetype="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="bank-{bank.id}.gift.txt"'})
+    return Response(
+        text,
+        mimetype="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="bank-{bank.id}.gift.txt"'},
+    )

@@ -25,7 +25,9 @@ from app.i18n import lazy_ as _l
 
 
 class ImportForm(FlaskForm):
-    text = TextAreaField(_l("GIFT text"), validators=[Optional(), Length(max=2_000_000)], render_kw={"rows": 12})
+    text = TextAreaField(
+        _l("GIFT text"), validators=[Optional(), Length(max=2_000_000)], render_kw={"rows": 12}
+    )
     file = FileField(_l("…or a GIFT file"))
     category_id = SelectField(_l("Category for questions without $CATEGORY"), coerce=int, default=0)
     valid_only = BooleanField(_l("Import the valid questions even if some have errors"))
@@ -47,23 +49,50 @@ def _positive_or_empty(form: Any, field: Any) -> None:
 
 class QuizForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 3})
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 3}
+    )
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    time_limit_minutes = IntegerField(_l("Time limit, minutes (empty: none)"),
-                                      validators=[Optional(), _positive_or_empty, NumberRange(max=10_000)])
-    attempts_allowed = IntegerField(_l("Attempts allowed (empty: unlimited)"),
-                                    validators=[Optional(), _positive_or_empty, NumberRange(max=1000)])
-    grading_method = SelectField(_l("Grading method"), choices=options([
-        ("highest", _l("Highest grade")), ("average", _l("Average grade")), ("first", _l("First attempt")),
-        ("last", _l("Last attempt"))]), default="highest")
-    max_grade = DecimalField(_l("Maximum grade"), places=None, default=Decimal(10),
-                             validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=100_000)])
+    time_limit_minutes = IntegerField(
+        _l("Time limit, minutes (empty: none)"),
+        validators=[Optional(), _positive_or_empty, NumberRange(max=10_000)],
+    )
+    attempts_allowed = IntegerField(
+        _l("Attempts allowed (empty: unlimited)"),
+        validators=[Optional(), _positive_or_empty, NumberRange(max=1000)],
+    )
+    grading_method = SelectField(
+        _l("Grading method"),
+        choices=options(
+            [
+                ("highest", _l("Highest grade")),
+                ("average", _l("Average grade")),
+                ("first", _l("First attempt")),
+                ("last", _l("Last attempt")),
+            ]
+        ),
+        default="highest",
+    )
+    max_grade = DecimalField(
+        _l("Maximum grade"),
+        places=None,
+        default=Decimal(10),
+        validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=100_000)],
+    )
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_answers = BooleanField(_l("Shuffle answers within questions"))
-    review_when = SelectField(_l("Students see the review"), choices=options([
-        ("immediately", _l("Right after finishing")), ("after_close", _l("After the quiz closes")),
-        ("never", _l("Never"))]), default="immediately")
+    review_when = SelectField(
+        _l("Students see the review"),
+        choices=options(
+            [
+                ("immediately", _l("Right after finishing")),
+                ("after_close", _l("After the quiz closes")),
+                ("never", _l("Never")),
+            ]
+        ),
+        default="immediately",
+    )
     review_score = BooleanField(_l("Review shows the score"), default=True)
     review_answers = BooleanField(_l("Review shows the right answers"), default=True)
     review_feedback = BooleanField(_l("Review shows feedback"), default=True)
@@ -74,14 +103,16 @@ class NewQuizForm(QuizForm):
 
 
 class AddQuestionsForm(FlaskForm):
-    question_ids = SelectMultipleField(_l("Add questions"), coerce=int, validators=[DataRequired()],
-                                       render_kw={"size": 8})
+    question_ids = SelectMultipleField(
+        _l("Add questions"), coerce=int, validators=[DataRequired()], render_kw={"size": 8}
+    )
 
 
 class RandomSlotForm(FlaskForm):
     category_id = SelectField(_l("Category"), coerce=int)
-    random_count = IntegerField(_l("How many random questions"), default=1,
-                                validators=[InputRequired(), NumberRange(min=1, max=500)])
+    random_count = IntegerField(
+        _l("How many random questions"), default=1, validators=[InputRequired(), NumberRange(min=1, max=500)]
+    )
 
 
 class GradeForm(FlaskForm):

@@ -29,13 +29,22 @@ from courses.quiz.statistics import quiz_statistics
 def quiz_attempts(quiz_id: int):  # type: ignore[no-untyped-def]
     quiz = managed_quiz(quiz_id)
     page, per_page = page_args(request.args)
-    query = (select(QuizAttempt, User).join(User, User.id == QuizAttempt.user_id)
-             .where(QuizAttempt.quiz_id == quiz.id).order_by(User.full_name, QuizAttempt.number, QuizAttempt.id))
+    query = (
+        select(QuizAttempt, User)
+        .join(User, User.id == QuizAttempt.user_id)
+        .where(QuizAttempt.quiz_id == quiz.id)
+        .order_by(User.full_name, QuizAttempt.number, QuizAttempt.id)
+    )
     listing = paginate(query, page, per_page, scalars=False)
     user_ids = [user.id for _attempt, user in listing.items]
     grades = quiz_grades([quiz.id], user_ids)
-    return render_template("quiz/attempts.html", quiz=quiz, page=listing, grades=grades,
-                           grade_of=lambda a: attempt_grade_value(a, quiz))
+    return render_template(
+        "quiz/attempts.html",
+        quiz=quiz,
+        page=listing,
+        grades=grades,
+        grade_of=lambda a: attempt_grade_value(a, quiz),
+    )
 
 
 @bp.route("/quizzes/<int:quiz_id>/grading")
@@ -46,12 +55,24 @@ def grading_queue(quiz_id: int):  # type: ignore[no-untyped-def]
     listing = paginate(marking.grading_queue([quiz.id]), page, per_page)
     attempt_ids = {a.attempt_id for a in listing.items}
     question_ids = {a.question_id for a in listing.items}
-    attempts = {a.id: a for a in db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(attempt_ids)))}
+    attempts = {
+        a.id: a for a in db.session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(attempt_ids)))
+    }
     rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
-    users = {u.id: u for u in db.session.scalars(select(User).where(
-        User.id.in_({a.user_id for a in attempts.values()})))}
-    return render_template("quiz/grading.html", quiz=quiz, page=listing, attempts=attempts, rows=rows, users=users,
-                           load=load_question, grade_form=quiz_forms.GradeForm(formdata=None))
+    users = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts.values()})))
+    }
+    return render_template(
+        "quiz/grading.html",
+        quiz=quiz,
+        page=listing,
+        attempts=attempts,
+        rows=rows,
+        users=users,
+        load=load_question,
+        grade_form=quiz_forms.GradeForm(formdata=None),
+    )
 
 
 @bp.route("/answers/<int:answer_id>/grade", methods=["POST"])
@@ -65,13 +86,26 @@ def answer_grade(answer_id: int):  # type: ignore[no-untyped-def]
     if not is_local_path(back):
         back = url_for("quiz.grading_queue", quiz_id=quiz.id)
     if form.validate_on_submit():
-        done = submit(form, lambda: marking.grade_answer(answer, form.points.data, form.comment.data or "",
-                                                         actor=current_user, now=utcnow()),
-                      done=_("Grade saved."), then=back, field="points")
+        done = submit(
+            form,
+            lambda: marking.grade_answer(
+                answer, form.points.data, form.comment.data or "", actor=current_user, now=utcnow()
+            ),
+            done=_("Grade saved."),
+            then=back,
+            field="points",
+        )
         if done is not None:
             return done
-    return render_template("quiz/grade_answer.html", quiz=quiz, answer=answer, attempt=attempt, form=form,
-                           row=db.session.get(Question, answer.question_id), back=back), 422
+    return render_template(
+        "quiz/grade_answer.html",
+        quiz=quiz,
+        answer=answer,
+        attempt=attempt,
+        form=form,
+        row=db.session.get(Question, answer.question_id),
+        back=back,
+    ), 422
 
 
 @bp.route("/quizzes/<int:quiz_id>/statistics")

@@ -39,15 +39,17 @@ def cloze_html(item: AttemptItem, answer: Any, disabled: bool = False) -> Markup
         off = " disabled" if disabled else ""
         label = escape(_("Gap %(n)s", n=number))
         if gap["choices"]:
-            options = "".join(
-                f'<option value="{c["id"]}"{" selected" if str(value) == str(c["id"]) else ""}>{escape(c["text"])}</option>'
-                for c in gap["choices"])
-            control = (f'<select class="form-select form-select-sm d-inline-block w-auto" name="{name}" '
-                       f'aria-label="{label}"{off}><option value=""></option>{options}</select>')
+            options = "".join(_option(c, value) for c in gap["choices"])
+            control = (
+                f'<select class="form-select form-select-sm d-inline-block w-auto" name="{name}" '
+                f'aria-label="{label}"{off}><option value=""></option>{options}</select>'
+            )
         else:
             shown = escape(value) if value is not None else ""
-            control = (f'<input type="text" class="form-control form-control-sm d-inline-block w-auto" '
-                       f'name="{name}" value="{shown}" aria-label="{label}"{off}>')
+            control = (
+                f'<input type="text" class="form-control form-control-sm d-inline-block w-auto" '
+                f'name="{name}" value="{shown}" aria-label="{label}"{off}>'
+            )
         html = html.replace(f"{{#{number}}}", control, 1)
     return Markup(html)  # noqa: S704 - sanitised Markdown plus controls whose values are escaped
 
@@ -86,3 +88,9 @@ def _points(value: Any) -> str:
 
 
 bp.add_app_template_filter(_points, "points")
+
+
+def _option(choice: dict[str, Any], value: Any) -> str:
+    """One choice of a drop-down gap, selected when it is the saved answer."""
+    selected = " selected" if str(value) == str(choice["id"]) else ""
+    return f'<option value="{choice["id"]}"{selected}>{escape(choice["text"])}</option>'

@@ -35,13 +35,20 @@ from courses.quiz.quizzes import (
 def _settings(form: quiz_forms.QuizForm) -> dict[str, Any]:
     zone = current_user.timezone
     return {
-        "title": form.title.data or "", "description": form.description.data or "",
-        "opens_at": parse_local(form.opens_at.data, zone), "closes_at": parse_local(form.closes_at.data, zone),
-        "time_limit_minutes": form.time_limit_minutes.data, "attempts_allowed": form.attempts_allowed.data,
-        "grading_method": form.grading_method.data, "max_grade": form.max_grade.data,
-        "shuffle_questions": bool(form.shuffle_questions.data), "shuffle_answers": bool(form.shuffle_answers.data),
-        "review_when": form.review_when.data, "review_score": bool(form.review_score.data),
-        "review_answers": bool(form.review_answers.data), "review_feedback": bool(form.review_feedback.data),
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+        "opens_at": parse_local(form.opens_at.data, zone),
+        "closes_at": parse_local(form.closes_at.data, zone),
+        "time_limit_minutes": form.time_limit_minutes.data,
+        "attempts_allowed": form.attempts_allowed.data,
+        "grading_method": form.grading_method.data,
+        "max_grade": form.max_grade.data,
+        "shuffle_questions": bool(form.shuffle_questions.data),
+        "shuffle_answers": bool(form.shuffle_answers.data),
+        "review_when": form.review_when.data,
+        "review_score": bool(form.review_score.data),
+        "review_answers": bool(form.review_answers.data),
+        "review_feedback": bool(form.review_feedback.data),
     }
 
 
@@ -56,9 +63,14 @@ def quiz_new(bank_id: int):  # type: ignore[no-untyped-def]
     form = quiz_forms.NewQuizForm()
     form.question_ids.choices = question_choices(bank)
     if form.validate_on_submit():
-        done = submit(form, lambda: create_quiz(bank, question_ids=form.question_ids.data or [], actor=current_user,
-                                                **_settings(form)),
-                      done=_("Quiz created."), then=_edit_url)
+        done = submit(
+            form,
+            lambda: create_quiz(
+                bank, question_ids=form.question_ids.data or [], actor=current_user, **_settings(form)
+            ),
+            done=_("Quiz created."),
+            then=_edit_url,
+        )
         if done is not None:
             return done
     return render_template("quiz/quiz_form.html", form=form, bank=bank, quiz=None), form_status(form)
@@ -72,29 +84,54 @@ def quiz_edit(quiz_id: int):  # type: ignore[no-untyped-def]
         form = quiz_forms.QuizForm()
     else:
         zone = current_user.timezone
-        form = quiz_forms.QuizForm(obj=quiz, data={"opens_at": to_form_time(quiz.opens_at, zone),
-                                                   "closes_at": to_form_time(quiz.closes_at, zone)})
+        form = quiz_forms.QuizForm(
+            obj=quiz,
+            data={
+                "opens_at": to_form_time(quiz.opens_at, zone),
+                "closes_at": to_form_time(quiz.closes_at, zone),
+            },
+        )
         form.opens_at.data = to_form_time(quiz.opens_at, zone)
         form.closes_at.data = to_form_time(quiz.closes_at, zone)
     if form.validate_on_submit():
-        done = submit(form, lambda: update_quiz(quiz, actor=current_user, **_settings(form)),
-                      done=_("Quiz settings saved."), then=_edit_url(quiz))
+        done = submit(
+            form,
+            lambda: update_quiz(quiz, actor=current_user, **_settings(form)),
+            done=_("Quiz settings saved."),
+            then=_edit_url(quiz),
+        )
         if done is not None:
             return done
     return _quiz_edit_page(quiz, quiz.bank, form), form_status(form)
 
 
-def _quiz_edit_page(quiz: Quiz, bank: QuestionBank, form: Any, add_form: Any = None, random_form: Any = None) -> str:
+def _quiz_edit_page(
+    quiz: Quiz, bank: QuestionBank, form: Any, add_form: Any = None, random_form: Any = None
+) -> str:
     add_form = add_form or quiz_forms.AddQuestionsForm(formdata=None)
     add_form.question_ids.choices = question_choices(bank)
     random_form = random_form or quiz_forms.RandomSlotForm(formdata=None)
     random_form.category_id.choices = category_choices(bank, False)
     slots = quiz_slots(quiz)
-    names = dict(db.session.execute(select(Question.id, Question.name).where(
-        Question.id.in_([s.question_id for s in slots if s.question_id]))).all())
-    return render_template("quiz/quiz_form.html", form=form, bank=bank, quiz=quiz, slots=slots, names=names,
-                           paths=category_paths(bank.id), add_form=add_form, random_form=random_form,
-                           attempted=has_attempts(quiz))
+    names = dict(
+        db.session.execute(
+            select(Question.id, Question.name).where(
+                Question.id.in_([s.question_id for s in slots if s.question_id])
+            )
+        ).all()
+    )
+    return render_template(
+        "quiz/quiz_form.html",
+        form=form,
+        bank=bank,
+        quiz=quiz,
+        slots=slots,
+        names=names,
+        paths=category_paths(bank.id),
+        add_form=add_form,
+        random_form=random_form,
+        attempted=has_attempts(quiz),
+    )
 
 
 @bp.route("/quizzes/<int:quiz_id>/slots", methods=["POST"])
@@ -104,8 +141,13 @@ def quiz_add_questions(quiz_id: int):  # type: ignore[no-untyped-def]
     add_form = quiz_forms.AddQuestionsForm()
     add_form.question_ids.choices = question_choices(quiz.bank)
     if add_form.validate_on_submit():
-        done = submit(add_form, lambda: add_questions(quiz, add_form.question_ids.data or [], actor=current_user),
-                      done=_("Questions added."), then=_edit_url(quiz), field="question_ids")
+        done = submit(
+            add_form,
+            lambda: add_questions(quiz, add_form.question_ids.data or [], actor=current_user),
+            done=_("Questions added."),
+            then=_edit_url(quiz),
+            field="question_ids",
+        )
         if done is not None:
             return done
     form = quiz_forms.QuizForm(formdata=None, obj=quiz)
@@ -119,9 +161,15 @@ def quiz_add_random(quiz_id: int):  # type: ignore[no-untyped-def]
     random_form = quiz_forms.RandomSlotForm()
     random_form.category_id.choices = category_choices(quiz.bank, False)
     if random_form.validate_on_submit():
-        done = submit(random_form, lambda: add_random_slot(quiz, random_form.category_id.data,
-                                                           random_form.random_count.data or 1, actor=current_user),
-                      done=_("Random questions added."), then=_edit_url(quiz), field="random_count")
+        done = submit(
+            random_form,
+            lambda: add_random_slot(
+                quiz, random_form.category_id.data, random_form.random_count.data or 1, actor=current_user
+            ),
+            done=_("Random questions added."),
+            then=_edit_url(quiz),
+            field="random_count",
+        )
         if done is not None:
             return done
     form = quiz_forms.QuizForm(formdata=None, obj=quiz)

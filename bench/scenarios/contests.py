@@ -33,8 +33,12 @@ ORGANISER = "bench-contest-organiser@vmeste.local"
 def _organiser(ctx: BenchContext) -> User:
     user = db.session.scalar(select(User).where(User.email == ORGANISER))
     if user is None:
-        user = User(email=ORGANISER, full_name="Организатор Нагрузочный", role=Role.ORGANISER,
-                    password_hash=ctx.password_hash)
+        user = User(
+            email=ORGANISER,
+            full_name="Организатор Нагрузочный",
+            role=Role.ORGANISER,
+            password_hash=ctx.password_hash,
+        )
         db.session.add(user)
         db.session.commit()
     return user
@@ -42,31 +46,65 @@ def _organiser(ctx: BenchContext) -> User:
 
 def _results_stage(ctx: BenchContext, owner: User, now: datetime) -> int:
     """A published olympiad stage whose stored ranking holds 10,000 participants (bulk inserts)."""
-    contest = Contest(title="Нагрузочная олимпиада: результаты", kind="olympiad", created_by_id=owner.id,
-                      award_rules=[])
+    contest = Contest(
+        title="Нагрузочная олимпиада: результаты", kind="olympiad", created_by_id=owner.id, award_rules=[]
+    )
     db.session.add(contest)
     db.session.flush()
     db.session.add(ContestOrganiser(contest_id=contest.id, user_id=owner.id))
     division = Division(contest_id=contest.id, name="5-11", position=0)
-    stage = Stage(contest_id=contest.id, position=1, title="Тур", kind=StageKind.OLYMPIAD,
-                  state=StageState.PUBLISHED, opens_at=now - timedelta(days=3),
-                  closes_at=now - timedelta(days=1),
-                  results_published_at=now - timedelta(hours=12), results_computed_at=now - timedelta(hours=12))
+    stage = Stage(
+        contest_id=contest.id,
+        position=1,
+        title="Тур",
+        kind=StageKind.OLYMPIAD,
+        state=StageState.PUBLISHED,
+        opens_at=now - timedelta(days=3),
+        closes_at=now - timedelta(days=1),
+        results_published_at=now - timedelta(hours=12),
+        results_computed_at=now - timedelta(hours=12),
+    )
     db.session.add_all([division, stage])
     db.session.flush()
-    user_ids = list(db.session.scalars(select(User.id).where(User.role != Role.ADMIN).order_by(User.id)
-                                       .limit(RESULTS_PARTICIPANTS)))
-    db.session.execute(insert(Participation), [
-        {"contest_id": contest.id, "user_id": uid, "division_id": division.id, "institution_name": f"Школа № {uid % 300}",
-         "district": f"Район {uid % 12}", "registered_at": now - timedelta(days=5)} for uid in user_ids])
+    user_ids = list(
+        db.session.scalars(
+            select(User.id).where(User.role != Role.ADMIN).order_by(User.id).limit(RESULTS_PARTICIPANTS)
+        )
+    )
+    db.session.execute(
+        insert(Participation),
+        [
+            {
+                "contest_id": contest.id,
+                "user_id": uid,
+                "division_id": division.id,
+                "institution_name": f"Школа № {uid % 300}",
+                "district": f"Район {uid % 12}",
+                "registered_at": now - timedelta(days=5),
+            }
+            for uid in user_ids
+        ],
+    )
     pids = list(db.session.scalars(select(Participation.id).where(Participation.contest_id == contest.id)))
     rng = random.Random(5)
     scores = {pid: Decimal(rng.randint(0, 400)) / 4 for pid in pids}
     ranked = ranking.rank(scores.items())
-    db.session.execute(insert(StageResult), [
-        {"stage_id": stage.id, "participation_id": row.participant_id, "division_id": division.id,
-         "score": row.score, "rank": row.rank, "status": "ranked", "advanced": False, "position": position}
-        for position, row in enumerate(ranked, start=1)])
+    db.session.execute(
+        insert(StageResult),
+        [
+            {
+                "stage_id": stage.id,
+                "participation_id": row.participant_id,
+                "division_id": division.id,
+                "score": row.score,
+                "rank": row.rank,
+                "status": "ranked",
+                "advanced": False,
+                "position": position,
+            }
+            for position, row in enumerate(ranked, start=1)
+        ],
+    )
     db.session.commit()
     return stage.id
 
@@ -76,7 +114,9 @@ def _round(ctx: BenchContext, owner: User, now: datetime) -> dict[str, object]:
     from bench.scenarios.quiz import GIFT_TEMPLATE
 
     spec = ContestSpec(
-        title="Нагрузочная олимпиада: тур", kind="olympiad", divisions=["5-8", "9-11"],
+        title="Нагрузочная олимпиада: тур",
+        kind="olympiad",
+        divisions=["5-8", "9-11"],
         stages=[StageSpec("Онлайн-тур", "olympiad", now + timedelta(minutes=1), now + timedelta(days=2))],
         awards=[{"title": "Участник"}],
     )
@@ -85,25 +125,61 @@ def _round(ctx: BenchContext, owner: User, now: datetime) -> dict[str, object]:
     report = olympiad.import_questions(contest, text, actor=owner)
     assert not report.errors, report.errors
     stage = queries.contest_stages(contest.id)[0]
-    quiz = olympiad.create_round(stage, contest, question_ids=[q.id for q in report.imported][:20],
-                                 time_limit_minutes=60, max_grade=Decimal(100), shuffle=True, actor=owner, now=now)
+    quiz = olympiad.create_round(
+        stage,
+        contest,
+        question_ids=[q.id for q in report.imported][:20],
+        time_limit_minutes=60,
+        max_grade=Decimal(100),
+        shuffle=True,
+        actor=owner,
+        now=now,
+    )
     stage_id = stage.id
     stage = db.session.get(Stage, stage_id)
     stage.opens_at = quiz.opens_at = now - timedelta(minutes=5)  # open it now (set up a minute ahead)
     db.session.commit()
     clock.run_clock(datetime.now(UTC), contest_id=contest.id)
     divisions = queries.contest_divisions(contest.id)
-    people = [{"email": f"olymp{n}@bench.vmeste.local", "full_name": f"Олимпиадник {n}", "role": Role.STUDENT,
-               "password_hash": ctx.password_hash, "timezone": "Europe/Moscow", "locale": "ru", "active": True}
-              for n in range(PUPILS)]
+    people = [
+        {
+            "email": f"olymp{n}@bench.vmeste.local",
+            "full_name": f"Олимпиадник {n}",
+            "role": Role.STUDENT,
+            "password_hash": ctx.password_hash,
+            "timezone": "Europe/Moscow",
+            "locale": "ru",
+            "active": True,
+        }
+        for n in range(PUPILS)
+    ]
     db.session.execute(insert(User), people)
-    ids = list(db.session.scalars(select(User.id).where(User.email.like("olymp%@bench.vmeste.local")).order_by(User.id)))
-    db.session.execute(insert(Participation), [
-        {"contest_id": contest.id, "user_id": uid, "division_id": divisions[n % 2].id, "registered_at": now,
-         "institution_name": "Школа"} for n, uid in enumerate(ids)])
+    ids = list(
+        db.session.scalars(
+            select(User.id).where(User.email.like("olymp%@bench.vmeste.local")).order_by(User.id)
+        )
+    )
+    db.session.execute(
+        insert(Participation),
+        [
+            {
+                "contest_id": contest.id,
+                "user_id": uid,
+                "division_id": divisions[n % 2].id,
+                "registered_at": now,
+                "institution_name": "Школа",
+            }
+            for n, uid in enumerate(ids)
+        ],
+    )
     tokens = [secrets.token_urlsafe(32) for _ in ids]
-    db.session.execute(insert(ApiToken), [{"user_id": uid, "token_hash": hash_token(raw), "name": "bench",
-                                           "created_at": now} for uid, raw in zip(ids, tokens, strict=True)])
+    db.session.execute(
+        insert(ApiToken),
+        [
+            {"user_id": uid, "token_hash": hash_token(raw), "name": "bench", "created_at": now}
+            for uid, raw in zip(ids, tokens, strict=True)
+        ],
+    )
     db.session.commit()
     return {"quiz_id": quiz.id, "tokens": tokens, "contest_id": contest.id}
 
@@ -111,15 +187,22 @@ def _round(ctx: BenchContext, owner: User, now: datetime) -> dict[str, object]:
 def prepare(ctx: BenchContext) -> None:
     now = datetime.now(UTC)
     owner = _organiser(ctx)
-    ctx.data["contests"] = {"results_stage_id": _results_stage(ctx, owner, now), "round": _round(ctx, owner, now)}
+    ctx.data["contests"] = {
+        "results_stage_id": _results_stage(ctx, owner, now),
+        "round": _round(ctx, owner, now),
+    }
 
 
 def targets(ctx: BenchContext) -> list[HttpTarget]:
     stage_id = ctx.data["contests"]["results_stage_id"]
     return [
-        HttpTarget("contests: results page, 10,000 participants (page 1)", f"/contests/stages/{stage_id}/results"),
-        HttpTarget("contests: results page, 10,000 participants (page 3 of a district search)",
-                   f"/contests/stages/{stage_id}/results?page=3&q=%D0%A0%D0%B0%D0%B9%D0%BE%D0%BD%201"),
+        HttpTarget(
+            "contests: results page, 10,000 participants (page 1)", f"/contests/stages/{stage_id}/results"
+        ),
+        HttpTarget(
+            "contests: results page, 10,000 participants (page 3 of a district search)",
+            f"/contests/stages/{stage_id}/results?page=3&q=%D0%A0%D0%B0%D0%B9%D0%BE%D0%BD%201",
+        ),
     ]
 
 
@@ -130,10 +213,14 @@ def pure(ctx: BenchContext) -> list[PureResult]:
     rule = advancement.AdvancementRule.top_percent(10)
     results = [
         timed(f"contests: rank {RANKED:,} participants (s)", lambda: ranking.rank(rows)),
-        timed(f"contests: advance {RANKED:,} participants, top 10% (s)",
-              lambda: advancement.advance(candidates, rule)),
-        timed(f"contests: advance {RANKED:,} participants, ranked by time (s)",
-              lambda: advancement.advance(candidates, rule, rank_by_time=True)),
+        timed(
+            f"contests: advance {RANKED:,} participants, top 10% (s)",
+            lambda: advancement.advance(candidates, rule),
+        ),
+        timed(
+            f"contests: advance {RANKED:,} participants, ranked by time (s)",
+            lambda: advancement.advance(candidates, rule, rank_by_time=True),
+        ),
     ]
     if "contests" in ctx.data and os.environ.get("BENCH_CONTESTS_HTTP", "1") != "0":
         results.extend(_pupils_over_http(ctx))
@@ -164,9 +251,14 @@ def _pupils_over_http(ctx: BenchContext) -> list[PureResult]:
         served.stop()
         bare.stop()
     return [
-        PureResult(f"contests: {PUPILS:,} pupils start the round + 20 saves + finish (requests/s)", per_second=app_rps),
+        PureResult(
+            f"contests: {PUPILS:,} pupils start the round + 20 saves + finish (requests/s)",
+            per_second=app_rps,
+        ),
         PureResult(f"contests: {PUPILS:,} pupils, p99 latency (s)", seconds=app_p99),
         PureResult(f"contests: {PUPILS:,} pupils, failed requests", per_second=float(errors)),
-        PureResult("contests: bare Flask page, same requests and connections (requests/s)", per_second=base_rps),
+        PureResult(
+            "contests: bare Flask page, same requests and connections (requests/s)", per_second=base_rps
+        ),
         PureResult("contests: bare Flask page, p99 latency (s)", seconds=base_p99),
     ]

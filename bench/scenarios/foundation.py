@@ -22,18 +22,35 @@ TEACHER = "bench-teacher@vmeste.local"
 def prepare(ctx: BenchContext) -> None:
     """Bulk inserts: the pages are measured at this size, not the generation."""
     rng = random.Random(2026)
-    db.session.execute(insert(Institution), [
-        {"name": f"МБОУ СОШ № {n}", "district": rng.choice(DISTRICTS), "region": "Новосибирская область"}
-        for n in range(1, INSTITUTIONS + 1)
-    ])
+    db.session.execute(
+        insert(Institution),
+        [
+            {"name": f"МБОУ СОШ № {n}", "district": rng.choice(DISTRICTS), "region": "Новосибирская область"}
+            for n in range(1, INSTITUTIONS + 1)
+        ],
+    )
     ids = list(db.session.scalars(db.select(Institution.id)))
     people = [
-        {"email": ADMIN, "full_name": "Администратор Нагрузочный", "role": Role.ADMIN, "institution_id": ids[0]},
-        {"email": TEACHER, "full_name": "Учитель Нагрузочный", "role": Role.TEACHER, "institution_id": ids[1]},
+        {
+            "email": ADMIN,
+            "full_name": "Администратор Нагрузочный",
+            "role": Role.ADMIN,
+            "institution_id": ids[0],
+        },
+        {
+            "email": TEACHER,
+            "full_name": "Учитель Нагрузочный",
+            "role": Role.TEACHER,
+            "institution_id": ids[1],
+        },
     ]
     people += [
-        {"email": f"user{n}@bench.vmeste.local", "full_name": f"Участник {n}", "role": rng.choice(ROLES),
-         "institution_id": rng.choice(ids)}
+        {
+            "email": f"user{n}@bench.vmeste.local",
+            "full_name": f"Участник {n}",
+            "role": rng.choice(ROLES),
+            "institution_id": rng.choice(ids),
+        }
         for n in range(USERS - len(people))
     ]
     for person in people:
@@ -57,11 +74,18 @@ def pure(ctx: BenchContext) -> list[PureResult]:
     from app.markdown import render_markdown, render_markdown_uncached
     from app.security import check_password
 
-    text = ("# Положение о конкурсе\n\n**Цель**: развитие *сетевого* взаимодействия.\n\n"
-            "- этап 1\n- этап 2\n\n[сайт](https://example.org) <script>alert(1)</script>\n") * 5
+    text = (
+        "# Положение о конкурсе\n\n**Цель**: развитие *сетевого* взаимодействия.\n\n"
+        "- этап 1\n- этап 2\n\n[сайт](https://example.org) <script>alert(1)</script>\n"
+    ) * 5
     return [
-        rate("render_markdown, 1 KB of new text (Markdown + sanitiser)", lambda: render_markdown_uncached(text)),
+        rate(
+            "render_markdown, 1 KB of new text (Markdown + sanitiser)", lambda: render_markdown_uncached(text)
+        ),
         rate("render_markdown, 1 KB seen before (cached)", lambda: render_markdown(text)),
-        timed("password check (argon2id, configured cost)", lambda: check_password(ctx.password_hash, ctx.password)),
+        timed(
+            "password check (argon2id, configured cost)",
+            lambda: check_password(ctx.password_hash, ctx.password),
+        ),
         timed("network_page service, first page of 1,000", lambda: institutions.network_page(1, 100)),
     ]

@@ -49,7 +49,7 @@ GIFT_TEMPLATE = """::Столица {n}::Столица России? {{=Мос�
 ::Пары {n}::Сопоставьте. {{=кошка -> cat =собака -> dog =корова -> cow}}
 
 ::Пропуски {n}::Столица Франции {{1:SHORTANSWER:=Париж}}, 2+2 = {{1:NUMERICAL:=4:0}} и небо {{1:MC:~зелёное~=синее}}.
-"""
+"""  # noqa: E501 - GIFT lines are data
 
 
 def _questions() -> list[questions.AnyQuestion]:
@@ -75,8 +75,11 @@ def _answer(question: questions.AnyQuestion, rng: random.Random) -> Any:
         rights = [r.id for r in question.right]
         return {str(left.id): rng.choice(rights) for left in question.left}
     if isinstance(question, questions.Cloze):
-        return {"1": rng.choice(["Париж", "париж", "Лион"]), "2": rng.choice(["4", "5"]),
-                "3": rng.choice(question.gaps[2].choices).id}
+        return {
+            "1": rng.choice(["Париж", "париж", "Лион"]),
+            "2": rng.choice(["4", "5"]),
+            "3": rng.choice(question.gaps[2].choices).id,
+        }
     return "Мой урок был о дробях. " * rng.randint(1, 20)
 
 
@@ -88,34 +91,72 @@ def prepare(ctx: BenchContext) -> None:
     rows = []
     for question in _questions():
         rows.append(save_question(bank, question, category_id=None, actor=None))
-    quiz = create_quiz(bank, title="Нагрузочный тест", question_ids=[r.id for r in rows],
-                                attempts_allowed=None, actor=None)
-    people = [{"email": f"quiz{n}@bench.vmeste.local", "full_name": f"Ученик {n}", "role": Role.STUDENT,
-               "password_hash": ctx.password_hash, "timezone": "Europe/Moscow", "locale": "ru", "active": True}
-              for n in range(STUDENTS)]
-    people.append({"email": PAGE_STUDENT, "full_name": "Ученик Страничный", "role": Role.STUDENT,
-                   "password_hash": ctx.password_hash, "timezone": "Europe/Moscow", "locale": "ru", "active": True})
+    quiz = create_quiz(
+        bank, title="Нагрузочный тест", question_ids=[r.id for r in rows], attempts_allowed=None, actor=None
+    )
+    people = [
+        {
+            "email": f"quiz{n}@bench.vmeste.local",
+            "full_name": f"Ученик {n}",
+            "role": Role.STUDENT,
+            "password_hash": ctx.password_hash,
+            "timezone": "Europe/Moscow",
+            "locale": "ru",
+            "active": True,
+        }
+        for n in range(STUDENTS)
+    ]
+    people.append(
+        {
+            "email": PAGE_STUDENT,
+            "full_name": "Ученик Страничный",
+            "role": Role.STUDENT,
+            "password_hash": ctx.password_hash,
+            "timezone": "Europe/Moscow",
+            "locale": "ru",
+            "active": True,
+        }
+    )
     db.session.execute(insert(User), people)
-    ids = list(db.session.scalars(select(User.id).where(User.email.like("quiz%@bench.vmeste.local"))
-                                  .order_by(User.id)))
+    ids = list(
+        db.session.scalars(
+            select(User.id).where(User.email.like("quiz%@bench.vmeste.local")).order_by(User.id)
+        )
+    )
     tokens = [secrets.token_urlsafe(32) for _ in ids]
-    db.session.execute(insert(ApiToken), [{"user_id": uid, "token_hash": hash_token(raw), "name": "bench",
-                                           "created_at": datetime.now(UTC)} for uid, raw in zip(ids, tokens, strict=True)])
+    db.session.execute(
+        insert(ApiToken),
+        [
+            {"user_id": uid, "token_hash": hash_token(raw), "name": "bench", "created_at": datetime.now(UTC)}
+            for uid, raw in zip(ids, tokens, strict=True)
+        ],
+    )
     page_student = db.session.scalar(select(User).where(User.email == PAGE_STUDENT))
     page_token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=page_student.id, token_hash=hash_token(page_token), name="bench"))
     db.session.commit()
     attempt = start_attempt(quiz, page_student, datetime.now(UTC))
-    ctx.data["quiz"] = {"quiz_id": quiz.id, "tokens": tokens, "attempt_id": attempt.id, "page_token": page_token}
+    ctx.data["quiz"] = {
+        "quiz_id": quiz.id,
+        "tokens": tokens,
+        "attempt_id": attempt.id,
+        "page_token": page_token,
+    }
 
 
 def targets(ctx: BenchContext) -> list[HttpTarget]:
     data = ctx.data["quiz"]
     return [
-        HttpTarget("quiz: attempt page (20 questions)", f"/quiz/attempts/{data['attempt_id']}", login_as=PAGE_STUDENT),
-        HttpTarget("quiz: API answer save", f"/api/v1/attempts/{data['attempt_id']}/answers/3", method="PUT",
-                   body=json.dumps({"answer": True}),
-                   headers={"Authorization": f"Bearer {data['page_token']}", "Content-Type": "application/json"}),
+        HttpTarget(
+            "quiz: attempt page (20 questions)", f"/quiz/attempts/{data['attempt_id']}", login_as=PAGE_STUDENT
+        ),
+        HttpTarget(
+            "quiz: API answer save",
+            f"/api/v1/attempts/{data['attempt_id']}/answers/3",
+            method="PUT",
+            body=json.dumps({"answer": True}),
+            headers={"Authorization": f"Bearer {data['page_token']}", "Content-Type": "application/json"},
+        ),
     ]
 
 
@@ -129,12 +170,16 @@ def pure(ctx: BenchContext) -> list[PureResult]:
 def _grading_rate() -> PureResult:
     rng = random.Random(4)
     pool = _questions()
-    work = [(question, _answer(question, rng)) for question in (rng.choice(pool) for _ in range(GRADED_ANSWERS))]
+    work = [
+        (question, _answer(question, rng)) for question in (rng.choice(pool) for _ in range(GRADED_ANSWERS))
+    ]
     start = time.perf_counter()
     for question, answer in work:
         grading.grade(question, answer)
     elapsed = time.perf_counter() - start
-    return PureResult(f"quiz: grade {GRADED_ANSWERS:,} mixed answers (answers/s)", per_second=GRADED_ANSWERS / elapsed)
+    return PureResult(
+        f"quiz: grade {GRADED_ANSWERS:,} mixed answers (answers/s)", per_second=GRADED_ANSWERS / elapsed
+    )
 
 
 def _students_over_http(ctx: BenchContext) -> list[PureResult]:
@@ -193,14 +238,21 @@ def _run_students(port: int, data: dict[str, Any], connections: int) -> tuple[fl
             except queue.Empty:
                 break
             try:
-                attempt = call_with(connection, "POST", f"/quizzes/{data['quiz_id']}/attempts", token, None,
-                                    nonlocal_mine)
+                attempt = call_with(
+                    connection, "POST", f"/quizzes/{data['quiz_id']}/attempts", token, None, nonlocal_mine
+                )
                 if attempt is None:
                     continue
                 by_slot = attempt["questions"]
                 for item in by_slot:
-                    call_with(connection, "PUT", f"/attempts/{attempt['id']}/answers/{item['slot']}", token,
-                              {"answer": _wire_answer(item, rng)}, nonlocal_mine)
+                    call_with(
+                        connection,
+                        "PUT",
+                        f"/attempts/{attempt['id']}/answers/{item['slot']}",
+                        token,
+                        {"answer": _wire_answer(item, rng)},
+                        nonlocal_mine,
+                    )
                 call_with(connection, "POST", f"/attempts/{attempt['id']}/finish", token, None, nonlocal_mine)
             except (OSError, http.client.HTTPException):
                 failures[0] += 1
@@ -209,12 +261,19 @@ def _run_students(port: int, data: dict[str, Any], connections: int) -> tuple[fl
         with lock:
             latencies.extend(nonlocal_mine)
 
-    def call_with(connection: http.client.HTTPConnection, method: str, path: str, token: str, body: Any,
-                  mine: list[float]) -> Any:
+    def call_with(
+        connection: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        token: str,
+        body: Any,
+        mine: list[float],
+    ) -> Any:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         started = time.perf_counter()
-        connection.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None,
-                           headers=headers)
+        connection.request(
+            method, "/api/v1" + path, body=json.dumps(body) if body is not None else None, headers=headers
+        )
         response = connection.getresponse()
         payload = response.read()
         mine.append(time.perf_counter() - started)
@@ -250,8 +309,12 @@ def _wire_answer(item: dict[str, Any], rng: random.Random) -> Any:
     if kind == "matching":
         return {str(left["id"]): rng.choice(item["right"])["id"] for left in item["left"]}
     if kind == "cloze":
-        return {str(gap["number"]): (rng.choice(gap["choices"])["id"] if gap["choices"] else rng.choice(["Париж", "4"]))
-                for gap in item["gaps"]}
+        return {
+            str(gap["number"]): (
+                rng.choice(gap["choices"])["id"] if gap["choices"] else rng.choice(["Париж", "4"])
+            )
+            for gap in item["gaps"]
+        }
     if kind == "essay":
         return "Мой урок был о дробях."
     return None

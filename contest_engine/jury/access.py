@@ -21,20 +21,41 @@ from contest_engine.models import Entry, Participation, Stage, StageParticipant
 
 def is_stage_juror(user_id: int, stage_id: int) -> bool:
     """Invited to judge this stage."""
-    return bool(db.session.scalar(select(exists().where(StageJuror.stage_id == stage_id,
-                                                        StageJuror.user_id == user_id))))
+    return bool(
+        db.session.scalar(
+            select(exists().where(StageJuror.stage_id == stage_id, StageJuror.user_id == user_id))
+        )
+    )
 
 
 def is_chair(user_id: int, stage_id: int) -> bool:
     """A chair of the stage's jury (who may resolve appeals)."""
-    return bool(db.session.scalar(select(exists().where(StageJuror.stage_id == stage_id, StageJuror.user_id == user_id,
-                                                        StageJuror.is_chair.is_(True)))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    StageJuror.stage_id == stage_id,
+                    StageJuror.user_id == user_id,
+                    StageJuror.is_chair.is_(True),
+                )
+            )
+        )
+    )
 
 
 def is_contest_juror(user_id: int, contest_id: int) -> bool:
     """A juror of any stage of the contest (who may declare their own conflicts in it)."""
-    return bool(db.session.scalar(select(exists().where(
-        StageJuror.user_id == user_id, StageJuror.stage_id == Stage.id, Stage.contest_id == contest_id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    StageJuror.user_id == user_id,
+                    StageJuror.stage_id == Stage.id,
+                    Stage.contest_id == contest_id,
+                )
+            )
+        )
+    )
 
 
 def has_jury_seat(user_id: int) -> bool:
@@ -44,9 +65,17 @@ def has_jury_seat(user_id: int) -> bool:
 
 def is_finalist(user_id: int, stage_id: int) -> bool:
     """Admitted to the stage as a participant (sees its demo-lesson schedule)."""
-    return bool(db.session.scalar(select(exists().where(
-        StageParticipant.stage_id == stage_id, StageParticipant.participation_id == Participation.id,
-        Participation.user_id == user_id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    StageParticipant.stage_id == stage_id,
+                    StageParticipant.participation_id == Participation.id,
+                    Participation.user_id == user_id,
+                )
+            )
+        )
+    )
 
 
 def wrote_entry(user_id: int, entry: Entry) -> bool:
@@ -59,13 +88,21 @@ def _conflict_clause(juror_id: int, entry: Entry) -> Any:
     """SQL truth of "the juror must not score this entry": the institution they had when they joined
     this stage's jury (frozen on `StageJuror`, never the editable profile) is the participant's, or
     a conflict is declared (a participation belongs to one contest)."""
-    participant_institution = (select(User.institution_id).join(Participation, Participation.user_id == User.id)
-                               .where(Participation.id == entry.participation_id).scalar_subquery())
-    same_institution = exists().where(StageJuror.stage_id == entry.stage_id, StageJuror.user_id == juror_id,
-                                      StageJuror.institution_id.is_not(None),
-                                      StageJuror.institution_id == participant_institution)
-    declared = exists().where(JuryConflict.juror_id == juror_id,
-                              JuryConflict.participation_id == entry.participation_id)
+    participant_institution = (
+        select(User.institution_id)
+        .join(Participation, Participation.user_id == User.id)
+        .where(Participation.id == entry.participation_id)
+        .scalar_subquery()
+    )
+    same_institution = exists().where(
+        StageJuror.stage_id == entry.stage_id,
+        StageJuror.user_id == juror_id,
+        StageJuror.institution_id.is_not(None),
+        StageJuror.institution_id == participant_institution,
+    )
+    declared = exists().where(
+        JuryConflict.juror_id == juror_id, JuryConflict.participation_id == entry.participation_id
+    )
     return same_institution | declared
 
 

@@ -26,8 +26,11 @@ from contest_engine.results import refresh_results
 
 
 def appeal_window_open(stage: Stage, now: datetime) -> bool:
-    return (stage.results_published_at is not None and stage.appeals_close_at is not None
-            and stage.results_published_at <= now <= stage.appeals_close_at)
+    return (
+        stage.results_published_at is not None
+        and stage.appeals_close_at is not None
+        and stage.results_published_at <= now <= stage.appeals_close_at
+    )
 
 
 def file_appeal(entry: Entry, user: User, text: str, *, now: datetime) -> Appeal:
@@ -47,21 +50,40 @@ def file_appeal(entry: Entry, user: User, text: str, *, now: datetime) -> Appeal
         raise Invalid(message, {"text": message})
     if not appeal_window_open(stage, now):
         raise Conflict(_("Appeals are not accepted now: the appeal window is closed."))
-    appeal = Appeal(stage_id=stage.id, entry_id=entry.id, participation_id=participation.id, filed_by_id=user.id,
-                    text=text, filed_at=now)
+    appeal = Appeal(
+        stage_id=stage.id,
+        entry_id=entry.id,
+        participation_id=participation.id,
+        filed_by_id=user.id,
+        text=text,
+        filed_at=now,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(appeal)
     except IntegrityError:
         raise Conflict(_("An appeal on this entry has already been filed.")) from None
-    audit.record("jury.appeal_filed", actor=user, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="entry", object_id=entry.id)
+    audit.record(
+        "jury.appeal_filed",
+        actor=user,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="entry",
+        object_id=entry.id,
+    )
     db.session.commit()
     return appeal
 
 
-def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any, Mapping[str, object]],
-                   reason: str, actor: User, now: datetime) -> Appeal:
+def resolve_appeal(
+    appeal: Appeal,
+    *,
+    decision: str,
+    score_changes: Mapping[Any, Mapping[str, object]],
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> Appeal:
     """Reject, or accept with changed criterion points per juror; the reason and every before/after
     go to the audit log and the participant is notified. Resolving twice is refused (409)."""
     if decision not in (AppealState.ACCEPTED.value, AppealState.REJECTED.value):
@@ -84,9 +106,13 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
         except (TypeError, ValueError):
             fields[f"score_changes.{raw_juror}"] = _("Must be a whole number.")
             continue
-        sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == appeal.entry_id,
-                                                           ScoreSheet.juror_id == juror_id,
-                                                           ScoreSheet.state == SheetState.SUBMITTED))
+        sheet = db.session.scalar(
+            select(ScoreSheet).where(
+                ScoreSheet.entry_id == appeal.entry_id,
+                ScoreSheet.juror_id == juror_id,
+                ScoreSheet.state == SheetState.SUBMITTED,
+            )
+        )
         if sheet is None:
             fields[f"score_changes.{juror_id}"] = _("This juror has no submitted scores for the entry.")
             continue
@@ -96,21 +122,29 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
         try:
             parsed = check_marks(criteria, marks, complete=False)
         except Invalid as error:
-            fields.update({f"score_changes.{juror_id}.{k.removeprefix('criteria.')}": v
-                           for k, v in error.fields.items()})
+            fields.update(
+                {
+                    f"score_changes.{juror_id}.{k.removeprefix('criteria.')}": v
+                    for k, v in error.fields.items()
+                }
+            )
             continue
         planned.append((sheet, parsed))
     if fields:
         raise Invalid(next(iter(fields.values())), fields)
-    result = db.session.execute(update(Appeal).where(Appeal.id == appeal.id, Appeal.state == AppealState.OPEN)
-                                .values(state=AppealState(decision), resolved_at=now, resolved_by_id=actor.id,
-                                        reason=reason))
+    result = db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == appeal.id, Appeal.state == AppealState.OPEN)
+        .values(state=AppealState(decision), resolved_at=now, resolved_by_id=actor.id, reason=reason)
+    )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise Conflict(_("This appeal has already been resolved."))
     changes: dict[str, Any] = {}
     for sheet, parsed in planned:
-        rows = {s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
+        rows = {
+            s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))
+        }
         juror_changes = {}
         merged = {criterion_id: row.points for criterion_id, row in rows.items()}
         for name, points in parsed.items():
@@ -129,12 +163,23 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
     stage = db.session.get(Stage, appeal.stage_id)
     participation = db.session.get(Participation, appeal.participation_id)
     assert stage is not None and participation is not None
-    audit.record(f"jury.appeal_{decision}", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="appeal", object_id=appeal.id, reason=reason, details={"score_changes": changes})
-    notify(participation.user_id,
-           _("Your appeal on “%(stage)s” was accepted.", stage=stage.title) if decision == "accepted"
-           else _("Your appeal on “%(stage)s” was rejected.", stage=stage.title),
-           f"/jury/appeals/{appeal.id}")
+    audit.record(
+        f"jury.appeal_{decision}",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="appeal",
+        object_id=appeal.id,
+        reason=reason,
+        details={"score_changes": changes},
+    )
+    notify(
+        participation.user_id,
+        _("Your appeal on “%(stage)s” was accepted.", stage=stage.title)
+        if decision == "accepted"
+        else _("Your appeal on “%(stage)s” was rejected.", stage=stage.title),
+        f"/jury/appeals/{appeal.id}",
+    )
     db.session.commit()
     if decision == AppealState.ACCEPTED.value and stage.results_computed_at is not None:
         # The stored ranking follows the new scores at once (advancement and awards read them too).
@@ -144,9 +189,13 @@ def resolve_appeal(appeal: Appeal, *, decision: str, score_changes: Mapping[Any,
 
 
 def stage_appeals(stage_id: int) -> list[tuple[Appeal, str]]:
-    rows = db.session.execute(select(Appeal, User.full_name).join(Participation, Participation.id == Appeal.participation_id)
-                              .join(User, User.id == Participation.user_id)
-                              .where(Appeal.stage_id == stage_id).order_by(Appeal.state, Appeal.filed_at)).all()
+    rows = db.session.execute(
+        select(Appeal, User.full_name)
+        .join(Participation, Participation.id == Appeal.participation_id)
+        .join(User, User.id == Participation.user_id)
+        .where(Appeal.stage_id == stage_id)
+        .order_by(Appeal.state, Appeal.filed_at)
+    ).all()
     return [(row[0], row[1]) for row in rows]
 
 

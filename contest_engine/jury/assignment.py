@@ -28,16 +28,30 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
     per section when jurors have sections; keeps what is still allowed, so re-running after late
     entries or new conflicts only fills the gaps. Nothing is written if any entry cannot be served."""
     config = jury_config(stage)
-    jurors = db.session.execute(select(StageJuror.user_id, StageJuror.division_id, StageJuror.institution_id)
-                                .where(StageJuror.stage_id == stage.id)).all()
+    jurors = db.session.execute(
+        select(StageJuror.user_id, StageJuror.division_id, StageJuror.institution_id).where(
+            StageJuror.stage_id == stage.id
+        )
+    ).all()
     if not jurors:
         raise Conflict(_("Invite jurors to this stage first."))
     entries = _current_entries(stage.id)
-    conflicts = [(row.juror_id, row.participation_id) for row in db.session.execute(
-        select(JuryConflict.juror_id, JuryConflict.participation_id).where(JuryConflict.contest_id == stage.contest_id))]
-    existing_rows = list(db.session.scalars(select(JuryAssignment).where(JuryAssignment.stage_id == stage.id)))
+    conflicts = [
+        (row.juror_id, row.participation_id)
+        for row in db.session.execute(
+            select(JuryConflict.juror_id, JuryConflict.participation_id).where(
+                JuryConflict.contest_id == stage.contest_id
+            )
+        )
+    ]
+    existing_rows = list(
+        db.session.scalars(select(JuryAssignment).where(JuryAssignment.stage_id == stage.id))
+    )
     existing = [(a.juror_id, a.entry_id) for a in existing_rows]
-    divisions = {d.id: d.name for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))}
+    divisions = {
+        d.id: d.name
+        for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))
+    }
     sectioned = any(j.division_id is not None for j in jurors)
     groups: dict[int | None, list[Any]] = defaultdict(list)
     for entry in entries:
@@ -48,13 +62,18 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
     entry_ids = {e.id for e in entries}
     dropped.update(pair for pair in existing if pair[1] not in entry_ids)
     for division_id, group in sorted(groups.items(), key=lambda kv: kv[0] or 0):
-        pool = [allocation_rules.Juror(j.user_id, j.institution_id) for j in jurors
-                if not sectioned or j.division_id in (None, division_id)]
+        pool = [
+            allocation_rules.Juror(j.user_id, j.institution_id)
+            for j in jurors
+            if not sectioned or j.division_id in (None, division_id)
+        ]
         group_ids = {e.id for e in group}
         try:
             result = allocation_rules.allocate(
                 [allocation_rules.Entry(e.id, e.participation_id, e.institution_id) for e in group],
-                pool, per_entry=config.jurors_per_entry, conflicts=conflicts,
+                pool,
+                per_entry=config.jurors_per_entry,
+                conflicts=conflicts,
                 existing=[pair for pair in existing if pair[1] in group_ids],
             )
         except allocation_rules.AllocationError as error:
@@ -71,8 +90,15 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
                 db.session.delete(row)
     for pair in added:
         db.session.add(JuryAssignment(stage_id=stage.id, entry_id=pair.entry_id, juror_id=pair.juror_id))
-    audit.record("jury.allocated", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, details={"added": len(added), "dropped": len(dropped)})
+    audit.record(
+        "jury.allocated",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"added": len(added), "dropped": len(dropped)},
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -86,8 +112,9 @@ def move_assignment(assignment: JuryAssignment, to_juror_id: int, *, actor: User
     stage = db.session.get(Stage, assignment.stage_id)
     assert stage is not None
     target = db.session.get(User, to_juror_id)
-    juror_row = db.session.scalar(select(StageJuror).where(StageJuror.stage_id == stage.id,
-                                                           StageJuror.user_id == to_juror_id))
+    juror_row = db.session.scalar(
+        select(StageJuror).where(StageJuror.stage_id == stage.id, StageJuror.user_id == to_juror_id)
+    )
     if target is None or juror_row is None:
         message = _("Choose a juror of this stage.")
         raise Invalid(message, {"juror_id": message})
@@ -96,13 +123,21 @@ def move_assignment(assignment: JuryAssignment, to_juror_id: int, *, actor: User
     if is_conflicted(target.id, entry):
         message = _("This juror has a conflict of interest with the participant.")
         raise Invalid(message, {"juror_id": message})
-    if db.session.scalar(select(exists().where(ScoreSheet.entry_id == entry.id,
-                                               ScoreSheet.juror_id == assignment.juror_id))):
+    if db.session.scalar(
+        select(exists().where(ScoreSheet.entry_id == entry.id, ScoreSheet.juror_id == assignment.juror_id))
+    ):
         raise Conflict(_("The juror has already scored this entry: the assignment cannot move."))
     previous = assignment.juror_id
     assignment.juror_id = to_juror_id
-    audit.record("jury.assignment_moved", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="entry", object_id=entry.id, details={"from": previous, "to": to_juror_id})
+    audit.record(
+        "jury.assignment_moved",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="entry",
+        object_id=entry.id,
+        details={"from": previous, "to": to_juror_id},
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -113,16 +148,29 @@ def move_assignment(assignment: JuryAssignment, to_juror_id: int, *, actor: User
 
 
 def stage_assignments(stage_id: int) -> list[JuryAssignment]:
-    return list(db.session.scalars(select(JuryAssignment).where(JuryAssignment.stage_id == stage_id)
-                                   .order_by(JuryAssignment.entry_id, JuryAssignment.juror_id)))
+    return list(
+        db.session.scalars(
+            select(JuryAssignment)
+            .where(JuryAssignment.stage_id == stage_id)
+            .order_by(JuryAssignment.entry_id, JuryAssignment.juror_id)
+        )
+    )
 
 
 def _current_entries(stage_id: int) -> list[Any]:
-    return list(db.session.execute(
-        select(Entry.id, Entry.participation_id, Participation.division_id, User.institution_id,
-               User.full_name, Participation.user_id)
-        .join(Participation, Participation.id == Entry.participation_id)
-        .join(User, User.id == Participation.user_id)
-        .where(Entry.stage_id == stage_id, Entry.is_current.is_(True))
-        .order_by(Entry.id)
-    ).all())
+    return list(
+        db.session.execute(
+            select(
+                Entry.id,
+                Entry.participation_id,
+                Participation.division_id,
+                User.institution_id,
+                User.full_name,
+                Participation.user_id,
+            )
+            .join(Participation, Participation.id == Entry.participation_id)
+            .join(User, User.id == Participation.user_id)
+            .where(Entry.stage_id == stage_id, Entry.is_current.is_(True))
+            .order_by(Entry.id)
+        ).all()
+    )

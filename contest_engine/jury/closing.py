@@ -28,14 +28,22 @@ def close_scoring(stage: Stage, *, actor: User, now: datetime) -> None:
     if db.session.get(JuryConfig, stage.id) is None:
         db.session.add(JuryConfig(stage_id=stage.id))
         db.session.flush()
-    result = db.session.execute(update(JuryConfig).where(JuryConfig.stage_id == stage.id,
-                                                         JuryConfig.scoring_closed_at.is_(None))
-                                .values(scoring_closed_at=now))
+    result = db.session.execute(
+        update(JuryConfig)
+        .where(JuryConfig.stage_id == stage.id, JuryConfig.scoring_closed_at.is_(None))
+        .values(scoring_closed_at=now)
+    )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise Conflict(_("Scoring of this stage is already closed."))
-    audit.record("jury.scoring_closed", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id)
+    audit.record(
+        "jury.scoring_closed",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+    )
     db.session.commit()
 
 
@@ -46,7 +54,16 @@ def reopen_scoring(stage: Stage, *, actor: User, reason: str) -> None:
     if not reason.strip():
         message = _("Give a reason.")
         raise Invalid(message, {"reason": message})
-    db.session.execute(update(JuryConfig).where(JuryConfig.stage_id == stage.id).values(scoring_closed_at=None))
-    audit.record("jury.scoring_reopened", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, reason=reason.strip())
+    db.session.execute(
+        update(JuryConfig).where(JuryConfig.stage_id == stage.id).values(scoring_closed_at=None)
+    )
+    audit.record(
+        "jury.scoring_reopened",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        reason=reason.strip(),
+    )
     db.session.commit()

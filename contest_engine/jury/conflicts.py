@@ -18,8 +18,9 @@ from contest_engine.jury.models import ConflictSource, JuryAssignment, JuryConfl
 from contest_engine.models import Entry, Participation
 
 
-def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, source: ConflictSource,
-                     actor: User) -> JuryConflict:
+def declare_conflict(
+    contest_id: int, juror_id: int, participation_id: int, *, source: ConflictSource, actor: User
+) -> JuryConflict:
     """Record that a juror must not score a participant; their unscored assignments to the
     participant's entries are withdrawn (re-run allocation to replace them).
 
@@ -36,19 +37,33 @@ def declare_conflict(contest_id: int, juror_id: int, participation_id: int, *, s
     if participation is None or participation.contest_id != contest_id:
         message = _("No such participant in this contest.")
         raise Invalid(message, {"participant_id": message})
-    conflict = JuryConflict(contest_id=contest_id, juror_id=juror_id, participation_id=participation_id,
-                            source=source, created_by_id=actor.id)
+    conflict = JuryConflict(
+        contest_id=contest_id,
+        juror_id=juror_id,
+        participation_id=participation_id,
+        source=source,
+        created_by_id=actor.id,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(conflict)
     except IntegrityError:
         raise Conflict(_("This conflict of interest is already recorded.")) from None
     entry_ids = select(Entry.id).where(Entry.participation_id == participation_id)
-    db.session.execute(delete(JuryAssignment).where(JuryAssignment.juror_id == juror_id,
-                                                    JuryAssignment.entry_id.in_(entry_ids)))
-    audit.record("jury.conflict_declared", actor=actor, scope_type="contest", scope_id=contest_id,
-                 object_type="participation", object_id=participation_id,
-                 details={"juror_id": juror_id, "source": source.value})
+    db.session.execute(
+        delete(JuryAssignment).where(
+            JuryAssignment.juror_id == juror_id, JuryAssignment.entry_id.in_(entry_ids)
+        )
+    )
+    audit.record(
+        "jury.conflict_declared",
+        actor=actor,
+        scope_type="contest",
+        scope_id=contest_id,
+        object_type="participation",
+        object_id=participation_id,
+        details={"juror_id": juror_id, "source": source.value},
+    )
     db.session.commit()
     return conflict
 
@@ -61,6 +76,7 @@ def contest_conflicts(contest_id: int) -> list[tuple[JuryConflict, str, str]]:
         .join(User, User.id == JuryConflict.juror_id)
         .join(Participation, Participation.id == JuryConflict.participation_id)
         .join(participant, participant.c.id == Participation.user_id)
-        .where(JuryConflict.contest_id == contest_id).order_by(JuryConflict.id)
+        .where(JuryConflict.contest_id == contest_id)
+        .order_by(JuryConflict.id)
     ).all()
     return [(row[0], row[1], row[2]) for row in rows]

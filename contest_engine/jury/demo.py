@@ -26,12 +26,26 @@ from contest_engine.spec import ContestSpec, StageSpec
 
 TITLE = "Дистанционный учитель — финал (демо)"
 CRITERIA = [
-    {"name": "Цели и планируемые результаты", "max_points": 10, "weight": 1,
-     "description": "Соответствие целей урока ФГОС и их достижимость.",
-     "levels": [{"points": "0", "text": "цели не сформулированы"}, {"points": "5", "text": "цели есть, но не измеримы"},
-                {"points": "10", "text": "цели измеримы и достигнуты"}]},
-    {"name": "Методика и технологии", "max_points": 10, "weight": 2,
-     "levels": [{"points": "0", "text": "технологии не применяются"}, {"points": "10", "text": "уместны и разнообразны"}]},
+    {
+        "name": "Цели и планируемые результаты",
+        "max_points": 10,
+        "weight": 1,
+        "description": "Соответствие целей урока ФГОС и их достижимость.",
+        "levels": [
+            {"points": "0", "text": "цели не сформулированы"},
+            {"points": "5", "text": "цели есть, но не измеримы"},
+            {"points": "10", "text": "цели измеримы и достигнуты"},
+        ],
+    },
+    {
+        "name": "Методика и технологии",
+        "max_points": 10,
+        "weight": 2,
+        "levels": [
+            {"points": "0", "text": "технологии не применяются"},
+            {"points": "10", "text": "уместны и разнообразны"},
+        ],
+    },
     {"name": "Рефлексия", "max_points": 5, "weight": 1},
 ]
 
@@ -41,36 +55,84 @@ def load_jury_final() -> list[str]:
         return [f"Jury demo: «{TITLE}» is already there."]
     now = utcnow()
     owner = demo_user("organiser@vmeste.local")
-    contest = create_contest(ContestSpec(
-        title=TITLE, kind="teacher", divisions=["Учителя"],
-        description="Финал конкурса: открытые уроки финалистов, слепое оценивание жюри.",
-        stages=[
-            StageSpec("Регистрация", "registration", now - timedelta(days=20), now - timedelta(days=10)),
-            StageSpec("Финал: открытый урок", "jury", now - timedelta(days=2), now + timedelta(days=10),
-                               jury={"criteria": CRITERIA, "aggregation": "trimmed_mean", "blind": True,
-                                     "jurors_per_entry": None, "disagreement_threshold": 5}),
-        ],
-        awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Призёр", "ranks": [2, 3]},
-                {"title": "Лауреат", "ranks": None}],
-    ), actor=owner, now=now)
+    contest = create_contest(
+        ContestSpec(
+            title=TITLE,
+            kind="teacher",
+            divisions=["Учителя"],
+            description="Финал конкурса: открытые уроки финалистов, слепое оценивание жюри.",
+            stages=[
+                StageSpec("Регистрация", "registration", now - timedelta(days=20), now - timedelta(days=10)),
+                StageSpec(
+                    "Финал: открытый урок",
+                    "jury",
+                    now - timedelta(days=2),
+                    now + timedelta(days=10),
+                    jury={
+                        "criteria": CRITERIA,
+                        "aggregation": "trimmed_mean",
+                        "blind": True,
+                        "jurors_per_entry": None,
+                        "disagreement_threshold": 5,
+                    },
+                ),
+            ],
+            awards=[
+                {"title": "Победитель", "ranks": [1, 1]},
+                {"title": "Призёр", "ranks": [2, 3]},
+                {"title": "Лауреат", "ranks": None},
+            ],
+        ),
+        actor=owner,
+        now=now,
+    )
     final = contest_stages(contest.id)[-1]
     finalists = [demo_user("teacher@vmeste.local"), demo_user("teacher2@vmeste.local")]
     entries = []
     for number, person in enumerate(finalists, start=1):
         participation = register(contest, person, division="Учителя", now=now, consent=True, actor=owner)
-        entries.append(submit_entry(final, participation, text=f"## План открытого урока № {number}\n\n"
-                                             "Тема: «Дроби вокруг нас». Цель: применять дроби в задачах из жизни.",
-                                             link="https://example.org/lesson", actor=person, now=now))
+        entries.append(
+            submit_entry(
+                final,
+                participation,
+                text=f"## План открытого урока № {number}\n\n"
+                "Тема: «Дроби вокруг нас». Цель: применять дроби в задачах из жизни.",
+                link="https://example.org/lesson",
+                actor=person,
+                now=now,
+            )
+        )
     for email in ("juror@vmeste.local", "juror2@vmeste.local"):
         add_stage_juror(final, demo_user(email), actor=owner)
-    save_jury_settings(final, aggregation="trimmed_mean", jurors_per_entry=None, blind=True,
-                       disagreement_threshold=None, scoring_due_at=now + timedelta(days=7),
-                       slot_pick_deadline=now + timedelta(days=3), actor=owner)
+    save_jury_settings(
+        final,
+        aggregation="trimmed_mean",
+        jurors_per_entry=None,
+        blind=True,
+        disagreement_threshold=None,
+        scoring_due_at=now + timedelta(days=7),
+        slot_pick_deadline=now + timedelta(days=3),
+        actor=owner,
+    )
     allocate_stage(final, actor=owner)
     for day in (4, 5):
-        schedule.create_slot(final, starts_at=(now + timedelta(days=day)).replace(hour=7, minute=0, second=0, microsecond=0),
-                             duration_minutes=45, location="https://sferum.example/final", actor=owner)
+        schedule.create_slot(
+            final,
+            starts_at=(now + timedelta(days=day)).replace(hour=7, minute=0, second=0, microsecond=0),
+            duration_minutes=45,
+            location="https://sferum.example/final",
+            actor=owner,
+        )
     first = demo_user("juror@vmeste.local")
-    save_scores(entries[0], first, {"Цели и планируемые результаты": 9, "Методика и технологии": 8,
-                                    "Рефлексия": 4}, "Хорошо выстроенный урок.", submit=True, now=now)
-    return [f"Jury demo: «{TITLE}» — juror@vmeste.local scores at /jury/, the organiser at /jury/stages/{final.id}"]
+    save_scores(
+        entries[0],
+        first,
+        {"Цели и планируемые результаты": 9, "Методика и технологии": 8, "Рефлексия": 4},
+        "Хорошо выстроенный урок.",
+        submit=True,
+        now=now,
+    )
+    return [
+        f"Jury demo: «{TITLE}» — juror@vmeste.local scores at /jury/, "
+        f"the organiser at /jury/stages/{final.id}"
+    ]

@@ -58,6 +58,10 @@ def marks_invalid(error: scoring.MarkError, criteria: Sequence[scoring.Criterion
 
 def shortfall(item: allocation_rules.Shortfall, section: str) -> str:
     """One entry the allocation cannot serve: how many jurors it has without a conflict, and needs."""
-    return _("Entry #%(entry)s%(section)s: %(eligible)d jurors without a conflict, %(needed)d needed.",
-             entry=item.entry_id, eligible=item.eligible, needed=item.required,
-             section=(" (" + _("section “%(name)s”", name=section) + ")") if section else "")
+    return _(
+        "Entry #%(entry)s%(section)s: %(eligible)d jurors without a conflict, %(needed)d needed.",
+        entry=item.entry_id,
+        eligible=item.eligible,
+        needed=item.required,
+        section=(" (" + _("section “%(name)s”", name=section) + ")") if section else "",
+    )

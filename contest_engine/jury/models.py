@@ -82,11 +82,15 @@ class JuryConfig(Base):
     disagreement_threshold: Mapped[Decimal | None] = mapped_column(Hundredths(), default=None)
     scoring_due_at: Mapped[datetime | None] = mapped_column(default=None)  # jurors are late after it
     scoring_closed_at: Mapped[datetime | None] = mapped_column(default=None)  # no changes after it
-    slot_pick_deadline: Mapped[datetime | None] = mapped_column(default=None)  # finalists pick slots before it
+    slot_pick_deadline: Mapped[datetime | None] = mapped_column(
+        default=None
+    )  # finalists pick slots before it
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        CheckConstraint("jurors_per_entry IS NULL OR jurors_per_entry >= 1", name="jurors_per_entry_positive"),
+        CheckConstraint(
+            "jurors_per_entry IS NULL OR jurors_per_entry >= 1", name="jurors_per_entry_positive"
+        ),
     )
 
 
@@ -125,8 +129,9 @@ class StageJuror(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     division_id: Mapped[int | None] = mapped_column(ForeignKey("division.id", ondelete="SET NULL"))
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
-    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="SET NULL"),
-                                                       default=None)
+    institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL"), default=None
+    )
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise_on_sql")
@@ -193,8 +198,9 @@ class ScoreSheet(Base):
     # with points for every criterion (NULL otherwise), so the overview reads one row per sheet.
     weighted_total: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
-    scores: Mapped[list[Score]] = relationship(lazy="raise_on_sql", cascade="all, delete-orphan",
-                                               back_populates="sheet")
+    scores: Mapped[list[Score]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", back_populates="sheet"
+    )
 
     __table_args__ = (
         UniqueConstraint("entry_id", "juror_id"),

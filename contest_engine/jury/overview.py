@@ -63,8 +63,9 @@ class Overview:
     rows: list[OverviewRow]
 
 
-def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 100,
-                    with_details: bool = True) -> Overview:
+def scores_overview(
+    stage: Stage, *, page: int | None = None, per_page: int = 100, with_details: bool = True
+) -> Overview:
     """Every current entry with each assigned juror's total, spread, aggregated score and rank per
     division, sorted for display; criterion points and comments are loaded for one page of rows
     (all rows when `page` is None). Six queries whatever the number of entries and jurors.
@@ -82,7 +83,8 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
         .join(Participation, Participation.id == Entry.participation_id)
         .join(User, User.id == Participation.user_id)
         .join(Division, Division.id == Participation.division_id)
-        .where(Entry.stage_id == stage.id, Entry.is_current.is_(True)).order_by(Entry.id)
+        .where(Entry.stage_id == stage.id, Entry.is_current.is_(True))
+        .order_by(Entry.id)
     ).all()
     juror_names = juror_order(stage.id)
     assigned = assigned_jurors(stage.id, juror_names)
@@ -97,18 +99,33 @@ def scores_overview(stage: Stage, *, page: int | None = None, per_page: int = 10
             juror_name = juror_names[juror_id]
             if summed is None:
                 missing.append(juror_id)
-                marks.append(JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id))
+                marks.append(
+                    JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id)
+                )
                 continue
             totals.append(summed)
-            marks.append(JurorMark(juror_id, juror_name, "submitted", Decimal(summed) / TOTAL_SCALE,
-                                   sheet_id=sheet_id))
+            marks.append(
+                JurorMark(juror_id, juror_name, "submitted", Decimal(summed) / TOTAL_SCALE, sheet_id=sheet_id)
+            )
         result = aggregate_entry(totals, missing, config)
-        rows.append(OverviewRow(entry.id, entry.participation_id, entry.full_name, entry.division_id, entry.name,
-                                marks, result.score, result.spread, result.disagreement, missing_jurors=missing))
+        rows.append(
+            OverviewRow(
+                entry.id,
+                entry.participation_id,
+                entry.full_name,
+                entry.division_id,
+                entry.name,
+                marks,
+                result.score,
+                result.spread,
+                result.disagreement,
+                missing_jurors=missing,
+            )
+        )
     _rank_by_division(rows)
     rows.sort(key=lambda r: (r.division, r.rank is None, r.rank or 0, r.entry_id))
     if with_details:
-        _fill_details(rows if page is None else rows[(page - 1) * per_page: page * per_page], names)
+        _fill_details(rows if page is None else rows[(page - 1) * per_page : page * per_page], names)
     return Overview(criteria, config, rows)
 
 
@@ -127,8 +144,10 @@ def _rank_by_division(rows: list[OverviewRow]) -> None:
         if row.score is not None:
             by_division[row.division_id].append(row)
     for group in by_division.values():
-        ranks = {r.participant_id: r.rank for r in rank([(row.participation_id, row.score) for row in group
-                                                          if row.score is not None])}
+        ranks = {
+            r.participant_id: r.rank
+            for r in rank([(row.participation_id, row.score) for row in group if row.score is not None])
+        }
         for row in group:
             row.rank = ranks[row.participation_id]
 
@@ -141,9 +160,11 @@ def _fill_details(rows: list[OverviewRow], names: dict[int, str]) -> None:
         db.session.execute(select(ScoreSheet.id).where(false()))
         return
     for sheet_id, criterion_id, points in db.session.execute(
-            select(Score.sheet_id, Score.criterion_id, Score.points).where(Score.sheet_id.in_(list(by_sheet)))):
+        select(Score.sheet_id, Score.criterion_id, Score.points).where(Score.sheet_id.in_(list(by_sheet)))
+    ):
         if criterion_id in names:
             by_sheet[sheet_id].points[names[criterion_id]] = points
     for sheet_id, comment in db.session.execute(
-            select(ScoreSheet.id, ScoreSheet.comment).where(ScoreSheet.id.in_(list(by_sheet)))):
+        select(ScoreSheet.id, ScoreSheet.comment).where(ScoreSheet.id.in_(list(by_sheet)))
+    ):
         by_sheet[sheet_id].comment = comment

@@ -44,28 +44,58 @@ def remind_late_jurors(stage: Stage, *, actor: User, now: datetime, queue_url: s
     for progress, user in late:
         waiting = progress.assigned - progress.submitted
         with force_locale(user.locale or "ru"):
-            notify(user.id, _("Reminder: %(n)d entries of “%(stage)s” are waiting for your scores.",
-                              n=waiting, stage=stage.title), "/jury/")
-            send_mail(user.email, _("Reminder: scores are waiting"),
-                      _("%(n)d entries of “%(stage)s” are waiting for your scores: %(url)s",
-                        n=waiting, stage=stage.title, url=queue_url))
-    audit.record("jury.reminded", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id, details={"jurors": [p.user_id for p, _u in late]})
+            notify(
+                user.id,
+                _(
+                    "Reminder: %(n)d entries of “%(stage)s” are waiting for your scores.",
+                    n=waiting,
+                    stage=stage.title,
+                ),
+                "/jury/",
+            )
+            send_mail(
+                user.email,
+                _("Reminder: scores are waiting"),
+                _(
+                    "%(n)d entries of “%(stage)s” are waiting for your scores: %(url)s",
+                    n=waiting,
+                    stage=stage.title,
+                    url=queue_url,
+                ),
+            )
+    audit.record(
+        "jury.reminded",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        details={"jurors": [p.user_id for p, _u in late]},
+    )
     db.session.commit()
     return [progress for progress, _user in late]
 
 
 def _progress(stage: Stage, now: datetime) -> list[tuple[JurorProgress, User]]:
     config = jury_config(stage)
-    assigned = dict(db.session.execute(select(JuryAssignment.juror_id, func.count())
-                                       .where(JuryAssignment.stage_id == stage.id)
-                                       .group_by(JuryAssignment.juror_id)).all())
+    assigned = dict(
+        db.session.execute(
+            select(JuryAssignment.juror_id, func.count())
+            .where(JuryAssignment.stage_id == stage.id)
+            .group_by(JuryAssignment.juror_id)
+        ).all()
+    )
     states: dict[tuple[int, str], int] = {}
     for juror_id, state, count in db.session.execute(
         select(ScoreSheet.juror_id, ScoreSheet.state, func.count())
-        .join(JuryAssignment, and_(JuryAssignment.entry_id == ScoreSheet.entry_id,
-                                   JuryAssignment.juror_id == ScoreSheet.juror_id))
-        .where(ScoreSheet.stage_id == stage.id).group_by(ScoreSheet.juror_id, ScoreSheet.state)
+        .join(
+            JuryAssignment,
+            and_(
+                JuryAssignment.entry_id == ScoreSheet.entry_id, JuryAssignment.juror_id == ScoreSheet.juror_id
+            ),
+        )
+        .where(ScoreSheet.stage_id == stage.id)
+        .group_by(ScoreSheet.juror_id, ScoreSheet.state)
     ).all():
         states[(juror_id, str(state))] = count
     overdue = config.scoring_due_at is not None and now > config.scoring_due_at
@@ -73,6 +103,18 @@ def _progress(stage: Stage, now: datetime) -> list[tuple[JurorProgress, User]]:
     for _juror, user in stage_jurors(stage.id):
         total = assigned.get(user.id, 0)
         done = states.get((user.id, SheetState.SUBMITTED.value), 0)
-        result.append((JurorProgress(user.id, user.full_name, user.email, total, done,
-                                     states.get((user.id, SheetState.DRAFT.value), 0), overdue and done < total), user))
+        result.append(
+            (
+                JurorProgress(
+                    user.id,
+                    user.full_name,
+                    user.email,
+                    total,
+                    done,
+                    states.get((user.id, SheetState.DRAFT.value), 0),
+                    overdue and done < total,
+                ),
+                user,
+            )
+        )
     return result

@@ -26,19 +26,45 @@ def follow_new_version(stage: Stage, old_entry_id: int, new_entry: Entry, *, act
     """Move the old version's assignments and sheets to `new_entry` (flushes; the caller commits).
 
     Returns the jurors whose submitted scores went back to draft (they were notified)."""
-    sent_back = list(db.session.scalars(select(ScoreSheet.juror_id).where(
-        ScoreSheet.entry_id == old_entry_id, ScoreSheet.state == SheetState.SUBMITTED)))
-    db.session.execute(update(JuryAssignment).where(JuryAssignment.entry_id == old_entry_id)
-                       .values(entry_id=new_entry.id).execution_options(synchronize_session=False))
-    db.session.execute(update(ScoreSheet).where(ScoreSheet.entry_id == old_entry_id)
-                       .values(entry_id=new_entry.id, state=SheetState.DRAFT, weighted_total=None)
-                       .execution_options(synchronize_session=False))
+    sent_back = list(
+        db.session.scalars(
+            select(ScoreSheet.juror_id).where(
+                ScoreSheet.entry_id == old_entry_id, ScoreSheet.state == SheetState.SUBMITTED
+            )
+        )
+    )
+    db.session.execute(
+        update(JuryAssignment)
+        .where(JuryAssignment.entry_id == old_entry_id)
+        .values(entry_id=new_entry.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(ScoreSheet)
+        .where(ScoreSheet.entry_id == old_entry_id)
+        .values(entry_id=new_entry.id, state=SheetState.DRAFT, weighted_total=None)
+        .execution_options(synchronize_session=False)
+    )
     for juror_id in sent_back:
-        notify(juror_id, _("A participant of “%(stage)s” handed in a new version of entry #%(old)s (now #%(new)s): "
-                           "your scores went back to draft, please review and submit them again.",
-                           stage=stage.title, old=old_entry_id, new=new_entry.id), f"/jury/entries/{new_entry.id}")
+        notify(
+            juror_id,
+            _(
+                "A participant of “%(stage)s” handed in a new version of entry #%(old)s (now #%(new)s): "
+                "your scores went back to draft, please review and submit them again.",
+                stage=stage.title,
+                old=old_entry_id,
+                new=new_entry.id,
+            ),
+            f"/jury/entries/{new_entry.id}",
+        )
     if sent_back:
-        audit.record("jury.entry_sent_back", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                     object_type="entry", object_id=new_entry.id,
-                     details={"previous_entry_id": old_entry_id, "jurors": sorted(sent_back)})
+        audit.record(
+            "jury.entry_sent_back",
+            actor=actor,
+            scope_type="contest",
+            scope_id=stage.contest_id,
+            object_type="entry",
+            object_id=new_entry.id,
+            details={"previous_entry_id": old_entry_id, "jurors": sorted(sent_back)},
+        )
     return sorted(sent_back)

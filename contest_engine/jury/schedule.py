@@ -24,7 +24,9 @@ from contest_engine.models import Entry, Participation, Stage, StageParticipant
 MAX_SLOT_MINUTES = 600
 
 
-def create_slot(stage: Stage, *, starts_at: datetime, duration_minutes: int, location: str, actor: User) -> DemoSlot:
+def create_slot(
+    stage: Stage, *, starts_at: datetime, duration_minutes: int, location: str, actor: User
+) -> DemoSlot:
     fields: dict[str, str] = {}
     if starts_at.tzinfo is None:
         fields["starts_at"] = _("The time must carry an offset, e.g. +03:00.")
@@ -34,44 +36,79 @@ def create_slot(stage: Stage, *, starts_at: datetime, duration_minutes: int, loc
         fields["location"] = _("Too long (at most %(n)s characters).", n=500)
     if fields:
         raise Invalid(next(iter(fields.values())), fields)
-    slot = DemoSlot(stage_id=stage.id, starts_at=starts_at, duration_minutes=duration_minutes, location=location.strip())
+    slot = DemoSlot(
+        stage_id=stage.id, starts_at=starts_at, duration_minutes=duration_minutes, location=location.strip()
+    )
     db.session.add(slot)
     db.session.flush()
-    audit.record("jury.slot_created", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="slot", object_id=slot.id)
+    audit.record(
+        "jury.slot_created",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="slot",
+        object_id=slot.id,
+    )
     db.session.commit()
     return slot
 
 
 def delete_slot(slot: DemoSlot, *, actor: User) -> None:
     stage = db.session.get(Stage, slot.stage_id)
-    audit.record("jury.slot_deleted", actor=actor, scope_type="contest", scope_id=stage.contest_id if stage else None,
-                 object_type="slot", object_id=slot.id, details={"participation_id": slot.participation_id})
+    audit.record(
+        "jury.slot_deleted",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id if stage else None,
+        object_type="slot",
+        object_id=slot.id,
+        details={"participation_id": slot.participation_id},
+    )
     db.session.delete(slot)
     db.session.commit()
 
 
 def finalists(stage: Stage) -> list[tuple[int, str]]:
     """(participation id, name) of those admitted to the stage."""
-    rows = db.session.execute(select(Participation.id, User.full_name)
-                              .join(StageParticipant, StageParticipant.participation_id == Participation.id)
-                              .join(User, User.id == Participation.user_id)
-                              .where(StageParticipant.stage_id == stage.id).order_by(User.full_name)).all()
+    rows = db.session.execute(
+        select(Participation.id, User.full_name)
+        .join(StageParticipant, StageParticipant.participation_id == Participation.id)
+        .join(User, User.id == Participation.user_id)
+        .where(StageParticipant.stage_id == stage.id)
+        .order_by(User.full_name)
+    ).all()
     return [(row[0], row[1]) for row in rows]
 
 
 def _is_finalist(stage_id: int, participation_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(StageParticipant.stage_id == stage_id,
-                                                        StageParticipant.participation_id == participation_id))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    StageParticipant.stage_id == stage_id,
+                    StageParticipant.participation_id == participation_id,
+                )
+            )
+        )
+    )
 
 
 def _take_slot(slot: DemoSlot, participation_id: int) -> bool:
     """Release the finalist's other slot and take this one if free: one transaction, conditional."""
-    db.session.execute(update(DemoSlot).where(DemoSlot.stage_id == slot.stage_id,
-                                              DemoSlot.participation_id == participation_id,
-                                              DemoSlot.id != slot.id).values(participation_id=None))
-    result = db.session.execute(update(DemoSlot).where(DemoSlot.id == slot.id, DemoSlot.participation_id.is_(None))
-                                .values(participation_id=participation_id))
+    db.session.execute(
+        update(DemoSlot)
+        .where(
+            DemoSlot.stage_id == slot.stage_id,
+            DemoSlot.participation_id == participation_id,
+            DemoSlot.id != slot.id,
+        )
+        .values(participation_id=None)
+    )
+    result = db.session.execute(
+        update(DemoSlot)
+        .where(DemoSlot.id == slot.id, DemoSlot.participation_id.is_(None))
+        .values(participation_id=participation_id)
+    )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -89,8 +126,15 @@ def assign_slot(slot: DemoSlot, participation_id: int | None, *, actor: User) ->
         if not _take_slot(slot, participation_id):
             db.session.rollback()
             raise Conflict(_("This slot is already taken."))
-    audit.record("jury.slot_assigned", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="slot", object_id=slot.id, details={"participation_id": participation_id})
+    audit.record(
+        "jury.slot_assigned",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="slot",
+        object_id=slot.id,
+        details={"participation_id": participation_id},
+    )
     try:
         db.session.commit()
     except IntegrityError:
@@ -104,8 +148,11 @@ def pick_slot(slot: DemoSlot, user: User, *, now: datetime) -> DemoSlot:
     """A finalist picks a free slot before the deadline; two finalists racing for it → one gets it."""
     stage = db.session.get(Stage, slot.stage_id)
     assert stage is not None
-    participation = db.session.scalar(select(Participation).where(Participation.contest_id == stage.contest_id,
-                                                                  Participation.user_id == user.id))
+    participation = db.session.scalar(
+        select(Participation).where(
+            Participation.contest_id == stage.contest_id, Participation.user_id == user.id
+        )
+    )
     if participation is None or not _is_finalist(stage.id, participation.id):
         raise Forbidden(_("Only finalists of this stage pick demo-lesson slots."))
     config = jury_config(stage)
@@ -116,8 +163,14 @@ def pick_slot(slot: DemoSlot, user: User, *, now: datetime) -> DemoSlot:
         if not taken:
             db.session.rollback()
             raise Conflict(_("This slot is already taken."))
-        audit.record("jury.slot_picked", actor=user, scope_type="contest", scope_id=stage.contest_id,
-                     object_type="slot", object_id=slot.id)
+        audit.record(
+            "jury.slot_picked",
+            actor=user,
+            scope_type="contest",
+            scope_id=stage.contest_id,
+            object_type="slot",
+            object_id=slot.id,
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -141,12 +194,22 @@ def stage_slots(stage: Stage, viewer: Any, *, show_names: bool) -> list[SlotView
         select(DemoSlot, User.full_name, User.id, Entry.id)
         .outerjoin(Participation, Participation.id == DemoSlot.participation_id)
         .outerjoin(User, User.id == Participation.user_id)
-        .outerjoin(Entry, and_(Entry.stage_id == DemoSlot.stage_id, Entry.participation_id == DemoSlot.participation_id,
-                               Entry.is_current.is_(True)))
-        .where(DemoSlot.stage_id == stage.id).order_by(DemoSlot.starts_at, DemoSlot.id)).all()
+        .outerjoin(
+            Entry,
+            and_(
+                Entry.stage_id == DemoSlot.stage_id,
+                Entry.participation_id == DemoSlot.participation_id,
+                Entry.is_current.is_(True),
+            ),
+        )
+        .where(DemoSlot.stage_id == stage.id)
+        .order_by(DemoSlot.starts_at, DemoSlot.id)
+    ).all()
     viewer_id = getattr(viewer, "id", None)
-    return [SlotView(row[0], row[1] if (show_names or row[2] == viewer_id) else None, row[2] == viewer_id, row[3])
-            for row in rows]
+    return [
+        SlotView(row[0], row[1] if (show_names or row[2] == viewer_id) else None, row[2] == viewer_id, row[3])
+        for row in rows
+    ]
 
 
 def _ics_text(value: str) -> str:
@@ -169,7 +232,13 @@ def _fold(line: str) -> str:
 def slots_ics(slots: Iterable[DemoSlot], *, title: str, host: str, now: datetime) -> str:
     """An iCalendar file (RFC 5545) of demo-lesson slots, in UTC."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Vmeste//Jury//RU", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Vmeste//Jury//RU",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     for slot in slots:
         start = slot.starts_at.astimezone(UTC)
         end = start + timedelta(minutes=slot.duration_minutes)

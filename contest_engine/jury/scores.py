@@ -57,8 +57,10 @@ def stage_scores(stage: Stage) -> StageScores:
     scores: dict[int, Fraction] = {}
     blocked: list[BlockedEntry] = []
     for entry_id, participation_id in db.session.execute(
-            select(Entry.id, Entry.participation_id)
-            .where(Entry.stage_id == stage.id, Entry.is_current.is_(True)).order_by(Entry.id)):
+        select(Entry.id, Entry.participation_id)
+        .where(Entry.stage_id == stage.id, Entry.is_current.is_(True))
+        .order_by(Entry.id)
+    ):
         submitted: list[int] = []
         missing: list[int] = []
         for juror_id in assigned.get(entry_id, []):
@@ -84,17 +86,25 @@ def aggregate_entry(totals: list[int], missing: list[int], config: JuryConfig) -
         return Aggregate(None, None, False)
     method = scoring.Aggregation(config.aggregation or scoring.Aggregation.MEAN)
     score = None if missing else scoring.aggregate(totals, method) / TOTAL_SCALE
-    disagreement = (config.disagreement_threshold is not None
-                    and scoring.is_disagreement(totals, Fraction(config.disagreement_threshold) * TOTAL_SCALE))
+    disagreement = config.disagreement_threshold is not None and scoring.is_disagreement(
+        totals, Fraction(config.disagreement_threshold) * TOTAL_SCALE
+    )
     return Aggregate(score, scoring.spread(totals) / TOTAL_SCALE, disagreement)
 
 
 def juror_order(stage_id: int) -> dict[int, str]:
     """The stage's assigned jurors' names by id, in the database's name order (one query)."""
-    return dict(db.session.execute(
-        select(User.id, User.full_name).where(User.id.in_(
-            select(JuryAssignment.juror_id).where(JuryAssignment.stage_id == stage_id).distinct()))
-        .order_by(User.full_name, User.id)).all())
+    return dict(
+        db.session.execute(
+            select(User.id, User.full_name)
+            .where(
+                User.id.in_(
+                    select(JuryAssignment.juror_id).where(JuryAssignment.stage_id == stage_id).distinct()
+                )
+            )
+            .order_by(User.full_name, User.id)
+        ).all()
+    )
 
 
 def assigned_jurors(stage_id: int, order: dict[int, str]) -> dict[int, list[int]]:
@@ -102,7 +112,8 @@ def assigned_jurors(stage_id: int, order: dict[int, str]) -> dict[int, list[int]
     position = {juror_id: index for index, juror_id in enumerate(order)}
     assigned: dict[int, list[int]] = defaultdict(list)
     for entry_id, juror_id in db.session.connection().execute(
-            select(JuryAssignment.entry_id, JuryAssignment.juror_id).where(JuryAssignment.stage_id == stage_id)):
+        select(JuryAssignment.entry_id, JuryAssignment.juror_id).where(JuryAssignment.stage_id == stage_id)
+    ):
         assigned[entry_id].append(juror_id)
     for jurors in assigned.values():
         if len(jurors) > 1:
@@ -115,11 +126,20 @@ def sheet_totals(stage_id: int) -> dict[tuple[int, int], tuple[int, int | None]]
     sheet with points for every criterion, so None means the juror is still missing; one row per
     sheet, never the per-criterion rows."""
     return {
-        (entry_id, juror_id): (sheet_id, None if total is None or state != SheetState.SUBMITTED else int(total))
+        (entry_id, juror_id): (
+            sheet_id,
+            None if total is None or state != SheetState.SUBMITTED else int(total),
+        )
         for sheet_id, entry_id, juror_id, state, total in db.session.connection().execute(
-            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id, ScoreSheet.state,
-                   ScoreSheet.weighted_total)
-            .where(ScoreSheet.stage_id == stage_id))}
+            select(
+                ScoreSheet.id,
+                ScoreSheet.entry_id,
+                ScoreSheet.juror_id,
+                ScoreSheet.state,
+                ScoreSheet.weighted_total,
+            ).where(ScoreSheet.stage_id == stage_id)
+        )
+    }
 
 
 def _max_score(stage: Stage, config: JuryConfig) -> Decimal | None:
@@ -130,7 +150,12 @@ def _max_score(stage: Stage, config: JuryConfig) -> Decimal | None:
         return None
     highest = scoring.max_total([scoring.Criterion(c.name, c.max_points, c.weight) for c in criteria])
     if scoring.Aggregation(config.aggregation or scoring.Aggregation.MEAN) is scoring.Aggregation.SUM:
-        jurors = config.jurors_per_entry or db.session.scalar(
-            select(func.count()).select_from(StageJuror).where(StageJuror.stage_id == stage.id)) or 0
+        jurors = (
+            config.jurors_per_entry
+            or db.session.scalar(
+                select(func.count()).select_from(StageJuror).where(StageJuror.stage_id == stage.id)
+            )
+            or 0
+        )
         highest *= jurors
     return highest

@@ -37,7 +37,8 @@ def configure_stage_jury(stage: Stage, spec: Mapping[str, Any], *, actor: User |
     config = db.session.get(JuryConfig, stage.id)
     existing = stage_criteria(stage.id)
     same = [(c.name, c.max_points, c.weight) for c in existing] == [
-        (c.name, c.max_points, c.weight) for c in parsed.criteria]
+        (c.name, c.max_points, c.weight) for c in parsed.criteria
+    ]
     if not same and existing and _stage_has_scores(stage.id):
         raise Conflict(_("Jurors have already scored this stage: its criteria can no longer change."))
     if config is None:
@@ -57,15 +58,31 @@ def configure_stage_jury(stage: Stage, spec: Mapping[str, Any], *, actor: User |
             db.session.delete(row)
         db.session.flush()
         for position, item in enumerate(parsed.criteria):
-            db.session.add(JuryCriterion(
-                stage_id=stage.id, position=position, name=item.name, description=item.description,
-                levels=[{"points": p, "text": t} for p, t in item.levels], max_points=item.max_points,
-                weight=item.weight,
-            ))
-    audit.record("jury.configured", actor=actor, scope_type="contest", scope_id=stage.contest_id,
-                 object_type="stage", object_id=stage.id,
-                 details={"criteria": [c.name for c in parsed.criteria], "aggregation": parsed.aggregation.value,
-                          "jurors_per_entry": parsed.jurors_per_entry, "blind": parsed.blind})
+            db.session.add(
+                JuryCriterion(
+                    stage_id=stage.id,
+                    position=position,
+                    name=item.name,
+                    description=item.description,
+                    levels=[{"points": p, "text": t} for p, t in item.levels],
+                    max_points=item.max_points,
+                    weight=item.weight,
+                )
+            )
+    audit.record(
+        "jury.configured",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id,
+        object_type="stage",
+        object_id=stage.id,
+        details={
+            "criteria": [c.name for c in parsed.criteria],
+            "aggregation": parsed.aggregation.value,
+            "jurors_per_entry": parsed.jurors_per_entry,
+            "blind": parsed.blind,
+        },
+    )
     db.session.flush()
     return config
 
@@ -77,13 +94,26 @@ def set_jury_spec(stage: Stage, spec: Mapping[str, Any], *, actor: User) -> Jury
     return config
 
 
-def save_jury_settings(stage: Stage, *, aggregation: str, jurors_per_entry: int | None, blind: bool,
-                       disagreement_threshold: Decimal | None, scoring_due_at: datetime | None,
-                       slot_pick_deadline: datetime | None, actor: User) -> JuryConfig:
+def save_jury_settings(
+    stage: Stage,
+    *,
+    aggregation: str,
+    jurors_per_entry: int | None,
+    blind: bool,
+    disagreement_threshold: Decimal | None,
+    scoring_due_at: datetime | None,
+    slot_pick_deadline: datetime | None,
+    actor: User,
+) -> JuryConfig:
     """The organiser's settings form: everything except the criteria (a stage may have none yet)."""
     spec = spec_of(stage)
-    spec.update(aggregation=aggregation, jurors_per_entry=jurors_per_entry, blind=blind,
-                disagreement_threshold=disagreement_threshold, scoring_due_at=scoring_due_at)
+    spec.update(
+        aggregation=aggregation,
+        jurors_per_entry=jurors_per_entry,
+        blind=blind,
+        disagreement_threshold=disagreement_threshold,
+        scoring_due_at=scoring_due_at,
+    )
     if not spec["criteria"]:
         spec["criteria"] = None
         try:
@@ -104,20 +134,31 @@ def save_jury_settings(stage: Stage, *, aggregation: str, jurors_per_entry: int 
     return config
 
 
-def add_criterion(stage: Stage, *, name: str, max_points: object, weight: object, description: str,
-                  levels: str, actor: User) -> JuryCriterion:
+def add_criterion(
+    stage: Stage, *, name: str, max_points: object, weight: object, description: str, levels: str, actor: User
+) -> JuryCriterion:
     """Add one criterion from the organiser's form (refused once scoring has started); its problems
     come back by the form's own field names (`name`, `max_points`, …)."""
     spec = spec_of(stage)
-    spec["criteria"].append({"name": name, "max_points": max_points, "weight": weight,
-                             "description": description, "levels": levels})
+    spec["criteria"].append(
+        {
+            "name": name,
+            "max_points": max_points,
+            "weight": weight,
+            "description": description,
+            "levels": levels,
+        }
+    )
     prefix = f"criteria.{len(spec['criteria']) - 1}."
     try:
         parse_spec(spec)
     except SpecError as error:
         whole = spec_invalid(error)
-        fields = {key.removeprefix(prefix): text(problem) for key, problem in error.problems.items()
-                  if key.startswith(prefix)}
+        fields = {
+            key.removeprefix(prefix): text(problem)
+            for key, problem in error.problems.items()
+            if key.startswith(prefix)
+        }
         raise Invalid(whole.message, fields or whole.fields) from None
     configure_stage_jury(stage, spec, actor=actor)
     db.session.commit()
@@ -129,9 +170,15 @@ def delete_criterion(criterion: JuryCriterion, *, actor: User) -> None:
         raise Conflict(_("Jurors have already scored this stage: its criteria can no longer change."))
     stage = db.session.get(Stage, criterion.stage_id)
     db.session.delete(criterion)
-    audit.record("jury.criterion_deleted", actor=actor, scope_type="contest",
-                 scope_id=stage.contest_id if stage else None, object_type="criterion", object_id=criterion.id,
-                 details={"name": criterion.name})
+    audit.record(
+        "jury.criterion_deleted",
+        actor=actor,
+        scope_type="contest",
+        scope_id=stage.contest_id if stage else None,
+        object_type="criterion",
+        object_id=criterion.id,
+        details={"name": criterion.name},
+    )
     db.session.commit()
 
 
@@ -144,20 +191,35 @@ def jury_config(stage: Stage) -> JuryConfig:
 
 
 def stage_criteria(stage_id: int) -> list[JuryCriterion]:
-    return list(db.session.scalars(select(JuryCriterion).where(JuryCriterion.stage_id == stage_id)
-                                   .order_by(JuryCriterion.position, JuryCriterion.id)))
+    return list(
+        db.session.scalars(
+            select(JuryCriterion)
+            .where(JuryCriterion.stage_id == stage_id)
+            .order_by(JuryCriterion.position, JuryCriterion.id)
+        )
+    )
 
 
 def spec_of(stage: Stage) -> dict[str, Any]:
     """The stage's jury spec in the API's shape (round-trips through configure_stage_jury)."""
     config = jury_config(stage)
     return {
-        "criteria": [{"name": c.name, "max_points": str(c.max_points), "weight": str(c.weight),
-                      "description": c.description, "levels": c.levels} for c in stage_criteria(stage.id)],
+        "criteria": [
+            {
+                "name": c.name,
+                "max_points": str(c.max_points),
+                "weight": str(c.weight),
+                "description": c.description,
+                "levels": c.levels,
+            }
+            for c in stage_criteria(stage.id)
+        ],
         "aggregation": config.aggregation.value if config.aggregation else "mean",
         "jurors_per_entry": config.jurors_per_entry,
         "blind": bool(config.blind),
-        "disagreement_threshold": None if config.disagreement_threshold is None else str(config.disagreement_threshold),
+        "disagreement_threshold": None
+        if config.disagreement_threshold is None
+        else str(config.disagreement_threshold),
         "scoring_due_at": config.scoring_due_at.isoformat() if config.scoring_due_at else None,
     }
 

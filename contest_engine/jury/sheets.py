@@ -29,8 +29,9 @@ SAVE_RETRIES = 3
 TOTAL_SCALE = 10_000  # ScoreSheet.weighted_total: points (hundredths) × weight (hundredths)
 
 
-def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment: str = "", *, submit: bool,
-                now: datetime) -> ScoreSheet:
+def save_scores(
+    entry: Entry, juror: User, marks: Mapping[str, object], comment: str = "", *, submit: bool, now: datetime
+) -> ScoreSheet:
     """Save a juror's sheet for an entry: a draft (some criteria may be empty) or submitted (all).
 
     A submitted sheet stays submitted: later saves must be complete and replace the marks until
@@ -43,7 +44,9 @@ def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment:
     if not assigned:
         raise Forbidden(_("This entry is not assigned to you."))
     if conflicted:
-        raise Forbidden(_("You have a conflict of interest with this participant: your score cannot be saved."))
+        raise Forbidden(
+            _("You have a conflict of interest with this participant: your score cannot be saved.")
+        )
     if scoring_closed(stage):
         raise Conflict(_("Scoring of this stage is closed."))
     criteria = stage_criteria(stage.id)
@@ -59,12 +62,16 @@ def save_scores(entry: Entry, juror: User, marks: Mapping[str, object], comment:
         except IntegrityError:
             db.session.rollback()
             if attempt == SAVE_RETRIES - 1:
-                raise Conflict(_("The scores were saved at the same time elsewhere. Reload and try again.")) from None
+                raise Conflict(
+                    _("The scores were saved at the same time elsewhere. Reload and try again.")
+                ) from None
             criteria = stage_criteria(stage_id)
     raise AssertionError("unreachable")
 
 
-def check_marks(criteria: list[JuryCriterion], marks: Mapping[str, object], complete: bool) -> dict[str, Decimal]:
+def check_marks(
+    criteria: list[JuryCriterion], marks: Mapping[str, object], complete: bool
+) -> dict[str, Decimal]:
     """A juror's marks by criterion name, checked by the pure rule and to the column's 2 decimal
     places; refused by the field `criteria.<name>` (the appeal's resolution reuses it)."""
     rules = _rules(criteria)
@@ -72,8 +79,11 @@ def check_marks(criteria: list[JuryCriterion], marks: Mapping[str, object], comp
         parsed = scoring.validate_marks(rules, marks, complete=complete)
     except scoring.MarkError as error:
         raise marks_invalid(error, rules) from None
-    too_precise = {f"criteria.{k}": _("At most 2 decimal places.") for k, v in parsed.items()
-                   if v != v.quantize(Decimal("0.01"))}
+    too_precise = {
+        f"criteria.{k}": _("At most 2 decimal places.")
+        for k, v in parsed.items()
+        if v != v.quantize(Decimal("0.01"))
+    }
     if too_precise:
         raise Invalid(_("Some points are invalid."), too_precise)
     return parsed
@@ -85,7 +95,10 @@ def sheet_weighted_total(criteria: list[JuryCriterion], points: Mapping[int, Dec
     criterion has no points (a partial total must never rank as a final one)."""
     if any(criterion.id not in points for criterion in criteria):
         return None
-    total = Fraction(scoring.juror_total(_rules(criteria), {c.name: points[c.id] for c in criteria})) * TOTAL_SCALE
+    total = (
+        Fraction(scoring.juror_total(_rules(criteria), {c.name: points[c.id] for c in criteria}))
+        * TOTAL_SCALE
+    )
     if total.denominator != 1:
         raise ValueError(f"{total / TOTAL_SCALE} has more than 4 decimal places")
     return total.numerator
@@ -93,10 +106,15 @@ def sheet_weighted_total(criteria: list[JuryCriterion], points: Mapping[int, Dec
 
 def sheet_for(entry_id: int, juror_id: int) -> tuple[ScoreSheet | None, dict[int, Decimal]]:
     """A juror's sheet for an entry and its points by criterion id (for the scoring form)."""
-    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry_id, ScoreSheet.juror_id == juror_id))
+    sheet = db.session.scalar(
+        select(ScoreSheet).where(ScoreSheet.entry_id == entry_id, ScoreSheet.juror_id == juror_id)
+    )
     if sheet is None:
         return None, {}
-    points = {row.criterion_id: row.points for row in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
+    points = {
+        row.criterion_id: row.points
+        for row in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))
+    }
     return sheet, points
 
 
@@ -104,15 +122,30 @@ def _rules(criteria: list[JuryCriterion]) -> list[scoring.Criterion]:
     return [scoring.Criterion(c.name, c.max_points, c.weight) for c in criteria]
 
 
-def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[JuryCriterion],
-                 marks: Mapping[str, object], comment: str, submit: bool, now: datetime) -> ScoreSheet:
-    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry_id,
-                                                       ScoreSheet.juror_id == juror_id))
+def _write_sheet(
+    stage_id: int,
+    entry_id: int,
+    juror_id: int,
+    criteria: list[JuryCriterion],
+    marks: Mapping[str, object],
+    comment: str,
+    submit: bool,
+    now: datetime,
+) -> ScoreSheet:
+    sheet = db.session.scalar(
+        select(ScoreSheet).where(ScoreSheet.entry_id == entry_id, ScoreSheet.juror_id == juror_id)
+    )
     if sheet is None:
         was_submitted = False
         parsed = check_marks(criteria, marks, complete=submit)
-        sheet = ScoreSheet(stage_id=stage_id, entry_id=entry_id, juror_id=juror_id, state=SheetState.DRAFT,
-                           comment=comment, updated_at=now)
+        sheet = ScoreSheet(
+            stage_id=stage_id,
+            entry_id=entry_id,
+            juror_id=juror_id,
+            state=SheetState.DRAFT,
+            comment=comment,
+            updated_at=now,
+        )
         db.session.add(sheet)
         db.session.flush()
     else:
@@ -126,13 +159,17 @@ def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[Jur
         except Invalid:
             db.session.rollback()
             raise
-    by_criterion = {s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
+    by_criterion = {
+        s.criterion_id: s for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))
+    }
     before = {c.name: str(by_criterion[c.id].points) for c in criteria if c.id in by_criterion}
     for criterion in criteria:
         row = by_criterion.get(criterion.id)
         if criterion.name in parsed:
             if row is None:
-                db.session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, points=parsed[criterion.name]))
+                db.session.add(
+                    Score(sheet_id=sheet.id, criterion_id=criterion.id, points=parsed[criterion.name])
+                )
             else:
                 row.points = parsed[criterion.name]
         elif row is not None:
@@ -143,18 +180,33 @@ def _write_sheet(stage_id: int, entry_id: int, juror_id: int, criteria: list[Jur
         sheet.state = SheetState.SUBMITTED
         sheet.submitted_at = now
     # The sheet's points are now exactly `parsed` (criteria without points were deleted above).
-    sheet.weighted_total = (sheet_weighted_total(criteria, {c.id: parsed[c.name] for c in criteria if c.name in parsed})
-                            if sheet.state == SheetState.SUBMITTED else None)
+    sheet.weighted_total = (
+        sheet_weighted_total(criteria, {c.id: parsed[c.name] for c in criteria if c.name in parsed})
+        if sheet.state == SheetState.SUBMITTED
+        else None
+    )
     after = {k: str(v) for k, v in parsed.items()}
     # Audited only by the save that changed something: a repeated or concurrent identical submit
     # writes no second row.
     if was_submitted and after != before:
-        audit.record("jury.score_changed", actor=db.session.get(User, juror_id), scope_type="stage", scope_id=stage_id,
-                     object_type="entry", object_id=entry_id,
-                     details={"before": before, "after": after})
+        audit.record(
+            "jury.score_changed",
+            actor=db.session.get(User, juror_id),
+            scope_type="stage",
+            scope_id=stage_id,
+            object_type="entry",
+            object_id=entry_id,
+            details={"before": before, "after": after},
+        )
     elif submit and not was_submitted:
-        audit.record("jury.score_submitted", actor=db.session.get(User, juror_id), scope_type="stage",
-                     scope_id=stage_id, object_type="entry", object_id=entry_id,
-                     details={"after": after})
+        audit.record(
+            "jury.score_submitted",
+            actor=db.session.get(User, juror_id),
+            scope_type="stage",
+            scope_id=stage_id,
+            object_type="entry",
+            object_id=entry_id,
+            details={"after": after},
+        )
     db.session.commit()
     return sheet

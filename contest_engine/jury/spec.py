@@ -99,7 +99,9 @@ def parse_levels(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(levels)
 
 
-def _criterion(item: object, prefix: str, seen: set[str], problems: dict[str, Problem]) -> CriterionSpec | None:
+def _criterion(
+    item: object, prefix: str, seen: set[str], problems: dict[str, Problem]
+) -> CriterionSpec | None:
     if not isinstance(item, Mapping):
         problems[prefix] = Problem("not_an_object")
         return None
@@ -123,8 +125,11 @@ def _criterion(item: object, prefix: str, seen: set[str], problems: dict[str, Pr
     if isinstance(levels_raw, str):
         levels = list(parse_levels(levels_raw))
     elif isinstance(levels_raw, list | tuple):
-        levels = [(str(level.get("points", "")), str(level.get("text", "")))
-                  for level in levels_raw if isinstance(level, Mapping)]
+        levels = [
+            (str(level.get("points", "")), str(level.get("text", "")))
+            for level in levels_raw
+            if isinstance(level, Mapping)
+        ]
     else:
         problems[f"{prefix}.levels"] = Problem("not_a_list")
     if max_points is None or weight is None or not name:
@@ -156,7 +161,9 @@ def parse_spec(spec: Mapping[str, Any]) -> JurySpec:
         problems["aggregation"] = Problem("one_of", {"values": "mean, median, trimmed_mean, sum"})
         aggregation = Aggregation.MEAN
     per_entry = spec.get("jurors_per_entry")
-    if per_entry is not None and (isinstance(per_entry, bool) or not isinstance(per_entry, int) or per_entry < 1):
+    if per_entry is not None and (
+        isinstance(per_entry, bool) or not isinstance(per_entry, int) or per_entry < 1
+    ):
         problems["jurors_per_entry"] = Problem("jurors_per_entry")
     blind = spec.get("blind", False)
     if not isinstance(blind, bool):
@@ -170,5 +177,11 @@ def parse_spec(spec: Mapping[str, Any]) -> JurySpec:
         problems["scoring_due_at"] = Problem("iso_time")
     if problems:
         raise SpecError(problems)
-    return JurySpec(tuple(criteria), aggregation, per_entry, bool(blind), threshold,
-                    due if isinstance(due, datetime) else None)
+    return JurySpec(
+        tuple(criteria),
+        aggregation,
+        per_entry,
+        bool(blind),
+        threshold,
+        due if isinstance(due, datetime) else None,
+    )

@@ -40,12 +40,23 @@ class QueueItem:
 def juror_queue_query(juror_id: int) -> Any:
     """The juror's assignments with their sheet state, for pagination (names never included)."""
     return (
-        select(JuryAssignment.entry_id, JuryAssignment.stage_id, Stage.title, Contest.title.label("contest_title"),
-               ScoreSheet.state, JuryConfig.scoring_closed_at, Stage.results_published_at)
+        select(
+            JuryAssignment.entry_id,
+            JuryAssignment.stage_id,
+            Stage.title,
+            Contest.title.label("contest_title"),
+            ScoreSheet.state,
+            JuryConfig.scoring_closed_at,
+            Stage.results_published_at,
+        )
         .join(Stage, Stage.id == JuryAssignment.stage_id)
         .join(Contest, Contest.id == Stage.contest_id)
-        .outerjoin(ScoreSheet, and_(ScoreSheet.entry_id == JuryAssignment.entry_id,
-                                    ScoreSheet.juror_id == JuryAssignment.juror_id))
+        .outerjoin(
+            ScoreSheet,
+            and_(
+                ScoreSheet.entry_id == JuryAssignment.entry_id, ScoreSheet.juror_id == JuryAssignment.juror_id
+            ),
+        )
         .outerjoin(JuryConfig, JuryConfig.stage_id == JuryAssignment.stage_id)
         .where(JuryAssignment.juror_id == juror_id)
         .order_by(ScoreSheet.state.is_not(None), JuryAssignment.stage_id, JuryAssignment.entry_id)
@@ -53,27 +64,42 @@ def juror_queue_query(juror_id: int) -> Any:
 
 
 def queue_item(row: Any) -> QueueItem:
-    return QueueItem(row[0], row[1], row[2], row[3], str(row[4]) if row[4] else "missing",
-                     row[5] is not None or row[6] is not None)
+    return QueueItem(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        str(row[4]) if row[4] else "missing",
+        row[5] is not None or row[6] is not None,
+    )
 
 
 def juror_stages(user_id: int) -> list[Any]:
     """(stage id, stage title, contest title) of the stages whose jury the user sits on."""
-    return list(db.session.execute(select(Stage.id, Stage.title, Contest.title)
-                                   .join(Contest, Contest.id == Stage.contest_id)
-                                   .join(StageJuror, StageJuror.stage_id == Stage.id)
-                                   .where(StageJuror.user_id == user_id).order_by(Stage.id)).all())
+    return list(
+        db.session.execute(
+            select(Stage.id, Stage.title, Contest.title)
+            .join(Contest, Contest.id == Stage.contest_id)
+            .join(StageJuror, StageJuror.stage_id == Stage.id)
+            .where(StageJuror.user_id == user_id)
+            .order_by(Stage.id)
+        ).all()
+    )
 
 
 def organised_jury_stages(user: User, admin: bool) -> list[Any]:
     """Jury stages of the contests `user` organises (every contest for an admin): the organiser's way in."""
-    query = (select(Stage.id, Stage.title, Contest.title.label("contest_title"))
-             .join(Contest, Contest.id == Stage.contest_id)
-             .where((Stage.kind == StageKind.JURY) | Stage.has_jury.is_(True))
-             .order_by(Contest.id.desc(), Stage.position).limit(200))
+    query = (
+        select(Stage.id, Stage.title, Contest.title.label("contest_title"))
+        .join(Contest, Contest.id == Stage.contest_id)
+        .where((Stage.kind == StageKind.JURY) | Stage.has_jury.is_(True))
+        .order_by(Contest.id.desc(), Stage.position)
+        .limit(200)
+    )
     if not admin:
         query = query.join(ContestOrganiser, ContestOrganiser.contest_id == Contest.id).where(
-            ContestOrganiser.user_id == user.id)
+            ContestOrganiser.user_id == user.id
+        )
     return list(db.session.execute(query).all())
 
 
@@ -91,19 +117,28 @@ def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]
     appeal their entry while the window is open. Two queries."""
     links: list[ParticipantLink] = []
     schedules = db.session.execute(
-        select(Stage.id, Stage.title, Contest.title).distinct()
+        select(Stage.id, Stage.title, Contest.title)
+        .distinct()
         .join(Contest, Contest.id == Stage.contest_id)
         .join(DemoSlot, DemoSlot.stage_id == Stage.id)
         .join(StageParticipant, StageParticipant.stage_id == Stage.id)
         .join(Participation, Participation.id == StageParticipant.participation_id)
-        .where(Participation.user_id == user_id, Stage.closes_at > now).limit(20)).all()
+        .where(Participation.user_id == user_id, Stage.closes_at > now)
+        .limit(20)
+    ).all()
     links += [ParticipantLink("schedule", row[0], None, row[1], row[2]) for row in schedules]
     appeals = db.session.execute(
         select(Stage.id, Entry.id, Stage.title, Contest.title)
         .join(Contest, Contest.id == Stage.contest_id)
         .join(Entry, Entry.stage_id == Stage.id)
         .join(Participation, Participation.id == Entry.participation_id)
-        .where(Participation.user_id == user_id, Entry.is_current.is_(True),
-               Stage.results_published_at.is_not(None), Stage.appeals_close_at >= now).limit(20)).all()
+        .where(
+            Participation.user_id == user_id,
+            Entry.is_current.is_(True),
+            Stage.results_published_at.is_not(None),
+            Stage.appeals_close_at >= now,
+        )
+        .limit(20)
+    ).all()
     links += [ParticipantLink("appeal", row[0], row[1], row[2], row[3]) for row in appeals]
     return links

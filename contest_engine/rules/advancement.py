@@ -63,20 +63,25 @@ class AdvancementRule:
         try:
             kind = RuleKind(self.kind)
         except ValueError:
-            raise AdvancementRuleError(f"unknown advancement rule {self.kind!r}", code="unknown_rule",
-                                       field="rule") from None
+            raise AdvancementRuleError(
+                f"unknown advancement rule {self.kind!r}", code="unknown_rule", field="rule"
+            ) from None
         try:
             ties = TiePolicy(self.ties)
         except ValueError:
-            raise AdvancementRuleError(f"unknown tie policy {self.ties!r}", code="unknown_ties",
-                                       field="ties") from None
+            raise AdvancementRuleError(
+                f"unknown tie policy {self.ties!r}", code="unknown_ties", field="ties"
+            ) from None
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "ties", ties)
         object.__setattr__(self, "chosen", frozenset(self.chosen))
         object.__setattr__(self, "value", _checked_value(kind, self.value))
         if self.chosen and kind is not RuleKind.MANUAL:
-            raise AdvancementRuleError(f"{kind.value} does not take chosen participants",
-                                       code=_value_code(kind, "chosen_not_taken"), field="chosen")
+            raise AdvancementRuleError(
+                f"{kind.value} does not take chosen participants",
+                code=_value_code(kind, "chosen_not_taken"),
+                field="chosen",
+            )
 
     # The constructors take raw values (a JSON float, a string) and leave checking and normalising
     # to __post_init__, so every bad value raises AdvancementRuleError the same way.
@@ -129,8 +134,9 @@ def _checked_value(kind: RuleKind, value: Any) -> int | Fraction | None:
             raise AdvancementRuleError(f"top_n must not be negative, got {value!r}", code="top_n_whole")
         return int(exact)
     if kind is RuleKind.TOP_PERCENT and not 0 < exact <= 100:
-        raise AdvancementRuleError(f"top_percent must be above 0 and at most 100, got {value!r}",
-                                   code="top_percent_range")
+        raise AdvancementRuleError(
+            f"top_percent must be above 0 and at most 100, got {value!r}", code="top_percent_range"
+        )
     return exact
 
 
@@ -181,7 +187,10 @@ class AdvancementResult:
 
 
 def advance(
-    candidates: Sequence[Candidate], rule: AdvancementRule, *, rank_by_time: bool = False,
+    candidates: Sequence[Candidate],
+    rule: AdvancementRule,
+    *,
+    rank_by_time: bool = False,
     ranked: Sequence[RankedRow] | None = None,
 ) -> AdvancementResult:
     """Apply `rule` to one division's candidates.
@@ -223,8 +232,11 @@ def advance(
     if rule.kind is RuleKind.MANUAL:
         unknown = sorted(rule.chosen - set(ids))
         if unknown:
-            raise AdvancementRuleError(f"chosen participants {unknown} are not candidates of this division",
-                                       code="chosen_unknown", field="chosen")
+            raise AdvancementRuleError(
+                f"chosen participants {unknown} are not candidates of this division",
+                code="chosen_unknown",
+                field="chosen",
+            )
         advanced = {c.participant_id for c in eligible if c.participant_id in rule.chosen}
     elif rule.kind is RuleKind.ALL:
         advanced = set(ranks)

@@ -52,7 +52,8 @@ class AwardRule:
                 or not 1 <= ranks[0] <= ranks[1]
             ):
                 raise AwardRuleError(
-                    f"{self.title}: ranks must be (from, to) with 1 <= from <= to, got {self.ranks!r}", code="ranks"
+                    f"{self.title}: ranks must be (from, to) with 1 <= from <= to, got {self.ranks!r}",
+                    code="ranks",
                 )
             object.__setattr__(self, "ranks", ranks)
         if self.top_percent is not None:

@@ -143,7 +143,9 @@ def apply_action(
         if new_closes_at is None:
             raise StageTransitionError("extend needs a new closing time", code="close_missing")
         if new_closes_at <= closes_at:
-            raise StageTransitionError("the new closing time must be later than the current one", code="close_not_later")
+            raise StageTransitionError(
+                "the new closing time must be later than the current one", code="close_not_later"
+            )
     if action in (StageAction.EXTEND, StageAction.REOPEN):
         effective_close = closes_at if new_closes_at is None else new_closes_at
         if effective_close <= now:
@@ -190,7 +192,9 @@ def validate_timeline(stages: list[StageTimes]) -> list[TimelineError]:
             errors.append(TimelineError(index, "closes_at", "must be after opens_at", "close_before_open"))
         if opens_ok and previous_close is not None and stage.opens_at < previous_close:
             errors.append(
-                TimelineError(index, "opens_at", "must be at or after the previous stage's closing time", "overlap")
+                TimelineError(
+                    index, "opens_at", "must be at or after the previous stage's closing time", "overlap"
+                )
             )
         previous_close = stage.closes_at if closes_ok else None
     return errors

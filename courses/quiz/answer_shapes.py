@@ -169,4 +169,3 @@ def validate_answer(question: Question, raw: Any) -> Any:
     if raw is None:
         return None
     return _NORMALISERS[type(question)](question, raw)
-

@@ -22,7 +22,9 @@ def describe_answer(question: questions.Question, answer: Any) -> str:
         if isinstance(question, questions.Matching):
             right = {r.id: r.text for r in question.right}
             left = {item.id: item.text for item in question.left}
-            return "; ".join(f"{left.get(int(k), k)} → {right.get(int(v), v)}" for k, v in sorted(answer.items()))
+            return "; ".join(
+                f"{left.get(int(k), k)} → {right.get(int(v), v)}" for k, v in sorted(answer.items())
+            )
         if isinstance(question, questions.Cloze):
             parts = []
             for number, value in sorted(answer.items(), key=lambda kv: int(kv[0])):
@@ -55,7 +57,8 @@ def right_answer(question: questions.Question, *, true: str = "True", false: str
         parts = []
         for gap in question.gaps:
             if isinstance(gap, questions.ChoiceGap):
-                parts.append(f"{gap.number}: {next(c.text for c in gap.choices if c.fraction == max(x.fraction for x in gap.choices))}")
+                best = max(gap.choices, key=lambda c: c.fraction)
+                parts.append(f"{gap.number}: {best.text}")
             elif isinstance(gap, questions.NumericalGap):
                 parts.append(f"{gap.number}: {max(gap.answers, key=lambda a: a.fraction).value}")
             else:

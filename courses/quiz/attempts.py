@@ -32,16 +32,27 @@ from courses.quiz.student_view import public_view
 
 def in_progress_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
     """The user's unfinished attempt at this quiz, if any (a start resumes it)."""
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id,
-        QuizAttempt.state == AttemptState.IN_PROGRESS).order_by(QuizAttempt.number.desc()).limit(1))
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.state == AttemptState.IN_PROGRESS,
+        )
+        .order_by(QuizAttempt.number.desc())
+        .limit(1)
+    )
 
 
 def user_attempts(quiz: Quiz, user: User) -> list[QuizAttempt]:
     """The user's attempts at this quiz, first to last."""
-    return list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.id,
-                                                              QuizAttempt.user_id == user.id)
-                                   .order_by(QuizAttempt.number)))
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id)
+            .order_by(QuizAttempt.number)
+        )
+    )
 
 
 def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
@@ -61,8 +72,11 @@ def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
         if quiz.opens_at is not None and now < quiz.opens_at:
             raise Conflict(_("The quiz is not open yet."))
         raise Conflict(_("The quiz is closed."))
-    last = db.session.execute(select(func.count(), func.max(QuizAttempt.number)).where(
-        QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id)).one()
+    last = db.session.execute(
+        select(func.count(), func.max(QuizAttempt.number)).where(
+            QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id
+        )
+    ).one()
     used, number = last[0] or 0, (last[1] or 0) + 1
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise Conflict(_("No attempts are left."))
@@ -73,14 +87,25 @@ def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
     drawn = _draw(quiz, seed)
     if not drawn:
         raise Conflict(_("The quiz has no questions yet."))
-    attempt = QuizAttempt(quiz_id=quiz.id, user_id=user.id, number=number, seed=seed, started_at=now,
-                          deadline=deadline, state=AttemptState.IN_PROGRESS,
-                          max_score=sum((mark for _q, mark, graded in drawn if graded), Decimal(0)))
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=number,
+        seed=seed,
+        started_at=now,
+        deadline=deadline,
+        state=AttemptState.IN_PROGRESS,
+        max_score=sum((mark for _q, mark, graded in drawn if graded), Decimal(0)),
+    )
     db.session.add(attempt)
     try:
         db.session.flush()
-        db.session.add_all([QuizAnswer(attempt_id=attempt.id, slot=i, question_id=q.id, max_mark=mark)
-                            for i, (q, mark, _graded) in enumerate(drawn, start=1)])
+        db.session.add_all(
+            [
+                QuizAnswer(attempt_id=attempt.id, slot=i, question_id=q.id, max_mark=mark)
+                for i, (q, mark, _graded) in enumerate(drawn, start=1)
+            ]
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -101,8 +126,15 @@ def _draw(quiz: Quiz, seed: int) -> list[tuple[Question, Decimal, bool]]:
     query = select(Question).where(Question.id.in_(fixed_ids))
     if category_ids:
         query = select(Question).where(
-            (Question.id.in_(fixed_ids)) | (and_(Question.category_id.in_(category_ids), Question.hidden.is_(False),
-                                                 Question.type != "description")))
+            (Question.id.in_(fixed_ids))
+            | (
+                and_(
+                    Question.category_id.in_(category_ids),
+                    Question.hidden.is_(False),
+                    Question.type != "description",
+                )
+            )
+        )
     rows = {q.id: q for q in db.session.scalars(query.order_by(Question.id))}
     used = set(fixed_ids)
     picked: list[tuple[Question, Decimal | None]] = []
@@ -120,13 +152,17 @@ def _draw(quiz: Quiz, seed: int) -> list[tuple[Question, Decimal, bool]]:
     for row, mark in picked:
         question = load_question(row)
         graded = grading.is_graded(question)
-        drawn.append((row, (mark if mark is not None else question.default_mark) if graded else Decimal(0), graded))
+        drawn.append(
+            (row, (mark if mark is not None else question.default_mark) if graded else Decimal(0), graded)
+        )
     return drawn
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
     """Whether an unfinished attempt has passed its deadline (then it is finished with what was saved)."""
-    return attempt.state == AttemptState.IN_PROGRESS and attempt.deadline is not None and now >= attempt.deadline
+    return (
+        attempt.state == AttemptState.IN_PROGRESS and attempt.deadline is not None and now >= attempt.deadline
+    )
 
 
 @dataclass
@@ -142,21 +178,29 @@ class AttemptItem:
 
 def attempt_items(attempt: QuizAttempt, quiz: Quiz) -> list[AttemptItem]:
     """The attempt's questions with saved answers, in one query."""
-    pairs = db.session.execute(select(QuizAnswer, Question).join(Question, Question.id == QuizAnswer.question_id)
-                               .where(QuizAnswer.attempt_id == attempt.id).order_by(QuizAnswer.slot)).all()
+    pairs = db.session.execute(
+        select(QuizAnswer, Question)
+        .join(Question, Question.id == QuizAnswer.question_id)
+        .where(QuizAnswer.attempt_id == attempt.id)
+        .order_by(QuizAnswer.slot)
+    ).all()
     items = []
     for answer_row, row in pairs:
         question = load_question(row)
         seed = attempt.seed + answer_row.slot if quiz.shuffle_answers else None
-        items.append(AttemptItem(answer_row.slot, answer_row, row, question,
-                                 public_view(question, shuffle_seed=seed)))
+        items.append(
+            AttemptItem(answer_row.slot, answer_row, row, question, public_view(question, shuffle_seed=seed))
+        )
     return items
 
 
 def get_attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz] | None:
     """The attempt with its quiz in one query, or None."""
-    found = db.session.execute(select(QuizAttempt, Quiz).join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-                               .where(QuizAttempt.id == attempt_id)).first()
+    found = db.session.execute(
+        select(QuizAttempt, Quiz)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(QuizAttempt.id == attempt_id)
+    ).first()
     return (found[0], found[1]) if found else None
 
 
@@ -168,8 +212,11 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
     a save and a finish never interleave: either the save lands before the finish grades, or it is
     refused.
     """
-    found = db.session.execute(select(QuizAnswer, Question).join(Question, Question.id == QuizAnswer.question_id)
-                               .where(QuizAnswer.attempt_id == attempt.id, QuizAnswer.slot == slot)).first()
+    found = db.session.execute(
+        select(QuizAnswer, Question)
+        .join(Question, Question.id == QuizAnswer.question_id)
+        .where(QuizAnswer.attempt_id == attempt.id, QuizAnswer.slot == slot)
+    ).first()
     if found is None:
         raise NotFound(_("There is no question %(slot)s in this attempt.", slot=slot))
     answer_row, row = found
@@ -180,8 +227,12 @@ def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> Qui
         message = answer_shape_text(error)
         raise Invalid(message, {error.field: message}) from None
     _claim_open_attempt(attempt, now)
-    db.session.execute(update(QuizAnswer).where(QuizAnswer.id == answer_row.id).values(answer=value, saved_at=now)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(QuizAnswer)
+        .where(QuizAnswer.id == answer_row.id)
+        .values(answer=value, saved_at=now)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return answer_row
 
@@ -193,25 +244,36 @@ def _claim_open_attempt(attempt: QuizAttempt, now: datetime) -> None:
     condition = [QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS]
     if attempt.deadline is not None:
         condition.append(QuizAttempt.deadline > now)
-    touched = db.session.execute(update(QuizAttempt).where(*condition).values(last_saved_at=now)
-                                 .execution_options(synchronize_session=False)).rowcount
+    touched = db.session.execute(
+        update(QuizAttempt)
+        .where(*condition)
+        .values(last_saved_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if touched != 1:
         db.session.rollback()
         db.session.refresh(attempt)
         if attempt.state == AttemptState.IN_PROGRESS:
             finish_attempt(attempt, now)
-            raise Conflict(_("Time is up: this answer came after the deadline and was not saved. "
-                             "The attempt was finished with the answers saved before."))
+            raise Conflict(
+                _(
+                    "Time is up: this answer came after the deadline and was not saved. "
+                    "The attempt was finished with the answers saved before."
+                )
+            )
         raise Conflict(_("This attempt is finished: answers can no longer change."))
 
 
 def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetime) -> dict[int, str]:
     """Save several answers at once (the one-page form and its autosave): the valid ones are saved
     in one statement, the invalid ones come back as {slot: message}. Same refusals as save_answer."""
-    pairs = db.session.execute(select(QuizAnswer.id, QuizAnswer.slot, QuizAnswer.answer, Question.id,
-                                      Question.version, Question.data)
-                               .join(Question, Question.id == QuizAnswer.question_id)
-                               .where(QuizAnswer.attempt_id == attempt.id)).all()
+    pairs = db.session.execute(
+        select(
+            QuizAnswer.id, QuizAnswer.slot, QuizAnswer.answer, Question.id, Question.version, Question.data
+        )
+        .join(Question, Question.id == QuizAnswer.question_id)
+        .where(QuizAnswer.attempt_id == attempt.id)
+    ).all()
     errors: dict[int, str] = {}
     changes = []
     for answer_id, slot, stored, question_id, version, data in pairs:
@@ -231,7 +293,9 @@ def save_answers(attempt: QuizAttempt, raw_answers: dict[int, Any], now: datetim
     return errors
 
 
-def grade_one(question: questions.AnyQuestion, max_mark: Decimal, answer: Any) -> tuple[Fraction, Decimal, bool, str]:
+def grade_one(
+    question: questions.AnyQuestion, max_mark: Decimal, answer: Any
+) -> tuple[Fraction, Decimal, bool, str]:
     """(fraction, points, needs a tutor, feedback) of one answer; a reshaped question scores 0."""
     if not grading.is_graded(question):
         return Fraction(0), Decimal(0), False, ""
@@ -249,18 +313,28 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
     finished); whoever loses the claim just reads the winner's result, so grading happens once.
     """
     finished_at = min(now, attempt.deadline) if attempt.deadline is not None else now
-    claimed = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
-                                                           QuizAttempt.state == AttemptState.IN_PROGRESS)
-                                 .values(state=AttemptState.FINISHED, finished_at=finished_at)
-                                 .execution_options(synchronize_session=False)).rowcount
+    claimed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.FINISHED, finished_at=finished_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if claimed != 1:
         db.session.rollback()
         db.session.refresh(attempt)
         return attempt
-    pairs = db.session.execute(select(QuizAnswer.id, QuizAnswer.answer, QuizAnswer.max_mark, Question.id,
-                                      Question.version, Question.data)
-                               .join(Question, Question.id == QuizAnswer.question_id)
-                               .where(QuizAnswer.attempt_id == attempt.id)).all()
+    pairs = db.session.execute(
+        select(
+            QuizAnswer.id,
+            QuizAnswer.answer,
+            QuizAnswer.max_mark,
+            Question.id,
+            Question.version,
+            Question.data,
+        )
+        .join(Question, Question.id == QuizAnswer.question_id)
+        .where(QuizAnswer.attempt_id == attempt.id)
+    ).all()
     score = Decimal(0)
     pending = False
     updates = []
@@ -269,13 +343,23 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
         fraction, points, needs, feedback = grade_one(question, max_mark, answer)
         score += points
         pending = pending or needs
-        updates.append({"id": answer_id, "fraction": str(fraction), "points": points, "needs_grading": needs,
-                        "feedback": feedback})
+        updates.append(
+            {
+                "id": answer_id,
+                "fraction": str(fraction),
+                "points": points,
+                "needs_grading": needs,
+                "feedback": feedback,
+            }
+        )
     if updates:
         db.session.execute(update(QuizAnswer), updates)
-    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id)
-                       .values(score=score, needs_grading=pending)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .values(score=score, needs_grading=pending)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     db.session.refresh(attempt)
     return attempt
@@ -283,9 +367,14 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
 
 def finish_overdue(now: datetime) -> list[str]:
     """Finish every attempt past its deadline with what was saved (the clock; idempotent)."""
-    overdue = list(db.session.scalars(select(QuizAttempt).where(QuizAttempt.state == AttemptState.IN_PROGRESS,
-                                                                QuizAttempt.deadline <= now)
-                                      .order_by(QuizAttempt.id).limit(5000)))
+    overdue = list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.state == AttemptState.IN_PROGRESS, QuizAttempt.deadline <= now)
+            .order_by(QuizAttempt.id)
+            .limit(5000)
+        )
+    )
     db.session.commit()
     for attempt in overdue:
         finish_attempt(attempt, now)
@@ -294,4 +383,6 @@ def finish_overdue(now: datetime) -> list[str]:
 
 def can_review(attempt: QuizAttempt, quiz: Quiz, now: datetime) -> bool:
     """Whether the student may see the review of this attempt now (the quiz's review option)."""
-    return rules.review_open(str(quiz.review_when), attempt.state == AttemptState.FINISHED, quiz.closes_at, now)
+    return rules.review_open(
+        str(quiz.review_when), attempt.state == AttemptState.FINISHED, quiz.closes_at, now
+    )

@@ -25,8 +25,14 @@ class GiftImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def import_gift(bank: QuestionBank, text: str, *, actor: User | None, valid_only: bool = False,
-                category_id: int | None = None) -> GiftImportReport:
+def import_gift(
+    bank: QuestionBank,
+    text: str,
+    *,
+    actor: User | None,
+    valid_only: bool = False,
+    category_id: int | None = None,
+) -> GiftImportReport:
     """Import GIFT: nothing is created when any question is bad, unless `valid_only` (then the good
     ones are). `$CATEGORY:` lines create categories under the bank."""
     check_category(bank, category_id)
@@ -42,12 +48,25 @@ def import_gift(bank: QuestionBank, text: str, *, actor: User | None, valid_only
     rows = []
     for question, _line in result.questions:
         target = ensure_category_path(bank, question.category, known) if question.category else category_id
-        rows.append(Question(bank_id=bank.id, category_id=target, type=question.type, name=question.name[:255],
-                             data=to_data(replace(question, category=None)), version=1))
+        rows.append(
+            Question(
+                bank_id=bank.id,
+                category_id=target,
+                type=question.type,
+                name=question.name[:255],
+                data=to_data(replace(question, category=None)),
+                version=1,
+            )
+        )
     db.session.add_all(rows)
     db.session.flush()
-    audit.record("quiz.gift_imported", actor=actor, scope_type="question_bank", scope_id=bank.id,
-                 details={"imported": len(rows), "errors": len(errors)})
+    audit.record(
+        "quiz.gift_imported",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        details={"imported": len(rows), "errors": len(errors)},
+    )
     db.session.commit()
     report.imported = rows
     return report
@@ -58,5 +77,8 @@ def export_gift(bank: QuestionBank, *, category_id: int | None = None) -> str:
     paths = category_paths(bank.id)
     rows = db.session.scalars(bank_questions(bank, category_id=category_id)).all()
     ordered = sorted(rows, key=lambda r: (paths.get(r.category_id or -1, ""), r.id))
-    pure = [replace(load_question(r), category=paths.get(r.category_id) if r.category_id else None) for r in ordered]
+    pure = [
+        replace(load_question(r), category=paths.get(r.category_id) if r.category_id else None)
+        for r in ordered
+    ]
     return gift_write.export_gift(pure)

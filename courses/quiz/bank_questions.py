@@ -50,16 +50,28 @@ def bank_questions(bank: QuestionBank, *, category_id: int | None = None) -> Any
     return query.order_by(Question.id)
 
 
-def save_question(bank: QuestionBank, question: questions.Question, *, category_id: int | None,
-                  actor: User | None, row: Question | None = None) -> Question:
+def save_question(
+    bank: QuestionBank,
+    question: questions.Question,
+    *,
+    category_id: int | None,
+    actor: User | None,
+    row: Question | None = None,
+) -> Question:
     """Create a question, or replace `row`'s content (its version grows; attempts keep pointing at
     it and are regraded on request)."""
     check_category(bank, category_id)
     question = replace(question, category=None)
     data = to_data(question)
     if row is None:
-        row = Question(bank_id=bank.id, category_id=category_id, type=question.type, name=question.name[:255],
-                       data=data, version=1)
+        row = Question(
+            bank_id=bank.id,
+            category_id=category_id,
+            type=question.type,
+            name=question.name[:255],
+            data=data,
+            version=1,
+        )
         db.session.add(row)
         action = "quiz.question_created"
     else:
@@ -74,8 +86,15 @@ def save_question(bank: QuestionBank, question: questions.Question, *, category_
         row.updated_at = utcnow()
         action = "quiz.question_edited"
     db.session.flush()
-    audit.record(action, actor=actor, scope_type="question_bank", scope_id=bank.id, object_type="question",
-                 object_id=row.id, details={"name": row.name, "version": row.version})
+    audit.record(
+        action,
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        object_type="question",
+        object_id=row.id,
+        details={"name": row.name, "version": row.version},
+    )
     db.session.commit()
     return row
 
@@ -94,8 +113,15 @@ def move_question(row: Question, category_id: int | None, *, actor: User | None)
     assert bank is not None
     check_category(bank, category_id)
     row.category_id = category_id
-    audit.record("quiz.question_moved", actor=actor, scope_type="question_bank", scope_id=bank.id,
-                 object_type="question", object_id=row.id, details={"category_id": category_id})
+    audit.record(
+        "quiz.question_moved",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        object_type="question",
+        object_id=row.id,
+        details={"category_id": category_id},
+    )
     db.session.commit()
     return row
 
@@ -103,12 +129,23 @@ def move_question(row: Question, category_id: int | None, *, actor: User | None)
 def delete_question(row: Question, *, actor: User | None) -> None:
     """A question no quiz or attempt uses is deleted; one still in use is hidden from the bank
     (its attempts keep their history) and cannot be added to new quizzes."""
-    in_slot = db.session.scalar(select(func.count()).select_from(QuizSlot).where(QuizSlot.question_id == row.id))
+    in_slot = db.session.scalar(
+        select(func.count()).select_from(QuizSlot).where(QuizSlot.question_id == row.id)
+    )
     if in_slot:
         raise Conflict(_("The question is used in a quiz: remove it from the quiz first."))
-    used = db.session.scalar(select(func.count()).select_from(QuizAnswer).where(QuizAnswer.question_id == row.id))
-    audit.record("quiz.question_deleted", actor=actor, scope_type="question_bank", scope_id=row.bank_id,
-                 object_type="question", object_id=row.id, details={"name": row.name})
+    used = db.session.scalar(
+        select(func.count()).select_from(QuizAnswer).where(QuizAnswer.question_id == row.id)
+    )
+    audit.record(
+        "quiz.question_deleted",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=row.bank_id,
+        object_type="question",
+        object_id=row.id,
+        details={"name": row.name},
+    )
     if used:
         row.hidden = True
     else:
@@ -118,4 +155,7 @@ def delete_question(row: Question, *, actor: User | None) -> None:
 
 def is_used_in_attempts(question_id: int) -> bool:
     """Whether any attempt holds this question (then an edit offers to regrade)."""
-    return db.session.scalar(select(QuizAnswer.id).where(QuizAnswer.question_id == question_id).limit(1)) is not None
+    return (
+        db.session.scalar(select(QuizAnswer.id).where(QuizAnswer.question_id == question_id).limit(1))
+        is not None
+    )

@@ -25,15 +25,21 @@ def create_bank(owner_type: str, owner_id: int, title: str) -> QuestionBank:
 
 def bank_for(owner_type: str, owner_id: int) -> QuestionBank | None:
     """The owner's bank (a course or contest has one), or None."""
-    return db.session.scalar(select(QuestionBank).where(QuestionBank.owner_type == owner_type,
-                                                        QuestionBank.owner_id == owner_id)
-                             .order_by(QuestionBank.id).limit(1))
+    return db.session.scalar(
+        select(QuestionBank)
+        .where(QuestionBank.owner_type == owner_type, QuestionBank.owner_id == owner_id)
+        .order_by(QuestionBank.id)
+        .limit(1)
+    )
 
 
 def category_paths(bank_id: int) -> dict[int, str]:
     """Each category's full path ("Algebra/Linear"), in one query."""
-    rows = db.session.execute(select(QuestionCategory.id, QuestionCategory.parent_id, QuestionCategory.name)
-                              .where(QuestionCategory.bank_id == bank_id)).all()
+    rows = db.session.execute(
+        select(QuestionCategory.id, QuestionCategory.parent_id, QuestionCategory.name).where(
+            QuestionCategory.bank_id == bank_id
+        )
+    ).all()
     by_id = {row.id: row for row in rows}
     paths: dict[int, str] = {}
 
@@ -42,7 +48,11 @@ def category_paths(bank_id: int) -> dict[int, str]:
             return paths[category_id]
         row = by_id[category_id]
         parent = row.parent_id
-        value = row.name if parent is None or parent not in by_id or depth > 50 else f"{path(parent, depth + 1)}/{row.name}"
+        value = (
+            row.name
+            if parent is None or parent not in by_id or depth > 50
+            else f"{path(parent, depth + 1)}/{row.name}"
+        )
         paths[category_id] = value
         return value
 
@@ -58,45 +68,76 @@ def _clean_name(name: str) -> str:
     return name[:255]
 
 
-def create_category(bank: QuestionBank, name: str, *, parent_id: int | None = None,
-                    actor: User | None) -> QuestionCategory:
+def create_category(
+    bank: QuestionBank, name: str, *, parent_id: int | None = None, actor: User | None
+) -> QuestionCategory:
     """A category; names are unique among siblings (the database says so too)."""
     name = _clean_name(name)
     if parent_id is not None:
         parent = db.session.get(QuestionCategory, parent_id)
         if parent is None or parent.bank_id != bank.id:
             raise Invalid(_("Unknown category."), {"parent_id": _("Unknown category.")})
-    duplicate = db.session.scalar(select(QuestionCategory.id).where(
-        QuestionCategory.bank_id == bank.id, QuestionCategory.name == name,
-        QuestionCategory.parent_id.is_(None) if parent_id is None else QuestionCategory.parent_id == parent_id))
+    duplicate = db.session.scalar(
+        select(QuestionCategory.id).where(
+            QuestionCategory.bank_id == bank.id,
+            QuestionCategory.name == name,
+            QuestionCategory.parent_id.is_(None)
+            if parent_id is None
+            else QuestionCategory.parent_id == parent_id,
+        )
+    )
     if duplicate is not None:
-        raise Invalid(_("A category with this name already exists here."),
-                      {"name": _("A category with this name already exists here.")})
+        raise Invalid(
+            _("A category with this name already exists here."),
+            {"name": _("A category with this name already exists here.")},
+        )
     category = QuestionCategory(bank_id=bank.id, parent_id=parent_id, name=name)
     db.session.add(category)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Invalid(_("A category with this name already exists here."),
-                      {"name": _("A category with this name already exists here.")}) from None
-    audit.record("quiz.category_created", actor=actor, scope_type="question_bank", scope_id=bank.id,
-                 object_type="question_category", object_id=category.id, details={"name": name})
+        raise Invalid(
+            _("A category with this name already exists here."),
+            {"name": _("A category with this name already exists here.")},
+        ) from None
+    audit.record(
+        "quiz.category_created",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        object_type="question_category",
+        object_id=category.id,
+        details={"name": name},
+    )
     db.session.commit()
     return category
 
 
 def delete_category(category: QuestionCategory, *, actor: User | None) -> None:
     """Only an empty category goes (no questions, no subcategories, no random slot drawing from it)."""
-    busy = db.session.scalar(select(func.count()).select_from(Question).where(
-        Question.category_id == category.id, Question.hidden.is_(False)))
-    children = db.session.scalar(select(func.count()).select_from(QuestionCategory)
-                                 .where(QuestionCategory.parent_id == category.id))
-    slots = db.session.scalar(select(func.count()).select_from(QuizSlot).where(QuizSlot.category_id == category.id))
+    busy = db.session.scalar(
+        select(func.count())
+        .select_from(Question)
+        .where(Question.category_id == category.id, Question.hidden.is_(False))
+    )
+    children = db.session.scalar(
+        select(func.count()).select_from(QuestionCategory).where(QuestionCategory.parent_id == category.id)
+    )
+    slots = db.session.scalar(
+        select(func.count()).select_from(QuizSlot).where(QuizSlot.category_id == category.id)
+    )
     if busy or children or slots:
         raise Conflict(_("Only an empty category that no quiz draws from can be deleted."))
-    audit.record("quiz.category_deleted", actor=actor, scope_type="question_bank", scope_id=category.bank_id,
-                 object_type="question_category", object_id=category.id, details={"name": category.name})
+    audit.record(
+        "quiz.category_deleted",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=category.bank_id,
+        object_type="question_category",
+        object_id=category.id,
+        details={"name": category.name},
+    )
     db.session.execute(update(Question).where(Question.category_id == category.id).values(category_id=None))
     db.session.delete(category)
     db.session.commit()

@@ -257,4 +257,3 @@ def _read_gap(number: int, found: re.Match[str], offset: int) -> AnyGap:
         raise GiftProblem(GiftCode.FEW_CHOICES, offset)
     choices = (Choice(index, a.text, a.fraction, a.feedback) for index, a in enumerate(answers, 1))
     return ChoiceGap(number=number, weight=weight, choices=tuple(choices))
-

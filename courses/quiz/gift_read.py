@@ -28,10 +28,10 @@ A trailing ``{####…}`` block gives a cloze question its general feedback. Also
 ``// vmeste: mark=2.5, case_sensitive`` comment in a question's block keeps its default mark and a
 short answer's case sensitivity, which GIFT cannot say; Moodle reads it as a comment.
 
-`gift_write.export_gift` writes GIFT that `parse_gift` reads back into equal questions when ids are numbered 1, 2, …
-in order (as import numbers them) and texts carry no surrounding spaces. Weights that are not
-terminating decimals are written with 5 decimals (33.33333%) and read back as the nearest fraction
-with a denominator up to 100; a description's general feedback cannot be written.
+`gift_write.export_gift` writes GIFT that `parse_gift` reads back into equal questions when ids
+are numbered 1, 2, … in order (as import numbers them) and texts carry no surrounding spaces.
+Weights that are not terminating decimals are written with 5 decimals (33.33333%) and read back as
+the nearest fraction with a denominator up to 100; a description's general feedback cannot be written.
 """
 
 import re
@@ -201,4 +201,3 @@ def _apply_options(kind: type, fields: dict[str, Any], options: list[str]) -> No
                 fields["case_sensitive"] = True
         else:
             raise GiftProblem(GiftCode.BAD_OPTION, None, token)
-

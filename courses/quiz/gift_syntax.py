@@ -111,7 +111,6 @@ def clean(raw: str | None) -> str:
     return "" if raw is None else unescape(raw).strip()
 
 
-
 def escape(text: str, *, answer: bool = False) -> str:
     """Text as GIFT writes it: special characters and newlines escaped (an answer may not start with %)."""
     out = text.replace("\\", "\\\\")

@@ -41,7 +41,6 @@ def export_gift(questions: Iterable[Question]) -> str:
     return "\n\n".join(chunks) + "\n" if chunks else ""
 
 
-
 def _percent(fraction: Fraction) -> str:
     """A weight as GIFT writes it: exact when it terminates, else to 5 decimals (33.33333)."""
     percent = fraction * 100

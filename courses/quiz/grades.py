@@ -18,18 +18,30 @@ from courses.quiz.models import AttemptState, Quiz, QuizAttempt
 
 
 def _finished_rows(quiz_ids: list[int], user_ids: list[int] | None) -> Any:
-    query = (select(QuizAttempt.quiz_id, QuizAttempt.user_id, QuizAttempt.number, QuizAttempt.score,
-                    QuizAttempt.max_score, QuizAttempt.started_at, QuizAttempt.finished_at,
-                    Quiz.grading_method, Quiz.max_grade)
-             .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-             .where(QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.state == AttemptState.FINISHED)
-             .order_by(QuizAttempt.quiz_id, QuizAttempt.user_id, QuizAttempt.number))
+    query = (
+        select(
+            QuizAttempt.quiz_id,
+            QuizAttempt.user_id,
+            QuizAttempt.number,
+            QuizAttempt.score,
+            QuizAttempt.max_score,
+            QuizAttempt.started_at,
+            QuizAttempt.finished_at,
+            Quiz.grading_method,
+            Quiz.max_grade,
+        )
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(QuizAttempt.quiz_id.in_(quiz_ids), QuizAttempt.state == AttemptState.FINISHED)
+        .order_by(QuizAttempt.quiz_id, QuizAttempt.user_id, QuizAttempt.number)
+    )
     if user_ids is not None:
         query = query.where(QuizAttempt.user_id.in_(user_ids))
     return db.session.execute(query).all()
 
 
-def quiz_grades(quiz_ids: Iterable[int], user_ids: Iterable[int] | None = None) -> dict[tuple[int, int], Decimal]:
+def quiz_grades(
+    quiz_ids: Iterable[int], user_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], Decimal]:
     """(quiz id, user id) → the quiz grade by its grading method (2 places), in one query."""
     ids = list(quiz_ids)
     if not ids:
@@ -39,7 +51,9 @@ def quiz_grades(quiz_ids: Iterable[int], user_ids: Iterable[int] | None = None) 
         grouped[(row.quiz_id, row.user_id)].append(row)
     grades = {}
     for key, rows in grouped.items():
-        attempts = [rules.FinishedAttempt(r.number, Decimal(r.score or 0), Decimal(r.max_score)) for r in rows]
+        attempts = [
+            rules.FinishedAttempt(r.number, Decimal(r.score or 0), Decimal(r.max_score)) for r in rows
+        ]
         value = rules.quiz_grade(attempts, str(rows[0].grading_method), Decimal(rows[0].max_grade))
         if value is not None:
             grades[key] = value
@@ -67,7 +81,9 @@ def attempt_results(quiz_id: int) -> list[AttemptResult]:
     results = []
     for user_id, rows in grouped.items():
         method = str(rows[0].grading_method)
-        attempts = [rules.FinishedAttempt(r.number, Decimal(r.score or 0), Decimal(r.max_score)) for r in rows]
+        attempts = [
+            rules.FinishedAttempt(r.number, Decimal(r.score or 0), Decimal(r.max_score)) for r in rows
+        ]
         number = rules.graded_attempt_number(attempts, method)
         chosen = next(r for r in rows if r.number == number)
         max_grade = Decimal(rows[0].max_grade)
@@ -83,5 +99,6 @@ def attempt_grade_value(attempt: QuizAttempt, quiz: Quiz) -> Decimal | None:
     """One attempt's points on the quiz's grade scale (2 places); None while it is ungraded."""
     if attempt.score is None:
         return None
-    return rules.to_decimal(rules.attempt_grade(Decimal(attempt.score), Decimal(attempt.max_score),
-                                                Decimal(quiz.max_grade)))
+    return rules.to_decimal(
+        rules.attempt_grade(Decimal(attempt.score), Decimal(attempt.max_score), Decimal(quiz.max_grade))
+    )

@@ -204,7 +204,9 @@ _GRADERS: dict[type, Callable[[Any, Any], GradeResult]] = {
     SingleChoice: _grade_single,
     MultipleChoice: _grade_multiple,
     TrueFalse: _grade_truefalse,
-    ShortAnswer: lambda question, raw: _grade_text(question.answers, question.case_sensitive, shapes.text(raw)),
+    ShortAnswer: lambda question, raw: _grade_text(
+        question.answers, question.case_sensitive, shapes.text(raw)
+    ),
     Numerical: lambda question, raw: _grade_number(question.answers, shapes.text(raw)),
     Matching: _grade_matching,
     Essay: _grade_essay,

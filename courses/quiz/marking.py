@@ -23,15 +23,23 @@ from courses.quiz.models import AttemptState, Question, QuizAnswer, QuizAttempt
 
 
 def _recompute(attempt_id: int) -> None:
-    totals = db.session.execute(select(func.coalesce(func.sum(QuizAnswer.points), 0),
-                                       func.count().filter(QuizAnswer.needs_grading.is_(True)))
-                                .where(QuizAnswer.attempt_id == attempt_id)).one()
-    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id)
-                       .values(score=Decimal(str(totals[0])), needs_grading=bool(totals[1]))
-                       .execution_options(synchronize_session=False))
+    totals = db.session.execute(
+        select(
+            func.coalesce(func.sum(QuizAnswer.points), 0),
+            func.count().filter(QuizAnswer.needs_grading.is_(True)),
+        ).where(QuizAnswer.attempt_id == attempt_id)
+    ).one()
+    db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id)
+        .values(score=Decimal(str(totals[0])), needs_grading=bool(totals[1]))
+        .execution_options(synchronize_session=False)
+    )
 
 
-def grade_answer(answer: QuizAnswer, points: Decimal, comment: str, *, actor: User | None, now: datetime) -> QuizAnswer:
+def grade_answer(
+    answer: QuizAnswer, points: Decimal, comment: str, *, actor: User | None, now: datetime
+) -> QuizAnswer:
     """A tutor's mark for one answer (an essay, or an override): 0..the question's mark."""
     attempt = db.session.get(QuizAttempt, answer.attempt_id)
     assert attempt is not None
@@ -48,8 +56,15 @@ def grade_answer(answer: QuizAnswer, points: Decimal, comment: str, *, actor: Us
     answer.graded_at = now
     db.session.flush()
     _recompute(attempt.id)
-    audit.record("quiz.answer_graded", actor=actor, scope_type="quiz", scope_id=attempt.quiz_id,
-                 object_type="quiz_answer", object_id=answer.id, details={"points": str(points)})
+    audit.record(
+        "quiz.answer_graded",
+        actor=actor,
+        scope_type="quiz",
+        scope_id=attempt.quiz_id,
+        object_type="quiz_answer",
+        object_id=answer.id,
+        details={"points": str(points)},
+    )
     db.session.commit()
     return answer
 
@@ -69,12 +84,16 @@ def regrade_question(row: Question, *, actor: User | None) -> list[RegradeChange
     """Regrade every finished attempt's answer to this question with its current version; hand
     grades stay. Returns what changed (attempt, student, old → new points)."""
     question = load_question(row)
-    found = db.session.execute(select(QuizAnswer, QuizAttempt.user_id)
-                               .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
-                               .where(QuizAnswer.question_id == row.id,
-                                      QuizAttempt.state == AttemptState.FINISHED,
-                                      QuizAnswer.graded_by_id.is_(None))
-                               .order_by(QuizAnswer.attempt_id)).all()
+    found = db.session.execute(
+        select(QuizAnswer, QuizAttempt.user_id)
+        .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
+        .where(
+            QuizAnswer.question_id == row.id,
+            QuizAttempt.state == AttemptState.FINISHED,
+            QuizAnswer.graded_by_id.is_(None),
+        )
+        .order_by(QuizAnswer.attempt_id)
+    ).all()
     changes = []
     touched: set[int] = set()
     for answer, user_id in found:
@@ -82,20 +101,37 @@ def regrade_question(row: Question, *, actor: User | None) -> list[RegradeChange
         if answer.points is None or Decimal(answer.points) != points or answer.needs_grading != needs:
             changes.append(RegradeChange(answer.attempt_id, user_id, answer.slot, answer.points, points))
             touched.add(answer.attempt_id)
-        answer.fraction, answer.points, answer.needs_grading, answer.feedback = str(fraction), points, needs, feedback
+        answer.fraction, answer.points, answer.needs_grading, answer.feedback = (
+            str(fraction),
+            points,
+            needs,
+            feedback,
+        )
     db.session.flush()
     for attempt_id in sorted(touched):
         _recompute(attempt_id)
-    audit.record("quiz.question_regraded", actor=actor, scope_type="question_bank", scope_id=row.bank_id,
-                 object_type="question", object_id=row.id,
-                 details={"version": row.version, "answers": len(found), "changed": len(changes)})
+    audit.record(
+        "quiz.question_regraded",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=row.bank_id,
+        object_type="question",
+        object_id=row.id,
+        details={"version": row.version, "answers": len(found), "changed": len(changes)},
+    )
     db.session.commit()
     return changes
 
 
 def grading_queue(quiz_ids: Iterable[int]) -> Any:
     """Answers waiting for a tutor (a query for pagination, oldest first)."""
-    return (select(QuizAnswer).join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
-            .where(QuizAttempt.quiz_id.in_(list(quiz_ids)), QuizAttempt.state == AttemptState.FINISHED,
-                   QuizAnswer.needs_grading.is_(True))
-            .order_by(QuizAttempt.finished_at, QuizAnswer.id))
+    return (
+        select(QuizAnswer)
+        .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
+        .where(
+            QuizAttempt.quiz_id.in_(list(quiz_ids)),
+            QuizAttempt.state == AttemptState.FINISHED,
+            QuizAnswer.needs_grading.is_(True),
+        )
+        .order_by(QuizAttempt.finished_at, QuizAnswer.id)
+    )

@@ -49,9 +49,13 @@ GIFT: dict[GiftCode, Any] = {
     GiftCode.NO_CORRECT: lazy_("No answer gives any marks."),
     GiftCode.NO_ARROW: lazy_("A matching answer needs '->' between its two sides."),
     GiftCode.FEW_PAIRS: lazy_("A matching question needs at least two pairs."),
-    GiftCode.UNKNOWN_GAP: lazy_("Unknown cloze gap type: use SHORTANSWER, SHORTANSWER_C, NUMERICAL or MULTICHOICE."),
+    GiftCode.UNKNOWN_GAP: lazy_(
+        "Unknown cloze gap type: use SHORTANSWER, SHORTANSWER_C, NUMERICAL or MULTICHOICE."
+    ),
     GiftCode.GAP_WEIGHT: lazy_("A cloze gap weight must be at least 1."),
-    GiftCode.CLOZE_MIXED: lazy_("A cloze question cannot also have an answer block (only {####general feedback})."),
+    GiftCode.CLOZE_MIXED: lazy_(
+        "A cloze question cannot also have an answer block (only {####general feedback})."
+    ),
     GiftCode.PLACEHOLDER: lazy_("The text of a cloze question cannot contain '{#n}' itself."),
     GiftCode.BAD_OPTION: lazy_("Unknown or malformed option in a '// vmeste:' comment."),
     GiftCode.INVALID: lazy_("The question is not valid."),

@@ -72,8 +72,9 @@ class QuestionCategory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("question_category.id", ondelete="CASCADE"),
-                                                  index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_category.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(255))
 
     __table_args__ = (UniqueConstraint("bank_id", "parent_id", "name"),)
@@ -90,8 +91,9 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id", ondelete="CASCADE"))
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("question_category.id", ondelete="SET NULL"),
-                                                    index=True)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_category.id", ondelete="SET NULL"), index=True
+    )
     type: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -116,7 +118,9 @@ class Quiz(Base):
     closes_at: Mapped[datetime | None] = mapped_column()
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     attempts_allowed: Mapped[int | None] = mapped_column(Integer)
-    grading_method: Mapped[GradingMethod] = mapped_column(str_enum(GradingMethod), default=GradingMethod.HIGHEST)
+    grading_method: Mapped[GradingMethod] = mapped_column(
+        str_enum(GradingMethod), default=GradingMethod.HIGHEST
+    )
     max_grade: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("10"))
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
     shuffle_answers: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -143,7 +147,9 @@ class QuizSlot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quiz.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"), index=True)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question.id", ondelete="RESTRICT"), index=True
+    )
     category_id: Mapped[int | None] = mapped_column(ForeignKey("question_category.id", ondelete="RESTRICT"))
     random_count: Mapped[int] = mapped_column(Integer, default=1)
     mark: Mapped[Decimal | None] = mapped_column(POINTS)
@@ -180,8 +186,14 @@ class QuizAttempt(Base):
         UniqueConstraint("quiz_id", "user_id", "number"),
         Index("ix_quiz_attempt_state_deadline", "state", "deadline"),
         # One attempt in progress per student and quiz, whatever two requests do at once.
-        Index("uq_quiz_attempt_in_progress", "quiz_id", "user_id", unique=True,
-              sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
+        Index(
+            "uq_quiz_attempt_in_progress",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
     )
 
     @property

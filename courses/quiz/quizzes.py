@@ -19,9 +19,22 @@ from courses.quiz import rules
 from courses.quiz.messages import settings_texts
 from courses.quiz.models import Question, QuestionBank, QuestionCategory, Quiz, QuizAttempt, QuizSlot
 
-QUIZ_SETTINGS = ("title", "description", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed",
-                 "grading_method", "max_grade", "shuffle_questions", "shuffle_answers", "review_when",
-                 "review_score", "review_answers", "review_feedback")
+QUIZ_SETTINGS = (
+    "title",
+    "description",
+    "opens_at",
+    "closes_at",
+    "time_limit_minutes",
+    "attempts_allowed",
+    "grading_method",
+    "max_grade",
+    "shuffle_questions",
+    "shuffle_answers",
+    "review_when",
+    "review_score",
+    "review_answers",
+    "review_feedback",
+)
 
 
 def check_settings(values: dict[str, Any]) -> None:
@@ -33,31 +46,62 @@ def check_settings(values: dict[str, Any]) -> None:
 
 
 def _bank_question_rows(bank: QuestionBank, question_ids: Sequence[int]) -> list[Question]:
-    rows = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(list(question_ids)),
-                                                                      Question.bank_id == bank.id,
-                                                                      Question.hidden.is_(False)))}
+    rows = {
+        q.id: q
+        for q in db.session.scalars(
+            select(Question).where(
+                Question.id.in_(list(question_ids)), Question.bank_id == bank.id, Question.hidden.is_(False)
+            )
+        )
+    }
     missing = [i for i in question_ids if i not in rows]
     if missing:
-        raise Invalid(_("Unknown questions: %(ids)s.", ids=", ".join(map(str, missing))),
-                      {"question_ids": _("Unknown questions: %(ids)s.", ids=", ".join(map(str, missing)))})
+        raise Invalid(
+            _("Unknown questions: %(ids)s.", ids=", ".join(map(str, missing))),
+            {"question_ids": _("Unknown questions: %(ids)s.", ids=", ".join(map(str, missing)))},
+        )
     if len(set(question_ids)) != len(question_ids):
         raise Invalid(_("A question appears twice."), {"question_ids": _("A question appears twice.")})
     return [rows[i] for i in question_ids]
 
 
-def create_quiz(bank: QuestionBank, *, title: str, question_ids: Sequence[int], time_limit_minutes: int | None = None,
-                attempts_allowed: int | None = 1, grading_method: str = "highest",
-                max_grade: Decimal = Decimal("10"), opens_at: datetime | None = None,
-                closes_at: datetime | None = None, shuffle_questions: bool = False, shuffle_answers: bool = False,
-                description: str = "", review_when: str = "immediately", review_score: bool = True,
-                review_answers: bool = True, review_feedback: bool = True, actor: User | None) -> Quiz:
+def create_quiz(
+    bank: QuestionBank,
+    *,
+    title: str,
+    question_ids: Sequence[int],
+    time_limit_minutes: int | None = None,
+    attempts_allowed: int | None = 1,
+    grading_method: str = "highest",
+    max_grade: Decimal = Decimal("10"),
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    shuffle_questions: bool = False,
+    shuffle_answers: bool = False,
+    description: str = "",
+    review_when: str = "immediately",
+    review_score: bool = True,
+    review_answers: bool = True,
+    review_feedback: bool = True,
+    actor: User | None,
+) -> Quiz:
     """A quiz over bank questions in the given order (slots 1, 2, …)."""
-    values = dict(title=title, description=description, opens_at=opens_at, closes_at=closes_at,
-                  time_limit_minutes=time_limit_minutes, attempts_allowed=attempts_allowed,
-                  grading_method=str(grading_method), max_grade=Decimal(str(max_grade)),
-                  shuffle_questions=shuffle_questions, shuffle_answers=shuffle_answers,
-                  review_when=str(review_when), review_score=review_score, review_answers=review_answers,
-                  review_feedback=review_feedback)
+    values = dict(
+        title=title,
+        description=description,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        time_limit_minutes=time_limit_minutes,
+        attempts_allowed=attempts_allowed,
+        grading_method=str(grading_method),
+        max_grade=Decimal(str(max_grade)),
+        shuffle_questions=shuffle_questions,
+        shuffle_answers=shuffle_answers,
+        review_when=str(review_when),
+        review_score=review_score,
+        review_answers=review_answers,
+        review_feedback=review_feedback,
+    )
     check_settings(values)
     rows = _bank_question_rows(bank, list(question_ids))
     values["title"] = title.strip()[:255]
@@ -66,8 +110,15 @@ def create_quiz(bank: QuestionBank, *, title: str, question_ids: Sequence[int], 
     db.session.flush()
     for position, row in enumerate(rows, start=1):
         db.session.add(QuizSlot(quiz_id=quiz.id, position=position, question_id=row.id, random_count=1))
-    audit.record("quiz.created", actor=actor, scope_type="question_bank", scope_id=bank.id, object_type="quiz",
-                 object_id=quiz.id, details={"title": quiz.title, "questions": len(rows)})
+    audit.record(
+        "quiz.created",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        object_type="quiz",
+        object_id=quiz.id,
+        details={"title": quiz.title, "questions": len(rows)},
+    )
     db.session.commit()
     return quiz
 
@@ -84,15 +135,24 @@ def update_quiz(quiz: Quiz, *, actor: User | None, **values: Any) -> Quiz:
     check_settings(merged)
     for name, value in values.items():
         setattr(quiz, name, value.strip() if name == "title" else value)
-    audit.record("quiz.settings_changed", actor=actor, scope_type="question_bank", scope_id=quiz.bank_id,
-                 object_type="quiz", object_id=quiz.id, details={k: str(v) for k, v in values.items()})
+    audit.record(
+        "quiz.settings_changed",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=quiz.bank_id,
+        object_type="quiz",
+        object_id=quiz.id,
+        details={k: str(v) for k, v in values.items()},
+    )
     db.session.commit()
     return quiz
 
 
 def quiz_slots(quiz: Quiz) -> list[QuizSlot]:
     """The quiz's slots in order."""
-    return list(db.session.scalars(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position)))
+    return list(
+        db.session.scalars(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position))
+    )
 
 
 def has_attempts(quiz: Quiz) -> bool:
@@ -106,7 +166,9 @@ def _refuse_if_attempted(quiz: Quiz) -> None:
 
 
 def _next_position(quiz: Quiz) -> int:
-    return (db.session.scalar(select(func.max(QuizSlot.position)).where(QuizSlot.quiz_id == quiz.id)) or 0) + 1
+    return (
+        db.session.scalar(select(func.max(QuizSlot.position)).where(QuizSlot.quiz_id == quiz.id)) or 0
+    ) + 1
 
 
 def add_questions(quiz: Quiz, question_ids: Sequence[int], *, actor: User | None) -> list[QuizSlot]:
@@ -117,10 +179,19 @@ def add_questions(quiz: Quiz, question_ids: Sequence[int], *, actor: User | None
     position = _next_position(quiz)
     slots = []
     for offset, row in enumerate(rows):
-        slots.append(QuizSlot(quiz_id=quiz.id, position=position + offset, question_id=row.id, random_count=1))
+        slots.append(
+            QuizSlot(quiz_id=quiz.id, position=position + offset, question_id=row.id, random_count=1)
+        )
     db.session.add_all(slots)
-    audit.record("quiz.questions_added", actor=actor, scope_type="question_bank", scope_id=quiz.bank_id,
-                 object_type="quiz", object_id=quiz.id, details={"question_ids": [r.id for r in rows]})
+    audit.record(
+        "quiz.questions_added",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=quiz.bank_id,
+        object_type="quiz",
+        object_id=quiz.id,
+        details={"question_ids": [r.id for r in rows]},
+    )
     db.session.commit()
     return slots
 
@@ -131,16 +202,35 @@ def add_random_slot(quiz: Quiz, category_id: int, count: int, *, actor: User | N
     category = db.session.get(QuestionCategory, category_id)
     if category is None or category.bank_id != quiz.bank_id:
         raise Invalid(_("Unknown category."), {"category_id": _("Unknown category.")})
-    available = db.session.scalar(select(func.count()).select_from(Question).where(
-        Question.category_id == category_id, Question.hidden.is_(False), Question.type != "description")) or 0
+    available = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Question)
+            .where(
+                Question.category_id == category_id,
+                Question.hidden.is_(False),
+                Question.type != "description",
+            )
+        )
+        or 0
+    )
     if not 1 <= count <= available:
         message = _("The category has %(n)s questions: draw from 1 to %(n)s.", n=available)
         raise Invalid(message, {"random_count": message})
-    slot = QuizSlot(quiz_id=quiz.id, position=_next_position(quiz), category_id=category_id, random_count=count)
+    slot = QuizSlot(
+        quiz_id=quiz.id, position=_next_position(quiz), category_id=category_id, random_count=count
+    )
     db.session.add(slot)
     db.session.flush()
-    audit.record("quiz.random_slot_added", actor=actor, scope_type="question_bank", scope_id=quiz.bank_id,
-                 object_type="quiz", object_id=quiz.id, details={"category_id": category_id, "count": count})
+    audit.record(
+        "quiz.random_slot_added",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=quiz.bank_id,
+        object_type="quiz",
+        object_id=quiz.id,
+        details={"category_id": category_id, "count": count},
+    )
     db.session.commit()
     return slot
 
@@ -153,8 +243,14 @@ def remove_slot(slot: QuizSlot, *, actor: User | None) -> None:
     db.session.delete(slot)
     db.session.flush()
     _renumber(quiz)
-    audit.record("quiz.slot_removed", actor=actor, scope_type="question_bank", scope_id=quiz.bank_id,
-                 object_type="quiz", object_id=quiz.id)
+    audit.record(
+        "quiz.slot_removed",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=quiz.bank_id,
+        object_type="quiz",
+        object_id=quiz.id,
+    )
     db.session.commit()
 
 

@@ -20,15 +20,20 @@ class FinishedAttempt:
     max_score: Decimal
 
 
-def attempt_deadline(started_at: datetime, time_limit_minutes: int | None,
-                     closes_at: datetime | None, cap: datetime | None) -> datetime | None:
+def attempt_deadline(
+    started_at: datetime, time_limit_minutes: int | None, closes_at: datetime | None, cap: datetime | None
+) -> datetime | None:
     """The earliest of start + time limit, the quiz's close and the owner's cap (a contest stage's
     close); None when nothing limits the attempt."""
-    limits = [moment for moment in (
-        started_at + timedelta(minutes=time_limit_minutes) if time_limit_minutes else None,
-        closes_at,
-        cap,
-    ) if moment is not None]
+    limits = [
+        moment
+        for moment in (
+            started_at + timedelta(minutes=time_limit_minutes) if time_limit_minutes else None,
+            closes_at,
+            cap,
+        )
+        if moment is not None
+    ]
     return min(limits) if limits else None
 
 
@@ -79,8 +84,13 @@ def graded_attempt_number(attempts: Sequence[FinishedAttempt], method: str) -> i
         return ordered[0].number
     if method == "last":
         return ordered[-1].number
-    best = max(ordered, key=lambda a: (Fraction(a.score) / Fraction(a.max_score) if a.max_score > 0
-                                        else Fraction(0), -a.number))
+    best = max(
+        ordered,
+        key=lambda a: (
+            Fraction(a.score) / Fraction(a.max_score) if a.max_score > 0 else Fraction(0),
+            -a.number,
+        ),
+    )
     return best.number
 
 
@@ -128,6 +138,8 @@ def settings_problems(values: dict[str, Any]) -> dict[str, str]:
     if "review_when" in values and values["review_when"] not in REVIEW_WHEN:
         problems["review_when"] = "unknown_review_option"
     grade = values.get("max_grade")
-    if "max_grade" in values and (grade is None or not Decimal(grade).is_finite() or not 0 < Decimal(grade) <= 100_000):
+    if "max_grade" in values and (
+        grade is None or not Decimal(grade).is_finite() or not 0 < Decimal(grade) <= 100_000
+    ):
         problems["max_grade"] = "max_grade_range"
     return problems

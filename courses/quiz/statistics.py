@@ -30,11 +30,14 @@ class QuestionStats:
 def quiz_statistics(quiz_id: int, *, top: int = 8) -> list[QuestionStats]:
     """Facility and the most frequent answers per question, over finished attempts."""
     rows = db.session.execute(
-        select(QuizAnswer.question_id, QuizAnswer.answer, QuizAnswer.fraction, QuizAnswer.needs_grading, Question)
+        select(
+            QuizAnswer.question_id, QuizAnswer.answer, QuizAnswer.fraction, QuizAnswer.needs_grading, Question
+        )
         .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
         .join(Question, Question.id == QuizAnswer.question_id)
         .where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.state == AttemptState.FINISHED)
-        .order_by(QuizAnswer.slot, QuizAnswer.question_id)).all()
+        .order_by(QuizAnswer.slot, QuizAnswer.question_id)
+    ).all()
     stats: dict[int, QuestionStats] = {}
     sums: dict[int, Fraction] = {}
     graded: dict[int, int] = {}

@@ -71,10 +71,12 @@ def _text(view: dict[str, Any], key: str, fields: Fields) -> Any:
 _FIELD_READERS = {
     "multiple": lambda view, key, fields: fields.getlist(key) or None,
     "truefalse": lambda view, key, fields: {"true": True, "false": False}.get(fields.get(key, "")),
-    "matching": lambda view, key, fields: {str(left["id"]): fields.get(f"{key}-{left['id']}") or None
-                                           for left in view["left"]},
-    "cloze": lambda view, key, fields: {str(gap["number"]): fields.get(f"{key}-g{gap['number']}") or None
-                                        for gap in view["gaps"]},
+    "matching": lambda view, key, fields: {
+        str(left["id"]): fields.get(f"{key}-{left['id']}") or None for left in view["left"]
+    },
+    "cloze": lambda view, key, fields: {
+        str(gap["number"]): fields.get(f"{key}-g{gap['number']}") or None for gap in view["gaps"]
+    },
 }
 
 

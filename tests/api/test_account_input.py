@@ -34,8 +34,9 @@ def test_api_refuses_a_broken_address_by_the_field(api, address) -> None:  # typ
 def test_api_accepts_a_demo_address_and_stores_it_lower_case(api) -> None:  # type: ignore[no-untyped-def]
     caller = api(admin())
     db.session.commit()
-    response = caller.post("/users", {"email": "New.Teacher@Vmeste.Local", "full_name": "Имя",
-                                       "password": "long-enough-1"})
+    response = caller.post(
+        "/users", {"email": "New.Teacher@Vmeste.Local", "full_name": "Имя", "password": "long-enough-1"}
+    )
     assert response.status_code == 201 and response.get_json()["email"] == "new.teacher@vmeste.local"
 
 
@@ -52,12 +53,15 @@ def test_csv_import_refuses_a_broken_address_by_the_line(api, address) -> None: 
     assert _users() == before
 
 
-@pytest.mark.parametrize(("line", "column"), [
-    ("x@example.org," + "Я" * 256 + ",student,", "full_name"),
-    ("x" * 300 + "@example.org,Икс,student,", "email"),
-    ("x@example.org,Икс,student," + "Ш" * 300, "institution"),
-    ("x@example.org,Икс," + "r" * 300 + ",", "role"),
-])
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("x@example.org," + "Я" * 256 + ",student,", "full_name"),
+        ("x" * 300 + "@example.org,Икс,student,", "email"),
+        ("x@example.org,Икс,student," + "Ш" * 300, "institution"),
+        ("x@example.org,Икс," + "r" * 300 + ",", "role"),
+    ],
+)
 def test_csv_fields_over_255_characters_are_refused_by_the_line(api, line, column) -> None:  # type: ignore[no-untyped-def]
     caller = api(admin())
     db.session.commit()
@@ -66,14 +70,20 @@ def test_csv_fields_over_255_characters_are_refused_by_the_line(api, line, colum
     assert response.status_code == 200
     body = response.get_json()
     assert body["created"] == 0 and body["errors"] == [
-        {"line": 2, "message": f"Столбец «{column}» длиннее 255 символов."}]
+        {"line": 2, "message": f"Столбец «{column}» длиннее 255 символов."}
+    ]
     assert _users() == before
 
 
 def test_csv_import_takes_demo_addresses(api) -> None:  # type: ignore[no-untyped-def]
     caller = api(admin())
     db.session.commit()
-    body = caller.post("/users/import", data=(CSV_HEADER + "Pupil9@Demo.Vmeste.Local,Ученик,student,\n").encode(),
-                       content_type="text/csv").get_json()
+    body = caller.post(
+        "/users/import",
+        data=(CSV_HEADER + "Pupil9@Demo.Vmeste.Local,Ученик,student,\n").encode(),
+        content_type="text/csv",
+    ).get_json()
     assert body == {"created": 1, "errors": []}
-    assert db.session.scalar(select(User.email).where(User.full_name == "Ученик")) == "pupil9@demo.vmeste.local"
+    assert (
+        db.session.scalar(select(User.email).where(User.full_name == "Ученик")) == "pupil9@demo.vmeste.local"
+    )

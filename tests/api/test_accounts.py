@@ -28,6 +28,7 @@ def _error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped
 
 # --- tokens -------------------------------------------------------------------------------------
 
+
 def test_token_issue_use_and_revoke(client, api) -> None:  # type: ignore[no-untyped-def]
     user = teacher(email="t@example.org")
     db.session.commit()
@@ -47,7 +48,11 @@ def test_token_is_stored_hashed(api) -> None:  # type: ignore[no-untyped-def]
 
     user = teacher()
     db.session.commit()
-    raw = api().post("/auth/token", json={"email": user.email, "password": DEFAULT_PASSWORD}).get_json()["token"]
+    raw = (
+        api()
+        .post("/auth/token", json={"email": user.email, "password": DEFAULT_PASSWORD})
+        .get_json()["token"]
+    )
     stored = db.session.scalar(select(ApiToken.token_hash))
     assert stored != raw and len(stored) == 64
 
@@ -56,7 +61,11 @@ def test_wrong_password_for_a_token_is_401_and_counted(app, api) -> None:  # typ
     user = teacher()
     db.session.commit()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        _error(api().post("/auth/token", json={"email": user.email, "password": "wrong-one"}), 401, "unauthorized")
+        _error(
+            api().post("/auth/token", json={"email": user.email, "password": "wrong-one"}),
+            401,
+            "unauthorized",
+        )
     response = api().post("/auth/token", json={"email": user.email, "password": DEFAULT_PASSWORD})
     error = _error(response, 429, "rate_limited")
     assert "Слишком много" in error["message"] and int(response.headers["Retry-After"]) >= 1
@@ -86,6 +95,7 @@ def test_token_body_is_validated(api) -> None:  # type: ignore[no-untyped-def]
 
 # --- plumbing -----------------------------------------------------------------------------------
 
+
 def test_unknown_api_route_is_404_in_the_error_shape(api) -> None:  # type: ignore[no-untyped-def]
     _error(api().get("/no/such/thing"), 404, "not_found")
 
@@ -106,9 +116,21 @@ def test_malformed_json_is_422(api) -> None:  # type: ignore[no-untyped-def]
 
 def test_validation_errors_name_the_fields(api) -> None:  # type: ignore[no-untyped-def]
     caller = api(admin())
-    error = _error(caller.post("/users", json={"email": "a@b.c", "full_name": "", "password": "x",
-                                               "role": "king", "institution_id": "abc", "extra": 1}),
-                   422, "validation")
+    error = _error(
+        caller.post(
+            "/users",
+            json={
+                "email": "a@b.c",
+                "full_name": "",
+                "password": "x",
+                "role": "king",
+                "institution_id": "abc",
+                "extra": 1,
+            },
+        ),
+        422,
+        "validation",
+    )
     assert set(error["fields"]) >= {"full_name", "password", "role", "institution_id", "extra"}
     assert _count(User) == 1
 
@@ -138,9 +160,11 @@ def test_openapi_document_is_valid(api) -> None:  # type: ignore[no-untyped-def]
 
 # --- institutions and users ---------------------------------------------------------------------
 
+
 def test_admin_creates_an_institution(api) -> None:  # type: ignore[no-untyped-def]
-    response = api(admin()).post("/institutions", json={"name": "Лицей № 3", "district": "Ленинский",
-                                                       "region": "НСО"})
+    response = api(admin()).post(
+        "/institutions", json={"name": "Лицей № 3", "district": "Ленинский", "region": "НСО"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["name"] == "Лицей № 3" and isinstance(body["id"], int)
@@ -154,34 +178,59 @@ def test_institution_with_a_blank_name_is_422(api) -> None:  # type: ignore[no-u
 def test_admin_creates_a_user(api) -> None:  # type: ignore[no-untyped-def]
     school = InstitutionFactory()
     db.session.commit()
-    response = api(admin()).post("/users", json={"email": "New@Example.org", "full_name": "Новый",
-                                                 "password": "long-enough", "role": "juror",
-                                                 "institution_id": school.id})
+    response = api(admin()).post(
+        "/users",
+        json={
+            "email": "New@Example.org",
+            "full_name": "Новый",
+            "password": "long-enough",
+            "role": "juror",
+            "institution_id": school.id,
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert {k: body[k] for k in ("email", "full_name", "role", "institution_id")} == {
-        "email": "new@example.org", "full_name": "Новый", "role": "juror", "institution_id": school.id}
+        "email": "new@example.org",
+        "full_name": "Новый",
+        "role": "juror",
+        "institution_id": school.id,
+    }
 
 
 def test_duplicate_user_is_422_with_the_field(api) -> None:  # type: ignore[no-untyped-def]
     teacher(email="dup@example.org")
     caller = api(admin())
-    error = _error(caller.post("/users", json={"email": "dup@example.org", "full_name": "Д",
-                                               "password": "long-enough"}), 422, "validation")
+    error = _error(
+        caller.post("/users", json={"email": "dup@example.org", "full_name": "Д", "password": "long-enough"}),
+        422,
+        "validation",
+    )
     assert "email" in error["fields"]
 
 
 def test_user_with_unknown_institution_is_422(api) -> None:  # type: ignore[no-untyped-def]
-    error = _error(api(admin()).post("/users", json={"email": "n@example.org", "full_name": "Н",
-                                                     "password": "long-enough", "institution_id": 999}),
-                   422, "validation")
+    error = _error(
+        api(admin()).post(
+            "/users",
+            json={
+                "email": "n@example.org",
+                "full_name": "Н",
+                "password": "long-enough",
+                "institution_id": 999,
+            },
+        ),
+        422,
+        "validation",
+    )
     assert "institution_id" in error["fields"]
 
 
 @pytest.mark.parametrize("role", ["teacher", "student", "juror"])
 def test_organiser_may_create_teachers_students_and_jurors(api, role) -> None:  # type: ignore[no-untyped-def]
-    response = api(organiser()).post("/users", json={"email": "p@example.org", "full_name": "П",
-                                                     "password": "long-enough", "role": role})
+    response = api(organiser()).post(
+        "/users", json={"email": "p@example.org", "full_name": "П", "password": "long-enough", "role": role}
+    )
     assert response.status_code == 201
 
 
@@ -189,8 +238,14 @@ def test_organiser_may_create_teachers_students_and_jurors(api, role) -> None:  
 def test_organiser_may_not_create_admins_or_organisers(api, role) -> None:  # type: ignore[no-untyped-def]
     caller = api(organiser())
     before = _count(User)
-    _error(caller.post("/users", json={"email": "p@example.org", "full_name": "П", "password": "long-enough",
-                                       "role": role}), 403, "forbidden")
+    _error(
+        caller.post(
+            "/users",
+            json={"email": "p@example.org", "full_name": "П", "password": "long-enough", "role": role},
+        ),
+        403,
+        "forbidden",
+    )
     assert _count(User) == before
 
 
@@ -224,18 +279,32 @@ def test_users_list_search_and_pagination(api) -> None:  # type: ignore[no-untyp
 
 API_MATRIX = [
     ("GET", "/me", None, {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200}),
-    ("GET", "/institutions", None, {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200}),
-    ("POST", "/institutions", {"name": "Ш"}, {"admin": 201, "organiser": 403, "teacher": 403, "student": 403,
-                                              "juror": 403}),
+    (
+        "GET",
+        "/institutions",
+        None,
+        {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200},
+    ),
+    (
+        "POST",
+        "/institutions",
+        {"name": "Ш"},
+        {"admin": 201, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
     ("GET", "/users", None, {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("POST", "/users", {"email": "m@example.org", "full_name": "М", "password": "long-enough", "role": "student"},
-     {"admin": 201, "organiser": 201, "teacher": 403, "student": 403, "juror": 403}),
+    (
+        "POST",
+        "/users",
+        {"email": "m@example.org", "full_name": "М", "password": "long-enough", "role": "student"},
+        {"admin": 201, "organiser": 201, "teacher": 403, "student": 403, "juror": 403},
+    ),
 ]
 
 
 @pytest.mark.parametrize("role", [*PERSONAS, "anonymous"])
-@pytest.mark.parametrize(("method", "path", "body", "expected"), API_MATRIX,
-                         ids=[f"{m} {p}" for m, p, _, _ in API_MATRIX])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), API_MATRIX, ids=[f"{m} {p}" for m, p, _, _ in API_MATRIX]
+)
 def test_api_permission_matrix(api, role, method, path, body, expected) -> None:  # type: ignore[no-untyped-def]
     caller = api(PERSONAS[role]()) if role != "anonymous" else api()
     db.session.commit()
@@ -251,8 +320,11 @@ def test_api_permission_matrix(api, role, method, path, body, expected) -> None:
 @pytest.mark.parametrize("role", ["teacher", "student", "juror"])
 def test_import_is_refused_to_other_roles(api, role) -> None:  # type: ignore[no-untyped-def]
     caller = api(PERSONAS[role]())
-    _error(caller.post("/users/import", data="email,full_name,role,institution\n", content_type="text/csv"),
-           403, "forbidden")
+    _error(
+        caller.post("/users/import", data="email,full_name,role,institution\n", content_type="text/csv"),
+        403,
+        "forbidden",
+    )
 
 
 def test_institutions_api_list_runs_a_fixed_number_of_queries(api, count_queries) -> None:  # type: ignore[no-untyped-def]

@@ -33,12 +33,18 @@ def _advance_with(api, emails: list[str]) -> tuple[int, dict]:  # type: ignore[n
     contest = db.session.get(Contest, cid)
     card = queries.contest_stages(cid)[1]
     for person in people:
-        registration.register(contest, person, division="Учителя", consent=True, institution="Школа",
-                          now=T0 + timedelta(days=1))
+        registration.register(
+            contest, person, division="Учителя", consent=True, institution="Школа", now=T0 + timedelta(days=1)
+        )
     run_tick(T0 + 2 * WEEK)
     for person in people:
-        entries.submit_entry(card, queries.find_participation(cid, person.id), text="эссе", actor=person,
-                              now=T0 + 2 * WEEK + timedelta(hours=1))
+        entries.submit_entry(
+            card,
+            queries.find_participation(cid, person.id),
+            text="эссе",
+            actor=person,
+            now=T0 + 2 * WEEK + timedelta(hours=1),
+        )
     run_tick(T0 + 3 * WEEK)
     card_id = card.id
     db.session.commit()
@@ -58,7 +64,11 @@ def test_a_broken_address_does_not_fail_the_advancement(app, api, outbox) -> Non
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
     letters = _letters()
     assert len(letters) == 3
-    assert sorted(letter.status for letter in letters) == [MailStatus.FAILED, MailStatus.SENT, MailStatus.SENT]
+    assert sorted(letter.status for letter in letters) == [
+        MailStatus.FAILED,
+        MailStatus.SENT,
+        MailStatus.SENT,
+    ]
     assert sorted(m["To"] for m in outbox()) == ["one@example.org", "three@example.org"]
 
 
@@ -81,5 +91,9 @@ def test_a_broken_smtp_server_loses_no_letter_and_a_retry_sends_each_once(app, a
     failing_smtp.broken = False
     run_tick(now + timedelta(minutes=30))
     run_tick(now + timedelta(hours=2))
-    assert sorted(m["To"] for m in failing_smtp.sent) == ["one@example.org", "three@example.org", "two@example.org"]
+    assert sorted(m["To"] for m in failing_smtp.sent) == [
+        "one@example.org",
+        "three@example.org",
+        "two@example.org",
+    ]
     assert [letter.status for letter in _letters()] == [MailStatus.SENT] * 3

@@ -16,9 +16,19 @@ from tests.factories.accounts import admin, organiser, student, teacher
 
 BEYOND = [2**31, 2**63, 10**30]  # PostgreSQL's integer, SQLite's integer, neither
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
-CONTEST = {"title": "Конкурс", "kind": "teacher", "divisions": ["5-8"], "stages": [
-    {"title": "Заочный этап", "kind": "submission", "opens_at": T0.isoformat(),
-     "closes_at": (T0 + timedelta(days=7)).isoformat()}]}
+CONTEST = {
+    "title": "Конкурс",
+    "kind": "teacher",
+    "divisions": ["5-8"],
+    "stages": [
+        {
+            "title": "Заочный этап",
+            "kind": "submission",
+            "opens_at": T0.isoformat(),
+            "closes_at": (T0 + timedelta(days=7)).isoformat(),
+        }
+    ],
+}
 
 
 def _russian(message) -> str:  # type: ignore[no-untyped-def]
@@ -45,10 +55,23 @@ def test_ids_beyond_the_database_integer_in_a_path_are_not_found(api, big) -> No
 def test_ids_beyond_the_database_integer_in_a_body_are_refused_by_the_field(api, big) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
     course = cf.course(author=author)
-    error = _error(api(author).post(f"/courses/{course.id}/enrolments", {"user_id": big, "role": "student"}), 422)
+    error = _error(
+        api(author).post(f"/courses/{course.id}/enrolments", {"user_id": big, "role": "student"}), 422
+    )
     assert "user_id" in error["fields"]
-    error = _error(api(admin()).post("/users", {"email": "new@example.org", "full_name": "Новый Пользователь",
-                                                "password": "password123", "role": "teacher", "institution_id": big}), 422)
+    error = _error(
+        api(admin()).post(
+            "/users",
+            {
+                "email": "new@example.org",
+                "full_name": "Новый Пользователь",
+                "password": "password123",
+                "role": "teacher",
+                "institution_id": big,
+            },
+        ),
+        422,
+    )
     assert "institution_id" in error["fields"]
 
 
@@ -74,15 +97,24 @@ def test_nul_characters_are_refused_with_the_field_named(api) -> None:  # type: 
     assert _error(api(admin()).get("/users?q=%00"), 400)["fields"] == {"q": _russian(nul_field_message)}
     assert _error(api().get("/certificates/AB%00CD"), 400)["code"] == "bad_request"
     gift = api(admin()).post("/courses", {"title": "Курс"}).get_json()["id"]
-    raw = api(admin()).post(f"/courses/{gift}/questions/import", data=b"::Q:: 2+2? {=4\x00}",
-                            content_type="text/plain")
+    raw = api(admin()).post(
+        f"/courses/{gift}/questions/import", data=b"::Q:: 2+2? {=4\x00}", content_type="text/plain"
+    )
     assert _error(raw, 422)["fields"] == {"body": _russian(nul_field_message)}
 
 
-@pytest.mark.parametrize("moment", ["9999-12-31T23:00-12:00", "0001-01-01T00:30+03:00", "9999-12-31T23:59:59+00:00"])
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:00-12:00", "0001-01-01T00:30+03:00", "9999-12-31T23:59:59+00:00"]
+)
 def test_dates_out_of_range_are_refused_by_the_field(api, moment) -> None:  # type: ignore[no-untyped-def]
-    body = {"title": "Конкурс", "kind": "teacher", "divisions": ["5-8"], "stages": [
-        {"title": "Заочный этап", "kind": "submission", "opens_at": T0.isoformat(), "closes_at": moment}]}
+    body = {
+        "title": "Конкурс",
+        "kind": "teacher",
+        "divisions": ["5-8"],
+        "stages": [
+            {"title": "Заочный этап", "kind": "submission", "opens_at": T0.isoformat(), "closes_at": moment}
+        ],
+    }
     error = _error(api(organiser()).post("/contests", body), 422)
     assert error["fields"] == {"stages.0.closes_at": _russian(out_of_range_message)}
     error = _error(api(teacher()).post("/courses", {"title": "Курс", "starts_on": "9999-12-31"}), 422)
@@ -93,17 +125,22 @@ def test_sane_dates_still_pass(api) -> None:  # type: ignore[no-untyped-def]
     assert api(organiser()).post("/contests", CONTEST).status_code == 201
 
 
-@pytest.mark.parametrize("raw", [
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"title": ' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"}",
-    b'{"title": "x", "hours": NaN}',
-    b'{"title": "x", "hours": 1e400}',
-    b'{"title": "\xff"}',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"title": ' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"}",
+        b'{"title": "x", "hours": NaN}',
+        b'{"title": "x", "hours": 1e400}',
+        b'{"title": "\xff"}',
+    ],
+)
 def test_unusable_json_is_refused_not_a_server_error(api, raw) -> None:  # type: ignore[no-untyped-def]
     client = api(teacher())
     for content_type in ("application/json", "text/plain"):
-        assert _error(client.post("/courses", data=raw, content_type=content_type), 422)["code"] == "validation"
+        assert (
+            _error(client.post("/courses", data=raw, content_type=content_type), 422)["code"] == "validation"
+        )
 
 
 def test_405_carries_allow_in_the_error_shape(api) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +173,9 @@ def test_openapi_documents_each_operations_errors_and_the_id_bounds(api) -> None
     assert "user_id" in error["fields"]
 
 
-@pytest.mark.parametrize(("rule", "value"), [("min_score", 1e20), ("top_n", 10**12), ("min_score", "-123456789.5")])
+@pytest.mark.parametrize(
+    ("rule", "value"), [("min_score", 1e20), ("top_n", 10**12), ("min_score", "-123456789.5")]
+)
 def test_advancement_values_the_database_cannot_hold_are_refused(api, rule, value) -> None:  # type: ignore[no-untyped-def]
     # numeric field overflow on PostgreSQL before: the value is stored with 8 digits before the point
     body = {**CONTEST, "stages": [{**CONTEST["stages"][0], "advancement": {"rule": rule, "value": value}}]}

@@ -23,14 +23,28 @@ def at(moment: datetime) -> Any:
 
 def setup_contest(api: Any, owner: Any, *, blind: bool = True) -> dict[str, Any]:
     body = {
-        "title": "Конкурс проектов", "kind": "conference", "divisions": ["7-9"],
+        "title": "Конкурс проектов",
+        "kind": "conference",
+        "divisions": ["7-9"],
         "stages": [
-            {"title": "Проекты", "kind": "submission", "opens_at": T0.isoformat(),
-             "closes_at": (T0 + timedelta(days=5)).isoformat(),
-             "jury": {"criteria": [{"name": "Идея", "max_points": 10, "weight": 1}], "aggregation": "mean",
-                      "jurors_per_entry": None, "blind": blind}},
-            {"title": "Защита", "kind": "submission", "opens_at": (T0 + timedelta(days=6)).isoformat(),
-             "closes_at": (T0 + timedelta(days=8)).isoformat()},
+            {
+                "title": "Проекты",
+                "kind": "submission",
+                "opens_at": T0.isoformat(),
+                "closes_at": (T0 + timedelta(days=5)).isoformat(),
+                "jury": {
+                    "criteria": [{"name": "Идея", "max_points": 10, "weight": 1}],
+                    "aggregation": "mean",
+                    "jurors_per_entry": None,
+                    "blind": blind,
+                },
+            },
+            {
+                "title": "Защита",
+                "kind": "submission",
+                "opens_at": (T0 + timedelta(days=6)).isoformat(),
+                "closes_at": (T0 + timedelta(days=8)).isoformat(),
+            },
         ],
     }
     with at(T0 - timedelta(days=1)):
@@ -58,8 +72,10 @@ def test_stage_actions_refuse_bad_requests(app, api) -> None:
         assert boss.post(f"/stages/{first}/reopen", {"reason": "x"}).status_code == 409
         assert boss.post(f"/stages/{first}/publish", {}).status_code == 409
         assert boss.post(f"/stages/{first}/publish", {"appeal_hours": -1}).status_code == 422
-        ok = boss.post(f"/stages/{first}/extend", {"closes_at": (T0 + timedelta(days=5, hours=12)).isoformat(),
-                                                   "reason": "просьба участников"})
+        ok = boss.post(
+            f"/stages/{first}/extend",
+            {"closes_at": (T0 + timedelta(days=5, hours=12)).isoformat(), "reason": "просьба участников"},
+        )
         assert ok.status_code == 200 and ok.get_json()["closes_at"].startswith("2027-02-06T18:00")
         closed = boss.post(f"/stages/{first}/close", {"reason": "досрочно"})
         assert closed.get_json()["state"] == "closed"
@@ -83,12 +99,17 @@ def test_organiser_endpoints_refuse_other_roles(app, api, make) -> None:
     cid, first = contest["id"], contest["stages"][0]["id"]
     caller = api(make())
     for method, path, body in [
-        ("POST", f"/stages/{first}/close", {}), ("POST", f"/stages/{first}/reopen", {"reason": "x"}),
+        ("POST", f"/stages/{first}/close", {}),
+        ("POST", f"/stages/{first}/reopen", {"reason": "x"}),
         ("POST", f"/stages/{first}/extend", {"closes_at": (T0 + timedelta(days=5, hours=1)).isoformat()}),
-        ("POST", f"/stages/{first}/advance", {}), ("GET", f"/stages/{first}/advance/preview", None),
-        ("POST", f"/stages/{first}/publish", {}), ("POST", f"/stages/{first}/quiz", {"question_ids": [1]}),
-        ("POST", f"/contests/{cid}/awards/compute", None), ("GET", f"/contests/{cid}/audit", None),
-        ("GET", f"/contests/{cid}/participants", None), ("GET", f"/contests/{cid}/questions/export", None),
+        ("POST", f"/stages/{first}/advance", {}),
+        ("GET", f"/stages/{first}/advance/preview", None),
+        ("POST", f"/stages/{first}/publish", {}),
+        ("POST", f"/stages/{first}/quiz", {"question_ids": [1]}),
+        ("POST", f"/contests/{cid}/awards/compute", None),
+        ("GET", f"/contests/{cid}/audit", None),
+        ("GET", f"/contests/{cid}/participants", None),
+        ("GET", f"/contests/{cid}/questions/export", None),
     ]:
         response = caller.request(method, path, body)
         assert response.status_code == 403, (path, response.status_code)
@@ -103,8 +124,12 @@ def test_entry_readers_and_blind_redaction(app, api) -> None:
     cid, first = contest["id"], contest["stages"][0]["id"]
     with at(T0 + timedelta(hours=1)):
         for person in (author, other):
-            assert api(person).post(f"/contests/{cid}/participants",
-                                    {"user_id": person.id, "division": "7-9"}).status_code == 201
+            assert (
+                api(person)
+                .post(f"/contests/{cid}/participants", {"user_id": person.id, "division": "7-9"})
+                .status_code
+                == 201
+            )
         entry_id = api(author).post(f"/stages/{first}/entries", {"text": "проект"}).get_json()["id"]
     from contest_engine.jury.assignment import allocate_stage
     from contest_engine.jury.jurors import add_stage_juror
@@ -149,8 +174,13 @@ def test_clock_command_is_idempotent(app, api) -> None:
     runner = CliRunner()
     from app.contest_cli import tick
 
-    first = runner.invoke(tick, ["--now", (T0 + timedelta(hours=1)).isoformat()], obj=None,
-                          standalone_mode=False, catch_exceptions=False)
+    first = runner.invoke(
+        tick,
+        ["--now", (T0 + timedelta(hours=1)).isoformat()],
+        obj=None,
+        standalone_mode=False,
+        catch_exceptions=False,
+    )
     assert "contest stages: stage" in first.output
     second = runner.invoke(tick, ["--now", (T0 + timedelta(hours=1)).isoformat()], standalone_mode=False)
     assert "contest stages" not in second.output

@@ -16,13 +16,21 @@ from tests.factories.contests import API_CLOCKS
 T0 = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 # The highest juror total is 10 × 2 + 5 × 1 = 25 points.
-CRITERIA = [{"name": "Урок", "max_points": 10, "weight": 2}, {"name": "Самоанализ", "max_points": 5, "weight": 1}]
+CRITERIA = [
+    {"name": "Урок", "max_points": 10, "weight": 2},
+    {"name": "Самоанализ", "max_points": 5, "weight": 1},
+]
 
 
 def at(moment: datetime) -> ExitStack:
     stack = ExitStack()
-    for target in (*API_CLOCKS, "app.api.jury.jurors.utcnow", "app.api.jury.scoring.utcnow",
-                   "app.api.jury.appeals.utcnow", "app.api.jury.slots.utcnow"):
+    for target in (
+        *API_CLOCKS,
+        "app.api.jury.jurors.utcnow",
+        "app.api.jury.scoring.utcnow",
+        "app.api.jury.appeals.utcnow",
+        "app.api.jury.slots.utcnow",
+    ):
         stack.enter_context(mock.patch(target, return_value=moment))
     return stack
 
@@ -37,22 +45,54 @@ def test_a_jury_final_awards_a_winner_by_percent_of_the_maximum(app, api) -> Non
     chair = juror(institution=InstitutionFactory())
     people = [teacher(institution=InstitutionFactory(), full_name=f"Финалист {i}") for i in range(3)]
     db.session.commit()
-    contest = ok(api(owner).post("/contests", {
-        "title": "Финал одним этапом", "kind": "teacher", "timezone": "Europe/Moscow", "divisions": ["Учителя"],
-        "stages": [{"title": "Финал", "kind": "jury", "opens_at": T0.isoformat(), "closes_at": (T0 + 3 * DAY).isoformat(),
-                    "jury": {"criteria": CRITERIA, "aggregation": "mean", "jurors_per_entry": None, "blind": False}}],
-        "awards": [{"title": "Победитель", "min_percent_of_max": 50}, {"title": "Участник"}],
-    }), 201)
+    contest = ok(
+        api(owner).post(
+            "/contests",
+            {
+                "title": "Финал одним этапом",
+                "kind": "teacher",
+                "timezone": "Europe/Moscow",
+                "divisions": ["Учителя"],
+                "stages": [
+                    {
+                        "title": "Финал",
+                        "kind": "jury",
+                        "opens_at": T0.isoformat(),
+                        "closes_at": (T0 + 3 * DAY).isoformat(),
+                        "jury": {
+                            "criteria": CRITERIA,
+                            "aggregation": "mean",
+                            "jurors_per_entry": None,
+                            "blind": False,
+                        },
+                    }
+                ],
+                "awards": [{"title": "Победитель", "min_percent_of_max": 50}, {"title": "Участник"}],
+            },
+        ),
+        201,
+    )
     cid, final_id = contest["id"], contest["stages"][0]["id"]
     run_tick(T0)
     pids, entries = [], []
     with at(T0 + timedelta(hours=1)):
         for index, person in enumerate(people):
-            pids.append(ok(api(person).post(f"/contests/{cid}/participants",
-                                            {"user_id": person.id, "division": "Учителя"}), 201)["id"])
-            entries.append(ok(api(person).post(f"/stages/{final_id}/entries", {"text": f"Урок {index}"}), 201)["id"])
+            pids.append(
+                ok(
+                    api(person).post(
+                        f"/contests/{cid}/participants", {"user_id": person.id, "division": "Учителя"}
+                    ),
+                    201,
+                )["id"]
+            )
+            entries.append(
+                ok(api(person).post(f"/stages/{final_id}/entries", {"text": f"Урок {index}"}), 201)["id"]
+            )
     boss = api(owner)
-    ok(boss.post(f"/contests/{cid}/jurors", {"user_id": chair.id, "stage_id": final_id, "is_chair": True}), 201)
+    ok(
+        boss.post(f"/contests/{cid}/jurors", {"user_id": chair.id, "stage_id": final_id, "is_chair": True}),
+        201,
+    )
     assert len(ok(boss.post(f"/stages/{final_id}/allocate"))["assignments"]) == 3
     marks = [{"Урок": 10, "Самоанализ": 5}, {"Урок": 5, "Самоанализ": 3}, {"Урок": 4, "Самоанализ": 2}]
     with at(T0 + 3 * DAY + timedelta(hours=1)):
@@ -60,10 +100,15 @@ def test_a_jury_final_awards_a_winner_by_percent_of_the_maximum(app, api) -> Non
             ok(api(chair).put(f"/entries/{entry_id}/scores", {"criteria": given}))
     run_tick(T0 + 3 * DAY + timedelta(hours=2))
     # The final's standings rank the division once: the award rules get that ranking, not their own.
-    with at(T0 + 3 * DAY + timedelta(hours=3)), mock.patch("contest_engine.rules.awards.rank",
-                                                          side_effect=AssertionError("ranked twice")):
+    with (
+        at(T0 + 3 * DAY + timedelta(hours=3)),
+        mock.patch("contest_engine.rules.awards.rank", side_effect=AssertionError("ranked twice")),
+    ):
         items = ok(boss.post(f"/contests/{cid}/awards/compute"))["items"]
     # 25 of 25 and 13 of 25 (52%) reach half of the maximum; 10 of 25 (40%) does not.
     assert {item["participant_id"]: item["award"] for item in items} == {
-        pids[0]: "Победитель", pids[1]: "Победитель", pids[2]: "Участник"}
+        pids[0]: "Победитель",
+        pids[1]: "Победитель",
+        pids[2]: "Участник",
+    }
     assert [item["rank"] for item in sorted(items, key=lambda i: i["participant_id"])] == [1, 2, 3]

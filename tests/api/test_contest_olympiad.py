@@ -32,16 +32,31 @@ def at(moment: datetime) -> Any:
 
 def olympiad_body() -> dict[str, Any]:
     return {
-        "title": "Олимпиада по математике", "kind": "olympiad", "timezone": "Europe/Moscow",
-        "description": "**Олимпиада** для школьников", "divisions": ["5-8", "9-11"],
+        "title": "Олимпиада по математике",
+        "kind": "olympiad",
+        "timezone": "Europe/Moscow",
+        "description": "**Олимпиада** для школьников",
+        "divisions": ["5-8", "9-11"],
         "stages": [
-            {"title": "Регистрация", "kind": "registration", "opens_at": T0.isoformat(),
-             "closes_at": (T0 + timedelta(days=7)).isoformat()},
-            {"title": "Онлайн-тур", "kind": "olympiad", "opens_at": (T0 + timedelta(days=8)).isoformat(),
-             "closes_at": (T0 + timedelta(days=10)).isoformat(), "advancement": {"rule": "all"}},
+            {
+                "title": "Регистрация",
+                "kind": "registration",
+                "opens_at": T0.isoformat(),
+                "closes_at": (T0 + timedelta(days=7)).isoformat(),
+            },
+            {
+                "title": "Онлайн-тур",
+                "kind": "olympiad",
+                "opens_at": (T0 + timedelta(days=8)).isoformat(),
+                "closes_at": (T0 + timedelta(days=10)).isoformat(),
+                "advancement": {"rule": "all"},
+            },
         ],
-        "awards": [{"title": "Победитель", "ranks": [1, 1]}, {"title": "Призёр", "ranks": [2, 3]},
-                   {"title": "Участник"}],
+        "awards": [
+            {"title": "Победитель", "ranks": [1, 1]},
+            {"title": "Призёр", "ranks": [2, 3]},
+            {"title": "Участник"},
+        ],
         "award_quota_percent": 50,
     }
 
@@ -64,8 +79,9 @@ def test_olympiad_end_to_end(app, api) -> None:
     assert imported["imported"] == 3, imported
     ids = [q["id"] for q in imported["questions"]]
     with at(T0):
-        quiz = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60,
-                                                     "max_grade": 30})
+        quiz = boss.post(
+            f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60, "max_grade": 30}
+        )
     assert quiz.status_code == 201, quiz.get_json()
     quiz_id = quiz.get_json()["id"]
     with at(T0 + timedelta(hours=1)):
@@ -87,8 +103,10 @@ def test_olympiad_end_to_end(app, api) -> None:
         assert attempt.deadline == start + timedelta(minutes=60)
         finish_attempt(attempt, start + timedelta(minutes=10 + index))
         db.session.execute(
-            QuizAttempt.__table__.update().where(QuizAttempt.id == attempt.id)
-            .values(score=correct[index], max_score=3))
+            QuizAttempt.__table__.update()
+            .where(QuizAttempt.id == attempt.id)
+            .values(score=correct[index], max_score=3)
+        )
         db.session.commit()
     run_tick(T0 + timedelta(days=10))
     data = api(owner).get(f"/stages/{round_id}/results").get_json()
@@ -118,10 +136,16 @@ def test_starting_the_round_twice_at_once_makes_one_attempt(app, api) -> None:
     contest = make_olympiad(api, owner)
     cid, round_id = contest["id"], contest["stages"][1]["id"]
     boss = api(owner)
-    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
-                                      content_type="text/plain").get_json()["questions"]]
+    ids = [
+        q["id"]
+        for q in boss.post(
+            f"/contests/{cid}/questions/import", data=GIFT, content_type="text/plain"
+        ).get_json()["questions"]
+    ]
     with at(T0):
-        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+        quiz_id = boss.post(
+            f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}
+        ).get_json()["id"]
     with at(T0 + timedelta(hours=1)):
         api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})
     moment = T0 + timedelta(days=9)
@@ -135,7 +159,9 @@ def test_starting_the_round_twice_at_once_makes_one_attempt(app, api) -> None:
             from courses.quiz.models import Quiz
 
             try:
-                results.append(start_attempt(db.session.get(Quiz, quiz_id), db.session.get(User, pupil_id), moment).id)
+                results.append(
+                    start_attempt(db.session.get(Quiz, quiz_id), db.session.get(User, pupil_id), moment).id
+                )
             except Exception as error:  # noqa: BLE001 - collected for the assertion
                 results.append(error)
             finally:
@@ -162,10 +188,16 @@ def test_deadline_is_capped_by_stage_close(app, api) -> None:
     contest = make_olympiad(api, owner)
     cid, round_id = contest["id"], contest["stages"][1]["id"]
     boss = api(owner)
-    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
-                                      content_type="text/plain").get_json()["questions"]]
+    ids = [
+        q["id"]
+        for q in boss.post(
+            f"/contests/{cid}/questions/import", data=GIFT, content_type="text/plain"
+        ).get_json()["questions"]
+    ]
     with at(T0):
-        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+        quiz_id = boss.post(
+            f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}
+        ).get_json()["id"]
     with at(T0 + timedelta(hours=1)):
         api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "9-11"})
     from courses.quiz.attempts import start_attempt
@@ -183,8 +215,12 @@ def test_outsider_cannot_start_the_round(app, api) -> None:
     contest = make_olympiad(api, owner)
     cid, round_id = contest["id"], contest["stages"][1]["id"]
     boss = api(owner)
-    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
-                                      content_type="text/plain").get_json()["questions"]]
+    ids = [
+        q["id"]
+        for q in boss.post(
+            f"/contests/{cid}/questions/import", data=GIFT, content_type="text/plain"
+        ).get_json()["questions"]
+    ]
     with at(T0):
         quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids}).get_json()["id"]
     from app.domain_errors import DomainError
@@ -202,10 +238,16 @@ def test_pupil_takes_the_round_through_the_quiz_api(app, api) -> None:
     contest = make_olympiad(api, owner)
     cid, round_id = contest["id"], contest["stages"][1]["id"]
     boss = api(owner)
-    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
-                                      content_type="text/plain").get_json()["questions"]]
+    ids = [
+        q["id"]
+        for q in boss.post(
+            f"/contests/{cid}/questions/import", data=GIFT, content_type="text/plain"
+        ).get_json()["questions"]
+    ]
     with at(T0):
-        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+        quiz_id = boss.post(
+            f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}
+        ).get_json()["id"]
     with at(T0 + timedelta(hours=1)):
         api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})
     moment = T0 + timedelta(days=9)
@@ -228,10 +270,16 @@ def test_equal_scores_share_a_rank_unless_ranked_by_time(app, api, by_time, rank
         contest = api(owner).post("/contests", body).get_json()
     cid, round_id = contest["id"], contest["stages"][1]["id"]
     boss = api(owner)
-    ids = [q["id"] for q in boss.post(f"/contests/{cid}/questions/import", data=GIFT,
-                                      content_type="text/plain").get_json()["questions"]]
+    ids = [
+        q["id"]
+        for q in boss.post(
+            f"/contests/{cid}/questions/import", data=GIFT, content_type="text/plain"
+        ).get_json()["questions"]
+    ]
     with at(T0):
-        quiz_id = boss.post(f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}).get_json()["id"]
+        quiz_id = boss.post(
+            f"/stages/{round_id}/quiz", {"question_ids": ids, "time_limit_minutes": 60}
+        ).get_json()["id"]
     with at(T0 + timedelta(hours=1)):
         for pupil in pupils:
             api(pupil).post(f"/contests/{cid}/participants", {"user_id": pupil.id, "division": "5-8"})

@@ -33,7 +33,11 @@ from tests.factories.jury import jury_stage
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BUDGET_SECONDS = 120  # the whole run, generation included; what is left unrun is reported
 # (mode, examples per operation, whether path ids point at the seeded rows)
-ROUNDS = ((GenerationMode.POSITIVE, 15, True), (GenerationMode.NEGATIVE, 10, True), (GenerationMode.POSITIVE, 4, False))
+ROUNDS = (
+    (GenerationMode.POSITIVE, 15, True),
+    (GenerationMode.NEGATIVE, 10, True),
+    (GenerationMode.POSITIVE, 4, False),
+)
 SKIPPED = {("DELETE", "/api/v1/auth/token")}  # would revoke the fuzzer's own token
 
 
@@ -50,13 +54,23 @@ class Figures:
     no_allow: list[str] = field(default_factory=list)
 
     def as_dict(self, seconds: float) -> dict[str, Any]:
-        return {"operations": self.operations, "requests": self.requests, "seconds": round(seconds, 1),
-                "server_errors": len(self.server_errors), "undocumented_statuses": len(self.undocumented),
-                "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
-                "undocumented_method_requests": self.wrong_methods, "without_405_and_allow": len(self.no_allow),
-                "operations_not_run_for_time": self.unrun, "no_cases_generated": self.ungenerated,
-                "examples": {"server_errors": self.server_errors[:20], "undocumented": self.undocumented[:20],
-                             "without_405_and_allow": self.no_allow[:20]}}
+        return {
+            "operations": self.operations,
+            "requests": self.requests,
+            "seconds": round(seconds, 1),
+            "server_errors": len(self.server_errors),
+            "undocumented_statuses": len(self.undocumented),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "undocumented_method_requests": self.wrong_methods,
+            "without_405_and_allow": len(self.no_allow),
+            "operations_not_run_for_time": self.unrun,
+            "no_cases_generated": self.ungenerated,
+            "examples": {
+                "server_errors": self.server_errors[:20],
+                "undocumented": self.undocumented[:20],
+                "without_405_and_allow": self.no_allow[:20],
+            },
+        }
 
 
 def seed() -> tuple[str, dict[str, int]]:
@@ -69,12 +83,21 @@ def seed() -> tuple[str, dict[str, int]]:
     item = course_factory.assignment(module, due_at=datetime.now(UTC) + timedelta(days=7))
     enrolled = course_factory.enrolled(course, student())
     db.session.commit()
-    ids = {"contest_id": built.contest.id, "stage_id": built.stage.id, "entry_id": built.entries[0].id,
-           "course_id": course.id, "module_id": module.id, "assignment_id": item.id, "user_id": enrolled.id}
+    ids = {
+        "contest_id": built.contest.id,
+        "stage_id": built.stage.id,
+        "entry_id": built.entries[0].id,
+        "course_id": course.id,
+        "module_id": module.id,
+        "assignment_id": item.id,
+        "user_id": enrolled.id,
+    }
     return issue_token(caller), ids
 
 
-def test_api_fuzz_has_no_server_errors_and_no_undocumented_statuses(app: Flask, capsys: pytest.CaptureFixture[str]) -> None:
+def test_api_fuzz_has_no_server_errors_and_no_undocumented_statuses(
+    app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
     token, ids = seed()
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -99,22 +122,38 @@ def test_api_fuzz_has_no_server_errors_and_no_undocumented_statuses(app: Flask, 
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"fuzz-{database}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     with capsys.disabled():
-        print(f"\nAPI fuzz ({database}): {report['operations']} operations, {report['requests']} requests, "
-              f"{report['server_errors']} server errors (5xx), {report['undocumented_statuses']} undocumented "
-              f"statuses, {report['undocumented_method_requests']} requests with undocumented methods "
-              f"({report['without_405_and_allow']} without 405 and Allow), {report['seconds']} s; "
-              f"statuses {report['statuses']}")
+        print(
+            f"\nAPI fuzz ({database}): {report['operations']} operations, {report['requests']} requests, "
+            f"{report['server_errors']} server errors (5xx), {report['undocumented_statuses']} undocumented "
+            f"statuses, {report['undocumented_method_requests']} requests with undocumented methods "
+            f"({report['without_405_and_allow']} without 405 and Allow), {report['seconds']} s; "
+            f"statuses {report['statuses']}"
+        )
     assert not figures.server_errors, "\n".join(figures.server_errors[:20])
     assert not figures.undocumented, "\n".join(figures.undocumented[:20])
     assert not figures.no_allow, "\n".join(figures.no_allow[:20])
 
 
-def _fuzz(operation: Any, mode: GenerationMode, examples: int, fixed: dict[str, int], documented: set[str],
-          token: str, figures: Figures) -> None:
+def _fuzz(
+    operation: Any,
+    mode: GenerationMode,
+    examples: int,
+    fixed: dict[str, int],
+    documented: set[str],
+    token: str,
+    figures: Figures,
+) -> None:
     strategy = operation.as_strategy(generation_mode=mode, path_parameters=fixed or None)
 
-    @settings(max_examples=examples, derandomize=True, deadline=None, database=None, print_blob=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
     @given(case=strategy)
     def run(case: Any) -> None:
         label = f"{case.method} {case.formatted_path} {mode.value}"
@@ -131,7 +170,9 @@ def _fuzz(operation: Any, mode: GenerationMode, examples: int, fixed: dict[str, 
         if status >= 500:
             figures.server_errors.append(f"{label}: {status} {response.text[:300]}")
         elif str(status) not in documented:
-            figures.undocumented.append(f"{label}: {status} not in {sorted(documented)}: {response.text[:200]}")
+            figures.undocumented.append(
+                f"{label}: {status} not in {sorted(documented)}: {response.text[:200]}"
+            )
 
     try:
         run()
@@ -139,8 +180,9 @@ def _fuzz(operation: Any, mode: GenerationMode, examples: int, fixed: dict[str, 
         figures.ungenerated.append(f"{mode.value} {operation.method.upper()} {operation.path}")
 
 
-def _try_undocumented_methods(app: Flask, document: dict[str, Any], ids: dict[str, int], token: str,
-                              figures: Figures) -> None:
+def _try_undocumented_methods(
+    app: Flask, document: dict[str, Any], ids: dict[str, int], token: str, figures: Figures
+) -> None:
     """Every path answers a method it does not document with 405 and an `Allow` header."""
     client = app.test_client()
     for template, operations in document["paths"].items():
@@ -151,5 +193,6 @@ def _try_undocumented_methods(app: Flask, document: dict[str, Any], ids: dict[st
             response = client.open(path, method=method.upper(), headers={"Authorization": f"Bearer {token}"})
             figures.wrong_methods += 1
             if response.status_code != 405 or not response.headers.get("Allow"):
-                figures.no_allow.append(f"{method.upper()} {path}: {response.status_code} "
-                                        f"Allow={response.headers.get('Allow')!r}")
+                figures.no_allow.append(
+                    f"{method.upper()} {path}: {response.status_code} Allow={response.headers.get('Allow')!r}"
+                )

@@ -31,25 +31,37 @@ def test_add_juror_by_id_and_by_email(app, api, outbox) -> None:
     person = teacher()
     db.session.commit()
     client = api(built.organiser)
-    response = client.post(f"/contests/{built.contest.id}/jurors", {"user_id": person.id, "stage_id": built.stage.id})
+    response = client.post(
+        f"/contests/{built.contest.id}/jurors", {"user_id": person.id, "stage_id": built.stage.id}
+    )
     assert response.status_code == 201 and response.get_json()["user_id"] == person.id
-    _error(client.post(f"/contests/{built.contest.id}/jurors", {"user_id": person.id, "stage_id": built.stage.id}),
-           409, "conflict")
-    response = client.post(f"/contests/{built.contest.id}/jurors",
-                           {"email": "fresh@example.org", "full_name": "Свежий Эксперт", "stage_id": built.stage.id})
+    _error(
+        client.post(
+            f"/contests/{built.contest.id}/jurors", {"user_id": person.id, "stage_id": built.stage.id}
+        ),
+        409,
+        "conflict",
+    )
+    response = client.post(
+        f"/contests/{built.contest.id}/jurors",
+        {"email": "fresh@example.org", "full_name": "Свежий Эксперт", "stage_id": built.stage.id},
+    )
     assert response.status_code == 201
     mail = outbox()[-1]
     assert mail["To"] == "fresh@example.org" and "/auth/reset/" in mail.get_content()
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"stage_id": "x", "user_id": 1}, "stage_id"),
-    ({"user_id": 1}, "stage_id"),
-    ({"stage_id": 0, "user_id": 999999}, "user_id"),
-    ({"stage_id": 0}, "user_id"),
-    ({"stage_id": 999999, "user_id": 1}, "stage_id"),
-    ({"stage_id": 0, "user_id": 1, "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"stage_id": "x", "user_id": 1}, "stage_id"),
+        ({"user_id": 1}, "stage_id"),
+        ({"stage_id": 0, "user_id": 999999}, "user_id"),
+        ({"stage_id": 0}, "user_id"),
+        ({"stage_id": 999999, "user_id": 1}, "stage_id"),
+        ({"stage_id": 0, "user_id": 1, "extra": 1}, "extra"),
+    ],
+)
 def test_add_juror_rejects_bad_input(app, api, body, field) -> None:
     built = jury_stage(entries=0, jurors=0)
     if body.get("stage_id") == 0:
@@ -64,11 +76,22 @@ def test_jury_management_is_refused_to_other_roles(app, api, role) -> None:
     other = role()
     db.session.commit()
     client = api(other)
-    _error(client.post(f"/contests/{built.contest.id}/jurors", {"user_id": other.id, "stage_id": built.stage.id}),
-           403, "forbidden")
+    _error(
+        client.post(
+            f"/contests/{built.contest.id}/jurors", {"user_id": other.id, "stage_id": built.stage.id}
+        ),
+        403,
+        "forbidden",
+    )
     _error(client.post(f"/stages/{built.stage.id}/allocate"), 403, "forbidden")
-    _error(client.post(f"/contests/{built.contest.id}/conflicts",
-                       {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id}), 403, "forbidden")
+    _error(
+        client.post(
+            f"/contests/{built.contest.id}/conflicts",
+            {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id},
+        ),
+        403,
+        "forbidden",
+    )
     _error(client.get(f"/stages/{built.stage.id}/scores"), 403, "forbidden")
     _error(client.post(f"/stages/{built.stage.id}/scoring/close"), 403, "forbidden")
 
@@ -88,23 +111,39 @@ def test_allocate_and_the_shortfall_message(app, api) -> None:
     response = client.post(f"/stages/{built.stage.id}/allocate")
     assert response.status_code == 200
     assert len(response.get_json()["assignments"]) == 4
-    response = client.post(f"/contests/{built.contest.id}/conflicts",
-                           {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id})
+    response = client.post(
+        f"/contests/{built.contest.id}/conflicts",
+        {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id},
+    )
     assert response.status_code == 201 and response.get_json()["source"] == "declared_by_organiser"
     error = _error(client.post(f"/stages/{built.stage.id}/allocate"), 409, "conflict")
     assert f"№ {built.entries[0].id}:" in error["message"] and "нужно — 2" in error["message"]
-    _error(client.post(f"/contests/{built.contest.id}/conflicts",
-                       {"juror_id": built.jurors[0].id, "participant_id": 999999}), 422, "validation")
+    _error(
+        client.post(
+            f"/contests/{built.contest.id}/conflicts",
+            {"juror_id": built.jurors[0].id, "participant_id": 999999},
+        ),
+        422,
+        "validation",
+    )
 
 
 def test_juror_declares_own_conflict_only(app, api) -> None:
     built = jury_stage(entries=1, jurors=2)
     client = api(built.jurors[0])
-    response = client.post(f"/contests/{built.contest.id}/conflicts",
-                           {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id})
+    response = client.post(
+        f"/contests/{built.contest.id}/conflicts",
+        {"juror_id": built.jurors[0].id, "participant_id": built.participations[0].id},
+    )
     assert response.status_code == 201 and response.get_json()["source"] == "declared_by_juror"
-    _error(client.post(f"/contests/{built.contest.id}/conflicts",
-                       {"juror_id": built.jurors[1].id, "participant_id": built.participations[0].id}), 403, "forbidden")
+    _error(
+        client.post(
+            f"/contests/{built.contest.id}/conflicts",
+            {"juror_id": built.jurors[1].id, "participant_id": built.participations[0].id},
+        ),
+        403,
+        "forbidden",
+    )
 
 
 def test_put_scores_and_assignments(app, api) -> None:
@@ -113,26 +152,37 @@ def test_put_scores_and_assignments(app, api) -> None:
     response = client.put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL, "comment": "Хорошо"})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["state"] == "submitted" and response.get_json()["criteria"]["Методика"] == "4"
-    response = client.put(f"/entries/{built.entries[1].id}/scores", {"criteria": {"Содержание": 3}, "draft": True})
+    response = client.put(
+        f"/entries/{built.entries[1].id}/scores", {"criteria": {"Содержание": 3}, "draft": True}
+    )
     assert response.get_json()["state"] == "draft"
     items = client.get("/jury/assignments").get_json()
     assert items["total"] == 2
-    assert {i["entry_id"]: i["scored"] for i in items["items"]} == {built.entries[0].id: True, built.entries[1].id: False}
+    assert {i["entry_id"]: i["scored"] for i in items["items"]} == {
+        built.entries[0].id: True,
+        built.entries[1].id: False,
+    }
     assert client.get(f"/entries/{built.entries[0].id}/scores").get_json()["comment"] == "Хорошо"
 
 
-@pytest.mark.parametrize("criteria", [
-    {"Содержание": 11, "Методика": 4},
-    {"Содержание": -1, "Методика": 4},
-    {"Содержание": "восемь", "Методика": 4},
-    {"Содержание": None, "Методика": 4},
-    {"Содержание": [1], "Методика": 4},
-    {"Методика": 4},
-])
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {"Содержание": 11, "Методика": 4},
+        {"Содержание": -1, "Методика": 4},
+        {"Содержание": "восемь", "Методика": 4},
+        {"Содержание": None, "Методика": 4},
+        {"Содержание": [1], "Методика": 4},
+        {"Методика": 4},
+    ],
+)
 def test_put_scores_rejects_bad_points(app, api, criteria) -> None:
     built = jury_stage(entries=1, jurors=1)
-    error = _error(api(built.jurors[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": criteria}),
-                   422, "validation")
+    error = _error(
+        api(built.jurors[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": criteria}),
+        422,
+        "validation",
+    )
     assert "criteria.Содержание" in error["fields"]
 
 
@@ -140,8 +190,11 @@ def test_put_scores_rejects_bad_shape(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
     client = api(built.jurors[0])
     _error(client.put(f"/entries/{built.entries[0].id}/scores", {"criteria": [1, 2]}), 422, "validation")
-    _error(client.put(f"/entries/{built.entries[0].id}/scores", data="nope", content_type="application/json"),
-           422, "validation")
+    _error(
+        client.put(f"/entries/{built.entries[0].id}/scores", data="nope", content_type="application/json"),
+        422,
+        "validation",
+    )
     _error(client.put("/entries/999999/scores", {"criteria": FULL}), 404, "not_found")
 
 
@@ -150,14 +203,28 @@ def test_put_scores_refused_unassigned_conflicted_and_closed(app, api) -> None:
     outsider = juror()
     db.session.commit()
     _error(api(outsider).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL}), 403, "forbidden")
-    _error(api(built.participants[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL}), 403, "forbidden")
+    _error(
+        api(built.participants[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL}),
+        403,
+        "forbidden",
+    )
     organiser_client = api(built.organiser)
-    organiser_client.post(f"/contests/{built.contest.id}/conflicts",
-                          {"juror_id": built.jurors[1].id, "participant_id": built.participations[1].id})
-    _error(api(built.jurors[1]).put(f"/entries/{built.entries[1].id}/scores", {"criteria": FULL}), 403, "forbidden")
+    organiser_client.post(
+        f"/contests/{built.contest.id}/conflicts",
+        {"juror_id": built.jurors[1].id, "participant_id": built.participations[1].id},
+    )
+    _error(
+        api(built.jurors[1]).put(f"/entries/{built.entries[1].id}/scores", {"criteria": FULL}),
+        403,
+        "forbidden",
+    )
     assert organiser_client.post(f"/stages/{built.stage.id}/scoring/close").status_code == 200
     _error(organiser_client.post(f"/stages/{built.stage.id}/scoring/close"), 409, "conflict")
-    _error(api(built.jurors[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL}), 409, "conflict")
+    _error(
+        api(built.jurors[0]).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL}),
+        409,
+        "conflict",
+    )
 
 
 def test_blind_mode_hides_names_in_every_juror_response(app, api) -> None:
@@ -205,28 +272,60 @@ def test_appeal_flow(app, api) -> None:
     participant = api(built.participants[0])
     _error(participant.post(f"/entries/{built.entries[0].id}/appeals", {"text": "Рано"}), 409, "conflict")
     _publish(built)
-    _error(api(built.jurors[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Чужое"}), 403, "forbidden")
+    _error(
+        api(built.jurors[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Чужое"}),
+        403,
+        "forbidden",
+    )
     _error(participant.post(f"/entries/{built.entries[0].id}/appeals", {"text": ""}), 422, "validation")
     response = participant.post(f"/entries/{built.entries[0].id}/appeals", {"text": "Прошу пересмотреть"})
     assert response.status_code == 201
     appeal_id = response.get_json()["id"]
     _error(participant.post(f"/entries/{built.entries[0].id}/appeals", {"text": "Ещё"}), 409, "conflict")
-    _error(participant.post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "нет"}), 403, "forbidden")
+    _error(
+        participant.post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "нет"}),
+        403,
+        "forbidden",
+    )
     _error(api(built.jurors[0]).get(f"/appeals/{appeal_id}"), 404, "not_found")
     organiser_client = api(built.organiser)
-    error = _error(organiser_client.post(f"/appeals/{appeal_id}/resolve",
-                                         {"decision": "accepted", "reason": "r",
-                                          "score_changes": {str(built.jurors[0].id): {"Содержание": 99}}}),
-                   422, "validation")
+    error = _error(
+        organiser_client.post(
+            f"/appeals/{appeal_id}/resolve",
+            {
+                "decision": "accepted",
+                "reason": "r",
+                "score_changes": {str(built.jurors[0].id): {"Содержание": 99}},
+            },
+        ),
+        422,
+        "validation",
+    )
     assert f"score_changes.{built.jurors[0].id}.Содержание" in error["fields"]
-    _error(organiser_client.post(f"/appeals/{appeal_id}/resolve", {"decision": "maybe", "reason": "r"}), 422, "validation")
-    response = organiser_client.post(f"/appeals/{appeal_id}/resolve", {
-        "decision": "accepted", "reason": "Пересчитано",
-        "score_changes": {str(built.jurors[0].id): {"Содержание": 10}, str(built.jurors[1].id): {"Содержание": 10}}})
+    _error(
+        organiser_client.post(f"/appeals/{appeal_id}/resolve", {"decision": "maybe", "reason": "r"}),
+        422,
+        "validation",
+    )
+    response = organiser_client.post(
+        f"/appeals/{appeal_id}/resolve",
+        {
+            "decision": "accepted",
+            "reason": "Пересчитано",
+            "score_changes": {
+                str(built.jurors[0].id): {"Содержание": 10},
+                str(built.jurors[1].id): {"Содержание": 10},
+            },
+        },
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["entry_score"] == "18.00"
     assert participant.get(f"/appeals/{appeal_id}").get_json()["state"] == "accepted"
-    _error(organiser_client.post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "x"}), 409, "conflict")
+    _error(
+        organiser_client.post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "x"}),
+        409,
+        "conflict",
+    )
 
 
 def test_appeal_after_the_window_is_a_conflict(app, api) -> None:
@@ -235,18 +334,29 @@ def test_appeal_after_the_window_is_a_conflict(app, api) -> None:
     stage.results_published_at = utcnow() - timedelta(days=5)
     stage.appeals_close_at = utcnow() - timedelta(days=1)
     db.session.commit()
-    _error(api(built.participants[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Поздно"}), 409, "conflict")
+    _error(
+        api(built.participants[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Поздно"}),
+        409,
+        "conflict",
+    )
 
 
 def test_jury_chair_may_resolve(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
     save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
     from contest_engine.jury.models import StageJuror
+
     db.session.execute(StageJuror.__table__.update().values(is_chair=True))
     db.session.commit()
     _publish(built)
-    appeal_id = api(built.participants[0]).post(f"/entries/{built.entries[0].id}/appeals", {"text": "Текст"}).get_json()["id"]
-    response = api(built.jurors[0]).post(f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "Оценка верна"})
+    appeal_id = (
+        api(built.participants[0])
+        .post(f"/entries/{built.entries[0].id}/appeals", {"text": "Текст"})
+        .get_json()["id"]
+    )
+    response = api(built.jurors[0]).post(
+        f"/appeals/{appeal_id}/resolve", {"decision": "rejected", "reason": "Оценка верна"}
+    )
     assert response.status_code == 200 and response.get_json()["state"] == "rejected"
 
 
@@ -270,22 +380,43 @@ def test_progress_remind_and_move(app, api, outbox) -> None:
     for path in (f"/stages/{built.stage.id}/jury/progress",):
         _error(api(built.jurors[0]).get(path), 403, "forbidden")
     _error(api(built.jurors[0]).post(f"/stages/{built.stage.id}/jury/remind"), 403, "forbidden")
-    _error(api(built.jurors[0]).put(f"/assignments/{assignment.id}", {"juror_id": built.jurors[0].id}), 403, "forbidden")
+    _error(
+        api(built.jurors[0]).put(f"/assignments/{assignment.id}", {"juror_id": built.jurors[0].id}),
+        403,
+        "forbidden",
+    )
 
 
 def test_slots_api(app, api) -> None:
     built = jury_stage(entries=2, jurors=1, blind=True)
     boss = api(built.organiser)
     start = (utcnow() + timedelta(days=2)).isoformat()
-    _error(boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": "2027-01-01T10:00", "duration_minutes": 30}),
-           422, "validation")
-    _error(boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 0}), 422, "validation")
-    _error(api(built.jurors[0]).post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}),
-           403, "forbidden")
-    first = boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30,
-                                                          "location": "Ауд. 5"})
+    _error(
+        boss.post(
+            f"/stages/{built.stage.id}/slots", {"starts_at": "2027-01-01T10:00", "duration_minutes": 30}
+        ),
+        422,
+        "validation",
+    )
+    _error(
+        boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 0}),
+        422,
+        "validation",
+    )
+    _error(
+        api(built.jurors[0]).post(
+            f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}
+        ),
+        403,
+        "forbidden",
+    )
+    first = boss.post(
+        f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30, "location": "Ауд. 5"}
+    )
     assert first.status_code == 201
-    second = boss.post(f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}).get_json()
+    second = boss.post(
+        f"/stages/{built.stage.id}/slots", {"starts_at": start, "duration_minutes": 30}
+    ).get_json()
     slot_id = first.get_json()["id"]
     assert boss.put(f"/slots/{slot_id}", {"participant_id": built.participations[0].id}).status_code == 200
     _error(boss.put(f"/slots/{slot_id}", {"participant_id": 999999}), 422, "validation")

@@ -26,11 +26,17 @@ def test_only_the_contests_jurors_declare_their_own_conflicts(app, api) -> None:
     for person in (outsider, other.jurors[0]):
         refused = api(person).post(f"/contests/{built.contest.id}/conflicts", body | {"juror_id": person.id})
         assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
-    someone_else = api(outsider).post(f"/contests/{built.contest.id}/conflicts", body | {"juror_id": built.jurors[0].id})
+    someone_else = api(outsider).post(
+        f"/contests/{built.contest.id}/conflicts", body | {"juror_id": built.jurors[0].id}
+    )
     assert someone_else.status_code == 403
-    mine = api(built.jurors[0]).post(f"/contests/{built.contest.id}/conflicts", body | {"juror_id": built.jurors[0].id})
+    mine = api(built.jurors[0]).post(
+        f"/contests/{built.contest.id}/conflicts", body | {"juror_id": built.jurors[0].id}
+    )
     assert mine.status_code == 201 and mine.get_json()["source"] == "declared_by_juror"
-    not_a_juror = api(built.organiser).post(f"/contests/{built.contest.id}/conflicts", body | {"juror_id": outsider.id})
+    not_a_juror = api(built.organiser).post(
+        f"/contests/{built.contest.id}/conflicts", body | {"juror_id": outsider.id}
+    )
     assert not_a_juror.status_code == 422 and "juror_id" in not_a_juror.get_json()["error"]["fields"]
 
 
@@ -38,31 +44,46 @@ def test_a_conflicted_score_is_refused_even_when_assigned(app, api) -> None:
     built = jury_stage(entries=1, jurors=1)
     colleague = juror(institution=built.participants[0].institution)
     add_stage_juror(built.stage, colleague, actor=built.organiser)
-    db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
+    db.session.add(
+        JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id)
+    )
     colleague.institution = InstitutionFactory()  # edited after joining: the frozen institution still counts
     db.session.commit()
     refused = api(colleague).put(f"/entries/{built.entries[0].id}/scores", {"criteria": FULL})
     assert refused.status_code == 403
-    assert "conflict of interest" in refused.get_json()["error"]["message"] or \
-        "конфликт интересов" in refused.get_json()["error"]["message"]
+    assert (
+        "conflict of interest" in refused.get_json()["error"]["message"]
+        or "конфликт интересов" in refused.get_json()["error"]["message"]
+    )
 
 
 def _contest_body(**changes: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "title": "Конкурс", "kind": "teacher", "divisions": ["Учителя"],
-        "stages": [{"title": "Эссе", "kind": "submission", "opens_at": T0.isoformat(),
-                    "closes_at": (T0 + timedelta(days=5)).isoformat()}],
+        "title": "Конкурс",
+        "kind": "teacher",
+        "divisions": ["Учителя"],
+        "stages": [
+            {
+                "title": "Эссе",
+                "kind": "submission",
+                "opens_at": T0.isoformat(),
+                "closes_at": (T0 + timedelta(days=5)).isoformat(),
+            }
+        ],
         "awards": [{"title": "Победитель", "ranks": [1, 1]}],
     }
     body.update(changes)
     return body
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"divisions": ["Учителя", "д" * 101]}, "divisions"),
-    ({"title": "т" * 256}, "title"),
-    ({"awards": [{"title": "п" * 256, "ranks": [1, 1]}]}, "awards"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"divisions": ["Учителя", "д" * 101]}, "divisions"),
+        ({"title": "т" * 256}, "title"),
+        ({"awards": [{"title": "п" * 256, "ranks": [1, 1]}]}, "awards"),
+    ],
+)
 def test_contest_texts_longer_than_their_columns_are_422(app, api, changes, field) -> None:
     owner = organiser()
     db.session.commit()

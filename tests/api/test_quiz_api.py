@@ -37,7 +37,11 @@ def test_start_attempt_gives_questions_in_the_api_shape(api: Any, setup: Any) ->
     by_type = {q["type"]: q for q in body["questions"]}
     assert [q["slot"] for q in body["questions"]] == list(range(1, 10))
     assert {"id", "text"} == set(by_type["single"]["choices"][0])
-    assert "left" in by_type["matching"] and "right" in by_type["matching"] and "choices" not in by_type["matching"]
+    assert (
+        "left" in by_type["matching"]
+        and "right" in by_type["matching"]
+        and "choices" not in by_type["matching"]
+    )
     assert [g["number"] for g in by_type["cloze"]["gaps"]] == [1, 2]
     assert by_type["single"]["mark"] == 1
     assert "fraction" not in str(body)
@@ -53,16 +57,24 @@ def test_answer_finish_and_grades(api: Any, setup: Any) -> None:
     attempt = db.session.get(QuizAttempt, body["id"])
     right = next(i for i in attempt_items(attempt, quiz) if i.row.type == "single")
     correct = next(c.id for c in right.question.choices if c.fraction == 1)
-    assert client.put(f"/attempts/{body['id']}/answers/{single['slot']}", {"answer": correct}).status_code == 200
-    assert client.put(f"/attempts/{body['id']}/answers/{slots['numerical']['slot']}",
-                      {"answer": "3,5"}).status_code == 200
+    assert (
+        client.put(f"/attempts/{body['id']}/answers/{single['slot']}", {"answer": correct}).status_code == 200
+    )
+    assert (
+        client.put(
+            f"/attempts/{body['id']}/answers/{slots['numerical']['slot']}", {"answer": "3,5"}
+        ).status_code
+        == 200
+    )
     saved = client.get(f"/attempts/{body['id']}").json
     assert {q["slot"]: q["answer"] for q in saved["questions"]}[single["slot"]] == correct
     assert client.post(f"/quizzes/{quiz.id}/attempts").status_code == 200  # resumes the same attempt
     first = client.post(f"/attempts/{body['id']}/finish")
     second = client.post(f"/attempts/{body['id']}/finish")
     assert first.status_code == second.status_code == 200
-    assert first.json == second.json == {"state": "finished", "score": 2, "max_score": 8, "needs_grading": False}
+    assert (
+        first.json == second.json == {"state": "finished", "score": 2, "max_score": 8, "needs_grading": False}
+    )
     finished = client.get(f"/attempts/{body['id']}").json
     assert finished["score"] == 2 and finished["state"] == "finished"
     late = client.put(f"/attempts/{body['id']}/answers/{single['slot']}", {"answer": correct})
@@ -72,10 +84,21 @@ def test_answer_finish_and_grades(api: Any, setup: Any) -> None:
     assert grades.json["items"] == [{"user_id": user.id, "grade": 2.5}]
 
 
-@pytest.mark.parametrize(("slot_type", "answer"), [
-    ("single", "abc"), ("single", 999999), ("multiple", 5), ("truefalse", "yes"), ("shortanswer", 12),
-    ("numerical", ["3"]), ("matching", [1]), ("cloze", "text"), ("essay", {"a": 1}), ("description", "x"),
-])
+@pytest.mark.parametrize(
+    ("slot_type", "answer"),
+    [
+        ("single", "abc"),
+        ("single", 999999),
+        ("multiple", 5),
+        ("truefalse", "yes"),
+        ("shortanswer", 12),
+        ("numerical", ["3"]),
+        ("matching", [1]),
+        ("cloze", "text"),
+        ("essay", {"a": 1}),
+        ("description", "x"),
+    ],
+)
 def test_wrong_answer_shape_is_422(api: Any, setup: Any, slot_type: str, answer: Any) -> None:
     quiz, _rows, _tutor = setup
     client = api(student())
@@ -90,7 +113,12 @@ def test_bad_bodies_and_unknown_slot(api: Any, setup: Any) -> None:
     quiz, _rows, _tutor = setup
     client = api(student())
     attempt_id = client.post(f"/quizzes/{quiz.id}/attempts").json["id"]
-    assert client.put(f"/attempts/{attempt_id}/answers/1", data="nope", content_type="application/json").status_code == 422
+    assert (
+        client.put(
+            f"/attempts/{attempt_id}/answers/1", data="nope", content_type="application/json"
+        ).status_code
+        == 422
+    )
     assert client.put(f"/attempts/{attempt_id}/answers/1", {"answer": 1, "extra": 2}).status_code == 422
     assert client.put(f"/attempts/{attempt_id}/answers/99", {"answer": 1}).status_code == 404
 
@@ -142,8 +170,11 @@ def test_grades_are_for_managers_only(api: Any, setup: Any) -> None:
     quiz, _rows, _tutor = setup
     assert api(student()).get(f"/quizzes/{quiz.id}/grades").status_code == 403
     assert api(teacher()).get(f"/quizzes/{quiz.id}/grades").status_code == 403
-    assert api(admin()).get(f"/quizzes/{quiz.id}/grades").json == {"items": [], "max_grade": 10,
-                                                                    "grading_method": "highest"}
+    assert api(admin()).get(f"/quizzes/{quiz.id}/grades").json == {
+        "items": [],
+        "max_grade": 10,
+        "grading_method": "highest",
+    }
     assert api(admin()).get("/quizzes/999999/grades").status_code == 404
 
 

@@ -39,9 +39,14 @@ def test_a_contest_entry_with_a_refused_second_file_keeps_nothing(app, api) -> N
     ParticipationFactory(contest=contest, user=author)
     db.session.commit()
     with api_at(T0 + timedelta(hours=1)):
-        response = api(author).post(f"/stages/{stage.id}/entries", data={
-            "text": "План урока", "files": [(io.BytesIO(PDF), "План урока.pdf"), (io.BytesIO(b"MZ"), "virus.exe")]},
-            content_type="multipart/form-data")
+        response = api(author).post(
+            f"/stages/{stage.id}/entries",
+            data={
+                "text": "План урока",
+                "files": [(io.BytesIO(PDF), "План урока.pdf"), (io.BytesIO(b"MZ"), "virus.exe")],
+            },
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 422, response.get_json()
     assert "files" in response.get_json()["error"]["fields"]
     db.session.expire_all()
@@ -54,9 +59,14 @@ def test_an_assignment_with_a_refused_second_file_keeps_nothing(app, api) -> Non
     task = cf.assignment(cf.module(course), "Эссе", allowed_extensions="pdf", max_file_mb=1)
     learner = cf.enrolled(course)
     db.session.commit()
-    response = api(learner).post(f"/assignments/{task.assignment_id}/submissions", data={
-        "text": "Эссе", "files": [(io.BytesIO(PDF), "эссе.pdf"), (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.pdf")]},
-        content_type="multipart/form-data")
+    response = api(learner).post(
+        f"/assignments/{task.assignment_id}/submissions",
+        data={
+            "text": "Эссе",
+            "files": [(io.BytesIO(PDF), "эссе.pdf"), (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422, response.get_json()
     db.session.expire_all()
     assert _count(Submission) == 0 and _count(StoredFile) == 0
@@ -69,15 +79,20 @@ def test_a_submission_refused_after_its_files_were_checked_keeps_nothing(app, ap
     task = cf.assignment(cf.module(course), "Эссе", allowed_extensions="pdf", max_file_mb=1)
     learner = cf.enrolled(course)
     db.session.commit()
-    first = api(learner).post(f"/assignments/{task.assignment_id}/submissions", data={"text": "Эссе"},
-                              content_type="multipart/form-data")
+    first = api(learner).post(
+        f"/assignments/{task.assignment_id}/submissions",
+        data={"text": "Эссе"},
+        content_type="multipart/form-data",
+    )
     assert first.status_code == 201, first.get_json()
     kept = _files_on_disk(app)
     # The grade lands between the service's read and its conditional write: the UPDATE matches no row.
     with mock.patch("courses.submissions.update", lambda model: update(model).where(model.id == -1)):
-        again = api(learner).post(f"/assignments/{task.assignment_id}/submissions", data={
-            "text": "Эссе 2", "files": [(io.BytesIO(PDF), "эссе.pdf")]}, content_type="multipart/form-data")
+        again = api(learner).post(
+            f"/assignments/{task.assignment_id}/submissions",
+            data={"text": "Эссе 2", "files": [(io.BytesIO(PDF), "эссе.pdf")]},
+            content_type="multipart/form-data",
+        )
     assert again.status_code == 409, again.get_json()
     db.session.expire_all()
     assert _count(StoredFile) == 0 and _files_on_disk(app) == kept == []
-

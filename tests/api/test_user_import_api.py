@@ -41,9 +41,9 @@ def test_csv_import_with_one_bad_line_creates_nothing(api) -> None:  # type: ign
     caller = api(admin())
     db.session.commit()
     before = _count(User)
-    text = CSV_HEADER + ("a@example.org,Анна,student,\n"
-                         "not-an-address,Борис,student,\n"
-                         "c@example.org,Вера,teacher,\n")
+    text = CSV_HEADER + (
+        "a@example.org,Анна,student,\nnot-an-address,Борис,student,\nc@example.org,Вера,teacher,\n"
+    )
     response = caller.post("/users/import", data=text.encode(), content_type="text/csv")
     assert response.status_code == 200
     body = response.get_json()
@@ -53,19 +53,23 @@ def test_csv_import_with_one_bad_line_creates_nothing(api) -> None:  # type: ign
     assert _count(User) == before
 
 
-@pytest.mark.parametrize(("line", "fragment"), [
-    ("x@example.org,,student,", "ФИО"),
-    ("x@example.org,Икс,king,", "king"),
-    ("x@example.org,Икс,student,Нет такой школы", "Нет такой школы"),
-    ("x@example.org,Икс", "4"),
-    ("taken@example.org,Икс,student,", "taken@example.org"),
-])
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("x@example.org,,student,", "ФИО"),
+        ("x@example.org,Икс,king,", "king"),
+        ("x@example.org,Икс,student,Нет такой школы", "Нет такой школы"),
+        ("x@example.org,Икс", "4"),
+        ("taken@example.org,Икс,student,", "taken@example.org"),
+    ],
+)
 def test_csv_import_names_each_kind_of_bad_line(api, line, fragment) -> None:  # type: ignore[no-untyped-def]
     teacher(email="taken@example.org")
     caller = api(admin())
     db.session.commit()
-    body = caller.post("/users/import", data=(CSV_HEADER + line + "\n").encode(),
-                       content_type="text/csv").get_json()
+    body = caller.post(
+        "/users/import", data=(CSV_HEADER + line + "\n").encode(), content_type="text/csv"
+    ).get_json()
     assert body["created"] == 0 and body["errors"][0]["line"] == 2
     assert fragment in body["errors"][0]["message"]
 

@@ -23,8 +23,13 @@ from app.extensions import db
 
 CHROMIUM = Path(os.environ.get("VMESTE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -41,7 +46,9 @@ class LiveServer:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if CHROMIUM.exists():
         return
-    reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests"
+    reason = (
+        f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests"
+    )
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=reason))
@@ -50,13 +57,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def live_server(_app: Flask) -> Iterator[LiveServer]:
     """The application on 127.0.0.1 and a free port, in a background thread, CSRF on."""
-    served = create_app({
-        "CONFIG_NAME": "testing",
-        "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
-        "UPLOAD_DIR": _app.config["UPLOAD_DIR"],
-        "MAIL_OUTBOX_DIR": _app.config["MAIL_OUTBOX_DIR"],
-        "WTF_CSRF_ENABLED": True,
-    })
+    served = create_app(
+        {
+            "CONFIG_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": _app.config["SQLALCHEMY_DATABASE_URI"],
+            "UPLOAD_DIR": _app.config["UPLOAD_DIR"],
+            "MAIL_OUTBOX_DIR": _app.config["MAIL_OUTBOX_DIR"],
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -84,8 +93,12 @@ def _browser() -> Iterator[Any]:
 @pytest.fixture()
 def page(_browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh browser context (no cookies) per test; the page's base URL is the live server."""
-    context = _browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860},
-                                   locale="ru-RU", timezone_id="Europe/Moscow")
+    context = _browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 860},
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []  # uncaught JavaScript errors (a 4xx answer is not one)
@@ -100,7 +113,11 @@ def screenshot(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """`screenshot(page, "dashboard")` saves a PNG; with UPDATE_SCREENSHOTS=1 (`make screenshots`)
     into docs/screenshots/ for the README, otherwise into a temp folder so a test run leaves the
     working tree clean."""
-    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path_factory.getbasetemp() / "screenshots"
+    folder = (
+        SCREENSHOTS
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+        else tmp_path_factory.getbasetemp() / "screenshots"
+    )
 
     def save(page: Any, name: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)

@@ -26,19 +26,29 @@ def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(re.compile(r"/dashboard$"))
 
 
-def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(app, page, live_server,
-                                                                             screenshot) -> None:  # type: ignore[no-untyped-def]
+def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(
+    app, page, live_server, screenshot
+) -> None:  # type: ignore[no-untyped-def]
     owner, person = organiser(), teacher()
     db.session.commit()
     now = utcnow()
     spec = ContestSpec(
-        title="Дистанционный учитель — 2027", kind="teacher", description="**Районный** конкурс",
+        title="Дистанционный учитель — 2027",
+        kind="teacher",
+        description="**Районный** конкурс",
         divisions=["Учителя начальных классов", "Учителя-предметники"],
-        stages=[StageSpec("Визитная карточка", "submission", now - timedelta(hours=1),
-                                   now + timedelta(days=7), description="Эссе и ссылка на блог."),
-                StageSpec("Дистанционный урок", "submission", now + timedelta(days=7),
-                                   now + timedelta(days=14))],
-        awards=[{"title": "Победитель", "ranks": [1, 1]}], requires_consent=True,
+        stages=[
+            StageSpec(
+                "Визитная карточка",
+                "submission",
+                now - timedelta(hours=1),
+                now + timedelta(days=7),
+                description="Эссе и ссылка на блог.",
+            ),
+            StageSpec("Дистанционный урок", "submission", now + timedelta(days=7), now + timedelta(days=14)),
+        ],
+        awards=[{"title": "Победитель", "ranks": [1, 1]}],
+        requires_consent=True,
     )
     contest = setup.create_contest(spec, actor=owner, now=now)
     contest_id, owner_email, person_email = contest.id, owner.email, person.email

@@ -29,15 +29,24 @@ def log_in(page: Any, email: str) -> None:
     page.wait_for_url(re.compile(r"/dashboard$"))
 
 
-def test_enrol_read_submit_grade_certificate(app: Any, page: Any, live_server: Any, tmp_path: Path,
-                                             screenshot: Any) -> None:
+def test_enrol_read_submit_grade_certificate(
+    app: Any, page: Any, live_server: Any, tmp_path: Path, screenshot: Any
+) -> None:
     author = teacher(email="author@example.org", full_name="Сергей Николаевич Автор")
     course = cf.course(author, enrolment_mode="key", enrolment_key="ДОТ")
     module = structure.add_module(course, title="Модуль 1. Основы", actor=author)
-    intro = cf.page(module, "Введение в курс", body="## Здравствуйте!\n\nПрочитайте и переходите к заданию.",
-                    completion="viewed")
-    task = cf.assignment(module, "Конспект урока", allowed_extensions="pdf,docx",
-                         item={"completion": "graded", "completion_points": Decimal("5"), "prerequisite_id": intro.id})
+    intro = cf.page(
+        module,
+        "Введение в курс",
+        body="## Здравствуйте!\n\nПрочитайте и переходите к заданию.",
+        completion="viewed",
+    )
+    task = cf.assignment(
+        module,
+        "Конспект урока",
+        allowed_extensions="pdf,docx",
+        item={"completion": "graded", "completion_points": Decimal("5"), "prerequisite_id": intro.id},
+    )
     learner = teacher(email="learner@example.org", full_name="Татьяна Ивановна Учителева")
     course_id, task_id, author_email, learner_email = course.id, task.id, author.email, learner.email
     db.session.commit()
@@ -67,7 +76,9 @@ def test_enrol_read_submit_grade_certificate(app: Any, page: Any, live_server: A
     row.locator("input[name=points]").fill("8")
     row.locator("input[name=feedback]").fill("Хорошая работа")
     row.get_by_role("button", name="Сохранить").click()
-    expect(page.locator("tr", has_text="Татьяна Ивановна Учителева").locator("[data-status=graded]")).to_be_visible()
+    expect(
+        page.locator("tr", has_text="Татьяна Ивановна Учителева").locator("[data-status=graded]")
+    ).to_be_visible()
     screenshot(page, "course-submissions")
 
     log_in(page, learner_email)

@@ -68,8 +68,13 @@ def test_register_login_switch_language_and_see_the_dashboard(app, page, live_se
 
 
 def test_language_choice_is_remembered_in_a_new_browser(app, page, _browser, live_server) -> None:  # type: ignore[no-untyped-def]
-    account_services.create_user(email="ivan@example.org", full_name="Иван Петров", password="ivan-secret-1",
-                                 role="student", locale="en")
+    account_services.create_user(
+        email="ivan@example.org",
+        full_name="Иван Петров",
+        password="ivan-secret-1",
+        role="student",
+        locale="en",
+    )
     page.goto("/auth/login")
     assert page.locator("html").get_attribute("lang") == "ru"
     page.get_by_label("Электронная почта").fill("ivan@example.org")
@@ -81,8 +86,9 @@ def test_language_choice_is_remembered_in_a_new_browser(app, page, _browser, liv
 
 
 def test_admin_pages_in_the_browser(app, page, live_server, screenshot) -> None:  # type: ignore[no-untyped-def]
-    account_services.create_user(email="root@example.org", full_name="Администратор", password="root-secret-1",
-                                 role="admin")
+    account_services.create_user(
+        email="root@example.org", full_name="Администратор", password="root-secret-1", role="admin"
+    )
     page.goto("/auth/login")
     page.get_by_label("Электронная почта").fill("root@example.org")
     page.get_by_label("Пароль").fill("root-secret-1")

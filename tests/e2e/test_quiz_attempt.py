@@ -26,8 +26,13 @@ GIFT = """::Столица::Столица России? {=Москва ~Каз�
 """
 
 
-def test_student_takes_a_timed_quiz_reloads_and_sees_the_review(app: Any, page: Any, live_server: Any,
-                                                                  quiz_owner: Any, screenshot: Any) -> None:  # noqa: F811 - the fixture
+def test_student_takes_a_timed_quiz_reloads_and_sees_the_review(
+    app: Any,
+    page: Any,
+    live_server: Any,
+    quiz_owner: Any,  # noqa: F811 - the fixture imported above
+    screenshot: Any,
+) -> None:
     bank = make_bank()
     rows = import_gift(bank, GIFT, actor=None).imported
     quiz = make_quiz(bank, rows, title="Входной тест", time_limit_minutes=15)

@@ -24,7 +24,9 @@ from tests.factories.base import Factory
 
 T0 = datetime(2027, 1, 10, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 # The clock each contests API module reads (tests move it with `api_at`).
-API_CLOCKS = tuple(f"app.api.contests.{name}.utcnow" for name in ("contest_setup", "contest_stages", "contest_results"))
+API_CLOCKS = tuple(
+    f"app.api.contests.{name}.utcnow" for name in ("contest_setup", "contest_stages", "contest_results")
+)
 
 
 def api_at(moment: datetime) -> ExitStack:
@@ -44,11 +46,13 @@ class ContestFactory(Factory):
     timezone = "Europe/Moscow"
     description = "Описание конкурса"
     rules = "Правила"
-    award_rules = factory.LazyFunction(lambda: [
-        {"title": "Победитель", "ranks": [1, 1]},
-        {"title": "Призёр", "ranks": [2, 3]},
-        {"title": "Участник"},
-    ])
+    award_rules = factory.LazyFunction(
+        lambda: [
+            {"title": "Победитель", "ranks": [1, 1]},
+            {"title": "Призёр", "ranks": [2, 3]},
+            {"title": "Участник"},
+        ]
+    )
 
 
 class DivisionFactory(Factory):

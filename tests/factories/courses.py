@@ -28,17 +28,29 @@ def module(course_: Course, title: str = "Модуль", actor: User | None = No
 
 
 def page(module_: Module, title: str = "Страница", body: str = "Текст", **kw: Any) -> Item:
-    return items.add_item(module_, "page", items.ItemSettings(title=title, body=body, **kw),
-                          actor=_author_of(module_.course_id))
+    return items.add_item(
+        module_, "page", items.ItemSettings(title=title, body=body, **kw), actor=_author_of(module_.course_id)
+    )
 
 
-def assignment(module_: Module, title: str = "Задание", *, due_at: datetime | None = None,
-               cutoff_at: datetime | None = None, max_points: str = "10", item: dict[str, Any] | None = None,
-               **kw: Any) -> Item:
+def assignment(
+    module_: Module,
+    title: str = "Задание",
+    *,
+    due_at: datetime | None = None,
+    cutoff_at: datetime | None = None,
+    max_points: str = "10",
+    item: dict[str, Any] | None = None,
+    **kw: Any,
+) -> Item:
     return assignments.create_assignment(
-        module_, items.ItemSettings(title=title, **(item or {})),
-        assignments.AssignmentSettings(due_at=due_at, cutoff_at=cutoff_at, max_points=Decimal(max_points), **kw),
-        actor=_author_of(module_.course_id))
+        module_,
+        items.ItemSettings(title=title, **(item or {})),
+        assignments.AssignmentSettings(
+            due_at=due_at, cutoff_at=cutoff_at, max_points=Decimal(max_points), **kw
+        ),
+        actor=_author_of(module_.course_id),
+    )
 
 
 def enrolled(course_: Course, user: User | None = None, role: str = "student") -> User:
@@ -61,7 +73,11 @@ def _author(course_: Course) -> User:
 
 
 def _author_of(course_id: int) -> User:
-    found = db.session.scalar(select(User).join(CourseMember, CourseMember.user_id == User.id).where(
-        CourseMember.course_id == course_id, CourseMember.role == CourseRole.AUTHOR).limit(1))
+    found = db.session.scalar(
+        select(User)
+        .join(CourseMember, CourseMember.user_id == User.id)
+        .where(CourseMember.course_id == course_id, CourseMember.role == CourseRole.AUTHOR)
+        .limit(1)
+    )
     assert found is not None
     return found

@@ -17,8 +17,12 @@ from tests.factories.accounts import InstitutionFactory, juror, teacher
 from tests.factories.contests import DivisionFactory, StageFactory, contest_with_organiser
 
 CRITERIA = [
-    {"name": "Содержание", "max_points": 10, "weight": 1,
-     "levels": [{"points": "0", "text": "не раскрыто"}, {"points": "10", "text": "полностью"}]},
+    {
+        "name": "Содержание",
+        "max_points": 10,
+        "weight": 1,
+        "levels": [{"points": "0", "text": "не раскрыто"}, {"points": "10", "text": "полностью"}],
+    },
     {"name": "Методика", "max_points": 5, "weight": 2},
 ]
 
@@ -35,16 +39,30 @@ class JuryStage:
     entries: list[Entry] = field(default_factory=list)
 
 
-def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggregation: str = "mean",
-               jurors_per_entry: int | None = None, allocate: bool = True, criteria: Any = None,
-               threshold: Any = None, commit: bool = True) -> JuryStage:
+def jury_stage(
+    *,
+    entries: int = 2,
+    jurors: int = 2,
+    blind: bool = False,
+    aggregation: str = "mean",
+    jurors_per_entry: int | None = None,
+    allocate: bool = True,
+    criteria: Any = None,
+    threshold: Any = None,
+    commit: bool = True,
+) -> JuryStage:
     """A contest with one jury stage, `entries` participants with an entry each (each from their own
     institution) and `jurors` jurors (also each from their own), allocated unless told not to."""
     contest, organiser_user = contest_with_organiser()
     division = DivisionFactory(contest=contest)
     stage = StageFactory(contest=contest, kind=StageKind.JURY, state=StageState.OPEN, has_jury=True)
-    spec = {"criteria": criteria or CRITERIA, "aggregation": aggregation, "blind": blind,
-            "jurors_per_entry": jurors_per_entry, "disagreement_threshold": threshold}
+    spec = {
+        "criteria": criteria or CRITERIA,
+        "aggregation": aggregation,
+        "blind": blind,
+        "jurors_per_entry": jurors_per_entry,
+        "disagreement_threshold": threshold,
+    }
     configure_stage_jury(stage, spec, actor=organiser_user)
     built = JuryStage(contest, organiser_user, stage, division)
     for _ in range(jurors):
@@ -53,13 +71,21 @@ def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggreg
         built.jurors.append(user)
     for number in range(entries):
         user = teacher(institution=InstitutionFactory(), full_name=f"Участница Секретная {number}")
-        participation = Participation(contest_id=contest.id, user_id=user.id, division_id=division.id,
-                                      institution_name=user.institution.name if user.institution else "")
+        participation = Participation(
+            contest_id=contest.id,
+            user_id=user.id,
+            division_id=division.id,
+            institution_name=user.institution.name if user.institution else "",
+        )
         db.session.add(participation)
         db.session.flush()
         db.session.add(StageParticipant(stage_id=stage.id, participation_id=participation.id))
-        entry = Entry(stage_id=stage.id, participation_id=participation.id, text=f"Текст работы {number}",
-                      link="https://example.org/lesson")
+        entry = Entry(
+            stage_id=stage.id,
+            participation_id=participation.id,
+            text=f"Текст работы {number}",
+            link="https://example.org/lesson",
+        )
         db.session.add(entry)
         db.session.flush()
         built.participants.append(user)
@@ -78,6 +104,8 @@ def jury_stage(*, entries: int = 2, jurors: int = 2, blind: bool = False, aggreg
 def make_colleagues(built: JuryStage, juror_user: User, participant: User) -> None:
     """The juror joined the jury from the participant's institution (profile and frozen juror row)."""
     juror_user.institution_id = participant.institution_id
-    db.session.execute(update(StageJuror).where(StageJuror.stage_id == built.stage.id,
-                                                StageJuror.user_id == juror_user.id)
-                       .values(institution_id=participant.institution_id))
+    db.session.execute(
+        update(StageJuror)
+        .where(StageJuror.stage_id == built.stage.id, StageJuror.user_id == juror_user.id)
+        .values(institution_id=participant.institution_id)
+    )

@@ -88,5 +88,10 @@ def bank_with_all_types(actor: Any = None) -> tuple[QuestionBank, dict[str, Ques
 def make_quiz(bank: QuestionBank, rows: list[Question], actor: Any = None, **settings: Any) -> Quiz:
     settings.setdefault("attempts_allowed", None)
     settings.setdefault("max_grade", Decimal("10"))
-    return create_quiz(bank, title=settings.pop("title", "Проверочный тест"),
-                                question_ids=[r.id for r in rows], actor=actor, **settings)
+    return create_quiz(
+        bank,
+        title=settings.pop("title", "Проверочный тест"),
+        question_ids=[r.id for r in rows],
+        actor=actor,
+        **settings,
+    )

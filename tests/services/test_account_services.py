@@ -21,18 +21,23 @@ def _count(model) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_create_user_normalises_and_hashes(app) -> None:  # type: ignore[no-untyped-def]
-    user = account_services.create_user(email="  Anna@Example.ORG ", full_name=" Анна ", password="long-enough")
+    user = account_services.create_user(
+        email="  Anna@Example.ORG ", full_name=" Анна ", password="long-enough"
+    )
     assert (user.email, user.full_name) == ("anna@example.org", "Анна")
     assert user.password_hash.startswith("$argon2id$") and "long-enough" not in user.password_hash
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"email": "no-at-sign"}, "email"),
-    ({"full_name": "  "}, "full_name"),
-    ({"role": "king"}, "role"),
-    ({"password": "short"}, "password"),
-    ({"institution_id": 4242}, "institution_id"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"email": "no-at-sign"}, "email"),
+        ({"full_name": "  "}, "full_name"),
+        ({"role": "king"}, "role"),
+        ({"password": "short"}, "password"),
+        ({"institution_id": 4242}, "institution_id"),
+    ],
+)
 def test_create_user_refuses_bad_values(app, kwargs, field) -> None:  # type: ignore[no-untyped-def]
     values = {"email": "a@example.org", "full_name": "А", "password": "long-enough", **kwargs}
     with pytest.raises(Invalid) as refused:
@@ -59,8 +64,9 @@ def test_two_registrations_at_once_leave_one_user(app) -> None:  # type: ignore[
         with app.app_context():
             barrier.wait()
             try:
-                account_services.register(email="race@example.org", full_name="Гонка", password="long-enough",
-                                          institution_id=None)
+                account_services.register(
+                    email="race@example.org", full_name="Гонка", password="long-enough", institution_id=None
+                )
                 result = "created"
             except Invalid as refused:
                 result = "refused:" + ",".join(refused.fields)
@@ -75,7 +81,9 @@ def test_two_registrations_at_once_leave_one_user(app) -> None:  # type: ignore[
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["created"] + ["refused:email"] * 7
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "race@example.org")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.email == "race@example.org")) == 1
+    )
 
 
 def test_failures_pause_the_guessing_address_not_the_owner_elsewhere(app) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +143,9 @@ def test_failures_older_than_the_forget_period_do_not_count(app) -> None:  # typ
     user = teacher()
     old = utcnow() - timedelta(seconds=app.config["LOGIN_FORGET_SECONDS"] + 60)
     for key in (f"pair:1.2.3.4:{user.email}", f"account:{user.email}"):
-        db.session.add(LoginThrottle(key=key, tries=99, last_try_at=old, next_try_at=utcnow() + timedelta(hours=1)))
+        db.session.add(
+            LoginThrottle(key=key, tries=99, last_try_at=old, next_try_at=utcnow() + timedelta(hours=1))
+        )
     db.session.commit()
     assert account_services.authenticate(user.email, DEFAULT_PASSWORD, "1.2.3.4") == user
 
@@ -143,9 +153,19 @@ def test_failures_older_than_the_forget_period_do_not_count(app) -> None:  # typ
 def test_update_profile_validates_every_field(app) -> None:  # type: ignore[no-untyped-def]
     user = teacher(full_name="Было")
     db.session.commit()
-    for kwargs, field in [({"full_name": " "}, "full_name"), ({"timezone": "Mars/Base"}, "timezone"),
-                          ({"locale": "de"}, "locale"), ({"institution_id": 777}, "institution_id")]:
-        values = {"full_name": "Стало", "institution_id": None, "timezone": "Europe/Moscow", "locale": "ru", **kwargs}
+    for kwargs, field in [
+        ({"full_name": " "}, "full_name"),
+        ({"timezone": "Mars/Base"}, "timezone"),
+        ({"locale": "de"}, "locale"),
+        ({"institution_id": 777}, "institution_id"),
+    ]:
+        values = {
+            "full_name": "Стало",
+            "institution_id": None,
+            "timezone": "Europe/Moscow",
+            "locale": "ru",
+            **kwargs,
+        }
         with pytest.raises(Invalid) as refused:
             account_services.update_profile(user, **values)
         assert field in refused.value.fields
@@ -169,7 +189,9 @@ def test_admin_cannot_demote_themselves(app) -> None:  # type: ignore[no-untyped
     actor = admin()
     db.session.commit()
     with pytest.raises(Invalid):
-        account_services.admin_update_user(actor, role="teacher", institution_id=None, active=True, actor=actor)
+        account_services.admin_update_user(
+            actor, role="teacher", institution_id=None, active=True, actor=actor
+        )
 
 
 def test_revoked_token_is_refused_and_revoking_twice_is_harmless(app) -> None:  # type: ignore[no-untyped-def]
@@ -225,8 +247,9 @@ def test_institutions_by_district_counts_active_members(app) -> None:  # type: i
 def test_imported_users_cannot_log_in_until_they_reset(app) -> None:  # type: ignore[no-untyped-def]
     actor = admin()
     db.session.commit()
-    result = user_import.import_users_csv("email,full_name,role,institution\nn@example.org,Н,student,\n",
-                                          actor=actor)
+    result = user_import.import_users_csv(
+        "email,full_name,role,institution\nn@example.org,Н,student,\n", actor=actor
+    )
     assert result.created == 1
     with pytest.raises(account_services.LoginRefused):
         account_services.authenticate("n@example.org", "!", "1.1.1.1")
@@ -237,5 +260,7 @@ def test_admin_update_refuses_an_unknown_institution(app) -> None:  # type: igno
     user = teacher()
     db.session.commit()
     with pytest.raises(Invalid) as refused:
-        account_services.admin_update_user(user, role="teacher", institution_id=4242, active=True, actor=actor)
+        account_services.admin_update_user(
+            user, role="teacher", institution_id=4242, active=True, actor=actor
+        )
     assert "institution_id" in refused.value.fields

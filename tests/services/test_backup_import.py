@@ -29,10 +29,20 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _document(files: list[dict[str, str]], items: list[dict[str, Any]] | None = None) -> str:
-    items = items if items is not None else [
-        {"kind": "file", "title": f"Файл {n}", "file": f["path"]} for n, f in enumerate(files)]
-    return json.dumps({"format": "vmeste-course", "version": 1, "course": {"title": "Курс"}, "files": files,
-                       "modules": [{"title": "Модуль", "items": items}]})
+    items = (
+        items
+        if items is not None
+        else [{"kind": "file", "title": f"Файл {n}", "file": f["path"]} for n, f in enumerate(files)]
+    )
+    return json.dumps(
+        {
+            "format": "vmeste-course",
+            "version": 1,
+            "course": {"title": "Курс"},
+            "files": files,
+            "modules": [{"title": "Модуль", "items": items}],
+        }
+    )
 
 
 def _zeros_backup(sizes: list[int]) -> bytes:
@@ -100,7 +110,7 @@ def test_a_member_whose_header_lies_about_its_size_is_refused(app) -> None:  # t
     # Both headers of files/0 claim 1000 bytes: the local one (size at 22), the central one (at 24).
     struct.pack_into("<I", data, 22, declared)
     central = data.index(b"PK\x01\x02")
-    assert data[central + 46:central + 53] == b"files/0"
+    assert data[central + 46 : central + 53] == b"files/0"
     struct.pack_into("<I", data, central + 24, declared)
     assert zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("files/0").file_size == declared
     message = _refused(bytes(data))
@@ -108,11 +118,14 @@ def test_a_member_whose_header_lies_about_its_size_is_refused(app) -> None:  # t
     _nothing_written(app)
 
 
-@pytest.mark.parametrize(("name", "data", "fragment"), [
-    ("index.html", b"<html><script>alert(1)</script></html>", "html"),
-    ("app.js", b"alert(1)", "js"),
-    ("photo.png", b"<svg onload=alert(1)>", "photo.png"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("index.html", b"<html><script>alert(1)</script></html>", "html"),
+        ("app.js", b"alert(1)", "js"),
+        ("photo.png", b"<svg onload=alert(1)>", "photo.png"),
+    ],
+)
 def test_files_pass_the_upload_rules(app, name, data, fragment) -> None:  # type: ignore[no-untyped-def]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -122,13 +135,16 @@ def test_files_pass_the_upload_rules(app, name, data, fragment) -> None:  # type
     _nothing_written(app)
 
 
-@pytest.mark.parametrize(("links", "fragment"), [
-    ([0, None], "“Item 0” requires itself"),
-    ([1, 2, 0], "requires itself"),
-    ([None, 2, 1], "“Item 1” requires itself"),
-    ([None, 7], "prerequisite is malformed"),
-    ([True, None], "prerequisite is malformed"),
-])
+@pytest.mark.parametrize(
+    ("links", "fragment"),
+    [
+        ([0, None], "“Item 0” requires itself"),
+        ([1, 2, 0], "requires itself"),
+        ([None, 2, 1], "“Item 1” requires itself"),
+        ([None, 7], "prerequisite is malformed"),
+        ([True, None], "prerequisite is malformed"),
+    ],
+)
 def test_a_prerequisite_cannot_lock_an_item_forever(app, links, fragment) -> None:  # type: ignore[no-untyped-def]
     items = [{"kind": "page", "title": f"Item {n}", "prerequisite": link} for n, link in enumerate(links)]
     buffer = io.BytesIO()
@@ -143,10 +159,16 @@ def test_a_course_with_an_image_and_a_file_survives_export_and_import(app) -> No
     module = cf.module(course)
     author = cf._author(course)
     asset = add_asset(course, Upload("схема.png", io.BytesIO(PNG)), actor=author)
-    add_item(module, "file", ItemSettings(title="Памятка"), actor=author,
-                      upload=Upload("Памятка.pdf", io.BytesIO(b"%PDF-1.4 memo")))
-    cf.page(module, "Страница", body=f"![схема](/courses/{course.id}/assets/{asset.id})",
-            prerequisite_id=None)
+    add_item(
+        module,
+        "file",
+        ItemSettings(title="Памятка"),
+        actor=author,
+        upload=Upload("Памятка.pdf", io.BytesIO(b"%PDF-1.4 memo")),
+    )
+    cf.page(
+        module, "Страница", body=f"![схема](/courses/{course.id}/assets/{asset.id})", prerequisite_id=None
+    )
     copy = backup.import_course(backup.export_course(course), actor=author)
     items = db.session.scalars(select(Item).where(Item.course_id == copy.id).order_by(Item.position)).all()
     memo = db.session.get(StoredFile, items[0].file_id)
@@ -159,22 +181,25 @@ def _module_with(item: dict[str, Any]) -> dict[str, Any]:
     return {"title": "Модуль", "items": [{"title": "Элемент", **item}]}
 
 
-@pytest.mark.parametrize("change", [
-    {"files": "files/1"},
-    {"files": [{"path": ["files/1"], "name": "a.pdf"}]},
-    {"assets": {"path": "files/1"}},
-    {"modules": [_module_with({"kind": ["page"]})]},
-    {"modules": [_module_with({"kind": "page", "completion": {"x": 1}})]},
-    {"modules": [_module_with({"kind": "page", "url": 5})]},
-    {"modules": [_module_with({"kind": "page", "weight": "1e30"})]},
-    {"modules": [_module_with({"kind": "file", "file": ["files/1"]})]},
-    {"modules": [_module_with({"kind": "assignment", "assignment": {"max_file_mb": "ten"}})]},
-    {"modules": [_module_with({"kind": "assignment", "assignment": {"max_files": 1000}})]},
-    {"modules": [_module_with({"kind": "assignment", "assignment": {"rubric": "lots"}})]},
-    {"modules": [_module_with({"kind": "quiz", "quiz": {"time_limit_minutes": "abc"}})]},
-    {"modules": [_module_with({"kind": "quiz", "quiz": {"attempts_allowed": 0}})]},
-    {"modules": [_module_with({"kind": "quiz", "quiz": {"grading_method": "loudest"}})]},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"files": "files/1"},
+        {"files": [{"path": ["files/1"], "name": "a.pdf"}]},
+        {"assets": {"path": "files/1"}},
+        {"modules": [_module_with({"kind": ["page"]})]},
+        {"modules": [_module_with({"kind": "page", "completion": {"x": 1}})]},
+        {"modules": [_module_with({"kind": "page", "url": 5})]},
+        {"modules": [_module_with({"kind": "page", "weight": "1e30"})]},
+        {"modules": [_module_with({"kind": "file", "file": ["files/1"]})]},
+        {"modules": [_module_with({"kind": "assignment", "assignment": {"max_file_mb": "ten"}})]},
+        {"modules": [_module_with({"kind": "assignment", "assignment": {"max_files": 1000}})]},
+        {"modules": [_module_with({"kind": "assignment", "assignment": {"rubric": "lots"}})]},
+        {"modules": [_module_with({"kind": "quiz", "quiz": {"time_limit_minutes": "abc"}})]},
+        {"modules": [_module_with({"kind": "quiz", "quiz": {"attempts_allowed": 0}})]},
+        {"modules": [_module_with({"kind": "quiz", "quiz": {"grading_method": "loudest"}})]},
+    ],
+)
 def test_malformed_values_are_refused_with_a_message(app, change) -> None:  # type: ignore[no-untyped-def]
     document = json.loads(_document([]))
     document.update(change)

@@ -26,8 +26,12 @@ def test_demo_contests_load_once(app) -> None:
     assert finished[1].state == StageState.PUBLISHED
     awards = db.session.scalars(select(Award).where(Award.contest_id == contests[OLYMPIAD].id)).all()
     assert len(awards) == 6 and {a.title for a in awards} >= {"Победитель", "Участник"}
-    assert db.session.scalar(select(func.count()).select_from(Certificate).where(
-        Certificate.source_type == "award")) == 6
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Certificate).where(Certificate.source_type == "award")
+        )
+        == 6
+    )
 
 
 def test_diploma_pdf_and_verification_page(client) -> None:
@@ -36,7 +40,9 @@ def test_diploma_pdf_and_verification_page(client) -> None:
 
     load_demo()
     pupil = db.session.scalar(select(User).where(User.email == "pupil1@vmeste.local"))
-    award = db.session.scalar(select(Award).join(Award.participation).where(Award.participation.has(user_id=pupil.id)))
+    award = db.session.scalar(
+        select(Award).join(Award.participation).where(Award.participation.has(user_id=pupil.id))
+    )
     login(client, pupil, password="vmeste-demo")
     pdf = client.get(f"/contests/awards/{award.id}/diploma.pdf")
     assert pdf.status_code == 200 and pdf.data[:4] == b"%PDF"

@@ -28,13 +28,19 @@ def test_create_course_makes_the_creator_author_and_a_bank(app) -> None:  # type
     assert (member.user_id, member.role) == (author.id, CourseRole.AUTHOR)
 
 
-@pytest.mark.parametrize(("settings", "field"), [
-    ({"title": " "}, "title"),
-    ({"title": "x", "hours": -1}, "hours"),
-    ({"title": "x", "enrolment_mode": "key"}, "enrolment_key"),
-    ({"title": "x", "enrolment_mode": "magic"}, "enrolment_mode"),
-    ({"title": "x", "starts_on": datetime(2026, 5, 1).date(), "ends_on": datetime(2026, 4, 1).date()}, "ends_on"),
-])
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        ({"title": " "}, "title"),
+        ({"title": "x", "hours": -1}, "hours"),
+        ({"title": "x", "enrolment_mode": "key"}, "enrolment_key"),
+        ({"title": "x", "enrolment_mode": "magic"}, "enrolment_mode"),
+        (
+            {"title": "x", "starts_on": datetime(2026, 5, 1).date(), "ends_on": datetime(2026, 4, 1).date()},
+            "ends_on",
+        ),
+    ],
+)
 def test_create_course_refuses_bad_settings(app, settings, field) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Invalid) as refused:
         catalogue.create_course(catalogue.CourseSettings(**settings), actor=teacher())
@@ -108,5 +114,9 @@ def test_concurrent_self_enrolment_leaves_one_row(app) -> None:  # type: ignore[
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
-    assert db.session.scalar(select(func.count()).select_from(CourseMember).where(
-        CourseMember.user_id == user_id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(CourseMember).where(CourseMember.user_id == user_id)
+        )
+        == 1
+    )

@@ -33,14 +33,20 @@ def test_gradebook_row_saves_every_changed_cell_in_one_commit(app) -> None:  # t
 
     event.listen(db.session, "after_commit", counted)
     try:
-        saved = gradebook.save_row(course, learner, {a.id: "7", b.id: " 5 ", c.id: "4"}, actor=author, now=NOW)
+        saved = gradebook.save_row(
+            course, learner, {a.id: "7", b.id: " 5 ", c.id: "4"}, actor=author, now=NOW
+        )
     finally:
         event.remove(db.session, "after_commit", counted)
     assert saved == 2 and len(commits) == 1
     assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [
-        (Decimal("7"), True), (Decimal("5"), True), (Decimal("4"), True)]
-    audited = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "course.grade_overridden"))
+        (Decimal("7"), True),
+        (Decimal("5"), True),
+        (Decimal("4"), True),
+    ]
+    audited = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "course.grade_overridden")
+    )
     assert audited == 3  # the earlier single cell and the row's two
     with pytest.raises(Invalid) as refused:
         gradebook.save_row(course, learner, {a.id: "9", b.id: "11", c.id: "abc"}, actor=author, now=NOW)
@@ -58,8 +64,9 @@ def test_gradebook_totals_and_overrides(app) -> None:  # type: ignore[no-untyped
     b = cf.assignment(module, "B", max_points="20", item={"weight": Decimal("3")})
     first, second = cf.enrolled(course), cf.enrolled(course)
     author = cf._author(course)
-    grading.grade_submission(submissions.submit(a, first, text="x", files=[], now=NOW), points=Decimal("8"),
-                              actor=author, now=NOW)
+    grading.grade_submission(
+        submissions.submit(a, first, text="x", files=[], now=NOW), points=Decimal("8"), actor=author, now=NOW
+    )
     gradebook.set_override(course, b, first, Decimal("10"), actor=author, now=NOW)
     book = gradebook.gradebook(course)
     rows = {r.student.id: r for r in book.rows}

@@ -21,8 +21,9 @@ def test_completion_locking_and_certificate(app) -> None:  # type: ignore[no-unt
     course = cf.course()
     module = cf.module(course)
     first = cf.page(module, "Введение", completion="viewed")
-    task = cf.assignment(module, item={"completion": "graded", "completion_points": Decimal("6"),
-                                       "prerequisite_id": first.id})
+    task = cf.assignment(
+        module, item={"completion": "graded", "completion_points": Decimal("6"), "prerequisite_id": first.id}
+    )
     user = cf.enrolled(course)
     visible, locked_by = progress.item_access(task, user, now=NOW)
     assert visible and locked_by.id == first.id

@@ -25,7 +25,9 @@ NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 def test_submission_timing_late_and_closed(app) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
-    item = cf.assignment(cf.module(course), due_at=NOW - timedelta(hours=1), cutoff_at=NOW + timedelta(hours=1))
+    item = cf.assignment(
+        cf.module(course), due_at=NOW - timedelta(hours=1), cutoff_at=NOW + timedelta(hours=1)
+    )
     user = cf.enrolled(course)
     submission = submissions.submit(item, user, text="Ответ", files=[], now=NOW)
     assert submission.late is True
@@ -84,14 +86,23 @@ def test_grade_outside_range_is_a_field_error(app, points: Decimal) -> None:  # 
 
 def test_rubric_grading(app) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
-    rubric = [{"name": "Содержание", "levels": [{"label": "слабо", "points": 0}, {"label": "хорошо", "points": 6}]},
-              {"name": "Оформление", "levels": [{"label": "да", "points": 4}]}]
+    rubric = [
+        {"name": "Содержание", "levels": [{"label": "слабо", "points": 0}, {"label": "хорошо", "points": 6}]},
+        {"name": "Оформление", "levels": [{"label": "да", "points": 4}]},
+    ]
     item = cf.assignment(cf.module(course), rubric=rubric)
     submission = submissions.submit(item, cf.enrolled(course), text="x", files=[], now=NOW)
     with pytest.raises(Invalid):
-        grading.grade_submission(submission, rubric_levels={"Содержание": 1}, actor=cf._author(course), now=NOW)
-    graded = grading.grade_submission(submission, rubric_levels={"Содержание": 1, "Оформление": 0},
-                                       feedback="Хорошо", actor=cf._author(course), now=NOW)
+        grading.grade_submission(
+            submission, rubric_levels={"Содержание": 1}, actor=cf._author(course), now=NOW
+        )
+    graded = grading.grade_submission(
+        submission,
+        rubric_levels={"Содержание": 1, "Оформление": 0},
+        feedback="Хорошо",
+        actor=cf._author(course),
+        now=NOW,
+    )
     assert graded.points == Decimal("10")
 
 
@@ -104,7 +115,10 @@ def test_submissions_table_filters_and_zip(app) -> None:  # type: ignore[no-unty
     rows, total = grading.submissions_table(item)
     assert total == 3
     assert {r.student.id: r.status.value for r in rows} == {
-        late.id: "late", on_time.id: "submitted", missing.id: "not_submitted"}
+        late.id: "late",
+        on_time.id: "submitted",
+        missing.id: "not_submitted",
+    }
     assert [r.student.id for r in grading.submissions_table(item, status="late")[0]] == [late.id]
     archive = grading.submissions_zip(item)
     names = zipfile.ZipFile(io.BytesIO(archive)).namelist()
@@ -128,8 +142,13 @@ def test_concurrent_double_submit_leaves_one_submission(app) -> None:  # type: i
         with app.app_context():
             barrier.wait()
             try:
-                submissions.submit(db.session.get(Item, item_id), db.session.get(User, user_id), text="Ответ",
-                                files=[], now=NOW)
+                submissions.submit(
+                    db.session.get(Item, item_id),
+                    db.session.get(User, user_id),
+                    text="Ответ",
+                    files=[],
+                    now=NOW,
+                )
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("conflict")

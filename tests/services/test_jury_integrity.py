@@ -44,12 +44,15 @@ def _colleague_of_first_participant(built: Any) -> Any:
     (as a stale allocation would have it)."""
     colleague = juror(institution=built.participants[0].institution)
     add_stage_juror(built.stage, colleague, actor=built.organiser)
-    db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
+    db.session.add(
+        JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id)
+    )
     db.session.commit()
     return colleague
 
 
 # --- item 6: conflicts of interest --------------------------------------------------------------
+
 
 def test_juror_institution_is_frozen_when_they_join(app) -> None:
     built = jury_stage(entries=1, jurors=0)
@@ -87,26 +90,52 @@ def test_a_non_juror_cannot_declare_a_conflict(app) -> None:
     outsider = teacher()
     db.session.commit()
     with pytest.raises(Forbidden):
-        conflicts.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
-                                  source=ConflictSource.DECLARED_BY_JUROR, actor=outsider)
+        conflicts.declare_conflict(
+            built.contest.id,
+            outsider.id,
+            built.participations[0].id,
+            source=ConflictSource.DECLARED_BY_JUROR,
+            actor=outsider,
+        )
     with pytest.raises(Forbidden):  # nor for someone else
-        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
-                                  source=ConflictSource.DECLARED_BY_JUROR, actor=outsider)
+        conflicts.declare_conflict(
+            built.contest.id,
+            built.jurors[0].id,
+            built.participations[0].id,
+            source=ConflictSource.DECLARED_BY_JUROR,
+            actor=outsider,
+        )
     with pytest.raises(Invalid) as caught:  # the organiser names jurors of this contest only
-        conflicts.declare_conflict(built.contest.id, outsider.id, built.participations[0].id,
-                                  source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+        conflicts.declare_conflict(
+            built.contest.id,
+            outsider.id,
+            built.participations[0].id,
+            source=ConflictSource.DECLARED_BY_ORGANISER,
+            actor=built.organiser,
+        )
     assert "juror_id" in caught.value.fields
     # The juror's own declaration still works and withdraws the assignment.
-    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
-                              source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
+    conflicts.declare_conflict(
+        built.contest.id,
+        built.jurors[0].id,
+        built.participations[0].id,
+        source=ConflictSource.DECLARED_BY_JUROR,
+        actor=built.jurors[0],
+    )
     assert scoring_standing(built.jurors[0].id, built.entries[0]) == (False, True)
 
 
 # --- item 7: a resubmitted entry -----------------------------------------------------------------
 
+
 def _resubmit(built: Any, index: int = 0) -> Entry:
-    return entries.submit_entry(db.session.get(Stage, built.stage.id), built.participations[index],
-                                         text="Исправленная версия", actor=built.participants[index], now=NOW)
+    return entries.submit_entry(
+        db.session.get(Stage, built.stage.id),
+        built.participations[index],
+        text="Исправленная версия",
+        actor=built.participants[index],
+        now=NOW,
+    )
 
 
 def test_new_version_before_scoring_takes_over_the_assignments(app) -> None:
@@ -135,12 +164,17 @@ def test_new_version_after_scoring_goes_back_to_its_jurors(app) -> None:
     # Each juror is told; the audit log says so; the entry is blocked, never silently ignored.
     told = set(db.session.scalars(select(Notification.user_id)))
     assert {u.id for u in built.jurors} <= told
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "jury.entry_sent_back")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "jury.entry_sent_back")
+        )
+        == 1
+    )
     scores = stage_scores(db.session.get(Stage, built.stage.id))
     assert participation_id not in scores.scores
     assert [(b.entry_id, sorted(b.missing_jurors)) for b in scores.blocked] == [
-        (new.id, sorted(u.id for u in built.jurors))]
+        (new.id, sorted(u.id for u in built.jurors))
+    ]
     # Submitting again on the new version counts.
     for person in built.jurors:
         save_scores(db.session.get(Entry, new.id), person, FULL, "", submit=True, now=NOW)
@@ -150,13 +184,16 @@ def test_new_version_after_scoring_goes_back_to_its_jurors(app) -> None:
 def test_entry_without_any_juror_blocks_advancement(app) -> None:
     built = jury_stage(entries=2, jurors=1, allocate=False)
     allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
-    db.session.execute(JuryAssignment.__table__.delete().where(JuryAssignment.entry_id == built.entries[1].id))
+    db.session.execute(
+        JuryAssignment.__table__.delete().where(JuryAssignment.entry_id == built.entries[1].id)
+    )
     db.session.commit()
     scores = stage_scores(db.session.get(Stage, built.stage.id))
     assert [b.entry_id for b in scores.blocked] == [e.id for e in built.entries]
 
 
 # --- item 12c: one audit row per real change -------------------------------------------------------
+
 
 def _run_in_threads(app: Any, work: Any, count: int) -> list[Any]:
     outcomes: list[Any] = []
@@ -180,7 +217,9 @@ def _run_in_threads(app: Any, work: Any, count: int) -> list[Any]:
 
 
 def _audit_count(*actions: str) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.in_(actions))))
+    return int(
+        db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action.in_(actions)))
+    )
 
 
 def test_concurrent_identical_score_submits_write_one_audit_row(app) -> None:
@@ -190,8 +229,9 @@ def test_concurrent_identical_score_submits_write_one_audit_row(app) -> None:
     def submit() -> Any:
         from app.accounts import User
 
-        return save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "",
-                                    submit=True, now=NOW).id
+        return save_scores(
+            db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "", submit=True, now=NOW
+        ).id
 
     outcomes = _run_in_threads(app, submit, 4)
     assert all(isinstance(o, int) for o in outcomes), outcomes
@@ -199,8 +239,14 @@ def test_concurrent_identical_score_submits_write_one_audit_row(app) -> None:
     # A real change afterwards is audited once more.
     from app.accounts import User
 
-    save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id),
-                         {"Содержание": 9, "Методика": 4}, "", submit=True, now=NOW)
+    save_scores(
+        db.session.get(Entry, entry_id),
+        db.session.get(User, juror_id),
+        {"Содержание": 9, "Методика": 4},
+        "",
+        submit=True,
+        now=NOW,
+    )
     assert _audit_count("jury.score_changed") == 1
 
 
@@ -208,12 +254,19 @@ def test_concurrent_advance_writes_one_audit_row(app) -> None:
     contest, owner = contest_with_organiser()
     division = DivisionFactory(contest=contest)
     first = StageFactory(contest=contest, position=1, kind=StageKind.SUBMISSION, state=StageState.CLOSED)
-    second = StageFactory(contest=contest, position=2, kind=StageKind.SUBMISSION, state=StageState.SCHEDULED,
-                          opens_at=T0 + timedelta(days=8))
+    second = StageFactory(
+        contest=contest,
+        position=2,
+        kind=StageKind.SUBMISSION,
+        state=StageState.SCHEDULED,
+        opens_at=T0 + timedelta(days=8),
+    )
     for _ in range(3):
         participation = ParticipationFactory(contest=contest, division=division)
         db.session.flush()
-        db.session.add(Entry(stage_id=first.id, participation_id=participation.id, text="эссе", submitted_at=T0))
+        db.session.add(
+            Entry(stage_id=first.id, participation_id=participation.id, text="эссе", submitted_at=T0)
+        )
     db.session.commit()
     stage_id, owner_id = first.id, owner.id
     moment = T0 + timedelta(days=7, hours=1)
@@ -221,11 +274,16 @@ def test_concurrent_advance_writes_one_audit_row(app) -> None:
     def confirm() -> Any:
         from app.accounts import User
 
-        return advancing.confirm_advancement(db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id),
-                                           now=moment).advanced
+        return advancing.confirm_advancement(
+            db.session.get(Stage, stage_id), actor=db.session.get(User, owner_id), now=moment
+        ).advanced
 
     outcomes = _run_in_threads(app, confirm, 4)
     assert all(isinstance(o, list) and len(o) == 3 for o in outcomes), outcomes
     assert _audit_count("stage.advanced") == 1
-    assert db.session.scalar(select(func.count()).select_from(StageParticipant).where(
-        StageParticipant.stage_id == second.id)) == 3
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(StageParticipant).where(StageParticipant.stage_id == second.id)
+        )
+        == 3
+    )

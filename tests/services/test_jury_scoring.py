@@ -45,19 +45,25 @@ def test_configure_stage_jury_stores_criteria_and_settings(app) -> None:
     assert spec["aggregation"] == "trimmed_mean" and spec["blind"] is True and spec["jurors_per_entry"] == 3
 
 
-@pytest.mark.parametrize(("spec", "field"), [
-    ({"criteria": []}, "criteria"),
-    ({"criteria": [{"name": "", "max_points": 5}]}, "criteria.0.name"),
-    ({"criteria": [{"name": "A", "max_points": 0}]}, "criteria.0.max_points"),
-    ({"criteria": [{"name": "A", "max_points": "abc"}]}, "criteria.0.max_points"),
-    ({"criteria": [{"name": "A", "max_points": 5, "weight": -1}]}, "criteria.0.weight"),
-    ({"criteria": [{"name": "A", "max_points": 5.555}]}, "criteria.0.max_points"),
-    ({"criteria": [{"name": "A", "max_points": 5}, {"name": "A", "max_points": 5}]}, "criteria.1.name"),
-    ({"criteria": [{"name": "A", "max_points": 5}], "aggregation": "best"}, "aggregation"),
-    ({"criteria": [{"name": "A", "max_points": 5}], "jurors_per_entry": 0}, "jurors_per_entry"),
-    ({"criteria": [{"name": "A", "max_points": 5}], "blind": "yes"}, "blind"),
-    ({"criteria": [{"name": "A", "max_points": 5}], "scoring_due_at": "2027-01-01T10:00"}, "scoring_due_at"),
-])
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        ({"criteria": []}, "criteria"),
+        ({"criteria": [{"name": "", "max_points": 5}]}, "criteria.0.name"),
+        ({"criteria": [{"name": "A", "max_points": 0}]}, "criteria.0.max_points"),
+        ({"criteria": [{"name": "A", "max_points": "abc"}]}, "criteria.0.max_points"),
+        ({"criteria": [{"name": "A", "max_points": 5, "weight": -1}]}, "criteria.0.weight"),
+        ({"criteria": [{"name": "A", "max_points": 5.555}]}, "criteria.0.max_points"),
+        ({"criteria": [{"name": "A", "max_points": 5}, {"name": "A", "max_points": 5}]}, "criteria.1.name"),
+        ({"criteria": [{"name": "A", "max_points": 5}], "aggregation": "best"}, "aggregation"),
+        ({"criteria": [{"name": "A", "max_points": 5}], "jurors_per_entry": 0}, "jurors_per_entry"),
+        ({"criteria": [{"name": "A", "max_points": 5}], "blind": "yes"}, "blind"),
+        (
+            {"criteria": [{"name": "A", "max_points": 5}], "scoring_due_at": "2027-01-01T10:00"},
+            "scoring_due_at",
+        ),
+    ],
+)
 def test_parse_spec_rejects_bad_input(spec, field) -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(spec)
@@ -67,17 +73,22 @@ def test_parse_spec_rejects_bad_input(spec, field) -> None:
 def test_configure_stage_jury_refuses_a_bad_spec_by_field_with_translated_text(app) -> None:
     built = jury_stage(entries=0, jurors=0)
     with pytest.raises(Invalid) as caught:
-        configure_stage_jury(built.stage, {"criteria": [{"name": "A", "max_points": 0}], "blind": "yes"},
-                             actor=built.organiser)
-    assert caught.value.fields == {"criteria.0.max_points": "Нужно число больше 0, не более 2 знаков после запятой.",
-                                   "blind": "Должно быть true или false."}
+        configure_stage_jury(
+            built.stage, {"criteria": [{"name": "A", "max_points": 0}], "blind": "yes"}, actor=built.organiser
+        )
+    assert caught.value.fields == {
+        "criteria.0.max_points": "Нужно число больше 0, не более 2 знаков после запятой.",
+        "blind": "Должно быть true или false.",
+    }
 
 
 def test_criteria_cannot_change_once_scored(app) -> None:
     built = jury_stage(entries=1, jurors=1)
     save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
     with pytest.raises(Conflict):
-        configure_stage_jury(built.stage, {"criteria": [{"name": "X", "max_points": 3}]}, actor=built.organiser)
+        configure_stage_jury(
+            built.stage, {"criteria": [{"name": "X", "max_points": 3}]}, actor=built.organiser
+        )
 
 
 def test_save_draft_then_submit_then_change(app) -> None:
@@ -98,14 +109,17 @@ def test_save_draft_then_submit_then_change(app) -> None:
     assert db.session.scalar(select(func.count()).select_from(ScoreSheet)) == 1
 
 
-@pytest.mark.parametrize(("marks", "field"), [
-    ({"Содержание": 11, "Методика": 1}, "criteria.Содержание"),
-    ({"Содержание": -1, "Методика": 1}, "criteria.Содержание"),
-    ({"Содержание": "много", "Методика": 1}, "criteria.Содержание"),
-    ({"Содержание": True, "Методика": 1}, "criteria.Содержание"),
-    ({"Содержание": 1.005, "Методика": 1}, "criteria.Содержание"),
-    ({"Содержание": 1, "Методика": 1, "Оформление": 2}, "criteria.Оформление"),
-])
+@pytest.mark.parametrize(
+    ("marks", "field"),
+    [
+        ({"Содержание": 11, "Методика": 1}, "criteria.Содержание"),
+        ({"Содержание": -1, "Методика": 1}, "criteria.Содержание"),
+        ({"Содержание": "много", "Методика": 1}, "criteria.Содержание"),
+        ({"Содержание": True, "Методика": 1}, "criteria.Содержание"),
+        ({"Содержание": 1.005, "Методика": 1}, "criteria.Содержание"),
+        ({"Содержание": 1, "Методика": 1, "Оформление": 2}, "criteria.Оформление"),
+    ],
+)
 def test_save_scores_rejects_bad_points(app, marks, field) -> None:
     built = jury_stage(entries=1, jurors=1)
     with pytest.raises(Invalid) as caught:
@@ -120,8 +134,13 @@ def test_unassigned_and_conflicted_jurors_are_refused(app) -> None:
     db.session.commit()
     with pytest.raises(Forbidden):
         save_scores(built.entries[0], outsider, FULL, "", submit=True, now=NOW)
-    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
-                              source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+    conflicts.declare_conflict(
+        built.contest.id,
+        built.jurors[0].id,
+        built.participations[0].id,
+        source=ConflictSource.DECLARED_BY_ORGANISER,
+        actor=built.organiser,
+    )
     with pytest.raises(Forbidden):
         save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=NOW)
 
@@ -130,7 +149,9 @@ def test_same_institution_is_a_conflict(app) -> None:
     built = jury_stage(entries=1, jurors=0)
     colleague = juror(institution=built.participants[0].institution)
     add_stage_juror(built.stage, colleague, actor=built.organiser)
-    db.session.add(JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id))
+    db.session.add(
+        JuryAssignment(stage_id=built.stage.id, entry_id=built.entries[0].id, juror_id=colleague.id)
+    )
     db.session.commit()
     with pytest.raises(Forbidden):
         save_scores(built.entries[0], colleague, FULL, "", submit=True, now=NOW)
@@ -154,6 +175,7 @@ def _in_thread(app, work, errors):  # type: ignore[no-untyped-def]
                 errors.append(error)
             finally:
                 db.session.remove()
+
     return threading.Thread(target=run)
 
 
@@ -165,8 +187,16 @@ def test_two_jurors_saving_at_once_are_both_kept(app) -> None:
     def save(juror_id: int):  # type: ignore[no-untyped-def]
         def work() -> None:
             from app.accounts import User
-            save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "",
-                                 submit=True, now=NOW)
+
+            save_scores(
+                db.session.get(Entry, entry_id),
+                db.session.get(User, juror_id),
+                FULL,
+                "",
+                submit=True,
+                now=NOW,
+            )
+
         return work
 
     threads = [_in_thread(app, save(jid), errors) for jid in juror_ids]
@@ -186,8 +216,10 @@ def test_one_juror_saving_twice_at_once_leaves_one_sheet(app) -> None:
 
     def work() -> None:
         from app.accounts import User
-        save_scores(db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "",
-                             submit=True, now=NOW)
+
+        save_scores(
+            db.session.get(Entry, entry_id), db.session.get(User, juror_id), FULL, "", submit=True, now=NOW
+        )
 
     threads = [_in_thread(app, work, errors) for _ in range(4)]
     db.session.commit()  # end the main thread's transaction: SQLite's writers queue on BEGIN IMMEDIATE
@@ -202,7 +234,11 @@ def test_one_juror_saving_twice_at_once_leaves_one_sheet(app) -> None:
 
 def test_stage_scores_aggregate_and_block(app) -> None:
     built = jury_stage(entries=2, jurors=3, aggregation="trimmed_mean")
-    marks = [{"Содержание": 10, "Методика": 5}, {"Содержание": 6, "Методика": 2}, {"Содержание": 2, "Методика": 0}]
+    marks = [
+        {"Содержание": 10, "Методика": 5},
+        {"Содержание": 6, "Методика": 2},
+        {"Содержание": 2, "Методика": 0},
+    ]
     for user, m in zip(built.jurors, marks, strict=True):
         save_scores(built.entries[0], user, m, "", submit=True, now=NOW)
     save_scores(built.entries[1], built.jurors[0], FULL, "", submit=True, now=NOW)
@@ -216,7 +252,9 @@ def test_stage_scores_aggregate_and_block(app) -> None:
 
 def test_overview_spread_disagreement_and_rank(app) -> None:
     built = jury_stage(entries=2, jurors=2, threshold=3)
-    save_scores(built.entries[0], built.jurors[0], {"Содержание": 10, "Методика": 5}, "", submit=True, now=NOW)
+    save_scores(
+        built.entries[0], built.jurors[0], {"Содержание": 10, "Методика": 5}, "", submit=True, now=NOW
+    )
     save_scores(built.entries[0], built.jurors[1], {"Содержание": 2, "Методика": 5}, "", submit=True, now=NOW)
     save_scores(built.entries[1], built.jurors[0], {"Содержание": 9, "Методика": 5}, "", submit=True, now=NOW)
     save_scores(built.entries[1], built.jurors[1], {"Содержание": 8, "Методика": 5}, "", submit=True, now=NOW)
@@ -266,16 +304,29 @@ def test_mark_errors_carry_codes_that_the_messages_module_words() -> None:
     from contest_engine.jury.messages import marks_invalid
     from contest_engine.rules import scoring
 
-    rules = [scoring.Criterion("A", Decimal(10)), scoring.Criterion("B", Decimal(5)), scoring.Criterion("D", Decimal(1))]
+    rules = [
+        scoring.Criterion("A", Decimal(10)),
+        scoring.Criterion("B", Decimal(5)),
+        scoring.Criterion("D", Decimal(1)),
+    ]
     with pytest.raises(scoring.MarkError) as caught:
         scoring.validate_marks(rules, {"A": 11, "B": "x", "C": 1, "D": -1})
-    assert caught.value.codes == {"A": "above_maximum", "B": "not_a_number", "C": "unknown_criterion",
-                                  "D": "below_zero"}
+    assert caught.value.codes == {
+        "A": "above_maximum",
+        "B": "not_a_number",
+        "C": "unknown_criterion",
+        "D": "below_zero",
+    }
     with pytest.raises(scoring.MarkError) as missing:
         scoring.validate_marks(rules, {"A": 1})
     assert missing.value.codes == {"B": "missing", "D": "missing"}
     caught.value.errors = {name: "reworded" for name in caught.value.errors}
-    assert set(marks_invalid(caught.value, rules).fields) == {"criteria.A", "criteria.B", "criteria.C", "criteria.D"}
+    assert set(marks_invalid(caught.value, rules).fields) == {
+        "criteria.A",
+        "criteria.B",
+        "criteria.C",
+        "criteria.D",
+    }
     assert "reworded" not in marks_invalid(caught.value, rules).fields.values()
 
 

@@ -1,4 +1,5 @@
-"""Jury services around scoring: jurors and their letters, conflicts, allocation, progress, certificates, totals."""
+"""Jury services around scoring: jurors and their letters, conflicts, allocation, progress,
+certificates, totals."""
 
 from __future__ import annotations
 
@@ -39,7 +40,10 @@ from tests.factories.contests import DivisionFactory
 from tests.factories.jury import jury_stage, make_colleagues
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
-LINKS = {"queue_url": "http://localhost/jury/", "set_password_url": lambda token: f"http://localhost/reset/{token}"}
+LINKS = {
+    "queue_url": "http://localhost/jury/",
+    "set_password_url": lambda token: f"http://localhost/reset/{token}",
+}
 FULL = {"Содержание": 8, "Методика": 4}
 
 
@@ -60,14 +64,21 @@ def test_allocate_all_jurors_skips_same_institution(app) -> None:
 def test_allocate_k_per_entry_balances_load(app) -> None:
     built = jury_stage(entries=6, jurors=4, jurors_per_entry=2, allocate=False)
     allocate_stage(built.stage, actor=built.organiser)
-    loads = db.session.execute(select(JuryAssignment.juror_id, func.count()).group_by(JuryAssignment.juror_id)).all()
+    loads = db.session.execute(
+        select(JuryAssignment.juror_id, func.count()).group_by(JuryAssignment.juror_id)
+    ).all()
     assert sorted(count for _, count in loads) == [3, 3, 3, 3]
 
 
 def test_allocation_with_too_few_non_conflicted_jurors_says_why(app) -> None:
     built = jury_stage(entries=2, jurors=2, jurors_per_entry=2, allocate=False)
-    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[1].id,
-                              source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+    conflicts.declare_conflict(
+        built.contest.id,
+        built.jurors[0].id,
+        built.participations[1].id,
+        source=ConflictSource.DECLARED_BY_ORGANISER,
+        actor=built.organiser,
+    )
     with pytest.raises(Conflict) as caught:
         allocate_stage(built.stage, actor=built.organiser)
     assert f"№ {built.entries[1].id}:" in caught.value.message and "нужно — 2" in caught.value.message
@@ -78,13 +89,22 @@ def test_allocation_per_section(app) -> None:
     built = jury_stage(entries=2, jurors=2, allocate=False)
     other = DivisionFactory(contest=built.contest)
     built.participations[1].division_id = other.id
-    db.session.execute(StageJuror.__table__.update().where(StageJuror.user_id == built.jurors[0].id)
-                       .values(division_id=built.division.id))
-    db.session.execute(StageJuror.__table__.update().where(StageJuror.user_id == built.jurors[1].id)
-                       .values(division_id=other.id))
+    db.session.execute(
+        StageJuror.__table__.update()
+        .where(StageJuror.user_id == built.jurors[0].id)
+        .values(division_id=built.division.id)
+    )
+    db.session.execute(
+        StageJuror.__table__.update()
+        .where(StageJuror.user_id == built.jurors[1].id)
+        .values(division_id=other.id)
+    )
     db.session.commit()
     allocate_stage(built.stage, actor=built.organiser)
-    assert _pairs(built.stage.id) == {(built.jurors[0].id, built.entries[0].id), (built.jurors[1].id, built.entries[1].id)}
+    assert _pairs(built.stage.id) == {
+        (built.jurors[0].id, built.entries[0].id),
+        (built.jurors[1].id, built.entries[1].id),
+    }
 
 
 def test_allocation_without_jurors_is_refused(app) -> None:
@@ -95,15 +115,30 @@ def test_allocation_without_jurors_is_refused(app) -> None:
 
 def test_declared_conflict_withdraws_the_assignment_and_twice_is_refused(app) -> None:
     built = jury_stage(entries=1, jurors=2)
-    conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
-                              source=ConflictSource.DECLARED_BY_JUROR, actor=built.jurors[0])
+    conflicts.declare_conflict(
+        built.contest.id,
+        built.jurors[0].id,
+        built.participations[0].id,
+        source=ConflictSource.DECLARED_BY_JUROR,
+        actor=built.jurors[0],
+    )
     assert _pairs(built.stage.id) == {(built.jurors[1].id, built.entries[0].id)}
     with pytest.raises(Conflict):
-        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, built.participations[0].id,
-                                  source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+        conflicts.declare_conflict(
+            built.contest.id,
+            built.jurors[0].id,
+            built.participations[0].id,
+            source=ConflictSource.DECLARED_BY_ORGANISER,
+            actor=built.organiser,
+        )
     with pytest.raises(Invalid):
-        conflicts.declare_conflict(built.contest.id, built.jurors[0].id, 999999,
-                                  source=ConflictSource.DECLARED_BY_ORGANISER, actor=built.organiser)
+        conflicts.declare_conflict(
+            built.contest.id,
+            built.jurors[0].id,
+            999999,
+            source=ConflictSource.DECLARED_BY_ORGANISER,
+            actor=built.organiser,
+        )
 
 
 def test_move_assignment_checks_conflicts_and_scores(app) -> None:
@@ -122,11 +157,13 @@ def test_move_assignment_checks_conflicts_and_scores(app) -> None:
 
 def test_invite_new_juror_by_email_creates_an_account_with_a_reset_token(app) -> None:
     built = jury_stage(entries=0, jurors=0)
-    invitation = invite_juror(built.stage, email="New.Juror@Example.org", full_name="Новый Эксперт",
-                              actor=built.organiser, **LINKS)
+    invitation = invite_juror(
+        built.stage, email="New.Juror@Example.org", full_name="Новый Эксперт", actor=built.organiser, **LINKS
+    )
     assert invitation.new_account and invitation.reset_token
     assert invitation.user.role == Role.JUROR and invitation.user.email == "new.juror@example.org"
     from app.account_services import user_for_reset_token
+
     assert user_for_reset_token(invitation.reset_token).id == invitation.user.id
     with pytest.raises(Conflict):
         invite_juror(built.stage, email="new.juror@example.org", full_name="", actor=built.organiser, **LINKS)
@@ -151,16 +188,24 @@ def test_progress_marks_late_jurors_and_reminds_them(app) -> None:
     progress = {p.user_id: p for p in jury_progress(built.stage, NOW + timedelta(hours=1))}
     assert progress[built.jurors[0].id].late is False and progress[built.jurors[0].id].submitted == 2
     assert progress[built.jurors[1].id].late is True and progress[built.jurors[1].id].drafts == 1
-    late = remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1),
-                              queue_url=LINKS["queue_url"])
+    late = remind_late_jurors(
+        built.stage, actor=built.organiser, now=NOW + timedelta(hours=1), queue_url=LINKS["queue_url"]
+    )
     assert [p.user_id for p in late] == [built.jurors[1].id]
-    assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == built.jurors[1].id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.user_id == built.jurors[1].id)
+        )
+        == 1
+    )
 
 
 def _letters_to(address: str) -> list[OutgoingMail]:
-    return list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == address)
-                                   .order_by(OutgoingMail.id)))
+    return list(
+        db.session.scalars(
+            select(OutgoingMail).where(OutgoingMail.to_address == address).order_by(OutgoingMail.id)
+        )
+    )
 
 
 def test_invitation_letter_commits_with_the_invitation_in_the_invitees_language(app) -> None:
@@ -172,15 +217,17 @@ def test_invitation_letter_commits_with_the_invitation_in_the_invitees_language(
     with pytest.raises(Invalid):
         invite_juror(built.stage, email="nobody@example.org", full_name=" ", actor=built.organiser, **LINKS)
     with pytest.raises(Invalid):
-        invite_juror(built.stage, email=english.email, full_name="", division_id=999999, actor=built.organiser,
-                     **LINKS)
+        invite_juror(
+            built.stage, email=english.email, full_name="", division_id=999999, actor=built.organiser, **LINKS
+        )
     db.session.rollback()
     assert _letters_to("nobody@example.org") == [] and _letters_to(english.email) == []
     invite_juror(built.stage, email=english.email, full_name="", actor=built.organiser, **LINKS)
     with pytest.raises(Conflict):
         invite_juror(built.stage, email=english.email, full_name="", actor=built.organiser, **LINKS)
-    invitation = invite_juror(built.stage, email="new.one@example.org", full_name="Новый Эксперт",
-                              actor=built.organiser, **LINKS)
+    invitation = invite_juror(
+        built.stage, email="new.one@example.org", full_name="Новый Эксперт", actor=built.organiser, **LINKS
+    )
     [letter] = _letters_to(english.email)
     assert letter.subject == "Invitation to the jury" and "http://localhost/jury/" in letter.body
     assert "reset" not in letter.body
@@ -197,19 +244,26 @@ def test_each_reminder_is_in_its_jurors_language(app) -> None:
     config.scoring_due_at = NOW
     db.session.commit()
     with force_locale("en"):
-        late = remind_late_jurors(built.stage, actor=built.organiser, now=NOW + timedelta(hours=1),
-                                  queue_url=LINKS["queue_url"])
+        late = remind_late_jurors(
+            built.stage, actor=built.organiser, now=NOW + timedelta(hours=1), queue_url=LINKS["queue_url"]
+        )
     assert {p.user_id for p in late} == {u.id for u in built.jurors}
     [english] = _letters_to(built.jurors[0].email)
     [russian] = _letters_to(built.jurors[1].email)
     assert english.subject == "Reminder: scores are waiting" and "waiting for your scores" in english.body
     assert russian.subject != english.subject and "waiting" not in russian.body
     assert "http://localhost/jury/" in english.body and "http://localhost/jury/" in russian.body
-    texts = dict(db.session.execute(select(Notification.user_id, Notification.text)
-                                    .where(Notification.user_id.in_([u.id for u in built.jurors]),
-                                           Notification.text.contains("Reminder") | Notification.text.contains("Напомин"))
-                                    ).all())
-    assert texts[built.jurors[0].id].startswith("Reminder") and not texts[built.jurors[1].id].startswith("Reminder")
+    texts = dict(
+        db.session.execute(
+            select(Notification.user_id, Notification.text).where(
+                Notification.user_id.in_([u.id for u in built.jurors]),
+                Notification.text.contains("Reminder") | Notification.text.contains("Напомин"),
+            )
+        ).all()
+    )
+    assert texts[built.jurors[0].id].startswith("Reminder") and not texts[built.jurors[1].id].startswith(
+        "Reminder"
+    )
 
 
 def test_jury_certificates_are_issued_once_and_verify(app) -> None:
@@ -243,8 +297,6 @@ def test_remove_juror_refused_after_scoring(app) -> None:
     assert not is_stage_juror(built.jurors[1].id, built.stage.id)
 
 
-
-
 def _published(built, hours: int = 72) -> None:  # type: ignore[no-untyped-def]
     stage = db.session.get(Stage, built.stage.id)
     stage.results_published_at = NOW
@@ -260,7 +312,10 @@ def _recomputed_totals(stage_id: int) -> dict[int, Decimal | None]:
     names = {c.id: c.name for c in criteria}
     expected: dict[int, Decimal | None] = {}
     for sheet in db.session.scalars(select(ScoreSheet).where(ScoreSheet.stage_id == stage_id)):
-        marks = {names[s.criterion_id]: s.points for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))}
+        marks = {
+            names[s.criterion_id]: s.points
+            for s in db.session.scalars(select(Score).where(Score.sheet_id == sheet.id))
+        }
         complete = sheet.state == SheetState.SUBMITTED and set(marks) == set(names.values())
         expected[sheet.id] = scoring.juror_total(rules, marks) if complete else None
     return expected
@@ -268,17 +323,22 @@ def _recomputed_totals(stage_id: int) -> dict[int, Decimal | None]:
 
 def _stored_totals(stage_id: int) -> dict[int, Decimal | None]:
     db.session.expire_all()
-    return {sheet_id: None if total is None else Decimal(total) / TOTAL_SCALE
-            for sheet_id, total in db.session.execute(select(ScoreSheet.id, ScoreSheet.weighted_total)
-                                                      .where(ScoreSheet.stage_id == stage_id))}
+    return {
+        sheet_id: None if total is None else Decimal(total) / TOTAL_SCALE
+        for sheet_id, total in db.session.execute(
+            select(ScoreSheet.id, ScoreSheet.weighted_total).where(ScoreSheet.stage_id == stage_id)
+        )
+    }
 
 
 def test_stored_sheet_totals_equal_a_fresh_recomputation(app) -> None:
     """ScoreSheet.weighted_total follows every score write: drafts (none), submissions,
     resubmissions and an accepted appeal, with criteria weights other than 1."""
-    criteria = [{"name": "Содержание", "max_points": 10, "weight": "1.5"},
-                {"name": "Методика", "max_points": 5, "weight": "0.25"},
-                {"name": "Оформление", "max_points": 3, "weight": 3}]
+    criteria = [
+        {"name": "Содержание", "max_points": 10, "weight": "1.5"},
+        {"name": "Методика", "max_points": 5, "weight": "0.25"},
+        {"name": "Оформление", "max_points": 3, "weight": 3},
+    ]
     built = jury_stage(entries=3, jurors=3, criteria=criteria, aggregation="median")
     stage_id = built.stage.id
 
@@ -290,29 +350,57 @@ def test_stored_sheet_totals_equal_a_fresh_recomputation(app) -> None:
     first, second, third = built.entries
     save_scores(first, built.jurors[0], {"Содержание": "7,25"}, "", submit=False, now=NOW)  # a draft
     assert set(check().values()) == {None}
-    save_scores(first, built.jurors[0], {"Содержание": "7.25", "Методика": "4.5", "Оформление": 2}, "",
-                         submit=True, now=NOW)
+    save_scores(
+        first,
+        built.jurors[0],
+        {"Содержание": "7.25", "Методика": "4.5", "Оформление": 2},
+        "",
+        submit=True,
+        now=NOW,
+    )
     for entry, base in ((first, 6), (second, 9), (third, 3)):
         for user in built.jurors:
             if (entry, user) == (third, built.jurors[2]):
                 save_scores(entry, user, {"Содержание": 1}, "", submit=False, now=NOW)  # stays a draft
             elif (entry, user) != (first, built.jurors[0]):
-                save_scores(entry, user, {"Содержание": base, "Методика": "3.75", "Оформление": "1.01"}, "",
-                                     submit=True, now=NOW)
+                save_scores(
+                    entry,
+                    user,
+                    {"Содержание": base, "Методика": "3.75", "Оформление": "1.01"},
+                    "",
+                    submit=True,
+                    now=NOW,
+                )
     stored = check()
     assert sum(total is None for total in stored.values()) == 1
-    save_scores(second, built.jurors[1], {"Содержание": "9.99", "Методика": 0, "Оформление": 3}, "",
-                         submit=True, now=NOW)  # a resubmission
+    save_scores(
+        second,
+        built.jurors[1],
+        {"Содержание": "9.99", "Методика": 0, "Оформление": 3},
+        "",
+        submit=True,
+        now=NOW,
+    )  # a resubmission
     check()
     _published(built)
     appeal = appeals.file_appeal(first, built.participants[0], "Прошу пересмотреть", now=NOW)
-    appeals.resolve_appeal(appeal, decision="accepted",
-                           score_changes={str(built.jurors[1].id): {"Содержание": 10, "Оформление": "0.5"}},
-                           reason="Недооценено", actor=built.organiser, now=NOW)
+    appeals.resolve_appeal(
+        appeal,
+        decision="accepted",
+        score_changes={str(built.jurors[1].id): {"Содержание": 10, "Оформление": "0.5"}},
+        reason="Недооценено",
+        actor=built.organiser,
+        now=NOW,
+    )
     stored = check()
-    sheet = {s.juror_id: s.id for s in db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id == first.id))}
-    assert stored[sheet[built.jurors[1].id]] == Decimal("10") * Decimal("1.5") + Decimal("3.75") * Decimal("0.25") \
-        + Decimal("0.5") * 3
+    sheet = {
+        s.juror_id: s.id
+        for s in db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id == first.id))
+    }
+    assert (
+        stored[sheet[built.jurors[1].id]]
+        == Decimal("10") * Decimal("1.5") + Decimal("3.75") * Decimal("0.25") + Decimal("0.5") * 3
+    )
     # The overview reads the stored totals and still agrees with scoring.aggregate on fresh totals.
     overview = scores_overview(db.session.get(Stage, stage_id))
     fresh = _recomputed_totals(stage_id)
@@ -337,12 +425,18 @@ def test_migration_backfill_gives_the_stored_totals(app) -> None:
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    criteria = [{"name": "Содержание", "max_points": 10, "weight": "1.5"}, {"name": "Методика", "max_points": 5, "weight": 2}]
+    criteria = [
+        {"name": "Содержание", "max_points": 10, "weight": "1.5"},
+        {"name": "Методика", "max_points": 5, "weight": 2},
+    ]
     built = jury_stage(entries=2, jurors=2, criteria=criteria)
-    save_scores(built.entries[0], built.jurors[0], {"Содержание": "7.25", "Методика": "4.5"}, "", submit=True,
-                         now=NOW)
+    save_scores(
+        built.entries[0], built.jurors[0], {"Содержание": "7.25", "Методика": "4.5"}, "", submit=True, now=NOW
+    )
     save_scores(built.entries[0], built.jurors[1], {"Содержание": "3.5"}, "", submit=False, now=NOW)
-    save_scores(built.entries[1], built.jurors[0], {"Содержание": 10, "Методика": 0}, "", submit=True, now=NOW)
+    save_scores(
+        built.entries[1], built.jurors[0], {"Содержание": 10, "Методика": 0}, "", submit=True, now=NOW
+    )
     kept = _stored_totals(built.stage.id)
     db.session.execute(update(ScoreSheet).values(weighted_total=None))
     db.session.execute(text(migration.BACKFILL))

@@ -65,17 +65,26 @@ def test_forty_simultaneous_guesses_get_exactly_the_free_tries(app, monkeypatch)
 @pytest.fixture()
 def proxied_app(app: Flask) -> Iterator[Flask]:
     """The app as deployed behind nginx: TRUSTED_PROXIES = 1, same database."""
-    behind = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"], "UPLOAD_DIR": app.config["UPLOAD_DIR"],
-                         "SERVER_NAME": "localhost", "TRUSTED_PROXIES": 1, "LOGIN_MAX_FAILURES_PER_IP": 50})
+    behind = create_app(
+        {
+            "CONFIG_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "MAIL_OUTBOX_DIR": app.config["MAIL_OUTBOX_DIR"],
+            "UPLOAD_DIR": app.config["UPLOAD_DIR"],
+            "SERVER_NAME": "localhost",
+            "TRUSTED_PROXIES": 1,
+            "LOGIN_MAX_FAILURES_PER_IP": 50,
+        }
+    )
     yield behind
     with behind.app_context():
         db.engine.dispose()
 
 
 def _via_nginx(client: Any, path: str, client_ip: str, **kwargs: Any) -> Any:
-    return client.post(path, headers={"X-Forwarded-For": client_ip}, environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                       **kwargs)
+    return client.post(
+        path, headers={"X-Forwarded-For": client_ip}, environ_base={"REMOTE_ADDR": "127.0.0.1"}, **kwargs
+    )
 
 
 def _keys() -> set[str]:
@@ -92,22 +101,33 @@ def test_behind_a_trusted_proxy_one_guesser_does_not_lock_out_the_admin(app, pro
     db.session.commit()
     client = proxied_app.test_client()
     for n in range(50):
-        response = _via_nginx(client, "/auth/login", "203.0.113.7",
-                              data={"email": f"random{n}@example.org", "password": "whatever-1"})
+        response = _via_nginx(
+            client,
+            "/auth/login",
+            "203.0.113.7",
+            data={"email": f"random{n}@example.org", "password": "whatever-1"},
+        )
         assert response.status_code == 422
     assert "address:203.0.113.7" in _keys() and "address:127.0.0.1" not in _keys()
-    refused = _via_nginx(client, "/auth/login", "203.0.113.7", data={"email": boss_email, "password": DEFAULT_PASSWORD})
+    refused = _via_nginx(
+        client, "/auth/login", "203.0.113.7", data={"email": boss_email, "password": DEFAULT_PASSWORD}
+    )
     assert refused.status_code == 429  # the guesser's own address now waits
-    html = _via_nginx(client, "/auth/login", "198.51.100.2", data={"email": boss_email, "password": DEFAULT_PASSWORD})
+    html = _via_nginx(
+        client, "/auth/login", "198.51.100.2", data={"email": boss_email, "password": DEFAULT_PASSWORD}
+    )
     assert html.status_code == 302
-    api = _via_nginx(client, "/api/v1/auth/token", "198.51.100.3",
-                     json={"email": boss_email, "password": DEFAULT_PASSWORD})
+    api = _via_nginx(
+        client, "/api/v1/auth/token", "198.51.100.3", json={"email": boss_email, "password": DEFAULT_PASSWORD}
+    )
     assert api.status_code == 200 and api.get_json()["token"]
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, client) -> None:  # type: ignore[no-untyped-def]
     assert app.config["TRUSTED_PROXIES"] == 0
-    _via_nginx(client, "/auth/login", "203.0.113.9", data={"email": "x@example.org", "password": "whatever-1"})
+    _via_nginx(
+        client, "/auth/login", "203.0.113.9", data={"email": "x@example.org", "password": "whatever-1"}
+    )
     assert "address:127.0.0.1" in _keys() and "address:203.0.113.9" not in _keys()
 
 
@@ -143,7 +163,9 @@ def test_the_tick_job_forgets_quiet_keys(app) -> None:  # type: ignore[no-untype
 
     with pytest.raises(account_services.LoginRefused):
         account_services.authenticate("someone@example.org", "wrong", "10.1.2.3")
-    assert run_tick(utcnow()) == ["nothing to do"] or all("accounts" not in line for line in run_tick(utcnow()))
+    assert run_tick(utcnow()) == ["nothing to do"] or all(
+        "accounts" not in line for line in run_tick(utcnow())
+    )
     lines = run_tick(utcnow() + timedelta(seconds=app.config["LOGIN_FORGET_SECONDS"] + 1))
     assert any(line.startswith("accounts: forgot 3 throttle keys") for line in lines)
     assert _keys() == set()

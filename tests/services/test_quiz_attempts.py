@@ -80,8 +80,9 @@ def test_full_attempt_scores_every_type() -> None:
     assert finished.max_score == Decimal(8)
     assert finished.score == Decimal(7)  # all right but the essay, which waits for a tutor
     assert finished.needs_grading is True
-    essay = db.session.scalar(select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id,
-                                                       QuizAnswer.needs_grading.is_(True)))
+    essay = db.session.scalar(
+        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id, QuizAnswer.needs_grading.is_(True))
+    )
     queue = db.session.scalars(grading_queue([quiz.id])).all()
     assert [a.id for a in queue] == [essay.id]
     grade_answer(essay, Decimal("0.5"), "Хорошо", actor=None, now=NOW)
@@ -122,7 +123,9 @@ def test_save_answer_rejects_wrong_shape_and_unknown_slot() -> None:
 def test_start_refusals_policy_window_and_attempts_left(quiz_owner: Any) -> None:  # noqa: F811 - the fixture
     bank, rows = bank_with_all_types()
     user = student()
-    quiz = make_quiz(bank, [rows["single"]], attempts_allowed=1, opens_at=NOW, closes_at=NOW + timedelta(days=1))
+    quiz = make_quiz(
+        bank, [rows["single"]], attempts_allowed=1, opens_at=NOW, closes_at=NOW + timedelta(days=1)
+    )
     with pytest.raises(Conflict, match="not open|не открыт"):
         start_attempt(quiz, user, NOW - timedelta(minutes=1))
     with pytest.raises(Conflict):
@@ -200,19 +203,26 @@ def test_regrade_question_after_fixing_it_reports_changes() -> None:
     save_answer(attempt, 1, "kitty", NOW)
     finish_attempt(attempt, NOW)
     assert attempt.score == Decimal(0)
-    fixed = questions.ShortAnswer(name="Слово", text="Как по-английски «кошка»?", answers=(
-        questions.Answer("cat"), questions.Answer("kitt*", questions.Fraction(1, 2))))
-    save_question(bank, fixed, category_id=rows["shortanswer"].category_id, actor=None,
-                           row=rows["shortanswer"])
+    fixed = questions.ShortAnswer(
+        name="Слово",
+        text="Как по-английски «кошка»?",
+        answers=(questions.Answer("cat"), questions.Answer("kitt*", questions.Fraction(1, 2))),
+    )
+    save_question(
+        bank, fixed, category_id=rows["shortanswer"].category_id, actor=None, row=rows["shortanswer"]
+    )
     changes = regrade_question(rows["shortanswer"], actor=None)
-    assert [(c.user_id, c.old_points, c.new_points) for c in changes] == [(user.id, Decimal(0), Decimal("0.5"))]
+    assert [(c.user_id, c.old_points, c.new_points) for c in changes] == [
+        (user.id, Decimal(0), Decimal("0.5"))
+    ]
     db.session.refresh(attempt)
     assert attempt.score == Decimal("0.5")
     assert regrade_question(rows["shortanswer"], actor=None) == []
 
 
-@pytest.mark.parametrize(("method", "expected"), [("highest", "10.00"), ("average", "5.00"), ("first", "0.00"),
-                                                  ("last", "10.00")])
+@pytest.mark.parametrize(
+    ("method", "expected"), [("highest", "10.00"), ("average", "5.00"), ("first", "0.00"), ("last", "10.00")]
+)
 def test_quiz_grades_follow_the_grading_method(method: str, expected: str) -> None:
     bank, rows = bank_with_all_types()
     quiz = make_quiz(bank, [rows["truefalse"]], grading_method=method)
@@ -263,8 +273,11 @@ def test_two_finishes_at_once_grade_once(app: Any) -> None:
 
     results = _threads(2, finish)
     assert results[0] == results[1] == ("finished", Decimal(1), NOW + timedelta(minutes=1))
-    graded = db.session.scalar(select(func.count()).select_from(QuizAnswer)
-                               .where(QuizAnswer.attempt_id == attempt_id, QuizAnswer.points.is_not(None)))
+    graded = db.session.scalar(
+        select(func.count())
+        .select_from(QuizAnswer)
+        .where(QuizAnswer.attempt_id == attempt_id, QuizAnswer.points.is_not(None))
+    )
     assert graded == 2
 
 

@@ -44,8 +44,17 @@ pytestmark = pytest.mark.usefixtures("quiz_owner")
 
 def test_import_gift_creates_every_type_in_its_category() -> None:
     bank, rows = bank_with_all_types()
-    assert set(rows) == {"single", "multiple", "truefalse", "shortanswer", "numerical", "matching", "essay",
-                         "cloze", "description"}
+    assert set(rows) == {
+        "single",
+        "multiple",
+        "truefalse",
+        "shortanswer",
+        "numerical",
+        "matching",
+        "essay",
+        "cloze",
+        "description",
+    }
     paths = category_paths(bank.id)
     assert list(paths.values()) == ["Основы"]
     assert all(row.category_id == next(iter(paths)) for row in rows.values())
@@ -53,11 +62,13 @@ def test_import_gift_creates_every_type_in_its_category() -> None:
 
 def test_import_gift_reports_each_bad_question_with_its_line_and_imports_nothing() -> None:
     bank = make_bank()
-    text = ("::Хорошо::2+2? {=4 ~5}\n\n"
-            "::Скобка::Незакрытая {=да ~нет\n\n"
-            "::Тип::Что это? {?странно}\n\n"
-            "::Пусто::Пустой список {~}\n\n"
-            "::Число::Сколько? {#три}\n")
+    text = (
+        "::Хорошо::2+2? {=4 ~5}\n\n"
+        "::Скобка::Незакрытая {=да ~нет\n\n"
+        "::Тип::Что это? {?странно}\n\n"
+        "::Пусто::Пустой список {~}\n\n"
+        "::Число::Сколько? {#три}\n"
+    )
     report = import_gift(bank, text, actor=None)
     lines = [line for line, _message in report.errors]
     assert lines == [3, 5, 7, 9]
@@ -110,8 +121,11 @@ def test_categories_nest_and_refuse_duplicates_and_busy_deletes() -> None:
 def test_edit_duplicate_move_delete_question() -> None:
     bank, rows = bank_with_all_types()
     row = rows["single"]
-    edited = questions.SingleChoice(name="Столица", text="Новая формулировка", choices=(
-        questions.Choice(1, "Москва", questions.Fraction(1)), questions.Choice(2, "Тверь")))
+    edited = questions.SingleChoice(
+        name="Столица",
+        text="Новая формулировка",
+        choices=(questions.Choice(1, "Москва", questions.Fraction(1)), questions.Choice(2, "Тверь")),
+    )
     save_question(bank, edited, category_id=None, actor=None, row=row)
     assert row.version == 2 and load_question(row).text == "Новая формулировка"
     with pytest.raises(Invalid):

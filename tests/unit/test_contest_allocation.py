@@ -1,4 +1,5 @@
-"""Juror allocation: eligibility, K per entry with balanced load, incremental runs: contest_engine.rules.allocation."""
+"""Juror allocation (contest_engine.rules.allocation): eligibility, K per entry with balanced load,
+incremental runs."""
 
 import random
 
@@ -196,7 +197,6 @@ def test_allocate_refuses_duplicate_ids(entries, jurors, message):
 def test_allocation_result_shape():
     allocation = allocate([Entry(1, 1)], [Juror(1)], per_entry=1)
     assert allocation == Allocation((Assignment(1, 1),), (Assignment(1, 1),), (), {1: 1})
-
 
 
 def test_allocate_10000_entries_100_jurors_k3_with_5_percent_conflicts_balanced():

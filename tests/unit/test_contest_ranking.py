@@ -103,7 +103,6 @@ def test_ranks_by_participant():
     assert ranks_by_participant(rank([(1, 5), (2, 5), (3, 9)])) == {3: 1, 1: 2, 2: 2}
 
 
-
 def test_rank_100000_rows_in_order():
     rows = [(pid, Fraction(pid * 7919 % 1000, 7) + pid % 3) for pid in range(100_000)]
     result = rank(rows)

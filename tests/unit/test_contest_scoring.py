@@ -264,7 +264,6 @@ def test_display(score, text):
     assert display(score) == text
 
 
-
 def test_10000_entries_7_jurors_10_criteria_ranked():
     criteria = [Criterion(f"c{i}", D(10), D("1.5") if i % 2 else D(1)) for i in range(10)]
     marks = {

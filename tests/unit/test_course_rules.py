@@ -16,41 +16,49 @@ NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 D = Decimal
 
 
-@pytest.mark.parametrize(("hidden", "visible_from", "expected"), [
-    (False, None, True),
-    (True, None, False),
-    (False, NOW - timedelta(minutes=1), True),
-    (False, NOW, True),
-    (False, NOW + timedelta(minutes=1), False),
-    (True, NOW - timedelta(days=1), False),
-])
+@pytest.mark.parametrize(
+    ("hidden", "visible_from", "expected"),
+    [
+        (False, None, True),
+        (True, None, False),
+        (False, NOW - timedelta(minutes=1), True),
+        (False, NOW, True),
+        (False, NOW + timedelta(minutes=1), False),
+        (True, NOW - timedelta(days=1), False),
+    ],
+)
 def test_is_visible(hidden, visible_from, expected) -> None:  # type: ignore[no-untyped-def]
     assert rules.is_visible(hidden, visible_from, NOW) is expected
 
 
-@pytest.mark.parametrize(("facts", "expected"), [
-    (ItemFacts(1, "viewed"), False),
-    (ItemFacts(1, "viewed", viewed=True), True),
-    (ItemFacts(1, "submitted", viewed=True), False),
-    (ItemFacts(1, "submitted", submitted=True), True),
-    (ItemFacts(1, "graded", submitted=True), False),
-    (ItemFacts(1, "graded", points=D("0")), True),
-    (ItemFacts(1, "graded", completion_points=D("6"), points=D("5.99")), False),
-    (ItemFacts(1, "graded", completion_points=D("6"), points=D("6")), True),
-    (ItemFacts(1, "none"), False),
-    (ItemFacts(1, "none", viewed=True), True),
-])
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (ItemFacts(1, "viewed"), False),
+        (ItemFacts(1, "viewed", viewed=True), True),
+        (ItemFacts(1, "submitted", viewed=True), False),
+        (ItemFacts(1, "submitted", submitted=True), True),
+        (ItemFacts(1, "graded", submitted=True), False),
+        (ItemFacts(1, "graded", points=D("0")), True),
+        (ItemFacts(1, "graded", completion_points=D("6"), points=D("5.99")), False),
+        (ItemFacts(1, "graded", completion_points=D("6"), points=D("6")), True),
+        (ItemFacts(1, "none"), False),
+        (ItemFacts(1, "none", viewed=True), True),
+    ],
+)
 def test_is_complete(facts: ItemFacts, expected: bool) -> None:
     assert rules.is_complete(facts) is expected
 
 
 def test_progress_counts_required_items_and_locks_behind_prerequisites() -> None:
-    result = rules.progress([
-        ItemFacts(1, "viewed", viewed=True),
-        ItemFacts(2, "submitted", prerequisite_id=1),
-        ItemFacts(3, "graded", completion_points=D("5"), points=D("4"), prerequisite_id=2),
-        ItemFacts(4, "none", prerequisite_id=1),
-    ])
+    result = rules.progress(
+        [
+            ItemFacts(1, "viewed", viewed=True),
+            ItemFacts(2, "submitted", prerequisite_id=1),
+            ItemFacts(3, "graded", completion_points=D("5"), points=D("4"), prerequisite_id=2),
+            ItemFacts(4, "none", prerequisite_id=1),
+        ]
+    )
     assert (result.done, result.required, result.percent) == (1, 3, 33)
     assert result.locked_by == {3: 2}
     assert not result.course_complete
@@ -62,25 +70,31 @@ def test_progress_complete_and_empty() -> None:
     assert (empty.percent, empty.course_complete) == (0, False)
 
 
-@pytest.mark.parametrize(("due", "cutoff", "expected"), [
-    (None, None, Timing.ON_TIME),
-    (NOW + timedelta(hours=1), None, Timing.ON_TIME),
-    (NOW, NOW + timedelta(days=1), Timing.ON_TIME),
-    (NOW - timedelta(seconds=1), None, Timing.LATE),
-    (NOW - timedelta(days=1), NOW + timedelta(days=1), Timing.LATE),
-    (NOW - timedelta(days=2), NOW - timedelta(seconds=1), Timing.CLOSED),
-    (None, NOW - timedelta(seconds=1), Timing.CLOSED),
-])
+@pytest.mark.parametrize(
+    ("due", "cutoff", "expected"),
+    [
+        (None, None, Timing.ON_TIME),
+        (NOW + timedelta(hours=1), None, Timing.ON_TIME),
+        (NOW, NOW + timedelta(days=1), Timing.ON_TIME),
+        (NOW - timedelta(seconds=1), None, Timing.LATE),
+        (NOW - timedelta(days=1), NOW + timedelta(days=1), Timing.LATE),
+        (NOW - timedelta(days=2), NOW - timedelta(seconds=1), Timing.CLOSED),
+        (None, NOW - timedelta(seconds=1), Timing.CLOSED),
+    ],
+)
 def test_submission_timing(due, cutoff, expected) -> None:  # type: ignore[no-untyped-def]
     assert rules.submission_timing(NOW, due, cutoff) is expected
 
 
-@pytest.mark.parametrize(("submitted", "late", "graded", "expected"), [
-    (False, False, False, Status.NOT_SUBMITTED),
-    (True, False, False, Status.SUBMITTED),
-    (True, True, False, Status.LATE),
-    (True, True, True, Status.GRADED),
-])
+@pytest.mark.parametrize(
+    ("submitted", "late", "graded", "expected"),
+    [
+        (False, False, False, Status.NOT_SUBMITTED),
+        (True, False, False, Status.SUBMITTED),
+        (True, True, False, Status.LATE),
+        (True, True, True, Status.GRADED),
+    ],
+)
 def test_submission_status(submitted, late, graded, expected) -> None:  # type: ignore[no-untyped-def]
     assert rules.submission_status(submitted, late, graded) is expected
 
@@ -97,28 +111,42 @@ def test_rubric_max_and_points() -> None:
     assert rules.rubric_points(clean, {"Content": 1, "Form": 0}) == D("7.5")
 
 
-@pytest.mark.parametrize("chosen", [{}, {"Content": 1}, {"Content": 2, "Form": 0}, {"Content": "1", "Form": 0}])
+@pytest.mark.parametrize(
+    "chosen", [{}, {"Content": 1}, {"Content": 2, "Form": 0}, {"Content": "1", "Form": 0}]
+)
 def test_rubric_points_needs_a_valid_level_per_criterion(chosen) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(rules.RubricError):
         rules.rubric_points(rules.check_rubric(RUBRIC), chosen)
 
 
-@pytest.mark.parametrize("rubric", [
-    "x", [1], [{"name": "", "levels": [{"points": 1}]}], [{"name": "A", "levels": []}],
-    [{"name": "A", "levels": [{"points": -1}]}], [{"name": "A", "levels": [{"points": "x"}]}],
-    [{"name": "A", "levels": [{"points": 1}]}, {"name": "A", "levels": [{"points": 1}]}],
-    [{"name": "A", "levels": ["x"]}],
-])
+@pytest.mark.parametrize(
+    "rubric",
+    [
+        "x",
+        [1],
+        [{"name": "", "levels": [{"points": 1}]}],
+        [{"name": "A", "levels": []}],
+        [{"name": "A", "levels": [{"points": -1}]}],
+        [{"name": "A", "levels": [{"points": "x"}]}],
+        [{"name": "A", "levels": [{"points": 1}]}, {"name": "A", "levels": [{"points": 1}]}],
+        [{"name": "A", "levels": ["x"]}],
+    ],
+)
 def test_check_rubric_refuses(rubric) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(rules.RubricError):
         rules.check_rubric(rubric)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: rules.check_rubric("x"), lambda: rules.check_rubric([{"name": "A", "levels": []}]),
-    lambda: rules.rubric_points(rules.check_rubric(RUBRIC), {}), lambda: rules.check_points(D("11"), D("10")),
-    lambda: rules.move([1], 5, "up"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: rules.check_rubric("x"),
+        lambda: rules.check_rubric([{"name": "A", "levels": []}]),
+        lambda: rules.rubric_points(rules.check_rubric(RUBRIC), {}),
+        lambda: rules.check_points(D("11"), D("10")),
+        lambda: rules.move([1], 5, "up"),
+    ],
+)
 def test_rule_errors_carry_a_code_with_a_message_and_a_field(call) -> None:  # type: ignore[no-untyped-def]
     """Callers learn which rule refused by its code, never by English text (issue 10)."""
     with pytest.raises(rules.RuleError) as refused:
@@ -134,24 +162,36 @@ def test_check_points() -> None:
             rules.check_points(bad, D("10"))
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("7,5", D("7.5")), (3, D("3")), ("x", None), (None, None), (True, None), ("NaN", None), ("inf", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("7,5", D("7.5")),
+        (3, D("3")),
+        ("x", None),
+        (None, None),
+        (True, None),
+        ("NaN", None),
+        ("inf", None),
+    ],
+)
 def test_to_decimal(raw, expected) -> None:  # type: ignore[no-untyped-def]
     assert rules.to_decimal(raw) == expected
 
 
 CELLS = [
-    GradeCell(D("8"), D("10"), D("1")),       # 80 %
-    GradeCell(None, D("20"), D("1")),         # missing
-    GradeCell(D("5"), D("5"), D("2")),        # 100 %, double weight
+    GradeCell(D("8"), D("10"), D("1")),  # 80 %
+    GradeCell(None, D("20"), D("1")),  # missing
+    GradeCell(D("5"), D("5"), D("2")),  # 100 %, double weight
 ]
 
 
-@pytest.mark.parametrize(("missing", "expected"), [
-    ("zero", Fraction(80 + 0 + 200, 4)),
-    ("exclude", Fraction(80 + 200, 3)),
-])
+@pytest.mark.parametrize(
+    ("missing", "expected"),
+    [
+        ("zero", Fraction(80 + 0 + 200, 4)),
+        ("exclude", Fraction(80 + 200, 3)),
+    ],
+)
 def test_course_total_weighted_mean(missing: str, expected: Fraction) -> None:
     assert rules.course_total(CELLS, missing) == expected
 
@@ -170,9 +210,15 @@ def test_display_rounds_half_up_only_for_show() -> None:
     assert rules.display(None) == ""
 
 
-@pytest.mark.parametrize(("direction", "moving", "expected"), [
-    ("up", 2, [2, 1, 3]), ("down", 2, [1, 3, 2]), ("up", 1, [1, 2, 3]), ("down", 3, [1, 2, 3]),
-])
+@pytest.mark.parametrize(
+    ("direction", "moving", "expected"),
+    [
+        ("up", 2, [2, 1, 3]),
+        ("down", 2, [1, 3, 2]),
+        ("up", 1, [1, 2, 3]),
+        ("down", 3, [1, 2, 3]),
+    ],
+)
 def test_move(direction: str, moving: int, expected: list[int]) -> None:
     assert rules.move([1, 2, 3], moving, direction) == expected
 

@@ -12,7 +12,9 @@ LIMITS = Limits(free=5, base_seconds=2, max_seconds=900, forget_seconds=86400)
 NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("tries", "pause"), [(1, 0), (4, 0), (5, 2), (6, 4), (7, 8), (13, 512), (14, 900), (60, 900)])
+@pytest.mark.parametrize(
+    ("tries", "pause"), [(1, 0), (4, 0), (5, 2), (6, 4), (7, 8), (13, 512), (14, 900), (60, 900)]
+)
 def test_the_pause_doubles_after_the_free_tries_and_is_capped(tries: int, pause: float) -> None:
     assert pause_after(tries, LIMITS) == pause
 

@@ -24,7 +24,7 @@ PAYLOADS = [
     "![x](javascript:alert(1))",
     '<a href="javascript:alert(1)">x</a>',
     '<a href="#" onclick="alert(1)">x</a>',
-    "paragraph\n{: onclick=\"alert(1)\" }",
+    'paragraph\n{: onclick="alert(1)" }',
     "# heading {: onmouseover=alert(1) }",
     '<svg onload="alert(1)"><circle /></svg>',
     '<iframe src="https://evil.example"></iframe>',
@@ -32,9 +32,9 @@ PAYLOADS = [
     '<style>body{background:url("javascript:alert(1)")}</style>',
     '<div style="background:url(javascript:alert(1))">x</div>',
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    '<<script>script>alert(1)<</script>/script>',
+    "<<script>script>alert(1)<</script>/script>",
     '<form action="https://evil.example"><input name=q></form>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<!--<img src=x onerror=alert(1)>-->",
     '<a href="https://ok.example" onfocus="alert(1)" autofocus>x</a>',
     '<meta http-equiv="refresh" content="0;url=https://evil.example">',
@@ -78,7 +78,10 @@ def test_payload_is_rendered_inert(payload: str) -> None:
     found = _inspect(html)
     assert set(found.tags) <= ALLOWED_TAGS, (payload, html)
     for name, value in found.attributes:
-        assert not name.startswith("on") and name not in {"style", "srcdoc", "formaction", "action"}, (payload, html)
+        assert not name.startswith("on") and name not in {"style", "srcdoc", "formaction", "action"}, (
+            payload,
+            html,
+        )
         if name in {"href", "src"}:
             assert _safe_url(value), (payload, html)
 
@@ -95,10 +98,22 @@ def test_a_link_cannot_choose_its_own_rel_or_target() -> None:
 
 
 def test_ordinary_markdown_survives() -> None:
-    html = str(render_markdown("# Тема\n\n**жирный** и *курсив*\n\n- один\n- два\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-                               "```\ncode()\n```\n\n[почта](mailto:a@b.c)"))
-    for fragment in ("<h1>Тема</h1>", "<strong>жирный</strong>", "<em>курсив</em>", "<li>один</li>",
-                     "<table>", "<td>1</td>", "<code>code()", 'href="mailto:a@b.c"'):
+    html = str(
+        render_markdown(
+            "# Тема\n\n**жирный** и *курсив*\n\n- один\n- два\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "```\ncode()\n```\n\n[почта](mailto:a@b.c)"
+        )
+    )
+    for fragment in (
+        "<h1>Тема</h1>",
+        "<strong>жирный</strong>",
+        "<em>курсив</em>",
+        "<li>один</li>",
+        "<table>",
+        "<td>1</td>",
+        "<code>code()",
+        'href="mailto:a@b.c"',
+    ):
         assert fragment in html, fragment
 
 

@@ -12,8 +12,11 @@ from courses.quiz.answer_shapes import SHAPE_PROBLEMS
 from courses.quiz.gift_syntax import GiftCode
 from courses.quiz.rules import FinishedAttempt, exact_quiz_grade, quiz_grade, settings_problems
 
-ATTEMPTS = [FinishedAttempt(1, Decimal(2), Decimal(3)), FinishedAttempt(2, Decimal(1), Decimal(3)),
-            FinishedAttempt(3, Decimal(3), Decimal(3))]
+ATTEMPTS = [
+    FinishedAttempt(1, Decimal(2), Decimal(3)),
+    FinishedAttempt(2, Decimal(1), Decimal(3)),
+    FinishedAttempt(3, Decimal(3), Decimal(3)),
+]
 
 
 @pytest.mark.parametrize(
@@ -39,18 +42,39 @@ def test_no_attempts_give_no_grade_and_an_unknown_method_is_refused():
 
 def test_settings_problems_name_the_field_and_a_code():
     now = datetime(2026, 3, 2, tzinfo=UTC)
-    problems = settings_problems({"title": " ", "opens_at": now, "closes_at": now, "time_limit_minutes": 0,
-                                  "attempts_allowed": 1001, "grading_method": "median", "review_when": "soon",
-                                  "max_grade": Decimal(0)})
-    assert problems == {"title": "no_title", "closes_at": "closes_before_opens",
-                        "time_limit_minutes": "time_limit_range", "attempts_allowed": "attempts_range",
-                        "grading_method": "unknown_grading_method", "review_when": "unknown_review_option",
-                        "max_grade": "max_grade_range"}
+    problems = settings_problems(
+        {
+            "title": " ",
+            "opens_at": now,
+            "closes_at": now,
+            "time_limit_minutes": 0,
+            "attempts_allowed": 1001,
+            "grading_method": "median",
+            "review_when": "soon",
+            "max_grade": Decimal(0),
+        }
+    )
+    assert problems == {
+        "title": "no_title",
+        "closes_at": "closes_before_opens",
+        "time_limit_minutes": "time_limit_range",
+        "attempts_allowed": "attempts_range",
+        "grading_method": "unknown_grading_method",
+        "review_when": "unknown_review_option",
+        "max_grade": "max_grade_range",
+    }
     assert settings_problems({"title": "Тест", "max_grade": Decimal(10), "attempts_allowed": None}) == {}
 
 
 def test_every_code_has_a_wording():
     assert set(messages.ANSWER_SHAPE) == set(SHAPE_PROBLEMS)
     assert set(messages.GIFT) == set(GiftCode)
-    assert {"no_title", "closes_before_opens", "time_limit_range", "attempts_range", "unknown_grading_method",
-            "unknown_review_option", "max_grade_range"} == set(messages.QUIZ_SETTINGS)
+    assert {
+        "no_title",
+        "closes_before_opens",
+        "time_limit_range",
+        "attempts_range",
+        "unknown_grading_method",
+        "unknown_review_option",
+        "max_grade_range",
+    } == set(messages.QUIZ_SETTINGS)

@@ -17,11 +17,26 @@ class Fields(dict):
         return value if isinstance(value, list) else [value]
 
 
-MATCHING = public_view(Matching(name="M", text="Q", left=(LeftItem(1, "a", 1), LeftItem(2, "b", 2)),
-                                right=(RightItem(1, "x"), RightItem(2, "y"))), shuffle_seed=None)
-CLOZE = public_view(Cloze(name="C", text="{#1} and {#2}", gaps=(
-    ShortAnswerGap(number=1, answers=(Answer("a"),)), ShortAnswerGap(number=2, answers=(Answer("b"),)))),
-    shuffle_seed=None)
+MATCHING = public_view(
+    Matching(
+        name="M",
+        text="Q",
+        left=(LeftItem(1, "a", 1), LeftItem(2, "b", 2)),
+        right=(RightItem(1, "x"), RightItem(2, "y")),
+    ),
+    shuffle_seed=None,
+)
+CLOZE = public_view(
+    Cloze(
+        name="C",
+        text="{#1} and {#2}",
+        gaps=(
+            ShortAnswerGap(number=1, answers=(Answer("a"),)),
+            ShortAnswerGap(number=2, answers=(Answer("b"),)),
+        ),
+    ),
+    shuffle_seed=None,
+)
 VIEWS = [
     (1, {"type": "single", "choices": []}),
     (2, {"type": "multiple", "choices": []}),
@@ -35,10 +50,23 @@ VIEWS = [
 
 
 def test_each_type_reads_its_fields():
-    fields = Fields(slots="1,2,3,4,5,6,7,8", q1="3", q2=["1", "2"], q3="false", **{"q4-1": "2", "q4-2": "",
-                    "q5-g1": "Париж", "q7": "Эссе"}, q6="ignored", q8="")
+    fields = Fields(
+        slots="1,2,3,4,5,6,7,8",
+        q1="3",
+        q2=["1", "2"],
+        q3="false",
+        **{"q4-1": "2", "q4-2": "", "q5-g1": "Париж", "q7": "Эссе"},
+        q6="ignored",
+        q8="",
+    )
     assert answers_from_fields(VIEWS, fields) == {
-        1: "3", 2: ["1", "2"], 3: False, 4: {"1": "2", "2": None}, 5: {"1": "Париж", "2": None}, 7: "Эссе", 8: None,
+        1: "3",
+        2: ["1", "2"],
+        3: False,
+        4: {"1": "2", "2": None},
+        5: {"1": "Париж", "2": None},
+        7: "Эссе",
+        8: None,
     }
 
 

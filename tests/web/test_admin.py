@@ -42,19 +42,44 @@ FOUNDATION_PAGES = [
     ("GET", "/network", {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200}),
     ("GET", "/notifications", {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200}),
     ("GET", "/auth/profile", {"admin": 200, "organiser": 200, "teacher": 200, "student": 200, "juror": 200}),
-    ("GET", "/admin/institutions", {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("GET", "/admin/institutions/new", {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("POST", "/admin/institutions/new", {"admin": 302, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
+    (
+        "GET",
+        "/admin/institutions",
+        {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
+    (
+        "GET",
+        "/admin/institutions/new",
+        {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
+    (
+        "POST",
+        "/admin/institutions/new",
+        {"admin": 302, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
     ("GET", "/admin/users", {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("GET", "/admin/users/new", {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("GET", "/admin/users/{other}", {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
-    ("POST", "/admin/users/{other}", {"admin": 302, "organiser": 403, "teacher": 403, "student": 403, "juror": 403}),
+    (
+        "GET",
+        "/admin/users/new",
+        {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
+    (
+        "GET",
+        "/admin/users/{other}",
+        {"admin": 200, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
+    (
+        "POST",
+        "/admin/users/{other}",
+        {"admin": 302, "organiser": 403, "teacher": 403, "student": 403, "juror": 403},
+    ),
 ]
 
 
 @pytest.mark.parametrize("role", [*PERSONAS, "anonymous"])
-@pytest.mark.parametrize(("method", "path", "expected"), FOUNDATION_PAGES,
-                         ids=[f"{m} {p}" for m, p, _ in FOUNDATION_PAGES])
+@pytest.mark.parametrize(
+    ("method", "path", "expected"), FOUNDATION_PAGES, ids=[f"{m} {p}" for m, p, _ in FOUNDATION_PAGES]
+)
 def test_permission_matrix(client, role, method, path, expected) -> None:  # type: ignore[no-untyped-def]
     other = teacher(email="other@example.org")
     db.session.commit()
@@ -62,8 +87,17 @@ def test_permission_matrix(client, role, method, path, expected) -> None:  # typ
         user = PERSONAS[role]()
         db.session.commit()
         login(client, user)
-    data = {"name": "Школа", "district": "Р", "region": "О", "role": "teacher", "institution": "0", "active": "y"}
-    response = client.open(path.format(other=other.id), method=method, data=data if method == "POST" else None)
+    data = {
+        "name": "Школа",
+        "district": "Р",
+        "region": "О",
+        "role": "teacher",
+        "institution": "0",
+        "active": "y",
+    }
+    response = client.open(
+        path.format(other=other.id), method=method, data=data if method == "POST" else None
+    )
     if role == "anonymous":
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     else:
@@ -83,14 +117,18 @@ def test_forbidden_page_is_in_the_layout_and_language(client) -> None:  # type: 
 
 # --- institutions -------------------------------------------------------------------------------
 
+
 def test_admin_creates_and_edits_an_institution(admin_client) -> None:  # type: ignore[no-untyped-def]
-    response = admin_client.post("/admin/institutions/new",
-                                 data={"name": "МБОУ СОШ № 5", "district": "Кировский", "region": "НСО"})
+    response = admin_client.post(
+        "/admin/institutions/new", data={"name": "МБОУ СОШ № 5", "district": "Кировский", "region": "НСО"}
+    )
     assert response.status_code == 302
     school = db.session.scalar(select(Institution).where(Institution.name == "МБОУ СОШ № 5"))
     assert school is not None and school.district == "Кировский"
-    response = admin_client.post(f"/admin/institutions/{school.id}",
-                                 data={"name": "МБОУ СОШ № 5 им. Пушкина", "district": "Кировский", "region": "НСО"})
+    response = admin_client.post(
+        f"/admin/institutions/{school.id}",
+        data={"name": "МБОУ СОШ № 5 им. Пушкина", "district": "Кировский", "region": "НСО"},
+    )
     assert response.status_code == 302
     db.session.refresh(school)
     assert school.name == "МБОУ СОШ № 5 им. Пушкина"
@@ -107,7 +145,9 @@ def test_institution_form_rejects_an_empty_name(admin_client) -> None:  # type: 
 
 
 def test_institution_form_rejects_too_long_values(admin_client) -> None:  # type: ignore[no-untyped-def]
-    response = admin_client.post("/admin/institutions/new", data={"name": "Ш" * 300, "district": "", "region": ""})
+    response = admin_client.post(
+        "/admin/institutions/new", data={"name": "Ш" * 300, "district": "", "region": ""}
+    )
     assert response.status_code == 422
 
 
@@ -130,12 +170,20 @@ def test_institutions_list_is_paginated(admin_client) -> None:  # type: ignore[n
 
 # --- users --------------------------------------------------------------------------------------
 
+
 def test_admin_creates_a_user(admin_client) -> None:  # type: ignore[no-untyped-def]
     school = InstitutionFactory()
     db.session.commit()
-    response = admin_client.post("/admin/users/new", data={
-        "email": "org@example.org", "full_name": "Орг Организаторов", "role": "organiser",
-        "institution": str(school.id), "password": "organiser-pass"})
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "email": "org@example.org",
+            "full_name": "Орг Организаторов",
+            "role": "organiser",
+            "institution": str(school.id),
+            "password": "organiser-pass",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "org@example.org"))
     assert user is not None and user.role == "organiser" and user.institution_id == school.id
@@ -145,10 +193,21 @@ def test_admin_user_form_rejects_bad_input(admin_client) -> None:  # type: ignor
     teacher(email="dup@example.org")
     db.session.commit()
     before = _count(User)
-    good = {"email": "x@example.org", "full_name": "Икс", "role": "teacher", "institution": "0",
-            "password": "long-enough-1"}
-    for field, value in [("email", "dup@example.org"), ("email", "bad"), ("full_name", ""),
-                         ("role", "king"), ("password", "short"), ("institution", "12345")]:
+    good = {
+        "email": "x@example.org",
+        "full_name": "Икс",
+        "role": "teacher",
+        "institution": "0",
+        "password": "long-enough-1",
+    }
+    for field, value in [
+        ("email", "dup@example.org"),
+        ("email", "bad"),
+        ("full_name", ""),
+        ("role", "king"),
+        ("password", "short"),
+        ("institution", "12345"),
+    ]:
         response = admin_client.post("/admin/users/new", data={**good, field: value})
         assert response.status_code == 422, (field, value)
         assert "is-invalid" in response.get_data(as_text=True), (field, value)
@@ -166,7 +225,10 @@ def test_admin_edits_role_and_deactivates_a_user(admin_client, api) -> None:  # 
     assert user.role == "juror" and user.active is False and user.institution_id is None
     # a deactivated user cannot log in, and the API token they held stops working
     assert client.get("/me").status_code == 401
-    assert db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None)))
+        == 0
+    )
     other = admin_client.application.test_client()
     response = other.post("/auth/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 422
@@ -182,7 +244,9 @@ def test_admin_reactivates_a_user(admin_client) -> None:  # type: ignore[no-unty
 
 def test_admin_cannot_remove_their_own_access(admin_client) -> None:  # type: ignore[no-untyped-def]
     me = admin_client.user
-    response = admin_client.post(f"/admin/users/{me.id}", data={"role": "teacher", "institution": "0", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{me.id}", data={"role": "teacher", "institution": "0", "active": "y"}
+    )
     assert response.status_code == 422
     assert "Нельзя снять права администратора с самого себя." in response.get_data(as_text=True)
     db.session.refresh(me)
@@ -192,7 +256,9 @@ def test_admin_cannot_remove_their_own_access(admin_client) -> None:  # type: ig
 def test_user_edit_rejects_an_unknown_role(admin_client) -> None:  # type: ignore[no-untyped-def]
     user = teacher()
     db.session.commit()
-    response = admin_client.post(f"/admin/users/{user.id}", data={"role": "king", "institution": "0", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}", data={"role": "king", "institution": "0", "active": "y"}
+    )
     assert response.status_code == 422
     db.session.refresh(user)
     assert user.role == "teacher"

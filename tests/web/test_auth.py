@@ -14,8 +14,13 @@ from tests.factories.accounts import InstitutionFactory, teacher
 
 
 def _register(client, **overrides):  # type: ignore[no-untyped-def]
-    data = {"email": "new@example.org", "full_name": "Анна Новикова", "institution": "0",
-            "password": "secret-pass-1", "password2": "secret-pass-1"}
+    data = {
+        "email": "new@example.org",
+        "full_name": "Анна Новикова",
+        "institution": "0",
+        "password": "secret-pass-1",
+        "password2": "secret-pass-1",
+    }
     data.update(overrides)
     return client.post("/auth/register", data=data)
 
@@ -25,6 +30,7 @@ def _user_count() -> int:
 
 
 # --- registration -------------------------------------------------------------------------------
+
 
 def test_register_creates_a_teacher_and_logs_in(client) -> None:  # type: ignore[no-untyped-def]
     school = InstitutionFactory(name="Гимназия № 7")
@@ -73,6 +79,7 @@ def test_register_page_redirects_a_signed_in_user(client) -> None:  # type: igno
 
 
 # --- login, logout, rate limit ------------------------------------------------------------------
+
 
 def test_login_and_logout(client) -> None:  # type: ignore[no-untyped-def]
     user = teacher(email="t@example.org")
@@ -150,6 +157,7 @@ def test_deactivated_user_cannot_log_in_and_loses_the_session(client) -> None:  
 
 # --- password reset -----------------------------------------------------------------------------
 
+
 def _reset_link(outbox) -> str:  # type: ignore[no-untyped-def]
     messages = outbox()
     assert messages, "no letter in the outbox"
@@ -218,18 +226,30 @@ def test_forgot_rejects_a_bad_address(client) -> None:  # type: ignore[no-untype
 
 # --- profile and language -----------------------------------------------------------------------
 
+
 def test_profile_edit_saves_name_institution_zone_and_language(client) -> None:  # type: ignore[no-untyped-def]
     user = teacher()
     school = InstitutionFactory(name="Лицей № 9")
     db.session.commit()
     login(client, user)
     assert client.get("/auth/profile").status_code == 200
-    response = client.post("/auth/profile", data={"full_name": "Новое Имя", "institution": str(school.id),
-                                                  "timezone": "Asia/Novosibirsk", "locale": "en"})
+    response = client.post(
+        "/auth/profile",
+        data={
+            "full_name": "Новое Имя",
+            "institution": str(school.id),
+            "timezone": "Asia/Novosibirsk",
+            "locale": "en",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.full_name, user.institution_id, user.timezone, user.locale) == (
-        "Новое Имя", school.id, "Asia/Novosibirsk", "en")
+        "Новое Имя",
+        school.id,
+        "Asia/Novosibirsk",
+        "en",
+    )
     assert "Profile" in client.get("/auth/profile").get_data(as_text=True)
 
 
@@ -238,7 +258,12 @@ def test_profile_edit_rejects_invalid_values(client) -> None:  # type: ignore[no
     db.session.commit()
     login(client, user)
     good = {"full_name": "Имя", "institution": "0", "timezone": "Europe/Moscow", "locale": "ru"}
-    for field, value in [("full_name", ""), ("timezone", "Mars/Olympus"), ("locale", "xx"), ("institution", "999")]:
+    for field, value in [
+        ("full_name", ""),
+        ("timezone", "Mars/Olympus"),
+        ("locale", "xx"),
+        ("institution", "999"),
+    ]:
         response = client.post("/auth/profile", data={**good, field: value})
         assert response.status_code == 422, field
         assert "is-invalid" in response.get_data(as_text=True)
@@ -281,12 +306,23 @@ def test_language_switch_rejects_unknown_languages_and_outside_targets(client) -
 
 # --- redirects after login (issue 9 item 12a, item 8 CR/LF) ----------------------------------
 
-@pytest.mark.parametrize("target", ["/%09/evil.example/", "/x%0d%0aSet-Cookie:%20evil=1", "/%5Cevil.example",
-                                    "/%0a/evil.example", "%2F%2Fevil.example"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/",
+        "/x%0d%0aSet-Cookie:%20evil=1",
+        "/%5Cevil.example",
+        "/%0a/evil.example",
+        "%2F%2Fevil.example",
+    ],
+)
 def test_login_never_redirects_to_another_host(client, target) -> None:  # type: ignore[no-untyped-def]
     user = teacher()
     db.session.commit()
-    response = client.post(f"/auth/login?next={target}", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    response = client.post(
+        f"/auth/login?next={target}", data={"email": user.email, "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.endswith("/dashboard") and "evil" not in location
@@ -294,6 +330,7 @@ def test_login_never_redirects_to_another_host(client, target) -> None:  # type:
 
 
 # --- profile institution changes are on the record (issue 9 item 6) ---------------------------
+
 
 def test_changing_the_profiles_institution_is_audited(client) -> None:  # type: ignore[no-untyped-def]
     from app.audit import AuditEntry
@@ -306,7 +343,10 @@ def test_changing_the_profiles_institution_is_audited(client) -> None:  # type: 
     client.post("/auth/profile", data={**data, "institution": str(second.id)})
     client.post("/auth/profile", data={**data, "institution": str(second.id)})  # no change: no entry
     client.post("/auth/profile", data={**data, "institution": "0"})
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.institution_changed")
-                                 .order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "user.institution_changed").order_by(AuditEntry.id)
+    ).all()
     assert [(e.actor_id, e.object_id, e.details["institution_id"]) for e in entries] == [
-        (user.id, user.id, [first.id, second.id]), (user.id, user.id, [second.id, None])]
+        (user.id, user.id, [first.id, second.id]),
+        (user.id, user.id, [second.id, None]),
+    ]

@@ -25,8 +25,12 @@ def _russian(message) -> str:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("big", BEYOND)
 def test_ids_beyond_the_database_integer_are_not_found(client, big) -> None:  # type: ignore[no-untyped-def]
     login(client, admin())
-    for path in (f"/courses/{big}", f"/contests/{big}", f"/contests/stages/{big}/results",
-                 f"/courses/modules/{big}/edit"):
+    for path in (
+        f"/courses/{big}",
+        f"/contests/{big}",
+        f"/contests/stages/{big}/results",
+        f"/courses/modules/{big}/edit",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert 'data-status="404"' in response.get_data(as_text=True)
@@ -59,9 +63,14 @@ def test_405_page_carries_allow(client) -> None:  # type: ignore[no-untyped-def]
     assert "GET" in response.headers["Allow"]
 
 
-@pytest.mark.parametrize(("zone", "typed"), [("Europe/Moscow", "0001-01-01T00:00"),
-                                             ("America/New_York", "9999-12-31T23:00"),
-                                             ("Europe/Moscow", "1812-09-07T10:00")])
+@pytest.mark.parametrize(
+    ("zone", "typed"),
+    [
+        ("Europe/Moscow", "0001-01-01T00:00"),
+        ("America/New_York", "9999-12-31T23:00"),
+        ("Europe/Moscow", "1812-09-07T10:00"),
+    ],
+)
 def test_a_date_out_of_range_is_a_message_by_the_field(client, zone, typed) -> None:  # type: ignore[no-untyped-def]
     author = teacher(timezone=zone)
     course = cf.course(author=author)
@@ -78,7 +87,9 @@ def test_integer_form_fields_beyond_the_database_integer_are_refused(client, big
     course = cf.course(author=author)
     login(client, author)
     # The gradebook's override form is refused by its IntegerFields (the page then redirects back).
-    response = client.post(f"/courses/{course.id}/gradebook", data={"item_id": big, "user_id": big, "points": "5"})
+    response = client.post(
+        f"/courses/{course.id}/gradebook", data={"item_id": big, "user_id": big, "points": "5"}
+    )
     assert response.status_code == 302
 
 
@@ -86,8 +97,16 @@ def test_completion_points_the_database_cannot_hold_are_a_message_by_the_field(c
     author = teacher()
     module = cf.module(cf.course(author=author))
     login(client, author)
-    response = client.post(f"/courses/modules/{module.id}/items/new/page",
-                           data={"title": "Страница", "body": "Текст", "completion": "viewed",
-                                 "completion_points": "1e20", "weight": "1", "prerequisite": "0"})
+    response = client.post(
+        f"/courses/modules/{module.id}/items/new/page",
+        data={
+            "title": "Страница",
+            "body": "Текст",
+            "completion": "viewed",
+            "completion_points": "1e20",
+            "weight": "1",
+            "prerequisite": "0",
+        },
+    )
     assert response.status_code == 422
     assert "invalid-feedback" in response.get_data(as_text=True)

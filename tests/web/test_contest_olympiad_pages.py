@@ -23,11 +23,16 @@ GIFT = "::Q1:: 2 + 2 = ? {#4}\n\n::Q2:: Земля круглая {T}\n"
 
 def olympiad(owner):  # type: ignore[no-untyped-def]
     spec = ContestSpec(
-        title="Олимпиада", kind="olympiad", divisions=["5-8", "9-11"],
-        stages=[StageSpec("Регистрация", "registration", T0, T0 + timedelta(days=7)),
-                StageSpec("Тур", "olympiad", T0 + timedelta(days=8), T0 + timedelta(days=10))],
+        title="Олимпиада",
+        kind="olympiad",
+        divisions=["5-8", "9-11"],
+        stages=[
+            StageSpec("Регистрация", "registration", T0, T0 + timedelta(days=7)),
+            StageSpec("Тур", "olympiad", T0 + timedelta(days=8), T0 + timedelta(days=10)),
+        ],
         awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Участник"}],
-        award_quota_percent=Decimal(50), requires_consent=False,
+        award_quota_percent=Decimal(50),
+        requires_consent=False,
     )
     return setup.create_contest(spec, actor=owner, now=T0 - timedelta(days=1))
 
@@ -49,17 +54,27 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
     with at(T0):
         page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
         assert "round-form" in page
-        created = client.post(f"/contests/stages/{round_stage.id}/round", data={
-            "round-question_ids": [str(i) for i in ids], "round-time_limit_minutes": "60",
-            "round-max_grade": "20"})
+        created = client.post(
+            f"/contests/stages/{round_stage.id}/round",
+            data={
+                "round-question_ids": [str(i) for i in ids],
+                "round-time_limit_minutes": "60",
+                "round-max_grade": "20",
+            },
+        )
     assert created.status_code == 302
     quiz_id = db.session.get(Stage, round_stage.id).quiz_id
     assert quiz_id is not None
     client.post("/auth/logout")
     login(client, pupil)
     with at(T0 + timedelta(days=1)):
-        assert client.post(f"/contests/{contest.id}/register", data={"division": contest_division(contest.id, "5-8"),
-                                                                     "institution": "Школа"}).status_code == 302
+        assert (
+            client.post(
+                f"/contests/{contest.id}/register",
+                data={"division": contest_division(contest.id, "5-8"), "institution": "Школа"},
+            ).status_code
+            == 302
+        )
     moment = T0 + timedelta(days=8, hours=2)
     with at(moment):
         stage_page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)

@@ -41,11 +41,24 @@ def at(moment: datetime) -> ExitStack:
 def running_contest(n_participants: int = 0):  # type: ignore[no-untyped-def]
     contest, owner = contest_with_organiser()
     division = DivisionFactory(contest=contest, name="5-8")
-    registration = StageFactory(contest=contest, position=1, kind=StageKind.REGISTRATION, title="Регистрация",
-                                opens_at=NOW - timedelta(days=10), closes_at=NOW + timedelta(days=2))
-    card = StageFactory(contest=contest, position=2, kind=StageKind.SUBMISSION, title="Визитная карточка",
-                        opens_at=NOW + timedelta(days=2), closes_at=NOW + timedelta(days=9), max_file_mb=1,
-                        file_types="pdf,docx")
+    registration = StageFactory(
+        contest=contest,
+        position=1,
+        kind=StageKind.REGISTRATION,
+        title="Регистрация",
+        opens_at=NOW - timedelta(days=10),
+        closes_at=NOW + timedelta(days=2),
+    )
+    card = StageFactory(
+        contest=contest,
+        position=2,
+        kind=StageKind.SUBMISSION,
+        title="Визитная карточка",
+        opens_at=NOW + timedelta(days=2),
+        closes_at=NOW + timedelta(days=9),
+        max_file_mb=1,
+        file_types="pdf,docx",
+    )
     for _ in range(n_participants):
         ParticipationFactory(contest=contest, division=division)
     db.session.commit()
@@ -56,21 +69,46 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
     owner = organiser()
     db.session.commit()
     login(client, owner)
-    form = {"title": "Дистанционный учитель — 2027", "kind": "teacher", "timezone": "Europe/Moscow",
-            "description": "**Конкурс**", "rules": "Правила", "divisions": "Учителя\n",
-            "awards": "Победитель: 1-1\nЛауреат: 2-3\nУчастник", "registration_opens_at": "2027-01-11T09:00",
-            "registration_closes_at": "2027-01-25T09:00", "asks_institution": "y", "requires_consent": "y"}
+    form = {
+        "title": "Дистанционный учитель — 2027",
+        "kind": "teacher",
+        "timezone": "Europe/Moscow",
+        "description": "**Конкурс**",
+        "rules": "Правила",
+        "divisions": "Учителя\n",
+        "awards": "Победитель: 1-1\nЛауреат: 2-3\nУчастник",
+        "registration_opens_at": "2027-01-11T09:00",
+        "registration_closes_at": "2027-01-25T09:00",
+        "asks_institution": "y",
+        "requires_consent": "y",
+    }
     with at(NOW - timedelta(days=10)):
         response = client.post("/contests/new", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
     contest = db.session.scalar(select(Contest))
-    assert contest.award_rules[1] == {"title": "Лауреат", "ranks": [2, 3], "top_percent": None,
-                                      "min_percent_of_max": None}
-    stage = {"title": "Визитная карточка", "kind": "submission", "description": "Эссе и ссылка",
-             "opens_at": "2027-01-25T09:00", "closes_at": "2027-02-01T09:00", "advancement_rule": "top_n",
-             "advancement_value": "30", "advancement_ties": "include_tied", "accepts_text": "y", "accepts_link": "y",
-             "file_types": "pdf", "max_file_mb": "5", "max_files": "2",
-             "jury_criteria": "Содержание; 10; 1\nОформление; 5; 0.5", "jury_aggregation": "mean"}
+    assert contest.award_rules[1] == {
+        "title": "Лауреат",
+        "ranks": [2, 3],
+        "top_percent": None,
+        "min_percent_of_max": None,
+    }
+    stage = {
+        "title": "Визитная карточка",
+        "kind": "submission",
+        "description": "Эссе и ссылка",
+        "opens_at": "2027-01-25T09:00",
+        "closes_at": "2027-02-01T09:00",
+        "advancement_rule": "top_n",
+        "advancement_value": "30",
+        "advancement_ties": "include_tied",
+        "accepts_text": "y",
+        "accepts_link": "y",
+        "file_types": "pdf",
+        "max_file_mb": "5",
+        "max_files": "2",
+        "jury_criteria": "Содержание; 10; 1\nОформление; 5; 0.5",
+        "jury_aggregation": "mean",
+    }
     with at(NOW - timedelta(days=10)):
         added = client.post(f"/contests/{contest.id}/stages/new", data=stage)
     assert added.status_code == 302, added.get_data(as_text=True)
@@ -81,12 +119,20 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
     with at(NOW - timedelta(days=10)):
         refused = client.post(f"/contests/{contest.id}/stages/new", data=bad)
     assert refused.status_code == 422
-    assert "overlaps the previous" in refused.get_data(as_text=True) or "перекрывает" in refused.get_data(as_text=True)
+    assert "overlaps the previous" in refused.get_data(as_text=True) or "перекрывает" in refused.get_data(
+        as_text=True
+    )
     reversed_ = dict(stage, title="Урок", opens_at="2027-02-10T09:00", closes_at="2027-02-05T09:00")
     with at(NOW - timedelta(days=10)):
         assert client.post(f"/contests/{contest.id}/stages/new", data=reversed_).status_code == 422
-    zero = dict(stage, title="Урок", opens_at="2027-02-10T09:00", closes_at="2027-02-15T09:00",
-                advancement_rule="top_percent", advancement_value="0")
+    zero = dict(
+        stage,
+        title="Урок",
+        opens_at="2027-02-10T09:00",
+        closes_at="2027-02-15T09:00",
+        advancement_rule="top_percent",
+        advancement_value="0",
+    )
     with at(NOW - timedelta(days=10)):
         assert client.post(f"/contests/{contest.id}/stages/new", data=zero).status_code == 422
     assert len(queries.contest_stages(contest.id)) == 2
@@ -96,9 +142,15 @@ def test_create_form_rejects_bad_input_next_to_fields(client) -> None:
     owner = organiser()
     db.session.commit()
     login(client, owner)
-    form = {"title": "", "kind": "teacher", "timezone": "Europe/Moscow", "divisions": "",
-            "awards": "Победитель: первые", "registration_opens_at": "2027-01-11T09:00",
-            "registration_closes_at": "2027-01-01T09:00"}
+    form = {
+        "title": "",
+        "kind": "teacher",
+        "timezone": "Europe/Moscow",
+        "divisions": "",
+        "awards": "Победитель: первые",
+        "registration_opens_at": "2027-01-11T09:00",
+        "registration_closes_at": "2027-01-01T09:00",
+    }
     response = client.post("/contests/new", data=form)
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("invalid-feedback") >= 3
@@ -133,10 +185,14 @@ def test_participant_registers_and_submits_and_replaces(client, outbox) -> None:
     db.session.commit()
     login(client, person)
     with at(NOW):
-        refused = client.post(f"/contests/{contest.id}/register", data={"division": division.id, "institution": "Школа"})
+        refused = client.post(
+            f"/contests/{contest.id}/register", data={"division": division.id, "institution": "Школа"}
+        )
         assert refused.status_code == 422  # consent missing
-        ok = client.post(f"/contests/{contest.id}/register", data={"division": division.id, "institution": "Школа",
-                                                                   "consent": "y"})
+        ok = client.post(
+            f"/contests/{contest.id}/register",
+            data={"division": division.id, "institution": "Школа", "consent": "y"},
+        )
         assert ok.status_code == 302
     participation = queries.find_participation(contest.id, person.id)
     assert participation.institution_name == "Школа"
@@ -144,13 +200,21 @@ def test_participant_registers_and_submits_and_replaces(client, outbox) -> None:
     with at(later):
         page = client.get(f"/contests/stages/{card.id}")
         assert "entry-form" in page.get_data(as_text=True)
-        big = client.post(f"/contests/stages/{card.id}", data={
-            "text": "эссе", "files": (io.BytesIO(b"x" * (1024 * 1024 + 1)), "Эссе.pdf")},
-            content_type="multipart/form-data")
+        big = client.post(
+            f"/contests/stages/{card.id}",
+            data={"text": "эссе", "files": (io.BytesIO(b"x" * (1024 * 1024 + 1)), "Эссе.pdf")},
+            content_type="multipart/form-data",
+        )
         assert big.status_code == 422 and "1.0 MB" in big.get_data(as_text=True) or big.status_code == 422
-        first = client.post(f"/contests/stages/{card.id}", data={
-            "text": "эссе", "link": "https://blog.example.org",
-            "files": (io.BytesIO(b"%PDF plan"), "Сочинение Иванова.pdf")}, content_type="multipart/form-data")
+        first = client.post(
+            f"/contests/stages/{card.id}",
+            data={
+                "text": "эссе",
+                "link": "https://blog.example.org",
+                "files": (io.BytesIO(b"%PDF plan"), "Сочинение Иванова.pdf"),
+            },
+            content_type="multipart/form-data",
+        )
         assert first.status_code == 302, first.get_data(as_text=True)
         second = client.post(f"/contests/stages/{card.id}", data={"text": "эссе 2"})
         assert second.status_code == 302
@@ -172,8 +236,14 @@ def test_participant_registers_and_submits_and_replaces(client, outbox) -> None:
 
 def test_not_advanced_participant_sees_the_reason(client) -> None:
     contest, owner, division, registration, card = running_contest()
-    final = StageFactory(contest=contest, position=3, kind=StageKind.SUBMISSION, title="Финал",
-                         opens_at=NOW + timedelta(days=9), closes_at=NOW + timedelta(days=12))
+    final = StageFactory(
+        contest=contest,
+        position=3,
+        kind=StageKind.SUBMISSION,
+        title="Финал",
+        opens_at=NOW + timedelta(days=9),
+        closes_at=NOW + timedelta(days=12),
+    )
     person = teacher()
     ParticipationFactory(contest=contest, division=division, user=person)
     db.session.commit()
@@ -192,14 +262,18 @@ def test_organiser_closes_reopens_and_extends(client) -> None:
     with at(NOW + timedelta(days=3)):
         client.get(f"/contests/{contest.id}")
         assert db.session.get(Stage, card.id).state == StageState.OPEN
-        client.post(f"/contests/stages/{card.id}/extend", data={"extend-closes_at": "2027-01-25T12:00",
-                                                                "extend-reason": "просьба"})
+        client.post(
+            f"/contests/stages/{card.id}/extend",
+            data={"extend-closes_at": "2027-01-25T12:00", "extend-reason": "просьба"},
+        )
         db.session.expire_all()
         assert db.session.get(Stage, card.id).closes_at == datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
         client.post(f"/contests/stages/{card.id}/close", data={"close-reason": "досрочно"})
         db.session.expire_all()
         assert db.session.get(Stage, card.id).state == StageState.CLOSED
-        no_reason = client.post(f"/contests/stages/{card.id}/reopen", data={"reopen-reason": ""}, follow_redirects=True)
+        no_reason = client.post(
+            f"/contests/stages/{card.id}/reopen", data={"reopen-reason": ""}, follow_redirects=True
+        )
         assert db.session.get(Stage, card.id).state == StageState.CLOSED and no_reason.status_code == 200
         client.post(f"/contests/stages/{card.id}/reopen", data={"reopen-reason": "сбой сервера"})
         db.session.expire_all()
@@ -211,8 +285,14 @@ def test_organiser_closes_reopens_and_extends(client) -> None:
 
 def test_organiser_reaches_the_jury_pages_from_a_jury_stage(client) -> None:
     contest, owner, division, registration, card = running_contest()
-    final = StageFactory(contest=contest, position=3, kind=StageKind.JURY, title="Финал",
-                         opens_at=NOW + timedelta(days=10), closes_at=NOW + timedelta(days=12))
+    final = StageFactory(
+        contest=contest,
+        position=3,
+        kind=StageKind.JURY,
+        title="Финал",
+        opens_at=NOW + timedelta(days=10),
+        closes_at=NOW + timedelta(days=12),
+    )
     db.session.commit()
     login(client, owner)
     with at(NOW):
@@ -228,22 +308,34 @@ def test_organiser_reaches_the_jury_pages_from_a_jury_stage(client) -> None:
 def test_organiser_pages_refuse_others(client, make) -> None:
     contest, owner, division, registration, card = running_contest()
     login(client, make())
-    for url in (f"/contests/{contest.id}/edit", f"/contests/{contest.id}/participants",
-                f"/contests/{contest.id}/audit", f"/contests/stages/{card.id}/advance",
-                f"/contests/{contest.id}/questions", f"/contests/{contest.id}/stages/new"):
+    for url in (
+        f"/contests/{contest.id}/edit",
+        f"/contests/{contest.id}/participants",
+        f"/contests/{contest.id}/audit",
+        f"/contests/stages/{card.id}/advance",
+        f"/contests/{contest.id}/questions",
+        f"/contests/{contest.id}/stages/new",
+    ):
         assert client.get(url).status_code == 403, url
-    for url in (f"/contests/stages/{card.id}/close", f"/contests/stages/{card.id}/publish",
-                f"/contests/{contest.id}/awards"):
+    for url in (
+        f"/contests/stages/{card.id}/close",
+        f"/contests/stages/{card.id}/publish",
+        f"/contests/{contest.id}/awards",
+    ):
         assert client.post(url, data={}).status_code == 403, url
 
 
 def test_participants_csv_import_page(client) -> None:
     contest, owner, division, registration, card = running_contest()
     login(client, owner)
-    bad = client.post(f"/contests/{contest.id}/participants", data={"csv_text": "email,division\nx@y.org,Нет\n"})
+    bad = client.post(
+        f"/contests/{contest.id}/participants", data={"csv_text": "email,division\nx@y.org,Нет\n"}
+    )
     assert bad.status_code == 422 and "import-errors" in bad.get_data(as_text=True)
-    good = client.post(f"/contests/{contest.id}/participants",
-                       data={"csv_text": "email,full_name,division\nnew@example.org,Новый,5-8\n"})
+    good = client.post(
+        f"/contests/{contest.id}/participants",
+        data={"csv_text": "email,full_name,division\nnew@example.org,Новый,5-8\n"},
+    )
     assert good.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 1
 
@@ -253,8 +345,13 @@ def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> N
     for size in (2, 20):
         contest, owner, division, registration, card = running_contest(size)
         for extra in range(size // 2):
-            StageFactory(contest=contest, position=3 + extra, kind=StageKind.SUBMISSION,
-                         opens_at=NOW + timedelta(days=20 + 2 * extra), closes_at=NOW + timedelta(days=21 + 2 * extra))
+            StageFactory(
+                contest=contest,
+                position=3 + extra,
+                kind=StageKind.SUBMISSION,
+                opens_at=NOW + timedelta(days=20 + 2 * extra),
+                closes_at=NOW + timedelta(days=21 + 2 * extra),
+            )
         db.session.commit()
         person = db.session.scalars(select(Participation)).first()
         from app.accounts import User
@@ -353,16 +450,33 @@ def test_organiser_edits_a_stage(client) -> None:
     with at(NOW):
         form = client.get(f"/contests/stages/{card.id}/edit")
         assert form.status_code == 200 and "2027-01-17T12:00" in form.get_data(as_text=True)
-        data = {"title": "Визитка", "kind": "submission", "description": "Эссе", "opens_at": "2027-01-18T09:00",
-                "closes_at": "2027-01-25T09:00", "advancement_rule": "top_n", "advancement_value": "10",
-                "advancement_ties": "exclude_tied", "accepts_text": "y", "file_types": "pdf", "max_file_mb": "2",
-                "max_files": "1"}
+        data = {
+            "title": "Визитка",
+            "kind": "submission",
+            "description": "Эссе",
+            "opens_at": "2027-01-18T09:00",
+            "closes_at": "2027-01-25T09:00",
+            "advancement_rule": "top_n",
+            "advancement_value": "10",
+            "advancement_ties": "exclude_tied",
+            "accepts_text": "y",
+            "file_types": "pdf",
+            "max_file_mb": "2",
+            "max_files": "1",
+        }
         assert client.post(f"/contests/stages/{card.id}/edit", data=data).status_code == 302
-        overlap = client.post(f"/contests/stages/{card.id}/edit", data=dict(data, opens_at="2027-01-16T09:00"))
+        overlap = client.post(
+            f"/contests/stages/{card.id}/edit", data=dict(data, opens_at="2027-01-16T09:00")
+        )
         assert overlap.status_code == 422
     db.session.expire_all()
     stage = db.session.get(Stage, card.id)
-    assert (stage.title, stage.advancement_rule, stage.advancement_value, stage.max_files) == ("Визитка", "top_n", 10, 1)
+    assert (stage.title, stage.advancement_rule, stage.advancement_value, stage.max_files) == (
+        "Визитка",
+        "top_n",
+        10,
+        1,
+    )
     assert stage.opens_at == datetime(2027, 1, 18, 6, 0, tzinfo=UTC)
     with at(NOW + timedelta(days=4)):  # open now: the dates can no longer move
         moved = client.post(f"/contests/stages/{card.id}/edit", data=dict(data, closes_at="2027-01-26T09:00"))

@@ -66,8 +66,13 @@ def test_results_export_csv_and_xlsx(client) -> None:
 
 def test_advancement_preview_and_confirm_in_the_browser(client, outbox) -> None:
     contest, owner, card = _closed_ranked_stage(3)
-    final = StageFactory(contest=contest, position=3, kind=StageKind.SUBMISSION,
-                         opens_at=NOW + timedelta(days=20), closes_at=NOW + timedelta(days=21))
+    final = StageFactory(
+        contest=contest,
+        position=3,
+        kind=StageKind.SUBMISSION,
+        opens_at=NOW + timedelta(days=20),
+        closes_at=NOW + timedelta(days=21),
+    )
     db.session.commit()
     login(client, owner)
     with at(NOW + timedelta(days=10)):
@@ -75,6 +80,10 @@ def test_advancement_preview_and_confirm_in_the_browser(client, outbox) -> None:
         assert preview.status_code == 200 and 'data-list="advanced"' in preview.get_data(as_text=True)
         confirmed = client.post(f"/contests/stages/{card.id}/advance", data={})
     assert confirmed.status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(StageParticipant).where(
-        StageParticipant.stage_id == final.id)) == 3
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(StageParticipant).where(StageParticipant.stage_id == final.id)
+        )
+        == 3
+    )
     assert len(outbox()) == 3

@@ -13,8 +13,14 @@ from tests.conftest import login
 from tests.factories.accounts import organiser
 from tests.factories.contests import DivisionFactory, contest_with_organiser
 
-FORM = {"title": "Конкурс", "kind": "teacher", "timezone": "Europe/Moscow", "awards": "",
-        "registration_opens_at": "2027-01-11T09:00", "registration_closes_at": "2027-01-25T09:00"}
+FORM = {
+    "title": "Конкурс",
+    "kind": "teacher",
+    "timezone": "Europe/Moscow",
+    "awards": "",
+    "registration_opens_at": "2027-01-11T09:00",
+    "registration_closes_at": "2027-01-25T09:00",
+}
 
 
 def test_a_division_name_over_its_column_is_refused_by_the_field(client) -> None:
@@ -35,9 +41,11 @@ def test_participant_import_names_the_line_with_a_too_long_column(app) -> None:
     contest, owner = contest_with_organiser()
     DivisionFactory(contest=contest, name="5-8")
     db.session.commit()
-    text = ("email,full_name,division,institution\n"
-            "a@example.org,Анна,5-8,Школа № 1\n"
-            f"b@example.org,Борис,5-8,{'ш' * 256}\n")
+    text = (
+        "email,full_name,division,institution\n"
+        "a@example.org,Анна,5-8,Школа № 1\n"
+        f"b@example.org,Борис,5-8,{'ш' * 256}\n"
+    )
     report = registration.import_participants(contest, text, actor=owner, now=utcnow())
     assert report.created == 0 and [line for line, _message in report.errors] == [3]
     assert "institution" in report.errors[0][1]

@@ -28,14 +28,26 @@ def test_catalogue_and_create_course(client) -> None:  # type: ignore[no-untyped
     author = teacher()
     login(client, author)
     assert client.get("/courses/").status_code == 200
-    bad = client.post("/courses/new", data={"title": "", "hours": "-3", "enrolment_mode": "invitation",
-                                            "missing_grades": "zero"})
+    bad = client.post(
+        "/courses/new",
+        data={"title": "", "hours": "-3", "enrolment_mode": "invitation", "missing_grades": "zero"},
+    )
     assert bad.status_code == 422 and "is-invalid" in bad.get_data(as_text=True)
-    keyless = client.post("/courses/new", data={"title": "Курс", "hours": "72", "enrolment_mode": "key",
-                                                "missing_grades": "zero"})
+    keyless = client.post(
+        "/courses/new",
+        data={"title": "Курс", "hours": "72", "enrolment_mode": "key", "missing_grades": "zero"},
+    )
     assert keyless.status_code == 422
-    created = client.post("/courses/new", data={"title": "ДОТ в школе", "summary": "**Важно**", "hours": "72",
-                                                "enrolment_mode": "open", "missing_grades": "zero"})
+    created = client.post(
+        "/courses/new",
+        data={
+            "title": "ДОТ в школе",
+            "summary": "**Важно**",
+            "hours": "72",
+            "enrolment_mode": "open",
+            "missing_grades": "zero",
+        },
+    )
     assert created.status_code == 302
     course = db.session.scalar(select(Course))
     page = client.get(f"/courses/{course.id}")
@@ -74,11 +86,21 @@ def test_tutor_of_a_cannot_edit_b(client) -> None:  # type: ignore[no-untyped-de
     module_b = cf.module(b)
     item_b = cf.assignment(module_b)
     login(client, tutor)
-    for url in (f"/courses/{b.id}/settings", f"/courses/{b.id}/members", f"/courses/{b.id}/progress",
-                f"/courses/{b.id}/gradebook", f"/courses/{b.id}/gradebook.csv", f"/courses/{b.id}/backup",
-                f"/modules/{module_b.id}/edit", f"/items/{item_b.id}/edit", f"/items/{item_b.id}/submissions",
-                f"/items/{item_b.id}/submissions.zip"):
-        assert client.get("/courses" + url if url.startswith(("/modules", "/items")) else url).status_code == 403, url
+    for url in (
+        f"/courses/{b.id}/settings",
+        f"/courses/{b.id}/members",
+        f"/courses/{b.id}/progress",
+        f"/courses/{b.id}/gradebook",
+        f"/courses/{b.id}/gradebook.csv",
+        f"/courses/{b.id}/backup",
+        f"/modules/{module_b.id}/edit",
+        f"/items/{item_b.id}/edit",
+        f"/items/{item_b.id}/submissions",
+        f"/items/{item_b.id}/submissions.zip",
+    ):
+        assert (
+            client.get("/courses" + url if url.startswith(("/modules", "/items")) else url).status_code == 403
+        ), url
     assert client.post(f"/courses/{b.id}/modules", data={"title": "x"}).status_code == 403
     assert client.post(f"/courses/modules/{module_b.id}/up").status_code == 403
     assert client.get(f"/courses/{a.id}/progress").status_code == 200
@@ -95,29 +117,67 @@ def test_author_builds_modules_and_items(client) -> None:  # type: ignore[no-unt
     assert client.post(f"/courses/modules/{second.id}/up").status_code == 302
     db.session.expire_all()
     assert [m.title for m in load_structure(course.id)] == ["Модуль 2", "Модуль 1"]
-    page = client.post(f"/courses/modules/{first.id}/items/new/page", data={
-        "title": "Введение", "body": "Текст", "completion": "viewed", "prerequisite": "0", "weight": "1",
-        "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "схема.png")}, content_type="multipart/form-data")
+    page = client.post(
+        f"/courses/modules/{first.id}/items/new/page",
+        data={
+            "title": "Введение",
+            "body": "Текст",
+            "completion": "viewed",
+            "prerequisite": "0",
+            "weight": "1",
+            "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "схема.png"),
+        },
+        content_type="multipart/form-data",
+    )
     assert page.status_code == 302, page.get_data(as_text=True)
     item = db.session.scalar(select(Item))
     assert "/assets/" in item.body
     asset_url = item.body.split("(")[-1].rstrip(")\n")
     assert client.get(asset_url).status_code == 200
-    bad_link = client.post(f"/courses/modules/{first.id}/items/new/link", data={
-        "title": "Ссылка", "url": "javascript:alert(1)", "completion": "none", "prerequisite": "0"})
+    bad_link = client.post(
+        f"/courses/modules/{first.id}/items/new/link",
+        data={"title": "Ссылка", "url": "javascript:alert(1)", "completion": "none", "prerequisite": "0"},
+    )
     assert bad_link.status_code == 422
-    wrong_rule = client.post(f"/courses/modules/{first.id}/items/new/page", data={
-        "title": "x", "completion": "graded", "prerequisite": "0"})
+    wrong_rule = client.post(
+        f"/courses/modules/{first.id}/items/new/page",
+        data={"title": "x", "completion": "graded", "prerequisite": "0"},
+    )
     assert wrong_rule.status_code == 422
-    assignment = client.post(f"/courses/modules/{first.id}/items/new/assignment", data={
-        "title": "Эссе", "description": "Напишите", "max_points": "10", "completion": "graded",
-        "completion_points": "6", "prerequisite": str(item.id), "weight": "2", "allow_text": "y",
-        "allow_files": "y", "allowed_extensions": "pdf, docx", "max_file_mb": "5", "max_files": "2",
-        "rubric": "Содержание: слабо = 0; хорошо = 6\nОформление: да = 4", "resubmission": "y"})
+    assignment = client.post(
+        f"/courses/modules/{first.id}/items/new/assignment",
+        data={
+            "title": "Эссе",
+            "description": "Напишите",
+            "max_points": "10",
+            "completion": "graded",
+            "completion_points": "6",
+            "prerequisite": str(item.id),
+            "weight": "2",
+            "allow_text": "y",
+            "allow_files": "y",
+            "allowed_extensions": "pdf, docx",
+            "max_file_mb": "5",
+            "max_files": "2",
+            "rubric": "Содержание: слабо = 0; хорошо = 6\nОформление: да = 4",
+            "resubmission": "y",
+        },
+    )
     assert assignment.status_code == 302, assignment.get_data(as_text=True)
-    bad_rubric = client.post(f"/courses/modules/{first.id}/items/new/assignment", data={
-        "title": "Эссе", "max_points": "10", "completion": "none", "prerequisite": "0", "allow_text": "y",
-        "allowed_extensions": "pdf", "max_file_mb": "5", "max_files": "2", "rubric": "без двоеточия"})
+    bad_rubric = client.post(
+        f"/courses/modules/{first.id}/items/new/assignment",
+        data={
+            "title": "Эссе",
+            "max_points": "10",
+            "completion": "none",
+            "prerequisite": "0",
+            "allow_text": "y",
+            "allowed_extensions": "pdf",
+            "max_file_mb": "5",
+            "max_files": "2",
+            "rubric": "без двоеточия",
+        },
+    )
     assert bad_rubric.status_code == 422
     task = db.session.scalar(select(Item).where(Item.kind == "assignment"))
     assert client.get(f"/courses/items/{task.id}/edit").status_code == 200
@@ -129,8 +189,13 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
     course = cf.course()
     module = cf.module(course)
     intro = cf.page(module, "Введение", completion="viewed")
-    task = cf.assignment(module, "Эссе", allowed_extensions="pdf", max_file_mb=1,
-                         item={"completion": "graded", "completion_points": Decimal("5"), "prerequisite_id": intro.id})
+    task = cf.assignment(
+        module,
+        "Эссе",
+        allowed_extensions="pdf",
+        max_file_mb=1,
+        item={"completion": "graded", "completion_points": Decimal("5"), "prerequisite_id": intro.id},
+    )
     learner = cf.enrolled(course)
     login(client, learner)
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
@@ -138,11 +203,17 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
     locked = client.get(f"/courses/items/{task.id}")
     assert locked.status_code == 403 and "Введение" in locked.get_data(as_text=True)
     assert client.get(f"/courses/items/{intro.id}").status_code == 200
-    bad = client.post(f"/courses/items/{task.id}", data={"files": (io.BytesIO(b"x"), "a.exe")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        f"/courses/items/{task.id}",
+        data={"files": (io.BytesIO(b"x"), "a.exe")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and count(Submission) == 0
-    sent = client.post(f"/courses/items/{task.id}", data={"text": "Моё эссе", "files": (io.BytesIO(b"%PDF"), "эссе.pdf")},
-                       content_type="multipart/form-data")
+    sent = client.post(
+        f"/courses/items/{task.id}",
+        data={"text": "Моё эссе", "files": (io.BytesIO(b"%PDF"), "эссе.pdf")},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     submission = db.session.scalar(select(Submission))
     file_id = submissions.load_submission(submission.id).files[0].file_id
@@ -159,8 +230,12 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
     table = client.get(f"/courses/items/{task.id}/submissions")
     assert table.status_code == 200 and "эссе.pdf" in table.get_data(as_text=True)
     assert client.post(f"/courses/submissions/{submission.id}", data={"points": "11"}).status_code == 422
-    assert client.post(f"/courses/submissions/{submission.id}", data={"points": "7", "feedback": "Хорошо"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"/courses/submissions/{submission.id}", data={"points": "7", "feedback": "Хорошо"}
+        ).status_code
+        == 302
+    )
     archive = client.get(f"/courses/items/{task.id}/submissions.zip")
     assert archive.status_code == 200 and len(zipfile.ZipFile(io.BytesIO(archive.data)).namelist()) == 2
     client.post("/auth/logout")
@@ -183,7 +258,9 @@ def test_submission_after_cutoff_refused_on_the_page(client) -> None:  # type: i
     now = utcnow()
     task = cf.assignment(cf.module(course), due_at=now - timedelta(days=2), cutoff_at=now - timedelta(days=1))
     login(client, cf.enrolled(course))
-    refused = client.post(f"/courses/items/{task.id}", data={"text": "поздно"}, content_type="multipart/form-data")
+    refused = client.post(
+        f"/courses/items/{task.id}", data={"text": "поздно"}, content_type="multipart/form-data"
+    )
     assert refused.status_code == 422 and count(Submission) == 0
 
 
@@ -191,16 +268,25 @@ def test_members_enrol_one_and_csv(client) -> None:  # type: ignore[no-untyped-d
     course = cf.course()
     known = student(email="known@school.ru")
     login(client, cf._author(course))
-    missing = client.post(f"/courses/{course.id}/members", data={"email": "nobody@school.ru", "role": "student"})
+    missing = client.post(
+        f"/courses/{course.id}/members", data={"email": "nobody@school.ru", "role": "student"}
+    )
     assert missing.status_code == 422
-    csv_bad = client.post(f"/courses/{course.id}/members/csv", data={
-        "csv-file": (io.BytesIO(b"email\nknown@school.ru\nghost@school.ru\n"), "list.csv"), "csv-role": "student"},
-        content_type="multipart/form-data")
+    csv_bad = client.post(
+        f"/courses/{course.id}/members/csv",
+        data={
+            "csv-file": (io.BytesIO(b"email\nknown@school.ru\nghost@school.ru\n"), "list.csv"),
+            "csv-role": "student",
+        },
+        content_type="multipart/form-data",
+    )
     assert csv_bad.status_code == 422 and "ghost@school.ru" in csv_bad.get_data(as_text=True)
     assert count(CourseMember) == 1
-    csv_ok = client.post(f"/courses/{course.id}/members/csv", data={
-        "csv-file": (io.BytesIO(b"email\nknown@school.ru\n"), "list.csv"), "csv-role": "student"},
-        content_type="multipart/form-data")
+    csv_ok = client.post(
+        f"/courses/{course.id}/members/csv",
+        data={"csv-file": (io.BytesIO(b"email\nknown@school.ru\n"), "list.csv"), "csv-role": "student"},
+        content_type="multipart/form-data",
+    )
     assert csv_ok.status_code == 302 and count(CourseMember) == 2
     again = client.post(f"/courses/{course.id}/members", data={"email": known.email, "role": "student"})
     assert again.status_code == 422
@@ -211,11 +297,17 @@ def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no
     task = cf.assignment(cf.module(course), max_points="10")
     first, second = cf.enrolled(course), cf.enrolled(course)
     login(client, cf._author(course))
-    assert client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id,
-                                                                 "points": "8"}).status_code == 302
+    assert (
+        client.post(
+            f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "8"}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
     assert "overridden" in page and "80.0" in page
-    client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"})
+    client.post(
+        f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"}
+    )
     assert gradebook.gradebook(course).rows[0].grades[0][0] == Decimal("8")
     csv = client.get(f"/courses/{course.id}/gradebook.csv")
     assert csv.status_code == 200 and first.full_name in csv.get_data(as_text=True)
@@ -224,8 +316,12 @@ def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no
     login(client, second)
     own = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
     assert second.full_name in own and first.full_name not in own
-    assert client.post(f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": second.id,
-                                                                 "points": "10"}).status_code == 403
+    assert (
+        client.post(
+            f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": second.id, "points": "10"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/courses/{course.id}/gradebook.csv").status_code == 403
 
 
@@ -242,48 +338,81 @@ def test_gradebook_row_form_saves_only_changed_cells(client) -> None:  # type: i
     assert page.split("<tbody>")[1].count('name="csrf_token"') == 2 and f'id="gb-row-{learner.id}"' in page
     assert f'form="gb-row-{learner.id}" name="p{first_task.id}"' in page
     assert "<form" not in page.split("<tbody>")[1].split("<td")[1]  # cells hold no forms
-    saved = client.post(f"/courses/{course.id}/gradebook", data={
-        "user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": "5"})
+    saved = client.post(
+        f"/courses/{course.id}/gradebook",
+        data={"user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": "5"},
+    )
     assert saved.status_code == 302
     row = gradebook.gradebook(course, only_user=learner).rows[0]
     assert row.grades == [(Decimal("7"), True), (Decimal("5"), True)]
-    client.post(f"/courses/{course.id}/gradebook", data={
-        "user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": ""})
-    assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [(Decimal("7"), True), (None, False)]
-    refused = client.post(f"/courses/{course.id}/gradebook", data={
-        "user_id": learner.id, f"p{first_task.id}": "11", f"p{second_task.id}": "abc"}, follow_redirects=True)
+    client.post(
+        f"/courses/{course.id}/gradebook",
+        data={"user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": ""},
+    )
+    assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [
+        (Decimal("7"), True),
+        (None, False),
+    ]
+    refused = client.post(
+        f"/courses/{course.id}/gradebook",
+        data={"user_id": learner.id, f"p{first_task.id}": "11", f"p{second_task.id}": "abc"},
+        follow_redirects=True,
+    )
     assert gradebook.gradebook(course, only_user=learner).rows[0].grades[0] == (Decimal("7"), True)
     assert "Points must" in refused.get_data(as_text=True) or "Баллы" in refused.get_data(as_text=True)
-    assert client.post(f"/courses/{course.id}/gradebook", data={
-        "user_id": cf._author(course).id, f"p{first_task.id}": "3"}).status_code == 404
+    assert (
+        client.post(
+            f"/courses/{course.id}/gradebook",
+            data={"user_id": cf._author(course).id, f"p{first_task.id}": "3"},
+        ).status_code
+        == 404
+    )
     assert gradebook.gradebook(course, only_user=other).rows[0].grades[0] == (None, False)
     client.post("/auth/logout")
     login(client, learner)
-    assert client.post(f"/courses/{course.id}/gradebook", data={
-        "user_id": learner.id, f"p{first_task.id}": "10"}).status_code == 403
+    assert (
+        client.post(
+            f"/courses/{course.id}/gradebook", data={"user_id": learner.id, f"p{first_task.id}": "10"}
+        ).status_code
+        == 403
+    )
 
 
 def test_backup_roundtrip_and_malformed_file(client) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     module = cf.module(course, "Основы")
     intro = cf.page(module, "Введение", body="**Текст**", completion="viewed")
-    cf.assignment(module, "Эссе", rubric=[{"name": "Суть", "levels": [{"label": "да", "points": 5}]}],
-                  item={"prerequisite_id": intro.id})
+    cf.assignment(
+        module,
+        "Эссе",
+        rubric=[{"name": "Суть", "levels": [{"label": "да", "points": 5}]}],
+        item={"prerequisite_id": intro.id},
+    )
     author = cf._author(course)
     login(client, author)
     data = client.get(f"/courses/{course.id}/backup").data
-    broken = client.post("/courses/import", data={"file": (io.BytesIO(b"not a zip"), "x.zip")},
-                         content_type="multipart/form-data")
+    broken = client.post(
+        "/courses/import",
+        data={"file": (io.BytesIO(b"not a zip"), "x.zip")},
+        content_type="multipart/form-data",
+    )
     assert broken.status_code == 422 and count(Course) == 1
     damaged = io.BytesIO()
     with zipfile.ZipFile(damaged, "w") as archive:
-        archive.writestr("course.json", '{"format": "vmeste-course", "version": 1, "course": {"title": "X"}, '
-                                        '"modules": [{"title": "M", "items": [{"kind": "alien", "title": "?"}]}]}')
-    refused = client.post("/courses/import", data={"file": (io.BytesIO(damaged.getvalue()), "x.zip")},
-                          content_type="multipart/form-data")
+        archive.writestr(
+            "course.json",
+            '{"format": "vmeste-course", "version": 1, "course": {"title": "X"}, '
+            '"modules": [{"title": "M", "items": [{"kind": "alien", "title": "?"}]}]}',
+        )
+    refused = client.post(
+        "/courses/import",
+        data={"file": (io.BytesIO(damaged.getvalue()), "x.zip")},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 422 and "alien" in refused.get_data(as_text=True) and count(Course) == 1
-    imported = client.post("/courses/import", data={"file": (io.BytesIO(data), "course.zip")},
-                           content_type="multipart/form-data")
+    imported = client.post(
+        "/courses/import", data={"file": (io.BytesIO(data), "course.zip")}, content_type="multipart/form-data"
+    )
     assert imported.status_code == 302
     copy = db.session.scalars(select(Course).order_by(Course.id.desc())).first()
     structure = load_structure(copy.id)
@@ -312,14 +441,19 @@ def test_pages_run_a_fixed_number_of_queries(client, count_queries, page) -> Non
     counts = []
     for size in (1, 4):
         course, learners = _course_with(size, size, 4)
-        assignment = db.session.scalar(select(Item).where(Item.course_id == course.id, Item.kind == "assignment"))
+        assignment = db.session.scalar(
+            select(Item).where(Item.course_id == course.id, Item.kind == "assignment")
+        )
         viewer = learners[0] if page in ("view", "gradebook_student") else cf._author(course)
         client.post("/auth/logout")
         login(client, viewer)
-        url = {"view": f"/courses/{course.id}", "gradebook_tutor": f"/courses/{course.id}/gradebook",
-               "gradebook_student": f"/courses/{course.id}/gradebook",
-               "submissions": f"/courses/items/{assignment.id}/submissions",
-               "progress": f"/courses/{course.id}/progress"}[page]
+        url = {
+            "view": f"/courses/{course.id}",
+            "gradebook_tutor": f"/courses/{course.id}/gradebook",
+            "gradebook_student": f"/courses/{course.id}/gradebook",
+            "submissions": f"/courses/items/{assignment.id}/submissions",
+            "progress": f"/courses/{course.id}/progress",
+        }[page]
         db.session.expire_all()
         with count_queries() as counter:
             assert client.get(url).status_code == 200
@@ -378,10 +512,14 @@ def test_course_page_item_links_match_the_routes(app, client) -> None:  # type: 
     learner = cf.enrolled(course)
     item_id, course_id = task.id, course.id
     with app.test_request_context():
-        links = [url_for("courses.item", item_id=item_id), url_for("courses.submissions", item_id=item_id),
-                 url_for("courses.item_edit", item_id=item_id), url_for("courses.item_delete", item_id=item_id),
-                 url_for("courses.item_move", item_id=item_id, direction="up"),
-                 url_for("courses.item_move", item_id=item_id, direction="down")]
+        links = [
+            url_for("courses.item", item_id=item_id),
+            url_for("courses.submissions", item_id=item_id),
+            url_for("courses.item_edit", item_id=item_id),
+            url_for("courses.item_delete", item_id=item_id),
+            url_for("courses.item_move", item_id=item_id, direction="up"),
+            url_for("courses.item_move", item_id=item_id, direction="down"),
+        ]
     login(client, cf._author(course))
     page = client.get(f"/courses/{course_id}").get_data(as_text=True)
     assert all(f'"{link}"' in page for link in links), links

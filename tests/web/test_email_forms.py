@@ -51,7 +51,15 @@ def test_a_demo_account_can_reset_its_password(client, outbox) -> None:  # type:
 
 @pytest.mark.parametrize("address", BAD)
 def test_registration_refuses_a_broken_address_by_the_field(client, address) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/auth/register", data={"email": address, "full_name": "Имя", "institution": "0",
-                                                   "password": "secret-pass-1", "password2": "secret-pass-1"})
+    response = client.post(
+        "/auth/register",
+        data={
+            "email": address,
+            "full_name": "Имя",
+            "institution": "0",
+            "password": "secret-pass-1",
+            "password2": "secret-pass-1",
+        },
+    )
     assert response.status_code == 422
     assert "Введите правильный адрес электронной почты." in response.get_data(as_text=True)

@@ -43,8 +43,12 @@ def test_queue_and_entry_in_blind_mode_never_show_names(app, client) -> None:
     secret = built.participants[0].full_name
     institution = built.participants[0].institution.name
     login(client, built.jurors[0])
-    pages = [client.get("/jury/"), client.get(f"/jury/entries/{built.entries[0].id}"), client.get("/dashboard"),
-             client.get(f"/jury/stages/{built.stage.id}/schedule")]
+    pages = [
+        client.get("/jury/"),
+        client.get(f"/jury/entries/{built.entries[0].id}"),
+        client.get("/dashboard"),
+        client.get(f"/jury/stages/{built.stage.id}/schedule"),
+    ]
     response = client.post(f"/jury/entries/{built.entries[0].id}", data=_form(built, **FULL))
     pages.append(client.get(response.headers["Location"]))
     for page in pages:
@@ -74,12 +78,15 @@ def test_score_form_saves_draft_then_submits(app, client) -> None:
     assert db.session.scalar(select(ScoreSheet.state)) == "submitted"
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"Содержание": "11", "Методика": "4"}, "10"),
-    ({"Содержание": "abc", "Методика": "4"}, "Must be a number"),
-    ({"Содержание": "-1", "Методика": "4"}, "0"),
-    ({"Содержание": "5"}, "Give points"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"Содержание": "11", "Методика": "4"}, "10"),
+        ({"Содержание": "abc", "Методика": "4"}, "Must be a number"),
+        ({"Содержание": "-1", "Методика": "4"}, "0"),
+        ({"Содержание": "5"}, "Give points"),
+    ],
+)
 def test_score_form_rejects_bad_points_next_to_the_field(app, client, values, message) -> None:
     built = jury_stage(entries=1, jurors=1)
     user = built.jurors[0]
@@ -120,8 +127,14 @@ def test_juror_declares_i_know_this_participant(app, client) -> None:
     assert client.get(f"/jury/entries/{built.entries[0].id}").status_code == 403
 
 
-ORGANISER_PAGES = ["/jury/stages/{id}", "/jury/stages/{id}/jurors", "/jury/stages/{id}/progress",
-                   "/jury/stages/{id}/overview", "/jury/stages/{id}/appeals", "/jury/stages/{id}/certificates"]
+ORGANISER_PAGES = [
+    "/jury/stages/{id}",
+    "/jury/stages/{id}/jurors",
+    "/jury/stages/{id}/progress",
+    "/jury/stages/{id}/overview",
+    "/jury/stages/{id}/appeals",
+    "/jury/stages/{id}/certificates",
+]
 
 
 @pytest.mark.parametrize("path", ORGANISER_PAGES)
@@ -150,9 +163,15 @@ def test_organiser_posts_are_refused_to_jurors(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
     login(client, built.jurors[0])
     stage_id = built.stage.id
-    for path in (f"/jury/stages/{stage_id}/allocate", f"/jury/stages/{stage_id}/close", f"/jury/stages/{stage_id}/remind",
-                 f"/jury/stages/{stage_id}/criteria", f"/jury/stages/{stage_id}/conflicts",
-                 f"/jury/stages/{stage_id}/certificates", f"/jury/stages/{stage_id}/schedule"):
+    for path in (
+        f"/jury/stages/{stage_id}/allocate",
+        f"/jury/stages/{stage_id}/close",
+        f"/jury/stages/{stage_id}/remind",
+        f"/jury/stages/{stage_id}/criteria",
+        f"/jury/stages/{stage_id}/conflicts",
+        f"/jury/stages/{stage_id}/certificates",
+        f"/jury/stages/{stage_id}/schedule",
+    ):
         assert client.post(path).status_code == 403, path
 
 
@@ -160,8 +179,16 @@ def test_settings_and_criteria_forms(app, client) -> None:
     built = jury_stage(entries=0, jurors=0)
     login(client, built.organiser)
     url = f"/jury/stages/{built.stage.id}"
-    response = client.post(url, data={"aggregation": "median", "jurors_per_entry": "3", "blind": "y",
-                                      "disagreement_threshold": "2,5", "scoring_due_at": "2027-02-01T18:00"})
+    response = client.post(
+        url,
+        data={
+            "aggregation": "median",
+            "jurors_per_entry": "3",
+            "blind": "y",
+            "disagreement_threshold": "2,5",
+            "scoring_due_at": "2027-02-01T18:00",
+        },
+    )
     assert response.status_code == 302
     config = jury_config(built.stage)
     assert config.aggregation == "median" and config.jurors_per_entry == 3 and config.blind
@@ -169,8 +196,10 @@ def test_settings_and_criteria_forms(app, client) -> None:
     assert client.post(url, data={"aggregation": "best"}).status_code == 422
     assert client.post(url, data={"aggregation": "mean", "disagreement_threshold": "x"}).status_code == 422
     assert client.post(url, data={"aggregation": "mean", "jurors_per_entry": "0"}).status_code == 422
-    response = client.post(f"{url}/criteria", data={"name": "Оформление", "max_points": "3", "weight": "1",
-                                                    "levels": "0: нет\n3: отлично"})
+    response = client.post(
+        f"{url}/criteria",
+        data={"name": "Оформление", "max_points": "3", "weight": "1", "levels": "0: нет\n3: отлично"},
+    )
     assert response.status_code == 302
     added = db.session.scalar(select(JuryCriterion).where(JuryCriterion.name == "Оформление"))
     assert added.levels == [{"points": "0", "text": "нет"}, {"points": "3", "text": "отлично"}]
@@ -186,18 +215,30 @@ def test_invite_conflict_allocate_and_move(app, client, outbox) -> None:
     login(client, built.organiser)
     url = f"/jury/stages/{built.stage.id}/jurors"
     assert client.post(url, data={"email": "not-an-email", "division_id": "0"}).status_code == 422
-    assert client.post(url, data={"email": "new@example.org", "full_name": "", "division_id": "0"}).status_code == 422
-    response = client.post(url, data={"email": "new@example.org", "full_name": "Новый Член Жюри", "division_id": "0"})
+    assert (
+        client.post(url, data={"email": "new@example.org", "full_name": "", "division_id": "0"}).status_code
+        == 422
+    )
+    response = client.post(
+        url, data={"email": "new@example.org", "full_name": "Новый Член Жюри", "division_id": "0"}
+    )
     assert response.status_code == 302
     assert outbox()[-1]["To"] == "new@example.org"
     assert client.post(f"/jury/stages/{built.stage.id}/allocate").status_code == 302
     assert len(stage_assignments(built.stage.id)) == 4
-    response = client.post(f"/jury/stages/{built.stage.id}/conflicts",
-                           data={"juror_id": built.jurors[0].id, "participation_id": built.participations[0].id})
+    response = client.post(
+        f"/jury/stages/{built.stage.id}/conflicts",
+        data={"juror_id": built.jurors[0].id, "participation_id": built.participations[0].id},
+    )
     assert response.status_code == 302
     assert len(stage_assignments(built.stage.id)) == 3
-    assert client.post(f"/jury/stages/{built.stage.id}/conflicts",
-                       data={"juror_id": 999999, "participation_id": built.participations[0].id}).status_code == 422
+    assert (
+        client.post(
+            f"/jury/stages/{built.stage.id}/conflicts",
+            data={"juror_id": 999999, "participation_id": built.participations[0].id},
+        ).status_code
+        == 422
+    )
     assignment = stage_assignments(built.stage.id)[0]
     target = next(u.id for _j, u in stage_jurors(built.stage.id) if u.id != assignment.juror_id)
     response = client.post(f"/jury/assignments/{assignment.id}/move", data={"juror_id": target})
@@ -216,7 +257,12 @@ def test_progress_reminder_and_close(app, client, outbox) -> None:
     assert {m["To"] for m in outbox()} == {u.email for u in built.jurors}
     assert client.post(f"/jury/stages/{built.stage.id}/close").status_code == 302
     assert scoring_closed(db.session.get(Stage, built.stage.id))
-    assert client.post(f"/jury/stages/{built.stage.id}/reopen", data={"reason": "Болезнь члена жюри"}).status_code == 302
+    assert (
+        client.post(
+            f"/jury/stages/{built.stage.id}/reopen", data={"reason": "Болезнь члена жюри"}
+        ).status_code
+        == 302
+    )
     assert not scoring_closed(db.session.get(Stage, built.stage.id))
 
 
@@ -239,8 +285,13 @@ def test_overview_page_runs_a_fixed_number_of_queries(app, client, count_queries
 def test_organiser_finds_jury_stages_and_participant_panel_links(app, client) -> None:
     built = jury_stage(entries=1, jurors=1)
     save_scores(built.entries[0], built.jurors[0], FULL, "", submit=True, now=utcnow())
-    schedule.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30, location="",
-                         actor=built.organiser)
+    schedule.create_slot(
+        built.stage,
+        starts_at=utcnow() + timedelta(days=1),
+        duration_minutes=30,
+        location="",
+        actor=built.organiser,
+    )
     stage = db.session.get(Stage, built.stage.id)
     stage.opens_at, stage.closes_at = utcnow() - timedelta(days=3), utcnow() + timedelta(days=3)
     stage.results_published_at = utcnow() - timedelta(minutes=1)
@@ -252,7 +303,7 @@ def test_organiser_finds_jury_stages_and_participant_panel_links(app, client) ->
     stranger = organiser()
     db.session.commit()
     login(client, stranger)
-    assert f"/jury/stages/{built.stage.id}\"" not in client.get("/jury/").get_data(as_text=True)
+    assert f'/jury/stages/{built.stage.id}"' not in client.get("/jury/").get_data(as_text=True)
     login(client, built.participants[0])
     body = client.get("/dashboard").get_data(as_text=True)
     assert f"/jury/stages/{built.stage.id}/schedule" in body

@@ -35,20 +35,28 @@ def _form(built, entry_index: int = 0, **values):  # type: ignore[no-untyped-def
     return data
 
 
-
-
 def test_schedule_slots_and_ics(app, client) -> None:
     built = jury_stage(entries=2, jurors=1)
     login(client, built.organiser)
     url = f"/jury/stages/{built.stage.id}/schedule"
     assert client.post(url, data={"starts_at": "", "duration_minutes": "45"}).status_code == 422
-    assert client.post(url, data={"starts_at": "2027-02-01T10:00", "duration_minutes": "0"}).status_code == 422
-    response = client.post(url, data={"starts_at": "2027-02-01T10:00", "duration_minutes": "45",
-                                      "location": "https://meet.example/final"})
+    assert (
+        client.post(url, data={"starts_at": "2027-02-01T10:00", "duration_minutes": "0"}).status_code == 422
+    )
+    response = client.post(
+        url,
+        data={
+            "starts_at": "2027-02-01T10:00",
+            "duration_minutes": "45",
+            "location": "https://meet.example/final",
+        },
+    )
     assert response.status_code == 302
     slot = db.session.scalar(select(DemoSlot))
     assert slot.starts_at.hour == 7  # 10:00 Moscow
-    response = client.post(f"/jury/slots/{slot.id}/assign", data={"participation_id": built.participations[0].id})
+    response = client.post(
+        f"/jury/slots/{slot.id}/assign", data={"participation_id": built.participations[0].id}
+    )
     assert response.status_code == 302
     ics = client.get(f"{url}.ics")
     assert ics.mimetype == "text/calendar" and "DTSTART:20270201T070000Z" in ics.get_data(as_text=True)
@@ -57,7 +65,9 @@ def test_schedule_slots_and_ics(app, client) -> None:
     assert "table-success" in page
     login(client, built.participants[1])
     assert client.get(url).status_code == 200
-    assert client.post(f"/jury/slots/{slot.id}/pick").status_code == 302  # refused with a message: no deadline
+    assert (
+        client.post(f"/jury/slots/{slot.id}/pick").status_code == 302
+    )  # refused with a message: no deadline
     outsider = teacher()
     db.session.commit()
     login(client, outsider)
@@ -83,9 +93,13 @@ def test_participant_files_appeal_and_organiser_resolves(app, client) -> None:
     login(client, built.organiser)
     criteria = {c.name: c.id for c in stage_criteria(built.stage.id)}
     field = f"j{built.jurors[0].id}_c{criteria['Методика']}"
-    response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "accepted", "reason": "Ошибка", field: "9"})
+    response = client.post(
+        f"/jury/appeals/{appeal.id}", data={"decision": "accepted", "reason": "Ошибка", field: "9"}
+    )
     assert response.status_code == 422 and "invalid-feedback" in response.get_data(as_text=True)
-    response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "accepted", "reason": "Ошибка", field: "5"})
+    response = client.post(
+        f"/jury/appeals/{appeal.id}", data={"decision": "accepted", "reason": "Ошибка", field: "5"}
+    )
     assert response.status_code == 302
     assert db.session.get(Appeal, appeal.id).state == "accepted"
     login(client, built.participants[0])
@@ -126,15 +140,22 @@ def test_jury_chair_in_blind_mode_resolves_without_seeing_names(app, client) -> 
     for path in (f"/jury/stages/{built.stage.id}/appeals", f"/jury/appeals/{appeal.id}"):
         response = client.get(path)
         assert response.status_code == 200 and secret not in response.get_data(as_text=True)
-    response = client.post(f"/jury/appeals/{appeal.id}", data={"decision": "rejected", "reason": "Оценка верна"})
+    response = client.post(
+        f"/jury/appeals/{appeal.id}", data={"decision": "rejected", "reason": "Оценка верна"}
+    )
     assert response.status_code == 302
     assert db.session.get(Appeal, appeal.id).state == "rejected"
 
 
 def test_schedule_links_jurors_to_entries_and_finalists_to_their_materials(app, client) -> None:
     built = jury_stage(entries=1, jurors=1, blind=True)
-    slot = schedule.create_slot(built.stage, starts_at=utcnow() + timedelta(days=1), duration_minutes=30,
-                                location="", actor=built.organiser)
+    slot = schedule.create_slot(
+        built.stage,
+        starts_at=utcnow() + timedelta(days=1),
+        duration_minutes=30,
+        location="",
+        actor=built.organiser,
+    )
     schedule.assign_slot(slot, built.participations[0].id, actor=built.organiser)
     login(client, built.jurors[0])
     body = client.get(f"/jury/stages/{built.stage.id}/schedule").get_data(as_text=True)

@@ -60,8 +60,10 @@ def test_network_page_lists_institutions_by_district_with_member_counts(client) 
     html = client.get("/network").get_data(as_text=True)
     assert html.index("Ленинский район") < html.index("Центральный район")
     assert html.index("Лицей № 3") < html.index("Школа № 47")
-    rows = {name: html.split(name, 1)[1].split("data-members>", 1)[1].split("<", 1)[0]
-            for name in ("Лицей № 3", "Школа № 47", "Гимназия № 1")}
+    rows = {
+        name: html.split(name, 1)[1].split("data-members>", 1)[1].split("<", 1)[0]
+        for name in ("Лицей № 3", "Школа № 47", "Гимназия № 1")
+    }
     assert rows == {"Лицей № 3": "3", "Школа № 47": "1", "Гимназия № 1": "1"}
 
 
@@ -111,6 +113,7 @@ def test_notifications_page_lists_and_marks_read(client) -> None:  # type: ignor
 
 # --- error pages --------------------------------------------------------------------------------
 
+
 def test_404_page_in_layout_and_language(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/no/such/page")
     html = response.get_data(as_text=True)
@@ -150,6 +153,7 @@ def test_405_page(client) -> None:  # type: ignore[no-untyped-def]
 
 # --- security -----------------------------------------------------------------------------------
 
+
 def test_security_headers_on_every_page(client) -> None:  # type: ignore[no-untyped-def]
     for path in ("/", "/auth/login", "/no/such/page", "/api/v1/openapi.json"):
         headers = client.get(path).headers
@@ -175,7 +179,9 @@ def test_pages_have_no_inline_scripts_or_styles(client) -> None:  # type: ignore
 def test_session_cookie_is_httponly_and_samesite(client) -> None:  # type: ignore[no-untyped-def]
     user = teacher()
     db.session.commit()
-    response = client.post("/auth/login", data={"email": user.email, "password": "password123", "remember": "y"})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": "password123", "remember": "y"}
+    )
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("session="))
     assert "HttpOnly" in session and "SameSite=Lax" in session
@@ -185,9 +191,14 @@ def test_session_cookie_is_httponly_and_samesite(client) -> None:  # type: ignor
 
 @pytest.fixture()
 def production_app(tmp_path: Path) -> Flask:
-    return create_app({"CONFIG_NAME": "production", "SECRET_KEY": "production-test-key",
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
-                       "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")})
+    return create_app(
+        {
+            "CONFIG_NAME": "production",
+            "SECRET_KEY": "production-test-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        }
+    )
 
 
 def test_production_cookies_are_secure_and_csrf_is_on(production_app: Flask) -> None:
@@ -232,7 +243,9 @@ def test_csrf_is_enforced_when_enabled(app, client, monkeypatch) -> None:  # typ
     # with the token from the page, the same form works
     page = client.get("/auth/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-    response = client.post("/auth/login", data={"email": user.email, "password": "password123", "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": "password123", "csrf_token": token}
+    )
     assert response.status_code == 302
     # the API takes bearer tokens and needs no CSRF token
     from app.account_services import issue_token
@@ -270,7 +283,9 @@ def test_times_are_shown_in_the_viewers_time_zone(client) -> None:  # type: igno
     from app.notifications import Notification
 
     user = teacher(timezone="Asia/Novosibirsk")
-    db.session.add(Notification(user_id=user.id, text="Итоги этапа", created_at=datetime(2026, 1, 10, 12, 0, tzinfo=UTC)))
+    db.session.add(
+        Notification(user_id=user.id, text="Итоги этапа", created_at=datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
+    )
     db.session.commit()
     login(client, user)
     html = client.get("/notifications").get_data(as_text=True)

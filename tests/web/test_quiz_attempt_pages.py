@@ -33,7 +33,7 @@ def _html(response: Any) -> str:
     return response.get_data(as_text=True)
 
 
-# --- taking a quiz --------------------------------------------------------------------------------------------
+# --- taking a quiz ---------------------------------------------------------------------------------
 
 
 def _quiz_for_students(**settings: Any) -> tuple[Quiz, dict[str, Question]]:
@@ -57,10 +57,16 @@ def test_student_takes_a_quiz_on_one_page(client: Any, tutor: Any) -> None:
     single = items["single"]
     right = next(c.id for c in single.question.choices if c.fraction == 1)
     matching = items["matching"]
-    data = {"slots": ",".join(str(i.slot) for i in items.values()), f"q{single.slot}": str(right),
-            f"q{items['truefalse'].slot}": "true", f"q{items['numerical'].slot}": "3,5",
-            f"q{items['essay'].slot}": "Эссе", f"q{items['cloze'].slot}-g1": "Париж",
-            f"q{items['cloze'].slot}-g2": "4", f"q{items['multiple'].slot}": ["1", "2"]}
+    data = {
+        "slots": ",".join(str(i.slot) for i in items.values()),
+        f"q{single.slot}": str(right),
+        f"q{items['truefalse'].slot}": "true",
+        f"q{items['numerical'].slot}": "3,5",
+        f"q{items['essay'].slot}": "Эссе",
+        f"q{items['cloze'].slot}-g1": "Париж",
+        f"q{items['cloze'].slot}-g2": "4",
+        f"q{items['multiple'].slot}": ["1", "2"],
+    }
     for left in matching.question.left:
         data[f"q{matching.slot}-{left.id}"] = str(left.right_id)
     saved = client.post(f"/quiz/attempts/{attempt.id}/autosave", data=data)
@@ -87,7 +93,9 @@ def test_autosave_wrong_shape_is_422_and_page_shows_it(client: Any, tutor: Any) 
     attempt = db.session.scalar(select(QuizAttempt))
     items = {i.row.type: i for i in attempt_items(attempt, quiz)}
     slot = items["single"].slot
-    response = client.post(f"/quiz/attempts/{attempt.id}/autosave", data={"slots": str(slot), f"q{slot}": "x"})
+    response = client.post(
+        f"/quiz/attempts/{attempt.id}/autosave", data={"slots": str(slot), f"q{slot}": "x"}
+    )
     assert response.status_code == 422 and response.json["error"]["fields"][f"q{slot}"]
     page = client.post(f"/quiz/attempts/{attempt.id}", data={"slots": str(slot), f"q{slot}": "999"})
     assert page.status_code == 422 and "invalid-feedback" in _html(page)
@@ -148,8 +156,9 @@ def test_attempt_page_runs_a_fixed_number_of_queries(client: Any, tutor: Any, co
     login(client, student())
     counts = []
     for size in (2, 20):
-        report = import_gift(bank, "\n\n".join(f"::S{size}-{i}::{i}? {{={i} ~x}}" for i in range(size)),
-                                      actor=None)
+        report = import_gift(
+            bank, "\n\n".join(f"::S{size}-{i}::{i}? {{={i} ~x}}" for i in range(size)), actor=None
+        )
         quiz = make_quiz(bank, report.imported)
         client.post(f"/quiz/quizzes/{quiz.id}/start")
         attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.quiz_id == quiz.id))
@@ -183,8 +192,10 @@ def test_tutor_pages_grading_regrade_statistics(client: Any, tutor: Any) -> None
     bad = client.post(f"/quiz/answers/{essay.id}/grade", data={"points": "5"})
     assert bad.status_code == 422 and "invalid-feedback" in _html(bad)
     assert client.post(f"/quiz/answers/{essay.id}/grade", data={"points": "abc"}).status_code == 422
-    graded = client.post(f"/quiz/answers/{essay.id}/grade",
-                         data={"points": "1", "comment": "Хорошо", "next": "//evil.example/phish"})
+    graded = client.post(
+        f"/quiz/answers/{essay.id}/grade",
+        data={"points": "1", "comment": "Хорошо", "next": "//evil.example/phish"},
+    )
     assert graded.status_code == 302 and "evil.example" not in graded.location  # no open redirect
     db.session.refresh(attempt)
     assert attempt.needs_grading is False and attempt.score == Decimal(1)
@@ -193,9 +204,17 @@ def test_tutor_pages_grading_regrade_statistics(client: Any, tutor: Any) -> None
     stats = client.get(f"/quiz/quizzes/{quiz.id}/statistics")
     assert stats.status_code == 200 and "kitty" in _html(stats)
     row = rows["shortanswer"]
-    data = {"name": row.name, "text": "Как по-английски «кошка»?", "text_format": "moodle", "category_id": row.category_id,
-            "default_mark": "1", "answers-0-text": "cat", "answers-0-fraction": "100",
-            "answers-1-text": "kitt*", "answers-1-fraction": "50"}
+    data = {
+        "name": row.name,
+        "text": "Как по-английски «кошка»?",
+        "text_format": "moodle",
+        "category_id": row.category_id,
+        "default_mark": "1",
+        "answers-0-text": "cat",
+        "answers-0-fraction": "100",
+        "answers-1-text": "kitt*",
+        "answers-1-fraction": "50",
+    }
     edited = client.post(f"/quiz/questions/{row.id}/edit", data=data)
     assert edited.status_code == 302 and "regrade=1" in edited.location
     regrade = client.post(f"/quiz/questions/{row.id}/regrade")

@@ -78,8 +78,14 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(app) -> None: 
     here, elsewhere = app.test_client(), app.test_client()
     login(here, user)
     login(elsewhere, user)
-    response = here.post("/auth/password", data={"current_password": DEFAULT_PASSWORD,
-                                                 "password": "another-pass-1", "password2": "another-pass-1"})
+    response = here.post(
+        "/auth/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "password": "another-pass-1",
+            "password2": "another-pass-1",
+        },
+    )
     assert response.status_code == 302
     assert _signed_in(here) and not _signed_in(elsewhere)
     login(elsewhere, user, "another-pass-1")
@@ -89,8 +95,10 @@ def test_a_password_change_needs_the_current_password(app, client) -> None:  # t
     user = teacher()
     db.session.commit()
     login(client, user)
-    response = client.post("/auth/password", data={"current_password": "not-it", "password": "another-pass-1",
-                                                   "password2": "another-pass-1"})
+    response = client.post(
+        "/auth/password",
+        data={"current_password": "not-it", "password": "another-pass-1", "password2": "another-pass-1"},
+    )
     assert response.status_code == 422 and "Текущий пароль указан неверно." in response.get_data(as_text=True)
     client.post("/auth/logout")
     login(client, user)  # the old password still works

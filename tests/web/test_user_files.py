@@ -36,19 +36,28 @@ def backup(files: dict[str, tuple[str, bytes]], body: str = "") -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, (_name, data) in files.items():
             archive.writestr(path, data)
-        archive.writestr("course.json", json.dumps({
-            "format": "vmeste-course", "version": 1,
-            "course": {"title": "Курс с картинками", "source_id": 7},
-            "files": [{"path": path, "name": name} for path, (name, _data) in files.items()],
-            "assets": [{"id": n, "path": path} for n, path in enumerate(files, start=1)],
-            "modules": [{"title": "Модуль", "items": [{"kind": "page", "title": "Страница", "body": body}]}],
-        }))
+        archive.writestr(
+            "course.json",
+            json.dumps(
+                {
+                    "format": "vmeste-course",
+                    "version": 1,
+                    "course": {"title": "Курс с картинками", "source_id": 7},
+                    "files": [{"path": path, "name": name} for path, (name, _data) in files.items()],
+                    "assets": [{"id": n, "path": path} for n, path in enumerate(files, start=1)],
+                    "modules": [
+                        {"title": "Модуль", "items": [{"kind": "page", "title": "Страница", "body": body}]}
+                    ],
+                }
+            ),
+        )
     return buffer.getvalue()
 
 
 def _asset_urls(course: Course) -> list[str]:
-    assets = db.session.scalars(select(CourseAsset).where(CourseAsset.course_id == course.id)
-                                .order_by(CourseAsset.id)).all()
+    assets = db.session.scalars(
+        select(CourseAsset).where(CourseAsset.course_id == course.id).order_by(CourseAsset.id)
+    ).all()
     return [f"/courses/{course.id}/assets/{a.id}" for a in assets]
 
 
@@ -58,8 +67,14 @@ def _stored_the_old_way(course: Course, name: str, content_type: str, data: byte
     path = file_storage.final_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    stored = StoredFile(original_name=name, storage_key=key, content_type=content_type, size=len(data),
-                        sha256="0" * 64, uploaded_by_id=None)
+    stored = StoredFile(
+        original_name=name,
+        storage_key=key,
+        content_type=content_type,
+        size=len(data),
+        sha256="0" * 64,
+        uploaded_by_id=None,
+    )
     db.session.add(stored)
     db.session.flush()
     asset = CourseAsset(course_id=course.id, file_id=stored.id)
@@ -85,10 +100,13 @@ def test_a_backup_with_a_page_and_a_script_imports_nothing(client) -> None:  # t
     attacker = teacher()
     db.session.commit()
     login(client, attacker)
-    data = backup({"files/1": ("index.html", HTML), "files/2": ("app.js", SCRIPT)},
-                  body="[x](/courses/7/assets/1) [y](/courses/7/assets/2)")
-    response = client.post("/courses/import", data={"file": (io.BytesIO(data), "course.zip")},
-                           content_type="multipart/form-data")
+    data = backup(
+        {"files/1": ("index.html", HTML), "files/2": ("app.js", SCRIPT)},
+        body="[x](/courses/7/assets/1) [y](/courses/7/assets/2)",
+    )
+    response = client.post(
+        "/courses/import", data={"file": (io.BytesIO(data), "course.zip")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert "html" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Course)) == 0
@@ -100,12 +118,16 @@ def test_an_imported_png_shows_inline_and_a_disguised_page_is_refused(client) ->
     db.session.commit()
     login(client, author)
     disguised = backup({"files/1": ("image.png", HTML)})
-    refused = client.post("/courses/import", data={"file": (io.BytesIO(disguised), "course.zip")},
-                          content_type="multipart/form-data")
+    refused = client.post(
+        "/courses/import",
+        data={"file": (io.BytesIO(disguised), "course.zip")},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 422 and "image.png" in refused.get_data(as_text=True)
     data = backup({"files/1": ("схема урока.png", PNG)}, body="![схема](/courses/7/assets/1)")
-    imported = client.post("/courses/import", data={"file": (io.BytesIO(data), "course.zip")},
-                           content_type="multipart/form-data")
+    imported = client.post(
+        "/courses/import", data={"file": (io.BytesIO(data), "course.zip")}, content_type="multipart/form-data"
+    )
     assert imported.status_code == 302
     course = db.session.scalar(select(Course))
     [url] = _asset_urls(course)
@@ -123,8 +145,9 @@ def test_files_stored_before_sniffing_are_never_served_as_active_content(client)
     page = _stored_the_old_way(course, "index.html", "text/html", HTML)
     script = _stored_the_old_way(course, "app.js", "application/javascript", SCRIPT)
     fake_image = _stored_the_old_way(course, "image.png", "image/png", HTML)
-    svg = _stored_the_old_way(course, "logo.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg' "
-                                                                    b"onload='alert(1)'/>")
+    svg = _stored_the_old_way(
+        course, "logo.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
+    )
     login(client, admin())  # the victim of issue 9: an administrator opening the link
     for url in (page, script, fake_image, svg):
         response = client.get(url)
@@ -136,8 +159,13 @@ def test_files_stored_before_sniffing_are_never_served_as_active_content(client)
 def test_item_files_and_submissions_go_through_the_same_rules(client) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     module = cf.module(course)
-    item = items.add_item(module, "file", items.ItemSettings(title="Памятка"), actor=cf._author(course),
-                             upload=_upload("Памятка.pdf", b"%PDF-1.4 memo"))
+    item = items.add_item(
+        module,
+        "file",
+        items.ItemSettings(title="Памятка"),
+        actor=cf._author(course),
+        upload=_upload("Памятка.pdf", b"%PDF-1.4 memo"),
+    )
     task = cf.assignment(module, "Эссе", allowed_extensions="txt,docx")
     learner = cf.enrolled(course)
     login(client, learner)
@@ -145,9 +173,11 @@ def test_item_files_and_submissions_go_through_the_same_rules(client) -> None:  
     assert memo.status_code == 200 and memo.headers["Content-Type"] == "application/pdf"
     assert memo.headers["Content-Disposition"].startswith("inline")
     _assert_user_file_headers(memo)
-    sent = client.post(f"/courses/items/{task.id}", data={"files": [
-        (io.BytesIO("Моё эссе".encode()), "эссе.txt"), (io.BytesIO(HTML), "эссе.docx")]},
-        content_type="multipart/form-data")
+    sent = client.post(
+        f"/courses/items/{task.id}",
+        data={"files": [(io.BytesIO("Моё эссе".encode()), "эссе.txt"), (io.BytesIO(HTML), "эссе.docx")]},
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 302
     submission = submissions.load_submission(db.session.scalar(select(Submission.id)))
     urls = [f"/courses/submissions/{submission.id}/files/{f.file_id}" for f in submission.files]

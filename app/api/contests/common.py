@@ -21,17 +21,34 @@ TAG = "contests"
 
 def stage_json(stage: Stage) -> dict[str, Any]:
     return {
-        "id": stage.id, "contest_id": stage.contest_id, "position": stage.position, "title": stage.title,
-        "kind": str(stage.kind), "state": str(stage.state), "description": stage.description,
-        "opens_at": stage.opens_at.isoformat(), "closes_at": stage.closes_at.isoformat(),
-        "advancement": {"rule": stage.advancement_rule,
-                        "value": str(stage.advancement_value) if stage.advancement_value is not None else None,
-                        "ties": stage.advancement_ties},
-        "tiebreak_by_time": stage.tiebreak_by_time, "quiz_id": stage.quiz_id, "has_jury": stage.has_jury,
-        "accepts": {"text": stage.accepts_text, "link": stage.accepts_link, "files": stage.accepts_files,
-                    "file_types": sorted(stage.extensions), "max_file_mb": stage.max_file_mb,
-                    "max_files": stage.max_files},
-        "results_published_at": stage.results_published_at.isoformat() if stage.results_published_at else None,
+        "id": stage.id,
+        "contest_id": stage.contest_id,
+        "position": stage.position,
+        "title": stage.title,
+        "kind": str(stage.kind),
+        "state": str(stage.state),
+        "description": stage.description,
+        "opens_at": stage.opens_at.isoformat(),
+        "closes_at": stage.closes_at.isoformat(),
+        "advancement": {
+            "rule": stage.advancement_rule,
+            "value": str(stage.advancement_value) if stage.advancement_value is not None else None,
+            "ties": stage.advancement_ties,
+        },
+        "tiebreak_by_time": stage.tiebreak_by_time,
+        "quiz_id": stage.quiz_id,
+        "has_jury": stage.has_jury,
+        "accepts": {
+            "text": stage.accepts_text,
+            "link": stage.accepts_link,
+            "files": stage.accepts_files,
+            "file_types": sorted(stage.extensions),
+            "max_file_mb": stage.max_file_mb,
+            "max_files": stage.max_files,
+        },
+        "results_published_at": stage.results_published_at.isoformat()
+        if stage.results_published_at
+        else None,
         "appeals_close_at": stage.appeals_close_at.isoformat() if stage.appeals_close_at else None,
     }
 
@@ -39,12 +56,18 @@ def stage_json(stage: Stage) -> dict[str, Any]:
 def contest_json(contest: Contest, stages: list[Stage] | None = None) -> dict[str, Any]:
     stages = stages if stages is not None else queries.contest_stages(contest.id)
     return {
-        "id": contest.id, "title": contest.title, "kind": str(contest.kind), "timezone": contest.timezone,
-        "description": contest.description, "rules": contest.rules,
+        "id": contest.id,
+        "title": contest.title,
+        "kind": str(contest.kind),
+        "timezone": contest.timezone,
+        "description": contest.description,
+        "rules": contest.rules,
         "divisions": [{"id": d.id, "name": d.name} for d in queries.contest_divisions(contest.id)],
         "stages": [stage_json(s) for s in stages],
         "awards": contest.award_rules,
-        "award_quota_percent": str(contest.award_quota_percent) if contest.award_quota_percent is not None else None,
+        "award_quota_percent": str(contest.award_quota_percent)
+        if contest.award_quota_percent is not None
+        else None,
         "bank_id": contest.bank_id,
     }
 

@@ -40,7 +40,6 @@ class ExtendIn(Strict):
     reason: str = Field(default="", max_length=2000)
 
 
-
 @endpoint("/stages/<int:stage_id>", summary="A stage", tag=TAG)
 def get_stage(stage_id: int) -> Any:
     user = api_user()
@@ -49,8 +48,13 @@ def get_stage(stage_id: int) -> Any:
     return refreshed_stage_json(stage)
 
 
-@endpoint("/stages/<int:stage_id>/close", "POST", summary="Close an open stage now (organiser)", tag=TAG,
-          body=ReasonIn)
+@endpoint(
+    "/stages/<int:stage_id>/close",
+    "POST",
+    summary="Close an open stage now (organiser)",
+    tag=TAG,
+    body=ReasonIn,
+)
 def close_stage(stage_id: int, body: ReasonIn) -> Any:
     actor, stage, _contest_row = organised_stage(stage_id)
     clock.close_stage(stage, actor=actor, now=utcnow(), reason=body.reason)
@@ -59,25 +63,39 @@ def close_stage(stage_id: int, body: ReasonIn) -> Any:
     return data
 
 
-@endpoint("/stages/<int:stage_id>/reopen", "POST", summary="Reopen a closed stage with a reason (organiser)",
-          tag=TAG, body=ReasonIn)
+@endpoint(
+    "/stages/<int:stage_id>/reopen",
+    "POST",
+    summary="Reopen a closed stage with a reason (organiser)",
+    tag=TAG,
+    body=ReasonIn,
+)
 def reopen_stage(stage_id: int, body: ReasonIn) -> Any:
     actor, stage, _contest_row = organised_stage(stage_id)
     clock.reopen_stage(stage, actor=actor, now=utcnow(), reason=body.reason, new_closes_at=body.closes_at)
     return refreshed_stage_json(stage)
 
 
-@endpoint("/stages/<int:stage_id>/extend", "POST", summary="Move an open stage's close later (organiser)",
-          tag=TAG, body=ExtendIn)
+@endpoint(
+    "/stages/<int:stage_id>/extend",
+    "POST",
+    summary="Move an open stage's close later (organiser)",
+    tag=TAG,
+    body=ExtendIn,
+)
 def extend_stage(stage_id: int, body: ExtendIn) -> Any:
     actor, stage, _contest_row = organised_stage(stage_id)
     clock.extend_stage(stage, actor=actor, now=utcnow(), new_closes_at=body.closes_at, reason=body.reason)
     return refreshed_stage_json(stage)
 
 
-
-@endpoint("/stages/<int:stage_id>/entries", "POST", tag=TAG, status=201,
-          summary="Submit or replace the caller's entry (JSON {text, link} or multipart with files)")
+@endpoint(
+    "/stages/<int:stage_id>/entries",
+    "POST",
+    tag=TAG,
+    status=201,
+    summary="Submit or replace the caller's entry (JSON {text, link} or multipart with files)",
+)
 def submit_entry(stage_id: int) -> Any:
     user = api_user()
     stage, contest = stage_for(stage_id, user)
@@ -95,9 +113,15 @@ def submit_entry(stage_id: int) -> Any:
         if not isinstance(data, dict) or not all(isinstance(data.get(k, ""), str) for k in ("text", "link")):
             raise ApiError(422, _("The data is invalid."), {"text": _("Must be a string.")})
         text, link, files = data.get("text", ""), data.get("link", ""), []
-    entry = entries.submit_entry(stage, participation, text=text, link=link, files=files, actor=user, now=utcnow())
-    return {"id": entry.id, "version": entry.version, "stage_id": stage.id,
-            "submitted_at": entry.submitted_at.isoformat()}, 201
+    entry = entries.submit_entry(
+        stage, participation, text=text, link=link, files=files, actor=user, now=utcnow()
+    )
+    return {
+        "id": entry.id,
+        "version": entry.version,
+        "stage_id": stage.id,
+        "submitted_at": entry.submitted_at.isoformat(),
+    }, 201
 
 
 def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
@@ -108,17 +132,35 @@ def entry_json(entry: Entry, user: User, stage: Stage) -> dict[str, Any]:
     participant = None
     if show_names:
         person = db.session.get(User, participation.user_id)
-        participant = {"id": participation.id, "full_name": person.full_name if person else "",
-                       "institution": participation.institution_name, "district": participation.district}
-    return {"id": entry.id, "stage_id": entry.stage_id, "version": entry.version, "is_current": entry.is_current,
-            "submitted_at": entry.submitted_at.isoformat(), "text": entry.text, "link": entry.link,
-            "files": [{"id": f.id, "size": f.size,
-                       "name": blind.file_name(f, entry_id=entry.id, number=number, sees_names=show_names)}
-                      for number, f in enumerate(entries.entry_files(entry.id), start=1)],
-            "participant": participant}
+        participant = {
+            "id": participation.id,
+            "full_name": person.full_name if person else "",
+            "institution": participation.institution_name,
+            "district": participation.district,
+        }
+    return {
+        "id": entry.id,
+        "stage_id": entry.stage_id,
+        "version": entry.version,
+        "is_current": entry.is_current,
+        "submitted_at": entry.submitted_at.isoformat(),
+        "text": entry.text,
+        "link": entry.link,
+        "files": [
+            {
+                "id": f.id,
+                "size": f.size,
+                "name": blind.file_name(f, entry_id=entry.id, number=number, sees_names=show_names),
+            }
+            for number, f in enumerate(entries.entry_files(entry.id), start=1)
+        ],
+        "participant": participant,
+    }
 
 
-@endpoint("/entries/<int:entry_id>", summary="An entry (its participant, an assigned juror, the organiser)", tag=TAG)
+@endpoint(
+    "/entries/<int:entry_id>", summary="An entry (its participant, an assigned juror, the organiser)", tag=TAG
+)
 def get_entry(entry_id: int) -> Any:
     user = api_user()
     entry = db.session.get(Entry, entry_id, options=[joinedload(Entry.participation)])
@@ -127,5 +169,3 @@ def get_entry(entry_id: int) -> Any:
     stage = db.session.get(Stage, entry.stage_id)
     assert stage is not None
     return entry_json(entry, user, stage)
-
-

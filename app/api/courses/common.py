@@ -16,10 +16,14 @@ def iso(moment: datetime | None) -> str | None:
 
 def course_json(course: Course) -> dict[str, Any]:
     return {
-        "id": course.id, "title": course.title, "summary": course.summary, "hours": course.hours,
+        "id": course.id,
+        "title": course.title,
+        "summary": course.summary,
+        "hours": course.hours,
         "starts_on": course.starts_on.isoformat() if course.starts_on else None,
         "ends_on": course.ends_on.isoformat() if course.ends_on else None,
-        "enrolment_mode": str(course.enrolment_mode), "missing_grades": str(course.missing_grades),
+        "enrolment_mode": str(course.enrolment_mode),
+        "missing_grades": str(course.missing_grades),
         "bank_id": course.bank_id,
     }
 

@@ -65,42 +65,94 @@ class AssignmentIn(Strict):
 
 
 def _item_settings(body: QuizIn | AssignmentIn) -> ItemSettings:
-    return ItemSettings(title=body.title, completion=body.completion,
-                         completion_points=body.completion_points, weight=body.weight)
+    return ItemSettings(
+        title=body.title,
+        completion=body.completion,
+        completion_points=body.completion_points,
+        weight=body.weight,
+    )
 
 
-@endpoint("/modules/<int:module_id>/quizzes", "POST", summary="Add a quiz from the course's bank (author)",
-          tag="courses", body=QuizIn, status=201)
+@endpoint(
+    "/modules/<int:module_id>/quizzes",
+    "POST",
+    summary="Add a quiz from the course's bank (author)",
+    tag="courses",
+    body=QuizIn,
+    status=201,
+)
 def create_quiz(module_id: int, body: QuizIn) -> Any:
     actor = api_user()
     module = module_or_404(module_id)
     require_api(can_author_course(actor, module.course_id))
-    options = body.model_dump(include={"time_limit_minutes", "attempts_allowed", "grading_method", "max_grade",
-                                       "opens_at", "closes_at", "shuffle_questions", "shuffle_answers"})
-    item = add_quiz_item(module, _item_settings(body), question_ids=body.question_ids,
-                                  quiz_options=options, actor=actor)
-    return {"id": item.quiz_id, "item_id": item.id, "module_id": module.id, "title": item.title,
-            "question_ids": body.question_ids, "max_grade": str(body.max_grade)}, 201
+    options = body.model_dump(
+        include={
+            "time_limit_minutes",
+            "attempts_allowed",
+            "grading_method",
+            "max_grade",
+            "opens_at",
+            "closes_at",
+            "shuffle_questions",
+            "shuffle_answers",
+        }
+    )
+    item = add_quiz_item(
+        module, _item_settings(body), question_ids=body.question_ids, quiz_options=options, actor=actor
+    )
+    return {
+        "id": item.quiz_id,
+        "item_id": item.id,
+        "module_id": module.id,
+        "title": item.title,
+        "question_ids": body.question_ids,
+        "max_grade": str(body.max_grade),
+    }, 201
 
 
 def assignment_json(item: Item, assignment: Assignment) -> dict[str, Any]:
     return {
-        "id": assignment.id, "item_id": item.id, "module_id": item.module_id, "title": item.title,
-        "description": assignment.description, "due_at": iso(assignment.due_at),
-        "cutoff_at": iso(assignment.cutoff_at), "max_points": str(assignment.max_points),
-        "rubric": assignment.rubric, "resubmission": assignment.resubmission,
+        "id": assignment.id,
+        "item_id": item.id,
+        "module_id": item.module_id,
+        "title": item.title,
+        "description": assignment.description,
+        "due_at": iso(assignment.due_at),
+        "cutoff_at": iso(assignment.cutoff_at),
+        "max_points": str(assignment.max_points),
+        "rubric": assignment.rubric,
+        "resubmission": assignment.resubmission,
     }
 
 
-@endpoint("/modules/<int:module_id>/assignments", "POST", summary="Add an assignment (author)", tag="courses",
-          body=AssignmentIn, status=201)
+@endpoint(
+    "/modules/<int:module_id>/assignments",
+    "POST",
+    summary="Add an assignment (author)",
+    tag="courses",
+    body=AssignmentIn,
+    status=201,
+)
 def create_assignment(module_id: int, body: AssignmentIn) -> Any:
     actor = api_user()
     module = module_or_404(module_id)
     require_api(can_author_course(actor, module.course_id))
-    settings = AssignmentSettings(**body.model_dump(
-        include={"description", "due_at", "cutoff_at", "max_points", "allow_text", "allow_files",
-                 "allowed_extensions", "max_file_mb", "max_files", "resubmission"}))
+    settings = AssignmentSettings(
+        **body.model_dump(
+            include={
+                "description",
+                "due_at",
+                "cutoff_at",
+                "max_points",
+                "allow_text",
+                "allow_files",
+                "allowed_extensions",
+                "max_file_mb",
+                "max_files",
+                "resubmission",
+            }
+        )
+    )
     settings.rubric = [c.model_dump(mode="json") for c in body.rubric]
     item = add_assignment(module, _item_settings(body), settings, actor=actor)
     assignment = db.session.get(Assignment, item.assignment_id)

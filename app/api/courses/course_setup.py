@@ -45,8 +45,14 @@ class EnrolmentIn(Strict):
     role: Literal["student", "tutor"] = "student"
 
 
-@endpoint("/courses", "POST", summary="Create a course (the caller becomes its author)", tag="courses",
-          body=CourseIn, status=201)
+@endpoint(
+    "/courses",
+    "POST",
+    summary="Create a course (the caller becomes its author)",
+    tag="courses",
+    body=CourseIn,
+    status=201,
+)
 def create_course(body: CourseIn) -> Any:
     actor = api_user()
     require_api(can_create_course(actor))
@@ -63,19 +69,37 @@ def get_course(course_id: int) -> Any:
     return {**course_json(course), "role": role}
 
 
-@endpoint("/courses/<int:course_id>/modules", "POST", summary="Add a module (author)", tag="courses",
-          body=ModuleIn, status=201)
+@endpoint(
+    "/courses/<int:course_id>/modules",
+    "POST",
+    summary="Add a module (author)",
+    tag="courses",
+    body=ModuleIn,
+    status=201,
+)
 def create_module(course_id: int, body: ModuleIn) -> Any:
     actor = api_user()
     course = course_or_404(course_id)
     require_api(can_author_course(actor, course.id))
-    module = add_module(course, title=body.title, position=body.position, hidden=body.hidden,
-                                 visible_from=body.visible_from, actor=actor)
+    module = add_module(
+        course,
+        title=body.title,
+        position=body.position,
+        hidden=body.hidden,
+        visible_from=body.visible_from,
+        actor=actor,
+    )
     return {"id": module.id, "course_id": course.id, "title": module.title, "position": module.position}, 201
 
 
-@endpoint("/courses/<int:course_id>/enrolments", "POST", summary="Enrol a user as student or tutor (tutor)",
-          tag="courses", body=EnrolmentIn, status=201)
+@endpoint(
+    "/courses/<int:course_id>/enrolments",
+    "POST",
+    summary="Enrol a user as student or tutor (tutor)",
+    tag="courses",
+    body=EnrolmentIn,
+    status=201,
+)
 def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
     actor = api_user()
     course = course_or_404(course_id)
@@ -89,9 +113,13 @@ def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
     return {"id": member.id, "course_id": course.id, "user_id": user.id, "role": str(member.role)}, 201
 
 
-@endpoint("/courses/<int:course_id>/questions/import", "POST",
-          summary="Import GIFT questions into the course's bank (all or nothing unless ?valid_only=1)",
-          tag="courses", body_media="text/plain")
+@endpoint(
+    "/courses/<int:course_id>/questions/import",
+    "POST",
+    summary="Import GIFT questions into the course's bank (all or nothing unless ?valid_only=1)",
+    tag="courses",
+    body_media="text/plain",
+)
 def import_questions(course_id: int, body: str) -> Any:
     actor = api_user()
     course = course_or_404(course_id)
@@ -108,8 +136,11 @@ def import_questions(course_id: int, body: str) -> Any:
     }, 200
 
 
-@endpoint("/courses/<int:course_id>/questions/export", summary="The course's question bank as GIFT text",
-          tag="courses")
+@endpoint(
+    "/courses/<int:course_id>/questions/export",
+    summary="The course's question bank as GIFT text",
+    tag="courses",
+)
 def export_questions(course_id: int) -> Any:
     actor = api_user()
     course = course_or_404(course_id)

@@ -31,14 +31,27 @@ class ResolveIn(Strict):
 
 
 def appeal_json(appeal: Appeal) -> dict[str, Any]:
-    return {"id": appeal.id, "entry_id": appeal.entry_id, "stage_id": appeal.stage_id, "text": appeal.text,
-            "state": str(appeal.state), "filed_at": appeal.filed_at.isoformat(),
-            "resolved_at": appeal.resolved_at.isoformat() if appeal.resolved_at else None,
-            "reason": appeal.reason, "score_changes": appeal.changes or {}}
+    return {
+        "id": appeal.id,
+        "entry_id": appeal.entry_id,
+        "stage_id": appeal.stage_id,
+        "text": appeal.text,
+        "state": str(appeal.state),
+        "filed_at": appeal.filed_at.isoformat(),
+        "resolved_at": appeal.resolved_at.isoformat() if appeal.resolved_at else None,
+        "reason": appeal.reason,
+        "score_changes": appeal.changes or {},
+    }
 
 
-@endpoint("/entries/<int:entry_id>/appeals", "POST", summary="Appeal the scores of one's entry (participant)",
-          tag=TAG, body=AppealIn, status=201)
+@endpoint(
+    "/entries/<int:entry_id>/appeals",
+    "POST",
+    summary="Appeal the scores of one's entry (participant)",
+    tag=TAG,
+    body=AppealIn,
+    status=201,
+)
 def file_appeal(entry_id: int, body: AppealIn) -> Any:
     user = api_user()
     entry = load_entry(entry_id)
@@ -58,7 +71,9 @@ def _appeal_for(appeal_id: int, user: User) -> tuple[Appeal, Stage]:
     return appeal, stage
 
 
-@endpoint("/appeals/<int:appeal_id>", summary="An appeal and its decision (its participant, the organiser)", tag=TAG)
+@endpoint(
+    "/appeals/<int:appeal_id>", summary="An appeal and its decision (its participant, the organiser)", tag=TAG
+)
 def get_appeal(appeal_id: int) -> Any:
     appeal, _stage_row = _appeal_for(appeal_id, api_user())
     return appeal_json(appeal)
@@ -72,14 +87,28 @@ def list_appeals(stage_id: int) -> Any:
     return {"items": [appeal_json(a) for a, _name in appeals.stage_appeals(stage.id)]}
 
 
-@endpoint("/appeals/<int:appeal_id>/resolve", "POST", summary="Reject or accept an appeal with score changes",
-          tag=TAG, body=ResolveIn)
+@endpoint(
+    "/appeals/<int:appeal_id>/resolve",
+    "POST",
+    summary="Reject or accept an appeal with score changes",
+    tag=TAG,
+    body=ResolveIn,
+)
 def resolve(appeal_id: int, body: ResolveIn) -> Any:
     user = api_user()
     appeal, stage = _appeal_for(appeal_id, user)
     require_api(can.can_resolve_appeal(user, stage))
-    appeal = appeals.resolve_appeal(appeal, decision=body.decision, score_changes=body.score_changes,
-                                     reason=body.reason, actor=user, now=utcnow())
+    appeal = appeals.resolve_appeal(
+        appeal,
+        decision=body.decision,
+        score_changes=body.score_changes,
+        reason=body.reason,
+        actor=user,
+        now=utcnow(),
+    )
     result = stage_scores(stage)
-    return appeal_json(appeal) | {"entry_score": display(result.scores[appeal.participation_id])
-                                  if appeal.participation_id in result.scores else None}
+    return appeal_json(appeal) | {
+        "entry_score": display(result.scores[appeal.participation_id])
+        if appeal.participation_id in result.scores
+        else None
+    }

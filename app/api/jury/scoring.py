@@ -30,8 +30,13 @@ class ScoresIn(Strict):
     draft: bool = False
 
 
-@endpoint("/entries/<int:entry_id>/scores", "PUT", summary="Save or submit the caller's scores for an entry (juror)",
-          tag=TAG, body=ScoresIn)
+@endpoint(
+    "/entries/<int:entry_id>/scores",
+    "PUT",
+    summary="Save or submit the caller's scores for an entry (juror)",
+    tag=TAG,
+    body=ScoresIn,
+)
 def put_scores(entry_id: int, body: ScoresIn) -> Any:
     user = api_user()
     entry = load_entry(entry_id)
@@ -44,9 +49,13 @@ def _sheet_json(entry_id: int, juror_id: int) -> dict[str, Any]:
     entry = db.session.get(Entry, entry_id)
     assert entry is not None
     names = {c.id: c.name for c in stage_criteria(entry.stage_id)}
-    return {"entry_id": entry_id, "juror_id": juror_id, "state": str(sheet.state) if sheet else "missing",
-            "criteria": {names[cid]: str(p) for cid, p in points.items() if cid in names},
-            "comment": sheet.comment if sheet else ""}
+    return {
+        "entry_id": entry_id,
+        "juror_id": juror_id,
+        "state": str(sheet.state) if sheet else "missing",
+        "criteria": {names[cid]: str(p) for cid, p in points.items() if cid in names},
+        "comment": sheet.comment if sheet else "",
+    }
 
 
 @endpoint("/entries/<int:entry_id>/scores", summary="The caller's own scores for an entry (juror)", tag=TAG)
@@ -58,8 +67,12 @@ def get_scores(entry_id: int) -> Any:
     return _sheet_json(entry.id, user.id)
 
 
-@endpoint("/jury/assignments", summary="What the caller has to score (juror)", tag=TAG,
-          query={"page": "integer", "per_page": "integer"})
+@endpoint(
+    "/jury/assignments",
+    summary="What the caller has to score (juror)",
+    tag=TAG,
+    query={"page": "integer", "per_page": "integer"},
+)
 def assignments() -> Any:
     user = api_user()
     page, per_page = page_params()
@@ -67,8 +80,13 @@ def assignments() -> Any:
 
     def item(row: Any) -> dict[str, Any]:
         queued = queue_item(row)
-        return {"entry_id": queued.entry_id, "stage_id": queued.stage_id, "scored": queued.scored,
-                "state": queued.state, "scoring_closed": queued.closed}
+        return {
+            "entry_id": queued.entry_id,
+            "stage_id": queued.stage_id,
+            "scored": queued.scored,
+            "state": queued.state,
+            "scoring_closed": queued.closed,
+        }
 
     return paginated(result, item)
 
@@ -92,20 +110,45 @@ def put_spec(stage_id: int) -> Any:
     return spec_of(stage)
 
 
-@endpoint("/stages/<int:stage_id>/scores", summary="Every entry's scores, spread, aggregate and rank (organiser)",
-          tag=TAG, query={"page": "integer", "per_page": "integer"})
+@endpoint(
+    "/stages/<int:stage_id>/scores",
+    summary="Every entry's scores, spread, aggregate and rank (organiser)",
+    tag=TAG,
+    query={"page": "integer", "per_page": "integer"},
+)
 def overview(stage_id: int) -> Any:
     stage = managed_stage(stage_id, api_user())
     page, per_page = page_params()
     data = scores_overview(stage, page=page, per_page=per_page)
-    rows = data.rows[(page - 1) * per_page: page * per_page]
-    return {"items": [{
-        "entry_id": r.entry_id, "participant_id": r.participation_id, "participant": r.participant_name,
-        "division": r.division, "score": r.score_display or None, "rank": r.rank,
-        "spread": r.spread_display or None, "disagreement": r.disagreement, "missing_jurors": r.missing_jurors,
-        "jurors": [{"juror_id": m.juror_id, "state": m.state, "total": str(m.total) if m.total is not None else None,
-                    "criteria": {k: str(v) for k, v in m.points.items()}} for m in r.marks],
-    } for r in rows], "page": page, "per_page": per_page, "total": len(data.rows)}
+    rows = data.rows[(page - 1) * per_page : page * per_page]
+    return {
+        "items": [
+            {
+                "entry_id": r.entry_id,
+                "participant_id": r.participation_id,
+                "participant": r.participant_name,
+                "division": r.division,
+                "score": r.score_display or None,
+                "rank": r.rank,
+                "spread": r.spread_display or None,
+                "disagreement": r.disagreement,
+                "missing_jurors": r.missing_jurors,
+                "jurors": [
+                    {
+                        "juror_id": m.juror_id,
+                        "state": m.state,
+                        "total": str(m.total) if m.total is not None else None,
+                        "criteria": {k: str(v) for k, v in m.points.items()},
+                    }
+                    for m in r.marks
+                ],
+            }
+            for r in rows
+        ],
+        "page": page,
+        "per_page": per_page,
+        "total": len(data.rows),
+    }
 
 
 @endpoint("/stages/<int:stage_id>/scoring/close", "POST", summary="Close scoring (organiser)", tag=TAG)
@@ -116,7 +159,12 @@ def close(stage_id: int) -> Any:
     return {"stage_id": stage.id, "scoring_closed": True}
 
 
-@endpoint("/stages/<int:stage_id>/jury/certificates", "POST", summary="Issue jurors' certificates (organiser)", tag=TAG)
+@endpoint(
+    "/stages/<int:stage_id>/jury/certificates",
+    "POST",
+    summary="Issue jurors' certificates (organiser)",
+    tag=TAG,
+)
 def jury_certificates(stage_id: int) -> Any:
     user = api_user()
     stage = managed_stage(stage_id, user)

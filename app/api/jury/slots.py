@@ -27,13 +27,21 @@ class SlotAssignIn(Strict):
 
 def slot_json(view: schedule.SlotView) -> dict[str, Any]:
     slot = view.slot
-    return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "duration_minutes": slot.duration_minutes,
-            "location": slot.location, "taken": slot.participation_id is not None, "mine": view.mine,
-            "participant_id": slot.participation_id if view.participant_name is not None else None,
-            "participant": view.participant_name}
+    return {
+        "id": slot.id,
+        "starts_at": slot.starts_at.isoformat(),
+        "duration_minutes": slot.duration_minutes,
+        "location": slot.location,
+        "taken": slot.participation_id is not None,
+        "mine": view.mine,
+        "participant_id": slot.participation_id if view.participant_name is not None else None,
+        "participant": view.participant_name,
+    }
 
 
-@endpoint("/stages/<int:stage_id>/slots", summary="The demo-lesson schedule (organiser, jurors, finalists)", tag=TAG)
+@endpoint(
+    "/stages/<int:stage_id>/slots", summary="The demo-lesson schedule (organiser, jurors, finalists)", tag=TAG
+)
 def list_slots(stage_id: int) -> Any:
     user = api_user()
     stage = load_stage(stage_id)
@@ -42,18 +50,34 @@ def list_slots(stage_id: int) -> Any:
     return {"items": [slot_json(v) for v in views]}
 
 
-@endpoint("/stages/<int:stage_id>/slots", "POST", summary="Add a demo-lesson slot (organiser)", tag=TAG,
-          body=SlotIn, status=201)
+@endpoint(
+    "/stages/<int:stage_id>/slots",
+    "POST",
+    summary="Add a demo-lesson slot (organiser)",
+    tag=TAG,
+    body=SlotIn,
+    status=201,
+)
 def add_slot(stage_id: int, body: SlotIn) -> Any:
     user = api_user()
     stage = managed_stage(stage_id, user)
-    slot = schedule.create_slot(stage, starts_at=body.starts_at, duration_minutes=body.duration_minutes,
-                                location=body.location, actor=user)
+    slot = schedule.create_slot(
+        stage,
+        starts_at=body.starts_at,
+        duration_minutes=body.duration_minutes,
+        location=body.location,
+        actor=user,
+    )
     return slot_json(schedule.SlotView(slot, None, False)), 201
 
 
-@endpoint("/slots/<int:slot_id>", "PUT", summary="Put a finalist in a slot, or free it (organiser)", tag=TAG,
-          body=SlotAssignIn)
+@endpoint(
+    "/slots/<int:slot_id>",
+    "PUT",
+    summary="Put a finalist in a slot, or free it (organiser)",
+    tag=TAG,
+    body=SlotAssignIn,
+)
 def assign_slot(slot_id: int, body: SlotAssignIn) -> Any:
     user = api_user()
     slot = db.session.get(DemoSlot, slot_id)
@@ -64,7 +88,9 @@ def assign_slot(slot_id: int, body: SlotAssignIn) -> Any:
     return {"id": slot.id, "participant_id": slot.participation_id}
 
 
-@endpoint("/slots/<int:slot_id>/pick", "POST", summary="Take a free slot before the deadline (finalist)", tag=TAG)
+@endpoint(
+    "/slots/<int:slot_id>/pick", "POST", summary="Take a free slot before the deadline (finalist)", tag=TAG
+)
 def pick_slot(slot_id: int) -> Any:
     user = api_user()
     slot = db.session.get(DemoSlot, slot_id)
