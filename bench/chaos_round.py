@@ -18,7 +18,6 @@ import os
 import queue
 import random
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.security import hash_password
-from bench.run import PASSWORD, ROOT, Gunicorn, free_port, log
+from bench.run import PASSWORD, Gunicorn, log
 from bench.scenario import BenchContext
 from bench.scenarios import quiz as quiz_scenario
 from courses.quiz.answer_shapes import validate_answer
@@ -113,32 +112,6 @@ class Pupil:
 
 class Server(Gunicorn):
     """The bench's gunicorn runner (readiness and stop) with this round's number of workers."""
-
-    def __init__(self, module: str, env: dict[str, str], workdir: Path, workers: int) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "gunicorn-chaos.log"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--log-level",
-                "warning",
-                "--timeout",
-                "60",
-                module,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log_path.open("wb"),
-            start_new_session=True,
-        )
 
     def workers(self) -> set[int]:
         """The master's live children, read from /proc: the workers' pids."""

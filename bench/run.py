@@ -71,7 +71,7 @@ def discover() -> list[ModuleType]:
 
 
 class Gunicorn:
-    def __init__(self, module: str, env: dict[str, str], workdir: Path) -> None:
+    def __init__(self, module: str, env: dict[str, str], workdir: Path, workers: int = WORKERS) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"gunicorn-{module.replace(':', '-')}.log"
@@ -81,7 +81,7 @@ class Gunicorn:
                 "-m",
                 "gunicorn",
                 "-w",
-                str(WORKERS),
+                str(workers),
                 "-b",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
