@@ -8,20 +8,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from courses import gradebook, submissions
-from courses.models import Course, CourseMember, Item, Module, Submission
-from courses.structure import load_structure
+from courses import submissions
+from courses.models import Course, CourseMember, Item, Submission
 from tests.conftest import login
 from tests.factories import courses as cf
 from tests.factories.accounts import admin, juror, organiser, student, teacher
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
+from tests.factories.courses import count
 
 
 def test_catalogue_and_create_course(client) -> None:  # type: ignore[no-untyped-def]
@@ -105,84 +101,6 @@ def test_tutor_of_a_cannot_edit_b(client) -> None:  # type: ignore[no-untyped-de
     assert client.post(f"/courses/modules/{module_b.id}/up").status_code == 403
     assert client.get(f"/courses/{a.id}/progress").status_code == 200
     assert client.get(f"/courses/{a.id}/settings").status_code == 403  # tutors do not author
-
-
-def test_author_builds_modules_and_items(client) -> None:  # type: ignore[no-untyped-def]
-    course = cf.course()
-    login(client, cf._author(course))
-    assert client.post(f"/courses/{course.id}/modules", data={"title": ""}).status_code == 422
-    assert client.post(f"/courses/{course.id}/modules", data={"title": "Модуль 1"}).status_code == 302
-    assert client.post(f"/courses/{course.id}/modules", data={"title": "Модуль 2"}).status_code == 302
-    first, second = db.session.scalars(select(Module).order_by(Module.position)).all()
-    assert client.post(f"/courses/modules/{second.id}/up").status_code == 302
-    db.session.expire_all()
-    assert [m.title for m in load_structure(course.id)] == ["Модуль 2", "Модуль 1"]
-    page = client.post(
-        f"/courses/modules/{first.id}/items/new/page",
-        data={
-            "title": "Введение",
-            "body": "Текст",
-            "completion": "viewed",
-            "prerequisite": "0",
-            "weight": "1",
-            "image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "схема.png"),
-        },
-        content_type="multipart/form-data",
-    )
-    assert page.status_code == 302, page.get_data(as_text=True)
-    item = db.session.scalar(select(Item))
-    assert "/assets/" in item.body
-    asset_url = item.body.split("(")[-1].rstrip(")\n")
-    assert client.get(asset_url).status_code == 200
-    bad_link = client.post(
-        f"/courses/modules/{first.id}/items/new/link",
-        data={"title": "Ссылка", "url": "javascript:alert(1)", "completion": "none", "prerequisite": "0"},
-    )
-    assert bad_link.status_code == 422
-    wrong_rule = client.post(
-        f"/courses/modules/{first.id}/items/new/page",
-        data={"title": "x", "completion": "graded", "prerequisite": "0"},
-    )
-    assert wrong_rule.status_code == 422
-    assignment = client.post(
-        f"/courses/modules/{first.id}/items/new/assignment",
-        data={
-            "title": "Эссе",
-            "description": "Напишите",
-            "max_points": "10",
-            "completion": "graded",
-            "completion_points": "6",
-            "prerequisite": str(item.id),
-            "weight": "2",
-            "allow_text": "y",
-            "allow_files": "y",
-            "allowed_extensions": "pdf, docx",
-            "max_file_mb": "5",
-            "max_files": "2",
-            "rubric": "Содержание: слабо = 0; хорошо = 6\nОформление: да = 4",
-            "resubmission": "y",
-        },
-    )
-    assert assignment.status_code == 302, assignment.get_data(as_text=True)
-    bad_rubric = client.post(
-        f"/courses/modules/{first.id}/items/new/assignment",
-        data={
-            "title": "Эссе",
-            "max_points": "10",
-            "completion": "none",
-            "prerequisite": "0",
-            "allow_text": "y",
-            "allowed_extensions": "pdf",
-            "max_file_mb": "5",
-            "max_files": "2",
-            "rubric": "без двоеточия",
-        },
-    )
-    assert bad_rubric.status_code == 422
-    task = db.session.scalar(select(Item).where(Item.kind == "assignment"))
-    assert client.get(f"/courses/items/{task.id}/edit").status_code == 200
-    assert client.post(f"/courses/items/{task.id}/up").status_code == 302
-    assert client.get(f"/courses/{course.id}/backup").status_code == 200
 
 
 def test_student_flow_locked_item_submission_grade_and_certificate(client, app) -> None:  # type: ignore[no-untyped-def]
@@ -292,135 +210,6 @@ def test_members_enrol_one_and_csv(client) -> None:  # type: ignore[no-untyped-d
     assert again.status_code == 422
 
 
-def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no-untyped-def]
-    course = cf.course()
-    task = cf.assignment(cf.module(course), max_points="10")
-    first, second = cf.enrolled(course), cf.enrolled(course)
-    login(client, cf._author(course))
-    assert (
-        client.post(
-            f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "8"}
-        ).status_code
-        == 302
-    )
-    page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
-    assert "overridden" in page and "80.0" in page
-    client.post(
-        f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"}
-    )
-    assert gradebook.gradebook(course).rows[0].grades[0][0] == Decimal("8")
-    csv = client.get(f"/courses/{course.id}/gradebook.csv")
-    assert csv.status_code == 200 and first.full_name in csv.get_data(as_text=True)
-    assert client.get(f"/courses/{course.id}/gradebook.xlsx").data[:2] == b"PK"
-    client.post("/auth/logout")
-    login(client, second)
-    own = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
-    assert second.full_name in own and first.full_name not in own
-    assert (
-        client.post(
-            f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": second.id, "points": "10"}
-        ).status_code
-        == 403
-    )
-    assert client.get(f"/courses/{course.id}/gradebook.csv").status_code == 403
-
-
-def test_gradebook_row_form_saves_only_changed_cells(client) -> None:  # type: ignore[no-untyped-def]
-    """The page has one form per row (no form per cell); Enter without JavaScript sends the whole
-    row, and only the cells that differ from the grade shown are saved."""
-    course = cf.course()
-    module = cf.module(course)
-    first_task, second_task = cf.assignment(module, max_points="10"), cf.assignment(module, max_points="10")
-    learner, other = cf.enrolled(course), cf.enrolled(course)
-    gradebook.set_override(course, second_task, learner, Decimal("5"), actor=cf._author(course), now=utcnow())
-    login(client, cf._author(course))
-    page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
-    assert page.split("<tbody>")[1].count('name="csrf_token"') == 2 and f'id="gb-row-{learner.id}"' in page
-    assert f'form="gb-row-{learner.id}" name="p{first_task.id}"' in page
-    assert "<form" not in page.split("<tbody>")[1].split("<td")[1]  # cells hold no forms
-    saved = client.post(
-        f"/courses/{course.id}/gradebook",
-        data={"user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": "5"},
-    )
-    assert saved.status_code == 302
-    row = gradebook.gradebook(course, only_user=learner).rows[0]
-    assert row.grades == [(Decimal("7"), True), (Decimal("5"), True)]
-    client.post(
-        f"/courses/{course.id}/gradebook",
-        data={"user_id": learner.id, f"p{first_task.id}": "7", f"p{second_task.id}": ""},
-    )
-    assert gradebook.gradebook(course, only_user=learner).rows[0].grades == [
-        (Decimal("7"), True),
-        (None, False),
-    ]
-    refused = client.post(
-        f"/courses/{course.id}/gradebook",
-        data={"user_id": learner.id, f"p{first_task.id}": "11", f"p{second_task.id}": "abc"},
-        follow_redirects=True,
-    )
-    assert gradebook.gradebook(course, only_user=learner).rows[0].grades[0] == (Decimal("7"), True)
-    assert "Points must" in refused.get_data(as_text=True) or "Баллы" in refused.get_data(as_text=True)
-    assert (
-        client.post(
-            f"/courses/{course.id}/gradebook",
-            data={"user_id": cf._author(course).id, f"p{first_task.id}": "3"},
-        ).status_code
-        == 404
-    )
-    assert gradebook.gradebook(course, only_user=other).rows[0].grades[0] == (None, False)
-    client.post("/auth/logout")
-    login(client, learner)
-    assert (
-        client.post(
-            f"/courses/{course.id}/gradebook", data={"user_id": learner.id, f"p{first_task.id}": "10"}
-        ).status_code
-        == 403
-    )
-
-
-def test_backup_roundtrip_and_malformed_file(client) -> None:  # type: ignore[no-untyped-def]
-    course = cf.course()
-    module = cf.module(course, "Основы")
-    intro = cf.page(module, "Введение", body="**Текст**", completion="viewed")
-    cf.assignment(
-        module,
-        "Эссе",
-        rubric=[{"name": "Суть", "levels": [{"label": "да", "points": 5}]}],
-        item={"prerequisite_id": intro.id},
-    )
-    author = cf._author(course)
-    login(client, author)
-    data = client.get(f"/courses/{course.id}/backup").data
-    broken = client.post(
-        "/courses/import",
-        data={"file": (io.BytesIO(b"not a zip"), "x.zip")},
-        content_type="multipart/form-data",
-    )
-    assert broken.status_code == 422 and count(Course) == 1
-    damaged = io.BytesIO()
-    with zipfile.ZipFile(damaged, "w") as archive:
-        archive.writestr(
-            "course.json",
-            '{"format": "vmeste-course", "version": 1, "course": {"title": "X"}, '
-            '"modules": [{"title": "M", "items": [{"kind": "alien", "title": "?"}]}]}',
-        )
-    refused = client.post(
-        "/courses/import",
-        data={"file": (io.BytesIO(damaged.getvalue()), "x.zip")},
-        content_type="multipart/form-data",
-    )
-    assert refused.status_code == 422 and "alien" in refused.get_data(as_text=True) and count(Course) == 1
-    imported = client.post(
-        "/courses/import", data={"file": (io.BytesIO(data), "course.zip")}, content_type="multipart/form-data"
-    )
-    assert imported.status_code == 302
-    copy = db.session.scalars(select(Course).order_by(Course.id.desc())).first()
-    structure = load_structure(copy.id)
-    items = structure[0].items
-    assert [i.title for i in items] == ["Введение", "Эссе"]
-    assert items[1].prerequisite_id == items[0].id and items[1].assignment.rubric[0]["name"] == "Суть"
-
-
 def _course_with(students: int, modules: int, items_per_module: int) -> tuple[Course, list]:  # type: ignore[type-arg]
     course = cf.course()
     learners = [cf.enrolled(course) for _ in range(students)]
@@ -499,31 +288,3 @@ def test_dashboard_panel_runs_a_fixed_number_of_queries(client, count_queries) -
             assert client.get("/dashboard").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-
-
-def test_course_page_item_links_match_the_routes(app, client) -> None:  # type: ignore[no-untyped-def]
-    """The course page builds one item URL prefix instead of calling url_for per item: every link
-    must still be exactly what url_for gives."""
-    from flask import url_for
-
-    course = cf.course()
-    module = cf.module(course)
-    task = cf.assignment(module, "Эссе")
-    learner = cf.enrolled(course)
-    item_id, course_id = task.id, course.id
-    with app.test_request_context():
-        links = [
-            url_for("courses.item", item_id=item_id),
-            url_for("courses.submissions", item_id=item_id),
-            url_for("courses.item_edit", item_id=item_id),
-            url_for("courses.item_delete", item_id=item_id),
-            url_for("courses.item_move", item_id=item_id, direction="up"),
-            url_for("courses.item_move", item_id=item_id, direction="down"),
-        ]
-    login(client, cf._author(course))
-    page = client.get(f"/courses/{course_id}").get_data(as_text=True)
-    assert all(f'"{link}"' in page for link in links), links
-    client.post("/auth/logout")
-    login(client, learner)
-    page = client.get(f"/courses/{course_id}").get_data(as_text=True)
-    assert f'href="{links[0]}"' in page and links[1] not in page and 'id="add-module"' not in page
