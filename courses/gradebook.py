@@ -114,11 +114,7 @@ def set_override(
         raise NotFound(_("Not found."))
     if points is not None:
         facts = load_facts(course.id, [item], [student.id])
-        maximum = (
-            facts.max_points(item)
-            if item.kind == ItemKind.QUIZ
-            else (db.session.get(Assignment, item.assignment_id).max_points if item.assignment_id else None)
-        )  # type: ignore[union-attr]
+        maximum = facts.max_points(item) if item.kind == ItemKind.QUIZ else _assignment_maximum(item)
         if maximum is None or points < 0 or points > maximum:
             raise invalid({"points": _out_of_range(maximum)})
     _write_override(course, item, student, points, actor=actor, now=now)
@@ -242,3 +238,9 @@ def _commit() -> None:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_("The grade was changed at the same time; reload the gradebook.")) from None
+
+
+def _assignment_maximum(item: Item) -> Decimal | None:
+    """The most points an assignment item can get (None for an item without its assignment)."""
+    assignment = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
+    return assignment.max_points if assignment is not None else None

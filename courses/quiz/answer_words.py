@@ -57,8 +57,8 @@ def right_answer(question: questions.Question, *, true: str = "True", false: str
         parts = []
         for gap in question.gaps:
             if isinstance(gap, questions.ChoiceGap):
-                best = max(gap.choices, key=lambda c: c.fraction)
-                parts.append(f"{gap.number}: {best.text}")
+                right_choice = max(gap.choices, key=lambda c: c.fraction)
+                parts.append(f"{gap.number}: {right_choice.text}")
             elif isinstance(gap, questions.NumericalGap):
                 parts.append(f"{gap.number}: {max(gap.answers, key=lambda a: a.fraction).value}")
             else:
