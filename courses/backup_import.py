@@ -4,6 +4,9 @@ The whole document is checked before anything is written; every file in the arch
 the same upload rules as a file chosen in the editor (type, size, content sniffing) and is staged
 until the one commit, so a refused backup leaves no course, no row and no file behind. The archive
 itself is read within bounds (`courses.backup_archive`): a zip bomb is refused, not unpacked.
+The question bank and the quizzes are added through the quiz engine's non-committing cores
+(`add_gift_questions`, `add_quiz`), so the import commits exactly once, at its end; any refusal
+on the way rolls everything back.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from app import audit
 from app.accounts import User
-from app.domain_errors import Invalid
+from app.domain_errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_checked
@@ -47,9 +50,10 @@ def import_course(data: bytes, *, actor: User) -> Course:
     """Create a new course (the importer is its author) from a backup; all or nothing."""
     try:
         return _import(data, actor)
-    except BackupProblem as bad:
+    except (BackupProblem, DomainError) as bad:
         db.session.rollback()
-        message = _("The backup cannot be imported: %(problem)s Nothing was imported.", problem=str(bad))
+        problem = bad.message if isinstance(bad, DomainError) else str(bad)
+        message = _("The backup cannot be imported: %(problem)s Nothing was imported.", problem=problem)
         raise Invalid(message, {"file": message}) from None
 
 
@@ -164,6 +168,8 @@ def _import(data: bytes, actor: User) -> Course:
     for item, data_item in zip(created, flat, strict=True):
         if data_item.get("prerequisite") is not None:
             item.prerequisite_id = created[data_item["prerequisite"]].id
+    if quiz_specs or gift_text.strip():
+        _import_quizzes(course, gift_text, quiz_specs)
     audit.record(
         "course.imported",
         actor=actor,
@@ -173,9 +179,6 @@ def _import(data: bytes, actor: User) -> Course:
         object_id=course.id,
         details={"items": len(created)},
     )
-    db.session.flush()
-    if quiz_specs or gift_text.strip():
-        _import_quizzes(course, gift_text, quiz_specs, actor)
     db.session.commit()
     return course
 
@@ -204,22 +207,19 @@ def _new_item(course: Course, module: Module, position: int, data_item: dict[str
     return item
 
 
-def _import_quizzes(
-    course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]], actor: User
-) -> None:
-    """The question bank, then each quiz by question name."""
+def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[str, Any]]]) -> None:
+    """The question bank, then each quiz by question name (added to the import's one transaction)."""
     bank = db.session.get(QuestionBank, course.bank_id)
     assert bank is not None
-    report = bank_gift.import_gift(bank, gift_text, actor=actor) if gift_text.strip() else None
+    report = bank_gift.add_gift_questions(bank, gift_text) if gift_text.strip() else None
     by_name: dict[str, int] = {}
     for question in report.imported if report else []:
         by_name.setdefault(question.name, question.id)
     for item, spec in specs:
-        quiz = quiz_quizzes.create_quiz(
+        quiz = quiz_quizzes.add_quiz(
             bank,
             title=item.title,
             question_ids=[by_name[n] for n in spec.get("questions", [])],
-            actor=actor,
             **doc.quiz_settings(spec, set(by_name)),
         )
         item.quiz_id = quiz.id

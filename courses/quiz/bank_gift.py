@@ -23,6 +23,7 @@ class GiftImportReport:
 
     imported: list[Question] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    refused: bool = False  # nothing was added (bad questions without `valid_only`, or none at all)
 
 
 def import_gift(
@@ -35,14 +36,36 @@ def import_gift(
 ) -> GiftImportReport:
     """Import GIFT: nothing is created when any question is bad, unless `valid_only` (then the good
     ones are). `$CATEGORY:` lines create categories under the bank."""
+    report = add_gift_questions(bank, text, valid_only=valid_only, category_id=category_id)
+    if report.refused:
+        return report
+    audit.record(
+        "quiz.gift_imported",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        details={"imported": len(report.imported), "errors": len(report.errors)},
+    )
+    db.session.commit()
+    return report
+
+
+def add_gift_questions(
+    bank: QuestionBank, text: str, *, valid_only: bool = False, category_id: int | None = None
+) -> GiftImportReport:
+    """`import_gift`'s rows added to the current transaction (flushed), with no audit entry and no
+    commit: the caller commits, so a larger all-or-nothing change (a course backup) can include them.
+    A refused import (`report.refused`) adds nothing."""
     check_category(bank, category_id)
     result = gift_read.parse_gift(text)
     errors = [(error.line, gift_text(error)) for error in result.errors]
     report = GiftImportReport(errors=errors)
     if not result.questions and not errors:
         report.errors.append((1, _("The file holds no questions.")))
+        report.refused = True
         return report
     if errors and not valid_only:
+        report.refused = True
         return report
     known = {v: k for k, v in category_paths(bank.id).items()}
     rows = []
@@ -60,14 +83,6 @@ def import_gift(
         )
     db.session.add_all(rows)
     db.session.flush()
-    audit.record(
-        "quiz.gift_imported",
-        actor=actor,
-        scope_type="question_bank",
-        scope_id=bank.id,
-        details={"imported": len(rows), "errors": len(errors)},
-    )
-    db.session.commit()
     report.imported = rows
     return report
 

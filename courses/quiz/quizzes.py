@@ -66,6 +66,25 @@ def _bank_question_rows(bank: QuestionBank, question_ids: Sequence[int]) -> list
 
 
 def create_quiz(
+    bank: QuestionBank, *, question_ids: Sequence[int], actor: User | None, **settings: Any
+) -> Quiz:
+    """A quiz over bank questions in the given order (slots 1, 2, …); `settings` as `add_quiz`."""
+    question_ids = list(question_ids)
+    quiz = add_quiz(bank, question_ids=question_ids, **settings)
+    audit.record(
+        "quiz.created",
+        actor=actor,
+        scope_type="question_bank",
+        scope_id=bank.id,
+        object_type="quiz",
+        object_id=quiz.id,
+        details={"title": quiz.title, "questions": len(question_ids)},
+    )
+    db.session.commit()
+    return quiz
+
+
+def add_quiz(
     bank: QuestionBank,
     *,
     title: str,
@@ -83,9 +102,10 @@ def create_quiz(
     review_score: bool = True,
     review_answers: bool = True,
     review_feedback: bool = True,
-    actor: User | None,
 ) -> Quiz:
-    """A quiz over bank questions in the given order (slots 1, 2, …)."""
+    """`create_quiz`'s quiz and slots added to the current transaction (flushed), with no audit entry
+    and no commit: the caller commits, so a larger all-or-nothing change (a course backup) can
+    include it."""
     values = dict(
         title=title,
         description=description,
@@ -110,16 +130,7 @@ def create_quiz(
     db.session.flush()
     for position, row in enumerate(rows, start=1):
         db.session.add(QuizSlot(quiz_id=quiz.id, position=position, question_id=row.id, random_count=1))
-    audit.record(
-        "quiz.created",
-        actor=actor,
-        scope_type="question_bank",
-        scope_id=bank.id,
-        object_type="quiz",
-        object_id=quiz.id,
-        details={"title": quiz.title, "questions": len(rows)},
-    )
-    db.session.commit()
+    db.session.flush()
     return quiz
 
 

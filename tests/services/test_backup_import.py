@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.domain_errors import Invalid
 from app.extensions import db
@@ -21,6 +21,8 @@ from courses import backup, backup_archive
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item
 from courses.models import Course, Item
+from courses.quiz import quizzes
+from courses.quiz.models import Question, QuestionBank, Quiz, QuizSlot
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher
 
@@ -208,3 +210,65 @@ def test_malformed_values_are_refused_with_a_message(app, change) -> None:  # ty
         archive.writestr("course.json", json.dumps(document))
     assert "Nothing was imported" in _refused(buffer.getvalue())
     _nothing_written(app)
+
+
+def _quiz_backup() -> bytes:
+    """A file item and two quizzes over a two-question bank."""
+    items = [
+        {"kind": "file", "title": "Памятка", "file": "files/0"},
+        {"kind": "quiz", "title": "Тест 1", "quiz": {"questions": ["A"]}},
+        {"kind": "quiz", "title": "Тест 2", "quiz": {"questions": ["B", "A"]}},
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("files/0", b"%PDF-1.4 memo")
+        archive.writestr("questions.gift", "::A::2+2? {=4 ~5}\n\n::B::3+3? {=6 ~7}\n")
+        archive.writestr("course.json", _document([{"path": "files/0", "name": "Памятка.pdf"}], items))
+    return buffer.getvalue()
+
+
+def test_a_step_failing_after_the_quiz_bank_leaves_nothing(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The bank and the first quiz are written, then the second quiz is refused: nothing is kept."""
+    calls: list[int] = []
+    real = quizzes._bank_question_rows
+
+    def second_refused(bank, question_ids):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise Invalid("Refused late.", {"question_ids": "Refused late."})
+        return real(bank, question_ids)
+
+    monkeypatch.setattr(quizzes, "_bank_question_rows", second_refused)
+    author = teacher()
+    db.session.commit()
+    with pytest.raises(Invalid) as refused, force_locale("en"):
+        backup.import_course(_quiz_backup(), actor=author)
+    db.session.rollback()  # as the end of the request would
+    assert len(calls) == 2
+    for model in (Course, QuestionBank, Question, Quiz, QuizSlot, Item):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+    _nothing_written(app)
+    message = str(refused.value.fields["file"])
+    assert "Refused late." in message and "Nothing was imported" in message
+
+
+def test_a_successful_import_commits_once(app) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    db.session.commit()
+    data = _quiz_backup()
+    commits: list[int] = []
+
+    def count(session: Any) -> None:
+        commits.append(1)
+
+    event.listen(db.session, "after_commit", count)
+    try:
+        copy = backup.import_course(data, actor=author)
+    finally:
+        event.remove(db.session, "after_commit", count)
+    assert len(commits) == 1
+    items = db.session.scalars(select(Item).where(Item.course_id == copy.id).order_by(Item.position)).all()
+    assert read_bytes(db.session.get(StoredFile, items[0].file_id)) == b"%PDF-1.4 memo"
+    slots = [quizzes.quiz_slots(db.session.get(Quiz, item.quiz_id)) for item in items[1:]]
+    names = [[db.session.get(Question, s.question_id).name for s in quiz] for quiz in slots]
+    assert names == [["A"], ["B", "A"]]
