@@ -216,10 +216,11 @@ def _import_quizzes(course: Course, gift_text: str, specs: list[tuple[Any, dict[
     for question in report.imported if report else []:
         by_name.setdefault(question.name, question.id)
     for item, spec in specs:
+        settings = doc.quiz_settings(spec, set(by_name))  # first: it checks every name is in the bank
         quiz = quiz_quizzes.add_quiz(
             bank,
             title=item.title,
             question_ids=[by_name[n] for n in spec.get("questions", [])],
-            **doc.quiz_settings(spec, set(by_name)),
+            **settings,
         )
         item.quiz_id = quiz.id

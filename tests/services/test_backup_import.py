@@ -272,3 +272,17 @@ def test_a_successful_import_commits_once(app) -> None:  # type: ignore[no-untyp
     slots = [quizzes.quiz_slots(db.session.get(Quiz, item.quiz_id)) for item in items[1:]]
     names = [[db.session.get(Question, s.question_id).name for s in quiz] for quiz in slots]
     assert names == [["A"], ["B", "A"]]
+
+
+def test_a_quiz_naming_a_question_longer_than_its_column_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+    """A question name is stored cut to 255 characters, so a quiz naming the whole name finds no such
+    question: a message, not a KeyError (a 500 before)."""
+    long_name = "Вопрос " + "о" * 300
+    items = [{"kind": "quiz", "title": "Тест", "quiz": {"questions": [long_name]}}]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("questions.gift", f"::{long_name}::2+2? {{=4 ~5}}\n")
+        archive.writestr("course.json", _document([], items))
+    assert "missing from questions.gift" in _refused(buffer.getvalue())
+    db.session.rollback()
+    _nothing_written(app)
