@@ -7,12 +7,11 @@ from __future__ import annotations
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from unittest import mock
 
 from app.extensions import db
 from app.ticks import run_tick
 from tests.factories.accounts import InstitutionFactory, juror, organiser, teacher
-from tests.factories.contests import API_CLOCKS
+from tests.factories.contests import api_at
 
 T0 = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -20,16 +19,7 @@ CRITERIA = [{"name": "Урок", "max_points": 100, "weight": 1}]
 
 
 def at(moment: datetime) -> ExitStack:
-    stack = ExitStack()
-    for target in (
-        *API_CLOCKS,
-        "app.api.jury.jurors.utcnow",
-        "app.api.jury.scoring.utcnow",
-        "app.api.jury.appeals.utcnow",
-        "app.api.jury.slots.utcnow",
-    ):
-        stack.enter_context(mock.patch(target, return_value=moment))
-    return stack
+    return api_at(moment, jury=True)
 
 
 def ok(response: Any, status: int = 200) -> Any:

@@ -29,10 +29,13 @@ API_CLOCKS = tuple(
 )
 
 
-def api_at(moment: datetime) -> ExitStack:
-    """Every contests API endpoint sees `moment` as now."""
+JURY_API_CLOCKS = tuple(f"app.api.jury.{name}.utcnow" for name in ("jurors", "scoring", "appeals", "slots"))
+
+
+def api_at(moment: datetime, *, jury: bool = False) -> ExitStack:
+    """Every contests API endpoint (and with `jury`, every jury API endpoint) sees `moment` as now."""
     stack = ExitStack()
-    for target in API_CLOCKS:
+    for target in (*API_CLOCKS, *(JURY_API_CLOCKS if jury else ())):
         stack.enter_context(mock.patch(target, return_value=moment))
     return stack
 
