@@ -18,7 +18,7 @@ from app.account_services import user_for_token
 from app.accounts import User
 from app.errors import json_error
 from app.i18n import _
-from app.input_guard import MAX_INT, load_json
+from app.input_guard import MAX_INT, request_json
 from app.pagination import MAX_PAGE, Page
 from app.permissions import require
 from app.timeutil import in_range, out_of_range_message
@@ -156,7 +156,7 @@ def read_text_body(media: str) -> str:
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    data = load_json(request.get_data(cache=True) or b"{}")
+    data = request_json()
     if not isinstance(data, dict):
         raise ApiError(422, _("The body must be a JSON object."))
     try:
