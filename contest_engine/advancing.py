@@ -24,7 +24,14 @@ from app.notifications import notify
 from contest_engine.clock import run_clock
 from contest_engine.messages import advancement_problem
 from contest_engine.models import Contest, Division, Participation, Stage, StageParticipant, StageResult
-from contest_engine.queries import COMPETITIVE_KINDS, OPEN_STATES, contest_stages, next_stage
+from contest_engine.queries import (
+    COMPETITIVE_KINDS,
+    OPEN_STATES,
+    contest_divisions,
+    contest_stages,
+    names_by_participation,
+    next_stage,
+)
 from contest_engine.results import refresh_results, write_results
 from contest_engine.rules import advancement as rules
 from contest_engine.rules.stages import StageState
@@ -72,16 +79,8 @@ def preview_advancement(
     participations = scores.participations
     earlier = _earlier_scores(stage, stages)
     rule = _rule(stage, chosen) if stage.advancement_rule == "manual" else _rule(stage)
-    divisions = {
-        d.id: d for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))
-    }
-    names = dict(
-        db.session.execute(
-            select(Participation.id, User.full_name)
-            .join(User, User.id == Participation.user_id)
-            .where(Participation.contest_id == stage.contest_id)
-        ).all()
-    )
+    divisions = {d.id: d for d in contest_divisions(stage.contest_id)}
+    names = names_by_participation(stage.contest_id)
     grouped: dict[int, list[rules.Candidate]] = defaultdict(list)
     for participation in participations:
         pid = participation.id
@@ -157,7 +156,8 @@ def confirm_advancement(
     next_open = following.state not in (StageState.DRAFT, StageState.SCHEDULED)
     merged = rules.merge_with_existing(previous, preview.advanced, next_open)
     if seen_runs > 0 and not merged.added and not merged.removed:
-        refresh_results(stage, now=now)  # scores may have changed (an appeal); the advancement did not
+        # scores may have changed (an appeal); the advancement did not
+        refresh_results(stage, now=now, scores=preview.standings)
         final = set(merged.final)
         return AdvanceOutcome(sorted(final), sorted(set(participant_ids) - final), [], [], list(merged.kept))
     won = (

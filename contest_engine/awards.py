@@ -18,7 +18,13 @@ from app.i18n import _
 from contest_engine.clock import run_clock
 from contest_engine.messages import award_problem
 from contest_engine.models import Award, Contest, Division, Participation
-from contest_engine.queries import OPEN_STATES, contest_stages, final_stage
+from contest_engine.queries import (
+    OPEN_STATES,
+    contest_divisions,
+    contest_stages,
+    final_stage,
+    names_by_participation,
+)
 from contest_engine.results import stored_score
 from contest_engine.rules import awards as award_rules
 from contest_engine.standings import standings
@@ -55,16 +61,8 @@ def compute_awards(contest: Contest, *, actor: User, now: datetime) -> list[Awar
     participations = scores.participations
     if scores.blocked:
         raise Conflict(_("Some entries are still missing jury scores: awards wait for them."))
-    divisions = {
-        d.id: d for d in db.session.scalars(select(Division).where(Division.contest_id == contest.id))
-    }
-    users = dict(
-        db.session.execute(
-            select(Participation.id, User.full_name)
-            .join(User, User.id == Participation.user_id)
-            .where(Participation.contest_id == contest.id)
-        ).all()
-    )
+    divisions = {d.id: d for d in contest_divisions(contest.id)}
+    users = names_by_participation(contest.id)
     user_ids = {p.id: p.user_id for p in participations}
     existing = {
         a.participation_id: a for a in db.session.scalars(select(Award).where(Award.contest_id == contest.id))

@@ -140,13 +140,21 @@ def participant_names(contest_id: int) -> list[tuple[int, str]]:
     """(participation id, full name) of every participant, by name: the manual advancement choice."""
     return [
         (pid, name)
-        for pid, name in db.session.execute(
-            select(Participation.id, User.full_name)
-            .join(User, User.id == Participation.user_id)
-            .where(Participation.contest_id == contest_id)
-            .order_by(User.full_name)
-        ).all()
+        for pid, name in db.session.execute(_names_query(contest_id).order_by(User.full_name)).all()
     ]
+
+
+def names_by_participation(contest_id: int) -> dict[int, str]:
+    """Participation id → full name, for rows that name their participants (advancement, awards)."""
+    return {pid: name for pid, name in db.session.execute(_names_query(contest_id)).all()}
+
+
+def _names_query(contest_id: int) -> Select[int, str]:
+    return (
+        select(Participation.id, User.full_name)
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.contest_id == contest_id)
+    )
 
 
 def organised_contests(user_id: int, *, limit: int = 10) -> list[Contest]:

@@ -21,15 +21,16 @@ from app.pagination import Page, paginate
 from contest_engine.clock import run_clock
 from contest_engine.messages import between, status_labels
 from contest_engine.models import Division, Participation, ResultStatus, Stage, StageParticipant, StageResult
-from contest_engine.queries import OPEN_STATES, contest_stages, next_stage
+from contest_engine.queries import OPEN_STATES, contest_divisions, contest_stages, next_stage
 from contest_engine.rules.scoring import display
 from contest_engine.rules.stages import StageAction, StageState, StageTransitionError, apply_action
 from contest_engine.standings import Standings, standings
 
 
-def refresh_results(stage: Stage, *, now: datetime) -> None:
-    """Recompute the stored ranking (the organiser's "recalculate", and before publication)."""
-    write_results(stage, now=now)
+def refresh_results(stage: Stage, *, now: datetime, scores: Standings | None = None) -> None:
+    """Recompute the stored ranking (the organiser's "recalculate", and before publication);
+    `scores` are standings the caller loaded in this transaction already."""
+    write_results(stage, now=now, scores=scores)
     try:
         db.session.commit()
     except IntegrityError:  # another process wrote the same ranking at the same moment
@@ -252,10 +253,7 @@ def write_results(
                     "advanced": p.id in advanced,
                 }
             )
-    division_order = {
-        d.id: d.position
-        for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))
-    }
+    division_order = {d.id: d.position for d in contest_divisions(stage.contest_id)}
     names = {p.id: name for p, name in _names(participations)}
     rows.sort(
         key=lambda r: (

@@ -19,7 +19,8 @@ from contest_engine.jury.access import is_conflicted
 from contest_engine.jury.messages import shortfall
 from contest_engine.jury.models import JuryAssignment, JuryConflict, ScoreSheet, StageJuror
 from contest_engine.jury.setup import jury_config
-from contest_engine.models import Division, Entry, Participation, Stage
+from contest_engine.models import Entry, Participation, Stage
+from contest_engine.queries import contest_divisions
 from contest_engine.rules import allocation as allocation_rules
 
 
@@ -48,10 +49,7 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
         db.session.scalars(select(JuryAssignment).where(JuryAssignment.stage_id == stage.id))
     )
     existing = [(a.juror_id, a.entry_id) for a in existing_rows]
-    divisions = {
-        d.id: d.name
-        for d in db.session.scalars(select(Division).where(Division.contest_id == stage.contest_id))
-    }
+    divisions = {d.id: d.name for d in contest_divisions(stage.contest_id)}
     sectioned = any(j.division_id is not None for j in jurors)
     groups: dict[int | None, list[Any]] = defaultdict(list)
     for entry in entries:
