@@ -76,8 +76,10 @@ def register(
             fields["subject"] = _("Enter your subject.")
         if contest.requires_consent and not consent:
             fields["consent"] = _("Registration needs your consent to the processing of personal data.")
-    if len(grade) > 32 or len(institution) > 255 or len(subject) > 255:
-        fields["grade" if len(grade) > 32 else "institution"] = _("Too long.")
+    typed = {"institution": institution, "grade": grade, "subject": subject}
+    for name, column in _CSV_COLUMNS:
+        if len(typed[name]) > limit(column):
+            fields[name] = _("Too long.")
     if fields:
         raise Invalid(_("Registration cannot be completed: check the marked fields."), fields)
     if not by_organiser:
