@@ -12,14 +12,14 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, login_throttle, sessions
 from app.accounts import ApiToken, Institution, Role, User, hash_token
 from app.domain_errors import Invalid
 from app.email_address import InvalidEmail, clean_email
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.i18n import _
 from app.security import check_password, hash_password
 from app.timeutil import DEFAULT_TIMEZONE, is_valid_timezone, utcnow
@@ -221,10 +221,7 @@ def admin_update_user(
         sessions.end_all_sessions(user)
     user.active = active
     if not active:
-        for token in db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        ):
-            token.revoked_at = utcnow()
+        revoke_tokens(user, utcnow())
     audit.record(
         "user.updated", actor=actor, scope_type="site", object_type="user", object_id=user.id, details=changes
     )
@@ -282,3 +279,13 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or not user.active or user.password_hash[-16:] != data.get("h"):
         return None
     return user
+
+
+def revoke_tokens(user: User, now: datetime) -> int:
+    """Revoke every live API token of the user (deactivation, password reset); how many were live."""
+    return rows_changed(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -9,18 +9,18 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import update
 
 from app import audit, login_throttle, sessions
 from app.account_services import (
     check_new_password,
     find_user_by_email,
     make_reset_token,
+    revoke_tokens,
     user_for_reset_token,
 )
-from app.accounts import ApiToken, User
+from app.accounts import User
 from app.domain_errors import Conflict, Invalid
-from app.extensions import db, rows_changed
+from app.extensions import db
 from app.i18n import _, force_locale
 from app.mail import send_mail
 from app.security import check_password, hash_password
@@ -56,12 +56,7 @@ def reset_password(token: str, password: str, *, now: datetime) -> User:
     check_new_password(password)
     user.password_hash = hash_password(password)
     sessions.end_all_sessions(user)
-    revoked = rows_changed(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    revoked = revoke_tokens(user, now)
     login_throttle.forget_account(user.email)
     audit.record(
         "user.password_reset",

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, stage_or_404
+from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import _
 from app.pagination import page_args
@@ -29,8 +30,6 @@ from contest_engine.queries import (
     find_participation,
 )
 from contest_engine.results import ensure_results, own_result, results_csv, results_page, results_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/stages/<int:stage_id>/results")
@@ -73,7 +72,7 @@ def results_export(stage_id: int, fmt: str):  # type: ignore[no-untyped-def]
     headers = {"Content-Disposition": f"attachment; filename=results-{contest.id}-{stage.position}.{fmt}"}
     if fmt == "csv":
         return Response(results_csv(stage), mimetype="text/csv", headers=headers)
-    return Response(results_xlsx(stage), headers=headers, mimetype=XLSX)
+    return Response(results_xlsx(stage), headers=headers, mimetype=XLSX_MIME)
 
 
 @bp.route("/<int:contest_id>/awards", methods=["GET", "POST"])

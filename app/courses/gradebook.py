@@ -11,6 +11,7 @@ from app.accounts import User
 from app.courses import bp
 from app.courses.access import course_or_404, download, require_teach, role_in
 from app.courses.forms import OverrideForm, RowOverrideForm
+from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import _
 from app.pagination import Page, page_args
@@ -22,8 +23,6 @@ from courses import rules
 from courses.gradebook import Gradebook, gradebook_csv, gradebook_xlsx, save_row, set_override, typed_points
 from courses.gradebook import gradebook as load_gradebook
 from courses.models import Course, Item
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/<int:course_id>/gradebook", methods=["GET", "POST"])
@@ -65,7 +64,7 @@ def gradebook_export(course_id: int, fmt: str):  # type: ignore[no-untyped-def]
     require_teach(course.id)
     if fmt == "csv":
         return download(gradebook_csv(course), "text/csv", f"gradebook-{course.id}.csv")
-    return download(gradebook_xlsx(course), XLSX, f"gradebook-{course.id}.xlsx")
+    return download(gradebook_xlsx(course), XLSX_MIME, f"gradebook-{course.id}.xlsx")
 
 
 def _save_row(course: Course, user_id: int, back: str):  # type: ignore[no-untyped-def]
