@@ -21,8 +21,9 @@ from contest_engine.models import Entry, Participation
 def declare_conflict(
     contest_id: int, juror_id: int, participation_id: int, *, source: ConflictSource, actor: User
 ) -> JuryConflict:
-    """Record that a juror must not score a participant; their unscored assignments to the
-    participant's entries are withdrawn (re-run allocation to replace them).
+    """Record that a juror must not score a participant; all their assignments to the
+    participant's entries are withdrawn, scored or not, so a conflicted score stops counting
+    (re-run allocation to replace them).
 
     Only about a juror of this contest; a juror declares only for themselves (the organiser for
     anyone): otherwise anybody could pull entries out of jurors' queues."""
