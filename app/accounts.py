@@ -25,6 +25,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
     STUDENT = "student"
     JUROR = "juror"
+    METHODIST = "methodist"  # staff of a district methodical centre: moderates the library
 
 
 ROLE_LABELS = {
@@ -33,6 +34,7 @@ ROLE_LABELS = {
     Role.TEACHER: lazy_("Teacher"),
     Role.STUDENT: lazy_("Student"),
     Role.JUROR: lazy_("Juror"),
+    Role.METHODIST: lazy_("Methodist"),
 }
 
 
@@ -73,6 +75,8 @@ class User(UserMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     locale: Mapped[str] = mapped_column(String(8), default="ru")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by an administrator: this author's library materials are published without waiting.
+    trusted_author: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Part of every session's id: raising it (password change, reset, deactivation) ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

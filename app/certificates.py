@@ -25,6 +25,7 @@ class CertificateKind(enum.StrEnum):
     DIPLOMA = "diploma"
     PARTICIPATION = "participation"
     JURY = "jury"
+    PUBLICATION = "publication"  # a material published in the methodical library
 
 
 class Certificate(Base):
@@ -42,6 +43,7 @@ class Certificate(Base):
     source_id: Mapped[int] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         UniqueConstraint("source_type", "source_id", "kind", "user_id"),

@@ -1,6 +1,10 @@
 """Every models module, imported once so SQLAlchemy's metadata (and Alembic) sees all tables."""
 
 from app import accounts, audit, certificates, mail, notifications, uploads  # noqa: F401
+from community import subjects as community_subjects  # noqa: F401,E402
+from community.associations import models as association_models  # noqa: F401,E402
+from community.library import models as library_models  # noqa: F401,E402
+from community.portfolio import models as portfolio_models  # noqa: F401,E402
 from contest_engine import models as contest_models  # noqa: F401,E402
 from contest_engine.jury import models as jury_models  # noqa: F401,E402
 from courses import models as course_models  # noqa: F401,E402

@@ -21,9 +21,11 @@ from app.courses.catalogue import courses_panel
 from app.demo import demo_part
 from app.jury import bp as jury_bp
 from app.jury.panels import participant_panel, queue_panel
+from app.library import bp as library_bp
 from app.mail_delivery import deliver_due_mail
 from app.main import bp as main_bp
 from app.main.dashboard import panel
+from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
 from contest_engine import clock, olympiad
@@ -42,6 +44,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     quiz_bp,
     contests_bp,
     jury_bp,
+    library_bp,
+    portfolio_bp,
     api_bp,
 )
 

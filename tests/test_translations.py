@@ -22,6 +22,7 @@ METHOD_MAP = [
     ("app/**.py", "python"),
     ("courses/**.py", "python"),
     ("contest_engine/**.py", "python"),
+    ("community/**.py", "python"),
     ("templates/**.html", "jinja2"),
 ]
 

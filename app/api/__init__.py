@@ -19,6 +19,7 @@ from app.api import (  # noqa: E402,F401
     contests,
     courses,
     jury,
+    library,
     openapi,  # noqa: E402,F401
     quiz,
 )

@@ -57,3 +57,7 @@ def student(**kw: object) -> User:
 
 def juror(**kw: object) -> User:
     return UserFactory(role=Role.JUROR, **kw)
+
+
+def methodist(**kw: object) -> User:
+    return UserFactory(role=Role.METHODIST, **kw)

@@ -1,0 +1,1 @@
+"""Library API: discussion (being written)."""

@@ -1,0 +1,1 @@
+"""Library API: publishing (being written)."""

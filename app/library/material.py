@@ -1,0 +1,3 @@
+"""Methodical library: material pages (being written)."""
+
+from app.library import bp  # noqa: F401

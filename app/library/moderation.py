@@ -1,0 +1,3 @@
+"""Methodical library: moderation pages (being written)."""
+
+from app.library import bp  # noqa: F401

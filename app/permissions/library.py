@@ -1,0 +1,115 @@
+"""Who may do what in the methodical library and the portfolio.
+
+Moderators are methodists and administrators (every material) and the leaders of the association a
+material is filed under (that association's materials only). Published materials are open to anyone
+with the link, like a teacher portal's; unpublished ones exist only for their author and their
+moderators. Pupils neither publish, rate nor have a portfolio.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts import Role, User
+from app.extensions import db
+from app.permissions import _signed_in, has_role, is_admin
+from community.associations.models import AssociationMember, MemberRole, MemberStatus
+from community.library.models import Material, MaterialStatus
+
+# The network's adults: they publish, rate and comment as colleagues.
+COLLEAGUE_ROLES = (Role.ADMIN, Role.ORGANISER, Role.TEACHER, Role.METHODIST, Role.JUROR)
+
+
+def is_colleague(user: Any) -> bool:
+    return has_role(user, *COLLEAGUE_ROLES)
+
+
+def can_publish_materials(user: Any) -> bool:
+    return is_colleague(user)
+
+
+def is_library_moderator(user: Any) -> bool:
+    """Moderates every material: the methodical centre's staff and the administrator."""
+    return has_role(user, Role.ADMIN, Role.METHODIST)
+
+
+def leads_association(user: Any, association_id: int | None) -> bool:
+    if association_id is None or not _signed_in(user):
+        return False
+    query = select(AssociationMember.id).where(
+        AssociationMember.association_id == association_id,
+        AssociationMember.user_id == user.id,
+        AssociationMember.role == MemberRole.LEADER,
+        AssociationMember.status == MemberStatus.ACTIVE,
+    )
+    return db.session.scalar(query) is not None
+
+
+def led_association_ids(user: Any) -> list[int]:
+    """The associations whose shelves this user moderates as a leader (one query)."""
+    if not _signed_in(user):
+        return []
+    query = select(AssociationMember.association_id).where(
+        AssociationMember.user_id == user.id,
+        AssociationMember.role == MemberRole.LEADER,
+        AssociationMember.status == MemberStatus.ACTIVE,
+    )
+    return list(db.session.scalars(query))
+
+
+def can_moderate_any(user: Any) -> bool:
+    """Sees the moderation queue at all: a moderator of everything or a leader of something."""
+    return is_library_moderator(user) or bool(led_association_ids(user))
+
+
+def can_moderate_material(user: Any, material: Material) -> bool:
+    return is_library_moderator(user) or leads_association(user, material.association_id)
+
+
+def is_author(user: Any, material: Material) -> bool:
+    return _signed_in(user) and material.author_id == user.id
+
+
+def can_view_material(user: Any, material: Material) -> bool:
+    """Published: anyone. Otherwise its author and its moderators (everyone else gets a 404)."""
+    if material.status == MaterialStatus.PUBLISHED:
+        return True
+    return is_author(user, material) or can_moderate_material(user, material)
+
+
+def can_edit_material(user: Any, material: Material) -> bool:
+    return is_author(user, material) or is_admin(user)
+
+
+def can_rate_material(user: Any, material: Material) -> bool:
+    """One rating per colleague, never by the author, only of a published material."""
+    return (
+        is_colleague(user) and material.status == MaterialStatus.PUBLISHED and not is_author(user, material)
+    )
+
+
+def can_comment_material(user: Any, material: Material) -> bool:
+    return is_colleague(user) and material.status == MaterialStatus.PUBLISHED
+
+
+def can_revoke_certificate(user: Any, material: Material) -> bool:
+    return can_moderate_material(user, material)
+
+
+def can_set_trusted_author(user: Any) -> bool:
+    return is_admin(user)
+
+
+def may_have_portfolio(owner: User) -> bool:
+    """Pupils are minors: they never have a portfolio page."""
+    return owner.active and owner.role != Role.STUDENT
+
+
+def can_view_portfolio(user: Any, owner: User, is_public: bool) -> bool:
+    if not may_have_portfolio(owner):
+        return False
+    if _signed_in(user) and (user.id == owner.id or is_admin(user)):
+        return True
+    return is_public

@@ -1,0 +1,3 @@
+"""Portfolio pages (being written)."""
+
+from app.portfolio import bp  # noqa: F401
