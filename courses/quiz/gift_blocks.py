@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from courses.quiz.gift_syntax import GiftCode, GiftProblem, clean, cut, find, split, unescape
+from courses.quiz.gift_syntax import GiftCode, GiftProblem, clean, cut, find, other_number, split, unescape
 from courses.quiz.questions import (
     GAP_PLACEHOLDER,
     Answer,
@@ -33,6 +33,7 @@ from courses.quiz.questions import (
 _WEIGHT = re.compile(r"\s*%(-?\d+(?:[.,]\d+)?)%")
 _GAP = re.compile(r"\s*(\d*):([A-Za-z_]+):(.*)\Z", re.DOTALL)
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_FORMAT_TAG = re.compile(r"\A\[(?:html|moodle|plain|markdown)\]")
 _GAP_TYPES: dict[str, tuple[str, bool]] = {
     **dict.fromkeys(["SHORTANSWER", "SA", "MW"], ("shortanswer", False)),
     **dict.fromkeys(["SHORTANSWER_C", "SAC", "MWC"], ("shortanswer", True)),
@@ -51,51 +52,56 @@ def is_gap(content: str) -> bool:
 
 
 def read_block(offset: int, content: str) -> tuple[type, dict[str, Any]]:
-    """The question class and fields an ordinary answer block makes, in Moodle's order of tests."""
+    """The question class and fields an ordinary answer block makes, in Moodle's order of tests:
+    empty (essay), ``#`` first (numerical), any ``~`` (choice: ``->`` inside is text), ``=`` with
+    ``->`` (matching), exactly T/TRUE/F/FALSE (true/false), anything else a short answer."""
     body, general = cut(content, "####")
-    fields: dict[str, Any] = {"general_feedback": clean(general)}
+    fields: dict[str, Any] = {"general_feedback": answer_text(general)}
     stripped = body.strip()
     if not stripped:
         return Essay, fields
-    # Moodle's order of tests: numerical, then any `~` (choice), then `=` with `->` (matching), T/F.
-    has_arrow = find(body, "->") >= 0
-    head = cut(stripped, "#")[0].strip().upper()
-    if has_arrow and (find(body, "~") >= 0 or find(body, "=") < 0 or stripped.startswith("#")):
-        raise GiftProblem(GiftCode.ARROW, offset)
     if stripped.startswith("#"):
         fields["answers"] = _read_numerical(stripped[1:], offset)
         return Numerical, fields
     if find(body, "~") >= 0:
         choices = _read_choices(body, offset)
         return (SingleChoice if find(body, "=") >= 0 else MultipleChoice), {**fields, "choices": choices}
-    if has_arrow:
+    if find(body, "=") >= 0 and find(body, "->") >= 0:
         return Matching, {**fields, **_read_matching(body, offset)}
+    head = cut(stripped, "#")[0].strip()
     if head in _TRUE_FALSE:
         wrong, right = cut(cut(stripped, "#")[1] or "", "#")
         correct = _TRUE_FALSE[head]
         fields["correct"] = correct
-        fields["feedback_true" if correct else "feedback_false"] = clean(right)
-        fields["feedback_false" if correct else "feedback_true"] = clean(wrong)
+        fields["feedback_true" if correct else "feedback_false"] = answer_text(right)
+        fields["feedback_false" if correct else "feedback_true"] = answer_text(wrong)
         return TrueFalse, fields
-    if not stripped.startswith("="):
-        raise GiftProblem(GiftCode.UNKNOWN_BLOCK, offset, stripped[:40])
+    # Moodle's default: a short answer, even when the first answer is written without `=`.
     answers = [Answer(text, fraction, feedback) for text, fraction, feedback in _read_answers(body, offset)]
     _require_marks(answers, offset)
     return ShortAnswer, {**fields, "answers": tuple(answers)}
+
+
+def answer_text(raw: str | None) -> str:
+    """An answer's or feedback's text: unescaped, stripped, and without the ``[html]``-style format
+    tag Moodle allows in front of it (we keep one format per question)."""
+    return _FORMAT_TAG.sub("", clean(raw), count=1).strip()
 
 
 def _read_answers(body: str, offset: int) -> list[tuple[str, Fraction, str]]:
     """Answers of a choice or short answer block: (text, fraction, feedback)."""
     (_, prefix), *parts = split(body, "=~")
     if prefix.strip():
-        raise GiftProblem(GiftCode.UNKNOWN_BLOCK, offset, prefix.strip()[:40])
+        # Moodle keeps text before the first marker as an answer: full marks in a short answer
+        # (``{Paris}``), none in a choice question, unless a %weight% says otherwise.
+        parts.insert(0, ("" if find(body, "~") >= 0 else "=", prefix))
     answers = []
     for marker, raw in parts:
         fraction, raw = _read_weight(raw, Fraction(1 if marker == "=" else 0), offset)
         text, feedback = cut(raw, "#")
-        if not clean(text):
+        if not answer_text(text):
             raise GiftProblem(GiftCode.EMPTY_ANSWER, offset)
-        answers.append((clean(text), fraction, clean(feedback)))
+        answers.append((answer_text(text), fraction, answer_text(feedback)))
     return answers
 
 
@@ -133,16 +139,20 @@ def _require_marks(answers: Iterable[Any], offset: int) -> None:
 
 
 def _read_numerical(body: str, offset: int) -> tuple[NumericalAnswer, ...]:
-    if find(body, "=") < 0:
-        parts = [(Fraction(1), body)]
-    else:
-        (_, prefix), *rest = split(body, "=")
-        if prefix.strip():
-            raise GiftProblem(GiftCode.UNKNOWN_BLOCK, offset, prefix.strip()[:40])
-        parts = [_read_weight(raw, Fraction(1), offset) for _, raw in rest]
-    answers = tuple(_read_number_answer(raw, fraction, offset) for fraction, raw in parts)
+    """Numerical answers; as in Moodle, text before the first ``=`` is an answer too and a ``~#…``
+    after them is the feedback for any other number."""
+    body, other = cut(body, "~")
+    (_, prefix), *rest = split(body, "=")
+    if prefix.strip():
+        rest.insert(0, ("=", prefix))
+    parts = [_read_weight(raw, Fraction(1), offset) for _, raw in rest]
+    answers = [_read_number_answer(raw, fraction, offset) for fraction, raw in parts]
+    if not answers:
+        raise GiftProblem(GiftCode.EMPTY_ANSWER, offset)
+    if other is not None:
+        answers.append(other_number(answer_text(cut(other, "#")[1])))
     _require_marks(answers, offset)
-    return answers
+    return tuple(answers)
 
 
 def _read_number_answer(raw: str, fraction: Fraction, offset: int) -> NumericalAnswer:
@@ -162,7 +172,7 @@ def _read_number_answer(raw: str, fraction: Fraction, offset: int) -> NumericalA
         tolerance = Decimal(0) if tolerance_text is None else read_number(tolerance_text, offset)
         if tolerance < 0:
             raise GiftProblem(GiftCode.NEGATIVE_TOLERANCE, offset, spec)
-    return NumericalAnswer(value, tolerance, fraction, clean(feedback))
+    return NumericalAnswer(value, tolerance, fraction, answer_text(feedback))
 
 
 def read_number(text: str, offset: int | None, code: GiftCode = GiftCode.NOT_A_NUMBER) -> Decimal:
@@ -179,7 +189,7 @@ def read_number(text: str, offset: int | None, code: GiftCode = GiftCode.NOT_A_N
 def _read_matching(body: str, offset: int) -> dict[str, Any]:
     (_, prefix), *parts = split(body, "=")
     if prefix.strip():
-        raise GiftProblem(GiftCode.UNKNOWN_BLOCK, offset, prefix.strip()[:40])
+        parts.insert(0, ("=", prefix))
     right_ids: dict[str, int] = {}
     pairs = []
     for _, raw in parts:
@@ -189,8 +199,8 @@ def _read_matching(body: str, offset: int) -> dict[str, Any]:
         if not clean(right):
             raise GiftProblem(GiftCode.EMPTY_ANSWER, offset)
         right_id = right_ids.setdefault(clean(right), len(right_ids) + 1)
-        if clean(left):
-            pairs.append((clean(left), right_id))
+        if answer_text(left):
+            pairs.append((answer_text(left), right_id))
     if len(pairs) < 2:
         raise GiftProblem(GiftCode.FEW_PAIRS, offset)
     return {
@@ -243,7 +253,7 @@ def _read_gap(number: int, found: re.Match[str], offset: int) -> AnyGap:
         text, feedback = cut(raw, "#")
         if not clean(text):
             raise GiftProblem(GiftCode.EMPTY_ANSWER, offset)
-        answers.append(Answer(clean(text), fraction, clean(feedback)))
+        answers.append(Answer(answer_text(text), fraction, answer_text(feedback)))
     if not answers:
         raise GiftProblem(GiftCode.EMPTY_ANSWER, offset)
     _require_marks(answers, offset)

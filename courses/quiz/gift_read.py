@@ -8,11 +8,16 @@ may start with ``%`` or contain ``->``); ``%50%`` weights (negative allowed); ``
 answer and ``####`` general feedback; an answer block anywhere in the text ("missing word": the
 blank is shown as ``_____``); blocks spanning lines.
 
-Answer blocks: ``{}`` essay; ``{T}``/``{TRUE}``/``{F}``/``{FALSE}`` true/false (``#wrong answer
-feedback#right answer feedback``); ``{=a =%50%b}`` short answer; any ``~`` makes a choice question,
-``single`` when some answer starts with ``=`` and ``multiple`` otherwise (Moodle's rule);
-``{=a -> 1 =b -> 2 = -> distractor}`` matching; ``{#3.5:0.1}``, ``{#2..5}``, ``{#=3.5:0.1 =%50%3:1}``
-numerical (a decimal comma is accepted); no block at all: a description.
+Answer blocks, tested in Moodle's order: ``{}`` essay; ``{#3.5:0.1}``, ``{#2..5}``,
+``{#=3.5:0.1 =%50%3:1 ~#any other number}`` numerical (a decimal comma is accepted; ``~#…`` is the
+feedback for any other number); any ``~`` makes a choice question, ``single`` when some answer
+starts with ``=`` and ``multiple`` otherwise, ``->`` inside a choice being text;
+``{=a -> 1 =b -> 2 = -> distractor}`` matching; exactly ``{T}``/``{TRUE}``/``{F}``/``{FALSE}``
+true/false (``#wrong answer feedback#right answer feedback``); anything else a short answer
+(``{=a =%50%b}``, or ``{Paris}`` without ``=``); no block at all: a description. As in Moodle,
+text before the first ``=``/``~`` is an answer too, and an answer or feedback may begin with a
+``[html]``-style tag, which is dropped. A blank line missing between two questions is found
+(`_glued_questions`) and reported as a warning, both questions being read.
 
 Extension, cloze: blocks in Moodle's multianswer syntax ``{weight:TYPE:answers}`` anywhere in the
 text make a ``cloze`` question, one gap per block, numbered in order; the text keeps ``{#1}``,
@@ -36,7 +41,7 @@ the nearest fraction with a denominator up to 100; a description's general feedb
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from courses.quiz.gift_blocks import is_gap, read_block, read_cloze, read_number
@@ -59,16 +64,19 @@ class GiftError:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """Questions read, each with the line it starts on, and one error per question that was not."""
+    """Questions read, each with the line it starts on, one error per question that was not, and
+    warnings about questions read all the same (a blank line missing before one)."""
 
     questions: list[tuple[AnyQuestion, int]]
     errors: list[GiftError]
+    warnings: list[GiftError] = field(default_factory=list)
 
 
 def parse_gift(text: str) -> ImportResult:
     """Read GIFT text; every question that cannot be read becomes an error with its line instead."""
     questions: list[tuple[AnyQuestion, int]] = []
     errors: list[GiftError] = []
+    warnings: list[GiftError] = []
     category: str | None = None
     for block in _blocks(text):
         lines: list[tuple[int, str]] = []
@@ -83,16 +91,54 @@ def parse_gift(text: str) -> ImportResult:
                 category = stripped[len("$CATEGORY:") :].strip() or None
             else:
                 lines.append((number, line))
-        if not lines:
-            continue
-        source = "\n".join(line for _, line in lines)
-        try:
-            questions.append((_read_question(source, category, options), lines[0][0]))
-        except GiftProblem as problem:
-            offset = 0 if problem.offset is None else problem.offset
-            line_no = lines[source.count("\n", 0, offset)][0]
-            errors.append(GiftError(line_no, problem.code, problem.snippet))
-    return ImportResult(questions, errors)
+        for index, group in enumerate(_glued_questions(lines)):
+            if index:
+                warnings.append(GiftError(group[0][0], GiftCode.MISSING_BLANK_LINE))
+            source = "\n".join(line for _, line in group)
+            try:
+                questions.append((_read_question(source, category, options), group[0][0]))
+            except GiftProblem as problem:
+                offset = 0 if problem.offset is None else problem.offset
+                line_no = group[source.count("\n", 0, offset)][0]
+                errors.append(GiftError(line_no, problem.code, problem.snippet))
+    return ImportResult(questions, errors, warnings)
+
+
+def _glued_questions(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """A block cut where a blank line is missing between two questions. After a closed ordinary
+    answer block, a line outside braces starts a new question when it opens with a ``::title::``
+    or when an answer block follows (else it is the rest of a "missing word" text); after a cloze
+    gap only a title does, so cloze questions may span lines."""
+    groups: list[list[tuple[int, str]]] = [[]]
+    depth, content, closed = 0, "", ""
+    for index, (number, line) in enumerate(lines):
+        if groups[-1] and depth == 0 and closed:
+            rest = "\n".join(text for _, text in lines[index:])
+            brace = _next_brace(rest, 0)
+            opens_block = closed == "plain" and brace >= 0 and rest[brace] == "{"
+            if line.lstrip().startswith("::") or opens_block:
+                groups.append([])
+                closed = ""
+        groups[-1].append((number, line))
+        position = 0
+        while position < len(line):
+            char = line[position]
+            if char == "\\":
+                content += line[position : position + 2] if depth else ""
+                position += 2
+                continue
+            if char == "{":
+                depth, content = depth + 1, ""
+            elif char == "}" and depth:
+                depth -= 1
+                gap = is_gap(content) or content.strip().startswith("####")
+                closed = "gap" if gap else "plain"
+            elif depth:
+                content += char
+            position += 1
+        if depth:
+            content += "\n"
+    return [group for group in groups if group]
 
 
 def _blocks(text: str) -> Iterable[list[tuple[int, str]]]:
@@ -122,7 +168,7 @@ def _read_question(source: str, category: str | None, options: list[str]) -> Any
     if found:
         text_format = found.group(1)  # type: ignore[assignment]
         position = found.end()
-    segments, blocks = _scan(source, position)
+    segments, blocks = scan_blocks(source, position)
     texts = [unescape(segment) for segment in segments]
     common: dict[str, Any] = {"text_format": text_format, "category": category}
     if not blocks:
@@ -149,7 +195,7 @@ def _read_question(source: str, category: str | None, options: list[str]) -> Any
         raise GiftProblem(GiftCode.INVALID, None, str(error)) from error
 
 
-def _scan(source: str, position: int) -> tuple[list[str], list[tuple[int, str]]]:
+def scan_blocks(source: str, position: int) -> tuple[list[str], list[tuple[int, str]]]:
     """Cut the text into plain segments and answer blocks (offset of `{`, raw content)."""
     segments, blocks = [], []
     start = position

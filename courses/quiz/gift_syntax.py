@@ -1,7 +1,11 @@
 """Quiz room, pure core: GIFT's lexical layer, shared by reading and writing — the problem codes
 a reader reports, backslash escapes, and searching text while skipping escaped characters."""
 
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
+
+from courses.quiz.questions import NumericalAnswer
 
 
 class GiftCode(StrEnum):
@@ -31,7 +35,13 @@ class GiftCode(StrEnum):
     PLACEHOLDER = "placeholder"
     BAD_OPTION = "bad_option"
     INVALID = "invalid"
+    MISSING_BLANK_LINE = "missing_blank_line"
 
+
+#: The tolerance of Moodle's "any other number" numerical answer (GIFT ``~#feedback``, Moodle XML
+#: ``*``): wide enough to hold every number a pupil types, so it matches whatever no better answer
+#: does and gives its feedback with no marks.
+OTHER_TOLERANCE = Decimal("1E+100")
 
 #: Characters a backslash escapes (``\\n`` is a newline instead).
 ESCAPABLE = "\\~=#{}:%-"
@@ -45,6 +55,16 @@ class GiftProblem(Exception):
     def __init__(self, code: GiftCode, offset: int | None = None, snippet: str = "") -> None:
         super().__init__(code)
         self.code, self.offset, self.snippet = code, offset, snippet
+
+
+def other_number(feedback: str) -> NumericalAnswer:
+    """Moodle's "any other number" answer: no marks, this feedback."""
+    return NumericalAnswer(Decimal(0), OTHER_TOLERANCE, Fraction(0), feedback)
+
+
+def is_other_number(answer: NumericalAnswer) -> bool:
+    """Whether a numerical answer is Moodle's "any other number" (see `other_number`)."""
+    return answer.tolerance == OTHER_TOLERANCE and answer.value == 0 and answer.fraction == 0
 
 
 def find(text: str, target: str, start: int = 0, end: int | None = None) -> int:
@@ -111,10 +131,17 @@ def clean(raw: str | None) -> str:
     return "" if raw is None else unescape(raw).strip()
 
 
-def escape(text: str, *, answer: bool = False) -> str:
-    """Text as GIFT writes it: special characters and newlines escaped (an answer may not start with %)."""
+def escape(text: str, *, answer: bool = False, arrow: bool = False) -> str:
+    """Text as GIFT writes it: special characters and newlines escaped (an answer may not start with
+    %); ``->`` only when `arrow` (where Moodle would split a matching pair: elsewhere it is text, and
+    Moodle reads ``\\->`` with its backslash)."""
     out = text.replace("\\", "\\\\")
     for char in "~=#{}:":
         out = out.replace(char, "\\" + char)
-    out = out.replace("->", "\\->").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    out = (
+        (out.replace("->", "\\->") if arrow else out)
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+    )
     return "\\" + out if answer and out.startswith("%") else out

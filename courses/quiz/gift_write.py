@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from decimal import Context, Decimal
 from fractions import Fraction
 
-from courses.quiz.gift_syntax import BLANK, escape
+from courses.quiz.gift_syntax import BLANK, escape, is_other_number
 from courses.quiz.questions import (
     GAP_PLACEHOLDER,
     Answer,
@@ -82,9 +82,12 @@ def _write_question(question: Question) -> str:
     return f"{head}{escape(question.text)} {block}"
 
 
-def _write_answer(marker: str, fraction: Fraction | None, text: str, feedback: str) -> str:
+def _write_answer(
+    marker: str, fraction: Fraction | None, text: str, feedback: str, *, arrow: bool = False
+) -> str:
     weight = "" if fraction is None else f"%{_percent(fraction)}%"
-    return marker + weight + escape(text, answer=True) + (f"#{escape(feedback)}" if feedback else "")
+    written = escape(text, answer=True, arrow=arrow)
+    return marker + weight + written + (f"#{escape(feedback)}" if feedback else "")
 
 
 def _write_block(question: Question) -> str:
@@ -109,15 +112,19 @@ def _write_block(question: Question) -> str:
         return ("TRUE" if question.correct else "FALSE") + tail
     if isinstance(question, ShortAnswer):
         return " ".join(
-            _write_answer("=", None if a.fraction == 1 else a.fraction, a.text, a.feedback)
+            _write_answer("=", None if a.fraction == 1 else a.fraction, a.text, a.feedback, arrow=True)
             for a in question.answers
         )
     if isinstance(question, Numerical):
-        return "#" + " ".join(_write_number(answer) for answer in question.answers)
+        numbers = [_write_number(answer) for answer in question.answers if not is_other_number(answer)]
+        others = [f"~#{escape(answer.feedback)}" for answer in question.answers if is_other_number(answer)]
+        return "#" + " ".join(numbers + others[-1:])
     if isinstance(question, Matching):
         texts = {item.id: item.text for item in question.right}
         used = {item.right_id for item in question.left}
-        pairs = [f"={escape(item.text)} -> {escape(texts[item.right_id])}" for item in question.left]
+        pairs = [
+            f"={escape(item.text, arrow=True)} -> {escape(texts[item.right_id])}" for item in question.left
+        ]
         pairs += [f"= -> {escape(item.text)}" for item in question.right if item.id not in used]
         return " ".join(pairs)
     assert isinstance(question, Essay)

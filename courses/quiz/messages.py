@@ -11,6 +11,7 @@ from app.i18n import lazy_
 from courses.quiz.answer_shapes import AnswerShapeError
 from courses.quiz.gift_read import GiftError
 from courses.quiz.gift_syntax import GiftCode
+from courses.quiz.moodle_questions import MoodleCode
 
 ANSWER_SHAPE: dict[str, Any] = {
     "expected_text": lazy_("Expected text."),
@@ -59,6 +60,25 @@ GIFT: dict[GiftCode, Any] = {
     GiftCode.PLACEHOLDER: lazy_("The text of a cloze question cannot contain '{#n}' itself."),
     GiftCode.BAD_OPTION: lazy_("Unknown or malformed option in a '// vmeste:' comment."),
     GiftCode.INVALID: lazy_("The question is not valid."),
+    GiftCode.MISSING_BLANK_LINE: lazy_(
+        "A blank line is missing before this question: it was read as a separate question, "
+        "but Moodle would join it to the one above."
+    ),
+}
+
+MOODLE: dict[MoodleCode, Any] = {
+    MoodleCode.UNSUPPORTED_TYPE: lazy_("This Moodle question type cannot be imported."),
+    MoodleCode.NO_TEXT: lazy_("The question has no text."),
+    MoodleCode.NOT_A_NUMBER: lazy_("A numerical answer or tolerance is not a number."),
+    MoodleCode.WEIGHT: lazy_("An answer grade must lie between -100% and 100%."),
+    MoodleCode.FEW_CHOICES: lazy_("A choice question needs at least two answers."),
+    MoodleCode.NO_CORRECT: lazy_("No answer gives any marks."),
+    MoodleCode.FEW_PAIRS: lazy_("A matching question needs at least two pairs."),
+    MoodleCode.EMPTY_ANSWER: lazy_("An answer is empty."),
+    MoodleCode.CLOZE: lazy_("The embedded answers (cloze) in the question text cannot be read."),
+    MoodleCode.INVALID: lazy_("The question is not valid."),
+    MoodleCode.BAD_XML: lazy_("The file is not well-formed XML."),
+    MoodleCode.NOT_MOODLE_XML: lazy_("The file is XML but not a Moodle XML question file (<quiz>)."),
 }
 
 QUIZ_SETTINGS: dict[str, Any] = {
@@ -80,6 +100,12 @@ def answer_shape_text(error: AnswerShapeError) -> str:
 def gift_text(error: GiftError) -> str:
     """Why a GIFT question could not be read, in the user's language."""
     return str(GIFT[error.code])
+
+
+def moodle_text(code: MoodleCode, snippet: str = "") -> str:
+    """Why a Moodle XML question could not be read, in the user's language (the culprit appended)."""
+    text = str(MOODLE[code])
+    return f"{text} ({snippet})" if snippet and code == MoodleCode.UNSUPPORTED_TYPE else text
 
 
 def settings_texts(problems: dict[str, str]) -> dict[str, str]:
