@@ -54,9 +54,15 @@ SUBJECTS = (
 def _allow_values(table, constraint, values, column=None):
     """Replace an enum column's CHECK constraint (named by the naming convention) with one over `values`."""
     listed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column or constraint} IN ({listed})"
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f(f"ck_{table}_{constraint}"), table, type_="check")
+        op.create_check_constraint(op.f(f"ck_{table}_{constraint}"), table, condition)
+        return
+    # SQLite cannot alter a constraint: batch mode rebuilds the table with the new one.
     with op.batch_alter_table(table, schema=None, recreate="always") as batch_op:
         batch_op.drop_constraint(batch_op.f(f"ck_{table}_{constraint}"), type_="check")
-        batch_op.create_check_constraint(constraint, f"{column or constraint} IN ({listed})")
+        batch_op.create_check_constraint(constraint, condition)
 
 
 def upgrade():
@@ -547,6 +553,10 @@ def downgrade():
 
     op.drop_table("material_comment_report")
     op.drop_table("material_visit")
+    with op.batch_alter_table("material", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_material_published_version_id_material_version"), type_="foreignkey"
+        )
     with op.batch_alter_table("material_version", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_material_version_submitted_at"))
         batch_op.drop_index("ix_material_version_state_submitted")
