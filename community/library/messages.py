@@ -16,6 +16,16 @@ MESSAGES: dict[str, Any] = {
     # shared
     "required": lazy_("This field is required."),
     "too_long": lazy_("Too long (at most %(limit)s characters)."),
+    # associations (community/associations/membership.py)
+    "association_unknown_policy": lazy_("Choose who may join: anyone or on request."),
+    "association_unknown_role": lazy_("The role must be leader or member."),
+    "association_inactive_user": lazy_("This account is deactivated."),
+    "association_pupil": lazy_("Pupils do not join methodical associations."),
+    "association_last_leader": lazy_("The last leader cannot leave: name another leader first."),
+    "association_unknown_subject": lazy_("Choose a subject from the list."),
+    # moderation (community/library/moderation.py)
+    "review_unknown_decision": lazy_("The decision must be publish or reject."),
+    "trusted_pupil": lazy_("Pupils do not publish materials, so they cannot be trusted authors."),
 }
 
 
