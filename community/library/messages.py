@@ -26,6 +26,11 @@ MESSAGES: dict[str, Any] = {
     # moderation (community/library/moderation.py)
     "review_unknown_decision": lazy_("The decision must be publish or reject."),
     "trusted_pupil": lazy_("Pupils do not publish materials, so they cannot be trusted authors."),
+    # discussion (community/library/discussion_rules.py)
+    "comment_empty": lazy_("Write the comment first."),
+    "parent_unknown": lazy_("The comment you are replying to is not under this material."),
+    "edit_window_closed": lazy_("A comment can be edited only within %(minutes)s minutes of posting."),
+    "stars_range": lazy_("Choose from %(low)s to %(high)s stars."),
 }
 
 
