@@ -31,6 +31,10 @@ MESSAGES: dict[str, Any] = {
     "parent_unknown": lazy_("The comment you are replying to is not under this material."),
     "edit_window_closed": lazy_("A comment can be edited only within %(minutes)s minutes of posting."),
     "stars_range": lazy_("Choose from %(low)s to %(high)s stars."),
+    # certificates (community/library/certificates.py)
+    "certificate_unpublished": lazy_("A certificate is issued once the material is published."),
+    "certificate_revoked": lazy_("The certificate of this material was revoked: %(reason)s"),
+    "certificate_already_revoked": lazy_("This certificate has already been revoked."),
 }
 
 
