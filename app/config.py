@@ -83,6 +83,10 @@ class Config:
 
     API_PER_PAGE_MAX = 200
 
+    # The library's moderation queue is flagged (queue page, moderator's dashboard) once a version
+    # has waited longer than this many days.
+    LIBRARY_QUEUE_DAYS = int(os.environ.get("LIBRARY_QUEUE_DAYS", "3") or 3)
+
 
 class DevelopmentConfig(Config):
     pass
