@@ -35,6 +35,23 @@ MESSAGES: dict[str, Any] = {
     "certificate_unpublished": lazy_("A certificate is issued once the material is published."),
     "certificate_revoked": lazy_("The certificate of this material was revoked: %(reason)s"),
     "certificate_already_revoked": lazy_("This certificate has already been revoked."),
+    # authoring (community/library/material_rules.py, authoring.py, material_files.py)
+    "material_bad_kind": lazy_("Choose a kind from the list."),
+    "material_bad_grade": lazy_("Grades are from 1 to 11 (not %(grade)s)."),
+    "material_no_subjects": lazy_("Choose at least one subject."),
+    "material_unknown_subject": lazy_("Unknown subject: %(ids)s."),
+    "material_bad_link": lazy_("“%(url)s” is not a web address: it must start with http:// or https://."),
+    "material_too_many_links": lazy_("At most %(limit)s links."),
+    "material_file_type": lazy_("Files like “%(name)s” are not accepted. Allowed: %(allowed)s."),
+    "material_file_too_big": lazy_("The file “%(name)s” is larger than %(limit)s MB."),
+    "material_file_empty": lazy_("The file “%(name)s” is empty."),
+    "material_file_content": lazy_("The file “%(name)s” is not a real %(ext)s file."),
+    "material_too_many_files": lazy_("At most %(limit)s files per material."),
+    "material_video_needs_link": lazy_("A video material needs a link to the video."),
+    "material_empty": lazy_("Add a summary, a file or a link before sending the material to moderation."),
+    "material_not_member": lazy_(
+        "You can file a material only under an association you are an active member of."
+    ),
 }
 
 
