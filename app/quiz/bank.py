@@ -1,4 +1,5 @@
-"""Quiz pages for a bank's managers: the bank's questions and categories, GIFT import and export."""
+"""Quiz pages for a bank's managers: the bank's questions and categories, import and export in GIFT
+or Moodle XML."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from app.quiz import forms as quiz_forms
 from app.quiz.access import category_choices, managed_bank
 from app.quiz.question_forms import TYPE_LABELS
 from app.view_actions import act, submit
-from courses.quiz.bank_gift import export_gift, import_gift
+from courses.quiz.bank_gift import export_questions, import_questions
 from courses.quiz.bank_questions import bank_questions
 from courses.quiz.banks import category_paths, create_category, delete_category
 from courses.quiz.models import QuestionBank, QuestionCategory, Quiz
+from courses.quiz.question_formats import EXTENSIONS, FORMATS, MEDIA_TYPES, QuestionFormat
 
 
 @bp.route("/banks/<int:bank_id>")
@@ -97,18 +99,19 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
                 form.file.errors = [_("The file must be UTF-8 text.")]
                 return render_template("quiz/import.html", form=form, bank=bank, report=None), 422
         if not text.strip():
-            form.text.errors = [_("Paste GIFT text or choose a file.")]
+            form.text.errors = [_("Paste GIFT or Moodle XML text, or choose a file.")]
         else:
-            report = import_gift(
+            report = import_questions(
                 bank,
                 text,
                 actor=current_user,
+                question_format=_format(form.question_format.data),
                 valid_only=bool(form.valid_only.data),
                 category_id=form.category_id.data or None,
             )
             if report.imported:
                 flash(_("Imported %(n)s questions.", n=len(report.imported)), "success")
-                if not report.errors:
+                if not report.errors and not report.warnings:
                     return redirect(url_for("quiz.bank", bank_id=bank.id))
     status = 422 if (report and report.errors) or form.errors else 200
     return render_template("quiz/import.html", form=form, bank=bank, report=report), status
@@ -118,9 +121,15 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
     bank = managed_bank(bank_id)
-    text = export_gift(bank, category_id=request.args.get("category", type=int))
+    chosen = _format(request.args.get("format")) or "gift"
+    text = export_questions(bank, chosen, category_id=request.args.get("category", type=int))
     return Response(
         text,
-        mimetype="text/plain; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="bank-{bank.id}.gift.txt"'},
+        mimetype=MEDIA_TYPES[chosen].partition(";")[0],
+        headers={"Content-Disposition": f'attachment; filename="bank-{bank.id}.{EXTENSIONS[chosen]}"'},
     )
+
+
+def _format(raw: str | None) -> QuestionFormat | None:
+    """A format the page names, or None: tell by content on import, GIFT on export."""
+    return next((known for known in FORMATS if known == raw), None)

@@ -26,9 +26,16 @@ from app.i18n import lazy_ as _l
 
 class ImportForm(FlaskForm):
     text = TextAreaField(
-        _l("GIFT text"), validators=[Optional(), Length(max=2_000_000)], render_kw={"rows": 12}
+        _l("Questions in GIFT or Moodle XML"),
+        validators=[Optional(), Length(max=2_000_000)],
+        render_kw={"rows": 12},
     )
-    file = FileField(_l("…or a GIFT file"))
+    file = FileField(_l("…or a file (GIFT or Moodle XML)"))
+    question_format = SelectField(
+        _l("Format"),
+        choices=[("", _l("Tell by the content")), ("gift", "GIFT"), ("moodlexml", "Moodle XML")],
+        default="",
+    )
     category_id = SelectField(_l("Category for questions without $CATEGORY"), coerce=int, default=0)
     valid_only = BooleanField(_l("Import the valid questions even if some have errors"))
 

@@ -1,7 +1,8 @@
 """Question bank room, pure core: reading GIFT (Moodle's format plus cloze gaps) into questions.
 
 What is read, as Moodle reads it: questions separated by blank lines; whole-line ``//`` comments;
-``$CATEGORY: path`` lines (the latest applies to the questions after it; an empty path clears it);
+``$CATEGORY: path`` lines (the latest applies to the questions after it; an empty path clears it;
+Moodle's ``$course$/top/`` in front is dropped);
 ``::title::``; ``[markdown]``/``[html]``/``[plain]``/``[moodle]`` before the text; ``\\`` escapes for
 ``~ = # { } :`` and ``\\\\`` (``\\n`` is a newline, ``\\%`` and ``\\-`` are also accepted so that an answer
 may start with ``%`` or contain ``->``); ``%50%`` weights (negative allowed); ``#`` feedback per
@@ -45,7 +46,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from courses.quiz.gift_blocks import is_gap, read_block, read_cloze, read_number
-from courses.quiz.gift_syntax import BLANK, GiftCode, GiftProblem, clean, find, unescape
+from courses.quiz.gift_syntax import (
+    BLANK,
+    GiftCode,
+    GiftProblem,
+    clean,
+    find,
+    next_brace,
+    scan_blocks,
+    unescape,
+)
+from courses.quiz.moodle_questions import category_path
 from courses.quiz.questions import AnyQuestion, Cloze, Description, ShortAnswer, TextFormat
 
 _FORMAT = re.compile(r"\s*\[(markdown|html|plain|moodle)\]")
@@ -88,7 +99,7 @@ def parse_gift(text: str) -> ImportResult:
                 if found:
                     options.append(found.group(1))
             elif not lines and stripped.startswith("$CATEGORY:"):
-                category = stripped[len("$CATEGORY:") :].strip() or None
+                category = category_path(stripped[len("$CATEGORY:") :])
             else:
                 lines.append((number, line))
         for index, group in enumerate(_glued_questions(lines)):
@@ -114,7 +125,7 @@ def _glued_questions(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]
     for index, (number, line) in enumerate(lines):
         if groups[-1] and depth == 0 and closed:
             rest = "\n".join(text for _, text in lines[index:])
-            brace = _next_brace(rest, 0)
+            brace = next_brace(rest, 0)
             opens_block = closed == "plain" and brace >= 0 and rest[brace] == "{"
             if line.lstrip().startswith("::") or opens_block:
                 groups.append([])
@@ -193,40 +204,6 @@ def _read_question(source: str, category: str | None, options: list[str]) -> Any
         return kind(**common, **fields)  # type: ignore[no-any-return]
     except ValueError as error:
         raise GiftProblem(GiftCode.INVALID, None, str(error)) from error
-
-
-def scan_blocks(source: str, position: int) -> tuple[list[str], list[tuple[int, str]]]:
-    """Cut the text into plain segments and answer blocks (offset of `{`, raw content)."""
-    segments, blocks = [], []
-    start = position
-    while True:
-        opening = _next_brace(source, position)
-        if opening < 0:
-            break
-        if source[opening] == "}":
-            raise GiftProblem(GiftCode.UNOPENED_BRACE, opening)
-        closing = _next_brace(source, opening + 1)
-        if closing < 0:
-            raise GiftProblem(GiftCode.UNCLOSED_BRACE, opening)
-        if source[closing] == "{":
-            raise GiftProblem(GiftCode.NESTED_BRACE, closing)
-        segments.append(source[start:opening])
-        blocks.append((opening, source[opening + 1 : closing]))
-        start = position = closing + 1
-    segments.append(source[start:])
-    return segments, blocks
-
-
-def _next_brace(source: str, position: int) -> int:
-    while position < len(source):
-        char = source[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char in "{}":
-            return position
-        position += 1
-    return -1
 
 
 def _default_name(text: str, text_format: str) -> str:

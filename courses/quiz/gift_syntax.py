@@ -145,3 +145,38 @@ def escape(text: str, *, answer: bool = False, arrow: bool = False) -> str:
         .replace("\n", "\\n")
     )
     return "\\" + out if answer and out.startswith("%") else out
+
+
+def scan_blocks(source: str, position: int) -> tuple[list[str], list[tuple[int, str]]]:
+    """Cut the text into plain segments and answer blocks (offset of `{`, raw content)."""
+    segments, blocks = [], []
+    start = position
+    while True:
+        opening = next_brace(source, position)
+        if opening < 0:
+            break
+        if source[opening] == "}":
+            raise GiftProblem(GiftCode.UNOPENED_BRACE, opening)
+        closing = next_brace(source, opening + 1)
+        if closing < 0:
+            raise GiftProblem(GiftCode.UNCLOSED_BRACE, opening)
+        if source[closing] == "{":
+            raise GiftProblem(GiftCode.NESTED_BRACE, closing)
+        segments.append(source[start:opening])
+        blocks.append((opening, source[opening + 1 : closing]))
+        start = position = closing + 1
+    segments.append(source[start:])
+    return segments, blocks
+
+
+def next_brace(source: str, position: int) -> int:
+    """Index of the next unescaped brace, opening or closing, or -1."""
+    while position < len(source):
+        char = source[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char in "{}":
+            return position
+        position += 1
+    return -1

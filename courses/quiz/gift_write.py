@@ -71,7 +71,7 @@ def _write_question(question: Question) -> str:
     if isinstance(question, Cloze):
         pieces = GAP_PLACEHOLDER.split(question.text)
         body = "".join(
-            escape(piece) if index % 2 == 0 else _write_gap(question.gaps[int(piece) - 1])
+            escape(piece) if index % 2 == 0 else write_gap(question.gaps[int(piece) - 1])
             for index, piece in enumerate(pieces)
         )
         return head + body + (f" {{{general.strip()}}}" if general else "")
@@ -137,7 +137,8 @@ def _write_number(answer: NumericalAnswer, *, in_gap: bool = False) -> str:
     return f"{weight}{answer.value}:{answer.tolerance}{feedback}"
 
 
-def _write_gap(gap: AnyGap) -> str:
+def write_gap(gap: AnyGap) -> str:
+    """A cloze gap in Moodle's embedded-answers code (``{1:SHORTANSWER:=Paris}``), for GIFT and XML."""
     if isinstance(gap, NumericalGap):
         answers = "~".join(_write_number(answer, in_gap=True) for answer in gap.answers)
         return f"{{{gap.weight}:NUMERICAL:{answers}}}"

@@ -19,15 +19,15 @@ Penalties (Moodle's deduction per extra try in its interactive modes) do not map
 one answer per question, so they are dropped; combined feedback, hints, tags and files likewise.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from courses.quiz.gift_blocks import read_cloze
-from courses.quiz.gift_read import scan_blocks
-from courses.quiz.gift_syntax import GiftProblem, other_number, unescape
+from courses.quiz.gift_syntax import GiftProblem, other_number, scan_blocks, unescape
 from courses.quiz.questions import (
     Answer,
     AnyQuestion,
@@ -61,6 +61,9 @@ _FORMATS: dict[str, TextFormat] = {
 }
 
 
+_DEFAULT_CATEGORY = ("Default for ", "По умолчанию для ")
+
+
 class MoodleCode(StrEnum):
     """Why a Moodle question could not become ours; courses/quiz/messages.py words each code."""
 
@@ -84,6 +87,20 @@ class MoodleProblem(Exception):
 
     code: MoodleCode
     snippet: str = ""
+
+
+def category_path(raw: str) -> str | None:
+    """Our ``/`` path of a Moodle category (GIFT ``$CATEGORY:``, Moodle XML, a backup): the context
+    and ``top`` dropped, so ``$course$/top/Алгебра`` is ``Алгебра``; the top itself is None."""
+    parts = [part.strip() for part in raw.strip().split("/")]
+    if parts and parts[0].startswith("$") and parts[0].endswith("$"):
+        parts = parts[1:]
+    if parts and parts[0] == "top":
+        parts = parts[1:]
+    if parts and parts[0].startswith(_DEFAULT_CATEGORY):
+        # The source course's own default category ("Default for 7 класс"): the bank is ours.
+        parts = parts[1:]
+    return "/".join(part for part in parts if part) or None
 
 
 def text_format(value: Any) -> TextFormat:
@@ -126,20 +143,20 @@ def to_question(parsed: dict[str, Any]) -> AnyQuestion:
     if not text:
         raise MoodleProblem(MoodleCode.NO_TEXT)
     common: dict[str, Any] = {
-        "name": " ".join(str(parsed.get("name") or "").split())[:255] or " ".join(text.split())[:40],
+        "name": str(parsed.get("name") or "").strip()[:255] or " ".join(text.split())[:40],
         "text": text,
         "text_format": text_format(parsed.get("format", "html")),
         "general_feedback": str(parsed.get("general_feedback") or "").strip(),
         "category": parsed.get("category") or None,
     }
     if parsed.get("default_mark") not in (None, ""):
-        common["default_mark"] = decimal(parsed["default_mark"])
+        mark = decimal(parsed["default_mark"])
+        # Moodle writes 1.0000000: keep the number, not the seven zeros.
+        common["default_mark"] = mark.quantize(Decimal(1)) if mark == mark.to_integral() else mark.normalize()
     kind, fields = _BUILDERS[qtype](parsed)
     common.update(fields)
-    if qtype == "description":
-        common["default_mark"] = Decimal(0)
     try:
-        return kind(**common)  # type: ignore[no-any-return]
+        return cast(AnyQuestion, kind(**common))
     except ValueError as error:
         raise MoodleProblem(MoodleCode.INVALID, str(error)) from error
 
@@ -246,7 +263,8 @@ def _cloze(parsed: dict[str, Any]) -> tuple[type, dict[str, Any]]:
     return Cloze, fields
 
 
-_BUILDERS = {
+_Builder = Callable[[dict[str, Any]], tuple[type, dict[str, Any]]]
+_BUILDERS: dict[str, _Builder] = {
     "multichoice": _choices,
     "truefalse": _true_false,
     "shortanswer": _short_answer,

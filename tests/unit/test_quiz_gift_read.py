@@ -135,8 +135,8 @@ def test_every_construct_is_read_without_errors():
     ]
     assert [line for _, line in result.questions][:3] == [4, 11, 13]
     categories = [question.category for question, _ in result.questions]
-    assert categories[0] == categories[-3] == "$course$/top/Математика"
-    assert categories[-2:] == ["$course$/top/Физика/Механика", None]
+    assert categories[0] == categories[-3] == "Математика"
+    assert categories[-2:] == ["Физика/Механика", None]
 
 
 def _one(text):

@@ -1,4 +1,5 @@
-"""Courses API: setting a course up — the course, its modules, enrolments and its question bank (GIFT)."""
+"""Courses API: setting a course up — the course, its modules, enrolments and its question bank (GIFT,
+Moodle XML)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from app.api.courses.common import course_json, course_or_404
 from app.extensions import db
 from app.i18n import _
 from app.permissions.courses import can_author_course, can_create_course, can_teach_course, course_role
+from app.tabular_http import import_report_json, request_table, valid_only_wanted
 from courses.catalogue import CourseSettings
 from courses.catalogue import create_course as add_course
-from courses.enrolment import enrol
+from courses.enrolment import enrol, enrol_from_file
 from courses.quiz import bank_gift
 from courses.quiz.models import QuestionBank
+from courses.quiz.question_formats import EXTENSIONS, FORMATS, MEDIA_TYPES, QuestionFormat
 from courses.structure import add_module
 
 
@@ -114,11 +117,39 @@ def create_enrolment(course_id: int, body: EnrolmentIn) -> Any:
 
 
 @endpoint(
+    "/courses/<int:course_id>/enrolments/import",
+    "POST",
+    summary=(
+        "Enrol a class list (an email / «почта» column, or one e-mail a line; CSV in UTF-8 or cp1251 "
+        "separated by , ; or TAB, or XLSX, as the raw body or a multipart `file`) as ?role=student|tutor; "
+        "all or nothing unless ?valid_only=1"
+    ),
+    tag="courses",
+    body_media="multipart/form-data",
+    query={"role": "string", "valid_only": "boolean"},
+)
+def import_enrolments(course_id: int, body: str) -> Any:
+    actor = api_user()
+    course = course_or_404(course_id)
+    require_api(can_teach_course(actor, course.id))
+    role = request.args.get("role", "student")
+    if role == "tutor":
+        require_api(can_author_course(actor, course.id))
+    report = enrol_from_file(course, request_table(), role, actor=actor, valid_only=valid_only_wanted())
+    return {"already": len(report.already)} | import_report_json(len(report.enrolled), report.errors)
+
+
+@endpoint(
     "/courses/<int:course_id>/questions/import",
     "POST",
-    summary="Import GIFT questions into the course's bank (all or nothing unless ?valid_only=1)",
+    summary="Import GIFT or Moodle XML questions into the course's bank, the format told by content "
+    "(?format=gift|moodlexml forces one); all or nothing unless ?valid_only=1",
     tag="courses",
     body_media="text/plain",
+    query={
+        "format": "gift | moodlexml",
+        "valid_only": "1 to import the valid questions of a file with errors",
+    },
 )
 def import_questions(course_id: int, body: str) -> Any:
     actor = api_user()
@@ -128,23 +159,47 @@ def import_questions(course_id: int, body: str) -> Any:
     if bank is None:
         raise ApiError(409, _("The course has no question bank."))
     valid_only = request.args.get("valid_only", "") in ("1", "true", "yes")
-    report = bank_gift.import_gift(bank, body, actor=actor, valid_only=valid_only)
+    report = bank_gift.import_questions(
+        bank, body, actor=actor, question_format=_question_format(), valid_only=valid_only
+    )
     return {
+        "format": report.format,
         "imported": len(report.imported),
         "questions": [{"id": q.id, "type": q.type, "name": q.name} for q in report.imported],
         "errors": [{"line": line, "message": message} for line, message in report.errors],
+        "warnings": [{"line": line, "message": message} for line, message in report.warnings],
     }, 200
 
 
 @endpoint(
     "/courses/<int:course_id>/questions/export",
-    summary="The course's question bank as GIFT text",
+    summary="The course's question bank as GIFT text (default) or Moodle XML (?format=moodlexml)",
     tag="courses",
+    query={"format": "string"},
 )
 def export_questions(course_id: int) -> Any:
     actor = api_user()
     course = course_or_404(course_id)
     require_api(can_teach_course(actor, course.id))
+    chosen = _question_format() or "gift"
     bank = db.session.get(QuestionBank, course.bank_id) if course.bank_id else None
-    text = bank_gift.export_gift(bank) if bank is not None else ""
-    return Response(text, mimetype="text/plain", headers={"Content-Type": "text/plain; charset=utf-8"})
+    text = bank_gift.export_questions(bank, chosen) if bank is not None else ""
+    name = f"course-{course.id}.{EXTENSIONS[chosen]}"
+    return Response(
+        text,
+        headers={
+            "Content-Type": MEDIA_TYPES[chosen],
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
+def _question_format() -> QuestionFormat | None:
+    """`?format=`: None (tell by content) when absent, 422 when not one of ours."""
+    raw = request.args.get("format", "").strip().lower()
+    if not raw:
+        return None
+    for known in FORMATS:
+        if raw == known:
+            return known
+    raise ApiError(422, _("The data is invalid."), {"format": _("Use gift or moodlexml.")})
