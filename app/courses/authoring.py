@@ -1,16 +1,18 @@
 """Course pages for its author: modules (add, edit, move, delete), moving and deleting items, and the
-course backup (export, import as a new course). Items are edited in item_editor.py."""
+course backup (export; import as a new course from our backup or a Moodle `.mbz`). Items are edited
+in item_editor.py."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.courses import bp
 from app.courses.access import course_or_404, download, require_author
 from app.courses.forms import BackupImportForm, ModuleForm
+from app.domain_errors import DomainError
 from app.extensions import db
-from app.forms_common import form_status
+from app.forms_common import apply_domain_error, form_status
 from app.i18n import _
 from app.main.forms import EmptyForm
 from app.permissions import require
@@ -18,8 +20,10 @@ from app.permissions.courses import can_create_course
 from app.timeutil import parse_local, to_form_time
 from app.view_actions import act, submit
 from courses import backup
+from courses.backup_import import MAX_BACKUP_BYTES
 from courses.items import delete_item
 from courses.models import Item, Module
+from courses.moodle_restore import restore_course
 from courses.structure import add_module, delete_module, move_item, move_module, update_module
 
 
@@ -131,20 +135,20 @@ def backup_export(course_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def backup_import():  # type: ignore[no-untyped-def]
+    """Our own backup or a Moodle `.mbz`: a clean restore goes to the course, one that left things
+    behind shows what (the report) with the way into the course."""
     require(can_create_course(current_user))
     form = BackupImportForm()
     if form.validate_on_submit():
-        done = submit(
-            form,
-            lambda: backup.import_course(
-                form.file.data.read(backup.MAX_BACKUP_BYTES + 1), actor=current_user
-            ),
-            done=_("Course imported."),
-            then=lambda course: url_for("courses.view", course_id=course.id),
-            field="file",
-        )
-        if done:
-            return done
+        try:
+            result = restore_course(form.file.data.read(MAX_BACKUP_BYTES + 1), actor=current_user)
+        except DomainError as error:
+            apply_domain_error(form, error, "file")
+        else:
+            if not result.report:
+                flash(_("Course imported."), "success")
+                return redirect(url_for("courses.view", course_id=result.course.id))
+            return render_template("courses/restore_report.html", course=result.course, report=result.report)
     return render_template(
         "courses/form.html",
         form=form,
