@@ -22,12 +22,14 @@ from app.demo import demo_part
 from app.jury import bp as jury_bp
 from app.jury.panels import participant_panel, queue_panel
 from app.library import bp as library_bp
+from app.library.moderation import library_queue_panel
 from app.mail_delivery import deliver_due_mail
 from app.main import bp as main_bp
 from app.main.dashboard import panel
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.library.search_schema import register_search_schema
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
 from contest_engine.jury import demo as jury_demo
@@ -65,7 +67,7 @@ TICK_JOBS = (
 )
 
 # Shown sorted by each Panel's `order`; equal orders keep this order.
-DASHBOARD_PANELS = (courses_panel, contests_panel, queue_panel, participant_panel)
+DASHBOARD_PANELS = (courses_panel, contests_panel, queue_panel, participant_panel, library_queue_panel)
 
 # `flask demo` loads the accounts, then these parts in this order.
 DEMO_PARTS = (contests_demo.load_contests, jury_demo.load_jury_final, courses_demo.load_course_demo)
@@ -83,3 +85,4 @@ def register_rooms(app: Flask) -> None:
         panel(provider)
     for part in DEMO_PARTS:
         demo_part(part)
+    register_search_schema()  # the library's full-text index is created and dropped with its table

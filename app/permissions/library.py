@@ -113,3 +113,66 @@ def can_view_portfolio(user: Any, owner: User, is_public: bool) -> bool:
     if _signed_in(user) and (user.id == owner.id or is_admin(user)):
         return True
     return is_public
+
+
+# Moderation and associations (lib_moderate)
+
+
+def moderation_scope(user: Any) -> list[int] | None:
+    """Whose materials this user's queue holds: None for every material (methodists, administrators),
+    else the associations they lead (possibly none)."""
+    return None if is_library_moderator(user) else led_association_ids(user)
+
+
+def can_view_associations(user: Any) -> bool:
+    return _signed_in(user)
+
+
+def can_create_association(user: Any) -> bool:
+    """Associations are opened by the methodical centre (methodists) and the administrator."""
+    return is_library_moderator(user)
+
+
+def can_join_association(user: Any) -> bool:
+    """Teachers and other adults of the network; pupils never."""
+    return is_colleague(user)
+
+
+def can_manage_association(user: Any, association_id: int) -> bool:
+    """Adds members, approves and declines requests: the association's leaders and the methodists."""
+    return is_library_moderator(user) or leads_association(user, association_id)
+
+
+def can_name_leaders(user: Any) -> bool:
+    return is_library_moderator(user)
+
+
+# Discussion: comments, ratings, bookmarks (lib_discuss)
+
+
+def can_bookmark_material(user: Any, material: Material) -> bool:
+    """The «useful for me» shelf is a colleague's, of published materials."""
+    return is_colleague(user) and material.status == MaterialStatus.PUBLISHED
+
+
+def can_report_comment(user: Any, author_id: int) -> bool:
+    """Any colleague may report someone else's comment to the moderators."""
+    return is_colleague(user) and user.id != author_id
+
+
+def can_edit_comment(user: Any, author_id: int) -> bool:
+    """Only the comment's author (the service also checks the edit window)."""
+    return is_colleague(user) and user.id == author_id
+
+
+# Documents: publication certificates and portfolios (lib_documents)
+
+
+def can_download_certificate(user: Any, material: Material) -> bool:
+    """The publication certificate is the author's document; their moderators may open it to check."""
+    return is_author(user, material) or can_moderate_material(user, material)
+
+
+def can_edit_portfolio(user: Any) -> bool:
+    """Every signed-in adult keeps a portfolio of their own documents; pupils have none."""
+    return _signed_in(user) and may_have_portfolio(user)
