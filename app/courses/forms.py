@@ -236,12 +236,13 @@ class EnrolForm(FlaskForm):
 
 
 class EnrolCsvForm(FlaskForm):
-    file = FileField(_l("CSV file with an “email” column"), validators=[DataRequired()])
+    file = FileField(_l("Class list (CSV or XLSX) with an “email” column"), validators=[DataRequired()])
     role = SelectField(
         _l("Role in the course"),
         default="student",
         choices=options([("student", _l("Student")), ("tutor", _l("Tutor"))]),
     )
+    valid_only = BooleanField(_l("Enrol the valid lines and list the others"))
 
 
 class SubmissionForm(FlaskForm):
