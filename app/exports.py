@@ -58,13 +58,19 @@ def sheet_title(title: str, fallback: str = "Sheet") -> str:
     return cleaned or fallback[:SHEET_TITLE_MAX]
 
 
-def csv_text(header: Sequence[Any], rows: Iterable[Iterable[Any]]) -> str:
-    """The table as CSV text with a BOM, so that Excel opens Cyrillic correctly."""
+def csv_text(header: Sequence[Any], rows: Iterable[Iterable[Any]], *, excel: bool = True) -> str:
+    """The table as CSV text. `excel`: the form Russian Excel opens by a double click (a BOM, so
+    that it reads UTF-8, and `;`, its list separator where the decimal mark is a comma); otherwise
+    plain comma-separated UTF-8 for other programs."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if excel else ",")
     writer.writerow(safe_row(header))
     writer.writerows(safe_row(row) for row in rows)
-    return "\ufeff" + buffer.getvalue()
+    return ("\ufeff" if excel else "") + buffer.getvalue()
+
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]], *, excel: bool = True) -> bytes:
+    return csv_text(header, rows, excel=excel).encode("utf-8")
 
 
 def xlsx_bytes(

@@ -1,11 +1,10 @@
-"""Importing users from CSV: all or nothing, with a message for each line that cannot be taken.
+"""Importing users from a table (CSV in any usual encoding and separator, or XLSX): all or nothing,
+or only the valid lines when the caller asks, with a message for each line that cannot be taken.
 
 New users have no usable password: they set one through "forgot password"."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,118 +17,128 @@ from app.email_address import InvalidEmail, clean_email
 from app.extensions import db
 from app.i18n import _
 from app.permissions import can_grant_role
+from app.tabular import LineError, Row, header_key
+from app.tabular_messages import header_error, open_table
 
 CSV_COLUMNS = ("email", "full_name", "role", "institution")
+REQUIRED = ("email", "full_name", "role")
 MAX_FIELD = 255  # the width of the user and institution columns
-
-
-@dataclass(frozen=True)
-class ImportLineError:
-    line: int
-    message: str
+# What a Russian list says in the «Роль» column (compared by header_key: case and spaces ignored).
+ROLE_WORDS = {
+    "администратор": Role.ADMIN,
+    "админ": Role.ADMIN,
+    "организатор": Role.ORGANISER,
+    "учитель": Role.TEACHER,
+    "педагог": Role.TEACHER,
+    "преподаватель": Role.TEACHER,
+    "ученик": Role.STUDENT,
+    "ученица": Role.STUDENT,
+    "учащийся": Role.STUDENT,
+    "обучающийся": Role.STUDENT,
+    "школьник": Role.STUDENT,
+    "жюри": Role.JUROR,
+    "членжюри": Role.JUROR,
+    "эксперт": Role.JUROR,
+    "методист": Role.METHODIST,
+}
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
-    errors: list[ImportLineError]
+    errors: list[LineError]
 
 
-def import_users_csv(text: str, *, actor: User) -> ImportResult:
-    """Every line is checked first; any bad line means nothing is created."""
-    try:
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    except csv.Error as error:
-        return ImportResult(
-            0, [ImportLineError(1, _("The file is not valid CSV: %(error)s", error=str(error)))]
-        )
-    if not rows:
-        return ImportResult(0, [ImportLineError(1, _("The file is empty."))])
-    header = [cell.strip().lower() for cell in rows[0]]
-    if tuple(header[: len(CSV_COLUMNS)]) != CSV_COLUMNS:
-        return ImportResult(
-            0, [ImportLineError(1, _("The first line must be: %(columns)s.", columns=",".join(CSV_COLUMNS)))]
-        )
+def import_users(data: bytes | str, *, actor: User, valid_only: bool = False) -> ImportResult:
+    """Every line is checked first; any bad line means nothing is created, unless `valid_only`,
+    when the good lines are created and the bad ones reported. A file that is not a table at all
+    raises Invalid (on the `file` field)."""
+    table = open_table(data)
+    missing = header_error(table, REQUIRED, CSV_COLUMNS)
+    if missing:
+        return ImportResult(0, [missing])
     institutions = {i.name.strip().lower(): i.id for i in db.session.scalars(select(Institution))}
-    candidates = [normalise_email(r[0])[:MAX_FIELD] for r in rows[1:] if r]
+    candidates = [normalise_email(row.get("email"))[:MAX_FIELD] for row in table.rows]
     existing = (
         set(db.session.scalars(select(User.email).where(User.email.in_(candidates)))) if candidates else set()
     )
     emails_in_file: dict[str, int] = {}
-    errors: list[ImportLineError] = []
-    parsed: list[tuple[str, str, str, int | None]] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) < len(CSV_COLUMNS):
-            errors.append(ImportLineError(number, _("Expected %(n)d columns.", n=len(CSV_COLUMNS))))
-            continue
-        cells = [cell.strip() for cell in row[: len(CSV_COLUMNS)]]
-        message = _line_problem(cells, existing, emails_in_file, institutions, actor)
+    errors: list[LineError] = []
+    parsed: list[User] = []
+    for row in table.rows:
+        message = _line_problem(row, existing, emails_in_file, institutions, actor)
         if message:
-            errors.append(ImportLineError(number, message))
+            errors.append(LineError(row.line, row.text, message))
             continue
-        email, full_name, role, institution = clean_email(cells[0]), cells[1], cells[2].lower(), cells[3]
-        emails_in_file[email] = number
+        email = clean_email(row.get("email"))
+        emails_in_file[email] = row.line
+        institution = row.get("institution").lower()
         parsed.append(
-            (email, full_name, role, institutions.get(institution.lower()) if institution else None)
-        )
-    if errors:
-        return ImportResult(0, errors)
-    for email, full_name, role, institution_id in parsed:
-        db.session.add(
             User(
                 email=email,
-                full_name=full_name,
-                role=Role(role),
-                institution_id=institution_id,
+                full_name=row.get("full_name"),
+                role=role_of(row.get("role")),
+                institution_id=institutions.get(institution) if institution else None,
                 password_hash=UNUSABLE_PASSWORD,
             )
         )
-    audit.record("users.imported", actor=actor, scope_type="site", details={"count": len(parsed)})
+    if (errors and not valid_only) or not parsed:
+        return ImportResult(0, errors)
+    db.session.add_all(parsed)
+    audit.record(
+        "users.imported",
+        actor=actor,
+        scope_type="site",
+        details={"count": len(parsed), "refused_lines": len(errors)},
+    )
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return ImportResult(
-            0,
-            [
-                ImportLineError(
-                    1, _("Another import created some of these users at the same time. Nothing was created.")
-                )
-            ],
-        )
-    return ImportResult(len(parsed), [])
+        message = _("Another import created some of these users at the same time. Nothing was created.")
+        return ImportResult(0, [LineError(1, "", message)])
+    return ImportResult(len(parsed), errors)
+
+
+def role_of(text: str) -> Role | None:
+    """The role a cell names: `teacher`, «Учитель», «член жюри»…; None when it names none."""
+    key = header_key(text)
+    if key in {role.value for role in Role}:
+        return Role(key)
+    return ROLE_WORDS.get(key)
 
 
 def _line_problem(
-    cells: list[str],
+    row: Row,
     existing: set[str],
     emails_in_file: dict[str, int],
     institutions: dict[str, int],
     actor: User,
 ) -> str | None:
     """The first thing wrong with one line, as the message for its line number; None when fine."""
-    raw_email, full_name, role, institution = cells[0], cells[1], cells[2].lower(), cells[3]
-    for column, value in zip(CSV_COLUMNS, cells, strict=True):
-        if len(value) > MAX_FIELD:
+    for column in CSV_COLUMNS:
+        if len(row.get(column)) > MAX_FIELD:
             return _("The column “%(column)s” is longer than %(n)d characters.", column=column, n=MAX_FIELD)
+    raw_email = row.get("email")
     try:
         email = clean_email(raw_email)
     except InvalidEmail:
         return _("“%(value)s” is not an e-mail address.", value=raw_email)
     if email in existing:
-        return _("A user with e-mail %(email)s already exists.", email=email)
+        return _("A user with e-mail %(email)s already exists.", email=raw_email)
     if email in emails_in_file:
-        return _(
-            "E-mail %(email)s is repeated (first on line %(line)d).", email=email, line=emails_in_file[email]
-        )
-    if not full_name:
+        first = emails_in_file[email]
+        return _("E-mail %(email)s is repeated (first on line %(line)d).", email=raw_email, line=first)
+    if not row.get("full_name"):
         return _("The full name is empty.")
-    if role not in {r.value for r in Role}:
-        return _("Unknown role “%(role)s”.", role=role)
+    if not row.get("role"):
+        return _("The role is empty (for example: student, teacher, учитель, ученик).")
+    role = role_of(row.get("role"))
+    if role is None:
+        return _("Unknown role “%(role)s”.", role=row.get("role"))
     if not can_grant_role(actor, role):
-        return _("You may not create users with the role “%(role)s”.", role=role)
+        return _("You may not create users with the role “%(role)s”.", role=row.get("role"))
+    institution = row.get("institution")
     if institution and institution.lower() not in institutions:
         return _("Unknown institution “%(name)s”.", name=institution)
     return None

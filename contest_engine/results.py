@@ -195,9 +195,9 @@ def _export_rows(stage: Stage) -> tuple[list[str], list[list[Any]]]:
     return [str(h) for h in headers], rows
 
 
-def results_csv(stage: Stage) -> str:
+def results_csv(stage: Stage, *, excel: bool = True) -> str:
     headers, rows = _export_rows(stage)
-    return exports.csv_text(headers, rows)
+    return exports.csv_text(headers, rows, excel=excel)
 
 
 def results_xlsx(stage: Stage) -> bytes:

@@ -1,41 +1,46 @@
-"""Courses room, pure: the e-mail addresses of a class list (a CSV file or one address a line) that a
-tutor enrols at once. No database: the enrolment use case looks the addresses up."""
+"""Courses room, pure: the e-mail addresses of a class list that a tutor enrols at once. The rows
+come from the tabular reader (any CSV or XLSX); no database: the enrolment use case looks the
+addresses up."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class EmailLine:
     line: int
-    email: str
+    text: str  # the line as it was in the file, for the report
+    email: str  # lower-cased, as accounts store it
 
 
-def read_email_csv(text: str) -> tuple[list[EmailLine], list[tuple[int, str]]]:
-    """E-mails from a CSV with an `email` column (or one e-mail per line without a header).
-    Returns the e-mails with their line numbers and the lines that are not e-mails."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    column = 0
-    start = 0
-    if rows and any(cell.strip().lower() in {"email", "e-mail"} for cell in rows[0]):
-        column = [cell.strip().lower() for cell in rows[0]].index(
-            "email" if "email" in [c.strip().lower() for c in rows[0]] else "e-mail"
-        )
-        start = 1
+@dataclass(frozen=True)
+class BadLine:
+    line: int
+    text: str
+    value: str  # the cell as the user typed it (never lower-cased)
+
+
+def read_email_rows(rows: Iterable[tuple[int, str, str]]) -> tuple[list[EmailLine], list[BadLine]]:
+    """From (line, original text, the e-mail cell) rows: the e-mails (each once, first line wins)
+    and the lines whose cell is not an e-mail address."""
     emails: list[EmailLine] = []
-    errors: list[tuple[int, str]] = []
+    errors: list[BadLine] = []
     seen: set[str] = set()
-    for number, row in enumerate(rows[start:], start=start + 1):
-        if not row or not any(cell.strip() for cell in row):
+    for number, text, cell in rows:
+        value = cell.strip()
+        if not looks_like_email(value):
+            errors.append(BadLine(number, text, value))
             continue
-        value = row[column].strip().lower() if column < len(row) else ""
-        if "@" not in value or " " in value or value.startswith("@") or value.endswith("@"):
-            errors.append((number, value))
-            continue
-        if value not in seen:
-            seen.add(value)
-            emails.append(EmailLine(number, value))
+        email = value.lower()
+        if email not in seen:
+            seen.add(email)
+            emails.append(EmailLine(number, text, email))
     return emails, errors
+
+
+def looks_like_email(value: str) -> bool:
+    """One `@` with something on both sides and no spaces (the accounts check the rest)."""
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and domain) and not any(char.isspace() for char in value)

@@ -1,21 +1,24 @@
 """Courses room: who is in a course — self-enrolment (open or with a key), enrolment by a tutor, by
-e-mail or a CSV file, removal, and the members list. Touches CourseMember and notifications."""
+e-mail or a class list (CSV or XLSX), removal, and the members list. Touches CourseMember and
+notifications."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
-from app.domain_errors import Conflict, Invalid
+from app.domain_errors import Conflict
 from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
+from app.tabular import LineError
+from app.tabular_messages import header_error, open_table
 from courses.catalogue import audit_scope
-from courses.email_list import read_email_csv
+from courses.email_list import read_email_rows
 from courses.messages import invalid
 from courses.models import Course, CourseMember, CourseRole, EnrolmentMode
 
@@ -68,31 +71,37 @@ def enrol_by_email(course: Course, email: str, role: str, *, actor: User) -> Cou
 class EnrolReport:
     enrolled: list[str]
     already: list[str]
+    errors: list[LineError] = field(default_factory=list)
 
 
-def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolReport:
-    """All or nothing: any malformed line or unknown e-mail refuses the whole file, listing them.
-    People already in the course are reported and left as they are."""
+def enrol_from_file(
+    course: Course, data: bytes | str, role: str, *, actor: User, valid_only: bool = False
+) -> EnrolReport:
+    """Enrol a class list: an e-mail column («email», «почта»…) or one e-mail a line, in CSV of any
+    usual encoding or XLSX. All or nothing: a malformed line or an unknown e-mail refuses the whole
+    file, each listed, unless `valid_only`, when the others are enrolled. People already in the
+    course are reported and left as they are."""
     _check_role(role)
-    emails, bad_lines = read_email_csv(text)
-    problems = [
-        _("Line %(line)s: “%(value)s” is not an e-mail address.", line=n, value=v) for n, v in bad_lines
+    table = open_table(data, headerless=("email",))
+    missing = header_error(table, ("email",), ("email",))
+    if missing:
+        return EnrolReport([], [], [missing])
+    emails, bad_lines = read_email_rows((row.line, row.text, row.get("email")) for row in table.rows)
+    errors = [
+        LineError(bad.line, bad.text, _("“%(value)s” is not an e-mail address.", value=bad.value))
+        for bad in bad_lines
     ]
     found = {
         u.email: u for u in db.session.scalars(select(User).where(User.email.in_([e.email for e in emails])))
     }
-    problems += [
-        _("Line %(line)s: no user with the e-mail %(email)s.", line=e.line, email=e.email)
-        for e in emails
-        if e.email not in found
+    errors += [
+        LineError(e.line, e.text, _("No user with this e-mail.")) for e in emails if e.email not in found
     ]
-    if not emails and not problems:
-        problems.append(_("The file has no e-mail addresses."))
-    if problems:
-        raise Invalid(
-            _("Nothing was enrolled. Fix these lines and try again:") + " " + "; ".join(problems),
-            {"file": "; ".join(problems)},
-        )
+    errors.sort(key=lambda error: error.line)
+    if not emails and not errors:
+        errors.append(LineError(1, "", _("The file has no e-mail addresses.")))
+    if errors and not valid_only:
+        return EnrolReport([], [], errors)
     members = set(
         db.session.scalars(
             select(CourseMember.user_id).where(
@@ -100,15 +109,19 @@ def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolRepo
             )
         )
     )
-    report = EnrolReport(enrolled=[], already=[])
+    report = EnrolReport(enrolled=[], already=[], errors=errors)
     for line in emails:
-        user = found[line.email]
+        user = found.get(line.email)
+        if user is None:
+            continue
         if user.id in members:
             report.already.append(user.email)
             continue
         db.session.add(CourseMember(course_id=course.id, user_id=user.id, role=CourseRole(role)))
         _tell_enrolled(course, user)
         report.enrolled.append(user.email)
+    if not report.enrolled:
+        return report
     try:
         db.session.flush()
     except IntegrityError:
@@ -117,7 +130,7 @@ def enrol_csv(course: Course, text: str, role: str, *, actor: User) -> EnrolRepo
     audit.record(
         "course.enrolled_csv",
         actor=actor,
-        details={"count": len(report.enrolled), "role": role},
+        details={"count": len(report.enrolled), "role": role, "refused_lines": len(errors)},
         **audit_scope(course.id),
     )
     db.session.commit()

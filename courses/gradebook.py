@@ -189,10 +189,11 @@ def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def gradebook_csv(course: Course) -> str:
-    """The export for spreadsheets; cells go through app.exports (formulas neutralised)."""
+def gradebook_csv(course: Course, *, excel: bool = True) -> str:
+    """The export for spreadsheets; cells go through app.exports (formulas neutralised); `excel`
+    chooses Russian Excel's form (BOM and `;`) over plain comma-separated UTF-8."""
     header, rows = gradebook_table(course)
-    return exports.csv_text(header, rows)
+    return exports.csv_text(header, rows, excel=excel)
 
 
 def gradebook_xlsx(course: Course) -> bytes:

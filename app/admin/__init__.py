@@ -1,7 +1,7 @@
-"""Site administration: institutions of the network and users (roles, deactivation)."""
+"""Site administration: institutions of the network and users (roles, deactivation, import)."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import imports, routes  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -36,3 +37,15 @@ class UserCreateForm(FlaskForm):
     role = SelectField(_l("Site role"))
     institution = SelectField(_l("Institution"), coerce=int)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
+
+
+class UserImportForm(FlaskForm):
+    file = FileField(
+        _l("Table of users (CSV or XLSX)"),
+        validators=[DataRequired()],
+        description=_l(
+            "CSV from Excel (Windows-1251 or UTF-8, separated by “;”, “,” or TAB) "
+            "or an Excel workbook (.xlsx)."
+        ),
+    )
+    valid_only = BooleanField(_l("Import the valid lines and list the others"))

@@ -36,6 +36,7 @@ from app.permissions import (
     can_view_user,
 )
 from app.security import client_address
+from app.tabular_http import import_report_json, request_table, valid_only_wanted
 from app.timeutil import utcnow
 
 
@@ -85,6 +86,7 @@ class UserOut(BaseModel):
 
 class ImportLine(BaseModel):
     line: int
+    text: str
     message: str
 
 
@@ -205,20 +207,21 @@ def get_user(user_id: int) -> Any:
 @endpoint(
     "/users/import",
     "POST",
-    summary="Import users from CSV (email,full_name,role,institution); all or nothing",
+    summary=(
+        "Import users from a table (columns email, full_name, role, institution, or «почта», «ФИО», «роль», "
+        "«учреждение»): CSV in UTF-8 or cp1251 separated by , ; or TAB, or XLSX, as the raw body or a "
+        "multipart `file`; all or nothing unless ?valid_only=1"
+    ),
     tag="users",
-    body_media="text/csv",
+    body_media="multipart/form-data",
+    query={"valid_only": "boolean"},
     response=ImportOut,
 )
 def import_users(body: str) -> Any:
     actor = api_user()
     require_api(can_create_users(actor))
-    result = user_import.import_users_csv(body, actor=actor)
-    payload = {
-        "created": result.created,
-        "errors": [{"line": e.line, "message": e.message} for e in result.errors],
-    }
-    return payload, 200
+    result = user_import.import_users(request_table(), actor=actor, valid_only=valid_only_wanted())
+    return import_report_json(result.created, result.errors), 200
 
 
 @endpoint(

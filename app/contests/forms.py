@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -255,10 +255,22 @@ class AdvanceForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
+    """A table of participants: a file (CSV or XLSX) or lines pasted from a spreadsheet."""
+
+    file = FileField(lazy_("Table of participants (CSV or XLSX)"))
     csv_text = TextAreaField(
-        lazy_("CSV: email,full_name,division[,institution,grade,subject]"),
-        validators=[DataRequired(), Length(max=2_000_000)],
+        lazy_("…or paste the lines: email,full_name,division[,institution,grade,subject]"),
+        validators=[Optional(), Length(max=2_000_000)],
     )
+    valid_only = BooleanField(lazy_("Import the valid lines and list the others"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.file.data and not (self.csv_text.data or "").strip():
+            self.file.errors = [_("Choose a file or paste the lines.")]
+            return False
+        return True
 
 
 class RoundForm(FlaskForm):

@@ -17,13 +17,15 @@ from app.i18n import _
 from app.pagination import page_args, paginate
 from app.permissions import contests as can
 from app.permissions import require
+from app.tabular_http import file_bytes
+from app.tabular_views import ImportShown, run_import
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import act, submit
 from contest_engine.messages import kind_label, state_label
 from contest_engine.models import Contest
 from contest_engine.olympiad import contest_bank, create_round, import_questions
+from contest_engine.participant_import import import_participants
 from contest_engine.queries import contest_divisions, contest_stages, participants_query
-from contest_engine.registration import import_participants
 from contest_engine.setup import add_stage, create_contest, update_contest, update_stage
 from contest_engine.spec import ContestSpec, StageSpec
 
@@ -139,26 +141,34 @@ def participants(contest_id: int):  # type: ignore[no-untyped-def]
     contest = contest_or_404(contest_id)
     require_organiser(contest)
     form = forms.ImportForm()
-    report = None
+    shown = ImportShown()
     if form.validate_on_submit():
-        report = import_participants(contest, form.csv_text.data or "", actor=current_user, now=utcnow())
-        if not report.errors:
-            flash(_("Imported: %(n)s.", n=report.created), "success")
-            return redirect(url_for("contests.participants", contest_id=contest.id))
+        data = file_bytes(form.file.data) if form.file.data else (form.csv_text.data or "")
+        outcome = run_import(
+            form,
+            lambda: import_participants(
+                contest, data, actor=current_user, now=utcnow(), valid_only=bool(form.valid_only.data)
+            ),
+            written=lambda report: report.created,
+            done=lambda report: _("Imported: %(n)s.", n=report.created),
+            then=url_for("contests.participants", contest_id=contest.id),
+        )
+        if not isinstance(outcome, ImportShown):
+            return outcome
+        shown = outcome
     page, per_page = page_args(request.args, 50)
     search = request.args.get("q", "").strip()
     found = paginate(participants_query(contest.id, search=search), page, per_page, scalars=False)
     divisions = {d.id: d.name for d in contest_divisions(contest.id)}
-    status = 422 if report is not None and report.errors else form_status(form)
     return render_template(
         "contests/participants.html",
         contest=contest,
         form=form,
         page=found,
-        report=report,
+        shown=shown,
         divisions=divisions,
         q=search,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:contest_id>/questions", methods=["GET", "POST"])

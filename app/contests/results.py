@@ -15,6 +15,7 @@ from app.i18n import _
 from app.pagination import page_args
 from app.permissions import contests as can
 from app.permissions import require
+from app.tabular_http import excel_wanted
 from app.timeutil import utcnow
 from app.view_actions import act
 from contest_engine.awards import compute_awards, contest_awards
@@ -71,7 +72,8 @@ def results_export(stage_id: int, fmt: str):  # type: ignore[no-untyped-def]
     ensure_results(stage, now=utcnow())
     headers = {"Content-Disposition": f"attachment; filename=results-{contest.id}-{stage.position}.{fmt}"}
     if fmt == "csv":
-        return Response(results_csv(stage), mimetype="text/csv", headers=headers)
+        text = results_csv(stage, excel=excel_wanted(current_user))
+        return Response(text.encode("utf-8"), mimetype="text/csv; charset=utf-8", headers=headers)
     return Response(results_xlsx(stage), headers=headers, mimetype=XLSX_MIME)
 
 

@@ -17,6 +17,7 @@ from app.i18n import _
 from app.pagination import Page, page_args
 from app.permissions import require
 from app.permissions.courses import course_role, role_can_teach
+from app.tabular_http import excel_wanted
 from app.timeutil import utcnow
 from app.view_actions import act
 from courses import rules
@@ -63,7 +64,8 @@ def gradebook_export(course_id: int, fmt: str):  # type: ignore[no-untyped-def]
     course = course_or_404(course_id)
     require_teach(course.id)
     if fmt == "csv":
-        return download(gradebook_csv(course), "text/csv", f"gradebook-{course.id}.csv")
+        text = gradebook_csv(course, excel=excel_wanted(current_user))
+        return download(text.encode("utf-8"), "text/csv; charset=utf-8", f"gradebook-{course.id}.csv")
     return download(gradebook_xlsx(course), XLSX_MIME, f"gradebook-{course.id}.xlsx")
 
 

@@ -1,4 +1,5 @@
-"""Course pages for its teachers: the members list, enrolling by e-mail or a CSV file, removing someone."""
+"""Course pages for its teachers: the members list, enrolling by e-mail or a class list (CSV or XLSX),
+removing someone."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from app.i18n import _
 from app.main.forms import EmptyForm
 from app.pagination import Page, page_args
 from app.permissions.courses import role_can_author
+from app.tabular_http import file_bytes
+from app.tabular_views import ImportShown, run_import
 from app.view_actions import act, submit
-from courses.enrolment import enrol_by_email, enrol_csv, members_page
+from courses.enrolment import enrol_by_email, enrol_from_file, members_page
 from courses.enrolment import unenrol as remove_member
 from courses.models import Course, CourseMember
-
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 @bp.route("/<int:course_id>/members", methods=["GET", "POST"])
@@ -49,25 +50,31 @@ def members_csv(course_id: int):  # type: ignore[no-untyped-def]
     course = course_or_404(course_id)
     role = require_teach(course.id)
     csv_form = EnrolCsvForm(prefix="csv")
+    shown = ImportShown()
     if csv_form.validate_on_submit():
         if csv_form.role.data == "tutor" and not role_can_author(role, current_user):
             abort(403)
-        text = _csv_text(csv_form)
-        if text is not None:
-            done = submit(
-                csv_form,
-                lambda: enrol_csv(course, text, csv_form.role.data, actor=current_user),
-                done=lambda report: _(
-                    "Enrolled: %(n)s. Already in the course: %(m)s.",
-                    n=len(report.enrolled),
-                    m=len(report.already),
-                ),
-                then=url_for("courses.members", course_id=course.id),
-                field="file",
-            )
-            if done:
-                return done
-    return _page(course, role, EnrolForm(), csv_form), 422
+        outcome = run_import(
+            csv_form,
+            lambda: enrol_from_file(
+                course,
+                file_bytes(csv_form.file.data),
+                csv_form.role.data,
+                actor=current_user,
+                valid_only=bool(csv_form.valid_only.data),
+            ),
+            written=lambda report: len(report.enrolled),
+            done=lambda report: _(
+                "Enrolled: %(n)s. Already in the course: %(m)s.",
+                n=len(report.enrolled),
+                m=len(report.already),
+            ),
+            then=url_for("courses.members", course_id=course.id),
+        )
+        if not isinstance(outcome, ImportShown):
+            return outcome
+        shown = outcome
+    return _page(course, role, EnrolForm(), csv_form, shown), form_status(csv_form)
 
 
 @bp.route("/<int:course_id>/members/<int:member_id>/remove", methods=["POST"])
@@ -88,20 +95,13 @@ def member_remove(course_id: int, member_id: int):  # type: ignore[no-untyped-de
     return redirect(back)
 
 
-def _csv_text(csv_form: EnrolCsvForm) -> str | None:
-    """The file as text, or None with the reason by the field (too large, not UTF-8)."""
-    raw = csv_form.file.data.read(MAX_CSV_BYTES + 1)
-    if len(raw) > MAX_CSV_BYTES:
-        csv_form.file.errors = [_("The file is too large.")]
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        csv_form.file.errors = [_("The file must be UTF-8 text.")]
-        return None
-
-
-def _page(course: Course, role: str | None, form: EnrolForm, csv_form: EnrolCsvForm) -> str:
+def _page(
+    course: Course,
+    role: str | None,
+    form: EnrolForm,
+    csv_form: EnrolCsvForm,
+    shown: ImportShown | None = None,
+) -> str:
     page, per_page = page_args(request.args)
     rows, total = members_page(course, page=page, per_page=per_page)
     return render_template(
@@ -113,4 +113,5 @@ def _page(course: Course, role: str | None, form: EnrolForm, csv_form: EnrolCsvF
         action_form=EmptyForm(),
         authoring=role_can_author(role, current_user),
         role=role,
+        shown=shown,
     )

@@ -70,7 +70,7 @@ def test_csv_fields_over_255_characters_are_refused_by_the_line(api, line, colum
     assert response.status_code == 200
     body = response.get_json()
     assert body["created"] == 0 and body["errors"] == [
-        {"line": 2, "message": f"Столбец «{column}» длиннее 255 символов."}
+        {"line": 2, "text": line, "message": f"Столбец «{column}» длиннее 255 символов."}
     ]
     assert _users() == before
 

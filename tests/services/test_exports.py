@@ -21,7 +21,9 @@ NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def _csv_cells(text: str) -> set[str]:
-    return {cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row}
+    """The cells of an export in the Excel-ready form (a BOM and `;`), the domains' default."""
+    assert text.startswith("\ufeff")
+    return {cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";") for cell in row}
 
 
 def _xlsx_cells(data: bytes) -> tuple[list[str], list[object]]:

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from courses import messages, rules
-from courses.email_list import read_email_csv
+from courses.email_list import looks_like_email, read_email_rows
 from courses.rules import GradeCell, ItemFacts, Status, Timing
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -228,13 +228,24 @@ def test_move_unknown() -> None:
         rules.move([1], 5, "up")
 
 
-def test_read_email_csv_with_header_and_errors() -> None:
-    emails, errors = read_email_csv("name,email\nA,A@x.org\nB,bad\n\nC,a@x.org\nD,d@y.ru\n")
-    assert [(e.line, e.email) for e in emails] == [(2, "a@x.org"), (6, "d@y.ru")]
-    assert errors == [(3, "bad")]
+def test_read_email_rows_keeps_the_first_of_each_address_and_the_typed_text_of_bad_ones() -> None:
+    rows = [
+        (2, "A,A@x.org", "A@x.org"),
+        (3, "B,Bad", "Bad"),
+        (5, "C,a@x.org", " a@x.org "),
+        (6, "D,d@y.ru", "d@y.ru"),
+    ]
+    emails, errors = read_email_rows(rows)
+    assert [(e.line, e.email, e.text) for e in emails] == [
+        (2, "a@x.org", "A,A@x.org"),
+        (6, "d@y.ru", "D,d@y.ru"),
+    ]
+    assert [(b.line, b.text, b.value) for b in errors] == [(3, "B,Bad", "Bad")]
 
 
-def test_read_email_csv_plain_lines() -> None:
-    emails, errors = read_email_csv("\ufeffa@x.org\nb@x.org\n@x\n")
-    assert [e.email for e in emails] == ["a@x.org", "b@x.org"]
-    assert errors == [(3, "@x")]
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("a@x.org", True), ("@x", False), ("a@", False), ("a b@x.org", False), ("", False), ("a@b@c.ru", True)],
+)
+def test_looks_like_email(value: str, ok: bool) -> None:
+    assert looks_like_email(value) is ok

@@ -57,11 +57,17 @@ def test_sheet_title_is_one_excel_accepts(title: str, name: str) -> None:
     assert len(sheet_title(title, "results")) <= 31
 
 
-def test_csv_cells_are_neutralised() -> None:
-    text = csv_text(["Участник", "Балл"], [["=1+2", 5], [HYPERLINK, -1]])
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+@pytest.mark.parametrize(("excel", "bom", "separator"), [(True, "\ufeff", ";"), (False, "", ",")])
+def test_csv_cells_are_neutralised_in_both_forms(excel: bool, bom: str, separator: str) -> None:
+    text = csv_text(["Участник", "Балл"], [["=1+2", 5], [HYPERLINK, -1]], excel=excel)
+    assert text.startswith(bom + "Участник" + separator)
+    rows = list(csv.reader(io.StringIO(text.removeprefix(bom)), delimiter=separator))
     assert rows == [["Участник", "Балл"], ["'=1+2", "5"], ["'" + HYPERLINK, "-1"]]
+
+
+def test_excel_csv_is_the_default_and_keeps_decimal_commas_in_one_cell() -> None:
+    text = csv_text(["Балл"], [["4,5"]])
+    assert text == "\ufeffБалл\r\n4,5\r\n"
 
 
 def test_xlsx_cells_are_text_not_formulas_and_the_sheet_title_is_sanitised() -> None:

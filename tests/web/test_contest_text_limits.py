@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from contest_engine import registration
+from contest_engine import participant_import
 from contest_engine.models import Contest, Participation
 from tests.conftest import login
 from tests.factories.accounts import organiser
@@ -46,7 +46,7 @@ def test_participant_import_names_the_line_with_a_too_long_column(app) -> None:
         "a@example.org,Анна,5-8,Школа № 1\n"
         f"b@example.org,Борис,5-8,{'ш' * 256}\n"
     )
-    report = registration.import_participants(contest, text, actor=owner, now=utcnow())
-    assert report.created == 0 and [line for line, _message in report.errors] == [3]
-    assert "institution" in report.errors[0][1]
+    report = participant_import.import_participants(contest, text.encode(), actor=owner, now=utcnow())
+    assert report.created == 0 and [error.line for error in report.errors] == [3]
+    assert "institution" in report.errors[0].message
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0

@@ -1,13 +1,14 @@
 """Contests API for outcomes: previewing and confirming advancement, publishing and
-recomputing results, the ranking (and its CSV), awards and diplomas."""
+recomputing results, the ranking (and its CSV and XLSX), awards and diplomas."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import request
 from pydantic import Field
 
+from app.accounts import User
 from app.api.contests.common import TAG, contest_for, organised_stage, refreshed_stage_json, stage_for
 from app.api.core import (
     ApiError,
@@ -22,8 +23,10 @@ from app.api.core import (
 from app.extensions import db
 from app.i18n import _
 from app.permissions import contests as can
+from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from contest_engine import advancing, awards, clock, queries, results
+from contest_engine.models import Stage
 from contest_engine.rules import scoring
 
 
@@ -189,19 +192,35 @@ def stage_results(stage_id: int) -> Any:
 
 @endpoint(
     "/stages/<int:stage_id>/results.csv",
-    summary="The ranking as CSV (organiser, or anyone once published)",
+    summary=(
+        "The ranking as CSV (organiser, or anyone once published); ?excel=1 gives UTF-8 with a BOM and `;` "
+        "(the default for Russian users), ?excel=0 plain comma-separated UTF-8"
+    ),
     tag=TAG,
+    query={"excel": "boolean"},
 )
 def stage_results_csv(stage_id: int) -> Any:
     user = api_user()
+    stage = _exported_stage(stage_id, user)
+    return csv_response(results.results_csv(stage, excel=excel_wanted(user)), f"results-{stage.id}.csv")
+
+
+@endpoint(
+    "/stages/<int:stage_id>/results.xlsx",
+    summary="The ranking as an Excel workbook (organiser, or anyone once published)",
+    tag=TAG,
+)
+def stage_results_xlsx(stage_id: int) -> Any:
+    user = api_user()
+    stage = _exported_stage(stage_id, user)
+    return xlsx_response(results.results_xlsx(stage), f"results-{stage.id}.xlsx")
+
+
+def _exported_stage(stage_id: int, user: User) -> Stage:
     stage, _contest_row = stage_for(stage_id, user)
     require_api(can.can_see_full_results(user, stage))
     results.ensure_results(stage, now=utcnow())
-    return Response(
-        results.results_csv(stage),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=results-{stage.id}.csv"},
-    )
+    return stage
 
 
 # --------------------------------------------------------------------------- awards

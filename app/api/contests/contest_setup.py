@@ -25,8 +25,9 @@ from app.extensions import db
 from app.i18n import _
 from app.pagination import paginate
 from app.permissions import contests as can
+from app.tabular_http import import_report_json, request_table, valid_only_wanted
 from app.timeutil import utcnow
-from contest_engine import clock, olympiad, queries, registration, setup
+from contest_engine import clock, olympiad, participant_import, queries, registration, setup
 from contest_engine.models import Contest
 from contest_engine.spec import ContestSpec, StageSpec
 
@@ -214,17 +215,22 @@ def add_participant(contest_id: int, body: ParticipantIn) -> Any:
     "/contests/<int:contest_id>/participants/import",
     "POST",
     tag=TAG,
-    body_media="text/csv",
+    body_media="multipart/form-data",
+    query={"valid_only": "boolean"},
     summary=(
-        "Import participants from CSV (email,full_name,division[,institution,grade,subject]); all or nothing"
+        "Import participants from a table (email, division, optionally full_name, institution, grade, "
+        "subject; Russian headers too): CSV in UTF-8 or cp1251 separated by , ; or TAB, or XLSX, as the "
+        "raw body or a multipart `file`; all or nothing unless ?valid_only=1"
     ),
 )
 def import_participants(contest_id: int, body: str) -> Any:
     actor = api_user()
     contest = contest_for(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
-    report = registration.import_participants(contest, body, actor=actor, now=utcnow())
-    return {"created": report.created, "errors": [{"line": line, "message": m} for line, m in report.errors]}
+    report = participant_import.import_participants(
+        contest, request_table(), actor=actor, now=utcnow(), valid_only=valid_only_wanted()
+    )
+    return import_report_json(report.created, report.errors)
 
 
 @endpoint(

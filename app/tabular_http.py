@@ -1,0 +1,76 @@
+"""The web side of tables: which CSV form a download gets, the download responses, and a table
+file taken from a request (an API body or a form's file field), read within the reader's limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request
+from flask_babel import get_locale
+from werkzeug.datastructures import FileStorage
+
+from app.exports import XLSX_MIME
+from app.tabular import MAX_BYTES, LineError
+
+CSV_MIME = "text/csv"
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off")
+
+
+def excel_wanted(user: Any = None) -> bool:
+    """`?excel=1` or `?excel=0` when given; otherwise the Excel-ready form for Russian users (their
+    Excel expects `;` and needs the BOM), plain CSV for the others."""
+    chosen = request.args.get("excel", "").strip().lower()
+    if chosen in _YES:
+        return True
+    if chosen in _NO:
+        return False
+    locale = getattr(user, "locale", None) if getattr(user, "is_authenticated", False) else None
+    return str(locale or get_locale() or "ru").startswith("ru")
+
+
+def valid_only_wanted() -> bool:
+    """`?valid_only=1` (or a form's checkbox of that name): import the valid lines, report the rest."""
+    value = request.args.get("valid_only") or request.form.get("valid_only") or ""
+    return value.strip().lower() in _YES
+
+
+def attachment(data: bytes | str, mimetype: str, name: str) -> Response:
+    """A download under a UTF-8 file name (Russian titles stay readable)."""
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+def csv_response(text: str, name: str) -> Response:
+    return attachment(text.encode("utf-8"), f"{CSV_MIME}; charset=utf-8", name)
+
+
+def xlsx_response(data: bytes, name: str) -> Response:
+    return attachment(data, XLSX_MIME, name)
+
+
+def file_bytes(file: FileStorage | None) -> bytes:
+    """A form's uploaded file, at most one byte past the reader's limit (which then refuses it)."""
+    if file is None:
+        return b""
+    return file.stream.read(MAX_BYTES + 1)
+
+
+def request_table() -> bytes:
+    """The table an API call sends: a multipart `file`, or the raw body (CSV of any encoding or XLSX)."""
+    if request.mimetype == "multipart/form-data":
+        return file_bytes(request.files.get("file"))
+    return request.get_data(cache=True)[: MAX_BYTES + 1]
+
+
+def import_report_json(created: int, errors: Sequence[LineError]) -> dict[str, Any]:
+    """The API's answer to an import: how many rows were written and each refused line."""
+    return {
+        "created": created,
+        "errors": [{"line": e.line, "text": e.text, "message": e.message} for e in errors],
+    }
