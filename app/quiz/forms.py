@@ -33,7 +33,7 @@ class ImportForm(FlaskForm):
     file = FileField(_l("…or a file (GIFT or Moodle XML)"))
     question_format = SelectField(
         _l("Format"),
-        choices=[("", _l("Tell by the content")), ("gift", "GIFT"), ("moodlexml", "Moodle XML")],
+        choices=options([("", _l("Tell by the content")), ("gift", "GIFT"), ("moodlexml", "Moodle XML")]),
         default="",
     )
     category_id = SelectField(_l("Category for questions without $CATEGORY"), coerce=int, default=0)
