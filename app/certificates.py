@@ -99,10 +99,16 @@ def issue(
     return certificate
 
 
+def lookup(code: str) -> Certificate | None:
+    """A document by its public code, revoked or not (the check page says which); case and spaces
+    forgiven."""
+    code = code.strip().upper().replace(" ", "").replace("-", "")
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
 def find(code: str) -> Certificate | None:
     """A valid (not revoked) document by its public code; case and spaces forgiven."""
-    code = code.strip().upper().replace(" ", "").replace("-", "")
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    certificate = lookup(code)
     if certificate is None or certificate.revoked_at is not None:
         return None
     return certificate

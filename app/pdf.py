@@ -48,12 +48,35 @@ def render_certificate_pdf(
 ) -> bytes:
     """A landscape A4 page: heading, holder, the lines that say what was achieved, the date, the
     verification code and a QR code of `verify_url`. `title` is the document's metadata title."""
+    pdf = new_document(title)
+    draw_certificate(
+        pdf,
+        heading=heading,
+        holder=holder,
+        lines=lines,
+        code=code,
+        verify_url=verify_url,
+        issued_on=issued_on,
+    )
+    return bytes(pdf.output())
+
+
+def new_document(title: str) -> FPDF:
+    """An empty landscape A4 document with the Cyrillic fonts loaded: several documents (a
+    portfolio) can be drawn into it, one page each."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_author("Вместе")
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    return pdf
+
+
+def draw_certificate(
+    pdf: FPDF, *, heading: str, holder: str, lines: list[str], code: str, verify_url: str, issued_on: date
+) -> None:
+    """Add one page in the certificate layout to `pdf`."""
     pdf.add_page()
     width = pdf.w - 40
     pdf.set_draw_color(31, 78, 121)
@@ -85,4 +108,3 @@ def render_certificate_pdf(
     pdf.set_font("DejaVu", "", 9)
     pdf.cell(160, 6, f"Проверка подлинности: {verify_url}")
     pdf.image(io.BytesIO(qr_png(verify_url)), x=pdf.w - 58, y=pdf.h - 58, w=38, h=38)
-    return bytes(pdf.output())

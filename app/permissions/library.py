@@ -145,3 +145,16 @@ def can_manage_association(user: Any, association_id: int) -> bool:
 
 def can_name_leaders(user: Any) -> bool:
     return is_library_moderator(user)
+
+
+# Documents: publication certificates and portfolios (lib_documents)
+
+
+def can_download_certificate(user: Any, material: Material) -> bool:
+    """The publication certificate is the author's document; their moderators may open it to check."""
+    return is_author(user, material) or can_moderate_material(user, material)
+
+
+def can_edit_portfolio(user: Any) -> bool:
+    """Every signed-in adult keeps a portfolio of their own documents; pupils have none."""
+    return _signed_in(user) and may_have_portfolio(user)

@@ -1,0 +1,223 @@
+"""Library: the publication certificate (свидетельство о публикации) of a published material —
+issued once to its author, printed as a PDF with a serial number, revoked by a moderator with a
+reason. The document is an app.certificates row (kind PUBLICATION, source ("material", id)), so the
+public check page and the API verify it like any course certificate or diploma.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, select, update
+
+from app import audit
+from app.accounts import Institution, User, role_label
+from app.certificates import Certificate, CertificateKind, issue
+from app.domain_errors import Conflict
+from app.extensions import db, rows_changed
+from app.i18n import _, force_locale
+from app.notifications import notify
+from app.pdf import draw_certificate, new_document, russian_date
+from app.timeutil import DEFAULT_TIMEZONE, to_zone
+from community.library.certificate_rules import clean_reason, serial_number
+from community.library.messages import refusal, text
+from community.library.models import Material, MaterialStatus
+from community.library.rules import RuleError
+
+SOURCE = "material"
+# The issuer's zone: a certificate is dated as the site dates it, not as its reader's clock would.
+SITE_ZONE = DEFAULT_TIMEZONE
+
+
+def material_path(material_id: int) -> str:
+    """The material's permanent address on the site (the library's material page)."""
+    return f"/library/{material_id}"
+
+
+def current_certificate(material_id: int) -> Certificate | None:
+    """The material's publication certificate if one was issued, revoked or not (one query)."""
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.source_type == SOURCE,
+            Certificate.source_id == material_id,
+            Certificate.kind == CertificateKind.PUBLICATION,
+        )
+    )
+
+
+def publication_certificate(material: Material, *, actor: User, now: datetime) -> Certificate:
+    """The certificate the author downloads: issued on first request, the same one afterwards.
+    Refused before publication and after a revocation (the revoked document stays revoked)."""
+    if material.status != MaterialStatus.PUBLISHED or material.published_at is None:
+        raise Conflict(text(RuleError("certificate_unpublished", "material")))
+    existing = current_certificate(material.id)
+    if existing is not None:
+        if existing.revoked_at is not None:
+            raise Conflict(text(RuleError("certificate_revoked", "material", reason=existing.revoked_reason)))
+        return existing
+    certificate = _issue(material, now)
+    audit.record(
+        "library.certificate_issued",
+        actor=actor,
+        scope_type="material",
+        scope_id=material.id,
+        object_type="certificate",
+        object_id=certificate.id,
+        details={"code": certificate.code},
+    )
+    db.session.commit()
+    return certificate
+
+
+def revoke_certificate(material: Material, *, actor: User, reason: str, now: datetime) -> Certificate:
+    """A moderator withdraws the certificate (plagiarism, a wrong author): the check page and the API
+    then say revoked, with the reason and date, and the author is told. A material whose author
+    never asked for the certificate gets one issued already revoked, so none can be issued later.
+    Two revocations at once: the conditional UPDATE lets one through, the other is refused."""
+    try:
+        cleaned = clean_reason(reason)
+    except RuleError as error:
+        raise refusal(error) from error
+    if material.published_at is None:
+        raise Conflict(text(RuleError("certificate_unpublished", "material")))
+    certificate = current_certificate(material.id) or _issue(material, now)
+    revoked = rows_changed(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=cleaned)
+    )
+    if not revoked:
+        db.session.rollback()
+        raise Conflict(text(RuleError("certificate_already_revoked", "reason")))
+    audit.record(
+        "library.certificate_revoked",
+        actor=actor,
+        scope_type="material",
+        scope_id=material.id,
+        object_type="certificate",
+        object_id=certificate.id,
+        reason=cleaned,
+        details={"code": certificate.code},
+    )
+    author = db.session.get_one(User, material.author_id)
+    with force_locale(author.locale or "ru"):
+        note = _(
+            "The publication certificate of «%(title)s» was revoked: %(reason)s",
+            title=material.title,
+            reason=cleaned,
+        )
+    notify(author.id, note, material_path(material.id))
+    db.session.commit()
+    db.session.refresh(certificate)
+    return certificate
+
+
+def ensure_publication_certificates(author_id: int, *, now: datetime) -> int:
+    """Issue the certificates of this author's published materials that have none yet, so a
+    portfolio lists every publication with a code. One query when there is nothing to issue."""
+    missing = db.session.scalars(
+        select(Material)
+        .outerjoin(
+            Certificate,
+            and_(
+                Certificate.source_type == SOURCE,
+                Certificate.source_id == Material.id,
+                Certificate.kind == CertificateKind.PUBLICATION,
+            ),
+        )
+        .where(
+            Material.author_id == author_id,
+            Material.status == MaterialStatus.PUBLISHED,
+            Material.published_at.is_not(None),
+            Certificate.id.is_(None),
+        )
+    ).all()
+    for material in missing:
+        _issue(material, now)
+    if missing:
+        db.session.commit()
+    return len(missing)
+
+
+@dataclass(frozen=True)
+class PublicationFacts:
+    """What the certificate states, in Russian, whatever the viewer's language."""
+
+    serial: str
+    author: str
+    position: str
+    institution: str
+    title: str
+    published_on: date
+
+
+def publication_facts(material: Material, certificate: Certificate) -> PublicationFacts:
+    author = db.session.get_one(User, material.author_id)
+    institution_id = material.institution_id or author.institution_id
+    institution = db.session.get(Institution, institution_id) if institution_id else None
+    assert material.published_at is not None
+    published_on = to_zone(material.published_at, SITE_ZONE).date()
+    with force_locale("ru"):
+        position = role_label(author.role)
+    return PublicationFacts(
+        serial=certificate.details or serial_number(published_on.year, material.id),
+        author=certificate.holder,
+        position=position,
+        institution=institution.name if institution else "",
+        title=certificate.title,
+        published_on=published_on,
+    )
+
+
+def certificate_pdf(
+    material: Material, certificate: Certificate, *, verify_url: str, material_url: str
+) -> bytes:
+    """The PDF: always Russian, dated in the site's zone, with the material's permanent link and the
+    verification address in a QR code."""
+    facts = publication_facts(material, certificate)
+    with force_locale("ru"):
+        pdf = new_document(_("Publication certificate %(serial)s", serial=facts.serial))
+        draw_certificate(
+            pdf,
+            heading=_("PUBLICATION CERTIFICATE"),
+            holder=facts.author,
+            lines=publication_lines(facts, material_url),
+            code=certificate.code,
+            verify_url=verify_url,
+            issued_on=to_zone(certificate.issued_at, SITE_ZONE).date(),
+        )
+    return bytes(pdf.output())
+
+
+def publication_lines(facts: PublicationFacts, material_url: str) -> list[str]:
+    """The certificate's statement, one printed line each (call inside `force_locale("ru")`)."""
+    where = ", ".join(part for part in (facts.position.lower(), facts.institution) if part)
+    return [
+        where,
+        _("has published in the methodical library of the Vmeste network the material"),
+        f"«{facts.title}»",
+        _("Date of publication: %(date)s", date=russian_date(facts.published_on)),
+        _("Certificate No. %(serial)s", serial=facts.serial),
+        _("Permanent link: %(url)s", url=material_url),
+    ]
+
+
+def _issue(material: Material, now: datetime) -> Certificate:
+    """The certificate row, worded at issue and not rewritten later (a new version's title does not
+    change a document already printed)."""
+    author = db.session.get_one(User, material.author_id)
+    assert material.published_at is not None
+    year = to_zone(material.published_at, SITE_ZONE).year
+    certificate = issue(
+        kind=CertificateKind.PUBLICATION,
+        user_id=author.id,
+        holder=author.full_name,
+        title=material.title,
+        source_type=SOURCE,
+        source_id=material.id,
+        details=serial_number(year, material.id),
+        now=now,
+    )
+    db.session.flush()
+    return certificate

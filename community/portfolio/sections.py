@@ -1,0 +1,69 @@
+"""Pure rules of the teacher's portfolio: its sections, which documents fall in each, what is shown.
+
+A section collects verified documents (app.certificates kinds, as plain strings here) in a fixed
+order an attestation commission expects: publications, qualification courses, contest diplomas, jury
+work, events. A section with no document is left out of the page rather than shown empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
+PUBLICATIONS = "publications"
+COURSES = "courses"
+DIPLOMAS = "diplomas"
+JURY = "jury"
+EVENTS = "events"
+
+SECTIONS: tuple[str, ...] = (PUBLICATIONS, COURSES, DIPLOMAS, JURY, EVENTS)
+
+# Document kinds (CertificateKind values) per section. Events have no document kind yet: the
+# events issue adds its kind here and the section fills without any other change.
+SECTION_KINDS: Mapping[str, tuple[str, ...]] = {
+    PUBLICATIONS: ("publication",),
+    COURSES: ("course",),
+    DIPLOMAS: ("diploma", "participation"),
+    JURY: ("jury",),
+    EVENTS: (),
+}
+
+
+def section_of(kind: str) -> str | None:
+    for section, kinds in SECTION_KINDS.items():
+        if kind in kinds:
+            return section
+    return None
+
+
+def shown_sections(flags: Mapping[str, bool]) -> list[str]:
+    """The sections the teacher chose, in the fixed order (a missing flag counts as shown)."""
+    return [section for section in SECTIONS if flags.get(section, True)]
+
+
+def kinds_of(sections: Iterable[str]) -> list[str]:
+    return [kind for section in sections for kind in SECTION_KINDS[section]]
+
+
+def course_hours(details: str) -> int | None:
+    """A course certificate keeps the course's hours in its details as a number ("72")."""
+    text = details.strip()
+    return int(text) if text.isdigit() else None
+
+
+def total_hours(course_details: Iterable[str]) -> int:
+    """The hours of all qualification courses shown: the figure an attestation form asks for."""
+    return sum(course_hours(details) or 0 for details in course_details)
+
+
+def group(entries: Iterable[tuple[str, T]], sections: Iterable[str]) -> list[tuple[str, list[T]]]:
+    """(kind, item) pairs grouped into the given sections in order, keeping the items' order and
+    leaving out empty sections and kinds outside them."""
+    buckets: dict[str, list[T]] = {section: [] for section in sections}
+    for kind, item in entries:
+        section = section_of(kind)
+        if section in buckets:
+            buckets[section].append(item)
+    return [(section, items) for section, items in buckets.items() if items]
