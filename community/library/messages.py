@@ -52,6 +52,14 @@ MESSAGES: dict[str, Any] = {
     "material_not_member": lazy_(
         "You can file a material only under an association you are an active member of."
     ),
+    # catalogue (community/library/catalogue_params.py)
+    "catalogue_not_a_number": lazy_("Must be a whole number."),
+    "catalogue_grade_range": lazy_("Grades are from %(low)s to %(high)s."),
+    "catalogue_id_range": lazy_("Must be between %(low)s and %(high)s."),
+    "catalogue_unknown_kind": lazy_("Unknown kind; one of: %(values)s."),
+    "catalogue_unknown_status": lazy_("The status must be draft, pending, published or rejected."),
+    "catalogue_unknown_sort": lazy_("Unknown sorting; one of: %(values)s."),
+    "catalogue_too_many_values": lazy_("At most %(limit)s values."),
 }
 
 
