@@ -29,6 +29,7 @@ from app.main.dashboard import panel
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.library.search_schema import register_search_schema
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
 from contest_engine.jury import demo as jury_demo
@@ -84,3 +85,4 @@ def register_rooms(app: Flask) -> None:
         panel(provider)
     for part in DEMO_PARTS:
         demo_part(part)
+    register_search_schema()  # the library's full-text index is created and dropped with its table
