@@ -147,6 +147,24 @@ def can_name_leaders(user: Any) -> bool:
     return is_library_moderator(user)
 
 
+# Discussion: comments, ratings, bookmarks (lib_discuss)
+
+
+def can_bookmark_material(user: Any, material: Material) -> bool:
+    """The «useful for me» shelf is a colleague's, of published materials."""
+    return is_colleague(user) and material.status == MaterialStatus.PUBLISHED
+
+
+def can_report_comment(user: Any, author_id: int) -> bool:
+    """Any colleague may report someone else's comment to the moderators."""
+    return is_colleague(user) and user.id != author_id
+
+
+def can_edit_comment(user: Any, author_id: int) -> bool:
+    """Only the comment's author (the service also checks the edit window)."""
+    return is_colleague(user) and user.id == author_id
+
+
 # Documents: publication certificates and portfolios (lib_documents)
 
 

@@ -1,0 +1,101 @@
+"""Methodical library: a reader reports a comment to the moderators (once per person per comment),
+a moderator hides it with a reason. Hiding is a conditional UPDATE, so two moderators at once hide
+it once and comments_count (visible comments) drops by exactly one; hiding resolves its reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.accounts import User
+from app.domain_errors import Conflict, Forbidden
+from app.extensions import db, rows_changed
+from app.i18n import _
+from community.library import discussion_rules as rules
+from community.library.messages import refusal
+from community.library.models import CommentReport, Material, MaterialComment
+from community.library.rules import RuleError
+
+
+def report_comment(comment: MaterialComment, actor: User, reason: Any, *, now: datetime) -> CommentReport:
+    """Tell the moderators; a second report by the same person is a 409 (the unique row decides)."""
+    if comment.author_id == actor.id:
+        raise Forbidden(_("You cannot report your own comment."))
+    if comment.hidden_at is not None:
+        raise Conflict(_("This comment is already hidden by a moderator."))
+    try:
+        cleaned = rules.reason_text(reason, required=False)
+    except RuleError as error:
+        raise refusal(error) from None
+    report = CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=cleaned, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("You have already reported this comment.")) from None
+    audit.record(
+        "library.comment_reported",
+        actor=actor,
+        scope_type="material",
+        scope_id=comment.material_id,
+        object_type="material_comment",
+        object_id=comment.id,
+        reason=cleaned,
+    )
+    db.session.commit()
+    return report
+
+
+def hide_comment(comment: MaterialComment, actor: User, reason: Any, *, now: datetime) -> MaterialComment:
+    """Hide with a reason (the caller has checked that the actor moderates the material)."""
+    try:
+        cleaned = rules.reason_text(reason, required=True)
+    except RuleError as error:
+        raise refusal(error) from None
+    hidden = rows_changed(
+        update(MaterialComment)
+        .where(MaterialComment.id == comment.id, MaterialComment.hidden_at.is_(None))
+        .values(hidden_at=now, hidden_reason=cleaned, hidden_by_id=actor.id)
+    )
+    if not hidden:
+        db.session.rollback()
+        raise Conflict(_("This comment is already hidden by a moderator."))
+    rows_changed(
+        update(Material)
+        .where(Material.id == comment.material_id, Material.comments_count > 0)
+        .values(comments_count=Material.comments_count - 1)
+    )
+    rows_changed(
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id)
+    )
+    audit.record(
+        "library.comment_hidden",
+        actor=actor,
+        scope_type="material",
+        scope_id=comment.material_id,
+        object_type="material_comment",
+        object_id=comment.id,
+        reason=cleaned,
+    )
+    db.session.commit()
+    db.session.refresh(comment)
+    return comment
+
+
+def open_report_counts(comment_ids: list[int]) -> dict[int, int]:
+    """Unresolved reports per comment, for a moderator's view of a page of comments (one query)."""
+    if not comment_ids:
+        return {}
+    rows = db.session.execute(
+        select(CommentReport.comment_id, func.count())
+        .where(CommentReport.comment_id.in_(comment_ids), CommentReport.resolved_at.is_(None))
+        .group_by(CommentReport.comment_id)
+    )
+    return {comment_id: count for comment_id, count in rows}
