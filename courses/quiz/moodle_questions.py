@@ -8,7 +8,8 @@ The parsed question is a plain dict with Moodle's names:
 - ``name``, ``text`` (the question text, cloze codes included for ``multianswer``), ``format``
   (``html``, ``moodle_auto_format``, ``plain_text``, ``markdown`` or Moodle's numbers 0, 1, 2, 4),
   ``general_feedback``, ``default_mark`` (a decimal string), ``category`` (a ``/`` path or None);
-- ``answers``: ``[{"text", "fraction", "feedback", "tolerance"}]`` with ``fraction`` on Moodle's
+- ``answers``: ``[{"text", "fraction", "feedback", "tolerance"}]``, plain text (our choices and items
+  are shown as text: pass Moodle's HTML ones through `html_to_text`), with ``fraction`` on Moodle's
   database scale, a decimal string from -1 to 1 (Moodle XML's percentages are divided by 100 first);
   a numerical answer ``*`` is Moodle's "any other number" (`gift_syntax.other_number`);
 - ``single`` (multichoice), ``case_sensitive`` (shortanswer), ``subquestions``: ``[{"text",
@@ -19,11 +20,13 @@ Penalties (Moodle's deduction per extra try in its interactive modes) do not map
 one answer per question, so they are dropped; combined feedback, hints, tags and files likewise.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from html import unescape as unescape_html
 from typing import Any, cast
 
 from courses.quiz.gift_blocks import read_cloze
@@ -61,6 +64,8 @@ _FORMATS: dict[str, TextFormat] = {
 }
 
 
+_BREAK = re.compile(r"<br\s*/?>|</p\s*>\s*<p[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _DEFAULT_CATEGORY = ("Default for ", "По умолчанию для ")
 
 
@@ -101,6 +106,13 @@ def category_path(raw: str) -> str | None:
         # The source course's own default category ("Default for 7 класс"): the bank is ours.
         parts = parts[1:]
     return "/".join(part for part in parts if part) or None
+
+
+def html_to_text(html: str) -> str:
+    """An answer Moodle kept as HTML (``<p dir="ltr">Ньютон</p>``) as the plain text we show:
+    paragraph and line breaks kept as newlines, other tags dropped, entities decoded."""
+    text = _BREAK.sub("\n", html)
+    return "\n".join(" ".join(unescape_html(_TAG.sub("", line)).split()) for line in text.split("\n")).strip()
 
 
 def text_format(value: Any) -> TextFormat:

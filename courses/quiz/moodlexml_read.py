@@ -17,7 +17,7 @@ from xml.sax.xmlreader import AttributesImpl, Locator
 import defusedxml.sax
 from defusedxml import DefusedXmlException
 
-from courses.quiz.moodle_questions import MoodleCode, MoodleProblem, category_path, to_question
+from courses.quiz.moodle_questions import MoodleCode, MoodleProblem, category_path, html_to_text, to_question
 from courses.quiz.questions import AnyQuestion
 
 
@@ -130,11 +130,16 @@ def parse_moodle_xml(data: str | bytes) -> XmlImportResult:
 
 def _answer(node: Node) -> dict[str, Any]:
     return {
-        "text": node.text_of("text") if node.child("text") else "",
+        "text": _plain(node, node.text_of("text") if node.child("text") else ""),
         "fraction": _percent(node.attrs.get("fraction", "0")),
-        "feedback": node.text_of("feedback"),
+        "feedback": _plain(node.child("feedback"), node.text_of("feedback")),
         "tolerance": node.text_of("tolerance") or "0",
     }
+
+
+def _plain(node: Node | None, text: str) -> str:
+    """An answer's, item's or feedback's text as plain text: HTML ones lose their tags."""
+    return html_to_text(text) if node is not None and node.attrs.get("format") == "html" else text
 
 
 def _percent(raw: str) -> str:
@@ -161,7 +166,10 @@ def parsed_question(node: Node, qtype: str) -> dict[str, Any]:
         "single": node.text_of("single").lower() not in ("false", "0"),
         "case_sensitive": node.text_of("usecase") == "1",
         "subquestions": [
-            {"text": sub.text_of("text") if sub.child("text") else "", "answer": sub.text_of("answer")}
+            {
+                "text": _plain(sub, sub.text_of("text") if sub.child("text") else ""),
+                "answer": sub.text_of("answer"),
+            }
             for sub in node.every("subquestion")
         ],
     }

@@ -102,10 +102,11 @@ def _question(question: Question) -> ET.Element:
     return node
 
 
-def _answer(parent: ET.Element, fraction: Fraction, text: str, feedback: str, text_format: str) -> ET.Element:
-    node = _text(parent, "answer", text, text_format)
+def _answer(parent: ET.Element, fraction: Fraction, text: str, feedback: str) -> ET.Element:
+    """Answers and their feedback are plain text in our questions, so Moodle gets them as such."""
+    node = _text(parent, "answer", text, "plain_text")
     node.set("fraction", percent(fraction))
-    _text(node, "feedback", feedback, text_format)
+    _text(node, "feedback", feedback, "plain_text")
     return node
 
 
@@ -115,21 +116,19 @@ def _body(node: ET.Element, question: Question, text_format: str) -> None:
         ET.SubElement(node, "shuffleanswers").text = "true"
         ET.SubElement(node, "answernumbering").text = "abc"
         for choice in question.choices:
-            _answer(node, choice.fraction, choice.text, choice.feedback, text_format)
+            _answer(node, choice.fraction, choice.text, choice.feedback)
     elif isinstance(question, TrueFalse):
-        _answer(node, Fraction(int(question.correct)), "true", question.feedback_true, "moodle_auto_format")
-        _answer(
-            node, Fraction(int(not question.correct)), "false", question.feedback_false, "moodle_auto_format"
-        )
+        _answer(node, Fraction(int(question.correct)), "true", question.feedback_true)
+        _answer(node, Fraction(int(not question.correct)), "false", question.feedback_false)
     elif isinstance(question, ShortAnswer):
         ET.SubElement(node, "usecase").text = "1" if question.case_sensitive else "0"
         for answer in question.answers:
-            _answer(node, answer.fraction, answer.text, answer.feedback, "moodle_auto_format")
+            _answer(node, answer.fraction, answer.text, answer.feedback)
     elif isinstance(question, Numerical):
         for number in question.answers:
             other = is_other_number(number)
             value = "*" if other else str(number.value)
-            written = _answer(node, number.fraction, value, number.feedback, "moodle_auto_format")
+            written = _answer(node, number.fraction, value, number.feedback)
             ET.SubElement(written, "tolerance").text = "0" if other else str(number.tolerance)
         for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1"), ("showunits", "3")):
             ET.SubElement(node, tag).text = value
@@ -141,7 +140,7 @@ def _body(node: ET.Element, question: Question, text_format: str) -> None:
         pairs = [(item.text, texts[item.right_id]) for item in question.left]
         pairs += [("", item.text) for item in question.right if item.id not in used]
         for left, right in pairs:
-            sub = _text(node, "subquestion", left, text_format)
+            sub = _text(node, "subquestion", left, "plain_text")
             _text(sub, "answer", right)
     elif isinstance(question, Essay):
         for tag, value in (

@@ -10,7 +10,14 @@ import pytest
 
 from courses.quiz.gift_read import parse_gift
 from courses.quiz.gift_syntax import other_number
-from courses.quiz.moodle_questions import MoodleCode, MoodleProblem, category_path, fraction, to_question
+from courses.quiz.moodle_questions import (
+    MoodleCode,
+    MoodleProblem,
+    category_path,
+    fraction,
+    html_to_text,
+    to_question,
+)
 from courses.quiz.moodlexml_read import MoodleError, parse_moodle_xml
 from courses.quiz.moodlexml_write import export_moodle_xml, percent
 from courses.quiz.question_formats import detect_format
@@ -87,6 +94,7 @@ def test_the_fixture_quiz_maps_each_type() -> None:
     )
     devices = by_name["Приборы"]
     assert isinstance(devices, Matching) and len(devices.left) == 3 and devices.right[-1].text == "влажность"
+    assert devices.left[0].text == "Динамометр"  # Moodle's HTML item shown as text
     assert by_name["Опыт"].default_mark == D(5)
     cloze = by_name["Законы Ньютона"]
     assert isinstance(cloze, Cloze) and cloze.text.count("{#") == 3
@@ -253,3 +261,16 @@ def test_to_question_is_shared_with_other_readers() -> None:
     with pytest.raises(MoodleProblem) as caught:
         to_question({"qtype": "calculated", "text": "x"})
     assert caught.value.code == MoodleCode.UNSUPPORTED_TYPE and caught.value.snippet == "calculated"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<p dir="ltr" style="text-align: left;">Ньютон</p>', "Ньютон"),
+        ("<p>a &amp; b</p><p>вторая  строка</p>", "a & b\nвторая строка"),
+        ("5 &lt; 6<br/>и 7 > 6", "5 < 6\nи 7 > 6"),
+        ("x < y", "x < y"),
+    ],
+)
+def test_html_answers_become_text(html: str, text: str) -> None:
+    assert html_to_text(html) == text
