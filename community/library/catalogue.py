@@ -1,0 +1,191 @@
+"""The library's catalogue: the materials a reader may see, filtered by facets and Russian full text,
+sorted, paginated, with facet counts — in the same few queries whatever the library's size.
+
+Who sees what: everyone sees published materials. Asking for a status or an author (`?status=`,
+`?author_id=`) adds the caller's own materials in any state and, for a moderator, the pending and
+rejected materials they may moderate (all for methodists and administrators, their associations'
+for leaders); never another author's draft, never anything of others for anyone else.
+
+Sorting: `relevance` (full-text rank, then rating; the default when searching), `new` (newest
+publication first; the default otherwise), `popular` (views plus downloads, each counted once per
+person per day), `rated` (average stars, then the number of ratings; unrated last). Every order
+ends with the id, so pages never overlap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, and_, cast, exists, false, func, literal_column, or_, select
+
+from app.accounts import Institution, User
+from app.extensions import db
+from app.pagination import Page, paginate
+from community.library import search
+from community.library.catalogue_facets import FacetValue, facet_counts
+from community.library.catalogue_params import Filters
+from community.library.discussion_rules import average
+from community.library.models import Material, MaterialGrade, MaterialStatus, MaterialSubject
+from community.library.search import TextQuery
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller as the catalogue needs it (the view fills it from app.permissions.library)."""
+
+    user_id: int | None = None
+    moderates_all: bool = False
+    association_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class Card:
+    """One material as a catalogue card shows it."""
+
+    material: Material
+    author_name: str
+    institution_name: str
+    district: str
+    subject_ids: list[int] = field(default_factory=list)
+    grades: list[int] = field(default_factory=list)
+
+    @property
+    def rating(self) -> Decimal | None:
+        return average(self.material.rating_sum, self.material.ratings_count)
+
+
+@dataclass
+class Catalogue:
+    page: Page[Card]
+    facets: dict[str, list[FacetValue]]
+    filters: Filters
+    sort: str
+    searching: bool  # the query had words to search for
+
+
+def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Catalogue:
+    """One page of the catalogue with its facets: 4 queries (count, page, subjects and grades of the
+    page, facets) whatever the number of materials."""
+    text = search.text_query(filters.q) if filters.q else None
+    sort = filters.effective_sort(text is not None)
+    query = _page_query(filters, viewer, text, sort)
+    found = paginate(query, page, per_page, scalars=False)
+    cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in found.items]
+    _fill_subjects_and_grades(cards)
+    facets = facet_counts(lambda skip: conditions(filters, viewer, text, skip=skip), filters)
+    return Catalogue(
+        page=Page(cards, found.page, found.per_page, found.total),
+        facets=facets,
+        filters=filters,
+        sort=sort,
+        searching=text is not None,
+    )
+
+
+def conditions(
+    filters: Filters,
+    viewer: Viewer,
+    text: TextQuery | None,
+    *,
+    skip: str | None = None,
+    with_text: bool = True,
+) -> list[ColumnElement[bool]]:
+    """The WHERE of the filtered set; `skip` leaves one facet's own filter out (its counts show what
+    ticking another value of it would add)."""
+    found = [_visible(filters, viewer)]
+    if filters.status:
+        found.append(Material.status == MaterialStatus(filters.status))
+    if filters.author_id:
+        found.append(Material.author_id == filters.author_id)
+    if text is not None and with_text:
+        found.append(search.matches(text))
+    if filters.subject and skip != "subject":
+        found.append(
+            exists().where(
+                MaterialSubject.material_id == Material.id, MaterialSubject.subject_id.in_(filters.subject)
+            )
+        )
+    if filters.grade and skip != "grade":
+        found.append(
+            exists().where(MaterialGrade.material_id == Material.id, MaterialGrade.grade.in_(filters.grade))
+        )
+    if filters.kind and skip != "kind":
+        found.append(Material.kind.in_(filters.kind))
+    if filters.district and skip != "district":
+        in_district = select(Institution.id).where(Institution.district.in_(filters.district))
+        found.append(Material.institution_id.in_(in_district))
+    if filters.institution and skip != "institution":
+        found.append(Material.institution_id.in_(filters.institution))
+    if filters.association and skip != "association":
+        found.append(Material.association_id.in_(filters.association))
+    return found
+
+
+def _only_published(filters: Filters, viewer: Viewer) -> bool:
+    return viewer.user_id is None or not (filters.status or filters.author_id)
+
+
+def _visible(filters: Filters, viewer: Viewer) -> ColumnElement[bool]:
+    published = Material.status == MaterialStatus.PUBLISHED
+    if _only_published(filters, viewer):
+        return published
+    under_review = Material.status.in_([MaterialStatus.PENDING, MaterialStatus.REJECTED])
+    moderated: ColumnElement[bool] = false()
+    if viewer.moderates_all:
+        moderated = under_review
+    elif viewer.association_ids:
+        moderated = and_(under_review, Material.association_id.in_(viewer.association_ids))
+    return or_(published, Material.author_id == viewer.user_id, moderated)
+
+
+def _average() -> ColumnElement[Any]:
+    return cast(Material.rating_sum, Float) / func.nullif(Material.ratings_count, 0)
+
+
+def _page_query(filters: Filters, viewer: Viewer, text: TextQuery | None, sort: str) -> Any:
+    query = (
+        select(Material, User.full_name, Institution.name, Institution.district)
+        .join(User, User.id == Material.author_id)
+        .outerjoin(Institution, Institution.id == Material.institution_id)
+    )
+    ranked_by_fts = sort == "relevance" and text is not None and search.dialect() == "sqlite"
+    query = query.where(*conditions(filters, viewer, text, with_text=not ranked_by_fts))
+    rated = _average().desc().nulls_last()
+    if sort == "relevance" and text is not None:
+        if ranked_by_fts:
+            query = query.join(search.FTS, search.FTS.c.rowid == Material.id).where(search.fts_match(text))
+            order: list[Any] = [search.fts_rank()]  # bm25: lower is better
+        else:
+            order = [search.relevance(text).desc()]
+        return query.order_by(*order, rated, Material.id.desc())
+    if sort == "popular":
+        return query.order_by((Material.views_count + Material.downloads_count).desc(), Material.id.desc())
+    if sort == "rated":
+        return query.order_by(rated, Material.ratings_count.desc(), Material.id.desc())
+    if _only_published(filters, viewer):
+        return query.order_by(Material.published_at.desc(), Material.id.desc())
+    newest = func.coalesce(Material.published_at, Material.created_at)
+    return query.order_by(newest.desc(), Material.id.desc())
+
+
+def _fill_subjects_and_grades(cards: list[Card]) -> None:
+    """Both lists of every card on the page in one query."""
+    ids = [card.material.id for card in cards]
+    if not ids:
+        return
+    subjects: Any = select(MaterialSubject.material_id, MaterialSubject.subject_id, literal_column("'s'"))
+    grades: Any = select(MaterialGrade.material_id, MaterialGrade.grade, literal_column("'g'"))
+    rows = db.session.execute(
+        subjects.where(MaterialSubject.material_id.in_(ids)).union_all(
+            grades.where(MaterialGrade.material_id.in_(ids))
+        )
+    ).all()
+    found: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for material_id, value, kind in rows:
+        found[(material_id, kind)].append(int(value))
+    for card in cards:
+        card.subject_ids = found[(card.material.id, "s")]
+        card.grades = sorted(found[(card.material.id, "g")])
