@@ -19,6 +19,7 @@ from app.i18n import _
 from app.uploads import read_bounded
 from courses import backup_archive
 from courses.backup_archive import BackupProblem, BoundedArchive
+from courses.moodle_backup_read import unsafe_name
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # one XML document of the backup
 _TAR_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error, ValueError)
@@ -30,12 +31,6 @@ def is_gzip(data: bytes) -> bool:
 
 def is_zip(data: bytes) -> bool:
     return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
-
-
-def unsafe_name(name: str) -> bool:
-    """A member path that would leave the archive's folder if unpacked (Moodle writes none)."""
-    path = name.replace("\\", "/")
-    return path.startswith("/") or ":" in path.split("/", 1)[0] or ".." in path.split("/")
 
 
 def _refuse_unsafe(names: Iterable[str]) -> None:

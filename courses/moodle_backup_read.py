@@ -27,6 +27,12 @@ class MoodleReadError(ValueError):
         self.path = path
 
 
+def unsafe_name(name: str) -> bool:
+    """A member path that would leave the archive's folder if unpacked (Moodle writes none)."""
+    path = name.replace("\\", "/")
+    return path.startswith("/") or ":" in path.split("/", 1)[0] or ".." in path.split("/")
+
+
 def parse(data: bytes, path: str, root: str) -> Element:
     """The document's root element, which must be named `root`."""
     try:

@@ -290,4 +290,8 @@ class RowOverrideForm(FlaskForm):
 
 
 class BackupImportForm(FlaskForm):
-    file = FileField(_l("Course backup file (.zip)"), validators=[DataRequired()])
+    file = FileField(
+        _l("Course backup file: ours (.zip) or Moodle's (.mbz)"),
+        validators=[DataRequired()],
+        render_kw={"accept": ".zip,.mbz"},
+    )
