@@ -102,9 +102,15 @@ def parse_gift(text: str) -> ImportResult:
                 category = category_path(stripped[len("$CATEGORY:") :])
             else:
                 lines.append((number, line))
-        for index, group in enumerate(_glued_questions(lines)):
+        for index, glued in enumerate(_glued_questions(lines)):
+            group = glued
+            while group and group[0][1].strip().startswith("$CATEGORY:"):
+                category = category_path(group[0][1].strip()[len("$CATEGORY:") :])
+                group = group[1:]
+            if not group:
+                continue
             if index:
-                warnings.append(GiftError(group[0][0], GiftCode.MISSING_BLANK_LINE))
+                warnings.append(GiftError(glued[0][0], GiftCode.MISSING_BLANK_LINE))
             source = "\n".join(line for _, line in group)
             try:
                 questions.append((_read_question(source, category, options), group[0][0]))

@@ -163,6 +163,12 @@ def test_a_missing_blank_line_is_reported_and_both_questions_kept(
     assert {warning.code for warning in result.warnings} <= {GiftCode.MISSING_BLANK_LINE}
 
 
+def test_a_category_line_glued_to_a_question_still_applies() -> None:
+    result = parse_gift("::A:: Q {T}\n$CATEGORY: $course$/top/Алгебра\n::B:: R {F}")
+    assert [(q.name, q.category) for q, _line in result.questions] == [("A", None), ("B", "Алгебра")]
+    assert result.warnings == [GiftError(2, GiftCode.MISSING_BLANK_LINE)]
+
+
 def test_an_error_after_a_missing_blank_line_names_its_own_line() -> None:
     result = parse_gift("::A:: Q {=a ~b}\n::B:: R {#x}\n\n::C:: S {F}")
     assert [question.name for question, _line in result.questions] == ["A", "C"]
