@@ -23,6 +23,9 @@ from courses.quiz.banks import category_paths, create_category, delete_category
 from courses.quiz.models import QuestionBank, QuestionCategory, Quiz
 from courses.quiz.question_formats import EXTENSIONS, FORMATS, MEDIA_TYPES, QuestionFormat
 
+#: The largest question file the page reads (the pasted text has the same limit).
+_MAX_FILE = 2_000_000
+
 
 @bp.route("/banks/<int:bank_id>")
 @login_required
@@ -93,10 +96,14 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
         text = form.text.data or ""
         upload = form.file.data
         if upload and getattr(upload, "filename", ""):
+            raw = upload.read(_MAX_FILE + 1)
             try:
-                text = upload.read(2_000_001).decode("utf-8-sig")
+                text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 form.file.errors = [_("The file must be UTF-8 text.")]
+            if len(raw) > _MAX_FILE:
+                form.file.errors = [_("The file is too large.")]
+            if form.file.errors:
                 return render_template("quiz/import.html", form=form, bank=bank, report=None), 422
         if not text.strip():
             form.text.errors = [_("Paste GIFT or Moodle XML text, or choose a file.")]

@@ -98,3 +98,15 @@ def test_non_managers_cannot_import_or_export(client: Any, tutor: Any, persona: 
     assert _upload(client, bank.id, "moodle_quiz.xml").status_code == 403
     assert client.get(f"/quiz/banks/{bank.id}/export?format=moodlexml").status_code == 403
     assert _rows() == 0
+
+
+def test_a_file_over_the_limit_is_refused_whole(client: Any, tutor: Any) -> None:
+    bank = make_bank()
+    login(client, tutor)
+    big = b"::A:: Q {T}\n\n" * 160_000
+    response = client.post(
+        f"/quiz/banks/{bank.id}/import",
+        data={"file": (io.BytesIO(big), "big.gift"), "category_id": 0},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (413, 422) and _rows() == 0
