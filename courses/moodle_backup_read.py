@@ -51,6 +51,14 @@ def text(element: Element | None, name: str, default: str = "") -> str:
     return default if value == NULL else value
 
 
+def ident(raw: str | None) -> int:
+    """An id attribute as a number (0 when missing or not a number)."""
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
+
+
 def number(element: Element | None, name: str, default: int = 0) -> int:
     raw = text(element, name).strip()
     try:
@@ -135,7 +143,7 @@ def read_course(data: bytes) -> CourseInfo:
         summary=text(root, "summary"),
         start=number(root, "startdate"),
         end=number(root, "enddate"),
-        context_id=int(root.get("contextid") or 0),
+        context_id=ident(root.get("contextid")),
     )
 
 
@@ -159,9 +167,9 @@ def _restricted(raw: str) -> bool:
 
 def read_section(data: bytes, path: str) -> Section:
     root = parse(data, path, "section")
-    sequence = tuple(int(part) for part in text(root, "sequence").split(",") if part.strip().isdigit())
+    sequence = tuple(int(part) for part in text(root, "sequence").split(",") if part.strip().isdecimal())
     return Section(
-        id=int(root.get("id") or 0),
+        id=ident(root.get("id")),
         number=number(root, "number"),
         name=text(root, "name").strip(),
         summary=text(root, "summary"),
@@ -210,9 +218,7 @@ def read_activity(data: bytes, path: str, modname: str) -> Activity:
     if element is None:
         raise MoodleReadError("no_activity", path)
     fields = {child.tag: text(element, child.tag) for child in element if len(child) == 0}
-    return Activity(
-        modname=modname, context_id=int(root.get("contextid") or 0), fields=fields, element=element
-    )
+    return Activity(modname=modname, context_id=ident(root.get("contextid")), fields=fields, element=element)
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,7 @@ def read_files(data: bytes) -> list[FileEntry]:
             continue
         entries.append(
             FileEntry(
-                id=int(entry.get("id") or 0),
+                id=ident(entry.get("id")),
                 contenthash=digest,
                 context_id=number(entry, "contextid"),
                 component=text(entry, "component"),

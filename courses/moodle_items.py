@@ -21,7 +21,7 @@ from courses.models import Assignment, CompletionRule, Course, Item, ItemKind, M
 from courses.moodle_backup_read import Activity, ActivityRef, ModuleInfo, text
 from courses.moodle_files import MoodleFiles, Report
 from courses.moodle_question_types import plain
-from courses.moodle_quizzes import BankRestore, add_quiz, moment
+from courses.moodle_quizzes import BankRestore, add_quiz, decimal_or, moment
 
 FILE_GROUPS = {
     "document": "doc,docx,odt,pdf,rtf,txt",
@@ -167,13 +167,13 @@ def _assignment(activity: Activity, description: str, title: str, report: Report
     if not allow_text and not allow_files:
         report(title, _("In Moodle it took no online submissions; here students may hand in text or files."))
         allow_text = allow_files = True
-    grade = Decimal(fields.get("grade", "0") or "0")
+    grade = decimal_or(fields.get("grade", "0"), Decimal(0))
     points = min(grade, Decimal(10_000))
     if grade <= 0:
         report(title, _("It was graded on a scale or not graded in Moodle; here it is out of 10 points."))
         points = Decimal(10)
     instructions = fields.get("activity", "")
-    size = int(Decimal(configs.get(("file", "maxsubmissionsizebytes"), "0") or "0"))
+    size = int(decimal_or(configs.get(("file", "maxsubmissionsizebytes"), "0"), Decimal(0)))
     due, cutoff = moment(fields.get("duedate", "0")), moment(fields.get("cutoffdate", "0"))
     settings = AssignmentSettings(
         description=description + (f"\n\n{instructions}" if instructions.strip() else ""),
@@ -184,7 +184,9 @@ def _assignment(activity: Activity, description: str, title: str, report: Report
         allow_files=allow_files,
         allowed_extensions=_extensions(configs.get(("file", "filetypeslist"), "")),
         max_file_mb=min(64, max(1, math.ceil(size / MB))) if size > 0 else 10,
-        max_files=min(20, max(1, int(Decimal(configs.get(("file", "maxfilesubmissions"), "5") or "5")))),
+        max_files=min(
+            20, max(1, int(decimal_or(configs.get(("file", "maxfilesubmissions"), "5"), Decimal(5))))
+        ),
     )
     try:
         check_assignment(settings)

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from courses.moodle_backup_read import text
+from courses.moodle_backup_read import ident, text
 from courses.quiz.questions import (
     Answer,
     AnyGap,
@@ -77,7 +77,7 @@ def decimal(raw: str, default: str = "0") -> Decimal:
         value = Decimal((raw or default).strip())
     except InvalidOperation:
         raise QuestionProblem("malformed") from None
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) > 10**9:
         raise QuestionProblem("malformed")
     return value.normalize() if value != value.to_integral() else value.quantize(Decimal(1))
 
@@ -94,7 +94,7 @@ def _answers(plugin: Element | None) -> list[tuple[int, str, Fraction, str]]:
         if body.strip():
             found.append(
                 (
-                    int(answer.get("id") or 0),
+                    ident(answer.get("id")),
                     body,
                     fraction(text(answer, "fraction")),
                     plain(text(answer, "feedback")),
@@ -174,7 +174,7 @@ def _case_sensitive(plugin: Element | None) -> bool:
 def gap(number: int, child: Element) -> AnyGap:
     """A cloze gap from one of the multianswer's sub-questions (its mark is the gap's weight)."""
     qtype = text(child, "qtype")
-    weight = max(1, int(decimal(text(child, "defaultmark"), "1").to_integral_value()))
+    weight = min(100, max(1, int(decimal(text(child, "defaultmark"), "1").to_integral_value())))
     plugin = _plugin(child, qtype)
     if qtype == "shortanswer":
         return ShortAnswerGap(
@@ -227,7 +227,7 @@ def to_question(
         sequence = text(plugin.find("multianswer") if plugin is not None else None, "sequence")
         gaps = []
         for number, part in enumerate(sequence.split(","), start=1):
-            child = children(int(part)) if part.strip().isdigit() else None
+            child = children(int(part)) if part.strip().isdecimal() else None
             if child is None:
                 raise QuestionProblem("cloze_gap_missing")
             gaps.append(gap(number, child))

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from courses.moodle_backup_read import number, parse, text
+from courses.moodle_backup_read import ident, number, parse, text
 from courses.moodle_question_types import QuestionProblem, plain, to_question
 from courses.quiz.questions import AnyQuestion
 
@@ -77,7 +77,7 @@ def read_questions(data: bytes) -> MoodleBank:
     elements: dict[int, Element] = {}
     tops: list[tuple[int, int, Element]] = []  # (category, entry id or 0, question)
     for category in root.findall("question_category"):
-        cat_id = int(category.get("id") or 0)
+        cat_id = ident(category.get("id"))
         bank.categories[cat_id] = Category(
             cat_id, text(category, "name"), number(category, "parent"), number(category, "contextid")
         )
@@ -85,14 +85,14 @@ def read_questions(data: bytes) -> MoodleBank:
         for entry in category.findall("question_bank_entries/question_bank_entry"):
             _number, question = _version(entry)
             if question is not None:
-                found.append((int(entry.get("id") or 0), question))
+                found.append((ident(entry.get("id")), question))
         for entry_id, question in found:
-            elements[int(question.get("id") or 0)] = question
+            elements[ident(question.get("id"))] = question
             parent = number(question, "parent")
-            if parent == 0 or parent == int(question.get("id") or 0):
+            if parent == 0 or parent == ident(question.get("id")):
                 tops.append((cat_id, entry_id, question))
     for cat_id, entry_id, question in tops:
-        source_id = int(question.get("id") or 0)
+        source_id = ident(question.get("id"))
         qtype = text(question, "qtype")
         if qtype == "random":
             bank.randoms[source_id] = (cat_id, text(question, "questiontext").strip() == "1")

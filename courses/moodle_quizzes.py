@@ -48,12 +48,13 @@ def moment(value: str) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _decimal(value: str, default: Decimal) -> Decimal:
+def decimal_or(value: str, default: Decimal) -> Decimal:
+    """A number from the backup, the default when it is not one (bounded, so sums cannot overflow)."""
     try:
         number = Decimal(value or "")
     except InvalidOperation:
         return default
-    return number if number.is_finite() else default
+    return max(Decimal(-(10**9)), min(Decimal(10**9), number)) if number.is_finite() else default
 
 
 @dataclass
@@ -113,9 +114,9 @@ class BankRestore:
 def quiz_settings(activity: Activity, description: str) -> dict[str, Any]:
     """The quiz's settings in our terms, kept within the quiz rules' ranges."""
     fields = activity.fields
-    attempts = int(_decimal(fields.get("attempts_number") or fields.get("attempts", "0"), Decimal(0)))
-    seconds = int(_decimal(fields.get("timelimit", "0"), Decimal(0)))
-    grade = _decimal(fields.get("grade", "10"), Decimal(10))
+    attempts = int(decimal_or(fields.get("attempts_number") or fields.get("attempts", "0"), Decimal(0)))
+    seconds = int(decimal_or(fields.get("timelimit", "0"), Decimal(0)))
+    grade = decimal_or(fields.get("grade", "10"), Decimal(10))
     opens, closes = moment(fields.get("timeopen", "0")), moment(fields.get("timeclose", "0"))
     shuffled = fields.get("shufflequestions") == "1" or any(
         text(s, "shufflequestions") == "1" for s in activity.element.findall("sections/section")
@@ -141,7 +142,7 @@ def add_quiz(restore: BankRestore, title: str, activity: Activity, description: 
     slots: list[QuizSlot] = []
     used: set[int] = set()
     for ref in read_slots(activity.element):
-        mark = _decimal(ref.max_mark, Decimal(-1))
+        mark = decimal_or(ref.max_mark, Decimal(-1))
         if ref.question_id in restore.moodle.randoms or ref.random_category:
             category, sub = restore.moodle.randoms.get(
                 ref.question_id, (ref.random_category, ref.include_subcategories)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,22 @@ def test_our_own_backup_still_restores_through_the_same_door(app) -> None:  # ty
     assert result.course.title == "Основы алгебры"
     titles = {i.title for i in db.session.scalars(select(Item).where(Item.course_id == result.course.id))}
     assert {"Теория", "Конспект", "Домашняя работа", "Проверочная"} <= titles
+
+
+@pytest.mark.parametrize("garbage", ["x", "-1", "1e999", "", "²", "NaN", "99999999999999999999"])
+def test_garbage_numbers_and_ids_never_break_the_restore(app, garbage: str) -> None:  # type: ignore[no-untyped-def]
+    """Every number and id attribute of every XML document replaced: restored or refused, never a 500."""
+    members = {
+        name: re.sub(
+            rb'id="\d+"', f'id="{garbage}"'.encode(), re.sub(rb">-?[\d.]+<", f">{garbage}<".encode(), data)
+        )
+        if name.endswith(".xml")
+        else data
+        for name, data in sample().members().items()
+    }
+    author = teacher()
+    db.session.commit()
+    try:
+        restore_course(pack(members), actor=author)
+    except Invalid as refused:
+        assert "Nothing was imported" in refused.message
