@@ -34,8 +34,9 @@ def certificate(course_id: int):  # type: ignore[no-untyped-def]
 
 
 def verify(code: str):  # type: ignore[no-untyped-def]
-    """Public: confirms a certificate or diploma, revealing only holder, title and date."""
-    found = certificates.find(code)
+    """Public: confirms a certificate or diploma, revealing only holder, title and date; a revoked
+    one is named as revoked, with the date and reason (200: the code is known, the answer is no)."""
+    found = certificates.lookup(code)
     return render_template("courses/verify.html", certificate=found, code=code), 200 if found else 404
 
 

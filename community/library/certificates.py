@@ -32,7 +32,7 @@ SITE_ZONE = DEFAULT_TIMEZONE
 
 def material_path(material_id: int) -> str:
     """The material's permanent address on the site (the library's material page)."""
-    return f"/library/{material_id}"
+    return f"/library/materials/{material_id}"
 
 
 def current_certificate(material_id: int) -> Certificate | None:

@@ -280,5 +280,5 @@ def test_public_certificate_check(api) -> None:  # type: ignore[no-untyped-def]
     found = api().get(f"/certificates/{certificate.code.lower()}")
     assert found.status_code == 200
     assert found.json["valid"] is True and found.json["holder"] == "Анна Петрова"
-    assert set(found.json) == {"valid", "holder", "title", "issued_at", "kind"}
+    assert set(found.json) == {"valid", "revoked", "holder", "title", "issued_at", "kind"}
     assert api().get("/certificates/NOPE").status_code == 404

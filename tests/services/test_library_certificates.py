@@ -64,14 +64,14 @@ def test_pdf_states_serial_title_author_code_and_link(app) -> None:  # type: ign
         material,
         certificate,
         verify_url=f"http://localhost/verify/{certificate.code}",
-        material_url=f"http://localhost/library/{material.id}",
+        material_url=f"http://localhost/library/materials/{material.id}",
     )
     text = pdf_text(data)
     assert data.startswith(b"%PDF")
     for expected in (certificate.details, "Сложение дробей", "Ирина Соколова", certificate.code):
         assert expected in text
     assert "учитель" in text and author.institution.name in text
-    assert "СВИДЕТЕЛЬСТВО О ПУБЛИКАЦИИ" in text and f"/library/{material.id}" in text
+    assert "СВИДЕТЕЛЬСТВО О ПУБЛИКАЦИИ" in text and f"/library/materials/{material.id}" in text
 
 
 def test_revocation_needs_a_reason(app) -> None:  # type: ignore[no-untyped-def]
@@ -150,5 +150,7 @@ def test_two_revocations_at_once_give_one(app) -> None:  # type: ignore[no-untyp
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["refused", "refused", "revoked"]
-    revocations = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "library.certificate_revoked")
+    revocations = (
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "library.certificate_revoked")
+    )
     assert db.session.scalar(revocations) == 1

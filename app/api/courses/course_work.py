@@ -117,13 +117,19 @@ def get_gradebook(course_id: int) -> Any:
     public=True,
 )
 def check_certificate(code: str) -> Any:
-    found = certificates.find(code)
+    """A known code answers 200 with `valid` and `revoked` (a revoked one also says when and why);
+    an unknown code is a 404."""
+    found = certificates.lookup(code)
     if found is None:
         raise ApiError(404, _("No valid document has this code."))
-    return {
-        "valid": True,
+    answer = {
+        "valid": found.revoked_at is None,
+        "revoked": found.revoked_at is not None,
         "holder": found.holder,
         "title": found.title,
         "issued_at": found.issued_at.isoformat(),
         "kind": str(found.kind),
     }
+    if found.revoked_at is not None:
+        answer |= {"revoked_at": found.revoked_at.isoformat(), "revoked_reason": found.revoked_reason}
+    return answer
