@@ -4,13 +4,14 @@ behind shows the report (in Russian) with the way into the course; a refusal sta
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from courses.models import Course
+from courses.models import Course, Item
 from tests.conftest import login
 from tests.factories.accounts import juror, student, teacher
 from tests.fixtures.moodle_mbz import Mbz
@@ -72,3 +73,15 @@ def test_who_may_not_create_courses_may_not_restore(app, client, make) -> None: 
     assert client.get("/courses/import").status_code == 403
     assert _upload(client, FIXTURE.read_bytes()).status_code == 403
     assert _courses() == 0
+
+
+def test_a_restored_page_shows_its_picture_from_the_course(app, client) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher())
+    _upload(client, FIXTURE.read_bytes())
+    page = db.session.scalar(select(Item).where(Item.title == "Теория"))
+    assert page is not None
+    html = client.get(f"/courses/items/{page.id}").get_data(as_text=True)
+    found = re.search(r'<img src="(/courses/\d+/assets/\d+)"', html)
+    assert found is not None and "@@PLUGINFILE@@" not in html
+    picture = client.get(found.group(1))
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
