@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -21,6 +21,7 @@ from app.uploads import CheckedUpload
 from community.associations.models import AssociationMember, MemberStatus
 from community.library import material_files, search
 from community.library.material_files import IncomingFile
+from community.library.material_input import MaterialInput
 from community.library.material_rules import (
     check_submittable,
     clean_grades,
@@ -44,19 +45,6 @@ from community.library.models import (
 from community.library.publication import publish_version
 from community.library.rules import RuleError
 from community.subjects import subjects_by_ids
-
-
-@dataclass
-class MaterialInput:
-    """What the author typed; `association_id` None files the material under no association."""
-
-    title: str = ""
-    summary: str = ""
-    kind: str = ""
-    subject_ids: list[int] = field(default_factory=list)
-    grades: list[int] = field(default_factory=list)
-    association_id: int | None = None
-    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -175,24 +163,6 @@ def latest_version(material: Material) -> MaterialVersion:
         .order_by(MaterialVersion.number.desc())
         .limit(1)
     ).one()
-
-
-def input_of(material: Material, version: MaterialVersion) -> MaterialInput:
-    """The material as the form (or a partial API update) starts from."""
-    subject_ids = db.session.scalars(
-        select(MaterialSubject.subject_id).where(MaterialSubject.material_id == material.id)
-    )
-    grades = db.session.scalars(select(MaterialGrade.grade).where(MaterialGrade.material_id == material.id))
-    links = [(link.get("url", ""), link.get("title", "")) for link in json.loads(version.links or "[]")]
-    return MaterialInput(
-        title=version.title,
-        summary=version.summary,
-        kind=str(material.kind),
-        subject_ids=sorted(subject_ids),
-        grades=sorted(grades),
-        association_id=material.association_id,
-        links=links,
-    )
 
 
 def _submit(material: Material, version: MaterialVersion, *, actor: User, now: datetime) -> None:
