@@ -177,3 +177,26 @@ def test_unsafe_member_names(name: str, unsafe: bool) -> None:
 
 def test_plain_text_of_an_answer() -> None:
     assert plain("<p>Москва &amp; <b>область</b></p>") == "Москва & область"
+
+
+def test_a_4x_bank_entry_takes_its_newest_version() -> None:
+    def version(number: int, text: str) -> str:
+        return (
+            f"<question_versions id='{number}'><version>{number}</version><status>ready</status><questions>"
+            f"<question id='{10 + number}'><parent>0</parent><name>Q</name>"
+            f"<questiontext>{text}</questiontext>"
+            "<qtype>essay</qtype><defaultmark>1</defaultmark></question></questions></question_versions>"
+        )
+
+    data = (
+        "<question_categories><question_category id='1'><name>top</name><parent>0</parent>"
+        "<question_bank_entries><question_bank_entry id='5'><question_version>"
+        + version(2, "new")
+        + version(1, "old")
+        + "</question_version></question_bank_entry></question_bank_entries></question_category>"
+        "</question_categories>"
+    ).encode()
+    bank = read_questions(data)
+    assert [q.source_id for q in bank.questions] == [12]
+    read = bank.by_entry[5]
+    assert read.question is not None and read.question.text == "new" and read.question.category is None
