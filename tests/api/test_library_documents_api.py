@@ -173,6 +173,10 @@ def test_portfolio_api(api) -> None:  # type: ignore[no-untyped-def]
     assert api(teacher()).get(f"/users/{owner.id}/portfolio").status_code == 404
     mine = api(owner).get(f"/users/{owner.id}/portfolio")
     assert mine.status_code == 200 and mine.json["public"] is False
+    pdf = api(owner).get(mine.json["pdf_url"].split("/api/v1", 1)[1])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert course.code in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert api().get(f"/users/{owner.id}/portfolio.pdf").status_code == 404
     assert api(admin()).get(f"/users/{owner.id}/portfolio").status_code == 200
     db.session.add(PortfolioSettings(user_id=owner.id, is_public=True, show_publications=False))
     db.session.commit()

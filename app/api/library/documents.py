@@ -29,7 +29,7 @@ from community.library.certificates import (
 )
 from community.library.models import Material
 from community.portfolio.portfolio import Document, gather, settings_of
-from community.portfolio.portfolio_pdf import section_title
+from community.portfolio.portfolio_pdf import portfolio_pdf, section_title
 
 
 class RevokeIn(Strict):
@@ -122,14 +122,7 @@ def revoke(material_id: int, body: RevokeIn) -> Any:
     public=True,
 )
 def portfolio(user_id: int) -> Any:
-    owner = db.session.get(User, user_id)
-    settings = settings_of(user_id) if owner is not None else None
-    if (
-        owner is None
-        or settings is None
-        or not may_view_portfolio(g.get("api_user"), owner, settings.is_public)
-    ):
-        raise not_found()
+    owner = _portfolio_owner(user_id)
     gathered = gather(owner, now=utcnow())
     return {
         "user_id": owner.id,
@@ -138,12 +131,38 @@ def portfolio(user_id: int) -> Any:
         "institution": owner.institution.name if owner.institution else None,
         "public": gathered.settings.is_public,
         "course_hours": gathered.course_hours,
-        "pdf_url": url_for("portfolio.pdf", user_id=owner.id, _external=True),
+        "pdf_url": url_for("api.documents_portfolio_pdf_file", user_id=owner.id, _external=True),
         "sections": [
             {"key": key, "title": section_title(key), "documents": [_document_json(d) for d in documents]}
             for key, documents in gathered.sections
         ],
     }
+
+
+@endpoint(
+    "/users/<int:user_id>/portfolio.pdf",
+    summary="A teacher's portfolio as one PDF for attestation: a cover listing the shown documents with "
+    "their codes, then one page per document (who may see it as for the portfolio)",
+    tag="library",
+    public=True,
+)
+def portfolio_pdf_file(user_id: int) -> Any:
+    owner = _portfolio_owner(user_id)
+    now = utcnow()
+    data = portfolio_pdf(gather(owner, now=now), site_url=_site("/"), now=now)
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename=portfolio-{owner.id}.pdf"},
+    )
+
+
+def _portfolio_owner(user_id: int) -> User:
+    """The owner if the caller (or an anonymous reader) may see the portfolio; else a 404."""
+    owner = db.session.get(User, user_id)
+    if owner is None or not may_view_portfolio(g.get("api_user"), owner, settings_of(user_id).is_public):
+        raise not_found()
+    return owner
 
 
 def _document_json(document: Document) -> dict[str, Any]:
