@@ -108,7 +108,13 @@ def certificate_revoke(material_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         done = submit(
             form,
-            lambda: revoke_certificate(material, actor=current_user, reason=form.reason.data, now=utcnow()),
+            lambda: revoke_certificate(
+                material,
+                actor=current_user,
+                reason=form.reason.data,
+                now=utcnow(),
+                link=url_for("main.index", _external=True).rstrip("/") + material_path(material.id),
+            ),
             done=_("The certificate has been revoked."),
             then=material_path(material.id),
             field="reason",

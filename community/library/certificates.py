@@ -17,6 +17,7 @@ from app.certificates import Certificate, CertificateKind, issue
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
+from app.mail import send_mail
 from app.notifications import notify
 from app.pdf import draw_certificate, new_document, russian_date
 from app.timeutil import DEFAULT_TIMEZONE, to_zone
@@ -70,9 +71,12 @@ def publication_certificate(material: Material, *, actor: User, now: datetime) -
     return certificate
 
 
-def revoke_certificate(material: Material, *, actor: User, reason: str, now: datetime) -> Certificate:
+def revoke_certificate(
+    material: Material, *, actor: User, reason: str, now: datetime, link: str = ""
+) -> Certificate:
     """A moderator withdraws the certificate (plagiarism, a wrong author): the check page and the API
-    then say revoked, with the reason and date, and the author is told. A material whose author
+    then say revoked, with the reason and date, and the author is told in the app and by e-mail
+    (`link`: the material's full address for the letter). A material whose author
     never asked for the certificate gets one issued already revoked, so none can be issued later.
     Two revocations at once: the conditional UPDATE lets one through, the other is refused."""
     try:
@@ -100,14 +104,7 @@ def revoke_certificate(material: Material, *, actor: User, reason: str, now: dat
         reason=cleaned,
         details={"code": certificate.code},
     )
-    author = db.session.get_one(User, material.author_id)
-    with force_locale(author.locale or "ru"):
-        note = _(
-            "The publication certificate of «%(title)s» was revoked: %(reason)s",
-            title=material.title,
-            reason=cleaned,
-        )
-    notify(author.id, note, material_path(material.id))
+    _tell_author(material, cleaned, link or material_path(material.id))
     db.session.commit()
     db.session.refresh(certificate)
     return certificate
@@ -201,6 +198,19 @@ def publication_lines(facts: PublicationFacts, material_url: str) -> list[str]:
         _("Certificate No. %(serial)s", serial=facts.serial),
         _("Permanent link: %(url)s", url=material_url),
     ]
+
+
+def _tell_author(material: Material, reason: str, link: str) -> None:
+    author = db.session.get_one(User, material.author_id)
+    with force_locale(author.locale or "ru"):
+        note = _(
+            "The publication certificate of «%(title)s» was revoked: %(reason)s",
+            title=material.title,
+            reason=reason,
+        )
+        lines = [note, _("The material: %(url)s", url=link)]
+        notify(author.id, note, material_path(material.id))
+        send_mail(author.email, _("Your publication certificate was revoked"), "\n\n".join(lines))
 
 
 def _issue(material: Material, now: datetime) -> Certificate:

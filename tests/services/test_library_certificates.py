@@ -16,6 +16,7 @@ from app.audit import AuditEntry
 from app.certificates import Certificate, CertificateKind
 from app.domain_errors import Conflict, DomainError, Invalid
 from app.extensions import db
+from app.mail import OutgoingMail
 from app.notifications import Notification
 from community.library.certificates import (
     certificate_pdf,
@@ -92,6 +93,8 @@ def test_revocation_is_recorded_told_and_final(app) -> None:  # type: ignore[no-
     assert entry is not None and entry.actor_id == moderator.id and entry.reason == "Плагиат"
     note = db.session.scalar(select(Notification).where(Notification.user_id == author.id))
     assert note is not None and "Плагиат" in note.text
+    letter = db.session.scalar(select(OutgoingMail).where(OutgoingMail.to_address == author.email))
+    assert letter is not None and "Плагиат" in letter.body and "отозвано" in letter.subject
     with pytest.raises(Conflict):
         revoke_certificate(material, actor=moderator, reason="Ещё раз", now=NOW)
     with pytest.raises(Conflict) as refused:

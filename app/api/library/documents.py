@@ -104,7 +104,9 @@ def revoke(material_id: int, body: RevokeIn) -> Any:
     actor = api_user()
     material = _material(material_id, actor)
     require_api(can_revoke_certificate(actor, material))
-    certificate = revoke_certificate(material, actor=actor, reason=body.reason, now=utcnow())
+    certificate = revoke_certificate(
+        material, actor=actor, reason=body.reason, now=utcnow(), link=_site(material_path(material.id))
+    )
     assert certificate.revoked_at is not None
     return {
         "code": certificate.code,
