@@ -83,7 +83,9 @@ def test_revocation_without_a_reason_is_shown_by_the_field(client) -> None:  # t
     login(client, methodist())
     response = client.post(f"/library/materials/{material.id}/certificate/revoke", data={"reason": "  "})
     assert response.status_code == 422 and "invalid-feedback" in response.get_data(as_text=True)
-    response = client.post(f"/library/materials/{material.id}/certificate/revoke", data={"reason": "x" * 1001})
+    response = client.post(
+        f"/library/materials/{material.id}/certificate/revoke", data={"reason": "x" * 1001}
+    )
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
 
@@ -149,3 +151,23 @@ def test_certificate_part_of_the_material_page(app: Flask, count_queries) -> Non
         assert "data-certificate-download" in render_template_string(include, certificate_state=mine)
         assert "data-certificate-revoke" in render_template_string(include, certificate_state=theirs)
         assert "data-certificate" not in render_template_string(include, certificate_state=nobody)
+
+
+def test_the_material_page_shows_the_certificate_part(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    material = published_material(author)
+    login(client, author)
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "data-certificate-download" in page and "data-certificate-revoke" not in page
+    client.post("/auth/logout")
+    login(client, methodist())
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "data-certificate-revoke" in page and "data-certificate-download" not in page
+    client.post(f"/library/materials/{material.id}/certificate/revoke", data={"reason": "Плагиат"})
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert (
+        "data-certificate-revoked" in page
+        and f"/library/materials/{material.id}/certificate/revoke" not in page
+    )
+    client.post("/auth/logout")
+    assert "data-certificate" not in client.get(f"/library/materials/{material.id}").get_data(as_text=True)
