@@ -32,6 +32,7 @@ ROLE_WORDS = {
     "педагог": Role.TEACHER,
     "преподаватель": Role.TEACHER,
     "ученик": Role.STUDENT,
+    "слушатель": Role.STUDENT,
     "ученица": Role.STUDENT,
     "учащийся": Role.STUDENT,
     "обучающийся": Role.STUDENT,

@@ -156,3 +156,21 @@ def test_the_import_runs_a_fixed_number_of_queries(caller, count_queries) -> Non
         assert body["created"] == size
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("word", "role"),
+    [
+        ("Учитель", Role.TEACHER),
+        ("слушатель", Role.STUDENT),
+        (" УЧЕНИК ", Role.STUDENT),
+        ("Член жюри", Role.JUROR),
+        ("methodist", Role.METHODIST),
+        ("Организатор", Role.ORGANISER),
+    ],
+)
+def test_roles_in_russian_words_or_english_values(caller, word, role) -> None:  # type: ignore[no-untyped-def]
+    text = f"email;ФИО;роль\nperson@example.org;Человек;{word}\n"
+    assert caller.post("/users/import", data=text.encode("cp1251")).get_json()["created"] == 1
+    person = db.session.scalar(select(User).where(User.email == "person@example.org"))
+    assert person is not None and person.role == role
