@@ -1,5 +1,5 @@
 """Library: a material's page (anyone once published; its author and moderators before, with every
-version) and the download of its files."""
+version) and the download of its files; views and downloads counted once per reader a day."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from app.timeutil import utcnow
 from app.uploads import send_stored
 from community.library.labels import KIND_LABELS, STATE_COLOURS, STATUS_LABELS, VERSION_STATE_LABELS
 from community.library.material_view import material_page, visible_file
-from community.library.visits import count_download
+from community.library.models import MaterialStatus
+from community.library.visits import count_download, count_view
 
 
 @bp.route("/materials/<int:material_id>")
@@ -31,7 +32,7 @@ def material(material_id: int) -> Any:
     page = material_page(found, full=full, number=number if full else None)
     if number is not None and full and page.version is None:
         abort(404)
-    return render_template(
+    html = render_template(
         "library/material.html",
         discussion=discussion_context(found, current_user),
         **certificate_context(found, current_user),
@@ -45,6 +46,9 @@ def material(material_id: int) -> Any:
         state_colours=STATE_COLOURS,
         size_text=size_text,
     )
+    if found.status == MaterialStatus.PUBLISHED:
+        count_view(found, current_user, utcnow().date())  # after rendering: it commits
+    return html
 
 
 @bp.route("/materials/<int:material_id>/files/<int:file_id>")

@@ -160,3 +160,17 @@ def test_the_author_sees_the_history_and_a_new_version_in_progress(client: Flask
     assert 'id="working-notice"' in page
     states = [v.state for v in db.session.scalars(select(MaterialVersion).order_by(MaterialVersion.number))]
     assert [str(s) for s in states] == ["superseded", "published", "draft"]
+
+
+def test_views_are_counted_once_a_day_per_colleague(client: FlaskClient) -> None:
+    author, reader = teacher(), teacher()
+    material = published_material(author)
+    db.session.commit()
+    url = f"/library/materials/{material.id}"
+    client.get(url)  # anonymous: nobody to count once
+    signed_in(client, author).get(url)  # the author's own reloads are not readership
+    colleague = signed_in(client, reader)
+    colleague.get(url)
+    colleague.get(url)
+    db.session.refresh(material)
+    assert material.views_count == 1
