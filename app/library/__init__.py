@@ -12,6 +12,7 @@ from app.library import (  # noqa: E402,F401
     authoring,
     catalogue,
     certificate_views,
+    comment_reports,
     discussion,
     material,
     moderation,

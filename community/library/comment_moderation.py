@@ -4,17 +4,20 @@ it once and comments_count (visible comments) drops by exactly one; hiding resol
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _
+from app.pagination import Page, paginate
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
 from community.library.models import CommentReport, Material, MaterialComment
@@ -87,6 +90,81 @@ def hide_comment(comment: MaterialComment, actor: User, reason: Any, *, now: dat
     db.session.commit()
     db.session.refresh(comment)
     return comment
+
+
+def dismiss_reports(comment: MaterialComment, actor: User, *, now: datetime) -> int:
+    """A moderator finds the reports unfounded: they are resolved and the comment stays visible."""
+    resolved = rows_changed(
+        update(CommentReport)
+        .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id)
+    )
+    if not resolved:
+        db.session.rollback()
+        raise Conflict(_("This comment has no open reports."))
+    audit.record(
+        "library.comment_reports_dismissed",
+        actor=actor,
+        scope_type="material",
+        scope_id=comment.material_id,
+        object_type="material_comment",
+        object_id=comment.id,
+        details={"reports": resolved},
+    )
+    db.session.commit()
+    return resolved
+
+
+@dataclass
+class ReportedComment:
+    comment: MaterialComment
+    material_title: str
+    reports: int
+    reasons: list[str]
+
+
+def reported_comments(association_ids: list[int] | None, page: int, per_page: int) -> Page[ReportedComment]:
+    """Visible comments with open reports, oldest report first, for the moderator's shelf: every
+    material (None) or those filed under the given associations; three queries a page."""
+    first = func.min(CommentReport.created_at)
+    query: Any = (
+        select(MaterialComment.id, Material.title, func.count(CommentReport.id), first)
+        .join(CommentReport, CommentReport.comment_id == MaterialComment.id)
+        .join(Material, Material.id == MaterialComment.material_id)
+        .where(CommentReport.resolved_at.is_(None), MaterialComment.hidden_at.is_(None))
+        .group_by(MaterialComment.id, Material.title)
+        .order_by(first, MaterialComment.id)
+    )
+    if association_ids is not None:
+        query = query.where(Material.association_id.in_(association_ids))
+    rows = paginate(query, page, per_page, scalars=False)
+    ids = [row[0] for row in rows.items]
+    loaded = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                select(MaterialComment)
+                .where(MaterialComment.id.in_(ids))
+                .options(joinedload(MaterialComment.author))
+            )
+        }
+        if ids
+        else {}
+    )
+    reasons: dict[int, list[str]] = {}
+    if ids:
+        for comment_id, reason in db.session.execute(
+            select(CommentReport.comment_id, CommentReport.reason)
+            .where(
+                CommentReport.comment_id.in_(ids),
+                CommentReport.resolved_at.is_(None),
+                CommentReport.reason != "",
+            )
+            .order_by(CommentReport.created_at)
+        ):
+            reasons.setdefault(comment_id, []).append(reason)
+    items = [ReportedComment(loaded[row[0]], row[1], row[2], reasons.get(row[0], [])) for row in rows.items]
+    return Page(items=items, page=rows.page, per_page=rows.per_page, total=rows.total)
 
 
 def open_report_counts(comment_ids: list[int]) -> dict[int, int]:
