@@ -85,15 +85,16 @@ def import_users(data: bytes | str, *, actor: User, valid_only: bool = False) ->
         )
     if (errors and not valid_only) or not parsed:
         return ImportResult(0, errors)
-    # One multi-row INSERT whatever the file's size (the ORM would insert row by row on SQLite).
-    db.session.execute(insert(User), parsed)
-    audit.record(
-        "users.imported",
-        actor=actor,
-        scope_type="site",
-        details={"count": len(parsed), "refused_lines": len(errors)},
-    )
     try:
+        # One multi-row INSERT whatever the file's size (the ORM would insert row by row on SQLite);
+        # the unique e-mail index refuses a user another import created since the check above.
+        db.session.execute(insert(User), parsed)
+        audit.record(
+            "users.imported",
+            actor=actor,
+            scope_type="site",
+            details={"count": len(parsed), "refused_lines": len(errors)},
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
