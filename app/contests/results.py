@@ -9,13 +9,12 @@ from flask_wtf import FlaskForm
 
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, stage_or_404
-from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import _
 from app.pagination import page_args
 from app.permissions import contests as can
 from app.permissions import require
-from app.tabular_http import excel_wanted
+from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
 from contest_engine.awards import compute_awards, contest_awards
@@ -70,11 +69,10 @@ def results_export(stage_id: int, fmt: str):  # type: ignore[no-untyped-def]
     stage, contest = stage_or_404(stage_id)
     require(can.can_see_full_results(current_user, stage))
     ensure_results(stage, now=utcnow())
-    headers = {"Content-Disposition": f"attachment; filename=results-{contest.id}-{stage.position}.{fmt}"}
+    name = f"results-{contest.id}-{stage.position}.{fmt}"
     if fmt == "csv":
-        text = results_csv(stage, excel=excel_wanted(current_user))
-        return Response(text.encode("utf-8"), mimetype="text/csv; charset=utf-8", headers=headers)
-    return Response(results_xlsx(stage), headers=headers, mimetype=XLSX_MIME)
+        return csv_response(results_csv(stage, excel=excel_wanted(current_user)), name)
+    return xlsx_response(results_xlsx(stage), name)
 
 
 @bp.route("/<int:contest_id>/awards", methods=["GET", "POST"])

@@ -9,15 +9,14 @@ from markupsafe import Markup, escape
 
 from app.accounts import User
 from app.courses import bp
-from app.courses.access import course_or_404, download, require_teach, role_in
+from app.courses.access import course_or_404, require_teach, role_in
 from app.courses.forms import OverrideForm, RowOverrideForm
-from app.exports import XLSX_MIME
 from app.extensions import db
 from app.i18n import _
 from app.pagination import Page, page_args
 from app.permissions import require
 from app.permissions.courses import course_role, role_can_teach
-from app.tabular_http import excel_wanted
+from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
 from courses import rules
@@ -64,9 +63,10 @@ def gradebook_export(course_id: int, fmt: str):  # type: ignore[no-untyped-def]
     course = course_or_404(course_id)
     require_teach(course.id)
     if fmt == "csv":
-        text = gradebook_csv(course, excel=excel_wanted(current_user))
-        return download(text.encode("utf-8"), "text/csv; charset=utf-8", f"gradebook-{course.id}.csv")
-    return download(gradebook_xlsx(course), XLSX_MIME, f"gradebook-{course.id}.xlsx")
+        return csv_response(
+            gradebook_csv(course, excel=excel_wanted(current_user)), f"gradebook-{course.id}.csv"
+        )
+    return xlsx_response(gradebook_xlsx(course), f"gradebook-{course.id}.xlsx")
 
 
 def _save_row(course: Course, user_id: int, back: str):  # type: ignore[no-untyped-def]
