@@ -52,11 +52,12 @@ def open_table(data: bytes | str, *, headerless: Sequence[str] = (), field: str 
 
 
 def header_error(table: Table, required: Sequence[str], columns: Sequence[str]) -> LineError | None:
-    """Line 1's error when the header lacks a required column (or there is no header at all)."""
+    """The header line's error when it lacks a required column (or there is no header at all), or
+    when nothing follows it."""
+    line, text = (table.header.line, table.header.text) if table.header else (1, "")
     missing = missing_columns(table, required)
     if not missing:
-        return None
-    line, text = (table.header.line, table.header.text) if table.header else (1, "")
+        return None if table.rows else LineError(line, text, _("There are no lines below the header."))
     if not table.columns:
         message = _(
             "The first line must name the columns, for example: %(columns)s.", columns=", ".join(columns)

@@ -126,6 +126,11 @@ def test_a_header_without_the_required_columns_is_line_one(caller) -> None:  # t
     assert body["errors"][0]["text"] == "Почта;ФИО" and "role" in body["errors"][0]["message"]
     plain = caller.post("/users/import", data=b"a@b.ru,Anna\n", content_type="text/csv").get_json()
     assert plain["errors"][0]["line"] == 1 and "email" in plain["errors"][0]["message"]
+    alone = caller.post("/users/import", data="\nПочта;ФИО;Роль\n".encode("cp1251")).get_json()
+    assert alone["created"] == 0 and [(e["line"], e["text"]) for e in alone["errors"]] == [
+        (2, "Почта;ФИО;Роль")
+    ]
+    assert "Под заголовком" in alone["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("role", [teacher, student, juror])
