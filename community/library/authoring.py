@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -110,7 +110,7 @@ def update_material(
         raise Conflict(_("The material is waiting for moderation: it can be edited after the decision."))
     clean = _clean(data, current_association=material.association_id, author=_author(material))
     drop = set(drop_stored_ids)
-    kept = material_files.file_count(working) - _dropped_count(working, drop)
+    kept = material_files.file_count(working) - material_files.file_count(working, only=drop)
     checked = material_files.check_incoming(files, already=kept)
     if working.state == VersionState.DRAFT:
         version = working
@@ -261,19 +261,6 @@ def _new_version(
     if material.published_version_id is None:
         material.status = MaterialStatus.DRAFT  # a rejected material is being reworked
     return version
-
-
-def _dropped_count(version: MaterialVersion, drop: set[int]) -> int:
-    if not drop:
-        return 0
-    return int(
-        db.session.scalar(
-            select(func.count()).where(
-                MaterialFile.version_id == version.id, MaterialFile.stored_file_id.in_(drop)
-            )
-        )
-        or 0
-    )
 
 
 def _write(

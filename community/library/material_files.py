@@ -99,8 +99,14 @@ def drop_files(version: MaterialVersion, stored_file_ids: Iterable[int]) -> None
         db.session.execute(delete(StoredFile).where(StoredFile.id.in_(unused)))
 
 
-def file_count(version: MaterialVersion) -> int:
-    return int(db.session.scalar(select(func.count()).where(MaterialFile.version_id == version.id)) or 0)
+def file_count(version: MaterialVersion, only: set[int] | None = None) -> int:
+    """The version's files (or those of them whose stored file is in `only`)."""
+    query = select(func.count()).where(MaterialFile.version_id == version.id)
+    if only is not None:
+        if not only:
+            return 0
+        query = query.where(MaterialFile.stored_file_id.in_(only))
+    return int(db.session.scalar(query) or 0)
 
 
 def _checked(file: IncomingFile) -> CheckedUpload:
