@@ -91,6 +91,10 @@ def check_request() -> None:
     bad = [name for name, value in _pairs(request.args) if NUL in name or NUL in value]
     if bad:
         raise InputError(400, nul_message(), {name.replace(NUL, ""): nul_field_message() for name in bad})
+    if request.mimetype == FORM_TYPES[0]:
+        # Keep the raw body as well: a client posting a file under curl's default type (a CSV to
+        # an import endpoint) still finds it in get_data() after the form is parsed from the cache.
+        request.get_data(cache=True)
     if request.mimetype in FORM_TYPES:
         pairs = list(_pairs(request.form))
         pairs += [(name or "", file.filename or "") for name, file in request.files.items(multi=True)]

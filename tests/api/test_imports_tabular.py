@@ -179,3 +179,10 @@ def test_roles_in_russian_words_or_english_values(caller, word, role) -> None:  
     assert caller.post("/users/import", data=text.encode("cp1251")).get_json()["created"] == 1
     person = db.session.scalar(select(User).where(User.email == "person@example.org"))
     assert person is not None and person.role == role
+
+
+def test_a_table_posted_under_curls_default_form_type_is_read_too(caller) -> None:  # type: ignore[no-untyped-def]
+    text = "email;ФИО;роль\nq@example.org;Человек;ученик\n"
+    form_type = "application/x-www-form-urlencoded"
+    body = caller.post("/users/import", data=text.encode("cp1251"), content_type=form_type).get_json()
+    assert body == {"created": 1, "errors": []}
