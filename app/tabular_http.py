@@ -1,5 +1,8 @@
 """The web side of tables: which CSV form a download gets, the download responses, and a table
-file taken from a request (an API body or a form's file field), read within the reader's limit."""
+file taken from a request (an API body or a form's file field), read in bounded chunks like every
+upload (app.uploads) and only one byte past the reader's limit, which then refuses it. A table is
+read and dropped, never stored, so the storage rules (extension, sniffed type) are the reader's
+own content checks."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.exports import XLSX_MIME
 from app.tabular import MAX_BYTES, LineError
+from app.uploads import read_bounded
 
 CSV_MIME = "text/csv"
 _YES = ("1", "true", "yes", "on")
@@ -58,7 +62,7 @@ def file_bytes(file: FileStorage | None) -> bytes:
     """A form's uploaded file, at most one byte past the reader's limit (which then refuses it)."""
     if file is None:
         return b""
-    return file.stream.read(MAX_BYTES + 1)
+    return read_bounded(file.stream, MAX_BYTES + 1)
 
 
 def request_table() -> bytes:

@@ -142,3 +142,13 @@ def test_other_roles_are_denied(client, role) -> None:  # type: ignore[no-untype
 
 def test_anonymous_visitors_are_sent_to_log_in(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get(URL).status_code == 302
+
+
+def test_a_file_over_the_limit_is_refused_by_the_field(signed_in, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("app.tabular_http.MAX_BYTES", 50)
+    monkeypatch.setattr("app.tabular.MAX_BYTES", 50)
+    data = (FIXTURES / "users_excel_cp1251.csv").read_bytes()
+    response = signed_in.post(
+        URL, data={"file": (io.BytesIO(data), "users.csv")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422 and "Файл больше" in response.get_data(as_text=True)
