@@ -210,3 +210,23 @@ def test_a_pending_material_shows_no_edit_button_and_refuses_edits(client: Flask
     response = client.post(f"/library/materials/{material.id}/edit", data=form())
     assert response.status_code == 422
     assert "ожидает модерации" in response.get_data(as_text=True)
+
+
+def test_my_materials_runs_the_same_queries_for_few_or_many(client: FlaskClient, count_queries: Any) -> None:
+    author = teacher()
+    published_material(author, status=MaterialStatus.DRAFT)
+    db.session.commit()
+    login(client, author)
+    client.get("/library/my")
+
+    def queries() -> int:
+        with count_queries(cold=True) as counter:
+            assert client.get("/library/my").status_code == 200
+        return counter.count
+
+    few = queries()
+    for status in (MaterialStatus.PUBLISHED, MaterialStatus.PENDING, MaterialStatus.REJECTED) * 5:
+        published_material(author, status=status)
+    db.session.commit()
+    assert queries() == few
+    assert client.get("/library/my?page=99").status_code == 200
