@@ -17,8 +17,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 from app.uploads import StoredFile
 from community.library import authoring
-from community.library.material_input import MaterialInput
 from community.library.material_files import IncomingFile
+from community.library.material_input import MaterialInput
 from community.library.models import (
     Material,
     MaterialFile,
