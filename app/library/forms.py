@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.forms_common import select_options, strip_whitespace
 from app.i18n import _
 from app.i18n import lazy_ as _l
+from app.input_guard import bounded_int
 from community.associations.models import Association
 from community.library.labels import KIND_LABELS
 from community.library.material_rules import GRADES, SUMMARY_MAX, TITLE_MAX
@@ -28,14 +29,14 @@ class MaterialForm(FlaskForm):
         description=_l("What the material is for, the class, the goals, how to use it."),
     )
     kind = SelectField(_l("Kind"))
-    subjects = SelectMultipleField(_l("Subjects"), coerce=int, render_kw={"size": 8})
+    subjects = SelectMultipleField(_l("Subjects"), coerce=bounded_int, render_kw={"size": 8})
     grades = SelectMultipleField(
         _l("Grades"),
-        coerce=int,
+        coerce=bounded_int,
         render_kw={"size": 6},
         description=_l("Leave empty if the material is not for particular grades."),
     )
-    association_id = SelectField(_l("Methodical association"), coerce=int)
+    association_id = SelectField(_l("Methodical association"), coerce=bounded_int)
     links = TextAreaField(
         _l("Links"),
         validators=[Optional(), Length(max=50_000)],
@@ -49,7 +50,7 @@ class MaterialForm(FlaskForm):
             "archives (ZIP, RAR, 7z) up to 50 MB."
         ),
     )
-    drop_files = SelectMultipleField(_l("Remove files"), coerce=int, validate_choice=False)
+    drop_files = SelectMultipleField(_l("Remove files"), coerce=bounded_int)
 
     def fill_choices(
         self,

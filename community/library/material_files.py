@@ -82,8 +82,17 @@ def copy_files(source: MaterialVersion, target: MaterialVersion, dropped: Iterab
 
 def drop_files(version: MaterialVersion, stored_file_ids: Iterable[int]) -> None:
     """Take files off a draft version; a stored file no other version uses goes with it (its bytes
-    stay on disk until `flask uploads orphans` is run)."""
-    ids = set(stored_file_ids)
+    stay on disk until `flask uploads orphans` is run). Ids that are not this version's are ignored."""
+    wanted = set(stored_file_ids)
+    if not wanted:
+        return
+    ids = set(
+        db.session.scalars(
+            select(MaterialFile.stored_file_id).where(
+                MaterialFile.version_id == version.id, MaterialFile.stored_file_id.in_(wanted)
+            )
+        )
+    )
     if not ids:
         return
     db.session.execute(

@@ -230,3 +230,13 @@ def test_a_rejected_material_is_reworked_as_a_new_draft_version(app: Flask) -> N
         VersionState.REJECTED,
         VersionState.PENDING,
     ]
+
+
+def test_dropping_someone_elses_file_by_id_touches_nothing(app: Flask) -> None:
+    author = teacher()
+    other = authoring.create_material(_input(), [_file("Чужой.pdf", PDF)], actor=teacher(), now=utcnow())
+    foreign = db.session.scalar(select(MaterialFile.stored_file_id))
+    material = authoring.create_material(_input(), actor=author, now=utcnow())
+    authoring.update_material(material, _input(), drop_stored_ids=[foreign], actor=author, now=utcnow())
+    assert count(StoredFile) == 1 and count(MaterialFile) == 1
+    assert db.session.scalar(select(MaterialFile.version_id)) == authoring.latest_version(other).id

@@ -230,3 +230,25 @@ def test_my_materials_runs_the_same_queries_for_few_or_many(client: FlaskClient,
     db.session.commit()
     assert queries() == few
     assert client.get("/library/my?page=99").status_code == 200
+
+
+def test_removing_a_file_and_ids_too_big_for_the_database(client: FlaskClient) -> None:
+    author = teacher()
+    db.session.commit()
+    login(client, author)
+    client.post(
+        "/library/materials/new",
+        data=form(files=[(io.BytesIO(DOCX), "План.docx")]),
+        content_type="multipart/form-data",
+    )
+    material_id = db.session.scalar(select(Material.id))
+    stored_id = db.session.scalar(select(StoredFile.id))
+    for field_name in ("drop_files", "subjects", "grades", "association_id"):
+        big = form(**{field_name: ["99999999999999999999"]})
+        assert client.post(f"/library/materials/{material_id}/edit", data=big).status_code == 422
+    page = client.get(f"/library/materials/{material_id}/edit").get_data(as_text=True)
+    assert f'value="{stored_id}"' in page
+    response = client.post(f"/library/materials/{material_id}/edit", data=form(drop_files=[str(stored_id)]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert count(StoredFile) == 0
