@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Float, and_, cast, exists, false, func, li
 
 from app.accounts import Institution, User
 from app.extensions import db
-from app.pagination import Page, paginate
+from app.pagination import MAX_PAGE, Page
 from community.library import search
 from community.library.catalogue_facets import FacetValue, facet_counts
 from community.library.catalogue_params import Filters
@@ -71,13 +71,17 @@ def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Cat
     page, facets) whatever the number of materials."""
     text = search.text_query(filters.q) if filters.q else None
     sort = filters.effective_sort(text is not None)
-    query = _page_query(filters, viewer, text, sort)
-    found = paginate(query, page, per_page, scalars=False)
-    cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in found.items]
+    page, per_page = min(max(1, page), MAX_PAGE), max(1, per_page)
+    # Counted on the material table alone: the page's joins to authors and schools cost a lookup per row.
+    total = db.session.scalar(
+        select(func.count()).select_from(Material).where(*conditions(filters, viewer, text))
+    )
+    query = _page_query(filters, viewer, text, sort).limit(per_page).offset((page - 1) * per_page)
+    cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in db.session.execute(query)]
     _fill_subjects_and_grades(cards)
     facets = facet_counts(lambda skip: conditions(filters, viewer, text, skip=skip), filters)
     return Catalogue(
-        page=Page(cards, found.page, found.per_page, found.total),
+        page=Page(cards, page, per_page, total or 0),
         facets=facets,
         filters=filters,
         sort=sort,
