@@ -11,6 +11,7 @@ job and `flask mail deliver` send.
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -49,14 +50,23 @@ class OutgoingMail(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Extra headers as JSON ({"List-Unsubscribe": "<https://…>", …}): bulk letters' one-click unsubscribe.
+    headers: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_outgoing_mail_status_next_try_at", "status", "next_try_at"),)
 
 
-def send_mail(to: str, subject: str, body: str) -> OutgoingMail:
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> OutgoingMail:
     """Queue a letter in the current transaction; the calling service's commit makes it real."""
     now = utcnow()
-    letter = OutgoingMail(to_address=to[:320], subject=subject, body=body, next_try_at=now, created_at=now)
+    letter = OutgoingMail(
+        to_address=to[:320],
+        subject=subject,
+        body=body,
+        next_try_at=now,
+        created_at=now,
+        headers=json.dumps(headers, ensure_ascii=False) if headers else "",
+    )
     db.session.add(letter)
     db.session.info.setdefault(QUEUED_KEY, []).append(letter)
     return letter
@@ -68,6 +78,8 @@ def build_message(letter: OutgoingMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = letter.to_address
     message["Subject"] = letter.subject
+    for name, value in (json.loads(letter.headers) if letter.headers else {}).items():
+        message[name] = value
     message.set_content(letter.body)
     return message
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Base, db
@@ -18,15 +18,30 @@ class Notification(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(500), default="")
+    # What it is about (see NotificationKind): per-kind settings decide where it goes.
+    kind: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (Index("ix_notification_user_created", "user_id", "created_at"),)
 
 
-def notify(user_id: int, text: str, link: str = "") -> Notification:
+class NotificationPreference(Base):
+    """One person's choice for one kind of notification: in the app, by e-mail, in the daily digest.
+    No row means the kind's default."""
+
+    __tablename__ = "notification_preference"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    in_app: Mapped[bool] = mapped_column(Boolean, default=True)
+    by_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def notify(user_id: int, text: str, link: str = "", kind: str = "") -> Notification:
     """Add to the current transaction; the calling service commits."""
-    note = Notification(user_id=user_id, text=text, link=link)
+    note = Notification(user_id=user_id, text=text, link=link, kind=kind)
     db.session.add(note)
     return note
 
