@@ -3,12 +3,16 @@ word forms, ё, ranking, file text, and the index following a material's changes
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from app.extensions import db
 from community.library import search
 from community.library.catalogue import Viewer, browse
 from community.library.catalogue_params import Filters
+from community.library.file_text import DOCX, extract_text
 from community.library.models import Material, MaterialStatus
 from tests.factories.accounts import teacher
 from tests.factories.community import published_material
@@ -75,8 +79,16 @@ def test_ranked_by_relevance_then_rating() -> None:
 
 
 def test_search_finds_the_text_of_a_file() -> None:
+    document = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        "<w:p><w:r><w:t>Алгоритм Евклида для нахождения наибольшего общего делителя</w:t></w:r></w:p>"
+        "</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", document)
     material = _material("Конспект урока", "")
-    material.search_text += "\nАлгоритм Евклида для нахождения наибольшего общего делителя"
+    material.search_text += "\n" + extract_text(buffer.getvalue(), DOCX)
     search.index_material(material)
     assert _found("делители евклида") == ["Конспект урока"]
 
