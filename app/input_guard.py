@@ -30,7 +30,15 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` matching only 0…2³¹−1: a larger id is simply not found, never a database overflow."""
+    """`<int:…>` matching only 0…2³¹−1: a larger id is simply not found, never a database overflow.
+
+    The range is in the regex too: Werkzeug converts a value only after choosing a rule by path and
+    method, so with two rules on one path (PUT and DELETE) a failed conversion answered 405."""
+
+    regex = (
+        r"0*(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+        r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+    )
 
     def __init__(
         self,

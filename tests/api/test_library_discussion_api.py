@@ -177,3 +177,12 @@ def test_bookmarks_put_and_delete(api) -> None:  # type: ignore[no-untyped-def]
     assert api().put(path).status_code == 401
     pending = published_material(status=MaterialStatus.PENDING)
     assert api(reader).put(f"/materials/{pending.id}/bookmark").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_an_id_beyond_the_database_integer_is_not_found_for_every_method(api, method) -> None:  # type: ignore[no-untyped-def]
+    """Two rules share the bookmark's path; an out-of-range id must be a 404, not a 405."""
+    for material_id in (2**31, 647988828467, 10**30):
+        response = api(teacher()).request(method, f"/materials/{material_id}/bookmark")
+        assert response.status_code == 404, (method, material_id)
+    assert api(teacher()).request(method, f"/materials/{2**31 - 1}/bookmark").status_code == 404
