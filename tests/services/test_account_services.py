@@ -247,7 +247,7 @@ def test_institutions_by_district_counts_active_members(app) -> None:  # type: i
 def test_imported_users_cannot_log_in_until_they_reset(app) -> None:  # type: ignore[no-untyped-def]
     actor = admin()
     db.session.commit()
-    result = user_import.import_users_csv(
+    result = user_import.import_users(
         "email,full_name,role,institution\nn@example.org,Н,student,\n", actor=actor
     )
     assert result.created == 1
