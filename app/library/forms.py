@@ -31,7 +31,7 @@ class MaterialForm(FlaskForm):
     kind = SelectField(_l("Kind"))
     subjects = SelectMultipleField(_l("Subjects"), coerce=bounded_int, render_kw={"size": 8})
     grades = SelectMultipleField(
-        _l("Grades"),
+        _l("School grades"),
         coerce=bounded_int,
         render_kw={"size": 6},
         description=_l("Leave empty if the material is not for particular grades."),
