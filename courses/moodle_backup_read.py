@@ -234,6 +234,7 @@ class FileEntry:
     filepath: str
     filename: str
     size: int
+    sortorder: int = 0  # a resource's main file has the highest
 
     @property
     def member(self) -> str:
@@ -259,6 +260,7 @@ def read_files(data: bytes) -> list[FileEntry]:
                 filepath=text(entry, "filepath", "/") or "/",
                 filename=name,
                 size=number(entry, "filesize"),
+                sortorder=number(entry, "sortorder"),
             )
         )
     return entries

@@ -100,7 +100,7 @@ def add_items(
             return []
         return [item(ItemKind.LINK, url=address, body=relinked("intro", fields.get("intro", "")))]
     if ref.modname in ("resource", "folder"):
-        return _file_items(place, ref, activity, title, item)
+        return _file_items(place, ref, activity, title, item, relinked("intro", fields.get("intro", "")))
     if ref.modname == "assign":
         settings = _assignment(activity, relinked("intro", fields.get("intro", "")), title, place.report)
         assignment = Assignment(course_id=place.course.id)
@@ -124,11 +124,16 @@ def unsupported(modname: str) -> str:
     return _("Activities of the type “%(type)s” are not supported; left out.", type=modname)
 
 
-def _file_items(place: Place, ref: ActivityRef, activity: Activity, title: str, item: Any) -> list[Item]:
-    """A resource's main file, or every file of a folder (each its own item, named after it)."""
+def _file_items(
+    place: Place, ref: ActivityRef, activity: Activity, title: str, item: Any, body: str
+) -> list[Item]:
+    """A resource's main file, or every file of a folder (each its own item, named after it), with
+    the activity's description."""
     entries = place.files.area(activity.context_id, f"mod_{ref.modname}", "content")
     if ref.modname == "resource":
-        entries = entries[:1]
+        if len(entries) > 1:
+            place.report(title, _("Only its main file is carried over (it had %(n)s).", n=len(entries)))
+        entries = sorted(entries, key=lambda e: -e.sortorder)[:1]
     if not entries:
         place.report(title, _("The backup holds no file for it; left out."))
         return []
@@ -139,7 +144,7 @@ def _file_items(place: Place, ref: ActivityRef, activity: Activity, title: str, 
             continue
         name = title if ref.modname == "resource" else f"{title}: {entry.filename}"[:255]
         db.session.flush()
-        items.append(item(ItemKind.FILE, title=name, file_id=stored.id))
+        items.append(item(ItemKind.FILE, title=name, file_id=stored.id, body=body))
     return items
 
 

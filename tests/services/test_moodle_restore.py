@@ -227,3 +227,19 @@ def test_a_question_type_we_lack_is_only_reported(app) -> None:  # type: ignore[
 def test_the_committed_fixture_restores(app) -> None:  # type: ignore[no-untyped-def]
     result = _restore(FIXTURE.read_bytes())
     assert result.course.title == "Основы алгебры" and len(_items(result.course)) == 8
+
+
+def test_a_resource_with_several_files_keeps_its_main_one(app) -> None:  # type: ignore[no-untyped-def]
+    mbz = Mbz()
+    section = mbz.section("Тема")
+    resource = mbz.activity(section, "resource", {"name": "Презентация", "intro": "<p>К уроку 3</p>"})
+    context = int(str(resource["context"]))
+    mbz.add_file(context, "mod_resource", "content", "a-картинка.png", PNG)
+    mbz.add_file(context, "mod_resource", "content", "урок.pdf", PDF, sortorder=1)
+    result = _restore(mbz.build())
+    item = _items(result.course)["Презентация"]
+    stored = db.session.get(StoredFile, item.file_id)
+    assert stored is not None and stored.original_name == "урок.pdf" and item.body == "<p>К уроку 3</p>"
+    assert result.report == [
+        {"item": "Презентация", "message": "Only its main file is carried over (it had 2)."}
+    ]
