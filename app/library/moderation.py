@@ -47,11 +47,12 @@ class TrustedAuthorForm(FlaskForm):
     )
 
 
-def material_link(material_id: int) -> str:
-    """The material's address for the author (the material page when it exists, else this review)."""
+def material_link(material_id: int, version_id: int, *, external: bool = True) -> str:
+    """The material's page for its author (the version's review page, which the author may read too,
+    if the material page is not there)."""
     if "library.material" in current_app.view_functions:
-        return url_for("library.material", material_id=material_id, _external=True)
-    return url_for("library.queue", _external=True)
+        return url_for("library.material", material_id=material_id, _external=external)
+    return url_for("library.review", version_id=version_id, _external=external)
 
 
 @bp.route("/queue")
@@ -92,7 +93,7 @@ def review(version_id: int):
                     form.reason.data or "",
                     actor=current_user,
                     now=utcnow(),
-                    link=material_link(material.id),
+                    link=material_link(material.id, version.id),
                 ),
                 done=_("The material is published.")
                 if decision == "publish"
@@ -112,6 +113,7 @@ def review(version_id: int):
         author=db.session.get(User, material.author_id),
         association=db.session.get(Association, material.association_id) if material.association_id else None,
         moderator=can.can_moderate_material(current_user, material),
+        material_url=material_link(material.id, version.id, external=False),
         days=waiting_days(version.submitted_at, utcnow()),
     ), form_status(form)
 
