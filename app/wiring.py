@@ -19,6 +19,7 @@ from app.contests.panel import contests_panel
 from app.courses import bp as courses_bp
 from app.courses.catalogue import courses_panel
 from app.demo import demo_part
+from app.forums import bp as forums_bp
 from app.jury import bp as jury_bp
 from app.jury.panels import participant_panel, queue_panel
 from app.library import bp as library_bp
@@ -47,6 +48,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     contests_bp,
     jury_bp,
     library_bp,
+    forums_bp,
     portfolio_bp,
     api_bp,
 )

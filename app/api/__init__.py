@@ -16,6 +16,7 @@ core.init_blueprint(bp)
 
 from app.api import (  # noqa: E402,F401
     accounts,
+    community,
     contests,
     courses,
     jury,

@@ -1,0 +1,3 @@
+"""Community API: direct messages."""
+
+from app.api.core import endpoint  # noqa: F401

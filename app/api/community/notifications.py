@@ -1,0 +1,3 @@
+"""Community API: notifications."""
+
+from app.api.core import endpoint  # noqa: F401

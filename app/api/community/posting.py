@@ -1,0 +1,3 @@
+"""Community API: topics, posts and reports."""
+
+from app.api.core import endpoint  # noqa: F401

@@ -1,0 +1,3 @@
+"""Community API: subscriptions."""
+
+from app.api.core import endpoint  # noqa: F401

@@ -1,0 +1,3 @@
+"""Forum pages: direct messages."""
+
+from app.forums import bp  # noqa: F401
