@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -27,7 +27,7 @@ from community.library.material_files import IncomingFile
 from community.library.material_input import MaterialInput, associations_for, input_of
 from community.library.material_rules import parse_link_lines
 from community.library.material_view import material_page
-from community.library.models import Material, MaterialFile, MaterialStatus
+from community.library.models import Material, MaterialFile, MaterialStatus, VersionState
 from community.library.my_materials import my_materials as list_my_materials
 from community.subjects import all_subjects
 
@@ -67,6 +67,9 @@ def material_edit(material_id: int) -> Any:
     material = visible_material_or_404(material_id, current_user)
     require(can_edit_material(current_user, material))
     working = authoring.latest_version(material)
+    if request.method == "GET" and working.state == VersionState.PENDING:
+        flash(_("The material is waiting for moderation: it can be edited after the decision."), "warning")
+        return redirect(url_for("library.material", material_id=material.id))
     page = material_page(material, full=True, number=working.number)
     form = MaterialForm()
     _fill_choices(form, material.author_id, material.association_id, page.files)

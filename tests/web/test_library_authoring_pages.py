@@ -207,6 +207,10 @@ def test_a_pending_material_shows_no_edit_button_and_refuses_edits(client: Flask
     login(client, author)
     page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
     assert 'id="edit-material"' not in page
+    response = client.get(f"/library/materials/{material.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/library/materials/{material.id}"
+    )
     response = client.post(f"/library/materials/{material.id}/edit", data=form())
     assert response.status_code == 422
     assert "ожидает модерации" in response.get_data(as_text=True)
