@@ -8,6 +8,56 @@ from flask import url_for
 
 from community.library.material_view import MaterialPage
 
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_FILE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "size": {"type": "integer"},
+        "content_type": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+_VERSION = {
+    "type": ["object", "null"],
+    "properties": {
+        "number": {"type": "integer"},
+        "state": {"type": "string", "enum": ["draft", "pending", "published", "rejected", "superseded"]},
+        "files": {"type": "array", "items": _FILE},
+        "links": {"type": "array", "items": {"type": "object"}},
+    },
+}
+# What the OpenAPI document says a material answer holds (the endpoints return material_json).
+MATERIAL_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "status", "title", "kind", "subjects", "grades", "version"],
+    "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["draft", "pending", "published", "rejected"]},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "summary_html": {"type": "string"},
+        "kind": {"type": "string"},
+        "subjects": {"type": "array", "items": {"type": "object"}},
+        "grades": {"type": "array", "items": {"type": "integer"}},
+        "association": {"type": ["object", "null"]},
+        "author": {"type": "object"},
+        "institution": {"type": ["object", "null"]},
+        "published_at": _NULLABLE_TIME,
+        "updated_at": {"type": "string", "format": "date-time"},
+        "rating": {"type": ["number", "null"]},
+        "ratings_count": {"type": "integer"},
+        "comments_count": {"type": "integer"},
+        "views_count": {"type": "integer"},
+        "downloads_count": {"type": "integer"},
+        "bookmarks_count": {"type": "integer"},
+        "url": {"type": "string"},
+        "version": _VERSION,
+        "versions": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
 
 def material_json(page: MaterialPage) -> dict[str, Any]:
     """The material, its shown version with files and links and, for its author and moderators,

@@ -9,7 +9,7 @@ from flask import g, request
 from pydantic import BaseModel, Field, ValidationError
 
 from app.api.core import ApiError, Id, Strict, api_user, endpoint, query_int, require_api, validation_fields
-from app.api.library.material_json import material_json
+from app.api.library.material_json import MATERIAL_SCHEMA, material_json
 from app.i18n import _
 from app.input_guard import request_json
 from app.library.material_access import sees_everything, visible_material_or_404
@@ -68,6 +68,7 @@ class MaterialPatch(Strict):
     ),
     tag=TAG,
     body_media="multipart/form-data",
+    response=MATERIAL_SCHEMA,
     status=201,
 )
 def create_material(body: str) -> Any:
@@ -87,6 +88,7 @@ def create_material(body: str) -> Any:
     tag=TAG,
     public=True,
     query={"version": "integer"},
+    response=MATERIAL_SCHEMA,
 )
 def get_material(material_id: int) -> Any:
     user = g.get("api_user")
@@ -105,6 +107,7 @@ def get_material(material_id: int) -> Any:
     summary="Replace a material's content (its author); a published one gets a new version",
     tag=TAG,
     body=MaterialIn,
+    response=MATERIAL_SCHEMA,
 )
 def replace_material(material_id: int, body: MaterialIn) -> Any:
     user, material = _editable(material_id)
@@ -119,6 +122,7 @@ def replace_material(material_id: int, body: MaterialIn) -> Any:
     "successor",
     tag=TAG,
     body=MaterialPatch,
+    response=MATERIAL_SCHEMA,
 )
 def patch_material(material_id: int, body: MaterialPatch) -> Any:
     user, material = _editable(material_id)
