@@ -68,6 +68,8 @@ def create_material(
     """A new material (draft) with its version 1; `send` also submits it."""
     clean = _clean(data, current_association=None, author=actor)
     checked = material_files.check_incoming(files, already=0)
+    if send:
+        _check_sendable(clean, len(checked))
     material = Material(
         author_id=actor.id,
         institution_id=actor.institution_id,
@@ -112,6 +114,8 @@ def update_material(
     drop = set(drop_stored_ids)
     kept = material_files.file_count(working) - material_files.file_count(working, only=drop)
     checked = material_files.check_incoming(files, already=kept)
+    if send:
+        _check_sendable(clean, kept + len(checked))
     if working.state == VersionState.DRAFT:
         version = working
         changed = rows_changed(
@@ -200,6 +204,14 @@ def _submit(material: Material, version: MaterialVersion, *, actor: User, now: d
     else:
         db.session.flush()
         search.index_material(material)
+
+
+def _check_sendable(clean: _Clean, files: int) -> None:
+    """Refuse "save and send" of an empty material before anything is written."""
+    try:
+        check_submittable(str(clean.kind), clean.summary, files, len(clean.links))
+    except RuleError as error:
+        raise refusal(error) from None
 
 
 def _clean(data: MaterialInput, *, current_association: int | None, author: User) -> _Clean:

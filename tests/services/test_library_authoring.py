@@ -240,3 +240,17 @@ def test_dropping_someone_elses_file_by_id_touches_nothing(app: Flask) -> None:
     authoring.update_material(material, _input(), drop_stored_ids=[foreign], actor=author, now=utcnow())
     assert count(StoredFile) == 1 and count(MaterialFile) == 1
     assert db.session.scalar(select(MaterialFile.version_id)) == authoring.latest_version(other).id
+
+
+def test_save_and_send_of_an_unsendable_edit_is_refused_before_any_write(app: Flask) -> None:
+    author = teacher()
+    material = authoring.create_material(_input(title="Черновик"), actor=author, now=utcnow())
+    video = _input(title="Видео без ссылки", kind="video", links=[])
+    with pytest.raises(Invalid) as caught:
+        authoring.update_material(
+            material, video, [_file("Кадр.pdf", PDF)], actor=author, now=utcnow(), send=True
+        )
+    assert "links" in caught.value.fields
+    assert not db.session.new and not db.session.dirty  # refused before anything was written
+    assert files_on_disk(app) == [] and count(StoredFile) == 0
+    assert authoring.latest_version(material).title == "Черновик"
