@@ -3,11 +3,13 @@ name leaders, leave — and each refusal."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from app.accounts import User
 from app.audit import AuditEntry
 from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -145,3 +147,65 @@ def test_the_list_counts_active_members_only(app) -> None:
     membership.join(second, teacher(), now=utcnow())
     rows = db.session.execute(directory.associations_query()).all()
     assert [(a.name, n) for a, n in rows] == [("А: МО историков", 2), ("Б: МО химиков", 0)]
+
+
+def _at_once(app: Any, calls: list[Any]) -> list[Any]:
+    """Run each call in its own thread and session, all released together; their results or errors."""
+    outcomes: list[Any] = []
+    start = threading.Barrier(len(calls))
+
+    def run(call: Any) -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                outcomes.append(call())
+            except (Conflict, Invalid) as error:
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == len(calls), outcomes  # no thread died of anything but a refusal
+    return outcomes
+
+
+def test_two_leaders_approving_at_once_approve_once(app) -> None:
+    association = AssociationFactory(join_policy=JoinPolicy.REQUEST)
+    leaders = [teacher(), teacher(), teacher()]
+    for leader in leaders:
+        add_member(association, leader, leader=True)
+    person = teacher()
+    membership.join(association, person, now=utcnow())
+    ids = (association.id, person.id, [leader.id for leader in leaders])
+    db.session.commit()  # reading the ids began a transaction: end it before the threads write
+
+    def approve_as(leader_id: int) -> Any:
+        return membership.approve(
+            db.session.get_one(Association, ids[0]),
+            db.session.get_one(User, ids[1]),
+            actor=db.session.get_one(User, leader_id),
+        ).id
+
+    outcomes = _at_once(app, [lambda i=i: approve_as(i) for i in ids[2]])
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert _count(Notification, Notification.user_id == person.id) == 1
+    assert _count(AuditEntry, AuditEntry.action == "association.request_approved") == 1
+
+
+def test_joining_twice_at_once_leaves_one_row(app) -> None:
+    association, person = AssociationFactory(), teacher()
+    ids = (association.id, person.id)
+    db.session.commit()
+
+    def join() -> Any:
+        return membership.join(
+            db.session.get_one(Association, ids[0]), db.session.get_one(User, ids[1]), now=utcnow()
+        ).id
+
+    outcomes = _at_once(app, [join, join, join])
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert _count(AssociationMember) == 1
