@@ -27,6 +27,8 @@ from community.associations.models import (
     MemberStatus,
 )
 from community.associations.rules import check_association, check_leaving, check_may_belong, check_member_role
+from community.forums import places as forum_places
+from community.forums.models import ForumScope
 from community.library.messages import refusal
 from community.library.messages import text as rule_text
 from community.library.rules import RuleError
@@ -63,6 +65,7 @@ def create_association(
     db.session.add(association)
     db.session.flush()
     _record("association.created", association, actor, details={"name": name})
+    forum_places.add_default_forums(ForumScope.ASSOCIATION, association.id, actor_id=actor.id)
     db.session.commit()
     return association
 
@@ -192,6 +195,9 @@ def _check_may_belong(user: User) -> None:
 
 
 def _keep_a_leader(association_id: int, member: AssociationMember) -> None:
+    """Two leaders leaving at once must not both see the other stay: the association's row is locked
+    first (PostgreSQL; SQLite's write transactions are serial already)."""
+    db.session.execute(select(Association.id).where(Association.id == association_id).with_for_update())
     others = db.session.scalar(
         select(func.count())
         .select_from(AssociationMember)

@@ -209,3 +209,20 @@ def test_joining_twice_at_once_leaves_one_row(app) -> None:
     outcomes = _at_once(app, [join, join, join])
     assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
     assert _count(AssociationMember) == 1
+
+
+def test_two_leaders_leaving_at_once_leave_one_behind(app) -> None:
+    association, first, second = AssociationFactory(), teacher(), teacher()
+    add_member(association, first, leader=True)
+    add_member(association, second, leader=True)
+    ids = (association.id, first.id, second.id)
+    db.session.commit()
+
+    def leave(user_id: int) -> Any:
+        person = db.session.get_one(User, user_id)
+        membership.leave(db.session.get_one(Association, ids[0]), person, actor=person)
+        return user_id
+
+    outcomes = _at_once(app, [lambda: leave(ids[1]), lambda: leave(ids[2])])
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert len(directory.leaders(ids[0])) == 1
