@@ -146,10 +146,7 @@ def import_enrolments(course_id: int, body: str) -> Any:
     "(?format=gift|moodlexml forces one); all or nothing unless ?valid_only=1",
     tag="courses",
     body_media="text/plain",
-    query={
-        "format": "gift | moodlexml",
-        "valid_only": "1 to import the valid questions of a file with errors",
-    },
+    query={"format": "string", "valid_only": "boolean"},
 )
 def import_questions(course_id: int, body: str) -> Any:
     actor = api_user()
