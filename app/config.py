@@ -87,6 +87,9 @@ class Config:
     # has waited longer than this many days.
     LIBRARY_QUEUE_DAYS = int(os.environ.get("LIBRARY_QUEUE_DAYS", "3") or 3)
 
+    # A forum post may be corrected by its author for this many minutes after posting (409 after).
+    FORUM_EDIT_MINUTES = int(os.environ.get("FORUM_EDIT_MINUTES", "30") or 30)
+
 
 class DevelopmentConfig(Config):
     pass
