@@ -15,6 +15,8 @@ from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.timeutil import is_valid_timezone
+from community.forums import places as forum_places
+from community.forums.models import ForumScope
 from contest_engine.clock import apply_clock, run_clock
 from contest_engine.jury.setup import configure_stage_jury
 from contest_engine.models import Contest, ContestKind, ContestOrganiser, Division, Stage
@@ -82,6 +84,7 @@ def create_contest(spec: ContestSpec, *, actor: User, now: datetime) -> Contest:
         details={"title": contest.title},
     )
     apply_clock([stage for stage, _ in stages], now)
+    forum_places.add_default_forums(ForumScope.CONTEST, contest.id, actor_id=actor.id)
     db.session.commit()
     return contest
 

@@ -90,6 +90,14 @@ def can_start_topic(user: Any, forum: Forum) -> bool:
     return forum_access(user, forum).start_topic
 
 
+def can_read_place(user: Any, scope: ForumScope, scope_id: int) -> bool:
+    """Whether the person may read a place's forums (asked before its forums exist: a stranger's
+    visit creates nothing)."""
+    return can_read_forum(
+        user, Forum(scope=scope, scope_id=scope_id, slot="general", kind=ForumKind.DISCUSSION)
+    )
+
+
 def can_moderate_forum(user: Any, forum: Forum) -> bool:
     """Hide posts, pin and lock topics, see the reports."""
     return place_standing(user, forum) == STAFF
