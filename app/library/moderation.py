@@ -30,6 +30,7 @@ from app.uploads import send_stored
 from app.view_actions import act, submit
 from community.associations.models import Association
 from community.library import moderation
+from community.library.labels import KIND_LABELS, STATE_COLOURS, VERSION_STATE_LABELS
 from community.library.models import Material, MaterialFile, MaterialVersion
 from community.library.review_rules import queue_is_late, waiting_days
 
@@ -114,6 +115,9 @@ def review(version_id: int):
         association=db.session.get(Association, material.association_id) if material.association_id else None,
         moderator=can.can_moderate_material(current_user, material),
         material_url=material_link(material.id, version.id, external=False),
+        kind_label=KIND_LABELS.get(material.kind, material.kind),
+        state_label=VERSION_STATE_LABELS.get(version.state, version.state),
+        state_colour=STATE_COLOURS.get(str(version.state), "secondary"),
         days=waiting_days(version.submitted_at, utcnow()),
     ), form_status(form)
 
