@@ -15,6 +15,8 @@ from app.accounts import User
 from app.domain_errors import Invalid
 from app.extensions import db
 from app.i18n import _
+from community.forums import places as forum_places
+from community.forums.models import ForumKind, ForumScope
 from courses.assignments import AssignmentSettings, apply_assignment, check_assignment
 from courses.files import ITEM_FILE_RULES
 from courses.models import Assignment, CompletionRule, Course, Item, ItemKind, Module
@@ -114,14 +116,32 @@ def add_items(
             return []
         quiz = add_quiz(place.bank, title, activity, relinked("intro", fields.get("intro", "")), place.report)
         return [item(ItemKind.QUIZ, quiz_id=quiz.id)]
-    place.report(title, unsupported(ref.modname))
+    if ref.modname == "forum":
+        _forum(place, ref, activity, title)
+        return []
+    place.report(title, _("Activities of the type “%(type)s” are not supported; left out.", type=ref.modname))
     return []
 
 
-def unsupported(modname: str) -> str:
-    if modname == "forum":
-        return _("Forums are not carried over yet; left out.")
-    return _("Activities of the type “%(type)s” are not supported; left out.", type=modname)
+def _forum(place: Place, ref: ActivityRef, activity: Activity, title: str) -> None:
+    """Moodle's news forum is the course's own news forum; any other becomes a discussion forum of
+    the course (on its Forums page, not among the module's items). Discussions are users' posts."""
+    if activity.fields.get("type") == "news":
+        return
+    forum_places.ensure_forum(
+        ForumScope.COURSE,
+        place.course.id,
+        f"moodle-{ref.module_id}",
+        kind=ForumKind.DISCUSSION,
+        title=title,
+        description=plain(activity.fields.get("intro", "")),
+        position=2,
+        created_by_id=place.actor.id,
+    )
+    place.report(
+        title,
+        _("Now on the course's Forums page; its discussions (users' posts) are not carried over."),
+    )
 
 
 def _file_items(

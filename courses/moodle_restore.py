@@ -23,6 +23,8 @@ from app.domain_errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.timeutil import DEFAULT_TIMEZONE
+from community.forums import places as forum_places
+from community.forums.models import ForumScope
 from courses import backup_import
 from courses.backup_archive import BackupProblem
 from courses.catalogue import CourseSettings, attach_bank, check_settings
@@ -140,6 +142,7 @@ def _restore(archive: MoodleArchive, actor: User) -> Restored:
     result = Restored(course)
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
     attach_bank(course)
+    forum_places.add_default_forums(ForumScope.COURSE, course.id, actor_id=actor.id)  # news + general
     course.summary = files.relink(
         info.summary,
         course,

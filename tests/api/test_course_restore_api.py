@@ -35,7 +35,11 @@ def test_a_moodle_backup_is_restored_with_its_report(app, api, make) -> None:  #
     author = db.session.scalar(select(CourseMember).where(CourseMember.course_id == course.id))
     assert author is not None and author.user_id == user.id and author.role == "author"
     assert all(set(line) == {"item", "message"} for line in payload["report"])
-    forum = {"item": "Объявления", "message": "Форумы пока не переносятся; не перенесено."}
+    forum = {
+        "item": "Вопросы учителю",
+        "message": "Теперь на странице «Форумы» курса; его обсуждения (сообщения пользователей) "
+        "не переносятся.",
+    }
     assert forum in payload["report"]
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import force_locale
 from app.uploads import StoredFile, read_bytes
+from community.forums.models import ForumScope
+from community.forums.places import place_forums
 from courses.models import (
     Assignment,
     CompletionRule,
@@ -204,11 +206,25 @@ def test_the_report_names_what_stayed_behind(app) -> None:  # type: ignore[no-un
     by_item: dict[str, list[str]] = {}
     for line in report:
         by_item.setdefault(line["item"], []).append(line["message"])
-    assert by_item["Объявления"] == ["Forums are not carried over yet; left out."]
+    assert "Объявления" not in by_item  # the news forum is the course's own news forum
+    assert by_item["Вопросы учителю"] == [
+        "Now on the course's Forums page; its discussions (users' posts) are not carried over."
+    ]
     assert "Activities of the type “lesson” are not supported; left out." in by_item["Урок-лабиринт"]
     assert any("calculated" in m for m in by_item["Формула"])
     assert any("Users" in m for m in by_item["Participants"])
     assert any("access restrictions" in m for m in by_item["Дополнительно"])
+
+
+def test_forums_become_the_course_forums(app) -> None:  # type: ignore[no-untyped-def]
+    course = _restore(sample().build()).course
+    forums = place_forums(ForumScope.COURSE, course.id)
+    assert [(f.title, f.kind) for f in forums] == [
+        ("Новости курса", "news"),
+        ("Форум курса", "discussion"),
+        ("Вопросы учителю", "discussion"),
+    ]
+    assert forums[2].description == "Спрашивайте здесь"
 
 
 def test_a_question_type_we_lack_is_only_reported(app) -> None:  # type: ignore[no-untyped-def]

@@ -41,7 +41,9 @@ def test_a_moodle_backup_shows_what_stayed_behind(app, client) -> None:  # type:
     page = response.get_data(as_text=True)
     course = db.session.scalars(select(Course)).one()
     assert "Курс восстановлен" in page and f'href="/courses/{course.id}"' in page
-    assert "Форумы пока не переносятся; не перенесено." in page
+    assert (
+        "Теперь на странице «Форумы» курса; его обсуждения (сообщения пользователей) не переносятся." in page
+    )
     assert "Элементы курса типа «lesson» не поддерживаются; не перенесено." in page
     assert "Пользователи, их ответы, попытки и оценки не переносятся." in page
     assert page.count('class="restore-report-line"') >= 5
