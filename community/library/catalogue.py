@@ -155,16 +155,13 @@ def _page_query(filters: Filters, viewer: Viewer, text: TextQuery | None, sort: 
         .join(User, User.id == Material.author_id)
         .outerjoin(Institution, Institution.id == Material.institution_id)
     )
-    ranked_by_fts = sort == "relevance" and text is not None and search.dialect() == "sqlite"
-    query = query.where(*conditions(filters, viewer, text, with_text=not ranked_by_fts))
+    ranking = sort == "relevance" and text is not None
+    query = query.where(*conditions(filters, viewer, text, with_text=not ranking))
     rated = _average().desc().nulls_last()
-    if sort == "relevance" and text is not None:
-        if ranked_by_fts:
-            query = query.join(search.FTS, search.FTS.c.rowid == Material.id).where(search.fts_match(text))
-            order: list[Any] = [search.fts_rank()]  # bm25: lower is better
-        else:
-            order = [search.relevance(text).desc()]
-        return query.order_by(*order, rated, Material.id.desc())
+    if ranking:
+        assert text is not None
+        query, relevance = search.ranked(query, text)
+        return query.order_by(relevance, rated, Material.id.desc())
     if sort == "popular":
         return query.order_by((Material.views_count + Material.downloads_count).desc(), Material.id.desc())
     if sort == "rated":

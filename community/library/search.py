@@ -1,16 +1,17 @@
 """Full-text search of the library in Russian, with morphology, on both databases.
 
-PostgreSQL indexes the material's `search_text` itself (a GIN index on its `russian` text-search
-vector, search_schema.PG_VECTOR), so the index follows the column with no call. SQLite keeps an FTS5
-table of the words' Snowball stems (russian_words), which `index_material` writes: the one call the
-other use cases make after a material's search_text or status changes, in the same transaction.
-Every material is indexed whatever its status: who may see it is the catalogue's filter, not the
-index's, so the author's own drafts are found as on PostgreSQL.
+Each database keeps a search table keyed by material id (search_schema): PostgreSQL the material's
+stored `russian` text-search vector, written by a trigger whenever search_text changes, so the index
+follows the column with no call; SQLite an FTS5 table of the words' Snowball stems (russian_words),
+which `index_material` writes — the one call the other use cases make after a material's search_text
+or status changes, in the same transaction. Every material is indexed whatever its status: who may
+see it is the catalogue's filter, not the index's, so the author's own drafts are found as well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,9 +29,10 @@ from sqlalchemy import (
 from app.extensions import db
 from community.library import russian_words
 from community.library.models import Material
-from community.library.search_schema import FTS_TABLE, PG_VECTOR
+from community.library.search_schema import FTS_TABLE, PG_TABLE
 
 FTS = table(FTS_TABLE, column("rowid", Integer), column("words", Text))
+VECTORS = table(PG_TABLE, column("material_id", Integer), column("document", Text))
 _RUSSIAN: ColumnElement[str] = literal_column("'russian'::regconfig")
 
 
@@ -39,8 +41,8 @@ def dialect() -> str:
 
 
 def index_material(material: Material) -> None:
-    """Make the search index agree with the material's search_text (SQLite; PostgreSQL's index is on
-    the column itself). Flushes first so a new material has its id."""
+    """Make SQLite's stems table agree with the material's search_text (PostgreSQL's trigger already
+    did). Flushes first so a new material has its id and its text is in the row."""
     if dialect() != "sqlite":
         return
     if material.id is None:
@@ -71,24 +73,25 @@ def _pg_query(query: TextQuery) -> ColumnElement[object]:
     return func.plainto_tsquery(_RUSSIAN, " ".join(query.words))
 
 
-def matches(query: TextQuery) -> ColumnElement[bool]:
-    """Materials having every word of the query in some form («дробь» finds «дробей»)."""
+def _found(query: TextQuery) -> ColumnElement[bool]:
+    """The search table's own condition (its table must be in the FROM list)."""
     if dialect() == "postgresql":
-        return literal_column(PG_VECTOR).op("@@")(_pg_query(query))
-    found = select(FTS.c.rowid).where(fts_match(query))
-    return Material.id.in_(found)
-
-
-def fts_match(query: TextQuery) -> ColumnElement[bool]:
-    """SQLite: the FTS5 condition itself (usable where the FTS table is in the FROM list)."""
+        return VECTORS.c.document.op("@@")(_pg_query(query))
     return literal_column(FTS_TABLE).op("MATCH")(russian_words.fts_match(list(query.terms)))
 
 
-def relevance(query: TextQuery) -> ColumnElement[float]:
-    """PostgreSQL: higher is more relevant. (SQLite ranks with bm25 over FTS joined in, `fts_rank`.)"""
-    return func.ts_rank(literal_column(PG_VECTOR), _pg_query(query))
+def matches(query: TextQuery) -> ColumnElement[bool]:
+    """Materials having every word of the query in some form («дробь» finds «дробей»)."""
+    if dialect() == "postgresql":
+        return Material.id.in_(select(VECTORS.c.material_id).where(_found(query)))
+    return Material.id.in_(select(FTS.c.rowid).where(_found(query)))
 
 
-def fts_rank() -> ColumnElement[float]:
-    """SQLite: bm25 of the matched FTS row; lower is more relevant."""
-    return func.bm25(literal_column(FTS_TABLE))
+def ranked(select_query: Any, query: TextQuery) -> tuple[Any, ColumnElement[Any]]:
+    """`select_query` (over Material) joined to the search table's matches, and the ORDER BY term
+    putting the most relevant first (ts_rank on PostgreSQL, bm25 on SQLite)."""
+    if dialect() == "postgresql":
+        joined = select_query.join(VECTORS, VECTORS.c.material_id == Material.id).where(_found(query))
+        return joined, func.ts_rank(VECTORS.c.document, _pg_query(query)).desc()
+    joined = select_query.join(FTS, FTS.c.rowid == Material.id).where(_found(query))
+    return joined, func.bm25(literal_column(FTS_TABLE)).asc()  # bm25: lower is more relevant

@@ -1,7 +1,10 @@
-"""The full-text index's own schema objects, which the models cannot describe: on SQLite an FTS5 table
-of stemmed words (row id = material id) and a trigger that forgets a deleted material; on PostgreSQL a
-GIN index on the material's `russian` text-search vector. Migration 0010 creates them for real
-databases; `register_search_schema` makes `create_all()` (tests, the benchmark) create them too, and
+"""The full-text index's own schema objects, which the models cannot describe, one table per database
+keyed by material id: on SQLite an FTS5 table of stemmed words (rowid = material id) kept by
+search.index_material, with a trigger that forgets a deleted material; on PostgreSQL a table of each
+material's stored `russian` text-search vector with a GIN index, kept by a trigger on the material's
+search_text (a stored vector, not an expression index: a search matching most of the library must not
+recompute 70,000 vectors to rank or count them). Migration 0010 creates them for real databases;
+`register_search_schema` makes `create_all()` (tests, the benchmark) create them too, and
 `include_in_comparison` keeps Alembic's model comparison from calling them strays.
 """
 
@@ -17,23 +20,37 @@ from community.library.russian_words import MAX_INDEXED_CHARS
 FTS_TABLE = "material_fts"
 # FTS5 keeps its data in these shadow tables beside the virtual one.
 FTS_SHADOW_SUFFIXES = ("_config", "_content", "_data", "_docsize", "_idx")
-PG_INDEX = "ix_material_search_text"
-# The indexed expression; the catalogue's queries spell it the same way so the planner uses the index.
-PG_VECTOR = f"to_tsvector('russian'::regconfig, left(search_text, {MAX_INDEXED_CHARS}))"
+PG_TABLE = "material_search"
+PG_INDEX = "ix_material_search_document"
+PG_VECTOR = f"to_tsvector('russian'::regconfig, left(NEW.search_text, {MAX_INDEXED_CHARS}))"
 
 _CREATE = {
     "sqlite": (
-        # unicode61 only splits: the words arrive stemmed; keep й and ё-free stems as they are.
+        # unicode61 only splits: the words arrive stemmed and lower-cased.
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(words, "
         "tokenize = 'unicode61 remove_diacritics 0')",
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_forget AFTER DELETE ON material "
         f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END",
     ),
-    "postgresql": (f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON material USING gin ({PG_VECTOR})",),
+    "postgresql": (
+        f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (material_id integer PRIMARY KEY "
+        "REFERENCES material (id) ON DELETE CASCADE, document tsvector NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {PG_TABLE} USING gin (document)",
+        f"CREATE OR REPLACE FUNCTION {PG_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO {PG_TABLE} (material_id, document) VALUES (NEW.id, {PG_VECTOR}) "
+        "ON CONFLICT (material_id) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {PG_TABLE}_sync ON material",
+        f"CREATE TRIGGER {PG_TABLE}_sync AFTER INSERT OR UPDATE OF search_text ON material "
+        f"FOR EACH ROW EXECUTE FUNCTION {PG_TABLE}_sync()",
+    ),
 }
 _DROP = {
     "sqlite": (f"DROP TRIGGER IF EXISTS {FTS_TABLE}_forget", f"DROP TABLE IF EXISTS {FTS_TABLE}"),
-    "postgresql": (f"DROP INDEX IF EXISTS {PG_INDEX}",),
+    "postgresql": (
+        f"DROP TRIGGER IF EXISTS {PG_TABLE}_sync ON material",
+        f"DROP FUNCTION IF EXISTS {PG_TABLE}_sync()",
+        f"DROP TABLE IF EXISTS {PG_TABLE}",
+    ),
 }
 
 
@@ -67,7 +84,9 @@ def register_search_schema() -> None:
 def is_search_index(name: str | None, type_: str) -> bool:
     """Whether a reflected table or index is the search index's own (not a model's)."""
     if type_ == "table":
-        return name == FTS_TABLE or any(name == FTS_TABLE + suffix for suffix in FTS_SHADOW_SUFFIXES)
+        return name in (FTS_TABLE, PG_TABLE) or any(
+            name == FTS_TABLE + suffix for suffix in FTS_SHADOW_SUFFIXES
+        )
     return type_ == "index" and name == PG_INDEX
 
 

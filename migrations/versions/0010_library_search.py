@@ -1,4 +1,4 @@
-"""library search: Russian full-text index of materials (SQLite FTS5 of stems, PostgreSQL GIN)
+"""library search: Russian full-text index of materials (SQLite FTS5 of stems, PostgreSQL stored vectors)
 
 Revision ID: 0010_library_search
 Revises: 0009_community_library
@@ -6,7 +6,8 @@ Create Date: 2026-12-02 02:40:00
 
 The index is not a model's table, so each dialect gets its own statements (the same ones
 community/library/search_schema.py gives `create_all`, copied here as they were when this was written).
-SQLite's index holds Snowball stems computed in Python: materials written before it are indexed here.
+SQLite's index holds Snowball stems computed in Python; PostgreSQL's holds each material's stored
+`russian` tsvector, kept by a trigger on search_text. Materials written before it are indexed here.
 """
 
 from alembic import op
@@ -21,6 +22,7 @@ down_revision = "0009_community_library"
 branch_labels = None
 depends_on = None
 
+VECTOR = "to_tsvector('russian'::regconfig, left({}, 200000))"
 CREATE = {
     "sqlite": (
         "CREATE VIRTUAL TABLE IF NOT EXISTS material_fts USING fts5(words, "
@@ -29,13 +31,28 @@ CREATE = {
         "BEGIN DELETE FROM material_fts WHERE rowid = old.id; END",
     ),
     "postgresql": (
-        "CREATE INDEX IF NOT EXISTS ix_material_search_text ON material "
-        "USING gin (to_tsvector('russian'::regconfig, left(search_text, 200000)))",
+        "CREATE TABLE IF NOT EXISTS material_search (material_id integer PRIMARY KEY "
+        "REFERENCES material (id) ON DELETE CASCADE, document tsvector NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS ix_material_search_document ON material_search USING gin (document)",
+        "CREATE OR REPLACE FUNCTION material_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "INSERT INTO material_search (material_id, document) VALUES (NEW.id, "
+        + VECTOR.format("NEW.search_text")
+        + ") ON CONFLICT (material_id) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS material_search_sync ON material",
+        "CREATE TRIGGER material_search_sync AFTER INSERT OR UPDATE OF search_text ON material "
+        "FOR EACH ROW EXECUTE FUNCTION material_search_sync()",
+        "INSERT INTO material_search (material_id, document) SELECT id, "
+        + VECTOR.format("search_text")
+        + " FROM material ON CONFLICT (material_id) DO NOTHING",
     ),
 }
 DROP = {
     "sqlite": ("DROP TRIGGER IF EXISTS material_fts_forget", "DROP TABLE IF EXISTS material_fts"),
-    "postgresql": ("DROP INDEX IF EXISTS ix_material_search_text",),
+    "postgresql": (
+        "DROP TRIGGER IF EXISTS material_search_sync ON material",
+        "DROP FUNCTION IF EXISTS material_search_sync()",
+        "DROP TABLE IF EXISTS material_search",
+    ),
 }
 
 
