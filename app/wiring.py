@@ -30,6 +30,7 @@ from app.main.dashboard import panel
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.forums.search_schema import register_search_schema as register_forum_search
 from community.library.search_schema import register_search_schema
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
@@ -88,3 +89,4 @@ def register_rooms(app: Flask) -> None:
     for part in DEMO_PARTS:
         demo_part(part)
     register_search_schema()  # the library's full-text index is created and dropped with its table
+    register_forum_search()  # so is the forums' index of posts, with the post table

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from community.library.search_schema import include_in_comparison
+from community.forums.search_schema import include_in_comparison
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -35,7 +35,7 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    # The library's full-text index is made by its migration, not described by a model.
+    # The library's and the forums' full-text indexes are made by their migrations, not by models.
     conf_args.setdefault("include_name", include_in_comparison)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
