@@ -73,7 +73,11 @@ class Topic(Base):
 
     author: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
-    __table_args__ = (Index("ix_forum_topic_forum_order", "forum_id", "pinned", "last_post_at"),)
+    __table_args__ = (
+        Index("ix_forum_topic_forum_order", "forum_id", "pinned", "last_post_at"),
+        # Unread counts look only at a forum's recently active topics (community.forums.reading).
+        Index("ix_forum_topic_forum_recent", "forum_id", "last_post_at"),
+    )
 
 
 class Post(Base):

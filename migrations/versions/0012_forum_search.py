@@ -1,4 +1,4 @@
-"""forum search: Russian full-text index of posts (SQLite FTS5 of stems, PostgreSQL stored vectors)
+"""forum search: Russian full-text index of posts (SQLite FTS5 of stems, PostgreSQL stored vectors); topics by forum and recency
 
 Revision ID: 0012_forum_search
 Revises: 0011_community_forums
@@ -60,6 +60,8 @@ DROP = {
 
 
 def upgrade():
+    # Unread counts look only at a forum's recently active topics.
+    op.create_index("ix_forum_topic_forum_recent", "forum_topic", ["forum_id", "last_post_at"], unique=False)
     dialect = op.get_bind().dialect.name
     for statement in CREATE.get(dialect, ()):
         op.execute(statement)
@@ -83,3 +85,4 @@ def upgrade():
 def downgrade():
     for statement in DROP.get(op.get_bind().dialect.name, ()):
         op.execute(statement)
+    op.drop_index("ix_forum_topic_forum_recent", table_name="forum_topic")
