@@ -38,6 +38,14 @@ USERS = [
     ("student2@vmeste.local", "Мария Школьникова", Role.STUDENT, "МБОУ СОШ № 47"),
     ("juror@vmeste.local", "Елена Викторовна Жюри", Role.JUROR, "Институт развития образования"),
     ("juror2@vmeste.local", "Андрей Павлович Эксперт", Role.JUROR, "МБОУ СОШ № 12"),
+    (
+        "methodist@vmeste.local",
+        "Наталья Сергеевна Методистова",
+        Role.METHODIST,
+        "Районный методический центр",
+    ),
+    ("teacher3@vmeste.local", "Галина Петровна Химикова", Role.TEACHER, "МАОУ «Лицей № 3»"),
+    ("teacher4@vmeste.local", "Алексей Викторович Историков", Role.TEACHER, "МБОУ СОШ № 47"),
 ]
 
 DemoPart = Callable[[], list[str]]

@@ -31,6 +31,7 @@ from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
 from community.forums.search_schema import register_search_schema as register_forum_search
+from community.library import demo as library_demo
 from community.library.search_schema import register_search_schema
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
@@ -73,7 +74,12 @@ TICK_JOBS = (
 DASHBOARD_PANELS = (courses_panel, contests_panel, queue_panel, participant_panel, library_queue_panel)
 
 # `flask demo` loads the accounts, then these parts in this order.
-DEMO_PARTS = (contests_demo.load_contests, jury_demo.load_jury_final, courses_demo.load_course_demo)
+DEMO_PARTS = (
+    contests_demo.load_contests,
+    jury_demo.load_jury_final,
+    courses_demo.load_course_demo,
+    library_demo.load_library,
+)
 
 
 def register_rooms(app: Flask) -> None:
