@@ -4,6 +4,7 @@ forums), and topics opened through the posting service."""
 from __future__ import annotations
 
 import itertools
+
 from app.accounts import User
 from app.extensions import db
 from app.timeutil import utcnow

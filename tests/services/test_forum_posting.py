@@ -56,9 +56,11 @@ def test_each_new_post_calls_the_subscription_and_notice_hooks_before_the_commit
 def test_a_failing_hook_leaves_no_post(app) -> None:  # type: ignore[no-untyped-def]
     place, anna = forum(), teacher()
     opened, _first = topic(place, anna)
-    with mock.patch("community.forums.notices.post_created", side_effect=RuntimeError("boom")):
-        with pytest.raises(RuntimeError):
-            posts.reply(opened, teacher(), "Ответ", now=utcnow())
+    with (
+        mock.patch("community.forums.notices.post_created", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        posts.reply(opened, teacher(), "Ответ", now=utcnow())
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Post)) == 1
     assert _counts(place.id, opened.id) == (1, 1, 1, 1)
@@ -145,7 +147,7 @@ def test_quoting_puts_the_post_above_the_reply(app) -> None:  # type: ignore[no-
     answer = posts.reply(
         opened, teacher(), "Согласен.", now=utcnow(), reply_to_id=first.id, quote_author="Анна Петрова"
     )
-    assert answer.text == "> **Анна Петрова wrote in post 1:**\n> Дроби — это доли.\n\nСогласен."
+    assert answer.text == "> **Анна Петрова пишет в сообщении №1:**\n> Дроби — это доли.\n\nСогласен."
     assert "<blockquote>" in answer.html and "Согласен." in answer.html
 
 
