@@ -208,3 +208,8 @@ def test_the_course_page_links_to_its_forums(client, app) -> None:  # type: igno
     db.session.commit()
     page = _page(client, pupil, f"/courses/{built.id}")
     assert f'href="/forums/course/{built.id}"' in page
+
+
+def test_the_header_links_to_the_forums_when_signed_in(client, app) -> None:  # type: ignore[no-untyped-def]
+    assert 'id="nav-forums"' not in client.get("/contests/").get_data(as_text=True)
+    assert 'id="nav-forums"' in _page(client, teacher(), "/contests/")
