@@ -151,3 +151,10 @@ def test_pages_of_forums(api, world: World) -> None:  # type: ignore[no-untyped-
     organiser = api(world.people["organiser"])
     first, second = organiser.get(query).get_json(), organiser.get(query + "&page=2").get_json()
     assert (len(first["items"]), len(second["items"]), first["total"], second["page"]) == (3, 1, 4, 2)
+
+
+def test_the_openapi_document_describes_the_forum_list(api, app) -> None:  # type: ignore[no-untyped-def]
+    document = api().get("/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/forums"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"scope", "scope_id", "page", "per_page"}
+    assert "shows_names" in document["components"]["schemas"]["ForumOut"]["properties"]

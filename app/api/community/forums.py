@@ -11,9 +11,11 @@ Like the page, the first call for a place made before forums existed creates its
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from flask import request
+from pydantic import BaseModel
 
 from app.api.core import ApiError, api_user, endpoint, not_found, page_params, query_int
 from app.forums.place_lookup import PLACE_SCOPES, find_place, readable_forums
@@ -26,6 +28,30 @@ from community.forums.models import Forum, ForumScope
 TAG = "forums"
 
 
+class ForumOut(BaseModel):
+    id: int
+    scope: Literal["network", "association", "course", "contest", "stage", "division"]
+    scope_id: int
+    slot: str
+    kind: Literal["discussion", "news", "qa"]
+    title: str
+    description: str
+    topics_count: int
+    posts_count: int
+    last_post_at: datetime | None
+    can_write: bool
+    can_start_topic: bool
+    can_moderate: bool
+    shows_names: bool  # false: participants' posts show «Участник №…» (a juror of a blind stage)
+
+
+class ForumPage(BaseModel):
+    items: list[ForumOut]
+    page: int
+    per_page: int
+    total: int
+
+
 @endpoint(
     "/forums",
     summary=(
@@ -34,6 +60,7 @@ TAG = "forums"
     ),
     tag=TAG,
     query={"scope": "string", "scope_id": "integer", "page": "integer", "per_page": "integer"},
+    response=ForumPage,
 )
 def list_forums() -> Any:
     user = api_user()
