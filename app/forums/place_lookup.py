@@ -33,6 +33,7 @@ class Place:
     id: int
     title: str
     url: str  # the place's own page (the network's is the forum index)
+    row: Any = None  # the course, contest or association itself
 
 
 def find_place(scope: ForumScope, scope_id: int) -> Place | None:
@@ -41,11 +42,13 @@ def find_place(scope: ForumScope, scope_id: int) -> Place | None:
         return Place(scope, places.NETWORK_ID, _("Network"), url_for("forums.index"))
     if scope == ForumScope.COURSE:
         course = db.session.get(Course, scope_id)
-        return course and Place(scope, course.id, course.title, url_for("courses.view", course_id=course.id))
+        return course and Place(
+            scope, course.id, course.title, url_for("courses.view", course_id=course.id), course
+        )
     if scope == ForumScope.CONTEST:
         contest = db.session.get(Contest, scope_id)
         return contest and Place(
-            scope, contest.id, contest.title, url_for("contests.view", contest_id=contest.id)
+            scope, contest.id, contest.title, url_for("contests.view", contest_id=contest.id), contest
         )
     if scope == ForumScope.ASSOCIATION:
         association = db.session.get(Association, scope_id)
@@ -54,6 +57,7 @@ def find_place(scope: ForumScope, scope_id: int) -> Place | None:
             association.id,
             association.name,
             url_for("library.association", association_id=association.id),
+            association,
         )
     return None
 

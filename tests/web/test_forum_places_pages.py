@@ -101,6 +101,7 @@ def test_a_course_page_of_forums_for_its_people_only(client, world: World) -> No
     url = f"/forums/course/{world.course_id}"
     page = _page(client, world.people["course_student"], url)
     assert "Новости курса" in page and "Форум курса" in page and f'href="/courses/{world.course_id}"' in page
+    assert 'id="course-forums-link"' in page  # the course's tabs, on the forums tab
     client.post("/auth/logout")
     login(client, world.people["teacher"])
     assert client.get(url).status_code == 404
