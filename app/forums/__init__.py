@@ -12,5 +12,6 @@ from app.forums import (  # noqa: E402,F401
     places,
     reading,
     subscriptions,
+    topic_moderation,
     topics,
 )

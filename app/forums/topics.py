@@ -1,3 +1,210 @@
-"""Forum pages: a forum's topics, a topic's posts, posting and moderation."""
+"""Forum pages: a forum's topics, a topic's posts, opening a topic, replying (with a quote), editing
+within the window, a post's own link and its attached files. A forum one may not read is a 404, one
+one may not write in a 403, a locked topic a 409; each page runs a fixed number of queries."""
 
-from app.forums import bp  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.domain_errors import Conflict
+from app.extensions import db
+from app.forums import bp
+from app.forums.forms import EditPostForm, ReplyForm, TopicForm
+from app.forums.topic_access import (
+    InTopic,
+    Unreadable,
+    attempt,
+    author_labels,
+    breadcrumbs,
+    edit_minutes,
+    form_page,
+    load_forum,
+    load_post,
+    load_topic,
+    may_reply,
+    quote_label,
+)
+from app.i18n import _
+from app.pagination import page_args
+from app.permissions import require
+from app.permissions.forum_queue import moderates_any_forum
+from app.timeutil import utcnow
+from app.uploads import send_stored
+from community.forums import moderation, posts, topic_view, topics
+from community.forums.models import Post, PostAttachment
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 50
+
+
+def post_url(post: Post) -> str:
+    """A post's place: its topic's page it is on, at its anchor."""
+    page = topic_view.page_of(post.number, POSTS_PER_PAGE)
+    return (
+        url_for("forums.topic", topic_id=post.topic_id, page=page if page > 1 else None)
+        + f"#post-{post.number}"
+    )
+
+
+@bp.route("/<int:forum_id>")
+@login_required
+def forum(forum_id: int):  # type: ignore[no-untyped-def]
+    found, access = _or_404(lambda: load_forum(forum_id, current_user))
+    page, per_page = page_args(request.args, TOPICS_PER_PAGE, 100)
+    listed = topics.forum_topics(found, page, per_page)
+    return render_template(
+        "forums/forum.html",
+        forum=found,
+        access=access,
+        page=listed,
+        names=author_labels(found, access, [t.author for t in listed.items]),
+        crumbs=breadcrumbs(found),
+        queue=access.moderate or moderates_any_forum(current_user),
+    )
+
+
+@bp.route("/<int:forum_id>/topics/new", methods=["GET", "POST"])
+@login_required
+def new_topic(forum_id: int):  # type: ignore[no-untyped-def]
+    found, access = _or_404(lambda: load_forum(forum_id, current_user))
+    require(access.start_topic)
+    form = TopicForm()
+    status = 0
+    if form.validate_on_submit():
+        made, status = attempt(
+            form,
+            lambda: topics.open_topic(
+                found,
+                current_user,
+                form.title.data,
+                form.text.data,
+                now=utcnow(),
+                files=request.files.getlist("files"),
+            ),
+            "text",
+        )
+        if made is not None:
+            flash(_("The topic is open."), "success")
+            return redirect(url_for("forums.topic", topic_id=made[0].id))
+    return form_page(form, _("New topic"), breadcrumbs(found), status, multipart=True)
+
+
+@bp.route("/topics/<int:topic_id>")
+@login_required
+def topic(topic_id: int):  # type: ignore[no-untyped-def]
+    where = _or_404(lambda: load_topic(topic_id, current_user))
+    page, _per_page = page_args(request.args, POSTS_PER_PAGE, POSTS_PER_PAGE)
+    shown = topic_view.topic_page(
+        where.topic,
+        kind=where.forum.kind,
+        viewer_id=current_user.id,
+        moderator=where.access.moderate,
+        now=utcnow(),
+        page=page,
+        per_page=POSTS_PER_PAGE,
+        edit_minutes=edit_minutes(),
+    )
+    ids = [view.post.id for view in shown.posts.items]
+    form = ReplyForm() if may_reply(where) else None
+    return render_template(
+        "forums/topic.html",
+        where=where,
+        shown=shown,
+        form=form,
+        names=author_labels(where.forum, where.access, [view.post.author for view in shown.posts.items]),
+        reports=moderation.open_report_counts(ids) if where.access.moderate else {},
+        crumbs=breadcrumbs(where.forum),
+    )
+
+
+@bp.route("/topics/<int:topic_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(topic_id: int):  # type: ignore[no-untyped-def]
+    where = _or_404(lambda: load_topic(topic_id, current_user))
+    require(where.access.write)
+    if where.topic.locked and not where.access.moderate:
+        raise Conflict(_("The topic is locked: no new replies."))
+    form = ReplyForm()
+    status = 0
+    if request.method == "GET":
+        _prefill(form, where)
+    elif form.validate_on_submit():
+        made, status = attempt(
+            form,
+            lambda: posts.reply(
+                where.topic,
+                current_user,
+                form.text.data,
+                now=utcnow(),
+                reply_to_id=form.reply_to_id(),
+                files=request.files.getlist("files"),
+                moderator=where.access.moderate,
+            ),
+            "text",
+        )
+        if made is not None:
+            flash(_("Your reply is published."), "success")
+            return redirect(post_url(made))
+    return form_page(form, _("Reply"), breadcrumbs(where.forum, where.topic), status, multipart=True)
+
+
+@bp.route("/posts/<int:post_id>")
+@login_required
+def post(post_id: int):  # type: ignore[no-untyped-def]
+    found, _where = _or_404(lambda: load_post(post_id, current_user))
+    return redirect(post_url(found))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):  # type: ignore[no-untyped-def]
+    found, where = _or_404(lambda: load_post(post_id, current_user))
+    require(found.author_id == current_user.id)
+    form = EditPostForm(data={"text": found.text} if request.method == "GET" else None)
+    status = 0
+    if form.validate_on_submit():
+        done, status = attempt(
+            form,
+            lambda: posts.edit_post(
+                found, where.topic, current_user, form.text.data, now=utcnow(), minutes=edit_minutes()
+            ),
+            "text",
+        )
+        if done is not None:
+            flash(_("The post is saved."), "success")
+            return redirect(post_url(done))
+    return form_page(form, _("Edit post"), breadcrumbs(where.forum, where.topic), status)
+
+
+@bp.route("/files/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):  # type: ignore[no-untyped-def]
+    row = db.get_or_404(PostAttachment, attachment_id)
+    found, where = _or_404(lambda: load_post(row.post_id, current_user))
+    if found.hidden_at is not None and found.author_id != current_user.id and not where.access.moderate:
+        abort(404)
+    return send_stored(row.stored)
+
+
+def _prefill(form: ReplyForm, where: InTopic) -> None:
+    """?quote=<post id> starts the reply with that post quoted; ?reply_to=<post id> only links it."""
+    for key, quoting in (("quote", True), ("reply_to", False)):
+        raw = request.args.get(key, "")
+        if raw.isdigit() and len(raw) < 10:
+            target = posts.quotable(where.topic, int(raw), current_user, where.access.moderate)
+            if target is not None:
+                form.reply_to.data = str(target.id)
+                if quoting:
+                    form.text.data = posts.quote_for(target, quote_label(where.forum, target))
+                return
+
+
+def _or_404(load: Callable[[], Any]) -> Any:
+    try:
+        return load()
+    except Unreadable:
+        abort(404)

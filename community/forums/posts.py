@@ -162,6 +162,12 @@ def edit_post(
     return post
 
 
+def quote_for(post: Post, author: str) -> str:
+    """The Markdown a reply starts with when it quotes `post` (what the quote button puts in the
+    reply box, for the writer to trim): a blockquote under «<author> wrote in post N:»."""
+    return rules.quote_block(_quote_header(author, post.number), post.text)
+
+
 def quotable(topic: Topic, post_id: int, viewer: User, moderator: bool) -> Post | None:
     """The post a reply may quote or answer: in this topic and visible to the viewer, else None."""
     try:
