@@ -189,7 +189,9 @@ def test_the_contest_page_links_to_its_forums_for_its_people(client, world: Worl
     url = f"/contests/{world.contest.id}"  # type: ignore[union-attr]
     for name, shown in (("participant", True), ("juror", True), ("organiser", True), ("teacher", False)):
         login(client, world.people[name])
-        assert ('id="contest-forums-link"' in client.get(url).get_data(as_text=True)) is shown, name
+        page = client.get(url).get_data(as_text=True)
+        assert ('id="contest-forums-link"' in page) is shown, name
+        assert ('id="organiser-part-forums"' in page) is (name == "organiser"), name
         client.post("/auth/logout")
     public = ContestFactory(is_public=True)
     db.session.commit()
