@@ -25,7 +25,7 @@ from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts import User
-from app.extensions import db, rows_changed
+from app.extensions import db
 from community.forums.models import Forum, ForumRead, ForumScope, Post, Topic, TopicRead
 from community.subscriptions.models import DeliveryMode, Subscription, SubscriptionTarget
 
@@ -33,9 +33,10 @@ UNREAD_DAYS = 30
 
 
 def _upsert(model: Any) -> Any:
-    """INSERT … ON CONFLICT for the session's database (both speak it the same way)."""
+    """INSERT … ON CONFLICT for the session's database (both speak it the same way), on the table
+    itself: the ORM's bulk path would not report the rows changed."""
     dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
 
 
 def read_up_to(user_id: int, topic_id: int, number: int) -> bool:
@@ -45,11 +46,12 @@ def read_up_to(user_id: int, topic_id: int, number: int) -> bool:
         return False
     statement = _upsert(TopicRead).values(user_id=user_id, topic_id=topic_id, last_read_number=number)
     statement = statement.on_conflict_do_update(
-        index_elements=[TopicRead.user_id, TopicRead.topic_id],
+        index_elements=["user_id", "topic_id"],
         set_={"last_read_number": statement.excluded.last_read_number},
-        where=TopicRead.last_read_number < statement.excluded.last_read_number,
+        where=TopicRead.__table__.c.last_read_number < statement.excluded.last_read_number,
     )
-    return rows_changed(statement) > 0
+    # RETURNING says whether a row was written (psycopg reports no rowcount for an upsert).
+    return db.session.execute(statement.returning(TopicRead.__table__.c.topic_id)).first() is not None
 
 
 def mark_topic_read(user: User, topic: Topic) -> bool:
@@ -70,11 +72,11 @@ def mark_forums_read(user: User, forums: Iterable[Forum], *, now: datetime) -> i
         [{"user_id": user.id, "forum_id": i, "read_before": now} for i in ids]
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[ForumRead.user_id, ForumRead.forum_id],
+        index_elements=["user_id", "forum_id"],
         set_={"read_before": statement.excluded.read_before},
-        where=ForumRead.read_before < statement.excluded.read_before,
+        where=ForumRead.__table__.c.read_before < statement.excluded.read_before,
     )
-    rows_changed(statement)
+    db.session.execute(statement)
     db.session.commit()
     return len(ids)
 
@@ -108,11 +110,11 @@ class TopicUnread:
 
 
 def unread_in_topics(
-    user_id: int, topics: Sequence[Topic], *, now: datetime, days: int = UNREAD_DAYS
+    user_id: int, topic_ids: Sequence[int], *, now: datetime, days: int = UNREAD_DAYS
 ) -> dict[int, TopicUnread]:
     """{topic id: what is unread} for the topics of a list page that have something unread (one query
     whatever the number of topics; the first unread post is found through the (topic, number) index)."""
-    ids = [topic.id for topic in topics]
+    ids = list(topic_ids)
     if not ids:
         return {}
     since = func.coalesce(ForumRead.read_before, _window(now, days))
