@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,3 +76,12 @@ def mark_all_read(user_id: int) -> None:
         .values(read_at=utcnow())
     )
     db.session.commit()
+
+
+def site_link(path: str) -> str:
+    """A link for a letter: the site's address (SITE_URL, else the current request's host) before a
+    path; an absolute link is kept as it is."""
+    if not path or "://" in path:
+        return path
+    base = current_app.config.get("SITE_URL") or (request.host_url if has_request_context() else "")
+    return f"{base.rstrip('/')}{path}" if base else path

@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from app.accounts import role_label
 from app.markdown import render_markdown
-from app.notifications import unread_count
 from app.timeutil import to_zone
+from community.notices.inbox import header_counts
 
 
 def localtime(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
@@ -47,11 +47,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def header_context() -> dict[str, Any]:
-        unread = 0
+        unread = messages = 0
         if current_user.is_authenticated and not request.path.startswith("/api/"):
-            unread = unread_count(current_user.id)
+            counts = header_counts(current_user.id)  # one query: the bell and the unread messages
+            unread, messages = counts.notifications, counts.messages
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "unread_notifications": unread,
+            "unread_messages": messages,
         }

@@ -20,6 +20,7 @@ from app.courses import bp as courses_bp
 from app.courses.catalogue import courses_panel
 from app.demo import demo_part
 from app.forums import bp as forums_bp
+from app.forums.subscription_links import WebPlaceAccess
 from app.jury import bp as jury_bp
 from app.jury.panels import participant_panel, queue_panel
 from app.library import bp as library_bp
@@ -27,16 +28,23 @@ from app.library.moderation import library_queue_panel
 from app.mail_delivery import deliver_due_mail
 from app.main import bp as main_bp
 from app.main.dashboard import panel
+from app.messaging import bp as messaging_bp
+from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.forums import demo as forums_demo
+from community.forums.notices import register_audience as register_forum_audience
 from community.forums.search_schema import register_search_schema as register_forum_search
 from community.library import demo as library_demo
 from community.library.search_schema import register_search_schema
+from community.subscriptions.access import register_place_access
+from community.subscriptions.digest import send_digests
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
 from contest_engine.jury import demo as jury_demo
 from courses import demo as courses_demo
+from courses import demo_news as course_news_demo
 from courses import quiz_items
 from courses.quiz import attempts
 from courses.quiz.policies import register_attempt_policy
@@ -51,6 +59,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jury_bp,
     library_bp,
     forums_bp,
+    messaging_bp,
     portfolio_bp,
     api_bp,
 )
@@ -66,6 +75,7 @@ ATTEMPT_POLICIES = (
 TICK_JOBS = (
     ("quiz.finish_overdue", attempts.finish_overdue),
     ("contest stages", clock.clock_job),
+    ("forum digests", send_digests),
     ("mail", deliver_due_mail),
     ("accounts", prune_accounts),
 )
@@ -79,6 +89,8 @@ DEMO_PARTS = (
     jury_demo.load_jury_final,
     courses_demo.load_course_demo,
     library_demo.load_library,
+    forums_demo.load_forums,
+    course_news_demo.load_course_news,
 )
 
 
@@ -96,3 +108,5 @@ def register_rooms(app: Flask) -> None:
         demo_part(part)
     register_search_schema()  # the library's full-text index is created and dropped with its table
     register_forum_search()  # so is the forums' index of posts, with the post table
+    register_place_access(WebPlaceAccess())  # who reads a forum and the links, for subscriptions
+    register_forum_audience(can_read_forum, shows_names)  # who hears of replies and @mentions

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from app import account_services, institutions, notifications
+from app import account_services, institutions
 from app.accounts import Institution
 from app.main import bp
 from app.main.dashboard import panels_for
-from app.main.forms import EmptyForm, LanguageForm
+from app.main.forms import LanguageForm
 from app.pagination import page_args
 from app.permissions import can_use_account, can_view_network, require
 from app.security import is_local_path
@@ -53,15 +53,3 @@ def set_language():  # type: ignore[no-untyped-def]
     if not is_local_path(target):
         target = url_for("main.index")
     return redirect(target)
-
-
-@bp.route("/notifications", methods=["GET", "POST"])
-@login_required
-def notifications_page():  # type: ignore[no-untyped-def]
-    require(can_use_account(current_user))
-    form = EmptyForm()
-    if request.method == "POST" and form.validate_on_submit():
-        notifications.mark_all_read(current_user.id)
-        return redirect(url_for("main.notifications_page"))
-    items = notifications.recent(current_user.id, limit=50)
-    return render_template("main/notifications.html", items=items, form=form)

@@ -22,6 +22,7 @@ from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
+from community.forums import notices
 from community.forums import posting_rules as rules
 from community.forums.messages import refusal
 from community.forums.models import Forum, Post, PostReport, Topic
@@ -79,6 +80,7 @@ def hide_post(post: Post, topic: Topic, actor: User, reason: Any, *, now: dateti
     )
     _resolve(post, actor, now)
     _record("forum.post_hidden", actor, topic, post, cleaned)
+    notices.post_hidden(post, topic, cleaned)  # its author hears of it (kind: moderation)
     db.session.commit()
     db.session.refresh(post)
     return post

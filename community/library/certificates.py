@@ -17,14 +17,14 @@ from app.certificates import Certificate, CertificateKind, issue
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
-from app.mail import send_mail
-from app.notifications import notify
 from app.pdf import draw_certificate, new_document, russian_date
 from app.timeutil import DEFAULT_TIMEZONE, to_zone
 from community.library.certificate_rules import clean_reason, serial_number
 from community.library.messages import refusal, text
 from community.library.models import Material, MaterialStatus
 from community.library.rules import RuleError
+from community.notices.delivery import tell
+from community.notices.kinds import Kind
 
 SOURCE = "material"
 # The issuer's zone: a certificate is dated as the site dates it, not as its reader's clock would.
@@ -209,8 +209,15 @@ def _tell_author(material: Material, reason: str, link: str) -> None:
             reason=reason,
         )
         lines = [note, _("The material: %(url)s", url=link)]
-        notify(author.id, note, material_path(material.id))
-        send_mail(author.email, _("Your publication certificate was revoked"), "\n\n".join(lines))
+        subject = _("Your publication certificate was revoked")
+        tell(
+            author,
+            Kind.MODERATION,
+            note,
+            material_path(material.id),
+            subject=subject,
+            body="\n\n".join(lines),
+        )
 
 
 def _issue(material: Material, now: datetime) -> Certificate:

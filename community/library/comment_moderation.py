@@ -16,12 +16,14 @@ from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
-from app.i18n import _
+from app.i18n import _, force_locale
 from app.pagination import Page, paginate
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
 from community.library.models import CommentReport, Material, MaterialComment
 from community.library.rules import RuleError
+from community.notices.delivery import tell
+from community.notices.kinds import Kind
 
 
 def report_comment(comment: MaterialComment, actor: User, reason: Any, *, now: datetime) -> CommentReport:
@@ -87,9 +89,27 @@ def hide_comment(comment: MaterialComment, actor: User, reason: Any, *, now: dat
         object_id=comment.id,
         reason=cleaned,
     )
+    _tell_author(comment, cleaned)
     db.session.commit()
     db.session.refresh(comment)
     return comment
+
+
+def _tell_author(comment: MaterialComment, reason: str) -> None:
+    """The comment's author hears that a moderator hid it, and why (kind: moderation)."""
+    author = db.session.get(User, comment.author_id)
+    if author is None:
+        return
+    with force_locale(author.locale or "ru"):
+        note = _("A moderator hid your comment on a library material: %(reason)s", reason=reason)
+        subject = _("Your comment was hidden")
+    tell(
+        author,
+        Kind.MODERATION,
+        note,
+        f"/library/materials/{comment.material_id}#comment-{comment.id}",
+        subject=subject,
+    )
 
 
 def dismiss_reports(comment: MaterialComment, actor: User, *, now: datetime) -> int:

@@ -15,11 +15,12 @@ from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
 from app.markdown import render_markdown_uncached
-from app.notifications import notify
 from community.library import discussion_rules as rules
 from community.library.messages import refusal, text
 from community.library.models import Material, MaterialComment, MaterialStatus
 from community.library.rules import RuleError
+from community.notices.delivery import tell
+from community.notices.kinds import Kind
 
 
 def post_comment(
@@ -116,7 +117,8 @@ def _tell(material: Material, comment: MaterialComment, actor: User, root_id: in
             note = _(
                 "%(name)s commented on your material “%(title)s”.", name=actor.full_name, title=material.title
             )
-        notify(material.author_id, note, link)
+        if author is not None:
+            tell(author, Kind.MATERIAL_COMMENTED, note, link)
     if root_id is None:
         return
     starter = db.session.scalar(
@@ -129,4 +131,4 @@ def _tell(material: Material, comment: MaterialComment, actor: User, root_id: in
             note = _(
                 "%(name)s replied to your comment on “%(title)s”.", name=actor.full_name, title=material.title
             )
-        notify(starter.id, note, link)
+        tell(starter, Kind.REPLY, note, link)

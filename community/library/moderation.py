@@ -20,14 +20,14 @@ from app.accounts import Role, User
 from app.domain_errors import DomainError
 from app.extensions import db
 from app.i18n import _, force_locale
-from app.mail import send_mail
-from app.notifications import notify
 from community.associations.models import Association
 from community.library.messages import refusal
 from community.library.models import Material, MaterialVersion, VersionState
 from community.library.publication import publish_version, reject_version
 from community.library.review_rules import check_decision, waiting_days
 from community.library.rules import RuleError
+from community.notices.delivery import tell
+from community.notices.kinds import Kind
 
 # None: every material (methodists, administrators); a list: only these associations' materials.
 Scope = list[int] | None
@@ -167,8 +167,9 @@ def _tell_author(author: User, version: MaterialVersion, decision: str, reason: 
                 _("The moderator's reason: %(reason)s", reason=reason),
                 _("You can correct it and send it again: %(url)s", url=link),
             ]
-        notify(author.id, note, link)
-        send_mail(author.email, subject, "\n\n".join(lines))
+        kind = Kind.MATERIAL_PUBLISHED if decision == "publish" else Kind.MATERIAL_REJECTED
+        # The bell and the letter, each as the author chose for the kind (both by default).
+        tell(author, kind, note, link, subject=subject, body="\n\n".join(lines))
 
 
 def _scoped(query: Select[*Row], scope: Scope) -> Select[*Row]:

@@ -1,3 +1,0 @@
-"""Forum pages: direct messages."""
-
-from app.forums import bp  # noqa: F401
