@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.email_address import is_valid_email
 from app.extensions import db
-from app.mail import QUEUED_KEY, MailStatus, OutgoingMail, build_message
+from app.mail import QUEUED_IDS_KEY, QUEUED_KEY, MailStatus, OutgoingMail, build_message
 from app.timeutil import utcnow
 
 log = logging.getLogger("app.mail")  # the name operators already filter on
@@ -163,9 +163,11 @@ def _deliver_committed(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a released savepoint: its letters belong to the enclosing transaction
     letters = session.info.pop(QUEUED_KEY, [])
-    if not letters or current_app.config.get("MAIL_SERVER"):
+    bulk_ids = session.info.pop(QUEUED_IDS_KEY, [])
+    if not (letters or bulk_ids) or current_app.config.get("MAIL_SERVER"):
         return
     ids = [key[1][0] for key in (inspect(letter).identity_key for letter in letters) if key is not None]
+    ids += bulk_ids
     try:
         deliver_letters(ids, utcnow())
     except Exception:  # the action has committed: never fail it; the letters stay due for the clock
@@ -175,6 +177,7 @@ def _deliver_committed(session: Session) -> None:
 def _forget_rolled_back(session: Session, previous: Any) -> None:
     if previous.parent is None:  # the whole transaction, not a savepoint, was rolled back
         session.info.pop(QUEUED_KEY, None)
+        session.info.pop(QUEUED_IDS_KEY, None)
 
 
 def init_app(app: Any) -> None:

@@ -1,0 +1,261 @@
+"""The daily digest, a job of the tick command: for each person with digest subscriptions, one
+letter with the full texts of the posts since their last digest, grouped by place (forum, then
+topic), each section with its unsubscribe link.
+
+Once a day: a person is due when their last digest covered posts up to a moment at least 24 hours
+ago (rules.DIGEST_INTERVAL; the first digest covers the last day), so each person's letter comes at
+about the same time every day, whenever the clock runs. Exactly once: the job moves the person's
+`DigestState.covered_until` from the value it read to the cut-off (`now`) with one conditional UPDATE
+per batch (`… WHERE covered_until <= now - 24 h RETURNING user_id`), in the transaction that queues the
+letters, so a second run, or a second tick at the same time, finds nobody due and sends nothing.
+Left out: hidden posts and topics, one's own posts, posts of people one blocked, and forums one may
+not read any more. Batches of BATCH people, a fixed number of queries each (one more per forum with
+new posts), the letters inserted in bulk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts import User
+from app.extensions import db
+from app.mail import Letter, send_mail_bulk
+from community.forums.models import Forum, ForumScope, Post, Topic
+from community.messaging.models import UserBlock
+from community.subscriptions import letters, rules
+from community.subscriptions.access import DIGEST_SCOPE, Scope, place_access
+from community.subscriptions.models import DeliveryMode, DigestState, Subscription
+
+BATCH = 500
+
+Row = tuple[Post, Topic, Forum]
+
+
+def send_digests(now: datetime) -> list[str]:
+    """The tick job: every due person's digest, a batch of people per transaction."""
+    people = sent = 0
+    after = 0
+    while True:
+        batch = due_people(now, after)
+        if not batch:
+            break
+        after = batch[-1]
+        claimed, letters_sent = send_batch(batch, now)
+        people += claimed
+        sent += letters_sent
+    return [f"{sent} digests for {people} people"] if people else []
+
+
+def due_people(now: datetime, after: int = 0, limit: int = BATCH) -> list[int]:
+    """The next ids (above `after`) of active people with a digest subscription whose digest is due."""
+    due_before = now - rules.DIGEST_INTERVAL
+    query = (
+        select(Subscription.user_id)
+        .join(User, User.id == Subscription.user_id)
+        .outerjoin(DigestState, DigestState.user_id == Subscription.user_id)
+        .where(
+            Subscription.mode == DeliveryMode.DIGEST,
+            Subscription.user_id > after,
+            User.active.is_(True),
+            or_(DigestState.user_id.is_(None), DigestState.covered_until <= due_before),
+        )
+        .group_by(Subscription.user_id)
+        .order_by(Subscription.user_id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def send_batch(user_ids: list[int], now: datetime) -> tuple[int, int]:
+    """Claim the batch's due people and queue their digests in one transaction: (claimed, letters)."""
+    starts = _claim(user_ids, now)
+    if not starts:
+        db.session.commit()
+        return 0, 0
+    rows = _posts(starts, now)
+    batch = _letters(starts, rows)
+    send_mail_bulk(batch)
+    db.session.commit()
+    return len(starts), len(batch)
+
+
+def _claim(user_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """{person: where their digest starts} for those this run moved to `now`; a twin run moves none."""
+    due_before = now - rules.DIGEST_INTERVAL
+    first = [{"user_id": user_id, "covered_until": due_before} for user_id in user_ids]
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(DigestState).values(first).on_conflict_do_nothing())
+    read = db.session.execute(
+        select(DigestState.user_id, DigestState.covered_until).where(
+            DigestState.user_id.in_(user_ids), DigestState.covered_until <= due_before
+        )
+    )
+    starts = dict(read.tuples().all())
+    won = db.session.scalars(
+        update(DigestState)
+        .where(DigestState.user_id.in_(list(starts)), DigestState.covered_until <= due_before)
+        .values(covered_until=now)
+        .returning(DigestState.user_id)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = set(won)
+    return {user_id: start for user_id, start in starts.items() if user_id in claimed}
+
+
+def _posts(starts: dict[int, datetime], now: datetime) -> dict[int, list[tuple[Row, Scope, bool]]]:
+    """{person: [(post, its topic and forum), the subscription that brings it, forced]} in order."""
+    subs: dict[int, dict[tuple[str, int], tuple[str, bool]]] = defaultdict(dict)
+    for user_id, target, target_id, mode, forced in db.session.execute(
+        select(
+            Subscription.user_id,
+            Subscription.target,
+            Subscription.target_id,
+            Subscription.mode,
+            Subscription.forced,
+        ).where(Subscription.user_id.in_(list(starts)))
+    ):
+        subs[user_id][(str(target), target_id)] = (str(mode), forced)
+    wanted = {key for person in subs.values() for key, (mode, _f) in person.items() if mode == rules.DIGEST}
+    if not wanted:
+        return {}
+    candidates = _candidate_posts(wanted, min(starts.values()), now)
+    blocked = set(
+        db.session.execute(
+            select(UserBlock.blocker_id, UserBlock.blocked_id).where(UserBlock.blocker_id.in_(list(starts)))
+        ).tuples()
+    )
+    followers: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for user_id, person in subs.items():
+        for key in person:
+            followers[key].add(user_id)
+    found: dict[int, list[tuple[Row, Scope, bool]]] = defaultdict(list)
+    for row in candidates:
+        post, topic, forum = row
+        association = forum.scope_id if forum.scope == ForumScope.ASSOCIATION else None
+        keys = _keys(topic.id, forum.id, association)
+        for user_id in sorted(set().union(*(followers.get(key, set()) for key in keys))):
+            if post.created_at <= starts[user_id] or post.author_id == user_id:
+                continue
+            if (user_id, post.author_id) in blocked:
+                continue
+            picked = _decide(subs[user_id], keys)
+            if picked is not None:
+                found[user_id].append((row, Scope(user_id, picked[0], picked[1]), picked[2]))
+    return _readable(found)
+
+
+def _keys(topic_id: int, forum_id: int, association: int | None) -> list[tuple[str, int]]:
+    """The subscriptions that may cover a post, the most specific first."""
+    keys = [("topic", topic_id), ("forum", forum_id)]
+    if association is not None:
+        keys.append(("association", association))
+    return keys
+
+
+def _decide(
+    person: dict[tuple[str, int], tuple[str, bool]], keys: list[tuple[str, int]]
+) -> tuple[str, int, bool] | None:
+    """(target, id, forced) of the person's subscription that puts the post in their digest: the most
+    specific one decides, so a topic turned off stays out of a forum's digest."""
+    for key in keys:
+        if key in person:
+            mode, forced = person[key]
+            return (key[0], key[1], forced) if mode == rules.DIGEST else None
+    return None
+
+
+def _candidate_posts(wanted: set[tuple[str, int]], start: datetime, now: datetime) -> list[Row]:
+    by_target: dict[str, list[int]] = defaultdict(list)
+    for target, target_id in wanted:
+        by_target[target].append(target_id)
+    places: list[ColumnElement[bool]] = []
+    if by_target["topic"]:
+        places.append(Topic.id.in_(by_target["topic"]))
+    if by_target["forum"]:
+        places.append(Forum.id.in_(by_target["forum"]))
+    if by_target["association"]:
+        places.append(
+            and_(Forum.scope == ForumScope.ASSOCIATION, Forum.scope_id.in_(by_target["association"]))
+        )
+    query = (
+        select(Post, Topic, Forum)
+        .join(Topic, Topic.id == Post.topic_id)
+        .join(Forum, Forum.id == Topic.forum_id)
+        .where(
+            Post.created_at > start,
+            Post.created_at <= now,
+            Post.hidden_at.is_(None),
+            Topic.hidden_at.is_(None),
+            or_(*places),
+        )
+        .order_by(Forum.id, Topic.id, Post.number)
+    )
+    return [(post, topic, forum) for post, topic, forum in db.session.execute(query).tuples()]
+
+
+def _readable(
+    found: dict[int, list[tuple[Row, Scope, bool]]],
+) -> dict[int, list[tuple[Row, Scope, bool]]]:
+    """Only the posts of forums each person may still read (one check per forum for everyone)."""
+    people_by_forum: dict[int, set[int]] = defaultdict(set)
+    forums: dict[int, Forum] = {}
+    for user_id, items in found.items():
+        for (_post, _topic, forum), _scope, _forced in items:
+            people_by_forum[forum.id].add(user_id)
+            forums[forum.id] = forum
+    access = place_access()
+    readers = {
+        forum_id: access.readers_among(forums[forum_id], ids) for forum_id, ids in people_by_forum.items()
+    }
+    return {
+        user_id: kept
+        for user_id, items in found.items()
+        if (kept := [item for item in items if user_id in readers[item[0][2].id]])
+    }
+
+
+def _letters(starts: dict[int, datetime], found: dict[int, list[tuple[Row, Scope, bool]]]) -> list[Letter]:
+    if not found:
+        return []
+    access = place_access()
+    forums = {row[2].id: row[2] for items in found.values() for row, _s, _f in items}
+    places = access.place_titles(list(forums.values()))
+    author_ids = {row[0].author_id for items in found.values() for row, _s, _f in items if row[0].author_id}
+    names = dict(
+        db.session.execute(select(User.id, User.full_name).where(User.id.in_(author_ids))).tuples().all()
+    )
+    readers = db.session.execute(
+        select(User.id, User.email, User.locale, User.timezone).where(User.id.in_(list(found)))
+    )
+    subscriptions_url = access.subscriptions_url()
+    urls: dict[int, str] = {}
+    batch: list[Letter] = []
+    for row in readers:
+        reader = letters.Reader(row.id, row.email, row.locale or "ru", row.timezone)
+        sections: dict[Scope, letters.DigestSection] = {}
+        for (post, topic, forum), scope, forced in found[reader.id]:
+            if post.id not in urls:
+                urls[post.id] = access.post_url(topic.id, post.id, post.number)
+            section = sections.get(scope)
+            if section is None:
+                place = places.get((str(forum.scope), forum.scope_id), "")
+                section = sections[scope] = letters.DigestSection(
+                    forum, place, [], access.unsubscribe_url(scope), forced
+                )
+            section.posts.append(
+                letters.DigestPost(post, topic, forum, names.get(post.author_id or 0), urls[post.id])
+            )
+        unsubscribe_all = access.unsubscribe_url(Scope(reader.id, DIGEST_SCOPE))
+        subject, body = letters.digest_letter(
+            reader,
+            list(sections.values()),
+            unsubscribe_all=unsubscribe_all,
+            subscriptions_url=subscriptions_url,
+        )
+        batch.append(Letter(reader.email, subject, body, letters.unsubscribe_headers(unsubscribe_all)))
+    return batch

@@ -1,0 +1,157 @@
+"""Subscriptions: the texts of the letters, each in its recipient's language — a letter per post and
+the daily digest (full texts grouped by place, forum and topic) — with the one-click unsubscribe
+link in the text and in the List-Unsubscribe headers (RFC 8058)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_datetime
+
+from app.i18n import _, force_locale
+from app.timeutil import to_zone
+from community.forums.models import Forum, ForumScope, Post, Topic
+
+# Contest forums may be read by jurors of a blind stage: letters never name a post's author there.
+NAMELESS_SCOPES = (ForumScope.CONTEST, ForumScope.STAGE, ForumScope.DIVISION)
+
+
+@dataclass(frozen=True)
+class Reader:
+    id: int
+    email: str
+    locale: str
+    timezone: str
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """The headers a mail client's own "unsubscribe" button uses: a POST to `url` turns it off."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def author_label(forum: Forum, name: str | None) -> str:
+    if name is None or forum.scope in NAMELESS_SCOPES:
+        return _("A member")
+    return name
+
+
+def why(level: str, forced: bool, forum: Forum, topic: Topic, place: str) -> str:
+    """Why the person gets the letter, naming the subscription its link turns off."""
+    if forced:
+        return _("You receive the news of “%(place)s” because you are in it.", place=place or forum.title)
+    if level == "topic":
+        return _("You follow the topic “%(title)s”.", title=topic.title)
+    if level == "association":
+        return _("You follow the forums of the association “%(place)s”.", place=place)
+    return _("You follow the forum “%(title)s”.", title=forum.title)
+
+
+@dataclass
+class PostLetter:
+    """A post's letter for one language: the same text for everyone but the unsubscribe link."""
+
+    subject: str
+    head: str
+
+
+def post_letter(
+    post: Post, topic: Topic, forum: Forum, author: str | None, place: str, url: str
+) -> PostLetter:
+    """Call inside `force_locale(reader's locale)`."""
+    where = f"{place} — {forum.title}" if place else forum.title
+    head = "\n\n".join(
+        [
+            _(
+                "%(author)s wrote in the topic “%(topic)s” (%(where)s):",
+                author=author_label(forum, author),
+                topic=topic.title,
+                where=where,
+            ),
+            post.text,
+            _("Open the post: %(url)s", url=url),
+        ]
+    )
+    return PostLetter(subject=f"[{forum.title}] {topic.title}", head=head)
+
+
+def post_footer(reason: str, unsubscribe_url: str, subscriptions_url: str) -> str:
+    return "\n".join(
+        [
+            "-- ",
+            reason,
+            _("Unsubscribe in one click: %(url)s", url=unsubscribe_url),
+            _("All your subscriptions: %(url)s", url=subscriptions_url),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    post: Post
+    topic: Topic
+    forum: Forum
+    author: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """One forum's new posts for one person, with the link that turns off what brought them."""
+
+    forum: Forum
+    place: str
+    posts: list[DigestPost]
+    unsubscribe_url: str
+    forced: bool
+
+
+def digest_letter(
+    reader: Reader,
+    sections: list[DigestSection],
+    *,
+    unsubscribe_all: str,
+    subscriptions_url: str,
+) -> tuple[str, str]:
+    """(subject, body) of a person's digest, in their language and time zone."""
+    count = sum(len(section.posts) for section in sections)
+    with force_locale(reader.locale or "ru"):
+        subject = _("Forum digest: new posts (%(count)s)", count=count)
+        parts = [_("New posts in the forums you follow since the last digest.")]
+        for section in sections:
+            parts.append(_section(reader, section))
+        parts.append(
+            "\n".join(
+                [
+                    "-- ",
+                    _("Stop the daily digest in one click: %(url)s", url=unsubscribe_all),
+                    _("All your subscriptions: %(url)s", url=subscriptions_url),
+                ]
+            )
+        )
+        return subject, "\n\n".join(parts)
+
+
+def _section(reader: Reader, section: DigestSection) -> str:
+    title = f"{section.place} — {section.forum.title}" if section.place else section.forum.title
+    lines = [f"=== {title} ==="]
+    topic_id = None
+    for item in section.posts:
+        if item.topic.id != topic_id:
+            topic_id = item.topic.id
+            lines.append(f"\n--- {item.topic.title} ---")
+        lines.append(
+            f"\n{author_label(item.forum, item.author)}, {_moment(item.post.created_at, reader)}:\n"
+            f"{item.post.text}\n{item.url}"
+        )
+    if section.forced:
+        lines.append(
+            "\n" + _("Course news comes to everyone in the course; choose how on your subscriptions page.")
+        )
+    else:
+        lines.append("\n" + _("Unsubscribe from this forum: %(url)s", url=section.unsubscribe_url))
+    return "\n".join(lines)
+
+
+def _moment(moment: datetime, reader: Reader) -> str:
+    return format_datetime(to_zone(moment, reader.timezone), "d MMMM, HH:mm", locale=reader.locale or "ru")
