@@ -8,6 +8,7 @@ bp = Blueprint("library", __name__, url_prefix="/library")
 
 # Each module adds its routes to `bp` when imported (Flask's blueprint pattern).
 from app.library import (  # noqa: E402,F401
+    association_edit,
     associations,
     authoring,
     catalogue,

@@ -1,8 +1,12 @@
-"""Methodical library: methodical associations' pages — the list (join at once or ask to join), one
-association (leaders, members, requests for its leaders, adding people), and opening a new one
-(methodists, administrators). Teachers file their materials under the associations they belong to."""
+"""Methodical library: methodical associations' pages — the list (by subject and district; join at
+once or ask to join), one association (its description, leaders, members by district and institution,
+its forum's latest topics, its shelf of the library, requests for its leaders, adding people), and
+opening a new one (methodists, administrators; editing is app/library/association_edit.py). Teachers
+file their materials under the associations they belong to."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import get_locale
@@ -24,7 +28,7 @@ from app.permissions import library as can
 from app.permissions import require
 from app.timeutil import utcnow
 from app.view_actions import act, submit
-from community.associations import directory, membership
+from community.associations import directory, membership, overview
 from community.associations.models import Association, MemberStatus
 from community.subjects import all_subjects
 
@@ -57,12 +61,19 @@ class MemberForm(FlaskForm):
 def associations():
     require(can.can_view_associations(current_user))
     page, per_page = page_args(request.args)
-    result = paginate(directory.associations_query(), page, per_page, scalars=False)
+    subject_id, district = list_filters(request.args)
+    query = overview.filtered(directory.associations_query(), subject_id=subject_id, district=district)
+    locale = str(get_locale())
+    present = overview.subject_ids()
     return render_template(
         "library/associations.html",
-        page=result,
+        page=paginate(query, page, per_page, scalars=False),
         mine=directory.memberships_of(current_user.id),
-        locale=str(get_locale()),
+        locale=locale,
+        subjects=[(s.id, s.label(locale)) for s in all_subjects() if s.id in present],
+        districts=overview.districts(),
+        subject_id=subject_id,
+        district=district,
     )
 
 
@@ -131,8 +142,9 @@ def association(association_id: int):
         "library/association.html",
         association=row,
         leaders=directory.leaders(row.id),
-        members=paginate(directory.members_query(row.id), page, per_page, scalars=False),
-        person=directory.person,
+        members=overview.members_page(row.id, page, per_page),
+        forum=overview.forum_preview(row.id),
+        shelf=overview.shelf(row.id),
         requests=directory.pending_requests(row.id) if manager else [],
         mine=membership.membership(row.id, current_user.id),
         manager=manager,
@@ -196,6 +208,15 @@ def association_remove(association_id: int, user_id: int):
         done=_("%(name)s is no longer in the association.", name=person.full_name),
         then=_link(row, external=False),
     )
+
+
+def list_filters(args: Any) -> tuple[int | None, str | None]:
+    """?subject= (an id) and ?district= ('-' is the network-wide associations); a bad value is left
+    out, as a hand-edited link should still show a list."""
+    raw = args.get("subject", "")
+    subject_id = int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+    district = args.get("district", "")[:255] or None
+    return subject_id, "" if district == "-" else district
 
 
 def _link(row: Association, external: bool = True) -> str:

@@ -147,6 +147,12 @@ def can_name_leaders(user: Any) -> bool:
     return is_library_moderator(user)
 
 
+def can_edit_association(user: Any) -> bool:
+    """Name, subject, description, district and joining rule: the methodists and the administrator,
+    who open associations (their leaders run the membership, not the settings)."""
+    return is_library_moderator(user)
+
+
 # Discussion: comments, ratings, bookmarks (lib_discuss)
 
 
