@@ -27,7 +27,14 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
         == (
             ["quiz.finish_overdue", "contest stages", "mail", "accounts"],
             ["courses_panel", "contests_panel", "queue_panel", "participant_panel", "library_queue_panel"],
-            ["load_contests", "load_jury_final", "load_course_demo"],
+            [
+                "load_contests",
+                "load_jury_final",
+                "load_course_demo",
+                "load_library",
+                "load_forums",
+                "load_course_news",
+            ],
             {"course": "course_attempt_policy", "contest": "contest_attempt_policy"},
         )
     )
