@@ -22,6 +22,8 @@ MESSAGES: dict[str, Any] = {
     "edit_window_closed": lazy_("A post can be edited only within %(minutes)s minutes of posting."),
     "too_many_files": lazy_("At most %(limit)s files per post."),
     "reply_to_unknown": lazy_("The post you are replying to is not in this topic."),
+    # reading (community/forums/search_rules.py)
+    "search_scope_unknown": lazy_("Choose where to search from the list."),
 }
 
 

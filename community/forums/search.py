@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
 from app.pagination import Page, paginate
@@ -89,12 +89,13 @@ def search_posts(
     per_page: int = 20,
 ) -> Page[Hit]:
     """Visible posts of `forum_ids` having every word of the query in some form («дробь» finds
-    «дробей»), the most relevant first, then the newest (two queries). `qa_forum_ids`: Q&A forums
-    among them the viewer does not moderate."""
+    «дробей»), the most relevant first, then the newest (two queries, authors loaded with the page).
+    `qa_forum_ids`: the Q&A forums among them the viewer does not moderate."""
     if not forum_ids:
         return Page([], 1, per_page, 0)
     statement = (
         select(Post, Topic, Forum)
+        .options(joinedload(Post.author))
         .join(Topic, Topic.id == Post.topic_id)
         .join(Forum, Forum.id == Topic.forum_id)
         .where(
