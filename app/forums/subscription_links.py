@@ -103,6 +103,11 @@ class WebPlaceAccess:
     def subscriptions_url(self) -> str:
         return absolute("forums.subscriptions", {})
 
+    def site_url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return absolute("main.index", {}).rstrip("/") + "/" + path.lstrip("/")
+
 
 def absolute(endpoint: str, values: dict[str, Any], anchor: str = "") -> str:
     """An absolute address: the request's host in a request, else SERVER_NAME (or localhost)."""

@@ -48,6 +48,9 @@ class PlaceAccess(Protocol):
     def subscriptions_url(self) -> str:
         """The absolute address of the personal subscriptions page."""
 
+    def site_url(self, path: str) -> str:
+        """A path of the site (a notification's link) made absolute."""
+
 
 _registered: list[PlaceAccess] = []
 

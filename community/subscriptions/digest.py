@@ -18,22 +18,24 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts import User
 from app.extensions import db
-from app.mail import Letter, send_mail_bulk
+from app.mail import send_mail_bulk
+from app.notifications import NotificationPreference
 from community.forums.models import Forum, ForumScope, Post, Topic
 from community.messaging.models import UserBlock
-from community.subscriptions import letters, rules
-from community.subscriptions.access import DIGEST_SCOPE, Scope, place_access
+from community.notices.inbox import pending_digest
+from community.subscriptions import digest_letters, rules
+from community.subscriptions.access import Scope, place_access
 from community.subscriptions.models import DeliveryMode, DigestState, Subscription
 
 BATCH = 500
 
-Row = tuple[Post, Topic, Forum]
+Row = digest_letters.Row
 
 
 def send_digests(now: datetime) -> list[str]:
@@ -52,20 +54,25 @@ def send_digests(now: datetime) -> list[str]:
 
 
 def due_people(now: datetime, after: int = 0, limit: int = BATCH) -> list[int]:
-    """The next ids (above `after`) of active people with a digest subscription whose digest is due."""
+    """The next ids (above `after`) of active people whose digest is due: with a digest subscription
+    or a kind of notification they want in the digest."""
     due_before = now - rules.DIGEST_INTERVAL
+    wanting = union(
+        select(Subscription.user_id.label("user_id")).where(Subscription.mode == DeliveryMode.DIGEST),
+        select(NotificationPreference.user_id.label("user_id")).where(
+            NotificationPreference.in_digest.is_(True)
+        ),
+    ).subquery()
     query = (
-        select(Subscription.user_id)
-        .join(User, User.id == Subscription.user_id)
-        .outerjoin(DigestState, DigestState.user_id == Subscription.user_id)
+        select(wanting.c.user_id)
+        .join(User, User.id == wanting.c.user_id)
+        .outerjoin(DigestState, DigestState.user_id == wanting.c.user_id)
         .where(
-            Subscription.mode == DeliveryMode.DIGEST,
-            Subscription.user_id > after,
+            wanting.c.user_id > after,
             User.active.is_(True),
             or_(DigestState.user_id.is_(None), DigestState.covered_until <= due_before),
         )
-        .group_by(Subscription.user_id)
-        .order_by(Subscription.user_id)
+        .order_by(wanting.c.user_id)
         .limit(limit)
     )
     return list(db.session.scalars(query))
@@ -78,7 +85,12 @@ def send_batch(user_ids: list[int], now: datetime) -> tuple[int, int]:
         db.session.commit()
         return 0, 0
     rows = _posts(starts, now)
-    batch = _letters(starts, rows)
+    notes = {
+        user_id: kept
+        for user_id, found in pending_digest(list(starts), min(starts.values()), now).items()
+        if (kept := [note for note in found if note.created_at >= starts[user_id]])
+    }
+    batch = digest_letters.build(rows, notes)
     send_mail_bulk(batch)
     db.session.commit()
     return len(starts), len(batch)
@@ -95,7 +107,7 @@ def _claim(user_ids: list[int], now: datetime) -> dict[int, datetime]:
             DigestState.user_id.in_(user_ids), DigestState.covered_until <= due_before
         )
     )
-    starts = dict(read.tuples().all())
+    starts: dict[int, datetime] = {row[0]: row[1] for row in read}
     won = db.session.scalars(
         update(DigestState)
         .where(DigestState.user_id.in_(list(starts)), DigestState.covered_until <= due_before)
@@ -127,7 +139,7 @@ def _posts(starts: dict[int, datetime], now: datetime) -> dict[int, list[tuple[R
     blocked = set(
         db.session.execute(
             select(UserBlock.blocker_id, UserBlock.blocked_id).where(UserBlock.blocker_id.in_(list(starts)))
-        ).tuples()
+        )
     )
     followers: dict[tuple[str, int], set[int]] = defaultdict(set)
     for user_id, person in subs.items():
@@ -195,7 +207,7 @@ def _candidate_posts(wanted: set[tuple[str, int]], start: datetime, now: datetim
         )
         .order_by(Forum.id, Topic.id, Post.number)
     )
-    return [(post, topic, forum) for post, topic, forum in db.session.execute(query).tuples()]
+    return [(post, topic, forum) for post, topic, forum in db.session.execute(query)]
 
 
 def _readable(
@@ -217,45 +229,3 @@ def _readable(
         for user_id, items in found.items()
         if (kept := [item for item in items if user_id in readers[item[0][2].id]])
     }
-
-
-def _letters(starts: dict[int, datetime], found: dict[int, list[tuple[Row, Scope, bool]]]) -> list[Letter]:
-    if not found:
-        return []
-    access = place_access()
-    forums = {row[2].id: row[2] for items in found.values() for row, _s, _f in items}
-    places = access.place_titles(list(forums.values()))
-    author_ids = {row[0].author_id for items in found.values() for row, _s, _f in items if row[0].author_id}
-    names = dict(
-        db.session.execute(select(User.id, User.full_name).where(User.id.in_(author_ids))).tuples().all()
-    )
-    readers = db.session.execute(
-        select(User.id, User.email, User.locale, User.timezone).where(User.id.in_(list(found)))
-    )
-    subscriptions_url = access.subscriptions_url()
-    urls: dict[int, str] = {}
-    batch: list[Letter] = []
-    for row in readers:
-        reader = letters.Reader(row.id, row.email, row.locale or "ru", row.timezone)
-        sections: dict[Scope, letters.DigestSection] = {}
-        for (post, topic, forum), scope, forced in found[reader.id]:
-            if post.id not in urls:
-                urls[post.id] = access.post_url(topic.id, post.id, post.number)
-            section = sections.get(scope)
-            if section is None:
-                place = places.get((str(forum.scope), forum.scope_id), "")
-                section = sections[scope] = letters.DigestSection(
-                    forum, place, [], access.unsubscribe_url(scope), forced
-                )
-            section.posts.append(
-                letters.DigestPost(post, topic, forum, names.get(post.author_id or 0), urls[post.id])
-            )
-        unsubscribe_all = access.unsubscribe_url(Scope(reader.id, DIGEST_SCOPE))
-        subject, body = letters.digest_letter(
-            reader,
-            list(sections.values()),
-            unsubscribe_all=unsubscribe_all,
-            subscriptions_url=subscriptions_url,
-        )
-        batch.append(Letter(reader.email, subject, body, letters.unsubscribe_headers(unsubscribe_all)))
-    return batch

@@ -109,17 +109,26 @@ class DigestSection:
 def digest_letter(
     reader: Reader,
     sections: list[DigestSection],
+    notes: list[tuple[str, str]],
     *,
     unsubscribe_all: str,
     subscriptions_url: str,
 ) -> tuple[str, str]:
-    """(subject, body) of a person's digest, in their language and time zone."""
+    """(subject, body) of a person's digest, in their language and time zone: `notes` are the
+    notifications they want in the digest, as (text, absolute link)."""
     count = sum(len(section.posts) for section in sections)
     with force_locale(reader.locale or "ru"):
-        subject = _("Forum digest: new posts (%(count)s)", count=count)
-        parts = [_("New posts in the forums you follow since the last digest.")]
-        for section in sections:
-            parts.append(_section(reader, section))
+        if count:
+            subject = _("Forum digest: new posts (%(count)s)", count=count)
+        else:
+            subject = _("Daily digest: notifications (%(count)s)", count=len(notes))
+        parts = [_("New posts in the forums you follow since the last digest.")] if count else []
+        parts += [_section(reader, section) for section in sections]
+        if notes:
+            heading = _("Notifications")
+            lines = [f"=== {heading} ==="]
+            lines += [f"\n{text}\n{link}" if link else f"\n{text}" for text, link in notes]
+            parts.append("\n".join(lines))
         parts.append(
             "\n".join(
                 [

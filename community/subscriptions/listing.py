@@ -48,13 +48,13 @@ def my_subscriptions(user: User) -> list[Entry]:
         topic.id: (topic, forum)
         for topic, forum in db.session.execute(
             select(Topic, Forum).join(Forum, Forum.id == Topic.forum_id).where(Topic.id.in_(topic_ids))
-        ).tuples()
+        )
     }
     association_ids = {row.target_id for row in rows if row.target == SubscriptionTarget.ASSOCIATION}
     names = dict(
         db.session.execute(
             select(Association.id, Association.name).where(Association.id.in_(association_ids))
-        ).tuples()
+        )
     )
     entries = []
     for forum in news:

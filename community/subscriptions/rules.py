@@ -5,7 +5,7 @@ place's people), and when a person's next digest is due."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 TARGETS = ("forum", "topic", "association")
 MODES = ("off", "each", "digest")
@@ -78,13 +78,3 @@ def effective(choices: Choices, *, forced: bool) -> tuple[str, str]:
             return FORCED_DEFAULT, "forum"
         return found
     return found if found is not None else (OFF, "")
-
-
-def digest_due(covered_until: datetime | None, now: datetime) -> bool:
-    """Whether a person's digest is due: nothing sent yet, or the last one a day old or more."""
-    return covered_until is None or covered_until <= now - DIGEST_INTERVAL
-
-
-def digest_start(covered_until: datetime | None, now: datetime) -> datetime:
-    """Where the next digest starts: after the last one, or a day back for a person's first."""
-    return covered_until if covered_until is not None else now - DIGEST_INTERVAL

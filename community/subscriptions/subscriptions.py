@@ -23,6 +23,7 @@ from app.accounts import User
 from app.domain_errors import NotFound
 from app.extensions import db, rows_changed
 from app.i18n import _
+from app.notifications import NotificationPreference
 from community.associations.models import Association
 from community.forums.models import Forum, ForumKind, ForumScope, Topic
 from community.subscriptions import rules
@@ -119,6 +120,22 @@ def unsubscribe(scope: Scope, *, now: datetime) -> str:
                 Subscription.forced.is_(False),
             )
             .values(mode=DeliveryMode.OFF)
+            .execution_options(synchronize_session=False)
+        )
+        rows_changed(  # course news cannot stop: it comes post by post instead of in the digest
+            update(Subscription)
+            .where(
+                Subscription.user_id == user.id,
+                Subscription.mode == DeliveryMode.DIGEST,
+                Subscription.forced.is_(True),
+            )
+            .values(mode=DeliveryMode.EACH)
+            .execution_options(synchronize_session=False)
+        )
+        rows_changed(  # the notifications the person wanted in the digest stop too
+            update(NotificationPreference)
+            .where(NotificationPreference.user_id == user.id, NotificationPreference.in_digest.is_(True))
+            .values(in_digest=False)
             .execution_options(synchronize_session=False)
         )
         _record(user, "digest", 0, rules.OFF)
