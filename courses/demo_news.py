@@ -1,6 +1,6 @@
-"""Demo course news: the author's first announcement in the news forum of the demo course (made by
-courses/demo.py), written through the forums' services so every enrolled person is told as the
-news forum's subscribers are. Idempotent: the topic is found by its title first."""
+"""Demo course forums: the author's first announcement in the news forum of the demo course (made by
+courses/demo.py) and a learner's question in its forum, written through the forums' services so every
+enrolled person is told as the news forum's subscribers are. Idempotent: topics are found by title."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def load_course_news() -> list[str]:
     if course_id is None:
         return [f"Course news: the demo course «{TITLE}» is missing (load the courses' part first)"]
     forums = places.ensure_place_forums(ForumScope.COURSE, course_id)
-    news = next(forum for forum in forums if forum.slot == places.NEWS)
-    added = forums_demo.write_topics(news, demo_data.TOPICS["course_news"])
-    return [f"Course news: «{TITLE}», {added} new announcements"]
+    by_slot = {forum.slot: forum for forum in forums}
+    added = forums_demo.write_topics(by_slot[places.NEWS], demo_data.TOPICS["course_news"])
+    asked = forums_demo.write_topics(by_slot[places.GENERAL], demo_data.TOPICS["course_forum"])
+    return [f"Course forums: «{TITLE}», {added} new announcements, {asked} new questions"]

@@ -75,5 +75,8 @@ def test_the_demo_course_has_its_news(app) -> None:
     course_id = db.session.scalar(select(Course.id).where(Course.title == TITLE))
     news = places.find_forum(ForumScope.COURSE, course_id, places.NEWS)  # type: ignore[arg-type]
     assert news is not None
-    titles = set(_topics(news))
-    assert {topic[1] for topic in demo_data.TOPICS["course_news"]} <= titles
+    assert set(_topics(news)) == {topic[1] for topic in demo_data.TOPICS["course_news"]}
+    general = places.find_forum(ForumScope.COURSE, course_id, places.GENERAL)  # type: ignore[arg-type]
+    assert general is not None
+    (question,) = _topics(general).values()
+    assert question.posts_count == 3
