@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
-from pydantic import BaseModel, StrictBool, StrictStr, ValidationError
+from flask import request
+from pydantic import BaseModel, ValidationError
 
 from app.accounts import User
+from app.api.community.posting_shapes import (
+    EditIn,
+    HideIn,
+    PostIn,
+    PostOut,
+    PostPage,
+    ReportIn,
+    ReportOut,
+    TopicCreated,
+    TopicIn,
+    TopicOut,
+    TopicStateIn,
+    post_json,
+    topic_json,
+)
 from app.api.core import (
     ApiError,
-    Id,
-    Strict,
     api_user,
     endpoint,
     not_found,
@@ -41,80 +54,9 @@ from app.i18n import _
 from app.input_guard import request_json
 from app.timeutil import utcnow
 from community.forums import attachments, moderation, posts, topic_view, topics
-from community.forums.models import Post, Topic
-from community.forums.topic_view import PostView
+from community.forums.models import Post
 
 TAG = "forums"
-
-
-class TopicIn(Strict):
-    title: StrictStr
-    text: StrictStr
-
-
-class PostIn(Strict):
-    text: StrictStr
-    reply_to: Id | None = None
-    quote: StrictBool = False  # put the post replied to above the text as a Markdown quote
-
-
-class EditIn(Strict):
-    text: StrictStr
-
-
-class ReportIn(Strict):
-    reason: StrictStr = ""
-
-
-class HideIn(Strict):
-    reason: StrictStr
-
-
-class TopicStateIn(Strict):
-    pinned: StrictBool | None = None
-    locked: StrictBool | None = None
-
-
-def post_json(view: PostView, names: dict[int, str]) -> dict[str, Any]:
-    post = view.post
-    return {
-        "id": post.id,
-        "topic_id": post.topic_id,
-        "number": post.number,
-        "author": {"id": post.author_id, "name": names.get(post.author_id or 0, "")}
-        if post.author_id
-        else None,
-        "reply_to": post.reply_to_id,
-        "text": post.text if view.show_text else "",
-        "html": post.html if view.show_text else "",
-        "created_at": post.created_at.isoformat(),
-        "edited_at": post.edited_at.isoformat() if post.edited_at else None,
-        "hidden": view.hidden,
-        "hidden_reason": post.hidden_reason if view.hidden and view.show_text else None,
-        "editable_until": view.editable_until.isoformat() if view.editable else None,
-        "files": [
-            {
-                "id": f.id,
-                "name": f.stored.original_name,
-                "size": f.stored.size,
-                "url": url_for("forums.attachment", attachment_id=f.id, _external=True),
-            }
-            for f in view.files
-        ],
-    }
-
-
-def topic_json(topic: Topic) -> dict[str, Any]:
-    return {
-        "id": topic.id,
-        "forum_id": topic.forum_id,
-        "title": topic.title,
-        "pinned": topic.pinned,
-        "locked": topic.locked,
-        "posts_count": topic.posts_count,
-        "last_number": topic.last_number,
-        "last_post_at": topic.last_post_at.isoformat(),
-    }
 
 
 @endpoint(
@@ -124,6 +66,7 @@ def topic_json(topic: Topic) -> dict[str, Any]:
     "(403 where the caller may not open topics)",
     tag=TAG,
     body_media="multipart/form-data",
+    response=TopicCreated,
     status=201,
 )
 def create_topic(forum_id: int, body: str) -> Any:
@@ -142,6 +85,7 @@ def create_topic(forum_id: int, body: str) -> Any:
     "(409 in a locked topic, 403 where the caller may not write)",
     tag=TAG,
     body_media="multipart/form-data",
+    response=PostOut,
     status=201,
 )
 def create_post(topic_id: int, body: str) -> Any:
@@ -171,6 +115,7 @@ def create_post(topic_id: int, body: str) -> Any:
     "and their own posts until they have answered (`withheld` counts the rest)",
     tag=TAG,
     query={"page": "integer", "per_page": "integer"},
+    response=PostPage,
 )
 def list_posts(topic_id: int) -> Any:
     actor = api_user()
@@ -199,6 +144,7 @@ def list_posts(topic_id: int) -> Any:
     summary="Correct one's own post within the edit window (30 minutes; 409 after); the earlier text is kept",
     tag=TAG,
     body=EditIn,
+    response=PostOut,
 )
 def edit_post(post_id: int, body: EditIn) -> Any:
     actor = api_user()
@@ -214,6 +160,7 @@ def edit_post(post_id: int, body: EditIn) -> Any:
     summary="Report a post to the forum's moderators (once per person per post; 409 the second time)",
     tag=TAG,
     body=ReportIn,
+    response=ReportOut,
     status=201,
 )
 def report_post(post_id: int, body: ReportIn) -> Any:
@@ -229,6 +176,7 @@ def report_post(post_id: int, body: ReportIn) -> Any:
     summary="Hide a post with a reason (the forum's moderators; 409 if already hidden)",
     tag=TAG,
     body=HideIn,
+    response=PostOut,
 )
 def hide_post(post_id: int, body: HideIn) -> Any:
     actor = api_user()
@@ -245,6 +193,7 @@ def hide_post(post_id: int, body: HideIn) -> Any:
     "the topic already is so)",
     tag=TAG,
     body=TopicStateIn,
+    response=TopicOut,
 )
 def change_topic(topic_id: int, body: TopicStateIn) -> Any:
     actor = api_user()
