@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app import audit
 from app.accounts import User
@@ -101,21 +102,24 @@ def inbox(user_id: int, *, page: int, per_page: int) -> Page[InboxRow]:
     other_id = case(
         (Conversation.low_user_id == user_id, Conversation.high_user_id), else_=Conversation.low_user_id
     )
+    theirs, latest = aliased(DirectMessage), aliased(DirectMessage)
     unread = (
         select(func.count())
-        .select_from(DirectMessage)
+        .select_from(theirs)
         .where(
-            DirectMessage.conversation_id == Conversation.id,
-            DirectMessage.sender_id != user_id,
-            DirectMessage.read_at.is_(None),
+            theirs.conversation_id == Conversation.id,
+            theirs.sender_id != user_id,
+            theirs.read_at.is_(None),
         )
+        .correlate(Conversation)
         .scalar_subquery()
     )
     last = (
-        select(DirectMessage.id)
-        .where(DirectMessage.conversation_id == Conversation.id)
-        .order_by(DirectMessage.created_at.desc(), DirectMessage.id.desc())
+        select(latest.id)
+        .where(latest.conversation_id == Conversation.id)
+        .order_by(latest.created_at.desc(), latest.id.desc())
         .limit(1)
+        .correlate(Conversation)
         .scalar_subquery()
     )
     query = (
