@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, cast, exists, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Float, and_, cast, false, func, literal_column, or_, select
 from sqlalchemy import text as sql
 
 from app.accounts import Institution, User
 from app.extensions import db
 from app.pagination import MAX_PAGE, Page
 from community.library import search
-from community.library.catalogue_facets import FacetValue, facet_counts
+from community.library.catalogue_facets import FacetValue, facet_conditions, facet_counts
 from community.library.catalogue_params import Filters
 from community.library.discussion_rules import average
 from community.library.models import Material, MaterialGrade, MaterialStatus, MaterialSubject
@@ -84,7 +84,7 @@ def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Cat
     query = _page_query(filters, viewer, text, sort).limit(per_page).offset((page - 1) * per_page)
     cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in db.session.execute(query)]
     _fill_subjects_and_grades(cards)
-    facets = facet_counts(lambda skip: conditions(filters, viewer, text, skip=skip), filters)
+    facets = facet_counts(base_conditions(filters, viewer, text), filters)
     return Catalogue(
         page=Page(cards, page, per_page, total or 0),
         facets=facets,
@@ -95,15 +95,19 @@ def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Cat
 
 
 def conditions(
-    filters: Filters,
-    viewer: Viewer,
-    text: TextQuery | None,
-    *,
-    skip: str | None = None,
-    with_text: bool = True,
+    filters: Filters, viewer: Viewer, text: TextQuery | None, *, with_text: bool = True
 ) -> list[ColumnElement[bool]]:
-    """The WHERE of the filtered set; `skip` leaves one facet's own filter out (its counts show what
-    ticking another value of it would add)."""
+    """The WHERE of the filtered set (over the material table)."""
+    return base_conditions(filters, viewer, text, with_text=with_text) + facet_conditions(
+        filters, Material.__table__.c
+    )
+
+
+def base_conditions(
+    filters: Filters, viewer: Viewer, text: TextQuery | None, *, with_text: bool = True
+) -> list[ColumnElement[bool]]:
+    """Who may see what, the status and author asked for, and the full-text match: what every facet's
+    count shares."""
     found = [_visible(filters, viewer)]
     if filters.status:
         found.append(Material.status == MaterialStatus(filters.status))
@@ -111,25 +115,6 @@ def conditions(
         found.append(Material.author_id == filters.author_id)
     if text is not None and with_text:
         found.append(search.matches(text))
-    if filters.subject and skip != "subject":
-        found.append(
-            exists().where(
-                MaterialSubject.material_id == Material.id, MaterialSubject.subject_id.in_(filters.subject)
-            )
-        )
-    if filters.grade and skip != "grade":
-        found.append(
-            exists().where(MaterialGrade.material_id == Material.id, MaterialGrade.grade.in_(filters.grade))
-        )
-    if filters.kind and skip != "kind":
-        found.append(Material.kind.in_(filters.kind))
-    if filters.district and skip != "district":
-        in_district = select(Institution.id).where(Institution.district.in_(filters.district))
-        found.append(Material.institution_id.in_(in_district))
-    if filters.institution and skip != "institution":
-        found.append(Material.institution_id.in_(filters.institution))
-    if filters.association and skip != "association":
-        found.append(Material.association_id.in_(filters.association))
     return found
 
 

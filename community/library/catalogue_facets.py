@@ -1,17 +1,20 @@
 """Facet counts of the catalogue: for each facet (subject, grade, kind, district, institution,
 association) how many materials of the filtered set each value has — computed with every filter but
-the facet's own, so a reader who ticked «Математика» still sees how many «Физика» would add. All six
-facets come from one UNION ALL statement; each lists at most FACET_LIMIT values (ticked ones first,
-then by count), so neither the query count nor the page grows with the library.
+the facet's own, so a reader who ticked «Математика» still sees how many «Физика» would add.
+
+All six facets come from one statement: the materials the reader may see and that match the search
+are found once (on PostgreSQL a materialised CTE: the full-text match and the visibility rules run
+once, not six times), then each facet counts over them with the other facets' filters; each lists at most
+FACET_LIMIT values (ticked ones first, then by count), so neither the query count nor the page grows
+with the library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, func, literal_column, select, union_all
+from sqlalchemy import ColumnElement, String, case, cast, exists, func, literal_column, select, union_all
 
 from app.accounts import Institution
 from app.extensions import db
@@ -30,11 +33,44 @@ class FacetValue:
     selected: bool
 
 
-def facet_counts(
-    where: Callable[[str], list[ColumnElement[bool]]], filters: Filters
-) -> dict[str, list[FacetValue]]:
-    """`where(facet)` gives the filtered set's conditions without that facet's own filter."""
-    branches = [_branch(facet, where(facet), filters) for facet in FACETS]
+def facet_conditions(filters: Filters, columns: Any, *, skip: str | None = None) -> list[ColumnElement[bool]]:
+    """The facets' own filters over `columns` (the material table's or the filtered set's: id, kind,
+    institution_id, association_id); `skip` leaves one facet out."""
+    found: list[ColumnElement[bool]] = []
+    if filters.subject and skip != "subject":
+        found.append(
+            exists().where(
+                MaterialSubject.material_id == columns.id, MaterialSubject.subject_id.in_(filters.subject)
+            )
+        )
+    if filters.grade and skip != "grade":
+        found.append(
+            exists().where(MaterialGrade.material_id == columns.id, MaterialGrade.grade.in_(filters.grade))
+        )
+    if filters.kind and skip != "kind":
+        found.append(columns.kind.in_(filters.kind))
+    if filters.district and skip != "district":
+        in_district = select(Institution.id).where(Institution.district.in_(filters.district))
+        found.append(columns.institution_id.in_(in_district))
+    if filters.institution and skip != "institution":
+        found.append(columns.institution_id.in_(filters.institution))
+    if filters.association and skip != "association":
+        found.append(columns.association_id.in_(filters.association))
+    return found
+
+
+def facet_counts(base: list[ColumnElement[bool]], filters: Filters) -> dict[str, list[FacetValue]]:
+    """`base` selects the materials the reader may see that match the search (no facet filters)."""
+    # PostgreSQL computes the set once; SQLite does better inlining it into each count, where its
+    # indexes on (kind, status), (institution_id, status)… answer without a temporary table.
+    once = "MATERIALIZED" if db.session.get_bind().dialect.name == "postgresql" else "NOT MATERIALIZED"
+    seen = (
+        select(Material.id, Material.kind, Material.institution_id, Material.association_id)
+        .where(*base)
+        .cte("seen")
+        .prefix_with(once)
+    )
+    branches = [_branch(facet, seen, filters) for facet in FACETS]
     rows = db.session.execute(union_all(*branches)).all()
     found: dict[str, list[FacetValue]] = {facet: [] for facet in FACETS}
     for facet, value, label, count in rows:
@@ -49,43 +85,59 @@ def _natural(value: str) -> tuple[int, str]:
     return (int(value), "") if value.isdigit() else (0, value)
 
 
-def _branch(facet: str, conditions: list[ColumnElement[bool]], filters: Filters) -> Any:
+_NO_LABEL = literal_column("''", String)
+_LINKS: dict[str, Any] = {"subject": MaterialSubject, "grade": MaterialGrade}
+
+
+def _branch(facet: str, seen: Any, filters: Filters) -> Any:
     """SELECT facet, value, label, count for one facet, its best FACET_LIMIT values."""
-    value, label, joins = _columns(facet)
-    columns = (
-        literal_column(f"'{facet}'", String).label("facet"),
-        cast(value, String).label("value"),
-        label.label("label"),
-        func.count().label("n"),
-    )
-    if facet == "district":
-        # Counted per school first, then the schools' districts looked up: one lookup per school, not
-        # one per material.
+    conditions = facet_conditions(filters, seen.c, skip=facet)
+    name = literal_column(f"'{facet}'", String).label("facet")
+    count: Any = func.count()
+    if facet in _LINKS:
+        # A link table counted alone, its materials picked by id: cheaper than joining every row.
+        link = _LINKS[facet]
+        value = link.subject_id if facet == "subject" else link.grade
+        query = (
+            select(name, cast(value, String).label("value"), _NO_LABEL.label("label"), count.label("n"))
+            .where(link.material_id.in_(select(seen.c.id).where(*conditions)))
+            .group_by(value)
+        )
+    elif facet == "kind":
+        value = seen.c.kind
+        query = (
+            select(name, cast(value, String).label("value"), _NO_LABEL.label("label"), count.label("n"))
+            .select_from(seen)
+            .where(*conditions)
+            .group_by(value)
+        )
+    elif facet == "district":
+        # Counted per school first, then the schools' districts looked up: one lookup per school.
         per_school = (
-            select(Material.institution_id.label("school"), func.count().label("n"))
-            .where(*conditions, Material.institution_id.is_not(None))
-            .group_by(Material.institution_id)
+            select(seen.c.institution_id.label("school"), func.count().label("n"))
+            .where(*conditions, seen.c.institution_id.is_not(None))
+            .group_by(seen.c.institution_id)
             .subquery()
         )
-        total = func.sum(per_school.c.n)
+        value, count = Institution.district, func.sum(per_school.c.n)
         query = (
-            select(columns[0], cast(value, String).label("value"), label.label("label"), total.label("n"))
+            select(name, cast(value, String).label("value"), _NO_LABEL.label("label"), count.label("n"))
+            .select_from(per_school)
             .join(Institution, Institution.id == per_school.c.school)
             .where(Institution.district != "")
             .group_by(value)
         )
-        return _limited(query, value, total, filters.selected(facet))
-    if facet in _LINKS:
-        # A link table counted alone, its materials picked by id: cheaper than joining every row.
-        link = _LINKS[facet]
-        query = select(*columns).where(link.material_id.in_(select(Material.id).where(*conditions)))
     else:
-        query = select(*columns).select_from(Material)
-        for table, on in joins:
-            query = query.join(table, on)
-        query = query.where(*conditions, value.is_not(None))
-    query = query.group_by(value, label) if label is not _NO_LABEL else query.group_by(value)
-    return _limited(query, value, func.count(), filters.selected(facet))
+        named = Institution if facet == "institution" else Association
+        value = seen.c.institution_id if facet == "institution" else seen.c.association_id
+        query = (
+            select(name, cast(value, String).label("value"), named.name.label("label"), count.label("n"))
+            .select_from(seen)
+            .join(named, named.id == value)
+            .where(*conditions)
+            .group_by(value, named.name)
+        )
+    return _limited(query, value, count, filters.selected(facet))
 
 
 def _limited(query: Any, value: Any, count: Any, selected: tuple[int | str, ...]) -> Any:
@@ -96,34 +148,3 @@ def _limited(query: Any, value: Any, count: Any, selected: tuple[int | str, ...]
     order += [count.desc(), value]
     inner = query.order_by(*order).limit(FACET_LIMIT).subquery()
     return select(inner.c.facet, inner.c.value, inner.c.label, inner.c.n)
-
-
-_NO_LABEL = literal_column("''", String)
-_LINKS: dict[str, Any] = {"subject": MaterialSubject, "grade": MaterialGrade}
-
-
-def _columns(facet: str) -> tuple[Any, Any, list[tuple[Any, Any]]]:
-    """(value column, label column, joins) of one facet."""
-    if facet == "subject":
-        return (
-            MaterialSubject.subject_id,
-            _NO_LABEL,
-            [(MaterialSubject, MaterialSubject.material_id == Material.id)],
-        )
-    if facet == "grade":
-        return MaterialGrade.grade, _NO_LABEL, [(MaterialGrade, MaterialGrade.material_id == Material.id)]
-    if facet == "kind":
-        return Material.kind, _NO_LABEL, []
-    if facet == "district":
-        return Institution.district, _NO_LABEL, []
-    if facet == "institution":
-        return (
-            Material.institution_id,
-            Institution.name,
-            [(Institution, Institution.id == Material.institution_id)],
-        )
-    return (
-        Material.association_id,
-        Association.name,
-        [(Association, Association.id == Material.association_id)],
-    )

@@ -152,3 +152,22 @@ def test_subjects_are_listed_with_russian_names(api: Any, app: Any) -> None:
     names = [item["name"] for item in body["items"]]
     assert names[:4] == ["Начальные классы", "Русский язык", "Литература", "Математика"]
     assert set(body["items"][0]) == {"id", "name", "name_en"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%27%22%25_%5C",
+        "q=NEAR%28a+b%29+OR+c*",
+        "q=%00",
+        "district=%00",
+        "district=%27%3B+DROP+TABLE+material%3B--",
+        "q=%F0%9F%93%9A+урок",
+        "sort=relevance",
+        "page=1000000",
+        "status=draft",
+    ],
+)
+def test_odd_parameters_never_fail(api: Any, shelf: dict[str, Any], query: str) -> None:
+    response = api().get("/materials?" + query)
+    assert response.status_code in (200, 400, 422), response.get_data(as_text=True)[:300]
