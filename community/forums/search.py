@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     Text,
     column,
     delete,
@@ -119,7 +121,7 @@ def search_posts(
         )
         relevance = func.bm25(literal_column(FTS_TABLE)).asc()  # lower is more relevant
     statement = statement.order_by(relevance, Post.created_at.desc(), Post.id.desc())
-    rows = paginate(statement, page, per_page, scalars=False)
+    rows = paginate(cast(Select[Any], statement), page, per_page, scalars=False)
     terms = set(query.terms)
     hits = [Hit(post, topic, forum, snippet(post.text, terms)) for post, topic, forum in rows.items]
     return Page(hits, rows.page, rows.per_page, rows.total)
