@@ -51,11 +51,12 @@ def my_subscriptions(user: User) -> list[Entry]:
         )
     }
     association_ids = {row.target_id for row in rows if row.target == SubscriptionTarget.ASSOCIATION}
-    names = dict(
-        db.session.execute(
+    names: dict[int, str] = {
+        row[0]: row[1]
+        for row in db.session.execute(
             select(Association.id, Association.name).where(Association.id.in_(association_ids))
         )
-    )
+    }
     entries = []
     for forum in news:
         row = chosen.get(("forum", forum.id))
