@@ -76,6 +76,14 @@ def unsubscribe(token: str):  # type: ignore[no-untyped-def]
     return render_template("forums/unsubscribe.html", scope=scope, title=title, outcome=outcome, token=token)
 
 
+@bp.app_template_global("subscription_state")
+def subscription_state(target: str, target_id: int, forum: Forum | None = None) -> tuple[str, bool]:
+    """(mode, forced) of the signed-in person's subscription, for the subscribe control's selector."""
+    if not current_user.is_authenticated:
+        return "off", False
+    return listing.state(current_user, target, target_id, forum)
+
+
 def _done(mode: str) -> str:
     if mode == "each":
         return _("Subscribed: a letter for every new post.")

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask_login import login_user
 from sqlalchemy import select
 
 from app.accounts import User
@@ -192,3 +193,20 @@ def test_the_page_runs_the_same_queries_for_few_or_many_subscriptions(client, ap
         assert page.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_the_control_macro_reads_the_state_itself(client, app) -> None:  # type: ignore[no-untyped-def]
+    c = f.news_course(students=1)
+    pupil = c.students[0]
+    forum = f.network_forum()
+    f.subscribe(pupil, "forum", forum.id, "digest")
+    login(client, pupil)
+    template = app.jinja_env.from_string(
+        '{% from "forums/_subscribe.html" import subscribe_control %}'
+        "{{ subscribe_control('forum', news.id, news) }}|{{ subscribe_control('forum', forum.id, forum) }}"
+    )
+    with app.test_request_context("/forums/"):
+        login_user(db.session.get(User, pupil.id))
+        news_html, forum_html = template.render(news=c.news, forum=forum).split("|")
+    assert 'value="off"' not in news_html and 'value="each" selected' in news_html
+    assert 'value="off"' in forum_html and 'value="digest" selected' in forum_html
