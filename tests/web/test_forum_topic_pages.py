@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from app.accounts import User
 from app.extensions import db
 from app.timeutil import utcnow
-from community.forums import posts, topics
-from community.forums.models import Forum, ForumKind, Post, Topic
+from community.forums import moderation, posts, topics
+from community.forums.models import Forum, ForumKind, Post, PostAttachment, Topic
 from tests.conftest import login
 from tests.factories.accounts import teacher
 from tests.factories.forum_posting import course_forum, forum, member, topic
@@ -157,6 +158,7 @@ def test_topic_page_queries_do_not_grow_with_the_topic(app, client: FlaskClient,
         return counter.count
 
     small = queries()
+    assert small <= 12  # the user, the topic, its forum, the permission, the page of posts and its parts
     for n in range(60):
         found, writer = db.session.get(Topic, topic_id), db.session.get(User, writer_ids[n % 3])
         posts.reply(found, writer, f"Ответ {n}", now=utcnow())
@@ -173,3 +175,24 @@ def test_topic_page_queries_do_not_grow_with_the_topic(app, client: FlaskClient,
     with count_queries(cold=True) as counter:
         assert client.get(f"/forums/{forum_id}").status_code == 200
     assert counter.count == forum_page
+
+
+def test_attachments_download_for_readers_only_and_not_from_a_hidden_post(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    place, made, author = course_forum()
+    writer = member(made)
+    opened, _first = topic(place, author)
+    plan = FileStorage(stream=io.BytesIO(b"%PDF-1.4 plan"), filename="план.pdf")
+    shared = posts.reply(opened, writer, "План", now=utcnow(), files=[plan])
+    attachment_id = db.session.scalar(select(PostAttachment.id))
+    login(client, member(made))
+    response = client.get(f"/forums/files/{attachment_id}")
+    assert response.status_code == 200 and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.data == b"%PDF-1.4 plan"
+    moderation.hide_post(shared, opened, author, "Не тот файл", now=utcnow())
+    assert client.get(f"/forums/files/{attachment_id}").status_code == 404
+    client.post("/auth/logout")
+    login(client, teacher())  # outside the course
+    assert client.get(f"/forums/files/{attachment_id}").status_code == 404
+    client.post("/auth/logout")
+    login(client, writer)
+    assert client.get(f"/forums/files/{attachment_id}").status_code == 200
