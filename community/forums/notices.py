@@ -41,8 +41,9 @@ def register_audience(
     _audience[:] = [Audience(can_read, shows_names)]
 
 
-def post_link(topic_id: int, number: int) -> str:
-    return f"/forums/topics/{topic_id}#post-{number}"
+def post_link(post_id: int) -> str:
+    """The forums' address of one post, which opens its topic at the page holding it."""
+    return f"/forums/posts/{post_id}"
 
 
 def mention_link(user_id: int) -> str:
@@ -67,7 +68,7 @@ def post_created(post: Post, topic: Topic, forum: Forum) -> None:
                 name=_name(author, target, forum, audience),
                 topic=topic.title,
             )
-        tell(target, Kind.REPLY, text, post_link(topic.id, post.number))
+        tell(target, Kind.REPLY, text, post_link(post.id))
     mentioned = _mentioned_readers(post.text, forum, audience)
     if mentioned:
         post.html = link_mentions(
@@ -82,7 +83,7 @@ def post_created(post: Post, topic: Topic, forum: Forum) -> None:
                 name=_name(author, person, forum, audience),
                 topic=topic.title,
             )
-        tell(person, Kind.MENTION, text, post_link(topic.id, post.number), choice=choices[person.id])
+        tell(person, Kind.MENTION, text, post_link(post.id), choice=choices[person.id])
 
 
 def post_hidden(post: Post, topic: Topic, reason: str) -> None:
@@ -97,7 +98,7 @@ def post_hidden(post: Post, topic: Topic, reason: str) -> None:
             reason=reason,
         )
         subject = _("Your forum post was hidden")
-    tell(author, Kind.MODERATION, text, post_link(topic.id, post.number), subject=subject)
+    tell(author, Kind.MODERATION, text, post_link(post.id), subject=subject)
 
 
 def _replied_author(post: Post, topic: Topic) -> User | None:

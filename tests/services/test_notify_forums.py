@@ -37,7 +37,7 @@ def test_a_reply_tells_the_author_of_the_post_replied_to() -> None:
     )
     opened, opening = topic(place, starter, title="Дроби в 5 классе")
     answer = posts.reply(opened, first_replier, "Я начинаю с пиццы.", now=utcnow())
-    posts.reply(opened, second, "Согласен с Анной.", now=utcnow(), reply_to_id=answer.id)
+    agreed = posts.reply(opened, second, "Согласен с Анной.", now=utcnow(), reply_to_id=answer.id)
     to_starter, to_replier = _notes(starter.id, Kind.REPLY), _notes(first_replier.id, Kind.REPLY)
     assert [n.text for n in to_starter] == [
         "Анна Петрова ответил(а) на ваше сообщение в теме «Дроби в 5 классе»."
@@ -45,7 +45,7 @@ def test_a_reply_tells_the_author_of_the_post_replied_to() -> None:
     assert [n.text for n in to_replier] == [
         "Олег Ким ответил(а) на ваше сообщение в теме «Дроби в 5 классе»."
     ]
-    assert to_replier[0].link == f"/forums/topics/{opened.id}#post-3"
+    assert to_replier[0].link == f"/forums/posts/{agreed.id}"
     assert _notes(second.id) == []  # never of one's own post
     assert opening.number == 1
 
@@ -90,7 +90,7 @@ def test_the_bell_off_writes_no_row_and_email_on_sends_a_letter(outbox: Any) -> 
     assert [letter["To"] for letter in letters] == ["mailed@school1.ru"]
     body = letters[0].get_body(("plain",)).get_content()
     assert "Вера Лаптева упомянул(а) вас в теме «Олимпиада»." in body
-    assert f"/forums/topics/{opened.id}#post-1" in body
+    assert f"/forums/posts/{_opening.id}" in body
 
 
 def test_digest_only_keeps_a_read_row_for_the_digest() -> None:
@@ -109,4 +109,4 @@ def test_hiding_a_post_tells_its_author_with_the_reason() -> None:
     post = posts.reply(opened, writer, "Реклама курсов", now=utcnow())
     moderation.hide_post(post, opened, methodist(), "Реклама", now=utcnow())
     (note,) = _notes(writer.id, Kind.MODERATION)
-    assert "Реклама" in note.text and note.link.endswith("#post-2")
+    assert "Реклама" in note.text and note.link == f"/forums/posts/{post.id}"
