@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -13,7 +14,7 @@ from app.timeutil import utcnow
 from app.uploads import StoredFile
 from community.forums import posts
 from community.forums.models import ForumKind, Post, PostRevision
-from tests.factories.accounts import methodist, teacher
+from tests.factories.accounts import admin, juror, methodist, organiser, student, teacher
 from tests.factories.forum_posting import course_forum, forum, member, topic
 
 
@@ -138,3 +139,37 @@ def test_qa_posts_before_and_after_ones_own_answer(app, api) -> None:  # type: i
     assert api(second).post(f"/topics/{question.id}/posts", {"text": "Пятьдесят шесть"}).status_code == 201
     after = api(second).get(f"/topics/{question.id}/posts").json
     assert [p["number"] for p in after["items"]] == [1, 2, 3] and after["withheld"] == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "read", "reply", "lock"),
+    [
+        ("admin", 200, 201, 200),
+        ("author", 200, 201, 200),
+        ("tutor", 200, 201, 200),
+        ("student", 200, 201, 403),
+        ("outsider_teacher", 404, 404, 404),
+        ("outsider_student", 404, 404, 404),
+        ("methodist", 404, 404, 404),
+        ("organiser", 404, 404, 404),
+        ("juror", 404, 404, 404),
+    ],
+)
+def test_each_role_in_a_course_forum(app, api, who: str, read: int, reply: int, lock: int) -> None:  # type: ignore[no-untyped-def]
+    place, made, author = course_forum()
+    people = {
+        "admin": lambda: admin(),
+        "author": lambda: author,
+        "tutor": lambda: member(made, "tutor"),
+        "student": lambda: member(made),
+        "outsider_teacher": lambda: teacher(),
+        "outsider_student": lambda: student(),
+        "methodist": lambda: methodist(),
+        "organiser": lambda: organiser(),
+        "juror": lambda: juror(),
+    }
+    opened, _first = topic(place, author)
+    caller = api(people[who]())
+    assert caller.get(f"/topics/{opened.id}/posts").status_code == read
+    assert caller.post(f"/topics/{opened.id}/posts", {"text": "Ответ"}).status_code == reply
+    assert caller.request("PATCH", f"/topics/{opened.id}", {"pinned": True}).status_code == lock
