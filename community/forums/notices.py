@@ -1,6 +1,7 @@
 """Notifications a forum post causes: a reply to one's post (or to one's topic), an @mention (see
-community.notices.mentions), and a moderator hiding one's post. Posting calls `post_created` and
-moderation `post_hidden` in their transactions; the caller commits.
+community.notices.mentions; an edit's new mentions too), and a moderator hiding one's post. Posting
+calls `post_created` and `post_edited`, moderation `post_hidden`, in their transactions; the caller
+commits.
 
 Who may read a forum is the web's permission (app.permissions.forums), which the domain may not
 import: the app registers it here (`register_audience`, from app/wiring.py). Until it does, nobody
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from app.accounts import User
 from app.extensions import db
@@ -69,21 +70,58 @@ def post_created(post: Post, topic: Topic, forum: Forum) -> None:
                 topic=topic.title,
             )
         tell(target, Kind.REPLY, text, post_link(post.id))
-    mentioned = _mentioned_readers(post.text, forum, audience)
-    if mentioned:
-        post.html = link_mentions(
-            post.html, {handle: mention_link(person.id) for handle, person in mentioned}
+    post.html = _mention(post, post.text, post.html, topic, forum, author, told=told, known=set())
+
+
+def post_edited(post: Post, topic: Topic, text: str, html: str, previous_text: str) -> None:
+    """After the author's edit (`text` and `html` as now stored): its mentions linked again in the
+    stored HTML, and the people it mentions for the first time told (not those the earlier text
+    already named, nor the author)."""
+    if not _audience:
+        return
+    forum = db.session.get_one(Forum, topic.forum_id)
+    author = db.session.get(User, post.author_id) if post.author_id else None
+    told: set[int] = {post.author_id} if post.author_id else set()
+    linked = _mention(post, text, html, topic, forum, author, told=told, known=set(handles_in(previous_text)))
+    if linked != html:
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.id)
+            .values(html=linked)
+            .execution_options(synchronize_session=False)
         )
-    people = {person.id: person for _handle, person in mentioned if person.id not in told}
+
+
+def _mention(
+    post: Post,
+    text: str,
+    html: str,
+    topic: Topic,
+    forum: Forum,
+    author: User | None,
+    *,
+    told: set[int],
+    known: set[str],
+) -> str:
+    """Tell the readers the text mentions (but those in `told`, and handles in `known`) and return
+    the HTML with every mention of a reader linked."""
+    audience = _audience[0]
+    mentioned = _mentioned_readers(text, forum, audience)
+    if not mentioned:
+        return html
+    people = {
+        person.id: person for handle, person in mentioned if person.id not in told and handle not in known
+    }
     choices = choices_for(people, Kind.MENTION)
     for person in people.values():
         with force_locale(person.locale or "ru"):
-            text = _(
+            note = _(
                 "%(name)s mentioned you in “%(topic)s”.",
                 name=_name(author, person, forum, audience),
                 topic=topic.title,
             )
-        tell(person, Kind.MENTION, text, post_link(post.id), choice=choices[person.id])
+        tell(person, Kind.MENTION, note, post_link(post.id), choice=choices[person.id])
+    return link_mentions(html, {handle: mention_link(person.id) for handle, person in mentioned})
 
 
 def post_hidden(post: Post, topic: Topic, reason: str) -> None:

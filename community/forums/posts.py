@@ -139,16 +139,18 @@ def edit_post(
     previous = post.text
     if cleaned == previous:
         return post
+    html = str(render_markdown_uncached(cleaned))
     changed = rows_changed(
         update(Post)
         .where(Post.id == post.id, Post.text == previous, Post.hidden_at.is_(None))
-        .values(text=cleaned, html=str(render_markdown_uncached(cleaned)), edited_at=now)
+        .values(text=cleaned, html=html, edited_at=now)
         .execution_options(synchronize_session=False)
     )
     if not changed:
         db.session.rollback()
         raise Conflict(_("The post has just been changed or hidden; reload the page."))
     db.session.add(PostRevision(post_id=post.id, text=previous, created_at=now))
+    notices.post_edited(post, topic, cleaned, html, previous)  # mentions linked again, new ones told
     audit.record(
         "forum.post_edited",
         actor=actor,

@@ -110,3 +110,15 @@ def test_hiding_a_post_tells_its_author_with_the_reason() -> None:
     moderation.hide_post(post, opened, methodist(), "Реклама", now=utcnow())
     (note,) = _notes(writer.id, Kind.MODERATION)
     assert "Реклама" in note.text and note.link == f"/forums/posts/{post.id}"
+
+
+def test_an_edit_keeps_mentions_linked_and_tells_only_the_newly_mentioned() -> None:
+    place = forum(ForumScope.NETWORK)
+    first, second, writer = teacher(email="first@school1.ru"), teacher(email="second@school1.ru"), teacher()
+    opened, _opening = topic(place, teacher())
+    post = posts.reply(opened, writer, "Спасибо, @first", now=utcnow())
+    posts.edit_post(post, opened, writer, "Спасибо, @first и @second", now=utcnow())
+    assert len(_notes(first.id, Kind.MENTION)) == 1 and len(_notes(second.id, Kind.MENTION)) == 1
+    db.session.refresh(post)
+    assert f'href="/messages/with/{first.id}">@first</a>' in post.html
+    assert f'href="/messages/with/{second.id}">@second</a>' in post.html
