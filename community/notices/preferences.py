@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
-from app.extensions import db
+from app.extensions import db, rows_changed
 from app.notifications import NotificationPreference
 from community.notices.kinds import Choice, Kind, effective
 
@@ -47,19 +48,18 @@ def stored_choices(user_ids: Iterable[int], kind: str | None = None) -> dict[int
 
 def save_choices(actor: User, choices: Mapping[Kind, Choice]) -> dict[Kind, Choice]:
     """Store the person's choices for the kinds given (others keep theirs); a row per kind chosen, so a
-    later change of a default does not override what the person said."""
-    rows = {
-        row.kind: row
-        for row in db.session.scalars(
-            select(NotificationPreference).where(NotificationPreference.user_id == actor.id)
-        )
-    }
+    later change of a default does not override what the person said. Two saves at once (two tabs)
+    both succeed, the later write winning: an UPDATE, else an INSERT whose lost race becomes the
+    UPDATE."""
     for kind, choice in choices.items():
-        row = rows.get(kind.value)
-        if row is None:
-            row = NotificationPreference(user_id=actor.id, kind=kind.value)
-            db.session.add(row)
-        row.in_app, row.by_email, row.in_digest = choice.in_app, choice.by_email, choice.in_digest
+        values = {"in_app": choice.in_app, "by_email": choice.by_email, "in_digest": choice.in_digest}
+        if _update(actor.id, kind, values):
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(NotificationPreference(user_id=actor.id, kind=kind.value, **values))
+        except IntegrityError:
+            _update(actor.id, kind, values)
     audit.record(
         "notifications.preferences_saved",
         actor=actor,
@@ -69,3 +69,12 @@ def save_choices(actor: User, choices: Mapping[Kind, Choice]) -> dict[Kind, Choi
     )
     db.session.commit()
     return choices_of(actor.id)
+
+
+def _update(user_id: int, kind: Kind, values: dict[str, bool]) -> int:
+    return rows_changed(
+        update(NotificationPreference)
+        .where(NotificationPreference.user_id == user_id, NotificationPreference.kind == kind.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
