@@ -84,7 +84,7 @@ def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Cat
     query = _page_query(filters, viewer, text, sort).limit(per_page).offset((page - 1) * per_page)
     cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in db.session.execute(query)]
     _fill_subjects_and_grades(cards)
-    facets = facet_counts(base_conditions(filters, viewer, text), filters)
+    facets = facet_counts(base_conditions(filters, viewer, text), filters, searching=text is not None)
     return Catalogue(
         page=Page(cards, page, per_page, total or 0),
         facets=facets,
