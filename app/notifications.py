@@ -1,11 +1,13 @@
-"""Site notifications: the bell in the header. Services add them next to the e-mail they send."""
+"""Site notifications: the bell in the header. Services add them next to the e-mail they send; the
+list, read marks, counters and per-kind settings are community.notices' (delivery.tell is the door
+that honours a person's settings)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Base, db
@@ -45,37 +47,6 @@ def notify(user_id: int, text: str, link: str = "", kind: str = "") -> Notificat
     note = Notification(user_id=user_id, text=text, link=link, kind=kind)
     db.session.add(note)
     return note
-
-
-def unread_count(user_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
-
-
-def recent(user_id: int, limit: int = 20) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def mark_all_read(user_id: int) -> None:
-    db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
 
 
 def site_link(path: str) -> str:
