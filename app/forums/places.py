@@ -28,8 +28,9 @@ from app.pagination import page_args, paginate
 from app.permissions import forums as can
 from app.permissions import require
 from app.permissions.contests import can_organise_contest
+from app.timeutil import utcnow
 from app.view_actions import act
-from community.forums import places
+from community.forums import places, reading
 from community.forums.models import ForumScope
 from contest_engine.models import Division, Stage
 from contest_engine.queries import contest_divisions, contest_stages
@@ -43,7 +44,8 @@ def index():  # type: ignore[no-untyped-def]
     result = paginate(my_forums_query(current_user.id), page, per_page)
     names = place_titles(result.items)
     rows = [(forum, names.get((str(forum.scope), forum.scope_id), "")) for forum in result.items]
-    return render_template("forums/index.html", page=result, rows=rows)
+    unread = reading.unread_topics_by_forum(current_user.id, [f.id for f in result.items], now=utcnow())
+    return render_template("forums/index.html", page=result, rows=rows, unread=unread)
 
 
 @bp.route("/<any(course, contest, association):scope>/<int:scope_id>")
@@ -57,7 +59,8 @@ def place(scope: str, scope_id: int):  # type: ignore[no-untyped-def]
     openable: dict[str, list[tuple[int, str]]] = {}
     if place_scope == ForumScope.CONTEST and can_organise_contest(current_user, scope_id):
         openable = _openable_parts(scope_id)
-    return render_template("forums/place.html", place=found, forums=forums, openable=openable)
+    unread = reading.unread_topics_by_forum(current_user.id, [f.id for f in forums], now=utcnow())
+    return render_template("forums/place.html", place=found, forums=forums, openable=openable, unread=unread)
 
 
 @bp.route("/stage/<int:stage_id>/open", methods=["POST"])

@@ -34,7 +34,7 @@ from app.permissions import require
 from app.permissions.forum_queue import moderates_any_forum
 from app.timeutil import utcnow
 from app.uploads import send_stored
-from community.forums import moderation, posts, topic_view, topics
+from community.forums import moderation, posts, reading, topic_view, topics
 from community.forums.models import Post, PostAttachment
 
 TOPICS_PER_PAGE = 30
@@ -56,11 +56,14 @@ def forum(forum_id: int):  # type: ignore[no-untyped-def]
     found, access = _or_404(lambda: load_forum(forum_id, current_user))
     page, per_page = page_args(request.args, TOPICS_PER_PAGE, 100)
     listed = topics.forum_topics(found, page, per_page)
+    unread = reading.unread_in_topics(current_user.id, [t.id for t in listed.items], now=utcnow())
     return render_template(
         "forums/forum.html",
         forum=found,
         access=access,
         page=listed,
+        unread=unread,
+        posts_per_page=POSTS_PER_PAGE,
         names=author_labels(found, access, [t.author for t in listed.items]),
         crumbs=breadcrumbs(found),
         queue=access.moderate or moderates_any_forum(current_user),
@@ -110,7 +113,7 @@ def topic(topic_id: int):  # type: ignore[no-untyped-def]
     )
     ids = [view.post.id for view in shown.posts.items]
     form = ReplyForm() if may_reply(where) else None
-    return render_template(
+    page_html = render_template(
         "forums/topic.html",
         where=where,
         shown=shown,
@@ -119,6 +122,9 @@ def topic(topic_id: int):  # type: ignore[no-untyped-def]
         reports=moderation.open_report_counts(ids) if where.access.moderate else {},
         crumbs=breadcrumbs(where.forum),
     )
+    # Shown, so read: the mark moves up to the page's last post, after rendering (nothing reloads).
+    reading.page_read(current_user.id, where.topic.id, [view.post.number for view in shown.posts.items])
+    return page_html
 
 
 @bp.route("/topics/<int:topic_id>/reply", methods=["GET", "POST"])

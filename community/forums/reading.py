@@ -54,6 +54,14 @@ def read_up_to(user_id: int, topic_id: int, number: int) -> bool:
     return db.session.execute(statement.returning(TopicRead.__table__.c.topic_id)).first() is not None
 
 
+def page_read(user_id: int, topic_id: int, numbers: Iterable[int]) -> None:
+    """A page of the topic has been shown: its highest post number is read (commits; nothing to do
+    for an empty page)."""
+    highest = max(numbers, default=0)
+    if highest and read_up_to(user_id, topic_id, highest):
+        db.session.commit()
+
+
 def mark_topic_read(user: User, topic: Topic) -> bool:
     """«Mark as read» on a topic: everything in it up to its last post (commits)."""
     moved = read_up_to(user.id, topic.id, topic.last_number)

@@ -54,21 +54,23 @@ def _dialect() -> str:
 
 
 def index_post(post: Post) -> None:
-    """Make SQLite's stems table agree with the post (its text, its topic's title for the opening
-    post, gone once hidden); PostgreSQL's trigger already did. Flushes first so a new post has its
-    id and its row."""
+    """Make SQLite's stems table agree with the post as the database now has it (its text, its
+    topic's title for the opening post, gone once hidden); PostgreSQL's trigger already did. The row
+    is read back, because posting changes posts with conditional UPDATEs that leave the object as it
+    was. Flushes first so a new post has its id and its row."""
     if _dialect() != "sqlite":
         return
     if post.id is None:
         db.session.flush()
     db.session.execute(delete(FTS).where(FTS.c.rowid == post.id))
-    if post.hidden_at is not None:
+    row = db.session.execute(
+        select(Post.number, Post.text, Post.hidden_at, Topic.title)
+        .join(Topic, Topic.id == Post.topic_id)
+        .where(Post.id == post.id)
+    ).first()
+    if row is None or row.hidden_at is not None:
         return
-    text = post.text or ""
-    if post.number == 1:
-        title = db.session.scalar(select(Topic.title).where(Topic.id == post.topic_id))
-        text = f"{title or ''} {text}"
-    document = russian_words.index_document(text)
+    document = russian_words.index_document(f"{row.title} {row.text}" if row.number == 1 else row.text or "")
     if document:
         db.session.execute(insert(FTS).values(rowid=post.id, words=document))
 

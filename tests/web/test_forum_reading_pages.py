@@ -176,3 +176,25 @@ def test_the_search_page_runs_the_same_queries_for_two_results_or_twenty(
     many, many_queries = counted()
     assert (few, many) == (2, 20)
     assert many_queries == few_queries
+
+
+def test_reading_a_topic_page_marks_it_and_the_lists_show_what_is_new(client: FlaskClient) -> None:
+    world = _two_courses()
+    reader, subject, mine = world["reader"], world["topic"], world["mine"]
+    reader_id, topic_id, forum_id = reader.id, subject.id, mine.id  # type: ignore[attr-defined]
+    course_id = world["course"].id  # type: ignore[attr-defined]
+    login(client, reader)
+    forum_page = client.get(f"/forums/{forum_id}").get_data(as_text=True)
+    # From the first unread post to the last (the hidden one keeps its place in the count).
+    assert 'data-unread-posts="2"' in forum_page and "data-reading-bar" in forum_page
+    assert 'data-unread-topics="1"' in client.get(f"/forums/course/{course_id}").get_data(as_text=True)
+    assert client.get(f"/forums/topics/{topic_id}").status_code == 200
+    # Read up to the highest number the page showed (the hidden post keeps its place on it).
+    assert db.session.scalar(select(TopicRead.last_read_number).where(TopicRead.user_id == reader_id)) == 2
+    post(subject, teacher(), "Новый ответ про дроби")  # type: ignore[arg-type]
+    db.session.commit()
+    assert 'data-unread-posts="1"' in client.get(f"/forums/{forum_id}").get_data(as_text=True)
+    assert "#post-3" in client.get(f"/forums/{forum_id}").get_data(as_text=True)
+    client.get(f"/forums/topics/{topic_id}")
+    assert "data-unread-posts" not in client.get(f"/forums/{forum_id}").get_data(as_text=True)
+    assert "data-unread-topics" not in client.get(f"/forums/course/{course_id}").get_data(as_text=True)
