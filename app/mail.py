@@ -106,7 +106,8 @@ def send_mail_bulk(letters: Sequence[Letter], chunk: int = 1000) -> list[int]:
             }
             for letter in letters[start : start + chunk]
         ]
-        ids.extend(db.session.scalars(insert(OutgoingMail).returning(OutgoingMail.id), rows).all())
+        table = OutgoingMail.metadata.tables[OutgoingMail.__tablename__]
+        ids.extend(db.session.scalars(insert(table).returning(table.c.id), rows).all())
     db.session.info.setdefault(QUEUED_IDS_KEY, []).extend(ids)
     return ids
 

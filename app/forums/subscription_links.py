@@ -10,10 +10,11 @@ digest) links start with the configured SERVER_NAME (https in production).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, and_, or_, select
 
@@ -52,11 +53,19 @@ def verify(token: str) -> Scope | None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _serializer_for(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=SALT)
 
 
 class WebPlaceAccess:
     """community.subscriptions.access.PlaceAccess, answered by the permissions and the routes."""
+
+    def __init__(self) -> None:
+        self._bases: dict[str | None, str] = {}
 
     def readers_among(self, forum: Forum, user_ids: Collection[int]) -> set[int]:
         """Members of the place in a query per CHUNK people; the few others (administrators,
@@ -98,7 +107,12 @@ class WebPlaceAccess:
         return absolute("forums.topic", values, anchor=f"post-{number}")
 
     def unsubscribe_url(self, scope: Scope) -> str:
-        return absolute("forums.unsubscribe", {"token": sign(scope)})
+        """The page's address built once per host (a digest batch signs thousands of links)."""
+        host = request.host_url if has_request_context() else current_app.config.get("SERVER_NAME")
+        base = self._bases.get(host)
+        if base is None:
+            base = self._bases[host] = absolute("forums.unsubscribe", {"token": "0"})[:-1]
+        return base + sign(scope)
 
     def subscriptions_url(self) -> str:
         return absolute("forums.subscriptions", {})

@@ -4,6 +4,8 @@ in the digest, and the link that stops the whole digest (also in the List-Unsubs
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app.accounts import User
@@ -15,7 +17,18 @@ from community.subscriptions import letters
 from community.subscriptions.access import DIGEST_SCOPE, Scope, place_access
 
 Row = tuple[Post, Topic, Forum]
-Found = dict[int, list[tuple[Row, Scope, bool]]]
+
+
+@dataclass
+class Group:
+    """The posts one subscription brings one person, in forum, topic and number order."""
+
+    forum: Forum
+    forced: bool
+    rows: list[Row]
+
+
+Found = dict[int, dict[Scope, Group]]
 
 
 def build(found: Found, notes: dict[int, list[Notification]]) -> list[Letter]:
@@ -24,35 +37,42 @@ def build(found: Found, notes: dict[int, list[Notification]]) -> list[Letter]:
     if not people:
         return []
     access = place_access()
-    forums = {row[2].id: row[2] for items in found.values() for row, _s, _f in items}
-    places = access.place_titles(list(forums.values()))
-    author_ids = {row[0].author_id for items in found.values() for row, _s, _f in items if row[0].author_id}
+    rows = {row[0].id: row for groups in found.values() for group in groups.values() for row in group.rows}
+    places = access.place_titles(list({forum.id: forum for _p, _t, forum in rows.values()}.values()))
+    author_ids = {post.author_id for post, _t, _f in rows.values() if post.author_id}
     names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(author_ids))).all())
+    items = {
+        post_id: letters.DigestPost(
+            post,
+            topic,
+            forum,
+            names.get(post.author_id or 0),
+            access.post_url(topic.id, post.id, post.number),
+        )
+        for post_id, (post, topic, forum) in rows.items()
+    }
     readers = db.session.execute(
         select(User.id, User.email, User.locale, User.timezone).where(User.id.in_(list(people)))
     )
     subscriptions_url = access.subscriptions_url()
-    urls: dict[int, str] = {}
+    writer = letters.DigestWriter()
     batch: list[Letter] = []
     for row in readers:
         reader = letters.Reader(row.id, row.email, row.locale or "ru", row.timezone)
-        sections: dict[Scope, letters.DigestSection] = {}
-        for (post, topic, forum), scope, forced in found.get(reader.id, []):
-            if post.id not in urls:
-                urls[post.id] = access.post_url(topic.id, post.id, post.number)
-            section = sections.get(scope)
-            if section is None:
-                place = places.get((str(forum.scope), forum.scope_id), "")
-                section = sections[scope] = letters.DigestSection(
-                    forum, place, [], access.unsubscribe_url(scope), forced
-                )
-            section.posts.append(
-                letters.DigestPost(post, topic, forum, names.get(post.author_id or 0), urls[post.id])
+        sections = [
+            letters.DigestSection(
+                group.forum,
+                places.get((str(group.forum.scope), group.forum.scope_id), ""),
+                [items[post.id] for post, _t, _f in group.rows],
+                "" if group.forced else access.unsubscribe_url(scope),
+                group.forced,
             )
+            for scope, group in found.get(reader.id, {}).items()
+        ]
         unsubscribe_all = access.unsubscribe_url(Scope(reader.id, DIGEST_SCOPE))
-        subject, body = letters.digest_letter(
+        subject, body = writer.letter(
             reader,
-            list(sections.values()),
+            sections,
             [
                 (note.text, access.site_url(note.link) if note.link else "")
                 for note in notes.get(reader.id, [])

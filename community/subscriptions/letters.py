@@ -106,39 +106,67 @@ class DigestSection:
     forced: bool
 
 
-def digest_letter(
-    reader: Reader,
-    sections: list[DigestSection],
-    notes: list[tuple[str, str]],
-    *,
-    unsubscribe_all: str,
-    subscriptions_url: str,
-) -> tuple[str, str]:
-    """(subject, body) of a person's digest, in their language and time zone: `notes` are the
-    notifications they want in the digest, as (text, absolute link)."""
-    count = sum(len(section.posts) for section in sections)
-    with force_locale(reader.locale or "ru"):
-        if count:
-            subject = _("Forum digest: new posts (%(count)s)", count=count)
-        else:
-            subject = _("Daily digest: notifications (%(count)s)", count=len(notes))
-        parts = [_("New posts in the forums you follow since the last digest.")] if count else []
-        parts += [_section(reader, section) for section in sections]
+MARK = "\x00url\x00"  # where a person's own link goes in a text shared by many
+
+
+class DigestWriter:
+    """Writes a batch's digests. Most people of a batch read the same sections in the same language
+    and time zone: each section's text, and each language's frame, is written once and only the
+    person's own links are put in (20,000 digests are seconds, not minutes of Babel)."""
+
+    def __init__(self) -> None:
+        self._sections: dict[tuple[object, ...], str] = {}
+        self._frames: dict[tuple[str, int, int], tuple[str, str, str]] = {}
+
+    def letter(
+        self,
+        reader: Reader,
+        sections: list[DigestSection],
+        notes: list[tuple[str, str]],
+        *,
+        unsubscribe_all: str,
+        subscriptions_url: str,
+    ) -> tuple[str, str]:
+        """(subject, body) of a person's digest, in their language and time zone: `notes` are the
+        notifications they want in the digest, as (text, absolute link)."""
+        count = sum(len(section.posts) for section in sections)
+        subject, intro, footer = self._frame(reader.locale or "ru", count, len(notes))
+        parts = [intro] if intro else []
+        parts += [self._section(reader, section) for section in sections]
         if notes:
-            heading = _("Notifications")
+            with force_locale(reader.locale or "ru"):
+                heading = _("Notifications")
             lines = [f"=== {heading} ==="]
             lines += [f"\n{text}\n{link}" if link else f"\n{text}" for text, link in notes]
             parts.append("\n".join(lines))
-        parts.append(
-            "\n".join(
-                [
-                    "-- ",
-                    _("Stop the daily digest in one click: %(url)s", url=unsubscribe_all),
-                    _("All your subscriptions: %(url)s", url=subscriptions_url),
-                ]
-            )
-        )
+        parts.append(footer.replace(MARK, unsubscribe_all, 1).replace(MARK, subscriptions_url, 1))
         return subject, "\n\n".join(parts)
+
+    def _frame(self, locale: str, count: int, notes: int) -> tuple[str, str, str]:
+        key = (locale, count, notes)
+        if key not in self._frames:
+            with force_locale(locale):
+                if count:
+                    subject = _("Forum digest: new posts (%(count)s)", count=count)
+                else:
+                    subject = _("Daily digest: notifications (%(count)s)", count=notes)
+                intro = _("New posts in the forums you follow since the last digest.") if count else ""
+                footer = "\n".join(
+                    [
+                        "-- ",
+                        _("Stop the daily digest in one click: %(url)s", url=MARK),
+                        _("All your subscriptions: %(url)s", url=MARK),
+                    ]
+                )
+            self._frames[key] = (subject, intro, footer)
+        return self._frames[key]
+
+    def _section(self, reader: Reader, section: DigestSection) -> str:
+        key = (reader.locale, reader.timezone, section.forced, tuple(item.post.id for item in section.posts))
+        if key not in self._sections:
+            with force_locale(reader.locale or "ru"):
+                self._sections[key] = _section(reader, section)
+        return self._sections[key].replace(MARK, section.unsubscribe_url, 1)
 
 
 def _section(reader: Reader, section: DigestSection) -> str:
@@ -158,7 +186,7 @@ def _section(reader: Reader, section: DigestSection) -> str:
             "\n" + _("Course news comes to everyone in the course; choose how on your subscriptions page.")
         )
     else:
-        lines.append("\n" + _("Unsubscribe from this forum: %(url)s", url=section.unsubscribe_url))
+        lines.append("\n" + _("Unsubscribe from this forum: %(url)s", url=MARK))
     return "\n".join(lines)
 
 
