@@ -107,7 +107,8 @@ def current(user_id: int, target: str, target_id: int) -> Subscription | None:
 
 def unsubscribe(scope: Scope, *, now: datetime) -> str:
     """What a letter's unsubscribe link does: "off" (done), "digest" (forced course news moves to
-    the daily digest: it cannot stop), or "gone" (the person or the target is not there any more)."""
+    the daily digest: it cannot stop), "news_each" (the digest stopped, and the course news it
+    carried comes post by post), or "gone" (the person or the target is not there any more)."""
     user = db.session.get(User, scope.user_id)
     if user is None:
         return "gone"
@@ -122,7 +123,7 @@ def unsubscribe(scope: Scope, *, now: datetime) -> str:
             .values(mode=DeliveryMode.OFF)
             .execution_options(synchronize_session=False)
         )
-        rows_changed(  # course news cannot stop: it comes post by post instead of in the digest
+        news = rows_changed(  # course news cannot stop: it comes post by post instead of in the digest
             update(Subscription)
             .where(
                 Subscription.user_id == user.id,
@@ -140,7 +141,7 @@ def unsubscribe(scope: Scope, *, now: datetime) -> str:
         )
         _record(user, "digest", 0, rules.OFF)
         db.session.commit()
-        return rules.OFF
+        return "news_each" if news else rules.OFF
     try:
         target = find_target(user, scope.target, scope.target_id)
     except NotFound:
