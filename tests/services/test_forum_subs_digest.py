@@ -12,12 +12,14 @@ from app.extensions import db
 from app.mail import build_message
 from app.notifications import Notification, NotificationPreference
 from app.timeutil import utcnow
-from community.forums.models import Post
+from community.forums import places
+from community.forums.models import ForumScope, Post
 from community.subscriptions import digest
 from community.subscriptions.models import DigestState
 from courses.models import CourseMember
 from tests.factories import forum_subs as f
 from tests.factories.accounts import teacher
+from tests.factories.community import AssociationFactory, add_member
 
 
 def test_the_digest_has_the_full_texts_grouped_by_forum_and_topic(app) -> None:
@@ -156,3 +158,20 @@ def test_a_batch_runs_the_same_statements_for_few_or_many_people(app, count_quer
     assert counts[0] == counts[1]
     assert counts[1] <= 14
     assert db.session.scalar(select(DigestState.covered_until).limit(1)) == now
+
+
+def test_an_association_digest_covers_its_forum(app) -> None:
+    now = utcnow()
+    association = AssociationFactory(district="")
+    forum = places.add_default_forums(ForumScope.ASSOCIATION, association.id)[0]
+    reader, author, outsider = teacher(), teacher(), teacher()
+    add_member(association, reader)
+    add_member(association, author)
+    db.session.commit()
+    f.subscribe(reader, "association", association.id, "digest")
+    f.open_topic(forum, author, "Заседание МО", "Повестка заседания МО в четверг.", now - timedelta(hours=1))
+    f.open_topic(f.network_forum(), author, "Чужая тема", "Не из объединения.", now - timedelta(hours=1))
+    digest.send_digests(now)
+    body = f.letters_to(reader.email)[0].body
+    assert "Повестка заседания МО в четверг." in body and "Не из объединения." not in body
+    assert association.name in body and f.letters_to(outsider.email) == []
