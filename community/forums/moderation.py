@@ -22,7 +22,7 @@ from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
-from community.forums import notices
+from community.forums import notices, search
 from community.forums import posting_rules as rules
 from community.forums.messages import refusal
 from community.forums.models import Forum, Post, PostReport, Topic
@@ -66,6 +66,7 @@ def hide_post(post: Post, topic: Topic, actor: User, reason: Any, *, now: dateti
     if not hidden:
         db.session.rollback()
         raise Conflict(_("This post is already hidden by a moderator."))
+    search.index_post(post)  # never found again
     rows_changed(
         update(Topic)
         .where(Topic.id == topic.id, Topic.posts_count > 0)

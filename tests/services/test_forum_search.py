@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.timeutil import utcnow
-from community.forums import search
+from community.forums import moderation, posts, search, topics
 from community.forums.models import ForumKind, Post
 from tests.factories.accounts import student, teacher
 from tests.factories.forums import forum, post, topic
@@ -139,3 +139,19 @@ def test_snippet_marks_the_words_found_and_keeps_the_text_plain() -> None:
     long_text = " ".join(["слово"] * 100 + ["дробями"] + ["слово"] * 100)
     cut = search.snippet(long_text, {"дроб"})
     assert cut[0] == ("… ", False) and cut[-1] == (" …", False) and ("дробями", True) in cut
+
+
+def test_the_posting_services_keep_the_index() -> None:
+    author, moderator = teacher(), teacher()
+    place = forum()
+    opened, _first = topics.open_topic(place, author, "Проектная неделя", "Планируем проекты", now=utcnow())
+    reply = posts.reply(opened, author, "Нужны идеи для проектов по экологии", now=utcnow())
+    assert sorted(_found("проектах", [place.id])) == [
+        "Нужны идеи для проектов по экологии",
+        "Планируем проекты",
+    ]
+    posts.edit_post(reply, opened, author, "Нужны идеи по экологии", now=utcnow())
+    assert _found("экология", [place.id]) == ["Нужны идеи по экологии"]
+    assert _found("проекты", [place.id]) == ["Планируем проекты"]
+    moderation.hide_post(reply, opened, moderator, "Не по теме", now=utcnow())
+    assert _found("экология", [place.id]) == []
