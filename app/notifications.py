@@ -50,9 +50,14 @@ def notify(user_id: int, text: str, link: str = "", kind: str = "") -> Notificat
 
 
 def site_link(path: str) -> str:
-    """A link for a letter: the site's address (SITE_URL, else the current request's host) before a
-    path; an absolute link is kept as it is."""
+    """A link for a letter: the current request's host before a path, or outside a request (the
+    clock) SERVER_NAME with PREFERRED_URL_SCHEME, as the forums' digest links are; an absolute link
+    is kept as it is."""
     if not path or "://" in path:
         return path
-    base = current_app.config.get("SITE_URL") or (request.host_url if has_request_context() else "")
-    return f"{base.rstrip('/')}{path}" if base else path
+    if has_request_context():
+        base = request.host_url
+    else:
+        config = current_app.config
+        base = f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config.get('SERVER_NAME') or 'localhost'}"
+    return f"{base.rstrip('/')}{path}"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.accounts import User
 from app.extensions import db
-from app.notifications import Notification, NotificationPreference, notify
+from app.notifications import Notification, NotificationPreference, notify, site_link
 from app.timeutil import utcnow
 from community.notices import inbox, preferences
 from community.notices.kinds import DEFAULTS, Choice, Kind
@@ -81,3 +81,11 @@ def test_the_digest_picks_the_kinds_each_person_wants_in_it(app: Flask) -> None:
     assert [(n.kind, n.text) for n in found[wants.id]] == [("mention", "Упоминание")]
     assert inbox.pending_digest([], now, now) == {}
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 5
+
+
+def test_letters_carry_absolute_links(app: Flask) -> None:
+    with app.test_request_context("/", base_url="https://vmeste.example.ru"):
+        assert site_link("/forums/posts/7") == "https://vmeste.example.ru/forums/posts/7"
+    assert site_link("/forums/posts/7") == "http://localhost/forums/posts/7"  # the clock, no SERVER_NAME
+    assert site_link("https://other.example/x") == "https://other.example/x"
+    assert site_link("") == ""
