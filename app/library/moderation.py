@@ -63,8 +63,8 @@ def queue():
     scope = can.moderation_scope(current_user)
     now = utcnow()
     page, per_page = page_args(request.args)
-    result = paginate(moderation.queue_query(scope), page, per_page, scalars=False)
-    total, oldest = moderation.queue_summary(scope)
+    result = paginate(moderation.queue_query(scope, current_user.id), page, per_page, scalars=False)
+    total, oldest = moderation.queue_summary(scope, current_user.id)
     days = current_app.config["LIBRARY_QUEUE_DAYS"]
     return render_template(
         "library/queue.html",
@@ -113,7 +113,7 @@ def review(version_id: int):
         files=_files(version.id),
         author=db.session.get(User, material.author_id),
         association=db.session.get(Association, material.association_id) if material.association_id else None,
-        moderator=can.can_moderate_material(current_user, material),
+        moderator=can.can_moderate_material(current_user, material) and material.author_id != current_user.id,
         material_url=material_link(material.id, version.id, external=False),
         kind_label=KIND_LABELS.get(material.kind, material.kind),
         state_label=VERSION_STATE_LABELS.get(version.state, version.state),
@@ -176,7 +176,7 @@ def library_queue_panel(user: Any) -> Panel | None:
     scope = can.moderation_scope(user)
     if scope == []:
         return None
-    total, oldest = moderation.queue_summary(scope)
+    total, oldest = moderation.queue_summary(scope, user.id)
     if not total:
         return None
     now = utcnow()

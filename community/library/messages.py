@@ -25,6 +25,8 @@ MESSAGES: dict[str, Any] = {
     "association_unknown_subject": lazy_("Choose a subject from the list."),
     # moderation (community/library/moderation.py)
     "review_unknown_decision": lazy_("The decision must be publish or reject."),
+    # review (lib_review: community/library/review_rules.py check_reviewer)
+    "review_own_material": lazy_("You cannot review your own material: another moderator will decide."),
     "trusted_pupil": lazy_("Pupils do not publish materials, so they cannot be trusted authors."),
     # discussion (community/library/discussion_rules.py)
     "comment_empty": lazy_("Write the comment first."),

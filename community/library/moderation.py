@@ -17,14 +17,14 @@ from sqlalchemy import Select, func, select
 
 from app import audit
 from app.accounts import Role, User
-from app.domain_errors import DomainError
+from app.domain_errors import DomainError, Forbidden
 from app.extensions import db
 from app.i18n import _, force_locale
 from community.associations.models import Association
-from community.library.messages import refusal
+from community.library.messages import refusal, text
 from community.library.models import Material, MaterialVersion, VersionState
 from community.library.publication import publish_version, reject_version
-from community.library.review_rules import check_decision, waiting_days
+from community.library.review_rules import check_decision, check_reviewer, waiting_days
 from community.library.rules import RuleError
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
@@ -47,8 +47,11 @@ class QueueItem:
     days: int
 
 
-def queue_query(scope: Scope) -> Select[int, int, int, str, str, str, datetime | None, int | None]:
-    """Pending versions in the scope, oldest first (paginate with `scalars=False`, map with `queue_item`)."""
+def queue_query(
+    scope: Scope, reviewer_id: int | None = None
+) -> Select[int, int, int, str, str, str, datetime | None, int | None]:
+    """Pending versions in the scope, oldest first (paginate with `scalars=False`, map with `queue_item`);
+    without the reviewer's own materials, on which they may not decide."""
     query = (
         select(
             MaterialVersion.id,
@@ -66,7 +69,7 @@ def queue_query(scope: Scope) -> Select[int, int, int, str, str, str, datetime |
         .where(MaterialVersion.state == VersionState.PENDING)
         .order_by(MaterialVersion.submitted_at, MaterialVersion.id)
     )
-    return _scoped(query, scope)
+    return _scoped(query, scope, reviewer_id)
 
 
 def queue_item(row: Any, now: datetime) -> QueueItem:
@@ -84,7 +87,7 @@ def queue_item(row: Any, now: datetime) -> QueueItem:
     )
 
 
-def queue_summary(scope: Scope) -> tuple[int, datetime | None]:
+def queue_summary(scope: Scope, reviewer_id: int | None = None) -> tuple[int, datetime | None]:
     """How many versions wait in the scope and when the oldest was sent (one query)."""
     query = _scoped(
         select(func.count(), func.min(MaterialVersion.submitted_at))
@@ -92,6 +95,7 @@ def queue_summary(scope: Scope) -> tuple[int, datetime | None]:
         .join(Material, Material.id == MaterialVersion.material_id)
         .where(MaterialVersion.state == VersionState.PENDING),
         scope,
+        reviewer_id,
     )
     count, oldest = db.session.execute(query).one()
     return int(count or 0), oldest
@@ -113,6 +117,11 @@ def review(
     """Publish or reject a pending version and tell its author, all in one transaction.
 
     `link` is the material's address, put in the notification and the letter."""
+    material = db.session.get_one(Material, version.material_id)
+    try:
+        check_reviewer(material.author_id, actor.id)
+    except RuleError as error:
+        raise Forbidden(text(error)) from None
     try:
         reason = check_decision(decision, reason)
     except RuleError as error:
@@ -172,5 +181,7 @@ def _tell_author(author: User, version: MaterialVersion, decision: str, reason: 
         tell(author, kind, note, link, subject=subject, body="\n\n".join(lines))
 
 
-def _scoped(query: Select[*Row], scope: Scope) -> Select[*Row]:
+def _scoped(query: Select[*Row], scope: Scope, reviewer_id: int | None) -> Select[*Row]:
+    if reviewer_id is not None:
+        query = query.where(Material.author_id != reviewer_id)
     return query if scope is None else query.where(Material.association_id.in_(scope))

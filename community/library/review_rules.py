@@ -23,6 +23,13 @@ def check_decision(decision: str, reason: str) -> str:
     return reason
 
 
+def check_reviewer(author_id: int, reviewer_id: int) -> None:
+    """Nobody decides on their own material: a leader filing under the association they lead, or a
+    methodist who writes too, waits for another moderator like every author (or is made trusted)."""
+    if author_id == reviewer_id:
+        raise RuleError("review_own_material", "decision")
+
+
 def waiting_days(submitted_at: datetime | None, now: datetime) -> int:
     """Whole days a version has waited (0 on the day it was sent)."""
     if submitted_at is None:
