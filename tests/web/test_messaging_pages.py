@@ -13,6 +13,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.messaging import blocks, conversations
 from community.messaging.models import DirectMessage, MessageReport
+from community.portfolio.portfolio import save_settings
 from tests.conftest import login
 from tests.factories.accounts import methodist, student, teacher
 from tests.factories.courses import course, enrolled
@@ -134,3 +135,15 @@ def test_only_moderators_see_and_resolve_reports(client: FlaskClient) -> None:
     assert "Открытых жалоб нет." in client.get("/messages/reports").get_data(as_text=True)
     _switch(client, student())
     assert client.get("/messages/reports").status_code == 403
+
+
+def test_a_public_portfolio_offers_to_write_where_one_may(client: FlaskClient) -> None:
+    owner = teacher(full_name="Ольга Викторовна")
+    save_settings(owner, actor=owner, is_public=True, sections={"courses"}, now=utcnow())
+    login(client, teacher())
+    html = client.get(f"/portfolio/{owner.id}").get_data(as_text=True)
+    assert f'data-write-message href="/messages/with/{owner.id}"' in html
+    _switch(client, owner)
+    assert "data-write-message" not in client.get(f"/portfolio/{owner.id}").get_data(as_text=True)
+    _switch(client, student())
+    assert "data-write-message" not in client.get(f"/portfolio/{owner.id}").get_data(as_text=True)
