@@ -1,0 +1,45 @@
+"""Review findings on the library's pages: moments are shown in the viewer's zone to the minute (the
+comment, the queue and the review page gave seconds, «2 дек. 2026 г., 06:12:23»)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from community.library import comments
+from community.library.models import MaterialStatus, MaterialVersion
+from tests.conftest import login
+from tests.factories.accounts import methodist, teacher
+from tests.factories.community import published_material
+
+MOMENT = datetime(2026, 3, 10, 10, 15, 42, tzinfo=UTC)  # UTC; 15:15 in Yekaterinburg
+
+
+def test_a_comments_time_is_the_viewers_to_the_minute(client) -> None:  # type: ignore[no-untyped-def]
+    material = published_material()
+    comments.post_comment(material, teacher(), "Спасибо за урок", now=MOMENT)
+    reader = teacher()
+    reader.timezone = "Asia/Yekaterinburg"
+    db.session.commit()
+    login(client, reader)
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "10.03.2026, 15:15</time>" in page
+    assert "15:15:42" not in page
+
+
+def test_the_queue_and_the_review_page_give_the_minute(client) -> None:  # type: ignore[no-untyped-def]
+    material = published_material(teacher(), status=MaterialStatus.PENDING, title="Урок в очереди")
+    version = db.session.scalars(
+        select(MaterialVersion).where(MaterialVersion.material_id == material.id)
+    ).one()
+    version.submitted_at = MOMENT
+    moderator = methodist()
+    moderator.timezone = "Asia/Yekaterinburg"
+    db.session.commit()
+    login(client, moderator)
+    queue = client.get("/library/queue").get_data(as_text=True)
+    assert "10.03.2026, 15:15" in queue and "15:15:42" not in queue
+    review = client.get(f"/library/versions/{version.id}/review").get_data(as_text=True)
+    assert "10.03.2026, 15:15" in review and "15:15:42" not in review
