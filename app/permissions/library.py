@@ -95,7 +95,9 @@ def can_comment_material(user: Any, material: Material) -> bool:
 
 
 def can_revoke_certificate(user: Any, material: Material) -> bool:
-    return can_moderate_material(user, material)
+    """A moderator of the material other than its author (a leader or methodist who wrote it does not
+    judge their own certificate, as they do not review their own material)."""
+    return can_moderate_material(user, material) and not is_author(user, material)
 
 
 def can_set_trusted_author(user: Any) -> bool:

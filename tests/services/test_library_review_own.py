@@ -1,6 +1,6 @@
 """Nobody decides on their own material (review finding): a leader filing under the association they
 lead, or a methodist who writes, waits for another moderator — refused in the service, the page and
-the API, and left out of their own queue and dashboard count."""
+the API, and left out of their own queue and dashboard count; nor do they revoke its certificate."""
 
 from __future__ import annotations
 
@@ -96,3 +96,22 @@ def test_the_page_and_the_api_refuse_the_author(app, client, api) -> None:
     assert response.get_json()["error"]["code"] == "forbidden"
     db.session.expire_all()
     assert db.session.get(Material, material.id).status == MaterialStatus.PENDING
+
+
+def test_a_leader_cannot_revoke_the_certificate_of_their_own_material(app, client, api) -> None:
+    association = AssociationFactory()
+    leader = teacher()
+    add_member(association, leader, leader=True)
+    material = published_material(leader, association=association)
+    db.session.commit()
+    answer = api(leader).post(f"/materials/{material.id}/certificate/revoke", {"reason": "Сам у себя"})
+    assert answer.status_code == 403
+    login(client, leader)
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert f"/library/materials/{material.id}/certificate/revoke" not in page
+    assert client.get(f"/library/materials/{material.id}/certificate/revoke").status_code == 403
+    other = teacher()
+    add_member(association, other, leader=True)
+    db.session.commit()
+    revoked = api(other).post(f"/materials/{material.id}/certificate/revoke", {"reason": "Плагиат"})
+    assert revoked.status_code == 200
