@@ -1,6 +1,7 @@
-"""Subscriptions in the browser (CSRF on, real server): a pupil sees the course news as forced and
-moves it to the daily digest on their subscriptions page; the digest arrives with the full text and
-its unsubscribe link, opened without signing in, confirms and turns the subscription off."""
+"""Subscriptions in the browser (CSRF on, real server): a pupil subscribes to the course forum from
+its page, sees the course news as forced and moves it to the daily digest on their subscriptions
+page; the digest arrives with the full text and its unsubscribe link, opened without signing in,
+confirms and stops the digest (the course news then comes post by post)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,17 @@ def test_a_pupil_takes_course_news_as_a_digest_and_unsubscribes_from_a_letter(
 ) -> None:  # type: ignore[no-untyped-def]
     c = f.news_course(students=1)
     pupil = c.students[0]
-    news_id, pupil_id, email = c.news.id, pupil.id, pupil.email
+    news_id, general_id, pupil_id, email = c.news.id, c.general.id, pupil.id, pupil.email
     db.session.commit()
 
     _login(page, email)
+    page.goto(f"/forums/{general_id}")
+    control = page.locator(f'[data-subscription="forum-{general_id}"]')
+    control.locator("select").select_option("each")
+    control.get_by_role("button", name="Сохранить").click()
+    page.wait_for_url(re.compile(rf"/forums/{general_id}$"))
+    assert "письмо о каждом новом сообщении" in page.locator(".alert").first.inner_text()
+    screenshot(page, "forum-subscribe-control")
     page.goto("/forums/subscriptions")
     row = page.locator(f'[data-entry="forum-{news_id}"]')
     assert row.locator('option[value="off"]').count() == 0
@@ -65,5 +73,9 @@ def test_a_pupil_takes_course_news_as_a_digest_and_unsubscribes_from_a_letter(
     assert page.locator('[data-unsubscribe="off"]').is_visible()
     screenshot(page, "forum-unsubscribed")
     db.session.expire_all()
-    mode = db.session.scalar(select(Subscription.mode).where(Subscription.user_id == pupil_id))
-    assert str(mode) == "each"  # course news cannot stop: it comes post by post again
+    modes = dict(
+        db.session.execute(
+            select(Subscription.target_id, Subscription.mode).where(Subscription.user_id == pupil_id)
+        ).all()
+    )
+    assert {key: str(value) for key, value in modes.items()} == {general_id: "each", news_id: "each"}

@@ -21,6 +21,7 @@ from community.subscriptions.models import DeliveryMode, Subscription
 from tests.conftest import login
 from tests.factories import forum_subs as f
 from tests.factories.accounts import student, teacher
+from tests.factories.community import AssociationFactory, add_member
 from tests.factories.courses import enrolled
 
 
@@ -210,3 +211,23 @@ def test_the_control_macro_reads_the_state_itself(client, app) -> None:  # type:
         news_html, forum_html = template.render(news=c.news, forum=forum).split("|")
     assert 'value="off"' not in news_html and 'value="each" selected' in news_html
     assert 'value="off"' in forum_html and 'value="digest" selected' in forum_html
+
+
+def test_forum_topic_and_association_pages_carry_the_control(client, app) -> None:  # type: ignore[no-untyped-def]
+    association = AssociationFactory(district="")
+    reader = teacher()
+    add_member(association, reader)
+    forum = f.network_forum()
+    topic, _p = f.open_topic(forum, teacher(), "Тема", "Текст.")
+    f.subscribe(reader, "topic", topic.id, "digest")
+    login(client, reader)
+    pages = {
+        f"/forums/{forum.id}": f'data-subscription="forum-{forum.id}"',
+        f"/forums/topics/{topic.id}": f'data-subscription="topic-{topic.id}"',
+        f"/library/associations/{association.id}": f'data-subscription="association-{association.id}"',
+    }
+    for path, marker in pages.items():
+        html = client.get(path).get_data(as_text=True)
+        assert marker in html, path
+    topic_html = client.get(f"/forums/topics/{topic.id}").get_data(as_text=True)
+    assert 'value="digest" selected' in topic_html
