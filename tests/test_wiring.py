@@ -25,7 +25,7 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
         _registries()
         == before
         == (
-            ["quiz.finish_overdue", "contest stages", "mail", "accounts"],
+            ["quiz.finish_overdue", "contest stages", "forum digests", "mail", "accounts"],
             ["courses_panel", "contests_panel", "queue_panel", "participant_panel", "library_queue_panel"],
             [
                 "load_contests",
