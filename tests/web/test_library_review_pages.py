@@ -11,7 +11,7 @@ from app.extensions import db
 from community.library import comments
 from community.library.models import MaterialStatus, MaterialVersion
 from tests.conftest import login
-from tests.factories.accounts import methodist, teacher
+from tests.factories.accounts import admin, methodist, teacher
 from tests.factories.community import published_material
 
 MOMENT = datetime(2026, 3, 10, 10, 15, 42, tzinfo=UTC)  # UTC; 15:15 in Yekaterinburg
@@ -43,3 +43,20 @@ def test_the_queue_and_the_review_page_give_the_minute(client) -> None:  # type:
     assert "10.03.2026, 15:15" in queue and "15:15:42" not in queue
     review = client.get(f"/library/versions/{version.id}/review").get_data(as_text=True)
     assert "10.03.2026, 15:15" in review and "15:15:42" not in review
+
+
+def test_my_materials_lead_to_bookmarks_portfolio_and_a_moderators_work(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher())
+    page = client.get("/library/my").get_data(as_text=True)
+    assert "/library/bookmarks" in page and "/portfolio/" in page
+    assert "/library/queue" not in page and "/library/trusted-authors" not in page
+    client.post("/auth/logout")
+    login(client, methodist())
+    page = client.get("/library/my").get_data(as_text=True)
+    assert "/library/queue" in page and "/library/comments/reported" in page
+    assert "/library/trusted-authors" not in page
+    client.post("/auth/logout")
+    login(client, admin())
+    assert "/library/trusted-authors" in client.get("/library/my").get_data(as_text=True)
+    queue = client.get("/library/queue").get_data(as_text=True)
+    assert "/library/comments/reported" in queue and "/library/trusted-authors" in queue
