@@ -67,6 +67,7 @@ _FORMATS: dict[str, TextFormat] = {
 _BREAK = re.compile(r"<br\s*/?>|</p\s*>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _DEFAULT_CATEGORY = ("Default for ", "По умолчанию для ")
+MAX_MARK = 10**9  # the bound the .mbz reader (courses/moodle_question_types.py) puts on marks too
 
 
 class MoodleCode(StrEnum):
@@ -124,6 +125,8 @@ def fraction(value: Any, *, scale: int = 1) -> Fraction:
     """A grade fraction from Moodle's decimal (``0.3333333`` is a third), divided by `scale` (100 for
     percentages); MoodleProblem WEIGHT unless it lies between -1 and 1."""
     number = decimal(value, code=MoodleCode.WEIGHT)
+    if not -scale <= number <= scale:  # before Fraction(): 1e999999999 would be a billion-digit integer
+        raise MoodleProblem(MoodleCode.WEIGHT, str(value).strip()[:40])
     exact = Fraction(number) / scale
     places = max(0, -int(number.as_tuple().exponent)) + len(str(scale)) - 1
     if places >= 5:
@@ -163,6 +166,8 @@ def to_question(parsed: dict[str, Any]) -> AnyQuestion:
     }
     if parsed.get("default_mark") not in (None, ""):
         mark = decimal(parsed["default_mark"])
+        if not -MAX_MARK <= mark <= MAX_MARK:  # 1e999 would not fit quantize()'s precision
+            raise MoodleProblem(MoodleCode.INVALID, str(parsed["default_mark"]).strip()[:40])
         # Moodle writes 1.0000000: keep the number, not the seven zeros.
         common["default_mark"] = mark.quantize(Decimal(1)) if mark == mark.to_integral() else mark.normalize()
     kind, fields = _BUILDERS[qtype](parsed)
