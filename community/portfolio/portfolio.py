@@ -49,6 +49,13 @@ class Document:
     issued_at: datetime
     hours: int | None = None  # a qualification course's academic hours
     material_link: str = ""  # a publication's permanent link (a site path)
+    published_at: datetime | None = None  # a publication's date of first publication
+
+    @property
+    def dated(self) -> datetime:
+        """The date an attestation commission reads: a publication's date of publication (its
+        certificate may be issued months later), otherwise the document's date of issue."""
+        return self.published_at or self.issued_at
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ def gather(owner: User, *, now: datetime) -> Portfolio:
     kinds = rules.kinds_of(shown)
     rows = (
         db.session.execute(
-            select(Certificate, Material.status)
+            select(Certificate, Material.status, Material.published_at)
             .outerjoin(
                 Material,
                 and_(Certificate.source_type == MATERIAL_SOURCE, Material.id == Certificate.source_id),
@@ -142,8 +149,8 @@ def gather(owner: User, *, now: datetime) -> Portfolio:
         else []
     )
     entries = [
-        (str(certificate.kind), _document(certificate))
-        for certificate, status in rows
+        (str(certificate.kind), _document(certificate, published_at))
+        for certificate, status, published_at in rows
         if certificate.source_type != MATERIAL_SOURCE or status == MaterialStatus.PUBLISHED
     ]
     grouped = rules.group(entries, shown)
@@ -153,7 +160,7 @@ def gather(owner: User, *, now: datetime) -> Portfolio:
     return Portfolio(owner=owner, settings=settings, sections=grouped, course_hours=hours)
 
 
-def _document(certificate: Certificate) -> Document:
+def _document(certificate: Certificate, published_at: datetime | None = None) -> Document:
     kind = str(certificate.kind)
     is_material = certificate.source_type == MATERIAL_SOURCE
     return Document(
@@ -165,4 +172,5 @@ def _document(certificate: Certificate) -> Document:
         issued_at=certificate.issued_at,
         hours=rules.course_hours(certificate.details) if kind == "course" else None,
         material_link=material_path(certificate.source_id) if is_material else "",
+        published_at=published_at if is_material else None,
     )

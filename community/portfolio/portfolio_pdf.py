@@ -110,7 +110,7 @@ def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> 
         pdf.set_font("DejaVu", "", 10)
         for document in documents:
             number += 1
-            issued = russian_date(to_zone(document.issued_at, SITE_ZONE).date())
+            issued = russian_date(to_zone(document.dated, SITE_ZONE).date())
             hours = _(", %(hours)s h.", hours=document.hours) if document.hours is not None else ""
             pdf.set_x(15)
             pdf.multi_cell(

@@ -1,10 +1,13 @@
-"""Review findings on the library's pages: moments are shown in the viewer's zone to the minute (the
-comment, the queue and the review page gave seconds, «2 дек. 2026 г., 06:12:23»)."""
+"""Review findings on the library's pages: moments in the viewer's zone to the minute (the comment,
+the queue and the review page gave seconds, «2 дек. 2026 г., 06:12:23»); «Мои материалы» leading to
+the rest of the library; a portfolio dating a publication by its publication, not its certificate."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
@@ -60,3 +63,17 @@ def test_my_materials_lead_to_bookmarks_portfolio_and_a_moderators_work(client) 
     assert "/library/trusted-authors" in client.get("/library/my").get_data(as_text=True)
     queue = client.get("/library/queue").get_data(as_text=True)
     assert "/library/comments/reported" in queue and "/library/trusted-authors" in queue
+
+
+def test_a_portfolio_dates_a_publication_by_its_publication(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    material = published_material(author, title="Урок о дробях")
+    material.published_at = MOMENT
+    db.session.commit()
+    login(client, author)
+    page = client.get(f"/portfolio/{author.id}").get_data(as_text=True)
+    assert "Урок о дробях" in page and "10 мар. 2026" in page
+    pdf = client.get(f"/portfolio/{author.id}.pdf")
+    assert pdf.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Урок о дробях — 10 марта 2026" in text.replace("\n", " ")
