@@ -13,6 +13,8 @@ MEDIA_TYPES: dict[QuestionFormat, str] = {
     "moodlexml": "application/xml; charset=utf-8",
 }
 EXTENSIONS: dict[QuestionFormat, str] = {"gift": "gift.txt", "moodlexml": "moodle.xml"}
+#: The largest question file a bank takes (the bank page's file limit), in characters.
+MAX_IMPORT_CHARS = 2_000_000
 
 # An XML declaration, a comment, a doctype or a <quiz> element first: GIFT starts with none of these
 # (a GIFT comment is `//`, a title `::`, and question text that starts with a tag is rare enough

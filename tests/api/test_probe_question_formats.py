@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from courses.quiz.models import Question
+from courses.quiz.question_formats import MAX_IMPORT_CHARS
 from tests.factories import courses as course_factory
 from tests.factories.accounts import teacher
+from tests.factories.contests import contest_with_organiser
 
 ESSAY = (
     '<quiz><question type="essay"><name><text>Эссе</text></name><questiontext><text>Опишите осень.</text>'
@@ -64,3 +66,24 @@ def test_an_ordinary_mark_and_weight_still_import(app, api) -> None:
     assert _import(api, ESSAY.format(mark="2.5000000")).get_json()["imported"] == 1
     assert _import(api, CHOICE.format(weight="100")).get_json()["imported"] == 1
     assert _questions() == 2
+
+
+def test_a_question_file_over_the_limit_is_refused_by_the_field(app, api) -> None:
+    big = "::Вопрос:: " + "я" * (MAX_IMPORT_CHARS + 1) + " {T}"
+    response = _import(api, big)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "validation" and set(error["fields"]) == {"body"}
+    assert _questions() == 0
+
+
+def test_a_contest_question_file_over_the_limit_is_refused_by_the_field(app, api) -> None:
+    contest, organiser = contest_with_organiser()
+    db.session.commit()
+    big = "::Вопрос:: " + "я" * (MAX_IMPORT_CHARS + 1) + " {T}"
+    response = api(organiser).post(
+        f"/contests/{contest.id}/questions/import", data=big.encode(), content_type="text/plain"
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"body"}
+    assert _questions() == 0

@@ -30,6 +30,7 @@ from app.timeutil import utcnow
 from contest_engine import clock, olympiad, participant_import, queries, registration, setup
 from contest_engine.models import Contest
 from contest_engine.spec import ContestSpec, StageSpec
+from courses.quiz.question_formats import MAX_IMPORT_CHARS
 
 
 class AdvancementIn(Strict):
@@ -301,6 +302,8 @@ def import_questions(contest_id: int, body: str) -> Any:
     actor = api_user()
     contest = contest_for(contest_id, actor)
     require_api(can.can_organise_contest(actor, contest.id))
+    if len(body) > MAX_IMPORT_CHARS:
+        raise ApiError(422, _("The file is too large."), {"body": _("The file is too large.")})
     report = olympiad.import_questions(contest, body, actor=actor)
     return {
         "imported": len(report.imported),

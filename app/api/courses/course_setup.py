@@ -21,7 +21,7 @@ from courses.catalogue import create_course as add_course
 from courses.enrolment import enrol, enrol_from_file
 from courses.quiz import bank_gift
 from courses.quiz.models import QuestionBank
-from courses.quiz.question_formats import EXTENSIONS, FORMATS, MEDIA_TYPES, QuestionFormat
+from courses.quiz.question_formats import EXTENSIONS, FORMATS, MAX_IMPORT_CHARS, MEDIA_TYPES, QuestionFormat
 from courses.structure import add_module
 
 
@@ -155,6 +155,8 @@ def import_questions(course_id: int, body: str) -> Any:
     bank = db.session.get(QuestionBank, course.bank_id) if course.bank_id else None
     if bank is None:
         raise ApiError(409, _("The course has no question bank."))
+    if len(body) > MAX_IMPORT_CHARS:
+        raise ApiError(422, _("The file is too large."), {"body": _("The file is too large.")})
     valid_only = request.args.get("valid_only", "") in ("1", "true", "yes")
     report = bank_gift.import_questions(
         bank, body, actor=actor, question_format=_question_format(), valid_only=valid_only
