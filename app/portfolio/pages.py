@@ -18,7 +18,7 @@ from app.portfolio import bp
 from app.timeutil import utcnow
 from app.view_actions import submit
 from community.portfolio import sections
-from community.portfolio.portfolio import gather, save_settings, settings_of
+from community.portfolio.portfolio import FLAG_OF_SECTION, gather, save_settings, settings_of
 from community.portfolio.portfolio_pdf import portfolio_pdf, section_title
 
 
@@ -90,7 +90,9 @@ def settings():  # type: ignore[no-untyped-def]
         form.jury.data = saved.show_jury
         form.events.data = saved.show_events
     if form.validate_on_submit():
-        chosen = {section for section in sections.SECTIONS if getattr(form, section).data}
+        ticked = [section for section in sections.offered_sections() if getattr(form, section).data]
+        before = {section: bool(getattr(saved, flag)) for section, flag in FLAG_OF_SECTION.items()}
+        chosen = sections.merged_choice(ticked, before)
         done = submit(
             form,
             lambda: save_settings(
@@ -101,4 +103,6 @@ def settings():  # type: ignore[no-untyped-def]
         )
         if done is not None:
             return done
-    return render_template("portfolio/settings.html", form=form), form_status(form)
+    return render_template(
+        "portfolio/settings.html", form=form, offered=sections.offered_sections()
+    ), form_status(form)

@@ -43,6 +43,18 @@ def shown_sections(flags: Mapping[str, bool]) -> list[str]:
     return [section for section in SECTIONS if flags.get(section, True)]
 
 
+def offered_sections() -> list[str]:
+    """The sections a teacher can choose today: those with a document kind (events wait for theirs,
+    so the settings do not offer a switch that changes nothing)."""
+    return [section for section in SECTIONS if SECTION_KINDS[section]]
+
+
+def merged_choice(ticked: Iterable[str], saved: Mapping[str, bool]) -> set[str]:
+    """The sections to show after a save: the offered ones as ticked, the others as saved before."""
+    offered, chosen = set(offered_sections()), set(ticked)
+    return {s for s in SECTIONS if (s in chosen if s in offered else saved.get(s, True))}
+
+
 def kinds_of(sections: Iterable[str]) -> list[str]:
     return [kind for section in sections for kind in SECTION_KINDS[section]]
 

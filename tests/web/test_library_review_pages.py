@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from community.library import comments
 from community.library.models import MaterialStatus, MaterialVersion
+from community.portfolio.models import PortfolioSettings
 from tests.conftest import login
 from tests.factories.accounts import admin, methodist, teacher
 from tests.factories.community import published_material
@@ -77,3 +78,13 @@ def test_a_portfolio_dates_a_publication_by_its_publication(client) -> None:  # 
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Урок о дробях — 10 марта 2026" in text.replace("\n", " ")
+
+
+def test_portfolio_settings_offer_no_empty_events_switch(client) -> None:  # type: ignore[no-untyped-def]
+    owner = teacher()
+    login(client, owner)
+    page = client.get("/portfolio/settings").get_data(as_text=True)
+    assert 'name="courses"' in page and 'name="events"' not in page
+    assert client.post("/portfolio/settings", data={"courses": "y"}).status_code == 302
+    saved = db.session.get(PortfolioSettings, owner.id)
+    assert saved is not None and saved.show_courses and not saved.show_jury and saved.show_events
