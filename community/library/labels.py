@@ -29,8 +29,9 @@ STATUS_LABELS: dict[str, Any] = {
 VERSION_STATE_LABELS: dict[str, Any] = {
     VersionState.DRAFT: lazy_("Draft"),
     VersionState.PENDING: lazy_("Awaiting moderation"),
-    VersionState.PUBLISHED: lazy_("Published"),
-    VersionState.REJECTED: lazy_("Rejected"),
+    # A version's own words: «Версия 1: Опубликован» read wrong (версия is feminine).
+    VersionState.PUBLISHED: lazy_("In the catalogue"),
+    VersionState.REJECTED: lazy_("Returned to the author"),
     VersionState.SUPERSEDED: lazy_("Replaced by a newer version"),
 }
 

@@ -88,3 +88,13 @@ def test_portfolio_settings_offer_no_empty_events_switch(client) -> None:  # typ
     assert client.post("/portfolio/settings", data={"courses": "y"}).status_code == 302
     saved = db.session.get(PortfolioSettings, owner.id)
     assert saved is not None and saved.show_courses and not saved.show_jury and saved.show_events
+
+
+def test_a_versions_state_reads_as_a_version(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    material = published_material(author)
+    login(client, author)
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "В каталоге" in page
+    mine = client.get("/library/my").get_data(as_text=True)
+    assert "Версия 1:" in mine and "В каталоге" in mine
