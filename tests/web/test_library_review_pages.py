@@ -46,7 +46,7 @@ def test_the_queue_and_the_review_page_give_the_minute(client) -> None:  # type:
     queue = client.get("/library/queue").get_data(as_text=True)
     assert "10.03.2026, 15:15" in queue and "15:15:42" not in queue
     review = client.get(f"/library/versions/{version.id}/review").get_data(as_text=True)
-    assert "10.03.2026, 15:15" in review and "15:15:42" not in review
+    assert "отправлена 10.03.2026, 15:15" in review and "15:15:42" not in review
 
 
 def test_my_materials_lead_to_bookmarks_portfolio_and_a_moderators_work(client) -> None:  # type: ignore[no-untyped-def]
