@@ -98,3 +98,14 @@ def test_a_versions_state_reads_as_a_version(client) -> None:  # type: ignore[no
     assert "В каталоге" in page
     mine = client.get("/library/my").get_data(as_text=True)
     assert "Версия 1:" in mine and "В каталоге" in mine
+
+
+def test_a_draft_shows_no_rating_or_comments(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    draft = published_material(author, status=MaterialStatus.DRAFT, title="Черновик урока")
+    login(client, author)
+    page = client.get(f"/library/materials/{draft.id}").get_data(as_text=True)
+    assert "Черновик урока" in page
+    assert 'id="rating"' not in page and 'id="discussion"' not in page and "Оценок пока нет" not in page
+    public = published_material(author)
+    assert 'id="discussion"' in client.get(f"/library/materials/{public.id}").get_data(as_text=True)
