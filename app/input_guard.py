@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, request
-from werkzeug.datastructures import ImmutableMultiDict
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter, Map
+from wtforms.fields import FileField
 
 from app.errors import InputError
 from app.i18n import _
@@ -89,6 +91,23 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = GuardedRequest
     app.before_request(check_request)
+    FlaskForm.Meta.wrap_formdata = _files_only_for_file_fields
+
+
+_WRAP_FORMDATA = FlaskForm.Meta.wrap_formdata
+
+
+def _files_only_for_file_fields(meta: Any, form: Any, formdata: Any) -> Any:
+    """Flask-WTF's form data, less the uploaded files named after a form's text fields: a file sent
+    as `title` reached the Length validator as a FileStorage (a server error on every form)."""
+    data = _WRAP_FORMDATA(meta, form, formdata)
+    if not isinstance(data, CombinedMultiDict):
+        return data
+    text_fields = {field.name for field in form._fields.values() if not isinstance(field, FileField)}
+    files = MultiDict(
+        [(name, file) for name, file in request.files.items(multi=True) if name not in text_fields]
+    )
+    return CombinedMultiDict((files, request.form))
 
 
 def check_request() -> None:
