@@ -51,6 +51,7 @@ def test_a_teacher_publishes_a_lesson_plan_with_a_docx(app, page, live_server, s
     page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Войти").last.click()
     page.wait_for_url(re.compile(r"/dashboard$"))
+    page.locator("#nav-community").click()
     page.locator("#nav-my-materials").click()
     page.wait_for_url(re.compile(r"/library/my$"))
     page.locator("#new-material").click()
