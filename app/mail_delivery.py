@@ -70,14 +70,15 @@ def _deliver(
     if not claimed:
         return counts
     config = current_app.config
-    letters = session.scalars(
-        select(OutgoingMail).where(OutgoingMail.id.in_(claimed)).order_by(OutgoingMail.id)
-    ).all()
     with _Transport(config) as transport:
-        for letter in letters:
+        # One letter in the session at a time: each outcome's commit expires what the session holds,
+        # so holding a whole batch made a digest's thousands of letters cost the square of their number.
+        for letter_id in sorted(claimed):
+            letter = session.get_one(OutgoingMail, letter_id)
             outcome = _send_one(letter, transport, config, now)
             counts[outcome] += 1
             session.commit()
+            session.expunge(letter)
     return counts
 
 
