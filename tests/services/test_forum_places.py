@@ -3,8 +3,6 @@ once each even when two requests ask at the same moment; stage and division foru
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from community.forums.models import Forum, ForumKind, ForumScope
 from contest_engine.models import Stage
 from contest_engine.setup import create_contest
 from contest_engine.spec import ContestSpec, StageSpec
+from tests.concurrency import at_once_words as _at_once
 from tests.factories.accounts import methodist, organiser
 from tests.factories.contests import ContestFactory, StageFactory, contest_with_organiser
 from tests.factories.courses import course
@@ -151,29 +150,6 @@ def test_a_lost_insert_race_reads_the_winners_row_and_keeps_the_transaction(app,
     assert len(looks) == 2  # it looked, lost the insert, and looked again
     assert db.session.get(Forum, bystander.id) is not None  # the caller's earlier work survived
     assert _count() == 2
-
-
-def _at_once(app, calls: list[Callable[[], object]]) -> list[str]:  # type: ignore[no-untyped-def]
-    outcomes: list[str] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                call()
-                outcomes.append("ok")
-            except Exception as error:  # noqa: BLE001 - the test reports what happened
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_first_visits_at_once_make_one_set_of_forums(app) -> None:  # type: ignore[no-untyped-def]

@@ -4,10 +4,8 @@ counted; two moderators hiding one post at once hide it once."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -17,30 +15,10 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.forums import moderation, posts
 from community.forums.models import Forum, Post, Topic
+from tests.concurrency import at_once as _at_once
+from tests.concurrency import skip_memory_database as _skip_memory_database
 from tests.factories.accounts import methodist, teacher
 from tests.factories.forum_posting import forum, topic
-
-
-def _at_once(app: Flask, calls: list[Callable[[], object]]) -> list[object]:
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes.append(call())
-            except Exception as error:  # noqa: BLE001 - the test reports what happened
-                outcomes.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _reply(topic_id: int, user_id: int, text: str) -> Callable[[], object]:
@@ -50,11 +28,6 @@ def _reply(topic_id: int, user_id: int, text: str) -> Callable[[], object]:
         return posts.reply(found, user, text, now=utcnow()).number
 
     return call
-
-
-def _skip_memory_database() -> None:
-    if db.engine.url.database in (None, "", ":memory:"):
-        pytest.skip("needs a file database or a server")
 
 
 def test_replies_at_once_get_consecutive_numbers_and_all_are_stored(app: Flask) -> None:

@@ -4,12 +4,10 @@ subscription at once leave one row."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -18,35 +16,10 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.subscriptions import digest, subscriptions
 from community.subscriptions.models import Subscription
+from tests.concurrency import at_once as _at_once
+from tests.concurrency import skip_memory_database as _skip_memory_database
 from tests.factories import forum_subs as f
 from tests.factories.accounts import teacher
-
-
-def _at_once(app: Flask, calls: list[Callable[[], object]]) -> list[object]:
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes.append(call())
-            except Exception as error:  # noqa: BLE001 - the test reports what happened
-                outcomes.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def _skip_memory_database() -> None:
-    if db.engine.url.database in (None, "", ":memory:"):
-        pytest.skip("needs a file database or a server")
 
 
 def test_two_digest_jobs_at_once_send_each_digest_once(app: Flask) -> None:

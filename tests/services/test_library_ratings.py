@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.library import bookmarks, ratings
 from community.library.models import Material, MaterialBookmark, MaterialRating, MaterialStatus
+from tests.concurrency import at_once_words as _at_once
 from tests.factories.accounts import teacher
 from tests.factories.community import published_material
 
@@ -62,29 +62,6 @@ def test_the_author_never_rates_and_unpublished_is_not_rated(app) -> None:  # ty
     with pytest.raises(Conflict):
         ratings.rate_material(pending, teacher(), 5, now=utcnow())
     assert _rows(MaterialRating) == 0
-
-
-def _at_once(app, calls: list[Callable[[], object]]) -> list[str]:  # type: ignore[no-untyped-def]
-    outcomes: list[str] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                call()
-                outcomes.append("ok")
-            except Exception as error:  # noqa: BLE001 - the test reports what happened
-                outcomes.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _rate(material_id: int, user_id: int, stars: int) -> Callable[[], object]:

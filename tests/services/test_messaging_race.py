@@ -3,7 +3,6 @@ connections in threads): one conversation, both messages in it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -15,29 +14,8 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.messaging import conversations
 from community.messaging.models import Conversation, DirectMessage
+from tests.concurrency import at_once as _at_once
 from tests.factories.accounts import teacher
-
-
-def _at_once(app: Flask, calls: list[Callable[[], object]]) -> list[object]:
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                outcomes.append(call())
-            except Exception as error:  # noqa: BLE001 - the test reports what happened
-                outcomes.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def _write(sender_id: int, recipient_id: int, text: str) -> Callable[[], object]:
