@@ -27,7 +27,7 @@ from community.forums import reading, search
 from community.forums import search_rules as rules
 from community.forums.messages import text as message_text
 from community.forums.models import Forum, ForumKind, ForumScope
-from community.forums.posting_rules import RuleError
+from community.rules import RuleError
 
 RESULTS_PER_PAGE = 20
 

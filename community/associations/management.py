@@ -15,7 +15,7 @@ from app.extensions import db
 from community.associations.models import Association, JoinPolicy
 from community.associations.rules import check_association
 from community.library.messages import refusal
-from community.library.rules import RuleError
+from community.rules import RuleError
 from community.subjects import Subject
 
 

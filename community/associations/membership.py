@@ -31,7 +31,7 @@ from community.forums import places as forum_places
 from community.forums.models import ForumScope
 from community.library.messages import refusal
 from community.library.messages import text as rule_text
-from community.library.rules import RuleError
+from community.rules import RuleError
 from community.subjects import Subject
 
 

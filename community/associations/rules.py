@@ -3,7 +3,7 @@ place in one. Plain values in, a `RuleError` (code + field) out; community/libra
 
 from __future__ import annotations
 
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 NAME_LIMIT = 255
 DISTRICT_LIMIT = 255

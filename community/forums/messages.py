@@ -10,7 +10,7 @@ from typing import Any
 
 from app.domain_errors import Conflict, Invalid
 from app.i18n import lazy_
-from community.forums.posting_rules import RuleError
+from community.rules import RuleError
 
 MESSAGES: dict[str, Any] = {
     # shared

@@ -6,7 +6,9 @@ in words)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+
+from community.rules import RuleError as RuleError  # re-exported: callers write rules.RuleError
+from community.rules import bounded_text
 
 TITLE_MAX_CHARS = 300  # the column's width
 POST_MAX_CHARS = 20_000  # a long methodical letter fits; a pasted book does not
@@ -43,16 +45,6 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_MAX = 5
 
 
-class RuleError(ValueError):
-    """A posting rule said no; callers match `code`, never English words."""
-
-    def __init__(self, code: str, field: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-        self.params = params
-
-
 def topic_title(title: object) -> str:
     """The title as stored: stripped, one line, not empty, at most TITLE_MAX_CHARS characters."""
     cleaned = " ".join(title.split()) if isinstance(title, str) else ""
@@ -65,22 +57,12 @@ def topic_title(title: object) -> str:
 
 def post_text(text: object) -> str:
     """The post as stored: trailing spaces stripped, not empty, at most POST_MAX_CHARS characters."""
-    cleaned = text.strip() if isinstance(text, str) else ""
-    if not cleaned:
-        raise RuleError("post_empty", "text")
-    if len(cleaned) > POST_MAX_CHARS:
-        raise RuleError("too_long", "text", limit=POST_MAX_CHARS)
-    return cleaned
+    return bounded_text(text, field="text", limit=POST_MAX_CHARS, empty="post_empty")
 
 
 def reason_text(text: object, *, required: bool) -> str:
     """A moderator's reason for hiding (required) or a reader's reason for a report (optional)."""
-    cleaned = text.strip() if isinstance(text, str) else ""
-    if required and not cleaned:
-        raise RuleError("required", "reason")
-    if len(cleaned) > REASON_MAX_CHARS:
-        raise RuleError("too_long", "reason", limit=REASON_MAX_CHARS)
-    return cleaned
+    return bounded_text(text, field="reason", limit=REASON_MAX_CHARS, required=required)
 
 
 def editable_until(created_at: datetime, minutes: int = EDIT_MINUTES) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from community.forums.posting_rules import RuleError
+from community.rules import RuleError
 
 MAX_QUERY_CHARS = 200
 MAX_ID = 2**31 - 1

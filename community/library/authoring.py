@@ -43,7 +43,7 @@ from community.library.models import (
     VersionState,
 )
 from community.library.publication import publish_version
-from community.library.rules import RuleError
+from community.rules import RuleError
 from community.subjects import subjects_by_ids
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 SORTS = ("relevance", "new", "popular", "rated")
 FACETS = ("subject", "grade", "kind", "district", "institution", "association")

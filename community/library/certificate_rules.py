@@ -6,7 +6,7 @@ is unique because the material id is, readable on paper, and the same every time
 
 from __future__ import annotations
 
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 SERIAL_PREFIX = "МБ"  # «методическая библиотека»
 REASON_LIMIT = 1000

@@ -22,9 +22,9 @@ from app.timeutil import DEFAULT_TIMEZONE, to_zone
 from community.library.certificate_rules import clean_reason, serial_number
 from community.library.messages import refusal, text
 from community.library.models import Material, MaterialStatus
-from community.library.rules import RuleError
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
+from community.rules import RuleError
 
 SOURCE = "material"
 # The issuer's zone: a certificate is dated as the site dates it, not as its reader's clock would.

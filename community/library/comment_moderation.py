@@ -21,9 +21,9 @@ from app.pagination import Page, paginate
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
 from community.library.models import CommentReport, Material, MaterialComment
-from community.library.rules import RuleError
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
+from community.rules import RuleError
 
 
 def report_comment(comment: MaterialComment, actor: User, reason: Any, *, now: datetime) -> CommentReport:

@@ -18,9 +18,9 @@ from app.markdown import render_markdown_uncached
 from community.library import discussion_rules as rules
 from community.library.messages import refusal, text
 from community.library.models import Material, MaterialComment, MaterialStatus
-from community.library.rules import RuleError
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
+from community.rules import RuleError
 
 
 def post_comment(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from community.library.rules import RuleError
+from community.rules import RuleError, bounded_text
 
 COMMENT_MAX_CHARS = 5000
 REASON_MAX_CHARS = 500
@@ -17,22 +17,12 @@ STARS_MIN, STARS_MAX = 1, 5
 
 def comment_text(text: object) -> str:
     """The comment as stored: stripped, not empty, at most COMMENT_MAX_CHARS characters."""
-    cleaned = text.strip() if isinstance(text, str) else ""
-    if not cleaned:
-        raise RuleError("comment_empty", "text")
-    if len(cleaned) > COMMENT_MAX_CHARS:
-        raise RuleError("too_long", "text", limit=COMMENT_MAX_CHARS)
-    return cleaned
+    return bounded_text(text, field="text", limit=COMMENT_MAX_CHARS, empty="comment_empty")
 
 
 def reason_text(text: object, *, required: bool) -> str:
     """A moderator's reason for hiding (required) or a reader's reason for a report (optional)."""
-    cleaned = text.strip() if isinstance(text, str) else ""
-    if required and not cleaned:
-        raise RuleError("required", "reason")
-    if len(cleaned) > REASON_MAX_CHARS:
-        raise RuleError("too_long", "reason", limit=REASON_MAX_CHARS)
-    return cleaned
+    return bounded_text(text, field="reason", limit=REASON_MAX_CHARS, required=required)
 
 
 @dataclass(frozen=True)

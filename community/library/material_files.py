@@ -16,7 +16,7 @@ from community.library import file_text
 from community.library.material_rules import check_file, check_file_count, extension_of, size_limit
 from community.library.messages import refusal
 from community.library.models import MaterialFile, MaterialVersion
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 
 @dataclass(frozen=True)

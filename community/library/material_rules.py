@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 TITLE_MAX = 300
 SUMMARY_MAX = 20_000

@@ -25,9 +25,9 @@ from community.library.messages import refusal, text
 from community.library.models import Material, MaterialVersion, VersionState
 from community.library.publication import publish_version, reject_version
 from community.library.review_rules import check_decision, check_reviewer, waiting_days
-from community.library.rules import RuleError
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
+from community.rules import RuleError
 
 # None: every material (methodists, administrators); a list: only these associations' materials.
 Scope = list[int] | None

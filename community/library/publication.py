@@ -27,7 +27,7 @@ from community.library.models import (
     MaterialVersion,
     VersionState,
 )
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 
 def publish_version(version: MaterialVersion, *, actor: User | None, now: datetime) -> Material:

@@ -21,7 +21,7 @@ from app.i18n import _
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
 from community.library.models import Material, MaterialRating, MaterialStatus
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 # A changed rating retries when another request changed the same row between read and update.
 _ATTEMPTS = 5

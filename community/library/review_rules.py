@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 DECISIONS = ("publish", "reject")
 REASON_LIMIT = 5000

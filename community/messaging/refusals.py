@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain_errors import Invalid
 from app.i18n import lazy_
-from community.messaging.rules import RuleError
+from community.rules import RuleError
 
 MESSAGES: dict[str, Any] = {
     "message_empty": lazy_("Write the message first."),

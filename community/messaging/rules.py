@@ -4,37 +4,20 @@ words it."""
 
 from __future__ import annotations
 
-from typing import Any
+from community.rules import RuleError as RuleError  # re-exported: callers write rules.RuleError
+from community.rules import bounded_text
 
 MESSAGE_MAX_CHARS = 5_000
 REASON_MAX_CHARS = 1_000
 
 
-class RuleError(ValueError):
-    """A messaging rule said no; callers match `code`, never English words."""
-
-    def __init__(self, code: str, field: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-        self.params = params
-
-
 def message_text(text: object) -> str:
     """The text as stored: stripped, not empty, at most MESSAGE_MAX_CHARS characters."""
-    cleaned = text.strip() if isinstance(text, str) else ""
-    if not cleaned:
-        raise RuleError("message_empty", "text")
-    if len(cleaned) > MESSAGE_MAX_CHARS:
-        raise RuleError("too_long", "text", limit=MESSAGE_MAX_CHARS)
-    return cleaned
+    return bounded_text(text, field="text", limit=MESSAGE_MAX_CHARS, empty="message_empty")
 
 
 def report_reason(reason: object) -> str:
-    cleaned = reason.strip() if isinstance(reason, str) else ""
-    if len(cleaned) > REASON_MAX_CHARS:
-        raise RuleError("too_long", "reason", limit=REASON_MAX_CHARS)
-    return cleaned
+    return bounded_text(reason, field="reason", limit=REASON_MAX_CHARS, required=False)
 
 
 def ordered_pair(first_id: int, second_id: int) -> tuple[int, int]:

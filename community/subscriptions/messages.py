@@ -6,7 +6,7 @@ from typing import Any
 
 from app.domain_errors import Conflict, DomainError, Invalid
 from app.i18n import lazy_
-from community.subscriptions.rules import RuleError
+from community.rules import RuleError
 
 MESSAGES: dict[str, Any] = {
     "subscription_unknown_target": lazy_("Must be one of: %(values)s."),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from community.rules import RuleError as RuleError  # re-exported: callers write rules.RuleError
+
 TARGETS = ("forum", "topic", "association")
 MODES = ("off", "each", "digest")
 OFF, EACH, DIGEST = MODES
@@ -15,16 +17,6 @@ OFF, EACH, DIGEST = MODES
 DIGEST_INTERVAL = timedelta(hours=24)
 # The mode of a news subscription nobody chose: every post by letter, as the course's teachers expect.
 FORCED_DEFAULT = EACH
-
-
-class RuleError(ValueError):
-    """A refusal by code (messages.py gives the text), naming the field it concerns."""
-
-    def __init__(self, code: str, field: str = "", **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-        self.params = params
 
 
 def target(value: object) -> str:

@@ -16,7 +16,7 @@ from community.associations.models import Association
 from community.library import moderation
 from community.library.models import Material, MaterialStatus, MaterialVersion, VersionState
 from community.library.review_rules import check_reviewer
-from community.library.rules import RuleError
+from community.rules import RuleError
 from tests.conftest import login
 from tests.factories.accounts import methodist, teacher
 from tests.factories.community import AssociationFactory, add_member, published_material

@@ -9,7 +9,7 @@ import pytest
 
 from community.forums import posting_rules as rules
 from community.forums.messages import MESSAGES
-from community.forums.posting_rules import RuleError
+from community.rules import RuleError
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from community.forums.posting_rules import RuleError
 from community.forums.search_rules import MAX_QUERY_CHARS, Scope, search_query, search_scope
+from community.rules import RuleError
 
 
 def test_the_query_is_one_stripped_line_of_bounded_length() -> None:

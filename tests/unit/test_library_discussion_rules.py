@@ -10,7 +10,7 @@ import pytest
 
 from community.library import discussion_rules as rules
 from community.library.messages import MESSAGES
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from community.library.certificate_rules import REASON_LIMIT, clean_reason, serial_number
-from community.library.rules import RuleError
 from community.portfolio import sections
+from community.rules import RuleError
 
 
 @pytest.mark.parametrize(

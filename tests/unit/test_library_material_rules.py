@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from community.library import material_rules as rules
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 PDF = b"%PDF-1.7\n"
 ZIP = b"PK\x03\x04rest"

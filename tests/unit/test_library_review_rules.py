@@ -8,7 +8,7 @@ import pytest
 
 from community.associations.rules import check_association, check_leaving, check_may_belong, check_member_role
 from community.library.review_rules import check_decision, queue_is_late, waiting_days
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

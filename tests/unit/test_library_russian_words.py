@@ -7,7 +7,7 @@ import pytest
 
 from community.library import russian_words as rw
 from community.library.catalogue_params import MAX_VALUES, Filters, read_filters
-from community.library.rules import RuleError
+from community.rules import RuleError
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from app.library.catalogue_request import read_request_filters, viewer_for
 from community.library.catalogue import Card, Catalogue, browse
 from community.library.catalogue_params import FACETS
 from community.library.messages import refusal
-from community.library.rules import RuleError
+from community.rules import RuleError
 from community.subjects import all_subjects
 
 TAG = "library"
