@@ -6,10 +6,11 @@ Who sees what: everyone sees published materials. Asking for a status or an auth
 rejected materials they may moderate (all for methodists and administrators, their associations'
 for leaders); never another author's draft, never anything of others for anyone else.
 
-Sorting: `relevance` (full-text rank, then rating; the default when searching), `new` (newest
+Sorting: `relevance` (full-text rank, then the damped rating; the default when searching), `new` (newest
 publication first; the default otherwise), `popular` (views plus downloads, each counted once per
-person per day), `rated` (average stars, then the number of ratings; unrated last). Every order
-ends with the id, so pages never overlap.
+person per day), `rated` (the average damped towards a prior — see catalogue_params.damped_rating —
+then the number of ratings, then the newest; unrated last). Every order ends with the id, so pages
+never overlap.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, cast, false, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, literal_column, or_, select
 from sqlalchemy import text as sql
 
 from app.accounts import Institution, User
@@ -27,7 +28,7 @@ from app.extensions import db
 from app.pagination import MAX_PAGE, Page
 from community.library import search
 from community.library.catalogue_facets import FacetValue, facet_conditions, facet_counts
-from community.library.catalogue_params import Filters
+from community.library.catalogue_params import RATING_PRIOR_STARS, RATING_PRIOR_WEIGHT, Filters
 from community.library.discussion_rules import average
 from community.library.models import Material, MaterialGrade, MaterialStatus, MaterialSubject
 from community.library.search import TextQuery
@@ -135,8 +136,12 @@ def _visible(filters: Filters, viewer: Viewer) -> ColumnElement[bool]:
     return or_(published, Material.author_id == viewer.user_id, moderated)
 
 
-def _average() -> ColumnElement[Any]:
-    return cast(Material.rating_sum, Float) / func.nullif(Material.ratings_count, 0)
+def _damped_rating() -> ColumnElement[Any]:
+    """catalogue_params.damped_rating in SQL over the stored counters (the same on SQLite and
+    PostgreSQL): NULL while unrated, so `nulls_last` puts those materials after every rated one."""
+    prior = RATING_PRIOR_WEIGHT * RATING_PRIOR_STARS  # a float: the division is never an integer one
+    damped = (cast(Material.rating_sum, Float) + prior) / (Material.ratings_count + RATING_PRIOR_WEIGHT)
+    return case((Material.ratings_count > 0, damped), else_=None)
 
 
 def _page_query(filters: Filters, viewer: Viewer, text: TextQuery | None, sort: str) -> Any:
@@ -147,7 +152,7 @@ def _page_query(filters: Filters, viewer: Viewer, text: TextQuery | None, sort: 
     )
     ranking = sort == "relevance" and text is not None
     query = query.where(*conditions(filters, viewer, text, with_text=not ranking))
-    rated = _average().desc().nulls_last()
+    rated = _damped_rating().desc().nulls_last()
     if ranking:
         assert text is not None
         query, relevance = search.ranked(query, text)
@@ -155,7 +160,8 @@ def _page_query(filters: Filters, viewer: Viewer, text: TextQuery | None, sort: 
     if sort == "popular":
         return query.order_by((Material.views_count + Material.downloads_count).desc(), Material.id.desc())
     if sort == "rated":
-        return query.order_by(rated, Material.ratings_count.desc(), Material.id.desc())
+        newest_first = func.coalesce(Material.published_at, Material.created_at).desc()
+        return query.order_by(rated, Material.ratings_count.desc(), newest_first, Material.id.desc())
     if _only_published(filters, viewer):
         return query.order_by(Material.published_at.desc(), Material.id.desc())
     newest = func.coalesce(Material.published_at, Material.created_at)
