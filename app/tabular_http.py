@@ -6,6 +6,7 @@ own content checks."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -15,12 +16,15 @@ from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
 from app.exports import XLSX_MIME
+from app.input_guard import utf16_codec
 from app.tabular import MAX_BYTES, LineError
 from app.uploads import read_bounded
 
 CSV_MIME = "text/csv"
 _YES = ("1", "true", "yes", "on")
 _NO = ("0", "false", "no", "off")
+# A raw body declared UTF-16 without a BOM gets one, so the reader (which trusts only a BOM) reads it
+_UTF16_BOMS = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
 
 
 def excel_wanted(user: Any = None) -> bool:
@@ -69,7 +73,8 @@ def request_table() -> bytes:
     """The table an API call sends: a multipart `file`, or the raw body (CSV of any encoding or XLSX)."""
     if request.mimetype == "multipart/form-data":
         return file_bytes(request.files.get("file"))
-    return request.get_data(cache=True)[: MAX_BYTES + 1]
+    data = request.get_data(cache=True)[: MAX_BYTES + 1]
+    return _UTF16_BOMS.get(utf16_codec(data, request.mimetype_params.get("charset")) or "", b"") + data
 
 
 def import_report_json(created: int, errors: Sequence[LineError]) -> dict[str, Any]:
