@@ -30,21 +30,38 @@ from courses.quiz.policies import AttemptPolicy
 from courses.quiz.quizzes import create_quiz
 
 
-def contest_bank(contest: Contest) -> Any:
-    """The contest's own question bank, made on first use for contests created before it existed."""
+def find_contest_bank(contest: Contest) -> QuestionBank | None:
+    """The contest's bank if it has one; writes nothing (pages that only show a link use it)."""
     if contest.bank_id is not None:
         bank = db.session.get(QuestionBank, contest.bank_id)
         if bank is not None:
             return bank
-    bank = bank_for("contest", contest.id) or create_bank("contest", contest.id, contest.title)
-    contest.bank_id = bank.id
+    return bank_for("contest", contest.id)
+
+
+def _bank_in_transaction(contest: Contest) -> QuestionBank:
+    """The contest's bank, created (flushed, not committed) for contests made before banks existed."""
+    bank = find_contest_bank(contest) or create_bank("contest", contest.id, contest.title)
+    if contest.bank_id != bank.id:
+        contest.bank_id = bank.id
+    return bank
+
+
+def contest_bank(contest: Contest) -> Any:
+    """The contest's own question bank, made on first use for contests created before it existed."""
+    bank = _bank_in_transaction(contest)
     db.session.commit()
     return bank
 
 
 def import_questions(contest: Contest, text: str, *, actor: User, valid_only: bool = False) -> Any:
-    """GIFT into the contest's bank (all or nothing unless `valid_only`); returns the quiz engine's report."""
-    return import_gift(contest_bank(contest), text, actor=actor, valid_only=valid_only)
+    """GIFT into the contest's bank (all or nothing unless `valid_only`); returns the quiz engine's report.
+    A lazily made bank joins the import's transaction: a refused import rolls it back, so a refusal
+    writes nothing."""
+    report = import_gift(_bank_in_transaction(contest), text, actor=actor, valid_only=valid_only)
+    if report.refused:
+        db.session.rollback()
+    return report
 
 
 def export_questions(contest: Contest) -> str:

@@ -23,7 +23,7 @@ from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import act, submit
 from contest_engine.messages import kind_label, state_label
 from contest_engine.models import Contest
-from contest_engine.olympiad import contest_bank, create_round, import_questions
+from contest_engine.olympiad import create_round, find_contest_bank, import_questions
 from contest_engine.participant_import import import_participants
 from contest_engine.queries import contest_divisions, contest_stages, participants_query
 from contest_engine.setup import add_stage, create_contest, update_contest, update_stage
@@ -187,7 +187,7 @@ def questions(contest_id: int):  # type: ignore[no-untyped-def]
             flash(_("Imported: %(n)s.", n=len(report.imported)), "success")
             return redirect(url_for("contests.questions", contest_id=contest.id))
     return render_template(
-        "contests/questions.html", contest=contest, form=form, errors=errors, bank=contest_bank(contest)
+        "contests/questions.html", contest=contest, form=form, errors=errors, bank=find_contest_bank(contest)
     ), (422 if errors or form.errors else 200)
 
 
