@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import CursorResult, DateTime, Enum, Executable, MetaData
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -74,6 +75,18 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def added(row: Any) -> bool:
+    """Add `row` in a savepoint and flush it; False when a constraint refuses it (a twin request
+    inserted the same unique row first), with the rest of the transaction kept. The one insert-once
+    check that two requests at once rely on."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def rows_changed(statement: Executable) -> int:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, NotFound
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _, force_locale
 from app.notifications import notify
 from community.associations.models import (
@@ -221,10 +220,7 @@ def _insert(
     member = AssociationMember(
         association_id=association.id, user_id=user.id, role=role, status=status, joined_at=now
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(member)
-    except IntegrityError:
+    if not added(member):
         db.session.rollback()
         raise Conflict(_("This person is already in the association or has asked to join.")) from None
     return member

@@ -13,13 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Forbidden
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
 from community.forums import notices, search
@@ -39,10 +38,7 @@ def report_post(post: Post, topic: Topic, actor: User, reason: Any, *, now: date
     except rules.RuleError as error:
         raise refusal(error) from None
     report = PostReport(post_id=post.id, reporter_id=actor.id, reason=cleaned, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-    except IntegrityError:
+    if not added(report):
         db.session.rollback()
         raise Conflict(_("You have already reported this post.")) from None
     _record("forum.post_reported", actor, topic, post, cleaned)

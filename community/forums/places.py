@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict
-from app.extensions import db
+from app.extensions import added, db
 from app.i18n import _, force_locale, lazy_
 from community.forums.models import Forum, ForumKind, ForumScope
 
@@ -120,10 +119,7 @@ def ensure_forum(
         position=position,
         created_by_id=created_by_id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(forum)
-    except IntegrityError:
+    if not added(forum):
         winner = find_forum(scope, scope_id, slot)
         if winner is None:  # the other insert was rolled back after all: nothing to read, so retry
             raise Conflict(_("Someone is creating this forum at the same time; reload the page.")) from None

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _
 from app.markdown import render_markdown_uncached
 from app.uploads import CheckedUpload
@@ -262,10 +261,7 @@ def _new_version(
         material_id=material.id, number=working.number + 1, state=VersionState.DRAFT, created_at=now
     )
     _fill(version, clean)
-    try:
-        with db.session.begin_nested():
-            db.session.add(version)
-    except IntegrityError:
+    if not added(version):
         raise Conflict(
             _("Another version of this material has just been started; reload the page.")
         ) from None

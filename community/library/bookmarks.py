@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.accounts import User
 from app.domain_errors import Conflict
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
 from community.library.models import Material, MaterialBookmark, MaterialStatus
@@ -24,10 +23,7 @@ def set_bookmark(material: Material, actor: User, on: bool, *, now: datetime) ->
     if on:
         if material.status != MaterialStatus.PUBLISHED:
             raise Conflict(_("Only a published material can be bookmarked."))
-        try:
-            with db.session.begin_nested():
-                db.session.add(MaterialBookmark(material_id=material.id, user_id=actor.id, created_at=now))
-        except IntegrityError:
+        if not added(MaterialBookmark(material_id=material.id, user_id=actor.id, created_at=now)):
             db.session.commit()
             return True
         _move(material.id, 1)

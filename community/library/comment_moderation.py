@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Forbidden
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _, force_locale
 from app.pagination import Page, paginate
 from community.library import discussion_rules as rules
@@ -37,10 +36,7 @@ def report_comment(comment: MaterialComment, actor: User, reason: Any, *, now: d
     except RuleError as error:
         raise refusal(error) from None
     report = CommentReport(comment_id=comment.id, reporter_id=actor.id, reason=cleaned, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-    except IntegrityError:
+    if not added(report):
         db.session.rollback()
         raise Conflict(_("You have already reported this comment.")) from None
     audit.record(

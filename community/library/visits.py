@@ -12,9 +12,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from community.library.models import Material, MaterialVisit, VisitKind
 
 _COUNTERS = {VisitKind.VIEW: Material.views_count, VisitKind.DOWNLOAD: Material.downloads_count}
@@ -42,10 +41,7 @@ def _count(material: Material, user: Any, today: date, kind: VisitKind) -> bool:
     user_id = _counted_user_id(material, user)
     if user_id is None:
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(MaterialVisit(material_id=material.id, user_id=user_id, day=today, kind=kind))
-    except IntegrityError:
+    if not added(MaterialVisit(material_id=material.id, user_id=user_id, day=today, kind=kind)):
         db.session.commit()  # ends the (read) transaction the savepoint ran in
         return False
     counter = _COUNTERS[kind]

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from community.messaging import rules
 from community.messaging.models import UserBlock
 from community.messaging.refusals import refusal
@@ -24,10 +23,7 @@ def block(actor: User, other: User, *, now: datetime) -> bool:
         raise refusal(error) from None
     if _exists(actor.id, other.id):
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(UserBlock(blocker_id=actor.id, blocked_id=other.id, created_at=now))
-    except IntegrityError:
+    if not added(UserBlock(blocker_id=actor.id, blocked_id=other.id, created_at=now)):
         return False  # the same person blocked them at the same moment in another tab
     _record("messaging.user_blocked", actor, other)
     db.session.commit()

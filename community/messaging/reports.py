@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Forbidden
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
 from community.messaging import rules
@@ -40,10 +39,7 @@ def report_message(message: DirectMessage, actor: User, reason: Any, *, now: dat
     except rules.RuleError as error:
         raise refusal(error) from None
     report = MessageReport(message_id=message.id, reporter_id=actor.id, reason=cleaned, created_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-    except IntegrityError:
+    if not added(report):
         db.session.rollback()
         raise Conflict(_("You have already reported this message.")) from None
     audit.record(

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.notifications import NotificationPreference
 from community.notices.kinds import Choice, Kind, effective
 
@@ -55,10 +54,7 @@ def save_choices(actor: User, choices: Mapping[Kind, Choice]) -> dict[Kind, Choi
         values = {"in_app": choice.in_app, "by_email": choice.by_email, "in_digest": choice.in_digest}
         if _update(actor.id, kind, values):
             continue
-        try:
-            with db.session.begin_nested():
-                db.session.add(NotificationPreference(user_id=actor.id, kind=kind.value, **values))
-        except IntegrityError:
+        if not added(NotificationPreference(user_id=actor.id, kind=kind.value, **values)):
             _update(actor.id, kind, values)
     audit.record(
         "notifications.preferences_saved",

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import NotFound
-from app.extensions import db, rows_changed
+from app.extensions import added, db, rows_changed
 from app.i18n import _
 from app.notifications import NotificationPreference
 from community.associations.models import Association
@@ -181,10 +180,7 @@ def _upsert(user_id: int, target: str, target_id: int, mode: str, forced: bool, 
         forced=forced,
         created_at=now,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # a twin request inserted it first: ours is the later choice
+    if not added(row):  # a twin request inserted it first: ours is the later choice
         rows_changed(change)
 
 
