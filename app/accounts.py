@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base, str_enum
@@ -26,6 +26,8 @@ class Role(enum.StrEnum):
     STUDENT = "student"
     JUROR = "juror"
     METHODIST = "methodist"  # staff of a district methodical centre: moderates the library
+    COORDINATOR = "coordinator"  # a school's deputy head: sees the monitoring of their institutions
+    DISTRICT_METHODIST = "district_methodist"  # sees the monitoring of their districts
 
 
 ROLE_LABELS = {
@@ -35,11 +37,39 @@ ROLE_LABELS = {
     Role.STUDENT: lazy_("Student"),
     Role.JUROR: lazy_("Juror"),
     Role.METHODIST: lazy_("Methodist"),
+    Role.COORDINATOR: lazy_("School coordinator"),
+    Role.DISTRICT_METHODIST: lazy_("District methodist"),
 }
 
 
 def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS.get(Role(role), role))
+
+
+class InstitutionType(enum.StrEnum):
+    SCHOOL = "school"
+    GYMNASIUM = "gymnasium"
+    LYCEUM = "lyceum"
+    METHODICAL_CENTRE = "methodical_centre"
+    QUALIFICATION_INSTITUTE = "qualification_institute"
+    ADDITIONAL_EDUCATION = "additional_education"
+    UNIVERSITY = "university"
+    OTHER = "other"
+
+
+class District(Base):
+    """A district (or city) of a region: a record an administrator manages. Institutions point at it;
+    their `district` and `region` text columns are its name copied by app.districts, which renames
+    them all in one statement when the district is renamed."""
+
+    __tablename__ = "district"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    region: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("region", "name"),)
 
 
 class Institution(Base):
@@ -49,6 +79,13 @@ class Institution(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
+    type: Mapped[InstitutionType] = mapped_column(
+        str_enum(InstitutionType), default=InstitutionType.SCHOOL, server_default="school"
+    )
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("district.id", ondelete="RESTRICT"), index=True
+    )
+    # The district's name and region, copied from district_id (app.districts keeps them equal).
     district: Mapped[str] = mapped_column(String(255), default="", index=True)
     region: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -77,6 +114,8 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set by an administrator: this author's library materials are published without waiting.
     trusted_author: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set by an administrator: this teacher may put events in the network's calendar.
+    hosts_events: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Part of every session's id: raising it (password change, reset, deactivation) ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -108,6 +147,28 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class InstitutionScope(Base):
+    """An institution a school coordinator sees the monitoring of."""
+
+    __tablename__ = "institution_scope"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class DistrictScope(Base):
+    """A district a district methodist sees the monitoring of."""
+
+    __tablename__ = "district_scope"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(
+        ForeignKey("district.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 def hash_token(raw: str) -> str:

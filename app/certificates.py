@@ -26,6 +26,8 @@ class CertificateKind(enum.StrEnum):
     PARTICIPATION = "participation"
     JURY = "jury"
     PUBLICATION = "publication"  # a material published in the methodical library
+    EVENT_ATTENDANCE = "event_attendance"  # took part in a calendar event (with hours)
+    EVENT_CONDUCTING = "event_conducting"  # hosted or spoke at a calendar event
 
 
 class Certificate(Base):

@@ -19,6 +19,7 @@ from app.contests.panel import contests_panel
 from app.courses import bp as courses_bp
 from app.courses.catalogue import courses_panel
 from app.demo import demo_part
+from app.events import bp as events_bp
 from app.forums import bp as forums_bp
 from app.forums.subscription_links import WebPlaceAccess
 from app.jury import bp as jury_bp
@@ -29,6 +30,7 @@ from app.mail_delivery import deliver_due_mail
 from app.main import bp as main_bp
 from app.main.dashboard import panel
 from app.messaging import bp as messaging_bp
+from app.monitoring import bp as monitoring_bp
 from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
@@ -61,6 +63,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     forums_bp,
     messaging_bp,
     portfolio_bp,
+    events_bp,
+    monitoring_bp,
     api_bp,
 )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_PACKAGES = ("app", "courses", "contest_engine", "community")
+SOURCE_PACKAGES = ("app", "courses", "contest_engine", "community", "monitoring")
 MAX_LINES = 400
 
 # The one import inside a function: create_app loads the rooms' wiring when it is called, because

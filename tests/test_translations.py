@@ -23,6 +23,7 @@ METHOD_MAP = [
     ("courses/**.py", "python"),
     ("contest_engine/**.py", "python"),
     ("community/**.py", "python"),
+    ("monitoring/**.py", "python"),
     ("templates/**.html", "jinja2"),
 ]
 

@@ -19,8 +19,10 @@ from app.api import (  # noqa: E402,F401
     community,
     contests,
     courses,
+    events,
     jury,
     library,
+    monitoring,
     openapi,  # noqa: E402,F401
     quiz,
 )

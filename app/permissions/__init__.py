@@ -18,6 +18,19 @@ from app.accounts import Role, User
 ORGANISER_GRANTABLE_ROLES = frozenset({Role.TEACHER, Role.STUDENT, Role.JUROR})
 
 
+# The network's adults: they publish, rate, comment, read open associations' forums and come to
+# events as colleagues. Pupils (students) are the only ones left out.
+COLLEAGUE_ROLES = (
+    Role.ADMIN,
+    Role.ORGANISER,
+    Role.TEACHER,
+    Role.METHODIST,
+    Role.JUROR,
+    Role.COORDINATOR,
+    Role.DISTRICT_METHODIST,
+)
+
+
 def _signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.active)
 

@@ -28,7 +28,7 @@ from sqlalchemy import Select, exists, false, or_, select
 
 from app.accounts import Role, User
 from app.extensions import db
-from app.permissions import _signed_in, has_role, is_admin
+from app.permissions import COLLEAGUE_ROLES, _signed_in, has_role, is_admin
 from app.permissions.contests import can_organise_contest
 from community.associations.models import (
     Association,
@@ -43,9 +43,6 @@ from contest_engine.models import ContestOrganiser, Division, Participation, Sta
 from contest_engine.queries import contest_stages, is_first_competitive
 from contest_engine.rules.stages import StageKind
 from courses.models import CourseMember
-
-# Adults of the network: they may read a network-wide open association's forum without joining.
-COLLEAGUE_ROLES = (Role.ADMIN, Role.ORGANISER, Role.TEACHER, Role.METHODIST, Role.JUROR)
 
 STAFF, MEMBER, READER = "staff", "member", "reader"
 

@@ -14,12 +14,9 @@ from sqlalchemy import select
 
 from app.accounts import Role, User
 from app.extensions import db
-from app.permissions import _signed_in, has_role, is_admin
+from app.permissions import COLLEAGUE_ROLES, _signed_in, has_role, is_admin
 from community.associations.models import AssociationMember, MemberRole, MemberStatus
 from community.library.models import Material, MaterialStatus
-
-# The network's adults: they publish, rate and comment as colleagues.
-COLLEAGUE_ROLES = (Role.ADMIN, Role.ORGANISER, Role.TEACHER, Role.METHODIST, Role.JUROR)
 
 
 def is_colleague(user: Any) -> bool:

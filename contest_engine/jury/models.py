@@ -85,6 +85,9 @@ class JuryConfig(Base):
     slot_pick_deadline: Mapped[datetime | None] = mapped_column(
         default=None
     )  # finalists pick slots before it
+    # The organiser opened the demo lessons to colleagues: each slot shows in the network calendar as
+    # an open lesson (never for a blind stage).
+    open_to_colleagues: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

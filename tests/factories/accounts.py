@@ -6,7 +6,8 @@ from functools import cache
 
 import factory
 
-from app.accounts import Institution, Role, User
+from app.accounts import District, DistrictScope, Institution, InstitutionScope, Role, User
+from app.extensions import db
 from app.security import hash_password
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories.base import Factory
@@ -61,3 +62,42 @@ def juror(**kw: object) -> User:
 
 def methodist(**kw: object) -> User:
     return UserFactory(role=Role.METHODIST, **kw)
+
+
+def coordinator(*institutions: Institution, **kw: object) -> User:
+    """A school coordinator who sees the monitoring of `institutions`."""
+    user = UserFactory(role=Role.COORDINATOR, **kw)
+    for institution in institutions:
+        db.session.add(InstitutionScope(user_id=user.id, institution_id=institution.id))
+    db.session.flush()
+    return user
+
+
+def district_methodist(*districts: District, **kw: object) -> User:
+    """A district methodist who sees the monitoring of `districts`."""
+    user = UserFactory(role=Role.DISTRICT_METHODIST, **kw)
+    for district in districts:
+        db.session.add(DistrictScope(user_id=user.id, district_id=district.id))
+    db.session.flush()
+    return user
+
+
+def district(name: str = "Центральный район", region: str = "Новосибирская область") -> District:
+    """A district record, made once per name."""
+    found = db.session.scalar(db.select(District).where(District.name == name, District.region == region))
+    if found is None:
+        found = District(name=name, region=region)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def institution_in(district_row: District, name: str = "", **kw: object) -> Institution:
+    """An institution of a district record, its text columns copied as app.districts does."""
+    return InstitutionFactory(
+        name=name or f"Школа {district_row.name}",
+        district_id=district_row.id,
+        district=district_row.name,
+        region=district_row.region,
+        **kw,
+    )

@@ -1,0 +1,1 @@
+"""(being written: see app/api/events/__init__.py)"""

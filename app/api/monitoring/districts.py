@@ -1,0 +1,1 @@
+"""(being written: see app/api/monitoring/__init__.py)"""

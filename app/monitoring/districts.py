@@ -1,0 +1,3 @@
+"""(being written: see app/monitoring/__init__.py)"""
+
+from app.monitoring import bp  # noqa: F401
