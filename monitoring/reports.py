@@ -1,0 +1,245 @@
+"""The report builders: one report of one academic year for what a viewer may see, read from the
+summary tables (monitoring.models) into the one shape pages, charts, exports and the API use.
+
+Rows are districts when no district is chosen and the viewer sees districts (the administrator, a
+district methodist), institutions within a chosen district or a coordinator's institutions, or the
+one chosen institution. Totals, the year before and the trend over the years come from one grouped
+query, so a report costs the same handful of queries whatever the size of the network."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from app.accounts import District, Institution
+from app.domain_errors import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.i18n import _
+from contest_engine.models import Contest
+from monitoring.academic_year import YearError, academic_year, parse_year
+from monitoring.figures import COUNTS, SHARES, add_up, complete
+from monitoring.models import (
+    ActivitySummary,
+    ContestAudience,
+    ContestSummary,
+    QualificationSummary,
+    SummaryRun,
+)
+from monitoring.report_columns import breakdown_title, columns, report_title
+from monitoring.report_shape import REPORTS, Figure, Report, Row
+
+# Which summary run dates which report (both contest reports come from one table).
+RUN_OF = {
+    "qualification": "qualification",
+    "olympiads": "contests",
+    "teacher_contests": "contests",
+    "activity": "activity",
+}
+NO_DISTRICT = 0  # the row of institutions without a district record
+
+
+class Scope(Protocol):
+    """What a viewer may see (app.permissions.monitoring.MonitoringScope has this shape)."""
+
+    everything: bool
+    district_ids: frozenset[int]
+    institution_ids: frozenset[int]
+
+
+def resolve_year(value: str | int | None, now: datetime) -> int:
+    """A request's year, or Invalid with the field: 2025 or «2025/26» within 2000..the current year."""
+    current = academic_year(now)
+    try:
+        return parse_year(value, current=current)
+    except YearError:
+        message = _(
+            "Choose an academic year from %(first)s to %(last)s, e.g. %(example)s.",
+            first=2000,
+            last=current,
+            example=f"{current}/{(current + 1) % 100:02d}",
+        )
+        raise Invalid(message, {"year": message}) from None
+
+
+def check_report(name: str) -> None:
+    if name not in REPORTS:
+        message = _("Unknown report: choose one of %(names)s.", names=", ".join(REPORTS))
+        raise Invalid(message, {"report": message})
+
+
+def _source(name: str) -> tuple[Any, list[ColumnElement[bool]]]:
+    if name == "qualification":
+        return QualificationSummary, []
+    if name == "activity":
+        return ActivitySummary, []
+    audience = ContestAudience.PUPILS if name == "olympiads" else ContestAudience.TEACHERS
+    return ContestSummary, [ContestSummary.audience == audience]
+
+
+def computed_at(name: str) -> datetime | None:
+    return db.session.scalar(select(SummaryRun.computed_at).where(SummaryRun.report == RUN_OF[name]))
+
+
+def _visible(
+    scope: Scope, district_id: int | None, institution_id: int | None
+) -> tuple[list[ColumnElement[bool]], str]:
+    """The filter on Institution for what is asked and allowed, and the kind of row to show."""
+    if institution_id is not None:
+        if not (scope.everything or institution_id in scope.institution_ids):
+            raise Forbidden(_("This institution is outside what you may see."))
+        if db.session.get(Institution, institution_id) is None:
+            raise NotFound(_("No such institution."))
+        return [Institution.id == institution_id], "institution"
+    if district_id is not None:
+        if db.session.get(District, district_id) is None:
+            raise NotFound(_("No such district."))
+        where = [Institution.district_id == district_id]
+        if scope.everything or district_id in scope.district_ids:
+            return where, "institution"
+        mine = [*where, Institution.id.in_(scope.institution_ids)]
+        if not scope.institution_ids or not db.session.scalar(
+            select(func.count(Institution.id)).where(*mine)
+        ):
+            raise Forbidden(_("This district is outside what you may see."))
+        return mine, "institution"
+    if scope.everything:
+        return [], "district"
+    if scope.district_ids:
+        return [
+            or_(Institution.district_id.in_(scope.district_ids), Institution.id.in_(scope.institution_ids))
+        ], "district"
+    if scope.institution_ids:
+        return [Institution.id.in_(scope.institution_ids)], "institution"
+    raise Forbidden(_("You have no institutions or districts to monitor."))
+
+
+def _sums(model: Any, name: str) -> list[Any]:
+    return [func.coalesce(func.sum(getattr(model, key)), 0) for key in COUNTS[name]]
+
+
+def _counts(name: str, values: Sequence[Any]) -> dict[str, Figure]:
+    return complete(name, dict(zip(COUNTS[name], (int(v or 0) for v in values), strict=True)))
+
+
+def _rows(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> list[Row]:
+    model, extra = _source(name)
+    key = Institution.id if kind == "institution" else func.coalesce(Institution.district_id, NO_DISTRICT)
+    grouped = db.session.execute(
+        select(key, *_sums(model, name))
+        .join(Institution, Institution.id == model.institution_id)
+        .where(model.year == year, *extra, *where)
+        .group_by(key)
+    ).all()
+    figures = {row[0]: _counts(name, row[1:]) for row in grouped}
+    zero = complete(name, {})
+    rows: list[Row] = []
+    if kind == "institution":
+        named = db.session.execute(
+            select(Institution.id, Institution.name, Institution.district_id).where(*where)
+        ).all()
+        for ident, title, district in named:
+            rows.append(Row("institution", ident, title, figures.get(ident, zero), district))
+    else:
+        districts = select(Institution.district_id).where(*where) if where else None
+        query = select(District.id, District.name)
+        if districts is not None:
+            query = query.where(District.id.in_(districts))
+        for ident, title in db.session.execute(query).all():
+            rows.append(Row("district", ident, title, figures.get(ident, zero), ident))
+        if NO_DISTRICT in figures:
+            rows.append(Row("district", NO_DISTRICT, _("Without a district"), figures[NO_DISTRICT], None))
+    rows.sort(key=lambda r: (r.id == NO_DISTRICT and r.kind == "district", r.name.casefold(), r.id))
+    return rows
+
+
+def _trend(name: str, year: int, where: list[ColumnElement[bool]]) -> dict[int, dict[str, Figure]]:
+    """Totals per year up to `year`; the year itself and the one before are always there (zeros)."""
+    model, extra = _source(name)
+    grouped = db.session.execute(
+        select(model.year, *_sums(model, name))
+        .join(Institution, Institution.id == model.institution_id)
+        .where(model.year <= year, *extra, *where)
+        .group_by(model.year)
+    ).all()
+    trend = {int(row[0]): _counts(name, row[1:]) for row in grouped}
+    for wanted in (year - 1, year):
+        trend.setdefault(wanted, complete(name, {}))
+    return dict(sorted(trend.items()))
+
+
+def _breakdowns(name: str, year: int, where: list[ColumnElement[bool]]) -> dict[str, list[Row]]:
+    """Contest reports by contest; the olympiads also by subject and grade."""
+    if name not in ("olympiads", "teacher_contests"):
+        return {}
+    model, extra = _source(name)
+    base = (
+        select()
+        .select_from(ContestSummary)
+        .join(Institution, Institution.id == ContestSummary.institution_id)
+        .where(ContestSummary.year == year, *extra, *where)
+    )
+    sums = _sums(model, name)
+    contests = db.session.execute(
+        base.add_columns(Contest.id, Contest.title, *sums)
+        .join(Contest, Contest.id == ContestSummary.contest_id)
+        .group_by(Contest.id, Contest.title)
+    ).all()
+    result = {
+        breakdown_title("contest"): sorted(
+            (Row("contest", row[0], row[1], _counts(name, row[2:])) for row in contests),
+            key=lambda r: (-int(r.figures["participants"]), r.name.casefold()),
+        )
+    }
+    if name == "olympiads":
+        for column, kind in ((ContestSummary.subject, "subject"), (ContestSummary.grade, "grade")):
+            grouped = db.session.execute(base.add_columns(column, *sums).group_by(column)).all()
+            ordered = sorted(grouped, key=lambda row: _natural(str(row[0] or "")))
+            result[breakdown_title(kind)] = [
+                Row(kind, position, str(row[0] or "") or _("Not stated"), _counts(name, row[1:]))
+                for position, row in enumerate(ordered, start=1)
+            ]
+    return result
+
+
+def _natural(text: str) -> tuple[int, int, str]:
+    """Grades «5» … «11» in numeric order, words after them, «not stated» last."""
+    if not text:
+        return (2, 0, "")
+    if text.isdigit():
+        return (0, int(text), "")
+    return (1, 0, text.casefold())
+
+
+def build_report(
+    name: str,
+    year: int,
+    scope: Scope,
+    district_id: int | None = None,
+    institution_id: int | None = None,
+) -> Report:
+    """One report: rows for the viewer's scope (or the chosen district or institution), totals, the
+    year before, the trend. Raises Invalid (report), Forbidden (outside the scope), NotFound."""
+    check_report(name)
+    where, kind = _visible(scope, district_id, institution_id)
+    rows = _rows(name, year, where, kind)
+    trend = _trend(name, year, where)
+    totals = add_up(name, [trend[year]])
+    return Report(
+        name=name,
+        title=report_title(name),
+        year=year,
+        computed_at=computed_at(name),
+        columns=columns(name),
+        rows=rows,
+        totals=totals,
+        previous_totals=trend[year - 1],
+        breakdowns=_breakdowns(name, year, where),
+        trend=trend,
+    )
+
+
+def share_keys(name: str) -> tuple[str, ...]:
+    return tuple(SHARES[name])
