@@ -29,6 +29,9 @@ from app.timeutil import utcnow
 
 QUEUED_KEY = "mail.queued"  # Session.info: letters added in the current transaction
 QUEUED_IDS_KEY = "mail.queued_ids"  # Session.info: ids of letters inserted in bulk (send_mail_bulk)
+# Attachments ride in the headers' JSON under this key (no column of their own): text files only,
+# such as an event's .ics; `build_message` attaches them instead of writing a header.
+ATTACHMENTS_KEY = "__attachments__"
 
 
 class MailStatus(enum.StrEnum):
@@ -59,16 +62,36 @@ class OutgoingMail(Base):
     __table_args__ = (Index("ix_outgoing_mail_status_next_try_at", "status", "next_try_at"),)
 
 
-def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> OutgoingMail:
+@dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with a letter (an event's .ics): its name, MIME type and text."""
+
+    filename: str
+    mimetype: str
+    text: str
+
+
+def send_mail(
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> OutgoingMail:
     """Queue a letter in the current transaction; the calling service's commit makes it real."""
     now = utcnow()
+    stored: dict[str, object] = dict(headers or {})
+    if attachments:
+        stored[ATTACHMENTS_KEY] = [
+            {"filename": a.filename, "mimetype": a.mimetype, "text": a.text} for a in attachments
+        ]
     letter = OutgoingMail(
         to_address=to[:320],
         subject=subject,
         body=body,
         next_try_at=now,
         created_at=now,
-        headers=json.dumps(headers, ensure_ascii=False) if headers else "",
+        headers=json.dumps(stored, ensure_ascii=False) if stored else "",
     )
     db.session.add(letter)
     db.session.info.setdefault(QUEUED_KEY, []).append(letter)
@@ -118,9 +141,19 @@ def build_message(letter: OutgoingMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = letter.to_address
     message["Subject"] = letter.subject
-    for name, value in (json.loads(letter.headers) if letter.headers else {}).items():
+    stored = json.loads(letter.headers) if letter.headers else {}
+    attachments = stored.pop(ATTACHMENTS_KEY, [])
+    for name, value in stored.items():
         message[name] = value
     message.set_content(letter.body)
+    for attachment in attachments:
+        maintype, _slash, subtype = str(attachment["mimetype"]).partition("/")
+        message.add_attachment(
+            str(attachment["text"]).encode("utf-8"),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=str(attachment["filename"]),
+        )
     return message
 
 

@@ -35,6 +35,8 @@ from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.events.feed_items import register_feed_provider
+from community.events.reminders import send_reminders
 from community.forums import demo as forums_demo
 from community.forums.notices import register_audience as register_forum_audience
 from community.forums.search_schema import register_search_schema as register_forum_search
@@ -42,9 +44,11 @@ from community.library import demo as library_demo
 from community.library.search_schema import register_search_schema
 from community.subscriptions.access import register_place_access
 from community.subscriptions.digest import send_digests
+from contest_engine import calendar_items as contest_calendar_items
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
 from contest_engine.jury import demo as jury_demo
+from courses import calendar_items as course_calendar_items
 from courses import demo as courses_demo
 from courses import demo_news as course_news_demo
 from courses import quiz_items
@@ -80,8 +84,15 @@ TICK_JOBS = (
     ("quiz.finish_overdue", attempts.finish_overdue),
     ("contest stages", clock.clock_job),
     ("forum digests", send_digests),
+    ("event reminders", send_reminders),
     ("mail", deliver_due_mail),
     ("accounts", prune_accounts),
+)
+
+# What a person's calendar feed holds besides their events (community.events.feed_items).
+FEED_PROVIDERS = (
+    ("courses", course_calendar_items.course_deadlines),
+    ("contests", contest_calendar_items.contest_dates),
 )
 
 # Shown sorted by each Panel's `order`; equal orders keep this order.
@@ -106,6 +117,8 @@ def register_rooms(app: Flask) -> None:
         register_attempt_policy(owner_type, policy)
     for name, job in TICK_JOBS:
         tick_job(name)(job)
+    for name, feed_provider in FEED_PROVIDERS:
+        register_feed_provider(name, feed_provider)
     for provider in DASHBOARD_PANELS:
         panel(provider)
     for part in DEMO_PARTS:
