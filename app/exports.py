@@ -12,12 +12,15 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
@@ -85,3 +88,58 @@ def xlsx_bytes(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class XlsxSheet:
+    """One sheet of a formatted workbook: lines above the header (a title, a date), the header (bold,
+    frozen, with a filter), the rows, bold lines under them (totals), and a number format per column
+    after the first (e.g. "#,##0", "0.0%"; None leaves a column as it is)."""
+
+    title: str
+    header: Sequence[Any]
+    rows: Sequence[Sequence[Any]]
+    formats: Sequence[str | None] = ()
+    preamble: Sequence[str] = ()
+    footer: Sequence[Sequence[Any]] = ()
+    widths: Sequence[int] = field(default_factory=tuple)
+
+
+def formatted_xlsx(sheets: Iterable[XlsxSheet], *, fallback_title: str = "Sheet") -> bytes:
+    """A workbook of several formatted sheets (for reports people open in Excel and print); every
+    cell goes through safe_cell, every sheet name through sheet_title."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    used: set[str] = set()
+    for spec in sheets:
+        title = sheet_title(spec.title, fallback_title)
+        while title in used:
+            title = sheet_title(f"{title[:27]} {len(used) + 1}", fallback_title)
+        used.add(title)
+        _fill_sheet(book.create_sheet(title), spec)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_sheet(sheet: Any, spec: XlsxSheet) -> None:
+    for number, line in enumerate(spec.preamble, start=1):
+        sheet.cell(row=number, column=1, value=safe_cell(line)).font = Font(bold=number == 1)
+    header_row = len(spec.preamble) + (2 if spec.preamble else 1)
+    for column, text in enumerate(spec.header, start=1):
+        sheet.cell(row=header_row, column=column, value=safe_cell(text)).font = Font(bold=True)
+    number = header_row
+    for number, row in enumerate([*spec.rows, *spec.footer], start=header_row + 1):
+        bold = number > header_row + len(spec.rows)
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column, value=safe_cell(value))
+            fmt = spec.formats[column - 2] if 2 <= column < len(spec.formats) + 2 else None
+            if fmt:
+                cell.number_format = fmt
+            if bold:
+                cell.font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    last_data = max(header_row + len(spec.rows), header_row + 1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(max(1, len(spec.header)))}{last_data}"
+    for column, width in enumerate(spec.widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width

@@ -1,10 +1,169 @@
-"""Exports of monitoring: a report as an Excel workbook, the network's annual report as a PDF.
-(PAGES writes this module; the signatures below are agreed.)"""
+"""Exports of monitoring: a report as an Excel workbook (report_xlsx) and the annual report of the
+network, or of a methodist's districts or a coordinator's schools, as a PDF (annual_pdf).
+
+The workbook is Excel-ready: a title and the computation time above a header row with a filter,
+counts as whole numbers with thousands grouped, shares as percentages (the cell holds 0.42, Excel
+shows «42,0 %»), the totals and the year before under the rows, the breakdowns and the years on
+their own sheets; every cell through app.exports (a school named «=HYPERLINK(…)» stays text).
+"""
 
 from __future__ import annotations
 
-from monitoring.report_shape import Report
+from collections.abc import Callable
+from datetime import datetime
+
+from app.exports import XlsxSheet, formatted_xlsx
+from app.i18n import _
+from monitoring.academic_year import year_label
+from monitoring.annual_layout import Block, Chart, Document, Line, Page, number, render
+from monitoring.charts import bars_figure, main_column, png
+from monitoring.report_shape import REPORTS, Column, Figure, Report, Row
+from monitoring.reports import NO_DISTRICT, Scope, build_report
+
+COUNT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0%"
 
 
 def report_xlsx(report: Report) -> bytes:
-    raise NotImplementedError("PAGES fills this in")
+    """The report as an XLSX workbook: the rows with totals and the year before, then one sheet per
+    breakdown and one for the academic years."""
+    formats = [SHARE_FORMAT if column.share else COUNT_FORMAT for column in report.columns]
+    widths = [44, *(max(12, min(30, len(column.label) + 2)) for column in report.columns)]
+    preamble = [
+        _("%(title)s, %(year)s", title=report.title, year=year_label(report.year)),
+        computed_line(report.computed_at),
+    ]
+    kind = report.rows[0].kind if report.rows else "institution"
+    name_header = _("District") if kind == "district" else _("Institution")
+    before = _("Year before (%(year)s)", year=year_label(report.year - 1))
+    sheets = [
+        XlsxSheet(
+            title=report.title,
+            header=[name_header, *(column.label for column in report.columns)],
+            rows=[cells(row.name, report.columns, row.figures) for row in report.rows],
+            formats=formats,
+            preamble=preamble,
+            footer=[
+                cells(_("Total"), report.columns, report.totals),
+                cells(before, report.columns, report.previous_totals),
+            ],
+            widths=widths,
+        )
+    ]
+    for title, rows in report.breakdowns.items():
+        sheets.append(_plain_sheet(title, title, report, rows, formats, widths))
+    if report.trend:
+        years = [Row("year", year, year_label(year), report.trend[year]) for year in sorted(report.trend)]
+        sheets.append(_plain_sheet(_("By year"), _("Academic year"), report, years, formats, widths))
+    return formatted_xlsx(sheets, fallback_title="Report")
+
+
+def _plain_sheet(
+    title: str, first: str, report: Report, rows: list[Row], formats: list[str], widths: list[int]
+) -> XlsxSheet:
+    return XlsxSheet(
+        title=title,
+        header=[first, *(column.label for column in report.columns)],
+        rows=[cells(row.name, report.columns, row.figures) for row in rows],
+        formats=formats,
+        preamble=[f"{report.title}: {title}", computed_line(report.computed_at)],
+        widths=widths,
+    )
+
+
+def cells(name: str, columns: list[Column], figures: dict[str, Figure]) -> list[object]:
+    """A name and its figures as spreadsheet values: counts as ints, shares as floats (0.42)."""
+    values: list[object] = [name]
+    for column in columns:
+        value = figures.get(column.key, 0)
+        values.append(float(value) if column.share else int(value))
+    return values
+
+
+def computed_line(computed_at: datetime | None) -> str:
+    """«Computed at 2025-11-02 09:00 UTC», or that it was never computed (zeros, not an error)."""
+    if computed_at is None:
+        return _("Not computed yet")
+    return _("Computed at %(moment)s UTC", moment=computed_at.strftime("%Y-%m-%d %H:%M"))
+
+
+def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:
+    """The annual report of what `scope` sees: a title page with the totals beside the year before
+    and a chart by district (or school), a page per district with a chart by school, a page per
+    school. Rows come from build_report, twice per district (the year and the one before), so the
+    queries grow with the districts, not the schools. Raises Forbidden for an empty scope."""
+    top = {name: build_report(name, year, scope) for name in REPORTS}
+    fmt = _formatter(locale)
+    first = top[REPORTS[0]]
+    by_district = bool(first.rows) and first.rows[0].kind == "district"
+    pages = [
+        Page(
+            heading=_("Totals"),
+            subheading="",
+            blocks=[_block(report, report.totals, report.previous_totals) for report in top.values()],
+            chart=_chart(top["olympiads"], fmt),
+        )
+    ]
+    if by_district:
+        for district in first.rows:
+            if district.id == NO_DISTRICT:
+                continue  # institutions without a district record are counted on the title page
+            now = {name: build_report(name, year, scope, district_id=district.id) for name in REPORTS}
+            before = {name: build_report(name, year - 1, scope, district_id=district.id) for name in REPORTS}
+            pages.append(
+                Page(
+                    heading=district.name,
+                    subheading=_("District"),
+                    blocks=[_block(report, report.totals, report.previous_totals) for report in now.values()],
+                    chart=_chart(now["olympiads"], fmt),
+                )
+            )
+            pages.extend(_school_pages(now, before, district.name))
+    else:
+        before = {name: build_report(name, year - 1, scope) for name in REPORTS}
+        pages.extend(_school_pages(top, before, ""))
+    names = ", ".join(row.name for row in first.rows if row.id != NO_DISTRICT or not by_district)
+    document = Document(
+        title=_("Monitoring of the network: annual report"),
+        year_text=_("Academic year %(year)s", year=year_label(year)),
+        scope_text=_("The whole network") if scope.everything else names,
+        computed_text=computed_line(first.computed_at),
+        headers=(_("Figure"), year_label(year), year_label(year - 1)),
+        pages=pages,
+        locale=locale,
+    )
+    return render(document)
+
+
+def _school_pages(now: dict[str, Report], before: dict[str, Report], district: str) -> list[Page]:
+    earlier = {name: {row.id: row.figures for row in report.rows} for name, report in before.items()}
+    pages = []
+    for index, row in enumerate(now[REPORTS[0]].rows):
+        blocks = []
+        for name, report in now.items():
+            figures = report.rows[index].figures if report.rows[index].id == row.id else {}
+            blocks.append(_block(report, figures, earlier[name].get(row.id, {})))
+        pages.append(Page(heading=row.name, subheading=district, blocks=blocks))
+    return pages
+
+
+def _block(report: Report, figures: dict[str, Figure], before: dict[str, Figure]) -> Block:
+    lines = [
+        Line(column.label, figures.get(column.key, 0), before.get(column.key, 0), column.share)
+        for column in report.columns
+    ]
+    return Block(report.title, lines)
+
+
+def _chart(report: Report, fmt: Callable[[Figure, bool], str]) -> Chart | None:
+    """Bars by row of the report's main share, as PNG (fpdf2 draws PNG faithfully)."""
+    column = main_column(report)
+    if column is None or not report.rows:
+        return None
+    rows = sorted(report.rows, key=lambda row: -float(row.figures.get(column.key, 0)))
+    figure = bars_figure(rows, column.key, column.label, fmt, column.share)
+    return Chart(png(figure), f"{report.title}: {column.label}")
+
+
+def _formatter(locale: str) -> Callable[[Figure, bool], str]:
+    return lambda value, share: number(value, share, locale)

@@ -1,0 +1,177 @@
+"""The annual report's pages, drawn with fpdf2 from plain figures: a title page with the whole scope's
+totals and a chart by district, then a page per district (its totals, a chart by school) and a page
+per school (its figures beside the year before, and the shares drawn as paired bars). The data is
+gathered by monitoring.exports.annual_pdf; nothing here queries.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from babel.numbers import format_decimal, format_percent
+from fpdf import FPDF
+
+from app.pdf import FONT_DIR
+from monitoring.report_shape import Figure
+
+LEFT, WIDTH = 15.0, 180.0  # A4 portrait, 15 mm margins
+ROW_HEIGHT = 5.2
+THIS_YEAR, YEAR_BEFORE = (47, 109, 181), (170, 178, 189)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One figure of a page: its label, this year's value and the year before's."""
+
+    label: str
+    value: Figure
+    before: Figure
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """One report's figures on a page."""
+
+    title: str
+    lines: list[Line]
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    title: str
+
+
+@dataclass(frozen=True)
+class Page:
+    heading: str
+    subheading: str
+    blocks: list[Block]
+    chart: Chart | None = None  # a drawn chart (the title and district pages); schools get share bars
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    year_text: str  # «2025/26»
+    scope_text: str
+    computed_text: str
+    headers: tuple[str, str, str]  # figure, this year, the year before
+    pages: list[Page] = field(default_factory=list)
+    locale: str = "ru"
+
+
+def render(document: Document) -> bytes:
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(f"{document.title} {document.year_text}")
+    pdf.set_author("Вместе")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    for number, page in enumerate(document.pages):
+        pdf.add_page()
+        if number == 0:
+            _title(pdf, document)
+        _page(pdf, document, page)
+    return bytes(pdf.output())
+
+
+def _title(pdf: FPDF, document: Document) -> None:
+    pdf.set_font("DejaVu", "B", 20)
+    pdf.set_xy(LEFT, 30)
+    pdf.multi_cell(WIDTH, 10, document.title, align="C")
+    pdf.set_font("DejaVu", "", 14)
+    pdf.set_x(LEFT)
+    pdf.multi_cell(WIDTH, 8, f"{document.year_text}\n{document.scope_text}", align="C")
+    pdf.set_font("DejaVu", "", 9)
+    pdf.set_x(LEFT)
+    pdf.multi_cell(WIDTH, 6, document.computed_text, align="C")
+    pdf.ln(6)
+
+
+def _page(pdf: FPDF, document: Document, page: Page) -> None:
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.set_x(LEFT)
+    pdf.multi_cell(WIDTH, 7, page.heading)
+    if page.subheading:
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_x(LEFT)
+        pdf.multi_cell(WIDTH, 5, page.subheading)
+    pdf.ln(2)
+    for block in page.blocks:
+        _block(pdf, document, block)
+    if page.chart is not None:
+        if pdf.get_y() > 190:
+            pdf.add_page()
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_x(LEFT)
+        pdf.multi_cell(WIDTH, 6, page.chart.title)
+        room = 282 - pdf.get_y()  # a tall chart (many schools) shrinks to what is left of the page
+        pdf.image(io.BytesIO(page.chart.png), x=LEFT, w=WIDTH * 0.85, h=room, keep_aspect_ratio=True)
+    else:
+        _share_bars(pdf, document, [line for block in page.blocks for line in block.lines if line.share])
+
+
+def _block(pdf: FPDF, document: Document, block: Block) -> None:
+    if pdf.get_y() + ROW_HEIGHT * (len(block.lines) + 2) > 280:
+        pdf.add_page()
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.set_x(LEFT)
+    pdf.cell(WIDTH, 6, block.title, new_x="LMARGIN", new_y="NEXT")
+    widths = (110.0, 35.0, 35.0)
+    pdf.set_font("DejaVu", "B", 8)
+    pdf.set_fill_color(235, 239, 244)
+    pdf.set_x(LEFT)
+    for width, text in zip(widths, document.headers, strict=True):
+        pdf.cell(width, ROW_HEIGHT, text, border=1, fill=True, align="L" if width > 50 else "R")
+    pdf.ln(ROW_HEIGHT)
+    pdf.set_font("DejaVu", "", 8)
+    for line in block.lines:
+        pdf.set_x(LEFT)
+        pdf.cell(widths[0], ROW_HEIGHT, line.label, border=1)
+        pdf.cell(widths[1], ROW_HEIGHT, number(line.value, line.share, document.locale), border=1, align="R")
+        pdf.cell(widths[2], ROW_HEIGHT, number(line.before, line.share, document.locale), border=1, align="R")
+        pdf.ln(ROW_HEIGHT)
+    pdf.ln(3)
+
+
+def _share_bars(pdf: FPDF, document: Document, lines: list[Line]) -> None:
+    """Each share as two bars, this year over the year before, drawn with rectangles (a school page
+    needs no plotting library, so 700 schools take seconds)."""
+    if not lines:
+        return
+    if pdf.get_y() + 12 * len(lines) + 14 > 280:
+        pdf.add_page()
+    pdf.set_font("DejaVu", "", 8)
+    for colour, text, offset in (
+        (THIS_YEAR, document.headers[1], 0.0),
+        (YEAR_BEFORE, document.headers[2], 45.0),
+    ):
+        pdf.set_fill_color(*colour)
+        pdf.rect(LEFT + offset, pdf.get_y() + 1, 4, 3, style="F")
+        pdf.set_xy(LEFT + offset + 5, pdf.get_y())
+        pdf.cell(38, 5, text)
+    pdf.ln(7)
+    bar_width = 100.0
+    for line in lines:
+        top = pdf.get_y()
+        pdf.set_xy(LEFT, top)
+        pdf.multi_cell(65, 4, line.label)
+        for colour, value, dy in ((THIS_YEAR, line.value, 0.0), (YEAR_BEFORE, line.before, 4.5)):
+            fraction = min(1.0, float(value or 0))
+            pdf.set_fill_color(*colour)
+            if fraction > 0:
+                pdf.rect(LEFT + 68, top + dy, bar_width * fraction, 3.6, style="F")
+            pdf.set_xy(LEFT + 70 + bar_width * fraction, top + dy - 0.6)
+            pdf.cell(25, 4.5, number(value, True, document.locale))
+        pdf.set_y(max(pdf.get_y(), top + 11))
+
+
+def number(value: Figure, share: bool, locale: str) -> str:
+    """«42 %» for a share, «1 234» for a count, in the document's locale."""
+    if share:
+        return str(format_percent(Decimal(value or 0), format="#,##0.#%", locale=locale))
+    return str(format_decimal(int(value or 0), locale=locale))
