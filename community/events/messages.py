@@ -16,6 +16,13 @@ MESSAGES: dict[str, Any] = {
     # shared
     "required": lazy_("This field is required."),
     "too_long": lazy_("Too long (at most %(limit)s characters)."),
+    # registration (community/events/registration.py, registration_rules.py)
+    "reg_cancelled": lazy_("The event has been cancelled."),
+    "reg_event_started": lazy_("The event has already begun."),
+    "reg_closed": lazy_("Registration for this event is closed."),
+    "reg_twice": lazy_("You are already registered for this event or on its waiting list."),
+    "reg_none": lazy_("You are not registered for this event."),
+    "reg_answer_required": lazy_("Please answer this question."),
 }
 
 
