@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from app.accounts import Institution, Role, User
-from app.extensions import db
+from app.accounts import DistrictScope, Institution, InstitutionScope, InstitutionType, Role, User
+from app.districts import district_named, place_in_district
+from app.extensions import added, db
 from app.security import hash_password
 
 DEMO_PASSWORD = "vmeste-demo"
@@ -23,6 +24,13 @@ INSTITUTIONS = [
     ("Районный методический центр", "Кировский район", "Новосибирская область"),
     ("Институт развития образования", "Центральный район", "Новосибирская область"),
 ]
+
+INSTITUTION_TYPES = {
+    "МБОУ «Гимназия № 1»": InstitutionType.GYMNASIUM,
+    "МАОУ «Лицей № 3»": InstitutionType.LYCEUM,
+    "Районный методический центр": InstitutionType.METHODICAL_CENTRE,
+    "Институт развития образования": InstitutionType.QUALIFICATION_INSTITUTE,
+}
 
 USERS = [
     ("admin@vmeste.local", "Администратор Системы", Role.ADMIN, "Институт развития образования"),
@@ -46,7 +54,18 @@ USERS = [
     ),
     ("teacher3@vmeste.local", "Галина Петровна Химикова", Role.TEACHER, "МАОУ «Лицей № 3»"),
     ("teacher4@vmeste.local", "Алексей Викторович Историков", Role.TEACHER, "МБОУ СОШ № 47"),
+    ("coordinator@vmeste.local", "Ирина Владимировна Завучева", Role.COORDINATOR, "МБОУ «Гимназия № 1»"),
+    (
+        "district@vmeste.local",
+        "Марина Александровна Районова",
+        Role.DISTRICT_METHODIST,
+        "Институт развития образования",
+    ),
 ]
+
+# What the monitoring accounts see: the coordinator their gymnasium, the district methodist their district.
+COORDINATOR_SCOPE = ("coordinator@vmeste.local", "МБОУ «Гимназия № 1»")
+DISTRICT_SCOPE = ("district@vmeste.local", "Центральный район", "Новосибирская область")
 
 DemoPart = Callable[[], list[str]]
 _parts: list[DemoPart] = []
@@ -70,8 +89,13 @@ def load_accounts() -> list[str]:
     institutions = {i.name: i for i in db.session.scalars(select(Institution))}
     for name, district, region in INSTITUTIONS:
         if name not in institutions:
-            institutions[name] = Institution(name=name, district=district, region=region)
+            institutions[name] = Institution(name=name)
             db.session.add(institutions[name])
+        school = institutions[name]
+        if school.district_id is None:  # districts are records (app.districts keeps the copies)
+            place_in_district(school, district_named(district, region))
+        if school.type in (None, InstitutionType.SCHOOL):
+            school.type = INSTITUTION_TYPES.get(name, InstitutionType.SCHOOL)
     db.session.flush()
     existing = set(db.session.scalars(select(User.email)))
     password_hash = hash_password(DEMO_PASSWORD)
@@ -86,8 +110,19 @@ def load_accounts() -> list[str]:
                     institution_id=institutions[institution].id,
                 )
             )
+    db.session.flush()
+    _monitoring_scopes(institutions)
     db.session.commit()
     return [f"  {email:28} {DEMO_PASSWORD}   ({role.value})" for email, _, role, _ in USERS]
+
+
+def _monitoring_scopes(institutions: dict[str, Institution]) -> None:
+    """The demo coordinator's school and the demo district methodist's district (added once)."""
+    coordinator = demo_user(COORDINATOR_SCOPE[0])
+    added(InstitutionScope(user_id=coordinator.id, institution_id=institutions[COORDINATOR_SCOPE[1]].id))
+    methodist = demo_user(DISTRICT_SCOPE[0])
+    district = district_named(DISTRICT_SCOPE[1], DISTRICT_SCOPE[2])
+    added(DistrictScope(user_id=methodist.id, district_id=district.id))
 
 
 def load_demo() -> list[str]:

@@ -8,31 +8,84 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from app import audit
-from app.accounts import Institution, User
+from app.accounts import District, Institution, InstitutionType, User
+from app.districts import district_named, place_in_district
 from app.domain_errors import Invalid
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, lazy_
 from app.pagination import Page, paginate
+
+INSTITUTION_TYPE_LABELS = {
+    InstitutionType.SCHOOL: lazy_("School"),
+    InstitutionType.GYMNASIUM: lazy_("Gymnasium"),
+    InstitutionType.LYCEUM: lazy_("Lyceum"),
+    InstitutionType.METHODICAL_CENTRE: lazy_("Methodical centre"),
+    InstitutionType.QUALIFICATION_INSTITUTE: lazy_("Institute of professional development"),
+    InstitutionType.ADDITIONAL_EDUCATION: lazy_("Additional education"),
+    InstitutionType.UNIVERSITY: lazy_("University"),
+    InstitutionType.OTHER: lazy_("Other"),
+}
+
+
+def institution_type_label(kind: InstitutionType | str) -> str:
+    return str(INSTITUTION_TYPE_LABELS.get(InstitutionType(kind), kind))
 
 
 def save_institution(
-    institution: Institution | None, *, name: str, district: str, region: str, actor: User | None
+    institution: Institution | None,
+    *,
+    name: str,
+    district: str = "",
+    region: str = "",
+    district_id: int | None = None,
+    kind: InstitutionType | str | None = None,
+    actor: User | None,
 ) -> Institution:
-    """Create an institution (None) or rename it; audited, since every report groups by it."""
-    name, district, region = name.strip(), district.strip(), region.strip()
+    """Create an institution (None) or change it; audited, since every report groups by it.
+
+    The district is the record `district_id` names; callers that still send only the district's
+    text (older API clients, the demo) get the district of that name and region, made when missing.
+    Neither means no district."""
+    name = name.strip()
     if not name:
         raise Invalid(_("Enter the institution's name."), {"name": _("Enter the institution's name.")})
+    chosen = _institution_type(kind, institution)
+    place = _district_for(district_id, district, region)
     if institution is None:
-        institution = Institution(name=name, district=district, region=region)
+        institution = Institution(name=name, type=chosen)
         db.session.add(institution)
         action = "institution.created"
     else:
-        institution.name, institution.district, institution.region = name, district, region
+        institution.name, institution.type = name, chosen
         action = "institution.updated"
+    place_in_district(institution, place)
     db.session.flush()
     audit.record(action, actor=actor, scope_type="site", object_type="institution", object_id=institution.id)
     db.session.commit()
     return institution
+
+
+def _institution_type(value: str | None, institution: Institution | None) -> InstitutionType:
+    if value is None or value == "":
+        return institution.type if institution is not None else InstitutionType.SCHOOL
+    if value not in {kind.value for kind in InstitutionType}:
+        raise Invalid(_("Unknown institution type."), {"type": _("Unknown institution type.")})
+    return InstitutionType(value)
+
+
+def _district_for(district_id: int | None, name: str, region: str) -> District | None:
+    if district_id:
+        found = db.session.get(District, district_id)
+        if found is None:
+            raise Invalid(_("Unknown district."), {"district_id": _("Unknown district.")})
+        return found
+    if not name.strip():
+        return None
+    try:
+        return district_named(name, region)
+    except Invalid as error:  # the text is too long: say so by the district's field
+        db.session.rollback()
+        raise Invalid(error.message, {"district": error.message}) from None
 
 
 def _institutions_with_member_counts() -> Select[Any]:

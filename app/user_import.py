@@ -41,6 +41,13 @@ ROLE_WORDS = {
     "членжюри": Role.JUROR,
     "эксперт": Role.JUROR,
     "методист": Role.METHODIST,
+    "координатор": Role.COORDINATOR,
+    "координаторшколы": Role.COORDINATOR,
+    "завуч": Role.COORDINATOR,
+    "заместительдиректора": Role.COORDINATOR,
+    "замдиректора": Role.COORDINATOR,
+    "районныйметодист": Role.DISTRICT_METHODIST,
+    "методистрайона": Role.DISTRICT_METHODIST,
 }
 
 
@@ -106,9 +113,8 @@ def import_users(data: bytes | str, *, actor: User, valid_only: bool = False) ->
 def role_of(text: str) -> Role | None:
     """The role a cell names: `teacher`, «Учитель», «член жюри»…; None when it names none."""
     key = header_key(text)
-    if key in {role.value for role in Role}:
-        return Role(key)
-    return ROLE_WORDS.get(key)
+    by_value = {header_key(role.value): role for role in Role}  # "district_methodist" loses its "_"
+    return by_value.get(key) or ROLE_WORDS.get(key)
 
 
 def _line_problem(

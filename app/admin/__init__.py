@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import imports, routes  # noqa: E402,F401
+from app.admin import imports, routes, scopes  # noqa: E402,F401

@@ -5,10 +5,12 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.accounts import ROLE_LABELS
+from app.accounts import ROLE_LABELS, Institution, InstitutionType
+from app.districts import all_districts
 from app.email_address import EmailAddress
 from app.forms_common import strip_whitespace
 from app.i18n import lazy_ as _l
+from app.institutions import INSTITUTION_TYPE_LABELS
 
 
 def role_choices() -> list[tuple[str, object]]:
@@ -17,8 +19,29 @@ def role_choices() -> list[tuple[str, object]]:
 
 class InstitutionForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
-    district = StringField(_l("District"), validators=[Optional(), Length(max=255)])
-    region = StringField(_l("Region"), validators=[Optional(), Length(max=255)])
+    # Checked by the service (an unknown value gets a message by the field); absent keeps the old one.
+    type = SelectField(_l("Type"), validate_choice=False)
+    district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
+    # A district not yet in the list: made on saving (the districts page manages them all).
+    district = StringField(
+        _l("Or a new district"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("Leave empty when the district is chosen above."),
+    )
+    region = StringField(_l("Region of the new district"), validators=[Optional(), Length(max=255)])
+
+
+def institution_form_choices(form: InstitutionForm, institution: Institution | None, *, fresh: bool) -> None:
+    """The type and district choices; a fresh form shows the institution's district chosen in the
+    list and the new-district fields empty."""
+    form.type.choices = [(kind.value, label) for kind, label in INSTITUTION_TYPE_LABELS.items()]
+    form.district_id.choices = [(0, _l("— not chosen —"))] + [
+        (d.id, f"{d.name} ({d.region})" if d.region else d.name) for d in all_districts()
+    ]
+    if fresh:
+        form.type.data = str(institution.type) if institution else InstitutionType.SCHOOL.value
+        form.district_id.data = (institution.district_id if institution else None) or 0
+        form.district.data, form.region.data = "", ""
 
 
 class UserEditForm(FlaskForm):

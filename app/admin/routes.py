@@ -9,11 +9,17 @@ from sqlalchemy import or_, select
 from app import account_services
 from app.accounts import Institution, User
 from app.admin import bp
-from app.admin.forms import InstitutionForm, UserCreateForm, UserEditForm, role_choices
+from app.admin.forms import (
+    InstitutionForm,
+    UserCreateForm,
+    UserEditForm,
+    institution_form_choices,
+    role_choices,
+)
 from app.extensions import db
 from app.forms_common import form_status, institution_choices
 from app.i18n import _
-from app.institutions import save_institution
+from app.institutions import INSTITUTION_TYPE_LABELS, save_institution
 from app.pagination import page_args, paginate
 from app.permissions import can_manage_institutions, can_manage_users, require
 from app.view_actions import submit
@@ -29,7 +35,12 @@ def institutions():  # type: ignore[no-untyped-def]
     if search:
         like = f"%{search}%"
         query = query.where(or_(Institution.name.ilike(like), Institution.district.ilike(like)))
-    return render_template("admin/institutions.html", page=paginate(query, page, per_page), q=search)
+    return render_template(
+        "admin/institutions.html",
+        page=paginate(query, page, per_page),
+        q=search,
+        type_labels=INSTITUTION_TYPE_LABELS,
+    )
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
@@ -39,12 +50,15 @@ def institution_edit(institution_id: int | None = None):  # type: ignore[no-unty
     require(can_manage_institutions(current_user))
     institution = db.get_or_404(Institution, institution_id) if institution_id else None
     form = InstitutionForm(obj=institution)
+    institution_form_choices(form, institution, fresh=request.method == "GET")
     if form.validate_on_submit():
         done = submit(
             form,
             lambda: save_institution(
                 institution,
                 name=form.name.data or "",
+                kind=form.type.data or None,
+                district_id=form.district_id.data or None,
                 district=form.district.data or "",
                 region=form.region.data or "",
                 actor=current_user,

@@ -39,6 +39,17 @@ from app.security import client_address
 from app.tabular_http import import_report_json, request_table, valid_only_wanted
 from app.timeutil import utcnow
 
+InstitutionTypeName = Literal[
+    "school",
+    "gymnasium",
+    "lyceum",
+    "methodical_centre",
+    "qualification_institute",
+    "additional_education",
+    "university",
+    "other",
+]
+
 
 class TokenIn(Strict):
     email: str = Field(min_length=3, max_length=255)
@@ -51,6 +62,9 @@ class TokenOut(BaseModel):
 
 class InstitutionIn(Strict):
     name: str = Field(min_length=1, max_length=255)
+    # The district record (GET /districts); the older text fields still work when it is absent.
+    type: InstitutionTypeName = "school"
+    district_id: Id | None = None
     district: str = Field(default="", max_length=255)
     region: str = Field(default="", max_length=255)
 
@@ -58,11 +72,15 @@ class InstitutionIn(Strict):
 class InstitutionOut(BaseModel):
     id: int
     name: str
+    type: InstitutionTypeName
+    district_id: int | None
     district: str
     region: str
 
 
-RoleName = Literal["admin", "organiser", "teacher", "student", "juror"]
+RoleName = Literal[
+    "admin", "organiser", "teacher", "student", "juror", "methodist", "coordinator", "district_methodist"
+]
 
 
 class UserIn(Strict):
@@ -112,6 +130,8 @@ def institution_json(institution: Institution) -> dict[str, Any]:
     return {
         "id": institution.id,
         "name": institution.name,
+        "type": str(institution.type),
+        "district_id": institution.district_id,
         "district": institution.district,
         "region": institution.region,
     }
@@ -237,7 +257,13 @@ def create_institution(body: InstitutionIn) -> Any:
     actor = api_user()
     require_api(can_manage_institutions(actor))
     institution = institutions.save_institution(
-        None, name=body.name, district=body.district, region=body.region, actor=actor
+        None,
+        name=body.name,
+        kind=body.type,
+        district_id=body.district_id,
+        district=body.district,
+        region=body.region,
+        actor=actor,
     )
     return institution_json(institution), 201
 
