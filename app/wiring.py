@@ -102,6 +102,7 @@ DASHBOARD_PANELS = (courses_panel, contests_panel, queue_panel, participant_pane
 DEMO_PARTS = (
     contests_demo.load_contests,
     jury_demo.load_jury_final,
+    jury_demo.load_open_final,  # its demo lessons opened to colleagues (events)
     courses_demo.load_course_demo,
     library_demo.load_library,
     forums_demo.load_forums,

@@ -31,6 +31,8 @@ KIND_LABELS = {
     CertificateKind.PARTICIPATION: lazy_("Certificate of participation"),
     CertificateKind.JURY: lazy_("Certificate of a jury member"),
     CertificateKind.PUBLICATION: lazy_("Certificate of publication"),
+    CertificateKind.EVENT_ATTENDANCE: lazy_("Certificate of participation in an event"),
+    CertificateKind.EVENT_CONDUCTING: lazy_("Certificate of conducting an event"),
 }
 
 

@@ -18,6 +18,7 @@ from app.permissions import jury as can
 from app.permissions import require
 from app.timeutil import parse_local, utcnow
 from app.view_actions import act, submit
+from contest_engine.jury import open_lessons
 from contest_engine.jury import schedule as slots
 from contest_engine.jury.models import DemoSlot
 from contest_engine.jury.setup import jury_config
@@ -89,6 +90,25 @@ def schedule_ics(stage_id: int):  # type: ignore[no-untyped-def]
         text,
         mimetype="text/calendar",
         headers={"Content-Disposition": f"attachment; filename=demo-lessons-{stage.id}.ics"},
+    )
+
+
+@bp.route("/stages/<int:stage_id>/schedule/open", methods=["POST"])
+@login_required
+def open_lessons_switch(stage_id: int):  # type: ignore[no-untyped-def]
+    """The organiser opens (open=1) or closes (open=0) the final's demo lessons to colleagues."""
+    stage, _contest = managed(stage_id)
+    choice = request.form.get("open")
+    if choice not in ("0", "1"):
+        flash(_("Choose to open or to close the demo lessons."), "danger")
+        return redirect(url_for("jury.schedule", stage_id=stage.id))
+    opening = choice == "1"
+    return act(
+        lambda: open_lessons.set_open(stage, opening, actor=current_user),
+        done=_("The demo lessons are open to colleagues in the network calendar.")
+        if opening
+        else _("The demo lessons are no longer open to colleagues."),
+        then=url_for("jury.schedule", stage_id=stage.id),
     )
 
 

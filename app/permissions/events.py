@@ -102,3 +102,22 @@ def is_registered(user: Any, event: Event) -> bool:
 def can_see_link(user: Any, event: Event) -> bool:
     """The video-conference link: the registered (not the waiting list) and those who manage it."""
     return is_registered(user, event) or can_manage_event(user, event)
+
+
+# ATTEND: attendance, certificates, feedback, the recording.
+
+
+def conducts_event(user: Any, event: Event) -> bool:
+    """A host or a speaker: gets a certificate of conducting the event."""
+    if not _signed_in(user):
+        return False
+    query = select(EventHost.id).where(EventHost.event_id == event.id, EventHost.user_id == user.id)
+    return db.session.scalar(query) is not None
+
+
+def can_open_attendee_page(user: Any, event: Event) -> bool:
+    """The attendee's page (check in, certificate, feedback, recording): the registered and those
+    who conduct or manage the event."""
+    if not can_see_calendar(user):
+        return False
+    return is_registered(user, event) or conducts_event(user, event) or can_manage_event(user, event)

@@ -60,6 +60,8 @@ def heading(kind: str) -> str:
         "diploma": _("DIPLOMA"),
         "participation": _("CERTIFICATE OF PARTICIPATION"),
         "jury": _("CERTIFICATE OF JURY WORK"),
+        "event_attendance": _("CERTIFICATE OF PARTICIPATION"),
+        "event_conducting": _("CERTIFICATE OF CONDUCTING"),
     }
     return headings.get(kind, _("DOCUMENT"))
 

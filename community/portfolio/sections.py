@@ -20,14 +20,13 @@ EVENTS = "events"
 
 SECTIONS: tuple[str, ...] = (PUBLICATIONS, COURSES, DIPLOMAS, JURY, EVENTS)
 
-# Document kinds (CertificateKind values) per section. Events have no document kind yet: the
-# events issue adds its kind here and the section fills without any other change.
+# Document kinds (CertificateKind values) per section.
 SECTION_KINDS: Mapping[str, tuple[str, ...]] = {
     PUBLICATIONS: ("publication",),
     COURSES: ("course",),
     DIPLOMAS: ("diploma", "participation"),
     JURY: ("jury",),
-    EVENTS: (),
+    EVENTS: ("event_attendance", "event_conducting"),
 }
 
 

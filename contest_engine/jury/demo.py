@@ -13,7 +13,7 @@ from app.demo import demo_user
 from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine.entries import submit_entry
-from contest_engine.jury import schedule
+from contest_engine.jury import open_lessons, schedule
 from contest_engine.jury.assignment import allocate_stage
 from contest_engine.jury.jurors import add_stage_juror
 from contest_engine.jury.setup import save_jury_settings
@@ -136,3 +136,64 @@ def load_jury_final() -> list[str]:
         f"Jury demo: «{TITLE}» — juror@vmeste.local scores at /jury/, "
         f"the organiser at /jury/stages/{final.id}"
     ]
+
+
+OPEN_TITLE = "Педагогический дебют — финал с открытыми уроками (демо)"
+
+
+def load_open_final() -> list[str]:
+    """A second, open final (the blind one above is never opened): two finalists give their demo
+    lessons in slots the organiser opened to colleagues, so each is an open lesson of the network
+    calendar that teachers register to watch. Idempotent, like the blind one."""
+    if db.session.scalar(select(Contest.id).where(Contest.title == OPEN_TITLE)) is not None:
+        return [f"Jury demo: «{OPEN_TITLE}» is already there."]
+    now = utcnow()
+    owner = demo_user("organiser@vmeste.local")
+    contest = create_contest(
+        ContestSpec(
+            title=OPEN_TITLE,
+            kind="teacher",
+            divisions=["Молодые учителя"],
+            description="Финал для молодых учителей: уроки финалистов открыты коллегам сети.",
+            stages=[
+                StageSpec("Регистрация", "registration", now - timedelta(days=20), now - timedelta(days=10)),
+                StageSpec(
+                    "Финал: открытый урок",
+                    "jury",
+                    now - timedelta(days=1),
+                    now + timedelta(days=14),
+                    jury={"criteria": CRITERIA, "aggregation": "mean", "blind": False},
+                ),
+            ],
+            awards=[{"title": "Победитель", "ranks": [1, 1]}, {"title": "Лауреат", "ranks": None}],
+        ),
+        actor=owner,
+        now=now,
+    )
+    final = contest_stages(contest.id)[-1]
+    participations = []
+    for person in (demo_user("teacher@vmeste.local"), demo_user("teacher2@vmeste.local")):
+        participation = register(
+            contest, person, division="Молодые учителя", now=now, consent=True, actor=owner
+        )
+        submit_entry(
+            final,
+            participation,
+            text="## План открытого урока\n\nТема: «Текст и его смысл». Работа в группах.",
+            link="https://example.org/lesson",
+            actor=person,
+            now=now,
+        )
+        participations.append(participation)
+    add_stage_juror(final, demo_user("juror@vmeste.local"), actor=owner)
+    open_lessons.set_open(final, True, actor=owner)
+    for day, participation in zip((6, 7), participations, strict=True):
+        slot = schedule.create_slot(
+            final,
+            starts_at=(now + timedelta(days=day)).replace(hour=8, minute=0, second=0, microsecond=0),
+            duration_minutes=45,
+            location="https://sferum.example/open-lesson",
+            actor=owner,
+        )
+        schedule.assign_slot(slot, participation.id, actor=owner)
+    return [f"Jury demo: «{OPEN_TITLE}» — its demo lessons are open lessons in the calendar (/events)"]

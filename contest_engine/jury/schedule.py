@@ -17,6 +17,7 @@ from app.accounts import User
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
+from contest_engine.jury import open_lessons
 from contest_engine.jury.models import DemoSlot
 from contest_engine.jury.setup import jury_config
 from contest_engine.models import Entry, Participation, Stage, StageParticipant
@@ -49,6 +50,7 @@ def create_slot(
         object_type="slot",
         object_id=slot.id,
     )
+    open_lessons.follow_slots(stage)  # an open final's new slot appears in the network calendar
     db.session.commit()
     return slot
 
@@ -64,6 +66,7 @@ def delete_slot(slot: DemoSlot, *, actor: User) -> None:
         object_id=slot.id,
         details={"participation_id": slot.participation_id},
     )
+    open_lessons.forget_slot(slot)  # its open lesson (if any) leaves the calendar
     db.session.delete(slot)
     db.session.commit()
 
@@ -135,6 +138,7 @@ def assign_slot(slot: DemoSlot, participation_id: int | None, *, actor: User) ->
         object_id=slot.id,
         details={"participation_id": participation_id},
     )
+    open_lessons.follow_slots(stage)  # the open lesson's title names the new finalist
     try:
         db.session.commit()
     except IntegrityError:
@@ -171,6 +175,7 @@ def pick_slot(slot: DemoSlot, user: User, *, now: datetime) -> DemoSlot:
             object_type="slot",
             object_id=slot.id,
         )
+        open_lessons.follow_slots(stage)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

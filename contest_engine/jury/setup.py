@@ -16,6 +16,7 @@ from app.accounts import User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
+from contest_engine.jury import open_lessons
 from contest_engine.jury.messages import spec_invalid, text
 from contest_engine.jury.models import JuryConfig, JuryCriterion, ScoreSheet
 from contest_engine.jury.spec import SpecError, parse_spec
@@ -130,6 +131,8 @@ def save_jury_settings(
     else:
         config = configure_stage_jury(stage, spec, actor=actor)
     config.slot_pick_deadline = slot_pick_deadline
+    if config.open_to_colleagues and config.blind:
+        open_lessons.follow_slots(stage)  # made blind: its open lessons are withdrawn
     db.session.commit()
     return config
 

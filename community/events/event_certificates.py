@@ -1,0 +1,204 @@
+"""Certificates of a calendar event: a participation certificate with the academic hours to each
+attendee, and a certificate of conducting it to its hosts and speakers.
+
+Both are app.certificates rows (source ("event", id)), so /verify, the API's check and the portfolio
+read them like any other document. An attendee's is issued when their attendance is recorded (and
+revoked if the host takes the mark back); a host's or speaker's on first request once the event has
+begun. The PDF is always Russian and dated in the site's zone, like the publication certificate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from app import audit
+from app.accounts import Institution, User
+from app.certificates import Certificate, CertificateKind, issue
+from app.domain_errors import Conflict, Forbidden
+from app.extensions import db
+from app.i18n import _, force_locale, lazy_
+from app.pdf import draw_certificate, new_document, russian_date
+from app.timeutil import DEFAULT_TIMEZONE, to_zone
+from community.associations.models import Association
+from community.events.messages import text
+from community.events.models import (
+    Event,
+    EventHost,
+    EventKind,
+    EventRegistration,
+    EventStatus,
+    RegistrationStatus,
+)
+from community.rules import RuleError
+
+SOURCE = "event"
+SITE_ZONE = DEFAULT_TIMEZONE
+
+TOOK_PART = {
+    EventKind.WEBINAR: lazy_("took part in the webinar"),
+    EventKind.OPEN_LESSON: lazy_("attended the open lesson"),
+    EventKind.SEMINAR: lazy_("took part in the seminar"),
+    EventKind.MASTER_CLASS: lazy_("took part in the master class"),
+    EventKind.CONFERENCE: lazy_("took part in the conference"),
+    EventKind.ROUND_TABLE: lazy_("took part in the round table"),
+}
+CONDUCTED = {
+    EventKind.WEBINAR: lazy_("conducted the webinar"),
+    EventKind.OPEN_LESSON: lazy_("gave the open lesson"),
+    EventKind.SEMINAR: lazy_("conducted the seminar"),
+    EventKind.MASTER_CLASS: lazy_("conducted the master class"),
+    EventKind.CONFERENCE: lazy_("spoke at the conference"),
+    EventKind.ROUND_TABLE: lazy_("led the round table"),
+}
+
+
+def event_date(event: Event) -> str:
+    return russian_date(to_zone(event.starts_at, SITE_ZONE).date())
+
+
+def _details(event: Event) -> str:
+    """What the portfolio prints under the title: the date and the hours, in Russian."""
+    with force_locale("ru"):
+        return _("%(date)s, %(hours)s academic hours", date=event_date(event), hours=event.hours)
+
+
+def issue_attendance(event: Event, user: User, *, now: datetime) -> Certificate:
+    """The attendee's certificate (flushes; the calling service commits). Issued again after a
+    revocation (the host marked the person present once more): the same row becomes valid."""
+    certificate = issue(
+        kind=CertificateKind.EVENT_ATTENDANCE,
+        user_id=user.id,
+        holder=user.full_name,
+        title=event.title,
+        source_type=SOURCE,
+        source_id=event.id,
+        details=_details(event),
+        now=now,
+    )
+    certificate.revoked_at, certificate.revoked_reason = None, ""
+    db.session.flush()
+    return certificate
+
+
+def revoke_attendance(event: Event, user_id: int, *, now: datetime, reason: str) -> None:
+    """The host took back a mark: the certificate stops verifying (flushes; the caller commits)."""
+    db.session.execute(
+        update(Certificate)
+        .where(
+            Certificate.source_type == SOURCE,
+            Certificate.source_id == event.id,
+            Certificate.kind == CertificateKind.EVENT_ATTENDANCE,
+            Certificate.user_id == user_id,
+            Certificate.revoked_at.is_(None),
+        )
+        .values(revoked_at=now, revoked_reason=reason)
+    )
+
+
+def held_certificate(event: Event, user: User, kind: CertificateKind) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.source_type == SOURCE,
+            Certificate.source_id == event.id,
+            Certificate.kind == kind,
+            Certificate.user_id == user.id,
+        )
+    )
+
+
+def certificate_for(event: Event, user: User, *, now: datetime) -> Certificate:
+    """The document this person gets for the event: the participation certificate if they attended,
+    otherwise the certificate of conducting if they host or speak (issued on first request once the
+    event has begun). Refused (403) to anyone else, (409) for a cancelled or future event."""
+    if event.status == EventStatus.CANCELLED:
+        raise Conflict(text(RuleError("event_cancelled")))
+    attended = db.session.scalar(
+        select(EventRegistration.attended_at).where(
+            EventRegistration.event_id == event.id,
+            EventRegistration.user_id == user.id,
+            EventRegistration.status == RegistrationStatus.REGISTERED,
+        )
+    )
+    if attended is not None:
+        found = held_certificate(event, user, CertificateKind.EVENT_ATTENDANCE)
+        if found is not None and found.revoked_at is None:
+            return found
+        certificate = issue_attendance(event, user, now=now)
+        db.session.commit()
+        return certificate
+    role = db.session.scalar(
+        select(EventHost.role).where(EventHost.event_id == event.id, EventHost.user_id == user.id)
+    )
+    if role is None:
+        raise Forbidden(text(RuleError("no_certificate")))
+    if now < event.starts_at:
+        raise Conflict(text(RuleError("not_started")))
+    found = held_certificate(event, user, CertificateKind.EVENT_CONDUCTING)
+    if found is not None:
+        return found
+    certificate = issue(
+        kind=CertificateKind.EVENT_CONDUCTING,
+        user_id=user.id,
+        holder=user.full_name,
+        title=event.title,
+        source_type=SOURCE,
+        source_id=event.id,
+        details=_details(event),
+        now=now,
+    )
+    db.session.flush()
+    audit.record(
+        "events.conducting_certificate_issued",
+        actor=user,
+        scope_type="event",
+        scope_id=event.id,
+        object_type="certificate",
+        object_id=certificate.id,
+        details={"code": certificate.code, "role": str(role)},
+    )
+    db.session.commit()
+    return certificate
+
+
+def organiser_name(event: Event) -> str:
+    """Who held the event, as printed: the association, else the institution (one query each)."""
+    if event.association_id is not None:
+        association = db.session.get(Association, event.association_id)
+        if association is not None:
+            return association.name
+    if event.institution_id is not None:
+        institution = db.session.get(Institution, event.institution_id)
+        if institution is not None:
+            return institution.name
+    return ""
+
+
+def certificate_lines(event: Event, certificate: Certificate) -> list[str]:
+    """The statement, one printed line each (call inside `force_locale("ru")`)."""
+    conducting = certificate.kind == CertificateKind.EVENT_CONDUCTING
+    verb = (CONDUCTED if conducting else TOOK_PART)[event.kind]
+    lines = [str(verb), f"«{certificate.title}»", _("held on %(date)s", date=event_date(event))]
+    organiser = organiser_name(event)
+    if organiser:
+        lines.append(_("Organised by: %(name)s", name=organiser))
+    lines.append(_("in the amount of %(hours)s academic hours", hours=event.hours))
+    return lines
+
+
+def certificate_pdf(event: Event, certificate: Certificate, *, verify_url: str) -> bytes:
+    with force_locale("ru"):
+        conducting = certificate.kind == CertificateKind.EVENT_CONDUCTING
+        heading = _("CERTIFICATE OF CONDUCTING") if conducting else _("CERTIFICATE OF PARTICIPATION")
+        pdf = new_document(_("Certificate %(code)s", code=certificate.code))
+        draw_certificate(
+            pdf,
+            heading=heading,
+            holder=certificate.holder,
+            lines=certificate_lines(event, certificate),
+            code=certificate.code,
+            verify_url=verify_url,
+            issued_on=to_zone(certificate.issued_at, SITE_ZONE).date(),
+        )
+    return bytes(pdf.output())
