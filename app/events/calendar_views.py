@@ -1,3 +1,144 @@
-"""(being written: see app/events/__init__.py)"""
+"""The network's calendar for every colleague: a list (soonest first, paginated), a month grid and a
+week, with filters by district, institution, association, subject and kind; times in the viewer's zone."""
 
-from app.events import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts import District, Institution
+from app.events import bp
+from app.extensions import db
+from app.pagination import page_args
+from app.permissions import require
+from app.permissions.events import can_create_events, can_see_calendar, runs_calendar
+from app.timeutil import to_zone, utcnow
+from community.associations.models import Association
+from community.events import calendar
+from community.events.calendar import Filters, Viewer
+from community.events.labels import FORMAT_LABELS, KIND_LABELS
+from community.subjects import all_subjects
+
+DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
+
+
+@bp.route("/events")
+@login_required
+def calendar_list() -> Any:
+    require(can_see_calendar(current_user))
+    filters = calendar.read_filters(request.args, strict=False)
+    zone = _zone()
+    first = _day(request.args.get("from")) or to_zone(utcnow(), zone).date()
+    last = _day(request.args.get("to"))
+    start = calendar.local_span(first, first, zone)[0]
+    end = calendar.local_span(last + timedelta(days=1), last, zone)[0] if last else None
+    page, per_page = page_args(request.args, 20, 100)
+    found = calendar.list_events(filters, _viewer(), start, end, page, per_page)
+    subjects = calendar.subjects_of([event.id for event in found.items], _locale())
+    return render_template(
+        "events/calendar_list.html",
+        found=found,
+        subjects=subjects,
+        first=first,
+        last=last,
+        format_labels=FORMAT_LABELS,
+        **_common(filters),
+    )
+
+
+@bp.route("/events/month")
+@login_required
+def calendar_month() -> Any:
+    require(can_see_calendar(current_user))
+    filters = calendar.read_filters(request.args, strict=False)
+    zone = _zone()
+    today = to_zone(utcnow(), zone).date()
+    shown = _month(request.args.get("month")) or today.replace(day=1)
+    weeks = calendar.month_weeks(shown.year, shown.month)
+    start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), zone)
+    days = calendar.by_local_day(calendar.events_between(filters, _viewer(), start, end), zone)
+    return render_template(
+        "events/calendar_month.html",
+        weeks=weeks,
+        days=days,
+        shown=shown,
+        today=today,
+        previous=(shown - timedelta(days=1)).replace(day=1),
+        following=(shown + timedelta(days=32)).replace(day=1),
+        cell_limit=DAY_CELL_LIMIT,
+        **_common(filters),
+    )
+
+
+@bp.route("/events/week")
+@login_required
+def calendar_week() -> Any:
+    require(can_see_calendar(current_user))
+    filters = calendar.read_filters(request.args, strict=False)
+    zone = _zone()
+    today = to_zone(utcnow(), zone).date()
+    week = calendar.week_days(_day(request.args.get("day")) or today)
+    start, end = calendar.local_span(week[0], week[-1] + timedelta(days=1), zone)
+    days = calendar.by_local_day(calendar.events_between(filters, _viewer(), start, end), zone)
+    return render_template(
+        "events/calendar_week.html",
+        week=week,
+        days=days,
+        today=today,
+        previous=week[0] - timedelta(days=7),
+        following=week[0] + timedelta(days=7),
+        **_common(filters),
+    )
+
+
+def _common(filters: Filters) -> dict[str, Any]:
+    """The filter bar's choices (four small queries) and what every view shows."""
+    return {
+        "filters": filters,
+        "args": filters.as_args(),
+        "kind_labels": KIND_LABELS,
+        "districts": db.session.execute(select(District.id, District.name).order_by(District.name)).all(),
+        "institutions": db.session.execute(
+            select(Institution.id, Institution.name).order_by(Institution.name)
+        ).all(),
+        "associations": db.session.execute(
+            select(Association.id, Association.name).order_by(Association.name)
+        ).all(),
+        "subject_choices": [(s.id, s.label(_locale())) for s in all_subjects()],
+        "may_create": can_create_events(current_user),
+        "zone": _zone(),
+    }
+
+
+def _choices(id_column: Any, name_column: Any) -> list[Any]:
+    return list(db.session.execute(select(id_column, name_column).order_by(name_column)).all())
+
+
+def _viewer() -> Viewer:
+    return Viewer(current_user.id, runs_calendar(current_user))
+
+
+def _zone() -> str:
+    return current_user.timezone or "Europe/Moscow"
+
+
+def _locale() -> str:
+    return str(get_locale() or "ru")
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        day = date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+    return day if 1900 < day.year < 2200 else None
+
+
+def _month(raw: str | None) -> date | None:
+    """?month=2026-12 (a malformed value shows the current month)."""
+    return _day(f"{(raw or '').strip()}-01")

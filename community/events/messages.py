@@ -37,6 +37,35 @@ MESSAGES: dict[str, Any] = {
     "open_blind": lazy_(
         "A blind stage's demo lessons cannot be opened: the finalists' names must stay hidden."
     ),
+    # event_rules / scheduling
+    "event_bad_kind": lazy_("Choose a kind of event from the list."),
+    "event_bad_format": lazy_("Choose online, in person or both."),
+    "event_bad_audience": lazy_("Choose who may register."),
+    "event_bad_timezone": lazy_("Unknown time zone."),
+    "event_duration_not_positive": lazy_("The duration must be more than zero minutes."),
+    "event_duration_too_long": lazy_("An event lasts at most %(limit)s hours."),
+    "event_capacity_not_positive": lazy_(
+        "The number of seats must be at least 1 (leave it empty for no limit)."
+    ),
+    "event_capacity_too_large": lazy_("At most %(limit)s seats."),
+    "event_link_not_http": lazy_("The link must be an address starting with http:// or https://."),
+    "event_address_required": lazy_("An event in person needs an address."),
+    "event_association_required": lazy_("Choose the association whose members may register."),
+    "event_start_in_past": lazy_("The start is in the past."),
+    "event_deadline_after_start": lazy_("Registration must close before the event starts."),
+    "event_series_ends_before_start": lazy_("The series ends before its first event."),
+    "event_series_too_long": lazy_("A weekly series has at most %(limit)s events."),
+    "event_bad_grade": lazy_("Grades are from 1 to 11."),
+    "event_too_many_questions": lazy_("At most %(limit)s questions."),
+    "event_unknown_institution": lazy_("No such institution."),
+    "event_unknown_association": lazy_("No such association."),
+    "event_unknown_subject": lazy_("No such subject."),
+    "event_unknown_invitee": lazy_("No colleague with the address %(email)s."),
+    "calendar_bad_filter": lazy_("Must be a whole number."),
+    "term_plan_bad_term": lazy_("Choose a half-year from the list."),
+    "event_capacity_below_registered": lazy_(
+        "%(count)s people are registered already: the number of seats cannot be smaller."
+    ),
     # registration (community/events/registration.py, registration_rules.py)
     "reg_cancelled": lazy_("The event has been cancelled."),
     "reg_event_started": lazy_("The event has already begun."),

@@ -18,6 +18,7 @@ class Kind(enum.StrEnum):
     MATERIAL_REJECTED = "material_rejected"
     MATERIAL_COMMENTED = "material_commented"
     MODERATION = "moderation"  # my post or comment hidden, my certificate revoked
+    EVENT_CANCELLED = "event_cancelled"  # an event I registered or waited for was cancelled
     EVENT_SEAT = "event_seat"  # a seat freed at an event I waited for is mine now
 
 
@@ -40,6 +41,7 @@ DEFAULTS: dict[Kind, Choice] = {
     Kind.MATERIAL_REJECTED: Choice(in_app=True, by_email=True, in_digest=False),
     Kind.MATERIAL_COMMENTED: Choice(in_app=True, by_email=False, in_digest=False),
     Kind.MODERATION: Choice(in_app=True, by_email=True, in_digest=False),
+    Kind.EVENT_CANCELLED: Choice(in_app=True, by_email=True, in_digest=False),
     # The seat's letter with the .ics is sent anyway (community/events/registration_letters.py).
     Kind.EVENT_SEAT: Choice(in_app=True, by_email=False, in_digest=False),
 }

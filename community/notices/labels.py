@@ -12,6 +12,7 @@ KIND_LABELS = {
     Kind.MATERIAL_REJECTED: lazy_("My library material is not published"),
     Kind.MATERIAL_COMMENTED: lazy_("Comments on my library materials"),
     Kind.MODERATION: lazy_("Moderators' decisions about my posts, comments and certificates"),
+    Kind.EVENT_CANCELLED: lazy_("An event I registered for is cancelled"),
     Kind.EVENT_SEAT: lazy_("A seat freed for me at an event I waited for"),
 }
 

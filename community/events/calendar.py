@@ -1,0 +1,187 @@
+"""Events calendar: what the network's calendar shows — the events of a month, a week or a paginated
+list, filtered by district, institution, association, subject and kind, in a fixed number of queries
+whatever the number of events. Invitation-only events are shown to their invitees and hosts only."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.accounts import Institution
+from app.extensions import db
+from app.pagination import Page, paginate
+from community.events.event_rules import KINDS
+from community.events.models import Event, EventAudience, EventHost, EventInvite, EventSubject
+from community.rules import RuleError
+from community.subjects import subjects_by_ids
+
+FILTER_INTS = ("district", "institution_id", "association_id", "subject")
+
+
+@dataclass(frozen=True)
+class Filters:
+    district: int | None = None
+    institution_id: int | None = None
+    association_id: int | None = None
+    subject: int | None = None
+    kind: str | None = None
+
+    def as_args(self) -> dict[str, Any]:
+        """The filters as query arguments (links between the views keep them)."""
+        values = {name: getattr(self, name) for name in (*FILTER_INTS, "kind")}
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks: `sees_all` for those who run the calendar (invitation-only events included)."""
+
+    user_id: int | None
+    sees_all: bool = False
+
+
+@dataclass(frozen=True)
+class GridEvent:
+    """What a month or week cell needs of an event: no description, no link."""
+
+    id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool
+
+
+def read_filters(args: Mapping[str, Any], *, strict: bool) -> Filters:
+    """Filters from query arguments; a malformed one is dropped (pages) or refused (API, `strict`)."""
+    values: dict[str, Any] = {}
+    for name in FILTER_INTS:
+        raw = str(args.get(name) or "").strip()
+        if not raw:
+            continue
+        if raw.isdigit() and 0 < int(raw) < 2**31:
+            values[name] = int(raw)
+        elif strict:
+            raise RuleError("calendar_bad_filter", name)
+    kind = str(args.get("kind") or "").strip()
+    if kind in KINDS:
+        values["kind"] = kind
+    elif kind and strict:
+        raise RuleError("event_bad_kind", "kind")
+    return Filters(**values)
+
+
+def events_between(filters: Filters, viewer: Viewer, start: datetime, end: datetime) -> list[GridEvent]:
+    """Events starting in [start, end), by start time: one query of the few columns a grid shows."""
+    query = filtered(
+        select(Event.id, Event.title, Event.kind, Event.starts_at, Event.ends_at, Event.status),
+        filters,
+        viewer,
+    ).where(Event.starts_at >= start, Event.starts_at < end)
+    rows = db.session.execute(query.order_by(Event.starts_at, Event.id)).all()
+    return [
+        GridEvent(row.id, row.title, str(row.kind), row.starts_at, row.ends_at, row.status == "cancelled")
+        for row in rows
+    ]
+
+
+def list_events(
+    filters: Filters, viewer: Viewer, start: datetime | None, end: datetime | None, page: int, per_page: int
+) -> Page[Event]:
+    """A page of events (institution loaded with them), soonest first; three queries."""
+    query = filtered(select(Event).options(joinedload(Event.institution)), filters, viewer)
+    if start is not None:
+        query = query.where(Event.ends_at > start)
+    if end is not None:
+        query = query.where(Event.starts_at < end)
+    return paginate(query.order_by(Event.starts_at, Event.id), page, per_page)
+
+
+def visible_event(event_id: int, viewer: Viewer) -> Event | None:
+    """One event with its institution, or None when it does not exist or the viewer may not know it."""
+    query = filtered(select(Event).options(joinedload(Event.institution)), Filters(), viewer)
+    return db.session.scalar(query.where(Event.id == event_id))
+
+
+def subjects_of(event_ids: list[int], locale: str) -> dict[int, list[str]]:
+    """Each event's subject names (two queries for the whole page)."""
+    if not event_ids:
+        return {}
+    pairs = db.session.execute(
+        select(EventSubject.event_id, EventSubject.subject_id).where(EventSubject.event_id.in_(event_ids))
+    ).all()
+    if not pairs:
+        return {}
+    names = subjects_by_ids(sorted({subject_id for _event, subject_id in pairs}))
+    found: dict[int, list[str]] = defaultdict(list)
+    for event_id, subject_id in pairs:
+        if subject_id in names:
+            found[event_id].append(names[subject_id].label(locale))
+    return dict(found)
+
+
+def by_local_day(events: list[GridEvent], zone: str) -> dict[date, list[GridEvent]]:
+    """The grid's cells: each event under the day it starts on in the viewer's zone."""
+    days: dict[date, list[GridEvent]] = defaultdict(list)
+    tz = ZoneInfo(zone)
+    for event in events:
+        days[event.starts_at.astimezone(tz).date()].append(event)
+    return dict(days)
+
+
+def month_weeks(year: int, month: int) -> list[list[date]]:
+    """The month's weeks, Monday first, padded with the neighbouring months' days."""
+    return month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+
+
+def week_days(day: date) -> list[date]:
+    monday = day - timedelta(days=day.weekday())
+    return [monday + timedelta(days=n) for n in range(7)]
+
+
+def local_span(first: date, after_last: date, zone: str) -> tuple[datetime, datetime]:
+    """Midnight of `first` to midnight of `after_last` in the viewer's zone, as UTC."""
+    tz = ZoneInfo(zone)
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+    return midnight(first), midnight(after_last)
+
+
+def filtered(query: Select[Any], filters: Filters, viewer: Viewer) -> Select[Any]:
+    conditions: list[Any] = []
+    add: Callable[[Any], None] = conditions.append
+    if filters.kind:
+        add(Event.kind == filters.kind)
+    if filters.institution_id is not None:
+        add(Event.institution_id == filters.institution_id)
+    if filters.association_id is not None:
+        add(Event.association_id == filters.association_id)
+    if filters.district is not None:
+        in_district = select(Institution.id).where(Institution.district_id == filters.district)
+        add(Event.institution_id.in_(in_district))
+    if filters.subject is not None:
+        add(exists().where(EventSubject.event_id == Event.id, EventSubject.subject_id == filters.subject))
+    if not viewer.sees_all:
+        add(_visible_to(viewer.user_id))
+    return query.where(*conditions)
+
+
+def _visible_to(user_id: int | None) -> Any:
+    """Open events for everyone; an invitation-only one for its invitees and hosts."""
+    if user_id is None:
+        return Event.audience != EventAudience.INVITED
+    return or_(
+        Event.audience != EventAudience.INVITED,
+        exists().where(EventInvite.event_id == Event.id, EventInvite.user_id == user_id),
+        exists().where(EventHost.event_id == Event.id, EventHost.user_id == user_id),
+    )
