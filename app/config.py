@@ -90,6 +90,9 @@ class Config:
     # A forum post may be corrected by its author for this many minutes after posting (409 after).
     FORUM_EDIT_MINUTES = int(os.environ.get("FORUM_EDIT_MINUTES", "30") or 30)
 
+    # Monitoring's summary tables are recomputed by the clock when older than this many minutes.
+    MONITORING_EVERY_MINUTES = int(os.environ.get("MONITORING_EVERY_MINUTES", "60") or 60)
+
 
 class DevelopmentConfig(Config):
     pass

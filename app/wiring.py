@@ -31,6 +31,7 @@ from app.main import bp as main_bp
 from app.main.dashboard import panel
 from app.messaging import bp as messaging_bp
 from app.monitoring import bp as monitoring_bp
+from app.monitoring_tick import monitoring_job
 from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
@@ -87,6 +88,7 @@ TICK_JOBS = (
     ("event reminders", send_reminders),
     ("mail", deliver_due_mail),
     ("accounts", prune_accounts),
+    ("monitoring", monitoring_job),
 )
 
 # What a person's calendar feed holds besides their events (community.events.feed_items).
