@@ -1,0 +1,66 @@
+"""A school's card: the four reports' figures for one institution and one academic year on one page
+(with the year before and the trend, as every report has), built by the same report builders so the
+card and the reports can never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.accounts import Institution
+from app.domain_errors import NotFound
+from app.extensions import db
+from app.i18n import _
+from monitoring.report_shape import REPORTS, Report
+from monitoring.reports import build_report
+
+
+@dataclass(frozen=True)
+class _Everything:
+    """The card is asked for after the viewer's permission was checked (the view or the API)."""
+
+    everything: bool = True
+    district_ids: frozenset[int] = frozenset()
+    institution_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class SchoolCard:
+    institution_id: int
+    name: str
+    type: str
+    district_id: int | None
+    district: str
+    region: str
+    year: int
+    reports: dict[str, Report]  # by name, in REPORTS' order
+
+
+def school_card(institution_id: int, year: int) -> SchoolCard:
+    """Raises NotFound for an unknown institution; the caller checks that the viewer may see it."""
+    found = db.session.execute(
+        select(
+            Institution.name,
+            Institution.type,
+            Institution.district_id,
+            Institution.district,
+            Institution.region,
+        ).where(Institution.id == institution_id)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(_("No such institution."))
+    name, kind, district_id, district, region = found
+    reports = {
+        name_: build_report(name_, year, _Everything(), institution_id=institution_id) for name_ in REPORTS
+    }
+    return SchoolCard(
+        institution_id=institution_id,
+        name=name,
+        type=str(kind),
+        district_id=district_id,
+        district=district,
+        region=region,
+        year=year,
+        reports=reports,
+    )
