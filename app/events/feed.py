@@ -1,3 +1,73 @@
-"""(being written: see app/events/__init__.py)"""
+"""The personal calendar feed and the .ics files: an event's file (/events/<id>.ics, the video link
+inside only for those who may see it), the secret feed (/calendar/<token>.ics, no login: calendars
+fetch it on their own; an unknown or reset token is a 404), and "my calendar" (/calendar) with the
+secret address, how to add it to Google, Yandex or Outlook, and the reset button."""
 
-from app.events import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import Response, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.events import bp
+from app.extensions import db
+from app.i18n import _
+from app.main.forms import EmptyForm
+from app.permissions import events as can
+from app.permissions import require
+from app.timeutil import utcnow
+from app.view_actions import act
+from community.events import feed
+from community.events.models import Event
+from community.events.registration_letters import event_file
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def ics_response(data: bytes, filename: str) -> Response:
+    headers = {"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"}
+    return Response(data, content_type=ICS, headers=headers)
+
+
+@bp.route("/events/<int:event_id>.ics")
+@login_required
+def event_ics(event_id: int):  # type: ignore[no-untyped-def]
+    require(can.can_see_calendar(current_user))
+    event = db.get_or_404(Event, event_id)
+    data = event_file(event, with_link=can.can_see_link(current_user, event), now=utcnow())
+    return ics_response(data, f"event-{event.id}.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+def personal_feed(token: str):  # type: ignore[no-untyped-def]
+    owner = feed.owner_of(token)
+    if owner is None or not owner.active or not can.can_see_calendar(owner):
+        abort(404)
+    return ics_response(feed.feed_file(owner, now=utcnow()), "vmeste.ics")
+
+
+@bp.route("/calendar")
+@login_required
+def my_calendar():  # type: ignore[no-untyped-def]
+    require(can.can_see_calendar(current_user))
+    token = feed.ensure_token(current_user, now=utcnow())
+    address = url_for("events.personal_feed", token=token.token, _external=True)
+    return render_template(
+        "events/register_feed.html",
+        address=address,
+        webcal=address.replace("https://", "webcal://").replace("http://", "webcal://"),
+        reset_form=EmptyForm(),
+    )
+
+
+@bp.route("/calendar/reset", methods=["POST"])
+@login_required
+def reset_calendar():  # type: ignore[no-untyped-def]
+    require(can.can_see_calendar(current_user))
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("events.my_calendar"))
+    return act(
+        lambda: feed.reset_token(current_user, now=utcnow()),
+        done=_("The address is new: calendars subscribed to the old one no longer receive your events."),
+        then=url_for("events.my_calendar"),
+    )
