@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal, format_percent
 from fpdf import FPDF
@@ -173,5 +173,6 @@ def _share_bars(pdf: FPDF, document: Document, lines: list[Line]) -> None:
 def number(value: Figure, share: bool, locale: str) -> str:
     """«42 %» for a share, «1 234» for a count, in the document's locale."""
     if share:
-        return str(format_percent(Decimal(value or 0), format="#,##0.#%", locale=locale))
+        tenth = Decimal(value or 0).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
+        return str(format_percent(tenth, locale=locale, decimal_quantization=False))
     return str(format_decimal(int(value or 0), locale=locale))

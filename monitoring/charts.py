@@ -65,7 +65,12 @@ def year_label(year: int) -> str:
 
 
 def report_charts(
-    report: Report, *, labels: dict[str, str], fmt: Callable[[Figure, bool], str], cache_key: Hashable
+    report: Report,
+    *,
+    labels: dict[str, str],
+    fmt: Callable[[Figure, bool], str],
+    cache_key: Hashable,
+    kinds: tuple[str, ...] = ("bars", "trend", "stack"),
 ) -> list[Chart]:
     """The charts of `report`: bars by its rows, the trend over the years, stacked shares where the
     report has results. `labels` holds the translated words ("name", "year", "other"); `fmt` writes a
@@ -75,10 +80,12 @@ def report_charts(
     if column is None:
         return []
     key = (report.name, report.year, report.computed_at, len(report.rows), cache_key)
-    charts = [_cached(("bars", key), lambda: bars(report, column, labels, fmt))]
-    if len(report.trend) > 1:
+    charts = []
+    if "bars" in kinds and report.rows:
+        charts.append(_cached(("bars", key), lambda: bars(report, column, labels, fmt)))
+    if "trend" in kinds and len(report.trend) > 1:
         charts.append(_cached(("trend", key), lambda: trend(report, column, labels, fmt)))
-    if report.name in STACKS and report.rows:
+    if "stack" in kinds and report.name in STACKS and report.rows:
         charts.append(_cached(("stack", key), lambda: stack(report, labels, fmt)))
     return charts
 
@@ -240,7 +247,9 @@ def _number(value: Figure) -> float:
 
 
 def _short(name: str, limit: int = 34) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+    """A label that fits, with `$` escaped: matplotlib would read «$…$» in a school's name as maths."""
+    short = name if len(name) <= limit else name[: limit - 1] + "…"
+    return short.replace("$", r"\$")
 
 
 STYLE = re.compile(r' style="([^"]*)"')

@@ -1,3 +1,139 @@
-"""(being written: see app/monitoring/__init__.py)"""
+"""Monitoring reports for the administrator, district methodists and school coordinators: the index
+of reports (GET /monitoring/) and a report (GET /monitoring/<report>?year=&district_id=&institution_id=)
+with its charts, its table beside the year before, and a drill-down from districts to schools to a
+school's card. Each page runs the same few queries whatever the network's size: the figures come
+from the summary tables through build_report, once for the year and once for the year before."""
 
-from app.monitoring import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts import Institution
+from app.extensions import db
+from app.i18n import _
+from app.monitoring import bp
+from app.monitoring.viewing import (
+    FilterError,
+    Filters,
+    charts_of,
+    district_choices,
+    figure_text,
+    read_filters,
+    viewer_scope,
+    year_choices,
+)
+from app.permissions import require
+from app.permissions.monitoring import can_recompute
+from app.templating import localtime
+from app.timeutil import utcnow
+from app.view_actions import act
+from monitoring.academic_year import academic_year, year_label
+from monitoring.recompute import recompute_all
+from monitoring.report_columns import report_title
+from monitoring.report_shape import REPORTS
+from monitoring.reports import build_report
+
+REPORT_RULE = "/<any(" + ", ".join(REPORTS) + "):report>"
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """The reports the viewer may open, and their own schools' cards."""
+    scope = viewer_scope()
+    schools: list[tuple[int, str]] = []
+    if not scope.everything and not scope.district_ids:
+        schools = list(
+            db.session.execute(
+                select(Institution.id, Institution.name)
+                .where(Institution.id.in_(scope.institution_ids))
+                .order_by(Institution.name)
+            ).tuples()
+        )
+    return render_template(
+        "monitoring/index.html",
+        reports=[(name, report_title(name)) for name in REPORTS],
+        schools=schools,
+        year=academic_year(utcnow()),
+        year_label=year_label,
+    )
+
+
+@bp.route(REPORT_RULE)
+@login_required
+def report(report: str) -> Any:
+    scope = viewer_scope()
+    try:
+        filters = read_filters()
+    except FilterError as error:
+        return _filters_page(report, error), 422
+    shown = build_report(report, filters.year, scope, filters.district_id, filters.institution_id)
+    before = build_report(report, filters.year - 1, scope, filters.district_id, filters.institution_id)
+    districts = district_choices(scope)
+    district_name = next((name for ident, name in districts if ident == filters.district_id), None)
+    return render_template(
+        "monitoring/report.html",
+        report=shown,
+        title=shown.title,
+        report_name=report,
+        before={row.id: row.figures for row in before.rows},
+        filters=filters,
+        district_name=district_name,
+        charts=charts_of(shown, scope, filters, ("bars", "trend", "stack")),
+        years=year_choices(filters.year),
+        districts=districts,
+        can_recompute=can_recompute(current_user),
+        figure_text=figure_text,
+        year_label=year_label,
+        row_url=_row_url(report, filters),
+        errors={},
+    )
+
+
+def _row_url(report: str, filters: Filters) -> Any:
+    """Where a row leads: a district to its schools, a school to its card."""
+
+    def url(row: Any) -> str:
+        if row.kind == "district":
+            if row.id == 0:
+                return ""
+            return url_for("monitoring.report", report=report, **filters.args(district_id=row.id))
+        return url_for("monitoring.school", institution_id=row.id, year=filters.year)
+
+    return url
+
+
+def _filters_page(report: str, error: FilterError) -> str:
+    """The filters again with the message by the field, and no figures (nothing was asked right)."""
+    scope = viewer_scope()
+    return render_template(
+        "monitoring/report.html",
+        report=None,
+        title=report_title(report),
+        report_name=report,
+        filters=error.filters,
+        years=year_choices(error.filters.year),
+        districts=district_choices(scope),
+        errors=error.fields,
+        can_recompute=False,
+        year_label=year_label,
+        heading=_("Check the filters"),
+    )
+
+
+@bp.route("/recompute", methods=["POST"])
+@login_required
+def recompute() -> Any:
+    """The administrator's "recompute now": the tick job's work at once, then back to the report."""
+    require(current_user.is_authenticated and can_recompute(current_user))
+    back = request.form.get("next", "")
+    target = back if back.startswith("/monitoring") and "//" not in back else url_for("monitoring.index")
+    return act(
+        lambda: recompute_all(utcnow()),
+        done=lambda moment: _("Recomputed at %(moment)s.", moment=localtime(moment)),
+        then=target,
+    )

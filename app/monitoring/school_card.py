@@ -1,3 +1,63 @@
-"""(being written: see app/monitoring/__init__.py)"""
+"""A school's card (GET /monitoring/school/<institution_id>?year=): the four reports' figures for one
+institution on one page, each beside the year before, with the trend over the years and the shares
+of the results drawn. Four reports × build_report's few queries: constant whatever the data size."""
 
-from app.monitoring import bp  # noqa: F401
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.monitoring import bp
+from app.monitoring.viewing import (
+    FilterError,
+    charts_of,
+    figure_text,
+    read_filters,
+    viewer_scope,
+    year_choices,
+)
+from app.permissions.monitoring import can_recompute, can_view_district
+from monitoring.academic_year import year_label
+from monitoring.report_shape import REPORTS
+from monitoring.reports import build_report
+
+
+@bp.route("/school/<int:institution_id>")
+@login_required
+def school(institution_id: int) -> Any:
+    scope = viewer_scope()
+    try:
+        filters = read_filters()
+    except FilterError as error:
+        # Check the school is the viewer's before saying anything about the year.
+        build_report(REPORTS[0], error.filters.year, scope, institution_id=institution_id)
+        return _card(institution_id, scope, error.filters, error.fields), 422
+    return _card(institution_id, scope, filters, {})
+
+
+def _card(institution_id: int, scope: Any, filters: Any, errors: dict[str, str]) -> str:
+    filters = type(filters)(filters.year, None, institution_id)
+    reports = [build_report(name, filters.year, scope, institution_id=institution_id) for name in REPORTS]
+    first = reports[0].rows[0]
+    back = None  # the district's report the viewer came from (or the olympiads of the district)
+    if first.district_id is not None and can_view_district(scope, first.district_id):
+        came_from = request.args.get("from", "")
+        report = came_from if came_from in REPORTS else "olympiads"
+        back = url_for("monitoring.report", report=report, year=filters.year, district_id=first.district_id)
+    return render_template(
+        "monitoring/school.html",
+        name=first.name,
+        back=back,
+        reports=[] if errors else reports,
+        charts={report.name: charts_of(report, scope, filters, ("trend", "stack")) for report in reports}
+        if not errors
+        else {},
+        filters=filters,
+        years=year_choices(filters.year),
+        errors=errors,
+        can_recompute=can_recompute(current_user),
+        figure_text=figure_text,
+        year_label=year_label,
+    )
