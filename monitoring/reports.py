@@ -44,9 +44,14 @@ NO_DISTRICT = 0  # the row of institutions without a district record
 class Scope(Protocol):
     """What a viewer may see (app.permissions.monitoring.MonitoringScope has this shape)."""
 
-    everything: bool
-    district_ids: frozenset[int]
-    institution_ids: frozenset[int]
+    @property
+    def everything(self) -> bool: ...
+
+    @property
+    def district_ids(self) -> frozenset[int]: ...
+
+    @property
+    def institution_ids(self) -> frozenset[int]: ...
 
 
 def resolve_year(value: str | int | None, now: datetime) -> int:

@@ -12,7 +12,8 @@ from app.accounts import Institution
 from app.domain_errors import NotFound
 from app.extensions import db
 from app.i18n import _
-from monitoring.report_shape import REPORTS, Report
+from monitoring.report_columns import report_title
+from monitoring.report_shape import REPORTS, Column, Report, Row
 from monitoring.reports import build_report
 
 
@@ -63,4 +64,31 @@ def school_card(institution_id: int, year: int) -> SchoolCard:
         region=region,
         year=year,
         reports=reports,
+    )
+
+
+def card_as_report(card: SchoolCard) -> Report:
+    """The card as one report (one row, every report's columns prefixed with its name), for the
+    XLSX export, which takes one report."""
+    columns: list[Column] = []
+    figures: dict[str, object] = {}
+    previous: dict[str, object] = {}
+    for name, report in card.reports.items():
+        title = report_title(name)
+        for column in report.columns:
+            key = f"{name}.{column.key}"
+            columns.append(Column(key, f"{title}: {column.label}", column.share))
+            figures[key] = report.totals[column.key]
+            previous[key] = report.previous_totals[column.key]
+    computed = [r.computed_at for r in card.reports.values() if r.computed_at is not None]
+    row = Row("institution", card.institution_id, card.name, dict(figures), card.district_id)  # type: ignore[arg-type]
+    return Report(
+        name="school",
+        title=card.name,
+        year=card.year,
+        computed_at=min(computed) if computed else None,
+        columns=columns,
+        rows=[row],
+        totals=dict(row.figures),
+        previous_totals=previous,  # type: ignore[arg-type]
     )
