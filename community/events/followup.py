@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict
-from app.extensions import added, db
+from app.extensions import added, db, rows_changed
 from community.events import attendance_rules as rules
 from community.events.messages import refusal, text
 from community.events.models import Event, EventMaterial
@@ -81,12 +81,12 @@ def link_material(event: Event, reference: object, *, actor: User) -> Material:
 
 
 def unlink_material(event: Event, material_id: int, *, actor: User) -> bool:
-    removed = db.session.execute(
+    removed = rows_changed(
         delete(EventMaterial).where(
             EventMaterial.event_id == event.id, EventMaterial.material_id == material_id
         )
     )
-    if not getattr(removed, "rowcount", 0):
+    if not removed:
         db.session.rollback()
         return False
     audit.record(

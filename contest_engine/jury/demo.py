@@ -18,7 +18,7 @@ from contest_engine.jury.assignment import allocate_stage
 from contest_engine.jury.jurors import add_stage_juror
 from contest_engine.jury.setup import save_jury_settings
 from contest_engine.jury.sheets import save_scores
-from contest_engine.models import Contest
+from contest_engine.models import Contest, StageParticipant
 from contest_engine.queries import contest_stages
 from contest_engine.registration import register
 from contest_engine.setup import create_contest
@@ -185,6 +185,11 @@ def load_open_final() -> list[str]:
             now=now,
         )
         participations.append(participation)
+        # Admitted to the final as the advancement from a first round would (the demo has none).
+        db.session.add(
+            StageParticipant(stage_id=final.id, participation_id=participation.id, admitted_at=now)
+        )
+    db.session.commit()
     add_stage_juror(final, demo_user("juror@vmeste.local"), actor=owner)
     open_lessons.set_open(final, True, actor=owner)
     for day, participation in zip((6, 7), participations, strict=True):
