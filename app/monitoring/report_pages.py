@@ -47,13 +47,12 @@ def index() -> Any:
     scope = viewer_scope()
     schools: list[tuple[int, str]] = []
     if not scope.everything and not scope.district_ids:
-        schools = list(
-            db.session.execute(
-                select(Institution.id, Institution.name)
-                .where(Institution.id.in_(scope.institution_ids))
-                .order_by(Institution.name)
-            ).tuples()
+        found = db.session.execute(
+            select(Institution.id, Institution.name)
+            .where(Institution.id.in_(scope.institution_ids))
+            .order_by(Institution.name)
         )
+        schools = [(ident, name) for ident, name in found]
     return render_template(
         "monitoring/index.html",
         reports=[(name, report_title(name)) for name in REPORTS],
