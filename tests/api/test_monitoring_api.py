@@ -179,3 +179,8 @@ def test_report_queries_do_not_grow(api: Any, count_queries: Any) -> None:
     with count_queries(cold=True) as large:
         client.get(path)
     assert large.count == small.count
+
+
+def test_a_get_of_recompute_is_405_with_allow(api: Any) -> None:
+    response = api(admin()).get("/monitoring/recompute")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import MethodNotAllowed
 
 from app.api.core import ApiError, api_user, endpoint, query_int, require_api
 from app.api.monitoring.report_json import card_json, report_json
@@ -44,6 +45,8 @@ def _format() -> str:
     query=REPORT_QUERY,
 )
 def get_report(report: str) -> Any:
+    if report == "recompute":  # the POST below: a GET of it is a 405 with Allow, not an unknown report
+        raise MethodNotAllowed(valid_methods=["POST"])
     actor = api_user()
     require_api(can_view_monitoring(actor))
     check_report(report)
