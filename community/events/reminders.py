@@ -32,7 +32,7 @@ def send_reminders(now: datetime) -> list[str]:
     _send(day, hour=False)
     _send(hour, hour=True)
     db.session.commit()
-    return [f"{len(day)} reminders a day before, {len(hour)} an hour before"]
+    return [f"reminders sent: {len(day)} a day before, {len(hour)} an hour before"]
 
 
 def _claim(column: Any, after: datetime, until: datetime, now: datetime) -> list[int]:
