@@ -15,10 +15,10 @@ CLASSES = (WINNER, PRIZE_WINNER, LAUREATE)
 # because the winner's stem comes first. The recompute job classifies each distinct title once.
 _STEMS: tuple[tuple[str, str], ...] = (
     ("победител", WINNER),
-    ("winner", WINNER),
     ("призёр", PRIZE_WINNER),
     ("призер", PRIZE_WINNER),
-    ("prize", PRIZE_WINNER),
+    ("prize", PRIZE_WINNER),  # before «winner»: «Prize-winner» is a prize-winner
+    ("winner", WINNER),
     ("лауреат", LAUREATE),
     ("laureate", LAUREATE),
 )
