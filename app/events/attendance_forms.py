@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms_common import strip_whitespace
+from app.forms_common import select_options, strip_whitespace
 from app.i18n import lazy_
 from community.events.attendance_rules import COMMENT_LIMIT, URL_LIMIT
 
@@ -25,7 +25,7 @@ class CheckInForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     score = RadioField(
         lazy_("How useful was the event?"),
-        choices=[("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")],
+        choices=select_options((str(n), str(n)) for n in (5, 4, 3, 2, 1)),
         validators=[DataRequired()],
         description=lazy_("5 is the best."),
     )
