@@ -93,7 +93,7 @@ def report_charts(
 def bars(report: Report, column: Column, labels: dict[str, str], fmt: Callable[[Figure, bool], str]) -> Chart:
     """Horizontal bars, one per row, longest first; the value written at each bar's end."""
     rows = sorted(report.rows, key=lambda row: (-_number(row.figures.get(column.key, 0)), row.name))
-    figure = bars_figure(rows, column.key, column.label, fmt, column.share)
+    figure = bars_figure(rows, column.key, fmt, column.share)
     table = tuple((row.name, (row.figures.get(column.key, 0),)) for row in rows)
     headers = (labels["name"], column.label)
     return Chart("bars", column.label, _svg(figure, column.label), headers, table, (column.share,))
@@ -105,27 +105,21 @@ def trend(
     """The network's (or the scope's) total over the academic years, one point a year."""
     years = sorted(report.trend)
     values = [_number(report.trend[year].get(column.key, 0)) for year in years]
-    figure = _figure(height=2.4)
+    figure = _figure(height=2.6, width=5.2)
     axes = figure.subplots()
     axes.plot(range(len(years)), values, marker="o", color=BLUE)
     axes.set_xticks(list(range(len(years))), [year_label(year) for year in years])
+    axes.margins(x=0.08)
     for position, year in enumerate(years):
         value = report.trend[year].get(column.key, 0)
         axes.annotate(
             fmt(value, column.share), (position, _number(value)), xytext=(0, 6),
-            textcoords="offset points", ha="center", fontsize=8,
+            textcoords="offset points", ha="center", fontsize=9,
         )  # fmt: skip
     _tidy(axes, column.share, values, vertical=True)
-    axes.set_title(column.label, fontsize=10, loc="left")
     table = tuple((year_label(year), (report.trend[year].get(column.key, 0),)) for year in years)
-    return Chart(
-        "trend",
-        column.label,
-        _svg(figure, column.label),
-        (labels["year"], column.label),
-        table,
-        (column.share,),
-    )
+    title = f"{column.label} — {labels['trend']}" if "trend" in labels else column.label
+    return Chart("trend", title, _svg(figure, title), (labels["year"], column.label), table, (column.share,))
 
 
 def stack(report: Report, labels: dict[str, str], fmt: Callable[[Figure, bool], str]) -> Chart:
@@ -135,7 +129,7 @@ def stack(report: Report, labels: dict[str, str], fmt: Callable[[Figure, bool], 
     names = {column.key: column.label for column in report.columns}
     parts = tuple(part for part in parts if part in names)
     rows = report.rows[:MAX_BARS]
-    figure = _figure(height=max(1.8, 0.32 * len(rows) + 1.2))
+    figure = _figure(height=max(2.0, 0.34 * len(rows) + 1.4))
     axes = figure.subplots()
     left = [0.0] * len(rows)
     table_rows: list[tuple[str, tuple[Figure, ...]]] = [(row.name, ()) for row in report.rows]
@@ -151,10 +145,9 @@ def stack(report: Report, labels: dict[str, str], fmt: Callable[[Figure, bool], 
     axes.invert_yaxis()
     axes.set_xlim(0, max(1.0, *left) if left else 1.0)
     axes.xaxis.set_major_formatter(lambda value, _pos: fmt(Decimal(str(round(value, 4))), True))
-    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=9, frameon=False)
     _spines(axes)
     title = labels["stack"]
-    axes.set_title(title, fontsize=10, loc="left")
     headers = (labels["name"], *(names[part] for part in parts))
     return Chart("stack", title, _svg(figure, title), headers, tuple(table_rows), tuple(True for _ in parts))
 
@@ -173,14 +166,12 @@ def png(figure: MplFigure) -> bytes:
     return buffer.getvalue()
 
 
-def bars_figure(
-    rows: list[Row], key: str, title: str, fmt: Callable[[Figure, bool], str], share_: bool
-) -> MplFigure:
+def bars_figure(rows: list[Row], key: str, fmt: Callable[[Figure, bool], str], share_: bool) -> MplFigure:
     """Bars of `rows` (in their order, the first MAX_BARS) as a matplotlib figure: the page's SVG and
     the PDF's PNG are the same drawing."""
     shown = rows[:MAX_BARS]
     values = [_number(row.figures.get(key, 0)) for row in shown]
-    figure = _figure(height=max(1.6, 0.3 * len(shown) + 0.9))
+    figure = _figure(height=max(1.4, 0.34 * len(shown) + 0.7))
     axes = figure.subplots()
     axes.barh(range(len(shown)), values, color=BLUE)
     axes.set_yticks(list(range(len(shown))), [_short(row.name) for row in shown])
@@ -188,9 +179,8 @@ def bars_figure(
     for position, row in enumerate(shown):
         value = row.figures.get(key, 0)
         axes.annotate(fmt(value, share_), (_number(value), position), xytext=(3, 0),
-                      textcoords="offset points", va="center", fontsize=8)  # fmt: skip
+                      textcoords="offset points", va="center", fontsize=9)  # fmt: skip
     _tidy(axes, share_, values)
-    axes.set_title(title, fontsize=10, loc="left")
     return figure
 
 
@@ -217,8 +207,9 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def _figure(height: float) -> MplFigure:
-    figure = MplFigure(figsize=(7.5, height), layout="constrained")
+def _figure(height: float, width: float = 6.4) -> MplFigure:
+    """A figure sized for its column on the page (the title is the page's caption, not drawn)."""
+    figure = MplFigure(figsize=(width, height), layout="constrained")
     figure.set_facecolor("white")
     return figure
 
@@ -239,7 +230,7 @@ def _tidy(axes: object, share_: bool, values: list[float], vertical: bool = Fals
 def _spines(axes: object) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)  # type: ignore[attr-defined]
-    axes.tick_params(labelsize=8)  # type: ignore[attr-defined]
+    axes.tick_params(labelsize=9)  # type: ignore[attr-defined]
 
 
 def _number(value: Figure) -> float:

@@ -161,7 +161,7 @@ def _chart(report: Report, fmt: Callable[[Figure, bool], str]) -> Chart | None:
     if column is None or not report.rows:
         return None
     rows = sorted(report.rows, key=lambda row: -float(row.figures.get(column.key, 0)))
-    figure = bars_figure(rows, column.key, column.label, fmt, column.share)
+    figure = bars_figure(rows, column.key, fmt, column.share)
     return Chart(png(figure), f"{report.title}: {column.label}")
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.accounts import District
+from app.extensions import db
 from app.monitoring import bp
 from app.monitoring.viewing import (
     FilterError,
@@ -42,16 +44,18 @@ def _card(institution_id: int, scope: Any, filters: Any, errors: dict[str, str])
     reports = [build_report(name, filters.year, scope, institution_id=institution_id) for name in REPORTS]
     first = reports[0].rows[0]
     back = None  # the district's report the viewer came from (or the olympiads of the district)
-    if first.district_id is not None and can_view_district(scope, first.district_id):
+    district = db.session.get(District, first.district_id) if first.district_id is not None else None
+    if district is not None and can_view_district(scope, district.id):
         came_from = request.args.get("from", "")
         report = came_from if came_from in REPORTS else "olympiads"
-        back = url_for("monitoring.report", report=report, year=filters.year, district_id=first.district_id)
+        back = url_for("monitoring.report", report=report, year=filters.year, district_id=district.id)
     return render_template(
         "monitoring/school.html",
         name=first.name,
         back=back,
+        district_name=district.name if district is not None else "",
         reports=[] if errors else reports,
-        charts={report.name: charts_of(report, scope, filters, ("trend", "stack")) for report in reports}
+        charts={report.name: charts_of(report, scope, filters, ("trend",)) for report in reports}
         if not errors
         else {},
         filters=filters,

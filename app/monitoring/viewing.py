@@ -124,6 +124,7 @@ def charts_of(report: Report, scope: MonitoringScope, filters: Filters, kinds: t
         "name": _("District") if report.rows and report.rows[0].kind == "district" else _("Institution"),
         "year": _("Academic year"),
         "stack": _("Shares of the results"),
+        "trend": _("by academic year"),
     }
     key = (
         scope.everything,
