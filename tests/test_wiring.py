@@ -30,6 +30,7 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
             [
                 "load_contests",
                 "load_jury_final",
+                "load_open_final",
                 "load_course_demo",
                 "load_library",
                 "load_forums",
