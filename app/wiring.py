@@ -36,6 +36,7 @@ from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from community.events import demo as events_demo
 from community.events.feed_items import register_feed_provider
 from community.events.reminders import send_reminders
 from community.forums import demo as forums_demo
@@ -48,13 +49,16 @@ from community.subscriptions.digest import send_digests
 from contest_engine import calendar_items as contest_calendar_items
 from contest_engine import clock, olympiad
 from contest_engine import demo as contests_demo
+from contest_engine import demo_history as contest_history
 from contest_engine.jury import demo as jury_demo
 from courses import calendar_items as course_calendar_items
 from courses import demo as courses_demo
+from courses import demo_history as course_history
 from courses import demo_news as course_news_demo
 from courses import quiz_items
 from courses.quiz import attempts
 from courses.quiz.policies import register_attempt_policy
+from monitoring import demo as monitoring_demo
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     main_bp,
@@ -109,6 +113,10 @@ DEMO_PARTS = (
     library_demo.load_library,
     forums_demo.load_forums,
     course_news_demo.load_course_news,
+    events_demo.load_events,  # a term's calendar, after the associations it files events under
+    contest_history.load_contest_history,  # the previous academic year, for monitoring's comparisons
+    course_history.load_course_history,
+    monitoring_demo.load_monitoring,  # last: the summary tables from everything above
 )
 
 
