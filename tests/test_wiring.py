@@ -35,6 +35,7 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
                 "load_library",
                 "load_forums",
                 "load_course_news",
+                "load_events",
             ],
             {"course": "course_attempt_policy", "contest": "contest_attempt_policy"},
         )
