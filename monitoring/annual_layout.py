@@ -17,7 +17,8 @@ from app.pdf import FONT_DIR
 from monitoring.report_shape import Figure
 
 LEFT, WIDTH = 15.0, 180.0  # A4 portrait, 15 mm margins
-ROW_HEIGHT = 5.2
+COLUMN, GAP, VALUE = 88.0, 4.0, 15.0  # the figures stand in two columns of small tables
+ROW_HEIGHT = 4.6
 THIS_YEAR, YEAR_BEFORE = (47, 109, 181), (170, 178, 189)
 
 
@@ -93,6 +94,7 @@ def _title(pdf: FPDF, document: Document) -> None:
 
 
 def _page(pdf: FPDF, document: Document, page: Page) -> None:
+    """Heading, the reports' figures in two columns, then the chart (or the school's share bars)."""
     pdf.set_font("DejaVu", "B", 14)
     pdf.set_x(LEFT)
     pdf.multi_cell(WIDTH, 7, page.heading)
@@ -101,36 +103,42 @@ def _page(pdf: FPDF, document: Document, page: Page) -> None:
         pdf.set_x(LEFT)
         pdf.multi_cell(WIDTH, 5, page.subheading)
     pdf.ln(2)
-    for block in page.blocks:
-        _block(pdf, document, block)
+    half = (len(page.blocks) + 1) // 2
+    top = pdf.get_y()
+    bottoms = []
+    for x, blocks in ((LEFT, page.blocks[:half]), (LEFT + COLUMN + GAP, page.blocks[half:])):
+        pdf.set_y(top)
+        for block in blocks:
+            _block(pdf, document, block, x)
+        bottoms.append(pdf.get_y())
+    pdf.set_y(max(bottoms))
     if page.chart is not None:
-        if pdf.get_y() > 190:
+        if pdf.get_y() > 200:
             pdf.add_page()
         pdf.set_font("DejaVu", "B", 10)
         pdf.set_x(LEFT)
         pdf.multi_cell(WIDTH, 6, page.chart.title)
-        room = 282 - pdf.get_y()  # a tall chart (many schools) shrinks to what is left of the page
-        pdf.image(io.BytesIO(page.chart.png), x=LEFT, w=WIDTH * 0.85, h=room, keep_aspect_ratio=True)
+        room = min(120.0, 282 - pdf.get_y())  # a tall chart (many schools) shrinks to fit the page
+        pdf.image(io.BytesIO(page.chart.png), x=LEFT, w=WIDTH * 0.9, h=room, keep_aspect_ratio=True)
     else:
         _share_bars(pdf, document, [line for block in page.blocks for line in block.lines if line.share])
 
 
-def _block(pdf: FPDF, document: Document, block: Block) -> None:
-    if pdf.get_y() + ROW_HEIGHT * (len(block.lines) + 2) > 280:
-        pdf.add_page()
-    pdf.set_font("DejaVu", "B", 10)
-    pdf.set_x(LEFT)
-    pdf.cell(WIDTH, 6, block.title, new_x="LMARGIN", new_y="NEXT")
-    widths = (110.0, 35.0, 35.0)
-    pdf.set_font("DejaVu", "B", 8)
+def _block(pdf: FPDF, document: Document, block: Block, x: float) -> None:
+    """One report's figures as a small table at `x`: figure, this year, the year before."""
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.set_x(x)
+    pdf.cell(COLUMN, 5.5, block.title, new_x="LEFT", new_y="NEXT")
+    widths = (COLUMN - 2 * VALUE, VALUE, VALUE)
+    pdf.set_font("DejaVu", "B", 7)
     pdf.set_fill_color(235, 239, 244)
-    pdf.set_x(LEFT)
+    pdf.set_x(x)
     for width, text in zip(widths, document.headers, strict=True):
-        pdf.cell(width, ROW_HEIGHT, text, border=1, fill=True, align="L" if width > 50 else "R")
+        pdf.cell(width, ROW_HEIGHT, text, border=1, fill=True, align="L" if width > VALUE else "R")
     pdf.ln(ROW_HEIGHT)
-    pdf.set_font("DejaVu", "", 8)
+    pdf.set_font("DejaVu", "", 7)
     for line in block.lines:
-        pdf.set_x(LEFT)
+        pdf.set_x(x)
         pdf.cell(widths[0], ROW_HEIGHT, line.label, border=1)
         pdf.cell(widths[1], ROW_HEIGHT, number(line.value, line.share, document.locale), border=1, align="R")
         pdf.cell(widths[2], ROW_HEIGHT, number(line.before, line.share, document.locale), border=1, align="R")
