@@ -54,7 +54,7 @@ def _prepare_term(ctx: BenchContext) -> None:
     ensure_default_subjects()
     institution_ids = ctx.data.get("institution_ids") or [None]
     subject_ids = list(db.session.scalars(select(Subject.id).order_by(Subject.id)))
-    association_ids = list(db.session.scalars(select(Association.id))) or [None]
+    association_ids: list[int | None] = [*db.session.scalars(select(Association.id))] or [None]
     start = (utcnow() - timedelta(days=TERM_DAYS // 2)).replace(minute=0, second=0, microsecond=0)
     kinds = list(EventKind)
     for offset in range(0, TERM_EVENTS, CHUNK):

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import Institution
@@ -157,7 +157,7 @@ def local_span(first: date, after_last: date, zone: str) -> tuple[datetime, date
     return midnight(first), midnight(after_last)
 
 
-def filtered(query: Select[Any], filters: Filters, viewer: Viewer) -> Select[Any]:
+def filtered(query: Any, filters: Filters, viewer: Viewer) -> Any:
     conditions: list[Any] = []
     add: Callable[[Any], None] = conditions.append
     if filters.kind:

@@ -247,7 +247,7 @@ def _invitees(data: EventInput) -> list[int]:
     emails = sorted({email.strip().lower() for email in data.invitee_emails if email.strip()})
     if not emails:
         return []
-    found = dict(
+    found: dict[str, int] = dict(
         db.session.execute(
             select(func.lower(User.email), User.id).where(func.lower(User.email).in_(emails))
         ).all()
