@@ -114,7 +114,7 @@ def test_settings_page_keeps_the_choice(client) -> None:  # type: ignore[no-unty
     owner = teacher()
     login(client, owner)
     page = client.get("/portfolio/settings").get_data(as_text=True)
-    assert 'name="is_public"' in page and 'name="events"' not in page  # no kind for events yet
+    assert 'name="is_public"' in page and 'name="events"' in page  # events have their kinds now
     client.post("/portfolio/settings", data={"diplomas": "y"})
     page = client.get("/portfolio/settings").get_data(as_text=True)
     assert '<input checked class="form-check-input" id="diplomas"' in page
