@@ -25,6 +25,7 @@ from community.events.labels import FORMAT_LABELS, KIND_LABELS
 from community.subjects import all_subjects
 
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
+INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this many
 
 
 @bp.route("/events")
@@ -102,13 +103,9 @@ def _common(filters: Filters) -> dict[str, Any]:
         "filters": filters,
         "args": filters.as_args(),
         "kind_labels": KIND_LABELS,
-        "districts": db.session.execute(select(District.id, District.name).order_by(District.name)).all(),
-        "institutions": db.session.execute(
-            select(Institution.id, Institution.name).order_by(Institution.name)
-        ).all(),
-        "associations": db.session.execute(
-            select(Association.id, Association.name).order_by(Association.name)
-        ).all(),
+        "districts": _choices(District.id, District.name),
+        "institutions": _institution_choices(filters),
+        "associations": _choices(Association.id, Association.name),
         "subject_choices": [(s.id, s.label(_locale())) for s in all_subjects()],
         "may_create": can_create_events(current_user),
         "zone": _zone(),
@@ -117,6 +114,16 @@ def _common(filters: Filters) -> dict[str, Any]:
 
 def _choices(id_column: Any, name_column: Any) -> list[Any]:
     return list(db.session.execute(select(id_column, name_column).order_by(name_column)).all())
+
+
+def _institution_choices(filters: Filters) -> list[Any] | None:
+    """The chosen district's institutions; without a district, all of them when they are few (a large
+    network's thousand schools would make every calendar page heavy), else None: pick a district."""
+    query = select(Institution.id, Institution.name).order_by(Institution.name)
+    if filters.district is not None:
+        return list(db.session.execute(query.where(Institution.district_id == filters.district)).all())
+    rows = list(db.session.execute(query.limit(INSTITUTIONS_LISTED + 1)).all())
+    return rows if len(rows) <= INSTITUTIONS_LISTED else None
 
 
 def _viewer() -> Viewer:

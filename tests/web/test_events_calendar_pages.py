@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import insert
 
+from app.accounts import Institution
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from community.events.models import EventSubject
@@ -131,3 +133,16 @@ def test_the_month_cell_shows_a_few_and_links_to_the_rest(client: Any) -> None:
     local = to_zone(base, "Europe/Moscow")
     page = client.get(f"/events/month?month={local:%Y-%m}").get_data(as_text=True)
     assert "и ещё 2" in page or "and 2 more" in page
+
+
+def test_a_large_network_picks_institutions_by_district(client: Any) -> None:
+    viewer = teacher()
+    north = district("Северный район")
+    school = institution_in(north, "Школа № 101 Северная")
+    db.session.execute(insert(Institution), [{"name": f"Школа № {n}"} for n in range(1, 101)])
+    db.session.commit()
+    login(client, viewer)
+    everything = client.get("/events").get_data(as_text=True)
+    assert "Школа № 101 Северная" not in everything and 'name="institution_id"' not in everything
+    narrowed = client.get(f"/events?district={north.id}").get_data(as_text=True)
+    assert f'<option value="{school.id}"' in narrowed and "Школа № 7<" not in narrowed
