@@ -40,6 +40,7 @@ from community.events import demo as events_demo
 from community.events.feed_items import register_feed_provider
 from community.events.reminders import send_reminders
 from community.forums import demo as forums_demo
+from community.forums import demo_history as forum_history
 from community.forums.notices import register_audience as register_forum_audience
 from community.forums.search_schema import register_search_schema as register_forum_search
 from community.library import demo as library_demo
@@ -116,6 +117,7 @@ DEMO_PARTS = (
     events_demo.load_events,  # a term's calendar, after the associations it files events under
     contest_history.load_contest_history,  # the previous academic year, for monitoring's comparisons
     course_history.load_course_history,
+    forum_history.load_forum_history,
     monitoring_demo.load_monitoring,  # last: the summary tables from everything above
 )
 

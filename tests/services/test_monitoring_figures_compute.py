@@ -6,6 +6,7 @@ replacement of old rows, the tick's interval, and the report built on top naming
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from contest_engine.rules.stages import StageKind
 from monitoring.models import ActivitySummary, ContestSummary, QualificationSummary, SummaryRun
 from monitoring.recompute import recompute_all, recompute_if_due
 from monitoring.reports import build_report
+from tests.concurrency import at_once_words, skip_memory_database
 from tests.factories.accounts import district, institution_in, student, teacher
 from tests.factories.community import published_material
 from tests.factories.events import EventFactory, registration
@@ -213,3 +215,18 @@ def test_report_on_computed_figures_names_no_pupil() -> None:
     assert report.totals["participants"] == 3 and str(report.totals["awarded_share"]) == "0.6667"
     assert report.computed_at == NOW
     assert "Секретова" not in repr(report)
+
+
+def test_two_recomputations_at_once_leave_one_set_of_rows(app: Any) -> None:
+    skip_memory_database()
+    _world()
+    recompute_all(NOW)
+    expected = len(db.session.scalars(select(ContestSummary)).all())
+    db.session.rollback()  # SQLite: the test's own open transaction would hold the write lock
+    words = at_once_words(
+        app, [lambda: recompute_all(NOW), lambda: recompute_all(NOW), lambda: recompute_all(NOW)]
+    )
+    assert words == ["ok", "ok", "ok"]
+    db.session.expire_all()
+    assert len(db.session.scalars(select(ContestSummary)).all()) == expected
+    assert len(db.session.scalars(select(QualificationSummary)).all()) > 0

@@ -31,6 +31,7 @@ def test_demo_has_two_years_in_every_report() -> None:
         ("olympiads", "participants"),
         ("teacher_contests", "participants"),
         ("qualification", "courses_completed"),
+        ("activity", "forum_posts"),
     ):
         report = build_report(name, year, Network())
         assert report.computed_at is not None
