@@ -42,6 +42,7 @@ def test_district_methodist_opens_the_olympiads_drills_into_a_school_and_exports
     db.session.remove()
 
     _log_in(page, email)
+    page.locator("#nav-community").click()  # «Сообщество» → «Мониторинг», beside «Сеть»
     page.locator("#nav-monitoring").click()
     page.locator("[data-report=olympiads]").click()
     page.wait_for_url(re.compile(r"/monitoring/olympiads$"))
