@@ -228,3 +228,20 @@ def test_create_reads_a_naive_start_in_the_given_zone(api: Any) -> None:
     assert response.status_code == 201
     stored = datetime.fromisoformat(response.get_json()["starts_at"])
     assert stored.astimezone(UTC).hour == 9  # 16:00 in Novosibirsk is 09:00 UTC
+
+
+def test_the_list_keeps_its_queries_at_any_size(api: Any, count_queries: Any) -> None:
+    reader = teacher()
+    maths_id = subjects()["Математика"].id
+    db.session.commit()
+    client = api(reader)
+    counts = []
+    for size in (2, 15):
+        for _ in range(size):
+            event = EventFactory()
+            db.session.add(EventSubject(event_id=event.id, subject_id=maths_id))
+        db.session.commit()
+        with count_queries(cold=True) as counter:
+            assert client.get("/events").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

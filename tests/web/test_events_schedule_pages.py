@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
-from community.events.models import Event, EventStatus
+from community.events.models import Event, EventStatus, EventSubject
 from tests.conftest import login
 from tests.factories.accounts import methodist, organiser, student, teacher
 from tests.factories.community import AssociationFactory, add_member, subjects
@@ -166,3 +166,22 @@ def test_the_term_plan_is_refused_to_those_who_do_not_plan(client: Any, make: An
     expected = 200 if make is organiser else 403
     assert client.get("/events/term-plan").status_code == expected
     assert client.get("/events/term-plan.xlsx").status_code == expected
+
+
+def test_the_term_plan_page_keeps_its_queries_at_any_size(client: Any, count_queries: Any) -> None:
+    runner = methodist()
+    history_id = subjects()["История"].id
+    db.session.commit()
+    login(client, runner)
+    counts = []
+    for size in (1, 8):
+        for n in range(size):
+            moment = utcnow() + timedelta(days=2, hours=n)
+            event = EventFactory(kind="open_lesson", starts_at=moment, ends_at=moment + timedelta(hours=1))
+            host(event, teacher())
+            db.session.add(EventSubject(event_id=event.id, subject_id=history_id))
+        db.session.commit()
+        with count_queries(cold=True) as counter:
+            assert client.get("/events/term-plan").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
