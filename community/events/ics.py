@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from community.events.feed_items import FeedItem
@@ -82,10 +83,19 @@ def build_calendar(entries: Iterable[CalendarEntry], *, name: str, now: datetime
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     stamp = now.astimezone(UTC)
-    for entry in entries:
-        calendar.add_component(_vevent(entry, stamp))
-    calendar.add_missing_timezones()
+    events = [_vevent(entry, stamp) for entry in entries]
+    for zone in sorted({entry.timezone for entry in entries} - {"UTC"}):
+        calendar.add_component(_vtimezone(zone))
+    for event in events:
+        calendar.add_component(event)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(zone: str) -> Timezone:
+    """A zone's VTIMEZONE (its rules from 1970 to 2038), built once per process: a feed of hundreds
+    of events in Moscow time writes the same block each time."""
+    return Timezone.from_tzid(zone)
 
 
 def _vevent(entry: CalendarEntry, stamp: datetime) -> VEvent:
