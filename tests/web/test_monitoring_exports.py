@@ -15,6 +15,7 @@ from app.accounts import District
 from app.extensions import db
 from tests.conftest import login
 from tests.factories.accounts import admin, district_methodist
+from tests.web.test_monitoring_pages import more_schools
 from tests.web.test_monitoring_pages_world import PUPIL, world
 
 
@@ -79,6 +80,20 @@ def test_bad_filters_of_downloads_are_refused(app: Any, client: Any) -> None:
         assert response.status_code == 422, path
     assert client.get("/monitoring/weather.xlsx").status_code == 404
     assert client.get("/monitoring/olympiads.xlsx?district_id=999999").status_code == 404
+
+
+def test_the_workbook_runs_a_constant_number_of_queries(app: Any, client: Any, count_queries: Any) -> None:
+    ids = world()
+    login(client, admin())
+    path = f"/monitoring/olympiads.xlsx?district_id={ids['centre']}"
+    with count_queries(cold=True) as counter:
+        assert client.get(path).status_code == 200
+    first = counter.count
+    more_schools(ids["centre"], ids["year"], 30)
+    with count_queries(cold=True) as counter:
+        response = client.get(path)
+    assert counter.count == first
+    assert load_workbook(io.BytesIO(response.data)).worksheets[0].max_row == 4 + 2 + 30 + 2
 
 
 def test_an_empty_network_exports_zeros(app: Any, client: Any) -> None:
