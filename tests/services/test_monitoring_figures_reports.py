@@ -82,9 +82,10 @@ def test_network_rows_are_districts_with_totals_year_before_and_trend() -> None:
     assert report.totals["awarded_share"] == Decimal("0.3250")  # 13 / 40, not a mean of shares
     assert report.previous_totals["participants"] == 8
     assert list(report.trend) == [2024, 2025]
-    by_grade = [(r.name, r.figures["participants"]) for r in report.breakdowns["By grade"]]
+    kinds = {rows[0].kind: rows for rows in report.breakdowns.values()}  # titles are translated
+    by_grade = [(r.name, r.figures["participants"]) for r in kinds["grade"]]
     assert by_grade == [("9", 30), ("10", 5), ("11", 5)]
-    by_contest = report.breakdowns["By contest"]
+    by_contest = kinds["contest"]
     assert by_contest[0].name == "Олимпиада по физике" and by_contest[0].figures["participants"] == 35
 
 
