@@ -25,7 +25,15 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
         _registries()
         == before
         == (
-            ["quiz.finish_overdue", "contest stages", "forum digests", "mail", "accounts"],
+            [
+                "quiz.finish_overdue",
+                "contest stages",
+                "forum digests",
+                "event reminders",
+                "mail",
+                "accounts",
+                "monitoring",
+            ],
             ["courses_panel", "contests_panel", "queue_panel", "participant_panel", "library_queue_panel"],
             [
                 "load_contests",
@@ -36,6 +44,10 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
                 "load_forums",
                 "load_course_news",
                 "load_events",
+                "load_contest_history",
+                "load_course_history",
+                "load_forum_history",
+                "load_monitoring",
             ],
             {"course": "course_attempt_policy", "contest": "contest_attempt_policy"},
         )
