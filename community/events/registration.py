@@ -98,6 +98,15 @@ def cancel(event: Event, user: User, *, now: datetime) -> EventRegistration | No
     return promoted
 
 
+def fill_free_seats(event: Event, *, now: datetime) -> list[EventRegistration]:
+    """Give every free seat to the waiting list in order (after the host raised the capacity), each
+    person told; the caller commits. Returns the promoted registrations."""
+    promoted: list[EventRegistration] = []
+    while (row := _promote(event, now)) is not None:
+        promoted.append(row)
+    return promoted
+
+
 def mine(event_id: int, user_id: int) -> EventRegistration | None:
     query = select(EventRegistration).where(
         EventRegistration.event_id == event_id, EventRegistration.user_id == user_id

@@ -172,3 +172,17 @@ def test_no_capacity_means_everyone_gets_a_seat(app: object) -> None:
     event = EventFactory(capacity=None)
     rows = [registration.register(event, teacher(), {}, now=utcnow()) for _ in range(5)]
     assert {r.status for r in rows} == {REGISTERED} and counts(event) == (5, 0)
+
+
+def test_raised_capacity_fills_from_the_waiting_list_in_order(app: object) -> None:
+    event = EventFactory(capacity=1)
+    people = [teacher() for _ in range(4)]
+    for person in people:
+        registration.register(event, person, {}, now=utcnow())
+    event.capacity = 3
+    db.session.commit()
+    promoted = registration.fill_free_seats(event, now=utcnow())
+    db.session.commit()
+    assert [row.user_id for row in promoted] == [people[1].id, people[2].id]
+    assert counts(event) == (3, 1)
+    assert registration.fill_free_seats(event, now=utcnow()) == []
