@@ -32,7 +32,7 @@ INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this ma
 @login_required
 def calendar_list() -> Any:
     require(can_see_calendar(current_user))
-    filters = calendar.read_filters(request.args, strict=False)
+    filters = calendar.read_filters(request.args, strict=False, user_id=current_user.id)
     zone = _zone()
     first = _day(request.args.get("from")) or to_zone(utcnow(), zone).date()
     last = _day(request.args.get("to"))
@@ -56,7 +56,7 @@ def calendar_list() -> Any:
 @login_required
 def calendar_month() -> Any:
     require(can_see_calendar(current_user))
-    filters = calendar.read_filters(request.args, strict=False)
+    filters = calendar.read_filters(request.args, strict=False, user_id=current_user.id)
     zone = _zone()
     today = to_zone(utcnow(), zone).date()
     shown = _month(request.args.get("month")) or today.replace(day=1)
@@ -80,7 +80,7 @@ def calendar_month() -> Any:
 @login_required
 def calendar_week() -> Any:
     require(can_see_calendar(current_user))
-    filters = calendar.read_filters(request.args, strict=False)
+    filters = calendar.read_filters(request.args, strict=False, user_id=current_user.id)
     zone = _zone()
     today = to_zone(utcnow(), zone).date()
     week = calendar.week_days(_day(request.args.get("day")) or today)
@@ -108,6 +108,7 @@ def _common(filters: Filters) -> dict[str, Any]:
         "associations": _choices(Association.id, Association.name),
         "subject_choices": [(s.id, s.label(_locale())) for s in all_subjects()],
         "may_create": can_create_events(current_user),
+        "runs_calendar": runs_calendar(current_user),
         "zone": _zone(),
     }
 

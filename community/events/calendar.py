@@ -19,7 +19,7 @@ from app.accounts import Institution
 from app.extensions import db
 from app.pagination import Page, paginate
 from community.events.event_rules import KINDS
-from community.events.models import Event, EventAudience, EventHost, EventInvite, EventSubject
+from community.events.models import Event, EventAudience, EventHost, EventInvite, EventSubject, HostRole
 from community.rules import RuleError
 from community.subjects import subjects_by_ids
 
@@ -33,10 +33,13 @@ class Filters:
     association_id: int | None = None
     subject: int | None = None
     kind: str | None = None
+    hosted_by: int | None = None  # only the events this person hosts ("mine")
 
     def as_args(self) -> dict[str, Any]:
         """The filters as query arguments (links between the views keep them)."""
         values = {name: getattr(self, name) for name in (*FILTER_INTS, "kind")}
+        if self.hosted_by is not None:
+            values["mine"] = 1
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 
@@ -60,8 +63,9 @@ class GridEvent:
     cancelled: bool
 
 
-def read_filters(args: Mapping[str, Any], *, strict: bool) -> Filters:
-    """Filters from query arguments; a malformed one is dropped (pages) or refused (API, `strict`)."""
+def read_filters(args: Mapping[str, Any], *, strict: bool, user_id: int | None = None) -> Filters:
+    """Filters from query arguments; a malformed one is dropped (pages) or refused (API, `strict`).
+    `?mine=1` keeps the events `user_id` hosts."""
     values: dict[str, Any] = {}
     for name in FILTER_INTS:
         raw = str(args.get(name) or "").strip()
@@ -76,6 +80,8 @@ def read_filters(args: Mapping[str, Any], *, strict: bool) -> Filters:
         values["kind"] = kind
     elif kind and strict:
         raise RuleError("event_bad_kind", "kind")
+    if user_id is not None and str(args.get("mine") or "") in ("1", "true"):
+        values["hosted_by"] = user_id
     return Filters(**values)
 
 
@@ -171,6 +177,9 @@ def filtered(query: Any, filters: Filters, viewer: Viewer) -> Any:
         add(Event.institution_id.in_(in_district))
     if filters.subject is not None:
         add(exists().where(EventSubject.event_id == Event.id, EventSubject.subject_id == filters.subject))
+    if filters.hosted_by is not None:
+        hosts = exists().where(EventHost.event_id == Event.id, EventHost.user_id == filters.hosted_by)
+        add(hosts.where(EventHost.role == HostRole.HOST))
     if not viewer.sees_all:
         add(_visible_to(viewer.user_id))
     return query.where(*conditions)

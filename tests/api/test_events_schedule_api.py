@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.timeutil import utcnow
-from community.events.models import Event, EventHost, EventSeries, EventSubject
+from community.events.models import Event, EventHost, EventSeries, EventSubject, HostRole
 from tests.factories.accounts import district, institution_in, methodist, organiser, student, teacher
 from tests.factories.community import AssociationFactory, subjects
 from tests.factories.events import EventFactory, host, registration
@@ -245,3 +245,31 @@ def test_the_list_keeps_its_queries_at_any_size(api: Any, count_queries: Any) ->
             assert client.get("/events").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_cancel_by_a_host_tells_the_registered_and_others_are_refused(api: Any) -> None:
+    runner, stranger, person = teacher(), teacher(), teacher()
+    event = EventFactory()
+    host(event, runner)
+    registration(event, person)
+    db.session.commit()
+    path = f"/events/{event.id}/cancel"
+    assert api(stranger).post(path, {}).status_code == 403
+    assert api(student()).post(path, {}).status_code == 403
+    assert api().post(path, {}).status_code == 401
+    assert api(runner).post("/events/999999/cancel", {}).status_code == 404
+    done = api(runner).post(path, {})
+    assert done.status_code == 200 and done.get_json() == {"id": event.id, "status": "cancelled", "told": 1}
+    again = api(runner).post(path, {})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
+
+
+def test_mine_lists_only_the_events_the_caller_hosts(api: Any) -> None:
+    runner = teacher()
+    hosted, spoken, other = EventFactory(), EventFactory(), EventFactory()
+    host(hosted, runner)
+    host(spoken, runner, role=HostRole.SPEAKER)
+    db.session.commit()
+    items = api(runner).get("/events?mine=1").get_json()["items"]
+    assert [item["id"] for item in items] == [hosted.id]
+    assert other.id in [item["id"] for item in api(runner).get("/events").get_json()["items"]]

@@ -16,7 +16,7 @@ from community.events.models import EventSubject
 from tests.conftest import login
 from tests.factories.accounts import district, institution_in, methodist, student, teacher
 from tests.factories.community import subjects
-from tests.factories.events import EventFactory
+from tests.factories.events import EventFactory, host
 
 PAGES = ("/events", "/events/month", "/events/week")
 
@@ -146,3 +146,15 @@ def test_a_large_network_picks_institutions_by_district(client: Any) -> None:
     assert "Школа № 101 Северная" not in everything and 'name="institution_id"' not in everything
     narrowed = client.get(f"/events?district={north.id}").get_data(as_text=True)
     assert f'<option value="{school.id}"' in narrowed and "Школа № 7<" not in narrowed
+
+
+def test_a_host_finds_their_events_with_an_edit_link(client: Any) -> None:
+    runner = teacher(hosts_events=True)
+    mine, other = EventFactory(title="Мой вебинар", **at(1)), EventFactory(title="Чужой вебинар", **at(1))
+    host(mine, runner)
+    db.session.commit()
+    login(client, runner)
+    page = client.get("/events?mine=1").get_data(as_text=True)
+    assert "Мой вебинар" in page and "Чужой вебинар" not in page
+    assert f'data-edit="{mine.id}"' in page and 'id="filter-mine"' in page
+    assert f'data-edit="{other.id}"' not in client.get("/events").get_data(as_text=True)
