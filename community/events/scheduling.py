@@ -14,7 +14,7 @@ from app import audit
 from app.accounts import Institution, User
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
-from app.i18n import _
+from app.i18n import _, force_locale
 from app.markdown import render_markdown_uncached
 from app.timeutil import to_zone
 from community.associations.models import Association
@@ -152,13 +152,9 @@ def cancel(event: Event, *, actor: User, now: datetime) -> int:
     ).all()
     for person in people:
         when = to_zone(event.starts_at, person.timezone or event.timezone).strftime("%d.%m.%Y %H:%M")
-        tell(
-            person,
-            Kind.EVENT_CANCELLED,
-            _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when),
-            f"/events/{event.id}",
-            now=now,
-        )
+        with force_locale(person.locale or "ru"):  # in the recipient's language, not the host's
+            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when)
+        tell(person, Kind.EVENT_CANCELLED, words, f"/events/{event.id}", now=now)
     audit.record(
         "events.cancelled", actor=actor, scope_type="event", scope_id=event.id, details={"told": len(people)}
     )

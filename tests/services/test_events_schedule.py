@@ -149,3 +149,12 @@ def test_two_cancellations_at_once_tell_people_once(app: Flask) -> None:
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_the_cancellation_notice_is_in_the_recipient_language_and_zone() -> None:
+    event = EventFactory(title="Вебинар", starts_at=datetime(2030, 3, 1, 10, 0, tzinfo=UTC))
+    registration(event, teacher(locale="ru", timezone="Asia/Vladivostok"))
+    db.session.commit()
+    scheduling.cancel(event, actor=methodist(), now=utcnow())
+    text = db.session.scalar(select(Notification.text).where(Notification.kind == "event_cancelled"))
+    assert text == "Отменено: «Вебинар» 01.03.2030 20:00"
