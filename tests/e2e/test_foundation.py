@@ -96,7 +96,8 @@ def test_admin_pages_in_the_browser(app, page, live_server, screenshot) -> None:
     page.wait_for_url(re.compile(r"/dashboard$"))
     page.goto("/admin/institutions/new")
     page.get_by_label("Название").fill("Районный методический центр")
-    page.get_by_label("Район").fill("Кировский район")
+    page.get_by_label("Тип").select_option("methodical_centre")
+    page.get_by_label("Или новый район").fill("Кировский район")  # no district records yet: a new one
     page.get_by_role("button", name="Сохранить").click()
     page.wait_for_url(re.compile(r"/admin/institutions$"))
     assert "Районный методический центр" in page.content()
