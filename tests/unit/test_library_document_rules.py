@@ -56,7 +56,12 @@ def test_shown_sections_keep_the_fixed_order_and_the_teachers_choice() -> None:
     flags = {"jury": True, "publications": True, "courses": False, "diplomas": False, "events": False}
     assert sections.shown_sections(flags) == ["publications", "jury"]
     assert sections.shown_sections({}) == list(sections.SECTIONS)
-    assert sections.kinds_of(["diplomas", "events"]) == ["diploma", "participation"]
+    assert sections.kinds_of(["diplomas", "events"]) == [
+        "diploma",
+        "participation",
+        "event_attendance",
+        "event_conducting",
+    ]
 
 
 def test_group_leaves_out_empty_sections_and_kinds_not_shown() -> None:

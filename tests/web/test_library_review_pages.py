@@ -80,14 +80,16 @@ def test_a_portfolio_dates_a_publication_by_its_publication(client) -> None:  # 
     assert "Урок о дробях — 10 марта 2026" in text.replace("\n", " ")
 
 
-def test_portfolio_settings_offer_no_empty_events_switch(client) -> None:  # type: ignore[no-untyped-def]
+def test_portfolio_settings_offer_the_events_switch(client) -> None:  # type: ignore[no-untyped-def]
+    """The events section has its document kinds now (event certificates), so it is offered and
+    an unticked box turns it off like any other."""
     owner = teacher()
     login(client, owner)
     page = client.get("/portfolio/settings").get_data(as_text=True)
-    assert 'name="courses"' in page and 'name="events"' not in page
+    assert 'name="courses"' in page and 'name="events"' in page
     assert client.post("/portfolio/settings", data={"courses": "y"}).status_code == 302
     saved = db.session.get(PortfolioSettings, owner.id)
-    assert saved is not None and saved.show_courses and not saved.show_jury and saved.show_events
+    assert saved is not None and saved.show_courses and not saved.show_jury and not saved.show_events
 
 
 def test_a_versions_state_reads_as_a_version(client) -> None:  # type: ignore[no-untyped-def]
