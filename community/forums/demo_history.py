@@ -63,3 +63,7 @@ def _topics(days_ago: int) -> tuple[DemoTopic, ...]:
 def load_forum_history() -> list[str]:
     added = write_topics(places.network_forum(), _topics(_days_since_last_november(utcnow())))
     return [f"Forums history: {added} topics of the previous academic year in the network forum"]
+
+
+# The history's topic titles (the network forum holds these besides the current demo topics).
+TITLES = tuple(topic[1] for topic in _topics(0))
