@@ -18,6 +18,7 @@ from app.i18n import _, force_locale
 from app.markdown import render_markdown_uncached
 from app.timeutil import to_zone
 from community.associations.models import Association
+from community.events import registration
 from community.events.event_rules import CleanEvent, EventDraft, check_event
 from community.events.messages import refusal
 from community.events.models import (
@@ -104,7 +105,8 @@ def schedule(data: EventInput, *, actor: User, now: datetime) -> list[Event]:
 
 def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event:
     """Change one event (a series' other events stay as they are). Seats cannot drop below the
-    people registered; a start already past may stay, a new start must be in the future."""
+    people registered; seats added go to the waiting list in order (each told); a start already
+    past may stay, a new start must be in the future."""
     if event.status == EventStatus.CANCELLED:
         raise Conflict(_("The event is cancelled."))
     one = replace(data, weekly_until=None)
@@ -115,8 +117,7 @@ def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event
         clean = _clean(one, now)
     invitees = _invitees(one)
     _check_links(one)
-    if clean.capacity is not None and clean.capacity < event.registered_count:
-        raise refusal(RuleError("event_capacity_below_registered", "capacity", count=event.registered_count))
+    _set_capacity(event, clean.capacity)
     sitting = clean.sittings[0]
     _fill(event, one, clean)
     event.starts_at, event.ends_at = sitting.starts_at, sitting.ends_at
@@ -125,7 +126,14 @@ def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event
     db.session.execute(delete(EventSubject).where(EventSubject.event_id == event.id))
     db.session.execute(delete(EventInvite).where(EventInvite.event_id == event.id))
     _write_links(event, one.subject_ids, invitees)
-    audit.record("events.edited", actor=actor, scope_type="event", scope_id=event.id)
+    promoted = registration.fill_free_seats(event, now=now) if event.waiting_count else []
+    audit.record(
+        "events.edited",
+        actor=actor,
+        scope_type="event",
+        scope_id=event.id,
+        details={"promoted": len(promoted)},
+    )
     db.session.commit()
     return event
 
@@ -160,6 +168,18 @@ def cancel(event: Event, *, actor: User, now: datetime) -> int:
     )
     db.session.commit()
     return len(people)
+
+
+def _set_capacity(event: Event, capacity: int | None) -> None:
+    """Seats never below the people registered: a conditional UPDATE, so a registration at the same
+    moment either comes first (and the change is refused) or waits for this transaction."""
+    query = update(Event).where(Event.id == event.id)
+    if capacity is not None:
+        query = query.where(Event.registered_count <= capacity)
+    if not rows_changed(query.values(capacity=capacity).execution_options(synchronize_session=False)):
+        db.session.rollback()
+        count = db.session.scalar(select(Event.registered_count).where(Event.id == event.id))
+        raise refusal(RuleError("event_capacity_below_registered", "capacity", count=count))
 
 
 def _clean(data: EventInput, now: datetime) -> CleanEvent:

@@ -17,7 +17,7 @@ from app.mail import OutgoingMail
 from app.notifications import Notification
 from app.timeutil import utcnow
 from community.events import scheduling
-from community.events.models import Event, EventInvite, EventStatus
+from community.events.models import Event, EventInvite, EventRegistration, EventStatus
 from community.events.scheduling import EventInput
 from tests.concurrency import at_once, skip_memory_database
 from tests.factories.accounts import methodist, teacher
@@ -158,3 +158,33 @@ def test_the_cancellation_notice_is_in_the_recipient_language_and_zone() -> None
     scheduling.cancel(event, actor=methodist(), now=utcnow())
     text = db.session.scalar(select(Notification.text).where(Notification.kind == "event_cancelled"))
     assert text == "Отменено: «Вебинар» 01.03.2030 20:00"
+
+
+def test_more_seats_go_to_the_waiting_list_in_order() -> None:
+    actor = methodist()
+    event = EventFactory(capacity=1)
+    registration(event, teacher())
+    first, second, third = teacher(), teacher(), teacher()
+    for person in (first, second, third):
+        registration(event, person, status="waiting")
+    db.session.commit()
+    scheduling.edit(
+        event,
+        data(starts_at=event.starts_at, timezone="Europe/Moscow", capacity=3),
+        actor=actor,
+        now=utcnow(),
+    )
+    db.session.refresh(event)
+    assert (event.registered_count, event.waiting_count) == (3, 1)
+    statuses = dict(
+        db.session.execute(
+            select(EventRegistration.user_id, EventRegistration.status).where(
+                EventRegistration.event_id == event.id
+            )
+        ).all()
+    )
+    assert (statuses[first.id], statuses[second.id], statuses[third.id]) == (
+        "registered",
+        "registered",
+        "waiting",
+    )
