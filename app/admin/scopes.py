@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import SelectMultipleField, ValidationError
 
 from app import user_scopes
 from app.accounts import Role, User
@@ -20,9 +20,20 @@ from app.permissions import can_manage_users, require
 from app.view_actions import submit
 
 
+def _listed(form: FlaskForm, field: SelectMultipleField) -> None:
+    """Every chosen id must be one of the choices (WTForms' own message has no Russian)."""
+    offered = {value for value, _label in field.choices or []}
+    if any(value not in offered for value in field.data or []):
+        raise ValidationError(_("Choose from the list."))
+
+
 class ScopeForm(FlaskForm):
-    institution_ids = SelectMultipleField(_l("Institutions"), coerce=int)
-    district_ids = SelectMultipleField(_l("Districts"), coerce=int)
+    institution_ids = SelectMultipleField(
+        _l("Institutions"), coerce=int, validate_choice=False, validators=[_listed]
+    )
+    district_ids = SelectMultipleField(
+        _l("Districts"), coerce=int, validate_choice=False, validators=[_listed]
+    )
 
 
 @bp.route("/users/<int:user_id>/scopes", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from the summary tables through build_report, once for the year and once for the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import render_template, request, url_for
@@ -32,12 +33,14 @@ from app.templating import localtime
 from app.timeutil import utcnow
 from app.view_actions import act
 from monitoring.academic_year import academic_year, year_label
-from monitoring.recompute import recompute_all
+from monitoring.recompute import recompute_now
 from monitoring.report_columns import report_title
 from monitoring.report_shape import REPORTS
 from monitoring.reports import build_report
 
 REPORT_RULE = "/<any(" + ", ".join(REPORTS) + "):report>"
+# Where «recompute now» may go back to: a monitoring page of this site (no dots, no backslashes).
+SAME_ROOM = re.compile(r"^/monitoring(?:/[\w-]*)*(?:\?[^\\]*)?$")
 
 
 @bp.route("/")
@@ -127,12 +130,13 @@ def _filters_page(report: str, error: FilterError) -> str:
 @bp.route("/recompute", methods=["POST"])
 @login_required
 def recompute() -> Any:
-    """The administrator's "recompute now": the tick job's work at once, then back to the report."""
+    """The administrator's "recompute now": the tick job's work at once, recorded in the audit log
+    with who asked, then back to the report."""
     require(current_user.is_authenticated and can_recompute(current_user))
     back = request.form.get("next", "")
-    target = back if back.startswith("/monitoring") and "//" not in back else url_for("monitoring.index")
+    target = back if SAME_ROOM.match(back) else url_for("monitoring.index")
     return act(
-        lambda: recompute_all(utcnow()),
+        lambda: recompute_now(current_user, utcnow()),
         done=lambda moment: _("Recomputed at %(moment)s.", moment=localtime(moment)),
         then=target,
     )

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts import District
+from app.audit import AuditEntry
 from app.extensions import db
 from contest_engine.models import Contest
 from monitoring.models import ContestAudience, ContestSummary
@@ -59,7 +60,8 @@ def test_the_year_before_is_a_choice_and_the_totals_carry_it(app: Any, client: A
 
 def test_admin_sees_computed_at_and_recomputes(app: Any, client: Any) -> None:
     world()
-    login(client, admin())
+    person = admin()
+    login(client, person)
     html = _page(client, "/monitoring/activity")
     assert "Рассчитано" in html and "Пересчитать сейчас" in html
     response = client.post("/monitoring/recompute", data={"next": "/monitoring/activity?year=2025"})
@@ -67,11 +69,17 @@ def test_admin_sees_computed_at_and_recomputes(app: Any, client: Any) -> None:
         "/monitoring/activity?year=2025"
     )
     assert "Пересчитано" in _page(client, "/monitoring/activity?year=2025")
+    asked = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "monitoring.recomputed")).all()
+    assert [entry.actor_id for entry in asked] == [person.id]  # the audit log says who asked
 
 
-def test_recompute_goes_nowhere_but_monitoring(app: Any, client: Any) -> None:
+@pytest.mark.parametrize(
+    "back",
+    ["//evil.example/monitoring", "/monitoring/../admin/", "/monitoring\\@evil.example", "/monitoringx"],
+)
+def test_recompute_goes_nowhere_but_monitoring(app: Any, client: Any, back: str) -> None:
     login(client, admin())
-    response = client.post("/monitoring/recompute", data={"next": "//evil.example/monitoring"})
+    response = client.post("/monitoring/recompute", data={"next": back})
     assert response.headers["Location"].endswith("/monitoring/")
 
 

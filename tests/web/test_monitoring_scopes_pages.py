@@ -84,13 +84,23 @@ def test_admin_chooses_a_district_methodists_districts(admin_client) -> None:  #
     assert monitoring_scope(user).district_ids == {central.id, lenin.id}
 
 
-@pytest.mark.parametrize("value", ["99999", "abc"])
-def test_an_unknown_choice_is_refused_and_the_scope_kept(admin_client, value) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("99999", "Выберите из списка."),
+        ("-1", "Выберите из списка."),
+        ("99999999999999999999", "Выберите из списка."),
+        ("abc", "невозможно преобразовать"),
+    ],
+)
+def test_an_unknown_choice_is_refused_and_the_scope_kept(admin_client, value, message) -> None:  # type: ignore[no-untyped-def]
     school = institution_in(district("Центральный район", "НСО"), "Школа")
     user = coordinator(school)
     db.session.commit()
     response = admin_client.post(f"/admin/users/{user.id}/scopes", data={"institution_ids": [value]})
-    assert response.status_code == 422 and "is-invalid" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "is-invalid" in html
+    assert message in html and "valid choice" not in html  # in Russian, by the field
     assert monitoring_scope(user).institution_ids == {school.id}
 
 
