@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -38,7 +40,7 @@ class ScopeForm(FlaskForm):
 
 @bp.route("/users/<int:user_id>/scopes", methods=["GET", "POST"])
 @login_required
-def user_scopes_page(user_id: int):  # type: ignore[no-untyped-def]
+def user_scopes_page(user_id: int) -> Any:
     require(can_manage_users(current_user))
     user = db.get_or_404(User, user_id)
     takes = user_scopes.SCOPED_ROLES.get(Role(user.role))
