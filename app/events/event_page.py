@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -53,8 +53,12 @@ def register_form(event: Event, data: Any = None) -> FlaskForm:
 
 
 def shown_event(event_id: int) -> Event:
+    """The event for an adult of the network; an invitation-only one is a 404 to the uninvited."""
     require(can.can_see_calendar(current_user))
-    return db.get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
+    if not can.can_see_event(current_user, event):
+        abort(404)
+    return event
 
 
 @bp.route("/events/<int:event_id>")

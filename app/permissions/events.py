@@ -3,7 +3,8 @@
 Events are for the network's adults (pupils are minors and take no part). Methodists and the
 administrator run the whole calendar; association leaders put events in their associations; an
 organiser and a teacher the administrator trusted with `hosts_events` put events in the calendar too.
-An event's hosts manage it; its video link is shown only to the registered and to those who manage it.
+An event's hosts manage it; its video link is shown only to the registered, its speakers and those who
+manage it.
 """
 
 from __future__ import annotations
@@ -88,6 +89,21 @@ def may_join_audience(user: Any, event: Event) -> bool:
     return db.session.scalar(invited) is not None
 
 
+def can_see_event(user: Any, event: Event) -> bool:
+    """An event's page, its .ics and registrations: an invitation-only event exists only for its
+    invitees, the people registered or conducting it and those who manage it (as in the calendar)."""
+    if not can_see_calendar(user):
+        return False
+    if event.audience != EventAudience.INVITED or runs_calendar(user):
+        return True
+    return (
+        may_join_audience(user, event)
+        or is_registered(user, event)
+        or conducts_event(user, event)
+        or can_manage_event(user, event)
+    )
+
+
 def is_registered(user: Any, event: Event) -> bool:
     if not _signed_in(user):
         return False
@@ -100,8 +116,11 @@ def is_registered(user: Any, event: Event) -> bool:
 
 
 def can_see_link(user: Any, event: Event) -> bool:
-    """The video-conference link: the registered (not the waiting list) and those who manage it."""
-    return is_registered(user, event) or can_manage_event(user, event)
+    """The video-conference link: the registered (not the waiting list), those who manage it, and its
+    speakers (they give the talk or the open lesson, and their personal feed already holds the event)."""
+    if not can_see_calendar(user):
+        return False
+    return is_registered(user, event) or conducts_event(user, event) or can_manage_event(user, event)
 
 
 # ATTEND: attendance, certificates, feedback, the recording.

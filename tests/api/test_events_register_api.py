@@ -50,7 +50,8 @@ def test_denials_by_role_and_audience(api, app) -> None:
     assert api().post(f"/events/{event.id}/registrations").status_code == 401
     assert api(student()).post(f"/events/{event.id}/registrations").status_code == 403
     assert api(student()).get(f"/events/{event.id}.ics").status_code == 403
-    assert api(teacher()).post(f"/events/{invited_only.id}/registrations").status_code == 403
+    # an invitation-only event is unknown to the uninvited, as in GET /events/{id} and the calendar
+    assert api(teacher()).post(f"/events/{invited_only.id}/registrations").status_code == 404
     assert api(teacher()).post("/events/999999/registrations").status_code == 404
     assert api(teacher()).delete("/events/999999/registrations").status_code == 404
     assert registrations() == 0

@@ -30,11 +30,12 @@ class RegistrationIn(Strict):
 
 
 def visible_event(event_id: int) -> Event:
-    """The event, for an adult of the network (pupils 403, an unknown id 404)."""
+    """The event, for an adult of the network (pupils 403; an unknown id, or an invitation-only event
+    to the uninvited, 404)."""
     user = api_user()
     require_api(can.can_see_calendar(user))
     event = db.session.get(Event, event_id)
-    if event is None:
+    if event is None or not can.can_see_event(user, event):
         raise not_found()
     return event
 
