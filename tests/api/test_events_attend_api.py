@@ -104,8 +104,8 @@ def test_denials_per_role(api) -> None:  # type: ignore[no-untyped-def]
     assert anonymous.post(f"/events/{event.id}/attendance", {"code": "482913"}).status_code == 401
     assert anonymous.get(f"/events/{event.id}/certificate").status_code == 401
     pupil = api(student())
-    assert pupil.post(f"/events/{event.id}/attendance", {"code": "482913"}).status_code == 404
-    assert pupil.get(f"/events/{event.id}/certificate").status_code == 404
+    assert pupil.post(f"/events/{event.id}/attendance", {"code": "482913"}).status_code == 403
+    assert pupil.get(f"/events/{event.id}/certificate").status_code == 403
     colleague = api(teacher())  # neither host nor registered
     assert colleague.post(f"/events/{event.id}/attendance", {"user_ids": [attendee.id]}).status_code == 403
     assert colleague.post(f"/events/{event.id}/attendance", {"code": "482913"}).status_code == 403

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from app.api.core import Id, Strict, api_user, endpoint, not_found, require_api
 from app.extensions import db
 from app.i18n import _
-from app.permissions.events import can_manage_event, can_open_attendee_page, can_see_calendar
+from app.permissions.events import can_manage_event, can_open_attendee_page, can_see_calendar, can_see_event
 from app.timeutil import utcnow
 from community.events import attendance
 from community.events.event_certificates import certificate_for, certificate_pdf
@@ -36,9 +36,12 @@ class AttendanceIn(Strict):
 
 
 def _event(event_id: int) -> Event:
+    """The event for an adult of the network: a pupil is refused (403), as on every calendar endpoint;
+    an unknown id, or an invitation-only event to the uninvited, is a 404."""
     actor = api_user()
+    require_api(can_see_calendar(actor))
     event = db.session.get(Event, event_id)
-    if event is None or not can_see_calendar(actor):
+    if event is None or not can_see_event(actor, event):
         raise not_found()
     return event
 
