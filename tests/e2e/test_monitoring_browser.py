@@ -83,3 +83,25 @@ def test_district_methodist_opens_the_olympiads_drills_into_a_school_and_exports
     page.locator("#back-to-district").click()
     page.wait_for_url(re.compile(rf"district_id={ids['centre']}"))
     assert page.js_errors == []
+
+
+def test_on_a_phone_nothing_scrolls_sideways(app: Any, page: Any, live_server: Any) -> None:
+    """Wide tables scroll inside their own box; their visually hidden captions and labels must not
+    widen the page (an absolutely placed element escapes a box that is not positioned)."""
+    ids = world()
+    email = district_methodist(db.session.get_one(District, ids["centre"])).email
+    db.session.commit()
+    db.session.remove()
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, email)
+    for path in (
+        "/monitoring/activity",
+        "/monitoring/olympiads",
+        f"/monitoring/olympiads?district_id={ids['centre']}",
+        f"/monitoring/school/{ids['a']}",
+    ):
+        page.goto(path)
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    assert page.js_errors == []
