@@ -9,6 +9,7 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.certificates import Certificate
 from app.domain_errors import DomainError
 from app.events import attendance_host, bp
 from app.events.attendance_forms import CheckInForm, FeedbackForm
@@ -115,6 +116,12 @@ def certificate_download(event_id: int):  # type: ignore[no-untyped-def]
     except DomainError as error:  # a download, not a form: the refusal shows on the page
         flash(error.message, "warning")
         return redirect(url_for("events.checkin", event_id=event.id))
+    return certificate_download_response(event, certificate)
+
+
+def certificate_download_response(event: Event, certificate: Certificate) -> Response:
+    """The certificate's PDF as a download, its verification address printed on it (the page and the
+    API give the same file)."""
     data = certificate_pdf(
         event, certificate, verify_url=url_for("verify", code=certificate.code, _external=True)
     )

@@ -64,11 +64,10 @@ def _details(event: Event) -> str:
         return _("%(date)s, %(hours)s academic hours", date=event_date(event), hours=event.hours)
 
 
-def issue_attendance(event: Event, user: User, *, now: datetime) -> Certificate:
-    """The attendee's certificate (flushes; the calling service commits). Issued again after a
-    revocation (the host marked the person present once more): the same row becomes valid."""
-    certificate = issue(
-        kind=CertificateKind.EVENT_ATTENDANCE,
+def _issue(event: Event, user: User, kind: CertificateKind, *, now: datetime) -> Certificate:
+    """The certificate row of either kind for this person and event (app.certificates keeps one)."""
+    return issue(
+        kind=kind,
         user_id=user.id,
         holder=user.full_name,
         title=event.title,
@@ -77,6 +76,12 @@ def issue_attendance(event: Event, user: User, *, now: datetime) -> Certificate:
         details=_details(event),
         now=now,
     )
+
+
+def issue_attendance(event: Event, user: User, *, now: datetime) -> Certificate:
+    """The attendee's certificate (flushes; the calling service commits). Issued again after a
+    revocation (the host marked the person present once more): the same row becomes valid."""
+    certificate = _issue(event, user, CertificateKind.EVENT_ATTENDANCE, now=now)
     certificate.revoked_at, certificate.revoked_reason = None, ""
     db.session.flush()
     return certificate
@@ -138,16 +143,7 @@ def certificate_for(event: Event, user: User, *, now: datetime) -> Certificate:
     found = held_certificate(event, user, CertificateKind.EVENT_CONDUCTING)
     if found is not None:
         return found
-    certificate = issue(
-        kind=CertificateKind.EVENT_CONDUCTING,
-        user_id=user.id,
-        holder=user.full_name,
-        title=event.title,
-        source_type=SOURCE,
-        source_id=event.id,
-        details=_details(event),
-        now=now,
-    )
+    certificate = _issue(event, user, CertificateKind.EVENT_CONDUCTING, now=now)
     db.session.flush()
     audit.record(
         "events.conducting_certificate_issued",

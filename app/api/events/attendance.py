@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, url_for
+from flask import url_for
 from pydantic import Field, model_validator
 
 from app.api.core import Id, Strict, api_user, endpoint, not_found, require_api
+from app.events.attendance import certificate_download_response
 from app.extensions import db
 from app.i18n import _
 from app.permissions.events import can_manage_event, can_open_attendee_page, can_see_calendar, can_see_event
 from app.timeutil import utcnow
 from community.events import attendance
-from community.events.event_certificates import certificate_for, certificate_pdf
+from community.events.event_certificates import certificate_for
 from community.events.models import Event
 
 
@@ -96,12 +97,4 @@ def certificate_pdf_file(event_id: int) -> Any:
     actor = api_user()
     event = _event(event_id)
     require_api(can_open_attendee_page(actor, event))
-    certificate = certificate_for(event, actor, now=utcnow())
-    data = certificate_pdf(
-        event, certificate, verify_url=url_for("verify", code=certificate.code, _external=True)
-    )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=certificate-{certificate.code}.pdf"},
-    )
+    return certificate_download_response(event, certificate_for(event, actor, now=utcnow()))
