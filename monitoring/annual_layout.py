@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal, format_percent
 from fpdf import FPDF
@@ -72,11 +73,12 @@ def render(document: Document) -> bytes:
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    known: dict[str, list[str]] = {}  # wrapped labels, the same on every school's page
     for number, page in enumerate(document.pages):
         pdf.add_page()
         if number == 0:
             _title(pdf, document)
-        _page(pdf, document, page)
+        _page(pdf, document, page, known)
     return bytes(pdf.output())
 
 
@@ -93,7 +95,7 @@ def _title(pdf: FPDF, document: Document) -> None:
     pdf.ln(6)
 
 
-def _page(pdf: FPDF, document: Document, page: Page) -> None:
+def _page(pdf: FPDF, document: Document, page: Page, known: dict[str, list[str]]) -> None:
     """Heading, the reports' figures in two columns, then the chart (or the school's share bars)."""
     pdf.set_font("DejaVu", "B", 14)
     pdf.set_x(LEFT)
@@ -121,32 +123,52 @@ def _page(pdf: FPDF, document: Document, page: Page) -> None:
         room = min(120.0, 282 - pdf.get_y())  # a tall chart (many schools) shrinks to fit the page
         pdf.image(io.BytesIO(page.chart.png), x=LEFT, w=WIDTH * 0.9, h=room, keep_aspect_ratio=True)
     else:
-        _share_bars(pdf, document, [line for block in page.blocks for line in block.lines if line.share])
+        _share_bars(
+            pdf, document, [line for block in page.blocks for line in block.lines if line.share], known
+        )
 
 
 def _block(pdf: FPDF, document: Document, block: Block, x: float) -> None:
-    """One report's figures as a small table at `x`: figure, this year, the year before."""
+    """One report's figures as a small table at `x`: figure, this year, the year before. Cells are
+    framed rectangles with the text placed as fpdf2's cell() would place it (its text machinery
+    costs ten times more and a network's report draws 80,000 cells)."""
     pdf.set_font("DejaVu", "B", 9)
     pdf.set_x(x)
     pdf.cell(COLUMN, 5.5, block.title, new_x="LEFT", new_y="NEXT")
     widths = (COLUMN - 2 * VALUE, VALUE, VALUE)
     pdf.set_font("DejaVu", "B", 7)
     pdf.set_fill_color(235, 239, 244)
-    pdf.set_x(x)
-    for width, text in zip(widths, document.headers, strict=True):
-        pdf.cell(width, ROW_HEIGHT, text, border=1, fill=True, align="L" if width > VALUE else "R")
-    pdf.ln(ROW_HEIGHT)
+    _row(pdf, x, widths, document.headers, fill=True)
     pdf.set_font("DejaVu", "", 7)
     for line in block.lines:
-        pdf.set_x(x)
-        pdf.cell(widths[0], ROW_HEIGHT, line.label, border=1)
-        pdf.cell(widths[1], ROW_HEIGHT, number(line.value, line.share, document.locale), border=1, align="R")
-        pdf.cell(widths[2], ROW_HEIGHT, number(line.before, line.share, document.locale), border=1, align="R")
-        pdf.ln(ROW_HEIGHT)
+        values = (
+            number(line.value, line.share, document.locale),
+            number(line.before, line.share, document.locale),
+        )
+        _row(pdf, x, widths, (line.label, *values))
     pdf.ln(3)
 
 
-def _share_bars(pdf: FPDF, document: Document, lines: list[Line]) -> None:
+def _row(pdf: FPDF, x: float, widths: tuple[float, ...], texts: tuple[str, ...], fill: bool = False) -> None:
+    """A table row at the current y: the first text left-aligned, the others right-aligned."""
+    top = pdf.get_y()
+    if top + ROW_HEIGHT > pdf.page_break_trigger:  # as cell() would: go on at the next page's top
+        pdf.add_page()
+        top = pdf.get_y()
+    baseline = top + 0.5 * ROW_HEIGHT + 0.3 * pdf.font_size
+    left = x
+    for position, (width, text) in enumerate(zip(widths, texts, strict=True)):
+        pdf.rect(left, top, width, ROW_HEIGHT, style="DF" if fill else "D")
+        if text:
+            start = left + pdf.c_margin
+            if position and width <= VALUE:
+                start = left + width - pdf.c_margin - pdf.get_string_width(text)
+            pdf.text(start, baseline, text)
+        left += width
+    pdf.set_xy(x, top + ROW_HEIGHT)
+
+
+def _share_bars(pdf: FPDF, document: Document, lines: list[Line], known: dict[str, list[str]]) -> None:
     """Each share as two bars, this year over the year before, drawn with rectangles (a school page
     needs no plotting library, so 700 schools take seconds)."""
     if not lines:
@@ -160,24 +182,34 @@ def _share_bars(pdf: FPDF, document: Document, lines: list[Line]) -> None:
     ):
         pdf.set_fill_color(*colour)
         pdf.rect(LEFT + offset, pdf.get_y() + 1, 4, 3, style="F")
-        pdf.set_xy(LEFT + offset + 5, pdf.get_y())
-        pdf.cell(38, 5, text)
+        pdf.text(LEFT + offset + 5 + pdf.c_margin, pdf.get_y() + 2.5 + 0.3 * pdf.font_size, text)
     pdf.ln(7)
     bar_width = 100.0
     for line in lines:
         top = pdf.get_y()
-        pdf.set_xy(LEFT, top)
-        pdf.multi_cell(65, 4, line.label)
+        wrapped = _wrapped(pdf, line.label, known)
+        for number_, text in enumerate(wrapped):
+            pdf.text(LEFT + pdf.c_margin, top + 4 * number_ + 2 + 0.3 * pdf.font_size, text)
         for colour, value, dy in ((THIS_YEAR, line.value, 0.0), (YEAR_BEFORE, line.before, 4.5)):
             fraction = min(1.0, float(value or 0))
             pdf.set_fill_color(*colour)
             if fraction > 0:
                 pdf.rect(LEFT + 68, top + dy, bar_width * fraction, 3.6, style="F")
-            pdf.set_xy(LEFT + 70 + bar_width * fraction, top + dy - 0.6)
-            pdf.cell(25, 4.5, number(value, True, document.locale))
-        pdf.set_y(max(pdf.get_y(), top + 11))
+            start = LEFT + 70 + bar_width * fraction + pdf.c_margin
+            pdf.text(start, top + dy - 0.6 + 2.25 + 0.3 * pdf.font_size, number(value, True, document.locale))
+        pdf.set_y(max(top + 4 * len(wrapped), top + 11))
 
 
+def _wrapped(pdf: FPDF, label: str, known: dict[str, list[str]]) -> list[str]:
+    """The label's lines in a 65 mm column, as multi_cell would break them; computed once per label
+    and document (every school page has the same labels)."""
+    if label not in known:
+        lines = pdf.multi_cell(65, 4, label, dry_run=True, output="LINES")
+        known[label] = [str(text) for text in lines] if isinstance(lines, list) else [label]
+    return known[label]
+
+
+@lru_cache(maxsize=8192)
 def number(value: Figure, share: bool, locale: str) -> str:
     """«42 %» for a share, «1 234» for a count, in the document's locale."""
     if share:

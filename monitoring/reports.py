@@ -9,6 +9,7 @@ query, so a report costs the same handful of queries whatever the size of the ne
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -129,30 +130,66 @@ def _counts(name: str, values: Sequence[Any]) -> dict[str, Figure]:
     return complete(name, dict(zip(COUNTS[name], (int(v or 0) for v in values), strict=True)))
 
 
-def _rows(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> list[Row]:
+def _plus(left: tuple[int, ...] | None, right: Sequence[Any]) -> tuple[int, ...]:
+    values = tuple(int(v or 0) for v in right)
+    return values if left is None else tuple(a + b for a, b in zip(left, values, strict=True))
+
+
+@dataclass(frozen=True)
+class _Data:
+    """What a report and the report of the year before are made of, read in one go: the sums per
+    (year, row) for every year up to the report's, the row names, the contest details (per contest,
+    subject and grade) of both years, and the run's time."""
+
+    sums: dict[int, dict[int, tuple[int, ...]]]  # year -> row key -> counts in COUNTS' order
+    names: list[tuple[Any, ...]]
+    details: dict[int, list[tuple[Any, ...]]]  # year -> (contest id, title, subject, grade, *counts)
+    computed_at: datetime | None
+
+
+def _fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Data:
+    """Four queries whatever the network's size: sums by year and row (rows and trend), names,
+    details (contest reports only) and the run's time."""
     model, extra = _source(name)
     key = Institution.id if kind == "institution" else func.coalesce(Institution.district_id, NO_DISTRICT)
-    grouped = db.session.execute(
-        select(key, *_sums(model, name))
+    sums: dict[int, dict[int, tuple[int, ...]]] = {}
+    for row in db.session.execute(
+        select(model.year, key, *_sums(model, name))
         .join(Institution, Institution.id == model.institution_id)
-        .where(model.year == year, *extra, *where)
-        .group_by(key)
-    ).all()
-    figures = {row[0]: _counts(name, row[1:]) for row in grouped}
+        .where(model.year <= year, *extra, *where)
+        .group_by(model.year, key)
+    ):
+        sums.setdefault(int(row[0]), {})[int(row[1])] = _plus(None, row[2:])
+    named: Any = select(District.id, District.name)
+    if kind == "institution":
+        named = select(Institution.id, Institution.name, Institution.district_id).where(*where)
+    elif where:
+        named = named.where(District.id.in_(select(Institution.district_id).where(*where)))
+    names = [tuple(row) for row in db.session.execute(named)]
+    details: dict[int, list[tuple[Any, ...]]] = {year - 1: [], year: []}
+    if name in ("olympiads", "teacher_contests"):
+        split = (ContestSummary.subject, ContestSummary.grade) if name == "olympiads" else ()
+        for row in db.session.execute(
+            select(ContestSummary.year, Contest.id, Contest.title, *split, *_sums(model, name))
+            .join(Institution, Institution.id == ContestSummary.institution_id)
+            .join(Contest, Contest.id == ContestSummary.contest_id)
+            .where(ContestSummary.year.in_((year - 1, year)), *extra, *where)
+            .group_by(ContestSummary.year, Contest.id, Contest.title, *split)
+        ):
+            values = tuple(row[1:])
+            details[int(row[0])].append(values if split else (*values[:2], None, None, *values[2:]))
+    return _Data(sums, names, details, computed_at(name))
+
+
+def _rows(name: str, data: _Data, year: int, kind: str) -> list[Row]:
+    figures = {key: _counts(name, values) for key, values in data.sums.get(year, {}).items()}
     zero = complete(name, {})
     rows: list[Row] = []
     if kind == "institution":
-        named = db.session.execute(
-            select(Institution.id, Institution.name, Institution.district_id).where(*where)
-        ).all()
-        for ident, title, district in named:
+        for ident, title, district in data.names:
             rows.append(Row("institution", ident, title, figures.get(ident, zero), district))
     else:
-        districts = select(Institution.district_id).where(*where) if where else None
-        query = select(District.id, District.name)
-        if districts is not None:
-            query = query.where(District.id.in_(districts))
-        for ident, title in db.session.execute(query).all():
+        for ident, title in data.names:
             rows.append(Row("district", ident, title, figures.get(ident, zero), ident))
         if NO_DISTRICT in figures:
             rows.append(Row("district", NO_DISTRICT, _("Without a district"), figures[NO_DISTRICT], None))
@@ -160,51 +197,46 @@ def _rows(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> 
     return rows
 
 
-def _trend(name: str, year: int, where: list[ColumnElement[bool]]) -> dict[int, dict[str, Figure]]:
+def _trend(name: str, data: _Data, year: int) -> dict[int, dict[str, Figure]]:
     """Totals per year up to `year`; the year itself and the one before are always there (zeros)."""
-    model, extra = _source(name)
-    grouped = db.session.execute(
-        select(model.year, *_sums(model, name))
-        .join(Institution, Institution.id == model.institution_id)
-        .where(model.year <= year, *extra, *where)
-        .group_by(model.year)
-    ).all()
-    trend = {int(row[0]): _counts(name, row[1:]) for row in grouped}
+    trend: dict[int, dict[str, Figure]] = {}
+    for when, by_row in data.sums.items():
+        if when <= year:
+            total: tuple[int, ...] | None = None
+            for values in by_row.values():
+                total = _plus(total, values)
+            trend[when] = _counts(name, total or ())
     for wanted in (year - 1, year):
         trend.setdefault(wanted, complete(name, {}))
     return dict(sorted(trend.items()))
 
 
-def _breakdowns(name: str, year: int, where: list[ColumnElement[bool]]) -> dict[str, list[Row]]:
+def _breakdowns(name: str, data: _Data, year: int) -> dict[str, list[Row]]:
     """Contest reports by contest; the olympiads also by subject and grade."""
     if name not in ("olympiads", "teacher_contests"):
         return {}
-    model, extra = _source(name)
-    base = (
-        select()
-        .select_from(ContestSummary)
-        .join(Institution, Institution.id == ContestSummary.institution_id)
-        .where(ContestSummary.year == year, *extra, *where)
-    )
-    sums = _sums(model, name)
-    contests = db.session.execute(
-        base.add_columns(Contest.id, Contest.title, *sums)
-        .join(Contest, Contest.id == ContestSummary.contest_id)
-        .group_by(Contest.id, Contest.title)
-    ).all()
+    contests: dict[tuple[int, str], tuple[int, ...]] = {}
+    subjects: dict[Any, tuple[int, ...]] = {}
+    grades: dict[Any, tuple[int, ...]] = {}
+    for ident, title, subject, grade, *values in data.details.get(year, []):
+        contests[(ident, title)] = _plus(contests.get((ident, title)), values)
+        subjects[subject] = _plus(subjects.get(subject), values)
+        grades[grade] = _plus(grades.get(grade), values)
     result = {
         breakdown_title("contest"): sorted(
-            (Row("contest", row[0], row[1], _counts(name, row[2:])) for row in contests),
+            (
+                Row("contest", ident, title, _counts(name, values))
+                for (ident, title), values in contests.items()
+            ),
             key=lambda r: (-int(r.figures["participants"]), r.name.casefold()),
         )
     }
     if name == "olympiads":
-        for column, kind in ((ContestSummary.subject, "subject"), (ContestSummary.grade, "grade")):
-            grouped = db.session.execute(base.add_columns(column, *sums).group_by(column)).all()
-            ordered = sorted(grouped, key=lambda row: _natural(str(row[0] or "")))
+        for kind, grouped in (("subject", subjects), ("grade", grades)):
+            ordered = sorted(grouped.items(), key=lambda item: _natural(str(item[0] or "")))
             result[breakdown_title(kind)] = [
-                Row(kind, position, str(row[0] or "") or _("Not stated"), _counts(name, row[1:]))
-                for position, row in enumerate(ordered, start=1)
+                Row(kind, position, str(value or "") or _("Not stated"), _counts(name, values))
+                for position, (value, values) in enumerate(ordered, start=1)
             ]
     return result
 
@@ -229,21 +261,65 @@ def build_report(
     year before, the trend. Raises Invalid (report), Forbidden (outside the scope), NotFound."""
     check_report(name)
     where, kind = _visible(scope, district_id, institution_id)
-    rows = _rows(name, year, where, kind)
-    trend = _trend(name, year, where)
-    totals = add_up(name, [trend[year]])
+    data = _remembered(name, year, scope, district_id, institution_id)
+    if data is None:
+        data = _fetch(name, year, where, kind)
+        _remember(data, name, year - 1, scope, district_id, institution_id)
+    trend = _trend(name, data, year)
     return Report(
         name=name,
         title=report_title(name),
         year=year,
-        computed_at=computed_at(name),
+        computed_at=data.computed_at,
         columns=columns(name),
-        rows=rows,
-        totals=totals,
+        rows=_rows(name, data, year, kind),
+        totals=add_up(name, [trend[year]]),
         previous_totals=trend[year - 1],
-        breakdowns=_breakdowns(name, year, where),
+        breakdowns=_breakdowns(name, data, year),
         trend=trend,
     )
+
+
+# The pages and the PDF build a report and then the same report of the year before; the first read
+# both years, so the second is assembled from it without a query. Kept in the session for the
+# current transaction only: a commit (or a new request's session) forgets it.
+_MEMO = "monitoring.reports.year_before"
+
+
+def _memo_key(name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None) -> Any:
+    return (
+        name,
+        year,
+        scope.everything,
+        scope.district_ids,
+        scope.institution_ids,
+        district_id,
+        institution_id,
+    )
+
+
+def _remember(
+    data: _Data, name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None
+) -> None:
+    transaction = db.session().get_transaction()
+    if transaction is not None:
+        key = _memo_key(name, year, scope, district_id, institution_id)
+        db.session.info[_MEMO] = (transaction, key, data)
+
+
+def _remembered(
+    name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None
+) -> _Data | None:
+    held = db.session.info.pop(_MEMO, None)
+    if held is None:
+        return None
+    transaction, key, data = held
+    if transaction is not db.session().get_transaction():
+        return None
+    if key != _memo_key(name, year, scope, district_id, institution_id):
+        db.session.info[_MEMO] = held  # another report in between: keep it for its year before
+        return None
+    return data
 
 
 def share_keys(name: str) -> tuple[str, ...]:
