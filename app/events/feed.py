@@ -5,7 +5,7 @@ secret address, how to add it to Google, Yandex or Outlook, and the reset button
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.events import bp
@@ -16,7 +16,7 @@ from app.permissions import events as can
 from app.permissions import require
 from app.timeutil import utcnow
 from app.view_actions import act
-from community.events import feed
+from community.events import feed, ics
 from community.events.models import Event
 from community.events.registration_letters import event_file
 
@@ -39,10 +39,22 @@ def event_ics(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token: str):  # type: ignore[no-untyped-def]
+    """Calendars poll the feed every few hours: it carries a (weak) ETag of what it says, and a poll
+    sending that tag back is answered 304 with no file written. `private, no-cache` lets the
+    subscriber keep its copy and ask again, while no shared cache keeps the secret feed."""
     owner = feed.owner_of(token)
     if owner is None or not owner.active or not can.can_see_calendar(owner):
         abort(404)
-    return ics_response(feed.feed_file(owner, now=utcnow()), "vmeste.ics")
+    now = utcnow()
+    entries, name = feed.feed_entries(owner, now=now)
+    tag = ics.content_tag(entries, name=name)
+    if request.if_none_match.contains_weak(tag):
+        answer = Response(status=304)
+    else:
+        answer = ics_response(ics.build_calendar(entries, name=name, now=now), "vmeste.ics")
+    answer.set_etag(tag, weak=True)
+    answer.headers["Cache-Control"] = "private, no-cache"
+    return answer
 
 
 @bp.route("/calendar")

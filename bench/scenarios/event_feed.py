@@ -20,7 +20,7 @@ from app.accounts import Role, User
 from app.extensions import db
 from app.timeutil import utcnow
 from bench.scenario import BenchContext, HttpTarget, PureResult, timed
-from community.events import feed
+from community.events import feed, ics
 from community.events.models import Event, EventAudience, EventFormat, EventKind, EventRegistration
 from courses import assignments, catalogue, structure
 from courses.assignments import AssignmentSettings
@@ -32,6 +32,7 @@ FEED_DEADLINES = 100
 BURST_PEOPLE = 50
 BURST_SEATS = 10
 FEED_TEACHER = "feed-teacher@bench.vmeste.local"
+FEED_HOST = "calendar.bench.vmeste.local"
 
 
 def prepare(ctx: BenchContext) -> None:
@@ -71,15 +72,41 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
     token = ctx.data.get("feed_token")
     if not token:
         return []
-    return [HttpTarget(f"personal iCal feed, {FEED_EVENTS + FEED_DEADLINES} items", f"/calendar/{token}.ics")]
+    items = FEED_EVENTS + FEED_DEADLINES
+    return [
+        HttpTarget(f"personal iCal feed, {items} items", f"/calendar/{token}.ics"),
+        HttpTarget(
+            f"personal iCal feed, {items} items, a poll with its ETag (304)",
+            f"/calendar/{token}.ics",
+            headers={"Host": FEED_HOST, "If-None-Match": _feed_tag(ctx)},
+        ),
+    ]
+
+
+def _feed_tag(ctx: BenchContext) -> str:
+    """The tag a calendar got from its last poll. The file names the host it was fetched from (UIDs,
+    links), so the poll sends a fixed Host and the tag is computed for that host."""
+    owner = db.session.get(User, ctx.data["feed_user_id"])
+    assert owner is not None
+    with ctx.app.test_request_context("/", base_url=f"http://{FEED_HOST}/"):
+        entries, name = feed.feed_entries(owner, now=utcnow())
+    return f'W/"{ics.content_tag(entries, name=name)}"'
 
 
 def pure(ctx: BenchContext) -> list[PureResult]:
     owner = db.session.get(User, ctx.data["feed_user_id"])
     assert owner is not None
+    items = FEED_EVENTS + FEED_DEADLINES
+    entries, name = feed.feed_entries(owner, now=utcnow())
     return [
+        timed(f"feed service, {items} items (queries + file)", lambda: feed.feed_file(owner, now=utcnow())),
         timed(
-            f"feed service, {FEED_EVENTS + FEED_DEADLINES} items", lambda: feed.feed_file(owner, now=utcnow())
+            f"feed entries only, {items} items (the queries; a 304 stops here)",
+            lambda: feed.feed_entries(owner, now=utcnow()),
+        ),
+        timed(
+            f"feed file writer only, {items} items",
+            lambda: ics.build_calendar(entries, name=name, now=utcnow()),
         ),
         _burst(ctx),
     ]
