@@ -3,10 +3,11 @@ week, with filters by district, institution, association, subject and kind; time
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from community.subjects import all_subjects
 
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
 INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this many
+DAY_MARK = "0000-00-00"  # where a day's date goes in a link built once for every cell
 
 
 @bp.route("/events")
@@ -39,7 +41,7 @@ def calendar_list() -> Any:
     start = calendar.local_span(first, first, zone)[0]
     end = calendar.local_span(last + timedelta(days=1), last, zone)[0] if last else None
     page, per_page = page_args(request.args, 20, 100)
-    found = calendar.list_events(filters, _viewer(), start, end, page, per_page)
+    found = calendar.list_rows(filters, _viewer(), start, end, page, per_page)
     subjects = calendar.subjects_of([event.id for event in found.items], _locale())
     return render_template(
         "events/calendar_list.html",
@@ -47,7 +49,7 @@ def calendar_list() -> Any:
         subjects=subjects,
         first=first,
         last=last,
-        format_labels=FORMAT_LABELS,
+        format_labels=_texts(FORMAT_LABELS),
         **_common(filters),
     )
 
@@ -62,17 +64,23 @@ def calendar_month() -> Any:
     shown = _month(request.args.get("month")) or today.replace(day=1)
     weeks = calendar.month_weeks(shown.year, shown.month)
     start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), zone)
-    days = calendar.by_local_day(calendar.events_between(filters, _viewer(), start, end), zone)
+    common = _common(filters)
+    # Each cell links to its week and (when busy) to its day's list: two links built once, the day
+    # put in by replacing a placeholder (a date's digits and dashes need no escaping).
+    week_link = url_for("events.calendar_week", day=DAY_MARK, **common["args"])
+    day_link = url_for("events.calendar_list", **{"from": DAY_MARK, "to": DAY_MARK, **common["args"]})
     return render_template(
         "events/calendar_month.html",
         weeks=weeks,
-        days=days,
+        days=calendar.month_cells(filters, _viewer(), start, end, zone, DAY_CELL_LIMIT),
         shown=shown,
         today=today,
         previous=(shown - timedelta(days=1)).replace(day=1),
         following=(shown + timedelta(days=32)).replace(day=1),
-        cell_limit=DAY_CELL_LIMIT,
-        **_common(filters),
+        week_links={day: week_link.replace(DAY_MARK, day.isoformat()) for week in weeks for day in week},
+        day_link=day_link,
+        day_mark=DAY_MARK,
+        **common,
     )
 
 
@@ -85,7 +93,7 @@ def calendar_week() -> Any:
     today = to_zone(utcnow(), zone).date()
     week = calendar.week_days(_day(request.args.get("day")) or today)
     start, end = calendar.local_span(week[0], week[-1] + timedelta(days=1), zone)
-    days = calendar.by_local_day(calendar.events_between(filters, _viewer(), start, end), zone)
+    days = calendar.week_cells(calendar.events_between(filters, _viewer(), start, end), zone)
     return render_template(
         "events/calendar_week.html",
         week=week,
@@ -102,7 +110,7 @@ def _common(filters: Filters) -> dict[str, Any]:
     return {
         "filters": filters,
         "args": filters.as_args(),
-        "kind_labels": KIND_LABELS,
+        "kind_labels": _texts(KIND_LABELS),
         "districts": _choices(District.id, District.name),
         "institutions": _institution_choices(filters),
         "associations": _choices(Association.id, Association.name),
@@ -111,6 +119,12 @@ def _common(filters: Filters) -> dict[str, Any]:
         "runs_calendar": runs_calendar(current_user),
         "zone": _zone(),
     }
+
+
+def _texts(labels: Mapping[str, Any]) -> dict[str, str]:
+    """Labels translated once per page (the grid prints a kind per event; a lazy string would look
+    its translation up each time)."""
+    return {value: str(label) for value, label in labels.items()}
 
 
 def _choices(id_column: Any, name_column: Any) -> list[Any]:

@@ -114,6 +114,7 @@ def _term_targets(ctx: BenchContext) -> list[HttpTarget]:
             f"/events/month?month={month}&kind=webinar",
             login_as=teacher,
         ),
+        HttpTarget("calendar week view (about 290 events)", "/events/week", login_as=teacher),
         HttpTarget("calendar list, page 1", "/events", login_as=teacher),
     ]
 
@@ -124,8 +125,14 @@ def _term_pure(ctx: BenchContext) -> list[PureResult]:
     weeks = calendar.month_weeks(month.year, month.month)
     start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), "Europe/Moscow")
 
-    def month_query() -> object:
-        events = calendar.events_between(Filters(), Viewer(None, sees_all=False), start, end)
-        return calendar.by_local_day(events, "Europe/Moscow")
+    def month_cells() -> object:
+        return calendar.month_cells(Filters(), Viewer(None, sees_all=False), start, end, "Europe/Moscow", 4)
 
-    return [timed("calendar month query + grouping by day (service only)", month_query)]
+    def week_cells() -> object:
+        events = calendar.events_between(Filters(), Viewer(None, sees_all=False), start, start + timedelta(7))
+        return calendar.week_cells(events, "Europe/Moscow")
+
+    return [
+        timed("calendar month cells: the span's events placed on days, 4 a day (service only)", month_cells),
+        timed("calendar week cells, about 290 events (service only)", week_cells),
+    ]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,6 +64,26 @@ class GridEvent:
     cancelled: bool
 
 
+@dataclass(frozen=True)
+class CellEvent:
+    """An event as a grid cell prints it: `time` already in the viewer's zone ("09:30" in the month,
+    "09:30–11:00" in the week), so the template formats nothing per row."""
+
+    id: int
+    title: str
+    kind: str
+    time: str
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class DayCell:
+    """A month cell: the day's first events and how many more it has (shown as a link)."""
+
+    events: list[CellEvent]
+    more: int
+
+
 def read_filters(args: Mapping[str, Any], *, strict: bool, user_id: int | None = None) -> Filters:
     """Filters from query arguments; a malformed one is dropped (pages) or refused (API, `strict`).
     `?mine=1` keeps the events `user_id` hosts."""
@@ -99,6 +120,56 @@ def events_between(filters: Filters, viewer: Viewer, start: datetime, end: datet
     ]
 
 
+def month_cells(
+    filters: Filters, viewer: Viewer, start: datetime, end: datetime, zone: str, limit: int
+) -> dict[date, DayCell]:
+    """The month grid: each local day's first `limit` events and the count of the rest, in two
+    queries — the start times of every event of the span (one narrow column to place them on days),
+    then titles and kinds of only the events the cells show (at most 42 × `limit`)."""
+    tz = zone_info(zone)
+    query = filtered(select(Event.id, Event.starts_at), filters, viewer)
+    query = query.where(Event.starts_at >= start, Event.starts_at < end).order_by(Event.starts_at, Event.id)
+    shown: dict[date, list[tuple[int, datetime]]] = defaultdict(list)
+    more: dict[date, int] = defaultdict(int)
+    for event_id, starts_at in db.session.execute(query):
+        local = starts_at.astimezone(tz)
+        cell = shown[local.date()]
+        if len(cell) < limit:
+            cell.append((event_id, local))
+        else:
+            more[local.date()] += 1
+    ids = [event_id for cell in shown.values() for event_id, _local in cell]
+    details = select(Event.id, Event.title, Event.kind, Event.status).where(Event.id.in_(ids))
+    rows = {row.id: row for row in db.session.execute(details)}  # the same two queries when empty
+    cells: dict[date, DayCell] = {}
+    for day, events in shown.items():
+        listed = [(rows[i], local) for i, local in events if i in rows]
+        cells[day] = DayCell(
+            [
+                CellEvent(r.id, r.title, str(r.kind), f"{local:%H:%M}", r.status == "cancelled")
+                for r, local in listed
+            ],
+            more[day],
+        )
+    return cells
+
+
+def week_cells(events: list[GridEvent], zone: str) -> dict[date, list[CellEvent]]:
+    """The week's days: every event under its local day with its local start and end times."""
+    tz = zone_info(zone)
+    days: dict[date, list[CellEvent]] = defaultdict(list)
+    for event in events:
+        local = event.starts_at.astimezone(tz)
+        time_span = f"{local:%H:%M}–{event.ends_at.astimezone(tz):%H:%M}"
+        days[local.date()].append(CellEvent(event.id, event.title, event.kind, time_span, event.cancelled))
+    return dict(days)
+
+
+@lru_cache(maxsize=128)
+def zone_info(zone: str) -> ZoneInfo:
+    return ZoneInfo(zone)
+
+
 def list_events(
     filters: Filters, viewer: Viewer, start: datetime | None, end: datetime | None, page: int, per_page: int
 ) -> Page[Event]:
@@ -109,6 +180,21 @@ def list_events(
     if end is not None:
         query = query.where(Event.starts_at < end)
     return paginate(query.order_by(Event.starts_at, Event.id), page, per_page)
+
+
+def list_rows(
+    filters: Filters, viewer: Viewer, start: datetime | None, end: datetime | None, page: int, per_page: int
+) -> Page[Any]:
+    """The list page's rows: only the columns it prints and the host institution's name (no ORM
+    objects with their descriptions), soonest first; two queries."""
+    columns = (Event.id, Event.title, Event.kind, Event.format, Event.status, Event.starts_at)
+    query = select(*columns, Event.capacity, Event.registered_count, Institution.name.label("institution"))
+    query = filtered(query.outerjoin(Institution, Institution.id == Event.institution_id), filters, viewer)
+    if start is not None:
+        query = query.where(Event.ends_at > start)
+    if end is not None:
+        query = query.where(Event.starts_at < end)
+    return paginate(query.order_by(Event.starts_at, Event.id), page, per_page, scalars=False)
 
 
 def visible_event(event_id: int, viewer: Viewer) -> Event | None:
@@ -134,15 +220,6 @@ def subjects_of(event_ids: list[int], locale: str) -> dict[int, list[str]]:
     return dict(found)
 
 
-def by_local_day(events: list[GridEvent], zone: str) -> dict[date, list[GridEvent]]:
-    """The grid's cells: each event under the day it starts on in the viewer's zone."""
-    days: dict[date, list[GridEvent]] = defaultdict(list)
-    tz = ZoneInfo(zone)
-    for event in events:
-        days[event.starts_at.astimezone(tz).date()].append(event)
-    return dict(days)
-
-
 def month_weeks(year: int, month: int) -> list[list[date]]:
     """The month's weeks, Monday first, padded with the neighbouring months' days."""
     return month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
@@ -155,7 +232,7 @@ def week_days(day: date) -> list[date]:
 
 def local_span(first: date, after_last: date, zone: str) -> tuple[datetime, datetime]:
     """Midnight of `first` to midnight of `after_last` in the viewer's zone, as UTC."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
 
     def midnight(day: date) -> datetime:
         return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
