@@ -101,16 +101,51 @@ def test_coordinator_sees_their_school_only(api: Any) -> None:
     assert client.get(f"/monitoring/olympiads?institution_id={w['b'].id}").status_code == 403
 
 
-@pytest.mark.parametrize("who", ["anonymous", "student", "teacher", "methodist"])
+REFUSED = (
+    "anonymous",
+    "pupil",
+    "teacher",
+    "methodist without a scope",
+    "coordinator without a scope",
+    "district methodist without a scope",
+    "coordinator of another school",
+    "district methodist of another district",
+)
+
+
+def _refused(who: str, w: dict[str, Any]) -> Any:
+    makers = {
+        "anonymous": lambda: None,
+        "pupil": student,
+        "teacher": teacher,
+        "methodist without a scope": methodist,
+        "coordinator without a scope": coordinator,
+        "district methodist without a scope": district_methodist,
+        "coordinator of another school": lambda: coordinator(w["b"]),
+        "district methodist of another district": lambda: district_methodist(w["lenin"]),
+    }
+    return makers[who]()
+
+
+@pytest.mark.parametrize("who", REFUSED)
 def test_others_are_refused(api: Any, who: str) -> None:
+    """Nobody outside school «a» and district «centre» reads their figures in any format, and
+    only the administrator recomputes."""
     w = _world()
-    users = {"anonymous": None, "student": student, "teacher": teacher, "methodist": methodist}
-    maker = users[who]
-    client = api(maker() if maker else None)
+    client = api(_refused(who, w))
     expected = 401 if who == "anonymous" else 403
-    assert client.get("/monitoring/olympiads").status_code == expected
-    assert client.get(f"/monitoring/school/{w['a'].id}").status_code == expected
+    for path in (
+        f"/monitoring/olympiads?district_id={w['centre'].id}",
+        f"/monitoring/qualification?institution_id={w['a'].id}&format=xlsx",
+        f"/monitoring/school/{w['a'].id}",
+        f"/monitoring/school/{w['a'].id}?format=xlsx",
+    ):
+        response = client.get(path)
+        assert response.status_code == expected, (who, path)
+        assert set(response.get_json()["error"]) == {"code", "message", "fields"}
     assert client.post("/monitoring/recompute").status_code == expected
+    if who.endswith("without a scope") or who in ("pupil", "teacher", "anonymous"):
+        assert client.get("/monitoring/activity").status_code == expected
 
 
 @pytest.mark.parametrize(

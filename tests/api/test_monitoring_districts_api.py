@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
 from app.accounts import District, Institution
 from app.extensions import db
 from tests.factories.accounts import (
     admin,
-    coordinator,
     district,
-    district_methodist,
     institution_in,
-    juror,
-    methodist,
-    organiser,
     student,
     teacher,
 )
-
-
-def _error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body["error"]) == {"code", "message", "fields"} and body["error"]["code"] == code
-    return body["error"]
-
-
-def _count(model) -> int:  # type: ignore[no-untyped-def]
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-PERSONAS = {
-    "organiser": organiser,
-    "teacher": teacher,
-    "student": student,
-    "juror": juror,
-    "methodist": methodist,
-    "coordinator": coordinator,
-    "district_methodist": district_methodist,
-}
+from tests.monitoring_people import NOT_ADMINS, api_error, row_count
 
 
 def test_list_districts_with_counts_for_every_member(api) -> None:  # type: ignore[no-untyped-def]
@@ -62,8 +35,8 @@ def test_list_districts_with_counts_for_every_member(api) -> None:  # type: igno
 
 
 def test_anonymous_gets_401(api) -> None:  # type: ignore[no-untyped-def]
-    _error(api().get("/districts"), 401, "unauthorized")
-    _error(api().post("/districts", json={"name": "Р"}), 401, "unauthorized")
+    api_error(api().get("/districts"), 401, "unauthorized")
+    api_error(api().post("/districts", json={"name": "Р"}), 401, "unauthorized")
 
 
 def test_admin_creates_renames_and_deletes_a_district(api) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +62,7 @@ def test_admin_creates_renames_and_deletes_a_district(api) -> None:  # type: ign
         "institutions": 1,
     }
     assert db.session.get_one(Institution, school["id"]).district == "Кировский округ"
-    _error(caller.delete(f"/districts/{body['id']}"), 409, "conflict")
+    api_error(caller.delete(f"/districts/{body['id']}"), 409, "conflict")
     empty = caller.post("/districts", json={"name": "Пустой район"}).get_json()
     assert caller.delete(f"/districts/{empty['id']}").status_code == 204
     assert db.session.get(District, empty["id"]) is None
@@ -107,16 +80,16 @@ def test_admin_creates_renames_and_deletes_a_district(api) -> None:  # type: ign
     ],
 )
 def test_bad_district_is_422_and_writes_nothing(api, payload) -> None:  # type: ignore[no-untyped-def]
-    before = _count(District)
-    error = _error(api(admin()).post("/districts", json=payload), 422, "validation")
+    before = row_count(District)
+    error = api_error(api(admin()).post("/districts", json=payload), 422, "validation")
     assert error["fields"]
-    assert _count(District) == before
+    assert row_count(District) == before
 
 
 def test_duplicate_district_is_409(api) -> None:  # type: ignore[no-untyped-def]
     district("Ленинский район", "НСО")
     db.session.commit()
-    _error(
+    api_error(
         api(admin()).post("/districts", json={"name": "Ленинский район", "region": "НСО"}), 409, "conflict"
     )
 
@@ -126,36 +99,38 @@ def test_rename_refusals(api) -> None:  # type: ignore[no-untyped-def]
     row = district("Октябрьский район", "НСО")
     db.session.commit()
     caller = api(admin())
-    _error(caller.request("PATCH", f"/districts/{row.id}", json={"name": taken.name}), 409, "conflict")
-    _error(caller.request("PATCH", f"/districts/{row.id}", json={"name": ""}), 422, "validation")
-    _error(caller.request("PATCH", "/districts/99999", json={"name": "Р"}), 404, "not_found")
-    _error(caller.delete("/districts/99999"), 404, "not_found")
-    _error(caller.get("/districts/99999"), 404, "not_found")
+    api_error(caller.request("PATCH", f"/districts/{row.id}", json={"name": taken.name}), 409, "conflict")
+    api_error(caller.request("PATCH", f"/districts/{row.id}", json={"name": ""}), 422, "validation")
+    api_error(caller.request("PATCH", "/districts/99999", json={"name": "Р"}), 404, "not_found")
+    api_error(caller.delete("/districts/99999"), 404, "not_found")
+    api_error(caller.get("/districts/99999"), 404, "not_found")
 
 
-@pytest.mark.parametrize("role", sorted(PERSONAS))
+@pytest.mark.parametrize("role", sorted(NOT_ADMINS))
 def test_only_the_admin_manages_districts(api, role) -> None:  # type: ignore[no-untyped-def]
     row = district("Заельцовский район", "НСО")
     db.session.commit()
-    caller = api(PERSONAS[role]())
+    caller = api(NOT_ADMINS[role]())
     assert caller.get("/districts").status_code == 200
-    _error(caller.post("/districts", json={"name": "Новый"}), 403, "forbidden")
-    _error(caller.request("PATCH", f"/districts/{row.id}", json={"name": "Новый"}), 403, "forbidden")
-    _error(caller.delete(f"/districts/{row.id}"), 403, "forbidden")
+    api_error(caller.post("/districts", json={"name": "Новый"}), 403, "forbidden")
+    api_error(caller.request("PATCH", f"/districts/{row.id}", json={"name": "Новый"}), 403, "forbidden")
+    api_error(caller.delete(f"/districts/{row.id}"), 403, "forbidden")
     assert db.session.get_one(District, row.id).name == "Заельцовский район"
 
 
 def test_institution_with_an_unknown_district_or_type_is_422(api) -> None:  # type: ignore[no-untyped-def]
     caller = api(admin())
-    before = _count(Institution)
-    error = _error(caller.post("/institutions", json={"name": "Ш", "district_id": 99999}), 422, "validation")
+    before = row_count(Institution)
+    error = api_error(
+        caller.post("/institutions", json={"name": "Ш", "district_id": 99999}), 422, "validation"
+    )
     assert "district_id" in error["fields"]
-    error = _error(
+    error = api_error(
         caller.post("/institutions", json={"name": "Ш", "type": "kindergarten"}), 422, "validation"
     )
     assert "type" in error["fields"]
-    _error(caller.post("/institutions", json={"name": "Ш", "district_id": "один"}), 422, "validation")
-    assert _count(Institution) == before
+    api_error(caller.post("/institutions", json={"name": "Ш", "district_id": "один"}), 422, "validation")
+    assert row_count(Institution) == before
 
 
 def test_institution_by_text_still_works_and_gets_a_record(api) -> None:  # type: ignore[no-untyped-def]

@@ -18,19 +18,8 @@ from tests.factories.accounts import (
     district,
     district_methodist,
     institution_in,
-    juror,
-    methodist,
-    organiser,
-    student,
-    teacher,
 )
-
-
-def _error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body["error"]) == {"code", "message", "fields"} and body["error"]["code"] == code
-    return body["error"]
+from tests.monitoring_people import NOT_ADMINS, api_error
 
 
 def _scope_rows() -> int:
@@ -95,7 +84,9 @@ def test_a_role_without_that_scope_is_422(api, role, payload_key, field) -> None
     db.session.commit()
     ids = {"institution_ids": [school.id], "district_ids": [row.id]}[payload_key]
     before = _scope_rows()
-    error = _error(api(admin()).put(f"/users/{user.id}/scopes", json={payload_key: ids}), 422, "validation")
+    error = api_error(
+        api(admin()).put(f"/users/{user.id}/scopes", json={payload_key: ids}), 422, "validation"
+    )
     assert field in error["fields"]
     assert _scope_rows() == before
 
@@ -114,40 +105,29 @@ def test_unknown_or_malformed_ids_are_422_and_keep_the_old_scope(api, payload) -
     school = institution_in(district("Центральный район", "НСО"), "Школа")
     user = coordinator(school)
     db.session.commit()
-    _error(api(admin()).put(f"/users/{user.id}/scopes", json=payload), 422, "validation")
+    api_error(api(admin()).put(f"/users/{user.id}/scopes", json=payload), 422, "validation")
     assert monitoring_scope(user).institution_ids == {school.id}
 
 
 def test_unknown_user_is_404(api) -> None:  # type: ignore[no-untyped-def]
-    _error(api(admin()).put("/users/99999/scopes", json={}), 404, "not_found")
-    _error(api(admin()).get("/users/99999/scopes"), 404, "not_found")
+    api_error(api(admin()).put("/users/99999/scopes", json={}), 404, "not_found")
+    api_error(api(admin()).get("/users/99999/scopes"), 404, "not_found")
 
 
-PERSONAS = {
-    "organiser": organiser,
-    "teacher": teacher,
-    "student": student,
-    "juror": juror,
-    "methodist": methodist,
-    "coordinator": coordinator,
-    "district_methodist": district_methodist,
-}
-
-
-@pytest.mark.parametrize("role", sorted(PERSONAS))
+@pytest.mark.parametrize("role", sorted(NOT_ADMINS))
 def test_only_the_admin_sets_scopes(api, role) -> None:  # type: ignore[no-untyped-def]
     school = institution_in(district("Центральный район", "НСО"), "Школа")
     target = coordinator()
-    caller = PERSONAS[role]()
+    caller = NOT_ADMINS[role]()
     db.session.commit()
-    _error(
+    api_error(
         api(caller).put(f"/users/{target.id}/scopes", json={"institution_ids": [school.id]}), 403, "forbidden"
     )
-    _error(api(caller).get(f"/users/{target.id}/scopes"), 403, "forbidden")
-    _error(
+    api_error(api(caller).get(f"/users/{target.id}/scopes"), 403, "forbidden")
+    api_error(
         api(caller).put(f"/users/{caller.id}/scopes", json={"institution_ids": [school.id]}), 403, "forbidden"
     )
-    _error(api().put(f"/users/{target.id}/scopes", json={}), 401, "unauthorized")
+    api_error(api().put(f"/users/{target.id}/scopes", json={}), 401, "unauthorized")
     assert monitoring_scope(target).empty
 
 

@@ -4,43 +4,23 @@ form's type and district."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts import District, Institution, InstitutionType
 from app.extensions import db
 from tests.conftest import login
 from tests.factories.accounts import (
     admin,
-    coordinator,
     district,
-    district_methodist,
     institution_in,
-    juror,
-    methodist,
-    organiser,
-    student,
-    teacher,
 )
-
-PERSONAS = {
-    "organiser": organiser,
-    "teacher": teacher,
-    "student": student,
-    "juror": juror,
-    "methodist": methodist,
-    "coordinator": coordinator,
-    "district_methodist": district_methodist,
-}
+from tests.monitoring_people import NOT_ADMINS, row_count
 
 
 @pytest.fixture()
 def admin_client(client):  # type: ignore[no-untyped-def]
     login(client, admin())
     return client
-
-
-def _count(model) -> int:  # type: ignore[no-untyped-def]
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_the_page_lists_districts_with_counts(admin_client) -> None:  # type: ignore[no-untyped-def]
@@ -64,10 +44,10 @@ def test_admin_adds_a_district(admin_client) -> None:  # type: ignore[no-untyped
 
 @pytest.mark.parametrize("data", [{"name": "", "region": ""}, {"name": "Р" * 300, "region": ""}])
 def test_a_bad_district_is_refused_by_the_field(admin_client, data) -> None:  # type: ignore[no-untyped-def]
-    before = _count(District)
+    before = row_count(District)
     response = admin_client.post("/monitoring/districts", data=data)
     assert response.status_code == 422 and "is-invalid" in response.get_data(as_text=True)
-    assert _count(District) == before
+    assert row_count(District) == before
 
 
 def test_a_duplicate_district_is_refused_by_the_name(admin_client) -> None:  # type: ignore[no-untyped-def]
@@ -113,11 +93,11 @@ def test_anonymous_visitors_go_to_the_login_page(client) -> None:  # type: ignor
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("role", sorted(PERSONAS))
+@pytest.mark.parametrize("role", sorted(NOT_ADMINS))
 def test_only_the_admin_opens_the_districts_pages(client, role) -> None:  # type: ignore[no-untyped-def]
     row = district("Советский район", "НСО")
     db.session.commit()
-    login(client, PERSONAS[role]())
+    login(client, NOT_ADMINS[role]())
     assert client.get("/monitoring/districts").status_code == 403
     assert client.post("/monitoring/districts", data={"name": "Новый"}).status_code == 403
     assert client.post(f"/monitoring/districts/{row.id}", data={"name": "Новый"}).status_code == 403
@@ -171,9 +151,9 @@ def test_the_institution_form_takes_a_type_and_a_district(admin_client) -> None:
     ],
 )
 def test_the_institution_form_refuses_unknown_values(admin_client, data, field) -> None:  # type: ignore[no-untyped-def]
-    before = _count(Institution)
+    before = row_count(Institution)
     response = admin_client.post("/admin/institutions/new", data={"name": "Школа", **data})
     assert response.status_code == 422
     assert f'id="{field}"' in response.get_data(as_text=True)
     assert "is-invalid" in response.get_data(as_text=True)
-    assert _count(Institution) == before
+    assert row_count(Institution) == before

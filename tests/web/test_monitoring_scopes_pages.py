@@ -16,22 +16,9 @@ from tests.factories.accounts import (
     district,
     district_methodist,
     institution_in,
-    juror,
-    methodist,
-    organiser,
-    student,
     teacher,
 )
-
-PERSONAS = {
-    "organiser": organiser,
-    "teacher": teacher,
-    "student": student,
-    "juror": juror,
-    "methodist": methodist,
-    "coordinator": coordinator,
-    "district_methodist": district_methodist,
-}
+from tests.monitoring_people import NOT_ADMINS
 
 
 @pytest.fixture()
@@ -115,11 +102,11 @@ def test_a_role_without_a_scope_gets_an_explanation(admin_client) -> None:  # ty
     assert admin_client.get("/admin/users/99999/scopes").status_code == 404
 
 
-@pytest.mark.parametrize("role", sorted(PERSONAS))
+@pytest.mark.parametrize("role", sorted(NOT_ADMINS))
 def test_only_the_admin_opens_the_scope_page(client, role) -> None:  # type: ignore[no-untyped-def]
     school = institution_in(district("Центральный район", "НСО"), "Школа")
     target = coordinator()
-    caller = PERSONAS[role]()
+    caller = NOT_ADMINS[role]()
     db.session.commit()
     login(client, caller)
     assert client.get(f"/admin/users/{target.id}/scopes").status_code == 403
