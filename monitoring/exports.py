@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.exports import XlsxSheet, formatted_xlsx
 from app.i18n import _
+from app.timeutil import to_zone
 from monitoring.academic_year import year_label
 from monitoring.annual_layout import Block, Chart, Document, Line, Page, number, render
 from monitoring.charts import bars_figure, main_column
@@ -26,14 +27,16 @@ SHARE_FORMAT = "0.0%"
 PDF_DPI = 90
 
 
-def report_xlsx(report: Report) -> bytes:
+def report_xlsx(report: Report, *, zone: str = "UTC") -> bytes:
     """The report as an XLSX workbook: the rows with totals and the year before, then one sheet per
-    breakdown and one for the academic years."""
+    breakdown and one for the academic years. `zone` is the reader's: the computation time is
+    written in it (a methodist in Novosibirsk reads Novosibirsk time)."""
+    computed = computed_line(report.computed_at, zone)
     formats = [SHARE_FORMAT if column.share else COUNT_FORMAT for column in report.columns]
     widths = [44, *(max(12, min(30, len(column.label) + 2)) for column in report.columns)]
     preamble = [
         _("%(title)s, %(year)s", title=report.title, year=year_label(report.year)),
-        computed_line(report.computed_at),
+        computed,
     ]
     kind = report.rows[0].kind if report.rows else "institution"
     name_header = _("District") if kind == "district" else _("Institution")
@@ -53,22 +56,30 @@ def report_xlsx(report: Report) -> bytes:
         )
     ]
     for title, rows in report.breakdowns.items():
-        sheets.append(_plain_sheet(title, title, report, rows, formats, widths))
+        sheets.append(_plain_sheet(title, title, report, rows, formats, widths, computed))
     if report.trend:
         years = [Row("year", year, year_label(year), report.trend[year]) for year in sorted(report.trend)]
-        sheets.append(_plain_sheet(_("By year"), _("Academic year"), report, years, formats, widths))
+        sheets.append(
+            _plain_sheet(_("By year"), _("Academic year"), report, years, formats, widths, computed)
+        )
     return formatted_xlsx(sheets, fallback_title="Report")
 
 
 def _plain_sheet(
-    title: str, first: str, report: Report, rows: list[Row], formats: list[str], widths: list[int]
+    title: str,
+    first: str,
+    report: Report,
+    rows: list[Row],
+    formats: list[str],
+    widths: list[int],
+    computed: str,
 ) -> XlsxSheet:
     return XlsxSheet(
         title=title,
         header=[first, *(column.label for column in report.columns)],
         rows=[cells(row.name, report.columns, row.figures) for row in rows],
         formats=formats,
-        preamble=[f"{report.title}: {title}", computed_line(report.computed_at)],
+        preamble=[f"{report.title}: {title}", computed],
         widths=widths,
     )
 
@@ -82,11 +93,16 @@ def cells(name: str, columns: list[Column], figures: dict[str, Figure]) -> list[
     return values
 
 
-def computed_line(computed_at: datetime | None) -> str:
-    """«Computed at 2025-11-02 09:00 UTC», or that it was never computed (zeros, not an error)."""
+def computed_line(computed_at: datetime | None, zone: str = "UTC") -> str:
+    """«Computed at 2025-11-02 09:00 UTC» (or «… 16:00 (Asia/Novosibirsk)» in the reader's zone), or
+    that it was never computed (zeros, not an error)."""
     if computed_at is None:
         return _("Not computed yet")
-    return _("Computed at %(moment)s UTC", moment=computed_at.strftime("%Y-%m-%d %H:%M"))
+    if zone == "UTC":
+        return _("Computed at %(moment)s UTC", moment=computed_at.strftime("%Y-%m-%d %H:%M"))
+    moment = computed_at if computed_at.tzinfo else computed_at.replace(tzinfo=UTC)
+    local = to_zone(moment, zone).strftime("%Y-%m-%d %H:%M")
+    return _("Computed at %(moment)s (%(zone)s)", moment=local, zone=zone)
 
 
 def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response
 from flask_babel import get_locale
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.domain_errors import Invalid
 from app.exports import XLSX_MIME
@@ -28,7 +28,7 @@ def report_xlsx(report: str) -> Any:
     filters = _filters()
     built = build_report(report, filters.year, scope, filters.district_id, filters.institution_id)
     name = f"{report}-{year_label(filters.year).replace('/', '-')}.xlsx"
-    return _download(draw_report_xlsx(built), XLSX_MIME, name)
+    return _download(draw_report_xlsx(built, zone=current_user.timezone), XLSX_MIME, name)
 
 
 @bp.route("/annual.pdf")

@@ -6,13 +6,16 @@ filters refused with 422."""
 from __future__ import annotations
 
 import io
+from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.accounts import District
 from app.extensions import db
+from monitoring.models import SummaryRun
 from tests.conftest import login
 from tests.factories.accounts import admin, district_methodist
 from tests.web.test_monitoring_pages import more_schools
@@ -100,3 +103,17 @@ def test_an_empty_network_exports_zeros(app: Any, client: Any) -> None:
     login(client, admin())
     assert client.get("/monitoring/qualification.xlsx").status_code == 200
     assert client.get("/monitoring/annual.pdf").data.startswith(b"%PDF")
+
+
+def test_the_workbook_gives_the_computation_time_in_the_readers_zone(app: Any, client: Any) -> None:
+    ids = world()
+    person = district_methodist(db.session.get_one(District, ids["centre"]))
+    person.timezone = "Asia/Novosibirsk"
+    db.session.commit()
+    run = db.session.get_one(SummaryRun, "contests")
+    computed = run.computed_at if run.computed_at.tzinfo else run.computed_at.replace(tzinfo=UTC)
+    login(client, person)
+    book = load_workbook(io.BytesIO(client.get("/monitoring/olympiads.xlsx").data))
+    local = computed.astimezone(ZoneInfo("Asia/Novosibirsk")).strftime("%Y-%m-%d %H:%M")
+    for sheet in book.worksheets:
+        assert sheet["A2"].value == f"Рассчитано {local} (Asia/Novosibirsk)", sheet.title

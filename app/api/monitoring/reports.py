@@ -59,7 +59,7 @@ def get_report(report: str) -> Any:
         require_api(can_view_institution(scope, institution_id))
     built = build_report(report, year, scope, district_id=district_id, institution_id=institution_id)
     if wanted == "xlsx":
-        return xlsx_response(report_xlsx(built), f"monitoring-{report}-{year}.xlsx")
+        return xlsx_response(report_xlsx(built, zone=actor.timezone), f"monitoring-{report}-{year}.xlsx")
     return report_json(built)
 
 
@@ -79,7 +79,8 @@ def get_school(institution_id: int) -> Any:
     card = school_card(institution_id, year)
     if wanted == "xlsx":
         return xlsx_response(
-            report_xlsx(card_as_report(card)), f"monitoring-school-{institution_id}-{year}.xlsx"
+            report_xlsx(card_as_report(card), zone=actor.timezone),
+            f"monitoring-school-{institution_id}-{year}.xlsx",
         )
     return card_json(card)
 
