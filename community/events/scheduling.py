@@ -14,11 +14,11 @@ from app import audit
 from app.accounts import Institution, User
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
-from app.i18n import _, force_locale
+from app.i18n import _
 from app.markdown import render_markdown_uncached
 from app.timeutil import to_zone
 from community.associations.models import Association
-from community.events import registration
+from community.events import registration, telling
 from community.events.event_rules import CleanEvent, EventDraft, check_event
 from community.events.messages import refusal
 from community.events.models import (
@@ -28,15 +28,11 @@ from community.events.models import (
     EventHost,
     EventInvite,
     EventKind,
-    EventRegistration,
     EventSeries,
     EventStatus,
     EventSubject,
     HostRole,
-    RegistrationStatus,
 )
-from community.notices.delivery import tell
-from community.notices.kinds import Kind
 from community.rules import RuleError
 from community.subjects import subjects_by_ids
 
@@ -119,6 +115,7 @@ def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event
     _check_links(one)
     _set_capacity(event, clean.capacity)
     sitting = clean.sittings[0]
+    moved = sitting.starts_at != event.starts_at
     _fill(event, one, clean)
     event.starts_at, event.ends_at = sitting.starts_at, sitting.ends_at
     event.registration_closes_at = sitting.closes_at
@@ -127,12 +124,13 @@ def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event
     db.session.execute(delete(EventInvite).where(EventInvite.event_id == event.id))
     _write_links(event, one.subject_ids, invitees)
     promoted = registration.fill_free_seats(event, now=now) if event.waiting_count else []
+    told = telling.tell_moved(event, now=now) if moved else 0
     audit.record(
         "events.edited",
         actor=actor,
         scope_type="event",
         scope_id=event.id,
-        details={"promoted": len(promoted)},
+        details={"promoted": len(promoted), "told_moved": told},
     )
     db.session.commit()
     return event
@@ -150,24 +148,12 @@ def cancel(event: Event, *, actor: User, now: datetime) -> int:
     if not changed:
         raise Conflict(_("The event is already cancelled."))
     db.session.refresh(event)
-    people = db.session.scalars(
-        select(User)
-        .join(EventRegistration, EventRegistration.user_id == User.id)
-        .where(
-            EventRegistration.event_id == event.id,
-            EventRegistration.status.in_((RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)),
-        )
-    ).all()
-    for person in people:
-        when = to_zone(event.starts_at, person.timezone or event.timezone).strftime("%d.%m.%Y %H:%M")
-        with force_locale(person.locale or "ru"):  # in the recipient's language, not the host's
-            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when)
-        tell(person, Kind.EVENT_CANCELLED, words, f"/events/{event.id}", now=now)
+    told = telling.tell_cancelled(event, now=now)
     audit.record(
-        "events.cancelled", actor=actor, scope_type="event", scope_id=event.id, details={"told": len(people)}
+        "events.cancelled", actor=actor, scope_type="event", scope_id=event.id, details={"told": told}
     )
     db.session.commit()
-    return len(people)
+    return told
 
 
 def _set_capacity(event: Event, capacity: int | None) -> None:

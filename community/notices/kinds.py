@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     MODERATION = "moderation"  # my post or comment hidden, my certificate revoked
     EVENT_CANCELLED = "event_cancelled"  # an event I registered or waited for was cancelled
     EVENT_SEAT = "event_seat"  # a seat freed at an event I waited for is mine now
+    EVENT_MOVED = "event_moved"  # an event I registered or waited for moved to another time
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ DEFAULTS: dict[Kind, Choice] = {
     Kind.EVENT_CANCELLED: Choice(in_app=True, by_email=True, in_digest=False),
     # The seat's letter with the .ics is sent anyway (community/events/registration_letters.py).
     Kind.EVENT_SEAT: Choice(in_app=True, by_email=False, in_digest=False),
+    Kind.EVENT_MOVED: Choice(in_app=True, by_email=True, in_digest=False),
 }
 
 

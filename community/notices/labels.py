@@ -14,6 +14,7 @@ KIND_LABELS = {
     Kind.MODERATION: lazy_("Moderators' decisions about my posts, comments and certificates"),
     Kind.EVENT_CANCELLED: lazy_("An event I registered for is cancelled"),
     Kind.EVENT_SEAT: lazy_("A seat freed for me at an event I waited for"),
+    Kind.EVENT_MOVED: lazy_("An event I registered for moved to another time"),
 }
 
 

@@ -50,7 +50,7 @@ def test_the_check_in_page_leads_to_the_portfolio_once_attended(client: Any) -> 
     assert "data-my-portfolio" not in client.get(f"/events/{event.id}/check-in").get_data(as_text=True)
     client.post(f"/events/{event.id}/check-in", data={"code": "482913"})
     page = client.get(f"/events/{event.id}/check-in").get_data(as_text=True)
-    assert 'href="/portfolio/" data-my-portfolio' in page
+    assert '<a href="/portfolio/" data-my-portfolio>' in page
     assert event.title in client.get("/portfolio/", follow_redirects=True).get_data(as_text=True)
 
 

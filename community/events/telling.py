@@ -1,0 +1,63 @@
+"""Telling an event's people when it changes under them: cancelled, or moved to another time.
+
+Both the registered and the waiting hear (they keep the date free). Each notice is worded in the
+reader's language with the time in the reader's zone. A moved event also clears the reminders already
+sent, so the day-before and hour-before letters come again for the new time. The calling service
+commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from app.accounts import User
+from app.extensions import db
+from app.i18n import _, force_locale
+from app.timeutil import to_zone
+from community.events.models import Event, EventRegistration, RegistrationStatus
+from community.notices.delivery import tell
+from community.notices.kinds import Kind
+
+HOLDING = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+
+
+def people_of(event: Event) -> list[User]:
+    """Everyone registered for the event or waiting for a seat, in one query."""
+    query = (
+        select(User)
+        .join(EventRegistration, EventRegistration.user_id == User.id)
+        .where(EventRegistration.event_id == event.id, EventRegistration.status.in_(HOLDING))
+    )
+    return list(db.session.scalars(query))
+
+
+def _when(event: Event, person: User) -> str:
+    return to_zone(event.starts_at, person.timezone or event.timezone).strftime("%d.%m.%Y %H:%M")
+
+
+def tell_cancelled(event: Event, *, now: datetime) -> int:
+    """A notice to each of the event's people; returns how many were told."""
+    people = people_of(event)
+    for person in people:
+        with force_locale(person.locale or "ru"):  # in the recipient's language, not the host's
+            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=_when(event, person))
+        tell(person, Kind.EVENT_CANCELLED, words, f"/events/{event.id}", now=now)
+    return len(people)
+
+
+def tell_moved(event: Event, *, now: datetime) -> int:
+    """The event has a new start: the reminders go again, and each of its people is told."""
+    db.session.execute(
+        update(EventRegistration)
+        .where(EventRegistration.event_id == event.id)
+        .values(reminded_day_at=None, reminded_hour_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    people = people_of(event)
+    for person in people:
+        with force_locale(person.locale or "ru"):
+            words = _("Moved: «%(title)s» is now on %(when)s", title=event.title, when=_when(event, person))
+        tell(person, Kind.EVENT_MOVED, words, f"/events/{event.id}", now=now)
+    return len(people)
