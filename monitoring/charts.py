@@ -30,11 +30,11 @@ BLUE, GREY = "#2f6db5", "#9aa5b1"
 STACK_COLOURS = ("#c8911b", "#7a8fa6", "#5b9a68")
 MAX_BARS = 40  # more rows than this: the chart shows the first 40 by value, the table all of them
 # The results that make up a report's stacked shares, and what they are a share of.
+# Stacked shares only where there are several parts: a one-part stack of the qualification or the
+# activity report would draw the bars chart's share a second time.
 STACKS: dict[str, tuple[tuple[str, ...], str]] = {
     "olympiads": (("winners", "prize_winners", "laureates"), "participants"),
     "teacher_contests": (("winners", "prize_winners", "laureates"), "participants"),
-    "qualification": (("teachers_with_course_3y",), "teachers"),
-    "activity": (("active_teachers",), "teachers"),
 }
 
 

@@ -112,3 +112,10 @@ def test_main_column_is_the_first_share_else_the_first_count() -> None:
         report_charts(Report(**{**_report().__dict__, "columns": []}), labels=LABELS, fmt=fmt, cache_key=1)
         == []
     )
+
+
+@pytest.mark.parametrize("name", ["qualification", "activity"])
+def test_a_report_of_one_share_has_no_stack_repeating_its_bars(name: str) -> None:
+    report = Report(**{**_report().__dict__, "name": name})
+    drawn = report_charts(report, labels=LABELS, fmt=fmt, cache_key=name)
+    assert [chart.kind for chart in drawn] == ["bars", "trend"]
