@@ -14,13 +14,14 @@ from app.extensions import db
 from app.monitoring import bp
 from app.monitoring.viewing import (
     FilterError,
+    Filters,
     charts_of,
     figure_text,
     read_filters,
     viewer_scope,
     year_choices,
 )
-from app.permissions.monitoring import can_recompute, can_view_district
+from app.permissions.monitoring import MonitoringScope, can_recompute, can_view_district
 from monitoring.academic_year import year_label
 from monitoring.report_shape import REPORTS
 from monitoring.reports import build_report
@@ -39,8 +40,8 @@ def school(institution_id: int) -> Any:
     return _card(institution_id, scope, filters, {})
 
 
-def _card(institution_id: int, scope: Any, filters: Any, errors: dict[str, str]) -> str:
-    filters = type(filters)(filters.year, None, institution_id)
+def _card(institution_id: int, scope: MonitoringScope, filters: Filters, errors: dict[str, str]) -> str:
+    filters = Filters(filters.year, None, institution_id)
     reports = [build_report(name, filters.year, scope, institution_id=institution_id) for name in REPORTS]
     first = reports[0].rows[0]
     back = None  # the district's report the viewer came from (or the olympiads of the district)
