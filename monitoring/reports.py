@@ -4,12 +4,12 @@ summary tables (monitoring.models) into the one shape pages, charts, exports and
 Rows are districts when no district is chosen and the viewer sees districts (the administrator, a
 district methodist), institutions within a chosen district or a coordinator's institutions, or the
 one chosen institution. Totals, the year before and the trend over the years come from one grouped
-query, so a report costs the same handful of queries whatever the size of the network."""
+query (monitoring.report_data reads them), so a report costs the same handful of queries whatever
+the size of the network."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,27 +19,11 @@ from app.accounts import District, Institution
 from app.domain_errors import Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import _
-from contest_engine.models import Contest
 from monitoring.academic_year import YearError, academic_year, parse_year
 from monitoring.figures import COUNTS, SHARES, add_up, complete
-from monitoring.models import (
-    ActivitySummary,
-    ContestAudience,
-    ContestSummary,
-    QualificationSummary,
-    SummaryRun,
-)
 from monitoring.report_columns import breakdown_title, columns, report_title
+from monitoring.report_data import NO_DISTRICT, ReportData, fetch, plus
 from monitoring.report_shape import REPORTS, Figure, Report, Row
-
-# Which summary run dates which report (both contest reports come from one table).
-RUN_OF = {
-    "qualification": "qualification",
-    "olympiads": "contests",
-    "teacher_contests": "contests",
-    "activity": "activity",
-}
-NO_DISTRICT = 0  # the row of institutions without a district record
 
 
 class Scope(Protocol):
@@ -76,19 +60,6 @@ def check_report(name: str) -> None:
         raise Invalid(message, {"report": message})
 
 
-def _source(name: str) -> tuple[Any, list[ColumnElement[bool]]]:
-    if name == "qualification":
-        return QualificationSummary, []
-    if name == "activity":
-        return ActivitySummary, []
-    audience = ContestAudience.PUPILS if name == "olympiads" else ContestAudience.TEACHERS
-    return ContestSummary, [ContestSummary.audience == audience]
-
-
-def computed_at(name: str) -> datetime | None:
-    return db.session.scalar(select(SummaryRun.computed_at).where(SummaryRun.report == RUN_OF[name]))
-
-
 def _visible(
     scope: Scope, district_id: int | None, institution_id: int | None
 ) -> tuple[list[ColumnElement[bool]], str]:
@@ -122,66 +93,11 @@ def _visible(
     raise Forbidden(_("You have no institutions or districts to monitor."))
 
 
-def _sums(model: Any, name: str) -> list[Any]:
-    return [func.coalesce(func.sum(getattr(model, key)), 0) for key in COUNTS[name]]
-
-
 def _counts(name: str, values: Sequence[Any]) -> dict[str, Figure]:
     return complete(name, dict(zip(COUNTS[name], (int(v or 0) for v in values), strict=True)))
 
 
-def _plus(left: tuple[int, ...] | None, right: Sequence[Any]) -> tuple[int, ...]:
-    values = tuple(int(v or 0) for v in right)
-    return values if left is None else tuple(a + b for a, b in zip(left, values, strict=True))
-
-
-@dataclass(frozen=True)
-class _Data:
-    """What a report and the report of the year before are made of, read in one go: the sums per
-    (year, row) for every year up to the report's, the row names, the contest details (per contest,
-    subject and grade) of both years, and the run's time."""
-
-    sums: dict[int, dict[int, tuple[int, ...]]]  # year -> row key -> counts in COUNTS' order
-    names: list[tuple[Any, ...]]
-    details: dict[int, list[tuple[Any, ...]]]  # year -> (contest id, title, subject, grade, *counts)
-    computed_at: datetime | None
-
-
-def _fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Data:
-    """Four queries whatever the network's size: sums by year and row (rows and trend), names,
-    details (contest reports only) and the run's time."""
-    model, extra = _source(name)
-    key = Institution.id if kind == "institution" else func.coalesce(Institution.district_id, NO_DISTRICT)
-    sums: dict[int, dict[int, tuple[int, ...]]] = {}
-    for row in db.session.execute(
-        select(model.year, key, *_sums(model, name))
-        .join(Institution, Institution.id == model.institution_id)
-        .where(model.year <= year, *extra, *where)
-        .group_by(model.year, key)
-    ):
-        sums.setdefault(int(row[0]), {})[int(row[1])] = _plus(None, row[2:])
-    named: Any = select(District.id, District.name)
-    if kind == "institution":
-        named = select(Institution.id, Institution.name, Institution.district_id).where(*where)
-    elif where:
-        named = named.where(District.id.in_(select(Institution.district_id).where(*where)))
-    names = [tuple(row) for row in db.session.execute(named)]
-    details: dict[int, list[tuple[Any, ...]]] = {year - 1: [], year: []}
-    if name in ("olympiads", "teacher_contests"):
-        split = (ContestSummary.subject, ContestSummary.grade) if name == "olympiads" else ()
-        for row in db.session.execute(
-            select(ContestSummary.year, Contest.id, Contest.title, *split, *_sums(model, name))
-            .join(Institution, Institution.id == ContestSummary.institution_id)
-            .join(Contest, Contest.id == ContestSummary.contest_id)
-            .where(ContestSummary.year.in_((year - 1, year)), *extra, *where)
-            .group_by(ContestSummary.year, Contest.id, Contest.title, *split)
-        ):
-            values = tuple(row[1:])
-            details[int(row[0])].append(values if split else (*values[:2], None, None, *values[2:]))
-    return _Data(sums, names, details, computed_at(name))
-
-
-def _rows(name: str, data: _Data, year: int, kind: str) -> list[Row]:
+def _rows(name: str, data: ReportData, year: int, kind: str) -> list[Row]:
     figures = {key: _counts(name, values) for key, values in data.sums.get(year, {}).items()}
     zero = complete(name, {})
     rows: list[Row] = []
@@ -197,21 +113,21 @@ def _rows(name: str, data: _Data, year: int, kind: str) -> list[Row]:
     return rows
 
 
-def _trend(name: str, data: _Data, year: int) -> dict[int, dict[str, Figure]]:
+def _trend(name: str, data: ReportData, year: int) -> dict[int, dict[str, Figure]]:
     """Totals per year up to `year`; the year itself and the one before are always there (zeros)."""
     trend: dict[int, dict[str, Figure]] = {}
     for when, by_row in data.sums.items():
         if when <= year:
             total: tuple[int, ...] | None = None
             for values in by_row.values():
-                total = _plus(total, values)
+                total = plus(total, values)
             trend[when] = _counts(name, total or ())
     for wanted in (year - 1, year):
         trend.setdefault(wanted, complete(name, {}))
     return dict(sorted(trend.items()))
 
 
-def _breakdowns(name: str, data: _Data, year: int) -> dict[str, list[Row]]:
+def _breakdowns(name: str, data: ReportData, year: int) -> dict[str, list[Row]]:
     """Contest reports by contest; the olympiads also by subject and grade."""
     if name not in ("olympiads", "teacher_contests"):
         return {}
@@ -219,9 +135,9 @@ def _breakdowns(name: str, data: _Data, year: int) -> dict[str, list[Row]]:
     subjects: dict[Any, tuple[int, ...]] = {}
     grades: dict[Any, tuple[int, ...]] = {}
     for ident, title, subject, grade, *values in data.details.get(year, []):
-        contests[(ident, title)] = _plus(contests.get((ident, title)), values)
-        subjects[subject] = _plus(subjects.get(subject), values)
-        grades[grade] = _plus(grades.get(grade), values)
+        contests[(ident, title)] = plus(contests.get((ident, title)), values)
+        subjects[subject] = plus(subjects.get(subject), values)
+        grades[grade] = plus(grades.get(grade), values)
     result = {
         breakdown_title("contest"): sorted(
             (
@@ -261,10 +177,8 @@ def build_report(
     year before, the trend. Raises Invalid (report), Forbidden (outside the scope), NotFound."""
     check_report(name)
     where, kind = _visible(scope, district_id, institution_id)
-    data = _remembered(name, year, scope, district_id, institution_id)
-    if data is None:
-        data = _fetch(name, year, where, kind)
-        _remember(data, name, year - 1, scope, district_id, institution_id)
+    asked = (scope.everything, scope.district_ids, scope.institution_ids, district_id, institution_id)
+    data = fetch(name, year, where, kind, asked)
     trend = _trend(name, data, year)
     return Report(
         name=name,
@@ -278,48 +192,6 @@ def build_report(
         breakdowns=_breakdowns(name, data, year),
         trend=trend,
     )
-
-
-# The pages and the PDF build a report and then the same report of the year before; the first read
-# both years, so the second is assembled from it without a query. Kept in the session for the
-# current transaction only: a commit (or a new request's session) forgets it.
-_MEMO = "monitoring.reports.year_before"
-
-
-def _memo_key(name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None) -> Any:
-    return (
-        name,
-        year,
-        scope.everything,
-        scope.district_ids,
-        scope.institution_ids,
-        district_id,
-        institution_id,
-    )
-
-
-def _remember(
-    data: _Data, name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None
-) -> None:
-    transaction = db.session().get_transaction()
-    if transaction is not None:
-        key = _memo_key(name, year, scope, district_id, institution_id)
-        db.session.info[_MEMO] = (transaction, key, data)
-
-
-def _remembered(
-    name: str, year: int, scope: Scope, district_id: int | None, institution_id: int | None
-) -> _Data | None:
-    held = db.session.info.pop(_MEMO, None)
-    if held is None:
-        return None
-    transaction, key, data = held
-    if transaction is not db.session().get_transaction():
-        return None
-    if key != _memo_key(name, year, scope, district_id, institution_id):
-        db.session.info[_MEMO] = held  # another report in between: keep it for its year before
-        return None
-    return data
 
 
 def share_keys(name: str) -> tuple[str, ...]:

@@ -1,0 +1,140 @@
+"""What a report is made of, read from the summary tables in a fixed handful of queries: the sums
+per (year, row) for every year up to the report's (its rows and its trend), the rows' names, and for
+the contest reports the details per contest, subject and grade of the year and the year before.
+
+Contest titles are read by id after the grouping (the grouping stays on the summary table alone).
+The page and the PDF build a report and then the same report of the year before: the first reads
+both years, and the second is taken from the session (this transaction only) without a query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+
+from app.accounts import District, Institution
+from app.extensions import db
+from contest_engine.models import Contest
+from monitoring.figures import COUNTS
+from monitoring.models import (
+    ActivitySummary,
+    ContestAudience,
+    ContestSummary,
+    QualificationSummary,
+    SummaryRun,
+)
+
+# Which summary run dates which report (both contest reports come from one table).
+RUN_OF = {
+    "qualification": "qualification",
+    "olympiads": "contests",
+    "teacher_contests": "contests",
+    "activity": "activity",
+}
+CONTEST_REPORTS = ("olympiads", "teacher_contests")
+NO_DISTRICT = 0  # the row of institutions without a district record
+Counts = tuple[int, ...]  # in COUNTS' order
+
+
+@dataclass(frozen=True)
+class ReportData:
+    sums: dict[int, dict[int, Counts]]  # year -> row key -> counts
+    names: list[tuple[Any, ...]]  # (id, name) of districts or (id, name, district_id) of institutions
+    details: dict[int, list[tuple[Any, ...]]]  # year -> (contest id, title, subject, grade, *counts)
+    computed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _Sums:
+    sums: dict[int, dict[int, Counts]]
+    details: dict[int, list[tuple[Any, ...]]]  # as ReportData's, without the titles
+
+
+_MEMO = "monitoring.report_data.year_before"
+
+
+def source(name: str) -> tuple[Any, list[ColumnElement[bool]]]:
+    if name == "qualification":
+        return QualificationSummary, []
+    if name == "activity":
+        return ActivitySummary, []
+    audience = ContestAudience.PUPILS if name == "olympiads" else ContestAudience.TEACHERS
+    return ContestSummary, [ContestSummary.audience == audience]
+
+
+def sums_of(model: Any, name: str) -> list[Any]:
+    return [func.coalesce(func.sum(getattr(model, key)), 0) for key in COUNTS[name]]
+
+
+def plus(left: Counts | None, right: Sequence[Any]) -> Counts:
+    values = tuple(int(v or 0) for v in right)
+    return values if left is None else tuple(a + b for a, b in zip(left, values, strict=True))
+
+
+def fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str, key: Any) -> ReportData:
+    """The report's data in five queries at most (the run's time, sums, names, details, titles);
+    `key` names what was asked (scope and filters)."""
+    held = db.session.info.pop(_MEMO, None)
+    if held is not None:
+        transaction, memo_key, data = held
+        if transaction is db.session().get_transaction() and memo_key == (name, year, key):
+            return data
+    computed_at = db.session.scalar(select(SummaryRun.computed_at).where(SummaryRun.report == RUN_OF[name]))
+    sums = _read(name, year, where, kind)
+    data = ReportData(sums.sums, _names(where, kind), _titled(name, sums.details), computed_at)
+    transaction = db.session().get_transaction()
+    if transaction is not None:
+        db.session.info[_MEMO] = (transaction, (name, year - 1, key), data)
+    return data
+
+
+def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Sums:
+    """Sums by year and row (one grouped query), details of both years (one more, contest reports)."""
+    model, extra = source(name)
+    row_key = Institution.id if kind == "institution" else func.coalesce(Institution.district_id, NO_DISTRICT)
+    sums: dict[int, dict[int, Counts]] = {}
+    for row in db.session.execute(
+        select(model.year, row_key, *sums_of(model, name))
+        .join(Institution, Institution.id == model.institution_id)
+        .where(model.year <= year, *extra, *where)
+        .group_by(model.year, row_key)
+    ):
+        sums.setdefault(int(row[0]), {})[int(row[1])] = plus(None, row[2:])
+    details: dict[int, list[tuple[Any, ...]]] = {year - 1: [], year: []}
+    if name in CONTEST_REPORTS:
+        split = (ContestSummary.subject, ContestSummary.grade) if name == "olympiads" else ()
+        for row in db.session.execute(
+            select(ContestSummary.year, ContestSummary.contest_id, *split, *sums_of(model, name))
+            .join(Institution, Institution.id == ContestSummary.institution_id)
+            .where(ContestSummary.year.in_((year - 1, year)), *extra, *where)
+            .group_by(ContestSummary.year, ContestSummary.contest_id, *split)
+        ):
+            values = tuple(row[1:])
+            details[int(row[0])].append(values if split else (values[0], None, None, *values[1:]))
+    return _Sums(sums, details)
+
+
+def _names(where: list[ColumnElement[bool]], kind: str) -> list[tuple[Any, ...]]:
+    named: Any = select(District.id, District.name)
+    if kind == "institution":
+        named = select(Institution.id, Institution.name, Institution.district_id).where(*where)
+    elif where:
+        named = named.where(District.id.in_(select(Institution.district_id).where(*where)))
+    return [tuple(row) for row in db.session.execute(named)]
+
+
+def _titled(name: str, details: dict[int, list[tuple[Any, ...]]]) -> dict[int, list[tuple[Any, ...]]]:
+    """The details with each contest's current title (one query, run even when there is nothing)."""
+    if name not in CONTEST_REPORTS:
+        return details
+    ids = {row[0] for rows in details.values() for row in rows}
+    titles = {
+        ident: title
+        for ident, title in db.session.execute(select(Contest.id, Contest.title).where(Contest.id.in_(ids)))
+    }
+    return {
+        year: [(row[0], titles.get(row[0], ""), *row[1:]) for row in rows] for year, rows in details.items()
+    }
