@@ -14,20 +14,11 @@ from openpyxl import load_workbook
 
 from app.accounts import District
 from app.extensions import db
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.test_course_flow import log_in
 from tests.factories.accounts import district_methodist
 from tests.web.test_monitoring_pages_world import PUPIL, world
 
 pytestmark = pytest.mark.e2e
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def test_district_methodist_opens_the_olympiads_drills_into_a_school_and_exports(
@@ -41,7 +32,7 @@ def test_district_methodist_opens_the_olympiads_drills_into_a_school_and_exports
     db.session.commit()
     db.session.remove()
 
-    _log_in(page, email)
+    log_in(page, email)
     page.locator("#nav-community").click()  # «Сообщество» → «Мониторинг», beside «Сеть»
     page.locator("#nav-monitoring").click()
     page.locator("[data-report=olympiads]").click()
@@ -93,7 +84,7 @@ def test_on_a_phone_nothing_scrolls_sideways(app: Any, page: Any, live_server: A
     db.session.commit()
     db.session.remove()
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, email)
+    log_in(page, email)
     for path in (
         "/monitoring/activity",
         "/monitoring/olympiads",
