@@ -94,13 +94,25 @@ def fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str, key
 def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Sums:
     """Sums by year and row (one grouped query), details of both years (one more, contest reports)."""
     model, extra = source(name)
+    if where:  # only the visible institutions' rows, picked by id before any grouping
+        extra = [*extra, model.institution_id.in_(select(Institution.id).where(*where))]
+    # Each school's sums per year first, on the summary table alone (its index); the few thousand
+    # groups are then joined to their institutions to make districts' rows.
+    counts = COUNTS[name]
+    each = (
+        select(
+            model.year, model.institution_id, *(func.sum(getattr(model, key)).label(key) for key in counts)
+        )
+        .where(model.year <= year, *extra)
+        .group_by(model.year, model.institution_id)
+        .subquery()
+    )
     row_key = Institution.id if kind == "institution" else func.coalesce(Institution.district_id, NO_DISTRICT)
     sums: dict[int, dict[int, Counts]] = {}
     for row in db.session.execute(
-        select(model.year, row_key, *sums_of(model, name))
-        .join(Institution, Institution.id == model.institution_id)
-        .where(model.year <= year, *extra, *where)
-        .group_by(model.year, row_key)
+        select(each.c.year, row_key, *(func.coalesce(func.sum(each.c[key]), 0) for key in counts))
+        .join(Institution, Institution.id == each.c.institution_id)
+        .group_by(each.c.year, row_key)
     ):
         sums.setdefault(int(row[0]), {})[int(row[1])] = plus(None, row[2:])
     details: dict[int, list[tuple[Any, ...]]] = {year - 1: [], year: []}
@@ -108,8 +120,7 @@ def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> 
         split = (ContestSummary.subject, ContestSummary.grade) if name == "olympiads" else ()
         for row in db.session.execute(
             select(ContestSummary.year, ContestSummary.contest_id, *split, *sums_of(model, name))
-            .join(Institution, Institution.id == ContestSummary.institution_id)
-            .where(ContestSummary.year.in_((year - 1, year)), *extra, *where)
+            .where(ContestSummary.year.in_((year - 1, year)), *extra)
             .group_by(ContestSummary.year, ContestSummary.contest_id, *split)
         ):
             values = tuple(row[1:])
