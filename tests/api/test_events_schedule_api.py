@@ -95,7 +95,7 @@ def test_a_weekly_series_answers_the_ids(api: Any) -> None:
         ({"format": "offline", "address": ""}, "address"),
         ({"audience": "association"}, "association_id"),
         ({"registration_closes_at": start(11)}, "registration_closes_at"),
-        ({"repeat": {"weekly_until": "2000-01-01"}}, "weekly_until"),
+        ({"repeat": {"weekly_until": "2000-01-01"}}, "repeat.weekly_until"),
         ({"timezone": "Mars/Base"}, "timezone"),
         ({"kind": "party"}, "kind"),
         ({"institution_id": 999_999}, "institution_id"),

@@ -22,6 +22,7 @@ from app.api.core import (
     paginated,
     require_api,
 )
+from app.domain_errors import Invalid
 from app.i18n import _
 from app.permissions.events import (
     can_create_events,
@@ -136,7 +137,12 @@ def create_event(body: EventIn) -> Any:
         invitee_emails=list(body.invitees),
         weekly_until=body.repeat.weekly_until if body.repeat else None,
     )
-    events = scheduling.schedule(data, actor=user, now=utcnow())
+    try:
+        events = scheduling.schedule(data, actor=user, now=utcnow())
+    except Invalid as error:  # the series' end is `repeat.weekly_until` in this body
+        if "weekly_until" in error.fields:
+            error.fields["repeat.weekly_until"] = error.fields.pop("weekly_until")
+        raise
     if body.repeat is not None:
         return {"ids": [event.id for event in events], "series_id": events[0].series_id}, 201
     return event_json(events[0], show_link=True), 201
