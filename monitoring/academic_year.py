@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 SCHOOL_ZONE = ZoneInfo("Europe/Moscow")
 FIRST_YEAR = 2000  # the network's records start later; older years are refused as typos
-_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/–-]\s*(\d{2}|\d{4}))?\s*$")
+# ASCII digits only: «２０２５» (full-width) is refused like any other text.
+_LABEL = re.compile(r"^\s*(\d{4})\s*(?:[/–-]\s*(\d{2}|\d{4}))?\s*$", re.ASCII)
 
 
 class YearError(ValueError):

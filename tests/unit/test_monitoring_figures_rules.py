@@ -58,7 +58,8 @@ def test_parse_year(text: str | int | None, year: int | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2026", "1999", "2024/26", "2024-2026", "24/25", "год", "2024/25/26", "20245"]
+    "text",
+    ["2026", "1999", "2024/26", "2024-2026", "24/25", "год", "2024/25/26", "20245", "２０２４", "2024\x00"],
 )
 def test_parse_year_refuses(text: str) -> None:
     with pytest.raises(YearError):
