@@ -39,7 +39,7 @@ class FeedbackForm(FlaskForm):
 
 class RecordingForm(FlaskForm):
     recording_url = StringField(
-        lazy_("Recording"),
+        lazy_("Address of the video recording"),
         filters=[strip_whitespace],
         validators=[Optional(), Length(max=URL_LIMIT)],
         description=lazy_("The address of the recording (http:// or https://); leave empty to remove it."),

@@ -1,6 +1,7 @@
 """What the review of the calendar's pages fixed: times read «8 декабря 2026, 11:00–12:30» in the
 viewer's zone (no seconds; the host's clock only when it differs), the check-in page leads on to the
-portfolio where the certificate shows, and the host's page has no inline style (the CSP blocks it)."""
+portfolio where the certificate shows, and the host's page has no inline style (the CSP blocks it)
+and says «ФИО» and «Видеозапись» where it said «Название» and «Запись»."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def test_the_check_in_page_leads_to_the_portfolio_once_attended(client: Any) -> 
     assert event.title in client.get("/portfolio/", follow_redirects=True).get_data(as_text=True)
 
 
-def test_the_hosts_attendance_page_has_no_inline_style(client: Any) -> None:
+def test_the_hosts_attendance_page_has_no_inline_style_and_plain_headings(client: Any) -> None:
     event = _event_at((utcnow() + timedelta(days=1)).replace(microsecond=0))
     person = teacher()
     host(event, person)
@@ -62,3 +63,7 @@ def test_the_hosts_attendance_page_has_no_inline_style(client: Any) -> None:
     login(client, person)
     page = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
     assert "checkin-code" in page and "style=" not in page
+    assert "ФИО" in page and "Название" not in page  # the people's column, not a "title"
+    assert (
+        "Видеозапись" in page and "Адрес видеозаписи" in page
+    )  # not «Запись», which reads as a registration
