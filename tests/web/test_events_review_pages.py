@@ -52,6 +52,7 @@ def test_the_check_in_page_leads_to_the_portfolio_once_attended(client: Any) -> 
     client.post(f"/events/{event.id}/check-in", data={"code": "482913"})
     page = client.get(f"/events/{event.id}/check-in").get_data(as_text=True)
     assert '<a href="/portfolio/" data-my-portfolio>' in page
+    assert "Скачать сертификат участника (PDF)" in page  # as the PDF calls it, not «удостоверение»
     assert event.title in client.get("/portfolio/", follow_redirects=True).get_data(as_text=True)
 
 
