@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any
 
 from babel.numbers import format_decimal, format_percent
 from fpdf import FPDF
@@ -73,7 +74,7 @@ def render(document: Document) -> bytes:
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    known: dict[str, list[str]] = {}  # wrapped labels, the same on every school's page
+    known: dict[Any, Any] = {}  # wrapped labels and text widths, the same on every school's page
     for number, page in enumerate(document.pages):
         pdf.add_page()
         if number == 0:
@@ -95,7 +96,7 @@ def _title(pdf: FPDF, document: Document) -> None:
     pdf.ln(6)
 
 
-def _page(pdf: FPDF, document: Document, page: Page, known: dict[str, list[str]]) -> None:
+def _page(pdf: FPDF, document: Document, page: Page, known: dict[Any, Any]) -> None:
     """Heading, the reports' figures in two columns, then the chart (or the school's share bars)."""
     pdf.set_font("DejaVu", "B", 14)
     pdf.set_x(LEFT)
@@ -111,7 +112,7 @@ def _page(pdf: FPDF, document: Document, page: Page, known: dict[str, list[str]]
     for x, blocks in ((LEFT, page.blocks[:half]), (LEFT + COLUMN + GAP, page.blocks[half:])):
         pdf.set_y(top)
         for block in blocks:
-            _block(pdf, document, block, x)
+            _block(pdf, document, block, x, known)
         bottoms.append(pdf.get_y())
     pdf.set_y(max(bottoms))
     if page.chart is not None:
@@ -128,7 +129,7 @@ def _page(pdf: FPDF, document: Document, page: Page, known: dict[str, list[str]]
         )
 
 
-def _block(pdf: FPDF, document: Document, block: Block, x: float) -> None:
+def _block(pdf: FPDF, document: Document, block: Block, x: float, known: dict[Any, Any]) -> None:
     """One report's figures as a small table at `x`: figure, this year, the year before. Cells are
     framed rectangles with the text placed as fpdf2's cell() would place it (its text machinery
     costs ten times more and a network's report draws 80,000 cells)."""
@@ -138,18 +139,25 @@ def _block(pdf: FPDF, document: Document, block: Block, x: float) -> None:
     widths = (COLUMN - 2 * VALUE, VALUE, VALUE)
     pdf.set_font("DejaVu", "B", 7)
     pdf.set_fill_color(235, 239, 244)
-    _row(pdf, x, widths, document.headers, fill=True)
+    _row(pdf, x, widths, document.headers, known, fill=True)
     pdf.set_font("DejaVu", "", 7)
     for line in block.lines:
         values = (
             number(line.value, line.share, document.locale),
             number(line.before, line.share, document.locale),
         )
-        _row(pdf, x, widths, (line.label, *values))
+        _row(pdf, x, widths, (line.label, *values), known)
     pdf.ln(3)
 
 
-def _row(pdf: FPDF, x: float, widths: tuple[float, ...], texts: tuple[str, ...], fill: bool = False) -> None:
+def _row(
+    pdf: FPDF,
+    x: float,
+    widths: tuple[float, ...],
+    texts: tuple[str, ...],
+    known: dict[Any, Any],
+    fill: bool = False,
+) -> None:
     """A table row at the current y: the first text left-aligned, the others right-aligned."""
     top = pdf.get_y()
     if top + ROW_HEIGHT > pdf.page_break_trigger:  # as cell() would: go on at the next page's top
@@ -162,13 +170,16 @@ def _row(pdf: FPDF, x: float, widths: tuple[float, ...], texts: tuple[str, ...],
         if text:
             start = left + pdf.c_margin
             if position and width <= VALUE:
-                start = left + width - pdf.c_margin - pdf.get_string_width(text)
+                size = (pdf.font_style, pdf.font_size_pt, text)
+                if size not in known:
+                    known[size] = pdf.get_string_width(text)
+                start = left + width - pdf.c_margin - known[size]
             pdf.text(start, baseline, text)
         left += width
     pdf.set_xy(x, top + ROW_HEIGHT)
 
 
-def _share_bars(pdf: FPDF, document: Document, lines: list[Line], known: dict[str, list[str]]) -> None:
+def _share_bars(pdf: FPDF, document: Document, lines: list[Line], known: dict[Any, Any]) -> None:
     """Each share as two bars, this year over the year before, drawn with rectangles (a school page
     needs no plotting library, so 700 schools take seconds)."""
     if not lines:
@@ -200,7 +211,7 @@ def _share_bars(pdf: FPDF, document: Document, lines: list[Line], known: dict[st
         pdf.set_y(max(top + 4 * len(wrapped), top + 11))
 
 
-def _wrapped(pdf: FPDF, label: str, known: dict[str, list[str]]) -> list[str]:
+def _wrapped(pdf: FPDF, label: str, known: dict[Any, Any]) -> list[str]:
     """The label's lines in a 65 mm column, as multi_cell would break them; computed once per label
     and document (every school page has the same labels)."""
     if label not in known:
