@@ -78,7 +78,7 @@ def test_series_registration_reminder_check_in_certificate_portfolio(
     page.goto(event_path)
     assert "meet.example.org" not in page.content()
     page.locator("#register-form button[type=submit]").click()
-    assert page.locator("#registered-badge").is_visible()
+    page.locator("#registered-badge").wait_for()  # waits for the page after the POST
     assert "https://meet.example.org/reading" in page.locator("#event-link").inner_text()
     screenshot(page, "event-page")
 
@@ -94,10 +94,10 @@ def test_series_registration_reminder_check_in_certificate_portfolio(
     page.locator("[data-attend-links] a.btn-primary").click()
     page.get_by_label("Код отметки").fill("000000" if code != "000000" else "111111")
     page.get_by_role("button", name="Отметиться").click()
-    assert page.locator(".invalid-feedback, .alert-danger").first.is_visible()
+    page.locator(".invalid-feedback, .alert-danger").first.wait_for()  # waits for the page after the POST
     page.get_by_label("Код отметки").fill(code)
     page.get_by_role("button", name="Отметиться").click()
-    assert page.locator("[data-attended]").is_visible()
+    page.locator("[data-attended]").wait_for()  # waits for the page after the POST
     with page.expect_download() as download_info:
         page.locator("[data-certificate] a").click()
     pdf_path = tmp_path / "certificate.pdf"
@@ -146,6 +146,6 @@ def test_a_colleague_registers_to_watch_an_open_demo_lesson(app: Any, page: Any,
     page.wait_for_url(re.compile(r"/events/\d+$"))
     assert "sferum.example" not in page.content()
     page.locator("#register-form button[type=submit]").click()
-    assert page.locator("#registered-badge").is_visible()
+    page.locator("#registered-badge").wait_for()  # waits for the page after the POST
     assert "https://sferum.example/lesson" in page.locator("#event-link").inner_text()
     assert not page.js_errors
