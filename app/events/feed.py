@@ -33,6 +33,8 @@ def ics_response(data: bytes, filename: str) -> Response:
 def event_ics(event_id: int):  # type: ignore[no-untyped-def]
     require(can.can_see_calendar(current_user))
     event = db.get_or_404(Event, event_id)
+    if not can.can_see_event(current_user, event):
+        abort(404)  # an invitation-only event does not exist for the uninvited
     data = event_file(event, with_link=can.can_see_link(current_user, event), now=utcnow())
     return ics_response(data, f"event-{event.id}.ics")
 

@@ -122,6 +122,7 @@ def test_an_invitation_only_event_is_unknown_to_the_uninvited(client: Any, api: 
     login(client, outsider)
     assert client.get(f"/events/{event.id}").status_code == 404
     assert client.post(f"/events/{event.id}/register").status_code == 404
+    assert client.get(f"/events/{event.id}.ics").status_code == 404  # the page's .ics download too
     client.post("/auth/logout")
     caller = api(outsider)
     for method, path in (
