@@ -12,18 +12,10 @@ from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine import setup
 from contest_engine.spec import ContestSpec, StageSpec
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories.accounts import organiser, teacher
 
 pytestmark = pytest.mark.e2e
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(
@@ -54,7 +46,7 @@ def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(
     contest_id, owner_email, person_email = contest.id, owner.email, person.email
     db.session.commit()
 
-    _login(page, owner_email)
+    log_in(page, owner_email)
     page.goto(f"/contests/{contest_id}")
     assert page.locator("#contest-title").inner_text() == "Дистанционный учитель — 2027"
     assert page.locator("#timeline .stage-current").count() == 1
@@ -62,7 +54,7 @@ def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(
     screenshot(page, "contest")
     page.get_by_role("button", name="Выйти").click()
 
-    _login(page, person_email)
+    log_in(page, person_email)
     page.goto(f"/contests/{contest_id}")
     page.locator("#register-link").click()
     page.locator("#division").select_option(label="Учителя-предметники")

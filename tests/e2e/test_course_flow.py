@@ -13,20 +13,11 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from courses import structure
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories import courses as cf
 from tests.factories.accounts import teacher
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def test_enrol_read_submit_grade_certificate(

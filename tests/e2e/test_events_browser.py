@@ -20,22 +20,13 @@ from app.timeutil import to_zone, utcnow
 from community.events.models import Event
 from community.events.reminders import send_reminders
 from contest_engine.jury import schedule
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories.accounts import methodist, teacher
 from tests.factories.jury import jury_stage
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Вебинар «Смысловое чтение на уроках»"
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def _schedule_series(page: Any) -> str:
@@ -66,7 +57,7 @@ def test_series_registration_reminder_check_in_certificate_portfolio(
     db.session.commit()
     db.session.remove()
 
-    _log_in(page, emails[0])
+    log_in(page, emails[0])
     event_path = _schedule_series(page)
     event_id = int(event_path.rsplit("/", 1)[1])
     sittings = db.session.scalars(select(Event.id).where(Event.title == TITLE)).all()
@@ -74,7 +65,7 @@ def test_series_registration_reminder_check_in_certificate_portfolio(
     db.session.remove()
 
     # A teacher finds the first sitting and registers; the link shows only now.
-    _log_in(page, emails[1])
+    log_in(page, emails[1])
     page.goto(event_path)
     assert "meet.example.org" not in page.content()
     page.locator("#register-form button[type=submit]").click()
@@ -134,13 +125,13 @@ def test_a_colleague_registers_to_watch_an_open_demo_lesson(app: Any, page: Any,
     db.session.remove()
 
     # The organiser opens the final's demo lessons to colleagues on the jury's schedule page.
-    _log_in(page, emails[0])
+    log_in(page, emails[0])
     page.goto(f"/jury/stages/{stage_id}/schedule")
     page.get_by_role("button", name="Открыть конкурсные уроки для коллег").click()
     assert page.locator("[data-open-lessons]").get_by_role("button").inner_text().startswith("Закрыть")
 
     # A colleague finds the open lesson in the calendar list and registers to watch it.
-    _log_in(page, emails[1])
+    log_in(page, emails[1])
     page.goto("/events?kind=open_lesson")
     page.get_by_role("link", name=re.compile(re.escape(finalist))).first.click()
     page.wait_for_url(re.compile(r"/events/\d+$"))

@@ -13,18 +13,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.timeutil import to_zone, utcnow
 from community.events.models import Event
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories.accounts import methodist
 
 pytestmark = pytest.mark.e2e
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def test_a_methodist_schedules_a_weekly_webinar_series(app, page, live_server, screenshot) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +26,7 @@ def test_a_methodist_schedules_a_weekly_webinar_series(app, page, live_server, s
     first = to_zone(utcnow() + timedelta(days=2), "Asia/Novosibirsk").replace(hour=16, minute=0)
     until = (first + timedelta(weeks=3)).date()
 
-    _login(page, email)
+    log_in(page, email)
     page.locator("#nav-community").click()
     page.locator("#nav-calendar").click()
     page.wait_for_url(re.compile(r"/events/month"))

@@ -16,18 +16,10 @@ from app.extensions import db
 from app.timeutil import utcnow
 from community.subscriptions import digest
 from community.subscriptions.models import Subscription
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories import forum_subs as f
 
 pytestmark = pytest.mark.e2e
-
-
-def _login(page, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def test_a_pupil_takes_course_news_as_a_digest_and_unsubscribes_from_a_letter(
@@ -38,7 +30,7 @@ def test_a_pupil_takes_course_news_as_a_digest_and_unsubscribes_from_a_letter(
     news_id, general_id, pupil_id, email = c.news.id, c.general.id, pupil.id, pupil.email
     db.session.commit()
 
-    _login(page, email)
+    log_in(page, email)
     page.goto(f"/forums/{general_id}")
     control = page.locator(f'[data-subscription="forum-{general_id}"]')
     control.locator("select").select_option("each")

@@ -20,7 +20,7 @@ from community.forums.models import Forum, ForumScope
 from community.forums.places import ensure_place_forums
 from community.subscriptions.digest import send_digests
 from community.subscriptions.models import DeliveryMode, Subscription
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories import courses as cf
 from tests.factories.accounts import methodist, student, teacher
 from tests.factories.community import subjects
@@ -29,15 +29,6 @@ pytestmark = pytest.mark.e2e
 
 TOPIC = "Открытый урок по теме «Проценты»"
 TEXT = "Коллеги, приглашаю на открытый урок в 6 «Б» в четверг. Разберём задачи на скидки и вклады."
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def _letters_to(email: str) -> list[Any]:
@@ -66,14 +57,14 @@ def test_join_open_a_topic_digest_with_unsubscribe(
     db.session.remove()
 
     # The colleague chooses the daily digest for the association on its page.
-    _log_in(page, colleague_email)
+    log_in(page, colleague_email)
     page.goto(association_path)
     control = page.locator(f"[data-subscription='association-{association_id}']")
     control.locator("select[name=mode]").select_option("digest")
     control.get_by_role("button", name="Сохранить").click()
 
     # The newcomer joins and opens a topic in the association's forum.
-    _log_in(page, newcomer_email)
+    log_in(page, newcomer_email)
     page.goto(association_path)
     page.locator("#my-membership").get_by_role("button", name="Вступить").click()
     page.locator("#association-new-topic").click()
@@ -118,7 +109,7 @@ def test_course_news_reaches_every_enrolled_student(app: Any, page: Any, live_se
     db.session.commit()
     db.session.remove()
 
-    _log_in(page, author_email)
+    log_in(page, author_email)
     page.goto(f"/forums/{news_id}/topics/new")
     page.locator("input[name=title]").fill("Вебинар в четверг")
     page.locator("textarea[name=text]").fill("Ссылка на вебинар придёт накануне.")

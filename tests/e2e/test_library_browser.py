@@ -14,22 +14,13 @@ import pytest
 from pypdf import PdfReader
 
 from app.extensions import db
-from tests.conftest import DEFAULT_PASSWORD
+from tests.e2e.signing_in import log_in
 from tests.factories.accounts import methodist, teacher
 from tests.factories.community import subjects
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Сложение дробей с разными знаменателями"
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Войти").last.click()
-    page.wait_for_url(re.compile(r"/dashboard$"))
 
 
 def _docx(folder: Path) -> Path:
@@ -63,7 +54,7 @@ def test_publish_moderate_find_discuss_certify(
     db.session.remove()  # hold no SQLite lock the live server needs
 
     # The author writes the lesson plan and sends it to moderation.
-    _log_in(page, emails[0])
+    log_in(page, emails[0])
     page.goto("/library/materials/new")
     page.get_by_label("Название").fill(TITLE)
     page.get_by_label("Вид").select_option(label="Конспект урока")
@@ -77,7 +68,7 @@ def test_publish_moderate_find_discuss_certify(
     assert "На модерации" in page.locator("#material-status").inner_text()
 
     # The methodist publishes it from the queue.
-    _log_in(page, emails[1])
+    log_in(page, emails[1])
     page.goto("/library/queue")
     row = page.locator("tr[data-version]", has_text=TITLE)
     row.get_by_role("link", name="Рассмотреть").click()
@@ -86,7 +77,7 @@ def test_publish_moderate_find_discuss_certify(
     assert page.locator("[data-certificate]").count() == 1  # shown to moderators once published
 
     # A colleague finds it by another form of the word, then comments and rates it.
-    _log_in(page, emails[2])
+    log_in(page, emails[2])
     page.goto("/library/")
     page.locator("#library-catalogue input[name=q]").fill("дробь")
     page.get_by_role("button", name="Найти").click()
@@ -103,7 +94,7 @@ def test_publish_moderate_find_discuss_certify(
     screenshot(page, "library-material")
 
     # The author downloads the certificate; its code verifies on the public page.
-    _log_in(page, emails[0])
+    log_in(page, emails[0])
     page.goto(material_path)
     with page.expect_download() as download_info:
         page.locator("[data-certificate-download]").click()

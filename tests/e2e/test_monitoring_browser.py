@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from app.accounts import District
 from app.extensions import db
-from tests.e2e.test_course_flow import log_in
+from tests.e2e.signing_in import log_in
 from tests.factories.accounts import district_methodist
 from tests.web.test_monitoring_pages_world import PUPIL, world
 
