@@ -67,8 +67,12 @@ def _visible(
     if institution_id is not None:
         if not (scope.everything or institution_id in scope.institution_ids):
             raise Forbidden(_("This institution is outside what you may see."))
-        if db.session.get(Institution, institution_id) is None:
+        institution = db.session.get(Institution, institution_id)
+        if institution is None:
             raise NotFound(_("No such institution."))
+        if district_id is not None and institution.district_id != district_id:
+            message = _("This institution is not in the chosen district.")
+            raise Invalid(message, {"institution_id": message})
         return [Institution.id == institution_id], "institution"
     if district_id is not None:
         if db.session.get(District, district_id) is None:

@@ -167,6 +167,16 @@ def test_bad_input_is_a_422_by_the_field(api: Any, path: str, field: str) -> Non
     assert field in response.get_json()["error"]["fields"]
 
 
+def test_a_school_of_another_district_than_the_one_chosen_is_a_422(api: Any) -> None:
+    w = _world()
+    path = f"/monitoring/olympiads?district_id={w['centre'].id}&institution_id={w['b'].id}"
+    response = api(admin()).get(path)
+    assert response.status_code == 422
+    assert "institution_id" in response.get_json()["error"]["fields"]
+    inside = f"/monitoring/olympiads?district_id={w['centre'].id}&institution_id={w['a'].id}"
+    assert api(admin()).get(inside).status_code == 200
+
+
 def test_unknown_district_or_school_is_404(api: Any) -> None:
     _world()
     assert api(admin()).get("/monitoring/olympiads?district_id=99999").status_code == 404
