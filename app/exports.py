@@ -56,8 +56,12 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
 def sheet_title(title: str, fallback: str = "Sheet") -> str:
     """A worksheet name Excel accepts: without `: \\ / ? * [ ]`, not starting or ending with an
     apostrophe, at most 31 characters (a final named «Финал: открытый урок» is a normal title)."""
-    cleaned = SHEET_TITLE_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", title))
-    cleaned = " ".join(cleaned.split())[:SHEET_TITLE_MAX].strip().strip("'").strip()
+    cleaned = " ".join(SHEET_TITLE_FORBIDDEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", title)).split())
+    if len(cleaned) > SHEET_TITLE_MAX:  # cut after a whole word where one ends late enough, and say so
+        cut = cleaned[: SHEET_TITLE_MAX - 1]
+        words = cut.rsplit(" ", 1)[0] if " " in cut[SHEET_TITLE_MAX // 2 :] else cut
+        cleaned = words.rstrip() + "…"
+    cleaned = cleaned.strip().strip("'").strip()
     return cleaned or fallback[:SHEET_TITLE_MAX]
 
 
