@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from app.accounts import User
 from app.extensions import db
 from app.i18n import _, force_locale
-from app.timeutil import to_zone
 from community.events.models import Event, EventRegistration, RegistrationStatus
+from community.events.registration_letters import when
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
 
@@ -33,16 +33,12 @@ def people_of(event: Event) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _when(event: Event, person: User) -> str:
-    return to_zone(event.starts_at, person.timezone or event.timezone).strftime("%d.%m.%Y %H:%M")
-
-
 def tell_cancelled(event: Event, *, now: datetime) -> int:
     """A notice to each of the event's people; returns how many were told."""
     people = people_of(event)
     for person in people:
         with force_locale(person.locale or "ru"):  # in the recipient's language, not the host's
-            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=_when(event, person))
+            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when(event, person))
         tell(person, Kind.EVENT_CANCELLED, words, f"/events/{event.id}", now=now)
     return len(people)
 
@@ -58,6 +54,6 @@ def tell_moved(event: Event, *, now: datetime) -> int:
     people = people_of(event)
     for person in people:
         with force_locale(person.locale or "ru"):
-            words = _("Moved: «%(title)s» is now on %(when)s", title=event.title, when=_when(event, person))
+            words = _("Moved: «%(title)s» is now on %(when)s", title=event.title, when=when(event, person))
         tell(person, Kind.EVENT_MOVED, words, f"/events/{event.id}", now=now)
     return len(people)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_datetime
 from sqlalchemy import select
 
 from app.extensions import db
@@ -39,7 +40,8 @@ def test_a_moved_event_tells_its_people_and_reminds_them_again() -> None:
     scheduling.edit(event, data(starts_at=later, timezone="Europe/Moscow"), actor=actor, now=utcnow())
     moved = _notices("event_moved")
     assert {notice.user_id for notice in moved} == {seated.id, waiting.id}
-    novosibirsk = (later + timedelta(hours=7)).strftime("%d.%m.%Y %H:%M")
+    local = (later + timedelta(hours=7)).replace(tzinfo=None)
+    novosibirsk = format_datetime(local, "d MMMM y, HH:mm", locale="ru") + " (Asia/Novosibirsk)"
     mine = next(notice for notice in moved if notice.user_id == seated.id)
     assert mine.text == f"Перенесено: «Функциональная грамотность» теперь {novosibirsk}"
     row = db.session.scalar(select(EventRegistration).where(EventRegistration.user_id == seated.id))

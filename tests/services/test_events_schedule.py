@@ -157,7 +157,7 @@ def test_the_cancellation_notice_is_in_the_recipient_language_and_zone() -> None
     db.session.commit()
     scheduling.cancel(event, actor=methodist(), now=utcnow())
     text = db.session.scalar(select(Notification.text).where(Notification.kind == "event_cancelled"))
-    assert text == "Отменено: «Вебинар» 01.03.2030 20:00"
+    assert text == "Отменено: «Вебинар» 1 марта 2030, 20:00 (Asia/Vladivostok)"
 
 
 def test_more_seats_go_to_the_waiting_list_in_order() -> None:
