@@ -103,8 +103,3 @@ def average(scores_total: int, count: int) -> Decimal | None:
     if count <= 0:
         return None
     return (Decimal(scores_total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def academic_hours(duration_minutes: int) -> int:
-    """A 45-minute academic hour, rounded up, at least one (as scheduling stores it)."""
-    return max(1, -(-duration_minutes // 45))

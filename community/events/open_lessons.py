@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.markdown import render_markdown_uncached
-from community.events.attendance_rules import academic_hours
+from community.events.event_rules import academic_hours
 from community.events.models import (
     Event,
     EventAudience,

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from community.events import attendance_rules as rules
+from community.events.event_rules import academic_hours
 from community.rules import RuleError
 
 START = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -72,4 +73,4 @@ def test_a_material_by_number_or_address() -> None:
 def test_average_to_two_places_and_hours_by_45_minutes() -> None:
     assert rules.average(14, 3) == Decimal("4.67")
     assert rules.average(0, 0) is None
-    assert [rules.academic_hours(m) for m in (1, 45, 46, 90, 91)] == [1, 1, 2, 2, 3]
+    assert [academic_hours(m) for m in (1, 45, 46, 90, 91)] == [1, 1, 2, 2, 3]
