@@ -14,15 +14,14 @@ from typing import Any
 from flask import url_for
 from pydantic import Field, model_validator
 
-from app.api.core import Id, Strict, api_user, endpoint, not_found, require_api
+from app.api.core import Id, Strict, api_user, endpoint, require_api
+from app.api.events.registrations import visible_event
 from app.events.attendance import certificate_download_response
-from app.extensions import db
 from app.i18n import _
-from app.permissions.events import can_manage_event, can_open_attendee_page, can_see_calendar, can_see_event
+from app.permissions.events import can_manage_event, can_open_attendee_page
 from app.timeutil import utcnow
 from community.events import attendance
 from community.events.event_certificates import certificate_for
-from community.events.models import Event
 
 
 class AttendanceIn(Strict):
@@ -36,17 +35,6 @@ class AttendanceIn(Strict):
         return self
 
 
-def _event(event_id: int) -> Event:
-    """The event for an adult of the network: a pupil is refused (403), as on every calendar endpoint;
-    an unknown id, or an invitation-only event to the uninvited, is a 404."""
-    actor = api_user()
-    require_api(can_see_calendar(actor))
-    event = db.session.get(Event, event_id)
-    if event is None or not can_see_event(actor, event):
-        raise not_found()
-    return event
-
-
 @endpoint(
     "/events/<int:event_id>/attendance",
     "POST",
@@ -57,7 +45,7 @@ def _event(event_id: int) -> Event:
 )
 def record_attendance(event_id: int, body: AttendanceIn) -> Any:
     actor = api_user()
-    event = _event(event_id)
+    event = visible_event(event_id)
     now = utcnow()
     if body.user_ids is not None:
         require_api(can_manage_event(actor, event))
@@ -80,7 +68,7 @@ def record_attendance(event_id: int, body: AttendanceIn) -> Any:
 )
 def get_certificate(event_id: int) -> Any:
     actor = api_user()
-    event = _event(event_id)
+    event = visible_event(event_id)
     require_api(can_open_attendee_page(actor, event))
     certificate = certificate_for(event, actor, now=utcnow())
     return {
@@ -95,6 +83,6 @@ def get_certificate(event_id: int) -> Any:
 @endpoint("/events/<int:event_id>/certificate.pdf", summary="The caller's certificate as a PDF", tag="events")
 def certificate_pdf_file(event_id: int) -> Any:
     actor = api_user()
-    event = _event(event_id)
+    event = visible_event(event_id)
     require_api(can_open_attendee_page(actor, event))
     return certificate_download_response(event, certificate_for(event, actor, now=utcnow()))
