@@ -13,7 +13,6 @@ from app.certificates import Certificate
 from app.domain_errors import DomainError
 from app.events import attendance_host, bp
 from app.events.attendance_forms import CheckInForm, FeedbackForm
-from app.events.attendance_host import event_or_404
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
@@ -67,7 +66,7 @@ def _page(event: Event, checkin: CheckInForm, answer: FeedbackForm) -> tuple[str
 @bp.route("/events/<int:event_id>/check-in", methods=["GET", "POST"])
 @login_required
 def checkin(event_id: int):  # type: ignore[no-untyped-def]
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_open_attendee_page(current_user, event))
     form = CheckInForm()
     if form.is_submitted():
@@ -88,7 +87,7 @@ def checkin(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/feedback", methods=["POST"])
 @login_required
 def leave_feedback(event_id: int):  # type: ignore[no-untyped-def]
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_open_attendee_page(current_user, event))
     form = FeedbackForm()
     if form.validate_on_submit():
@@ -109,7 +108,7 @@ def leave_feedback(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/certificate.pdf")
 @login_required
 def certificate_download(event_id: int):  # type: ignore[no-untyped-def]
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_open_attendee_page(current_user, event))
     try:
         certificate = certificate_for(event, current_user, now=utcnow())

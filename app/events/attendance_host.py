@@ -4,7 +4,7 @@ the recording and the library materials. Only those who manage the event (permis
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user, login_required
 
@@ -24,15 +24,8 @@ from community.events import attendance_rules as rules
 from community.events.models import Event
 
 
-def event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 def _managed(event_id: int) -> Event:
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_manage_event(current_user, event))
     return event
 

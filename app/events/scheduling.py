@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request
+from flask import redirect, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -59,7 +59,7 @@ def event_new() -> Any:
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def event_edit(event_id: int) -> Any:
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_manage_event(current_user, event))
     form = EventForm()
     form.fill_choices(str(get_locale() or "ru"), _association_ids(event.association_id))
@@ -100,7 +100,7 @@ def event_edit(event_id: int) -> Any:
 @bp.route("/events/<int:event_id>/cancel-event", methods=["POST"])
 @login_required
 def cancel_event(event_id: int) -> Response:
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     require(can_manage_event(current_user, event))
     back = f"/events/{event.id}"
     if not EmptyForm().validate_on_submit():
@@ -114,13 +114,6 @@ def cancel_event(event_id: int) -> Response:
         ),
         then=back,
     )
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _association_ids(current: int | None = None) -> list[int] | None:
