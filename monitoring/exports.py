@@ -20,7 +20,7 @@ from monitoring.academic_year import year_label
 from monitoring.annual_layout import Block, Chart, Document, Line, Page, number, render
 from monitoring.charts import bars_figure, main_column
 from monitoring.report_shape import REPORTS, Column, Figure, Report, Row
-from monitoring.reports import NO_DISTRICT, Scope, build_report
+from monitoring.reports import NO_DISTRICT, Scope, build_with_year_before
 
 COUNT_FORMAT = "#,##0"
 SHARE_FORMAT = "0.0%"
@@ -108,9 +108,10 @@ def computed_line(computed_at: datetime | None, zone: str = "UTC") -> str:
 def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:
     """The annual report of what `scope` sees: a title page with the totals beside the year before
     and a chart by district (or school), a page per district with a chart by school, a page per
-    school. Rows come from build_report, twice per district (the year and the one before), so the
-    queries grow with the districts, not the schools. Raises Forbidden for an empty scope."""
-    top = {name: build_report(name, year, scope) for name in REPORTS}
+    school. Rows come from build_with_year_before, once per district (the year and the one before in
+    one read), so the queries grow with the districts, not the schools. Raises Forbidden for an empty
+    scope."""
+    top, top_before = _with_year_before(year, scope, None)
     fmt = _formatter(locale)
     first = top[REPORTS[0]]
     by_district = bool(first.rows) and first.rows[0].kind == "district"
@@ -126,8 +127,7 @@ def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:
         for district in first.rows:
             if district.id == NO_DISTRICT:
                 continue  # institutions without a district record are counted on the title page
-            now = {name: build_report(name, year, scope, district_id=district.id) for name in REPORTS}
-            before = {name: build_report(name, year - 1, scope, district_id=district.id) for name in REPORTS}
+            now, before = _with_year_before(year, scope, district.id)
             pages.append(
                 Page(
                     heading=district.name,
@@ -138,8 +138,7 @@ def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:
             )
             pages.extend(_school_pages(now, before, district.name))
     else:
-        before = {name: build_report(name, year - 1, scope) for name in REPORTS}
-        pages.extend(_school_pages(top, before, ""))
+        pages.extend(_school_pages(top, top_before, ""))
     names = ", ".join(row.name for row in first.rows if row.id != NO_DISTRICT or not by_district)
     document = Document(
         title=_("Monitoring of the network: annual report"),
@@ -151,6 +150,14 @@ def annual_pdf(year: int, scope: Scope, *, locale: str = "ru") -> bytes:
         locale=locale,
     )
     return render(document)
+
+
+def _with_year_before(
+    year: int, scope: Scope, district_id: int | None
+) -> tuple[dict[str, Report], dict[str, Report]]:
+    """Every report of the year and of the year before, for the scope or one district of it."""
+    pairs = {name: build_with_year_before(name, year, scope, district_id) for name in REPORTS}
+    return {name: pair[0] for name, pair in pairs.items()}, {name: pair[1] for name, pair in pairs.items()}
 
 
 def _school_pages(now: dict[str, Report], before: dict[str, Report], district: str) -> list[Page]:

@@ -3,8 +3,8 @@ per (year, row) for every year up to the report's (its rows and its trend), the 
 the contest reports the details per contest, subject and grade of the year and the year before.
 
 Contest titles are read by id after the grouping (the grouping stays on the summary table alone).
-The page and the PDF build a report and then the same report of the year before: the first reads
-both years, and the second is taken from the session (this transaction only) without a query."""
+The data of a year holds the year before too, so its report is built from the same read
+(monitoring.reports.build_with_year_before)."""
 
 from __future__ import annotations
 
@@ -53,9 +53,6 @@ class _Sums:
     details: dict[int, list[tuple[Any, ...]]]  # as ReportData's, without the titles
 
 
-_MEMO = "monitoring.report_data.year_before"
-
-
 def source(name: str) -> tuple[Any, list[ColumnElement[bool]]]:
     if name == "qualification":
         return QualificationSummary, []
@@ -74,21 +71,11 @@ def plus(left: Counts | None, right: Sequence[Any]) -> Counts:
     return values if left is None else tuple(a + b for a, b in zip(left, values, strict=True))
 
 
-def fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str, key: Any) -> ReportData:
-    """The report's data in five queries at most (the run's time, sums, names, details, titles);
-    `key` names what was asked (scope and filters)."""
-    held = db.session.info.pop(_MEMO, None)
-    if held is not None:
-        transaction, memo_key, data = held
-        if transaction is db.session().get_transaction() and memo_key == (name, year, key):
-            return data
+def fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> ReportData:
+    """The report's data in five queries at most (the run's time, sums, names, details, titles)."""
     computed_at = db.session.scalar(select(SummaryRun.computed_at).where(SummaryRun.report == RUN_OF[name]))
     sums = _read(name, year, where, kind)
-    data = ReportData(sums.sums, _names(where, kind), _titled(name, sums.details), computed_at)
-    transaction = db.session().get_transaction()
-    if transaction is not None:
-        db.session.info[_MEMO] = (transaction, (name, year - 1, key), data)
-    return data
+    return ReportData(sums.sums, _names(where, kind), _titled(name, sums.details), computed_at)
 
 
 def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Sums:

@@ -179,10 +179,25 @@ def build_report(
 ) -> Report:
     """One report: rows for the viewer's scope (or the chosen district or institution), totals, the
     year before, the trend. Raises Invalid (report), Forbidden (outside the scope), NotFound."""
+    return build_with_year_before(name, year, scope, district_id, institution_id)[0]
+
+
+def build_with_year_before(
+    name: str,
+    year: int,
+    scope: Scope,
+    district_id: int | None = None,
+    institution_id: int | None = None,
+) -> tuple[Report, Report]:
+    """The report of `year` and the same report of the year before (the page's «year before» column,
+    the PDF's school pages), both from one read: the data of a year holds every year up to it."""
     check_report(name)
     where, kind = _visible(scope, district_id, institution_id)
-    asked = (scope.everything, scope.district_ids, scope.institution_ids, district_id, institution_id)
-    data = fetch(name, year, where, kind, asked)
+    data = fetch(name, year, where, kind)
+    return _built(name, data, year, kind), _built(name, data, year - 1, kind)
+
+
+def _built(name: str, data: ReportData, year: int, kind: str) -> Report:
     trend = _trend(name, data, year)
     return Report(
         name=name,

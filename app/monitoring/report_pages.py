@@ -2,7 +2,7 @@
 of reports (GET /monitoring/) and a report (GET /monitoring/<report>?year=&district_id=&institution_id=)
 with its charts, its table beside the year before, and a drill-down from districts to schools to a
 school's card. Each page runs the same few queries whatever the network's size: the figures come
-from the summary tables through build_report, once for the year and once for the year before."""
+from the summary tables through build_with_year_before, one read for the year and the year before."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from monitoring.academic_year import academic_year, year_label
 from monitoring.recompute import recompute_now
 from monitoring.report_columns import report_title
 from monitoring.report_shape import REPORTS
-from monitoring.reports import build_report
+from monitoring.reports import build_with_year_before
 
 REPORT_RULE = "/<any(" + ", ".join(REPORTS) + "):report>"
 # Where «recompute now» may go back to: a monitoring page of this site (no dots, no backslashes).
@@ -73,8 +73,9 @@ def report(report: str) -> Any:
         filters = read_filters()
     except FilterError as error:
         return _filters_page(report, error), 422
-    shown = build_report(report, filters.year, scope, filters.district_id, filters.institution_id)
-    before = build_report(report, filters.year - 1, scope, filters.district_id, filters.institution_id)
+    shown, before = build_with_year_before(
+        report, filters.year, scope, filters.district_id, filters.institution_id
+    )
     districts = district_choices(scope)
     district_name = next((name for ident, name in districts if ident == filters.district_id), None)
     return render_template(
