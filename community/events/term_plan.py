@@ -18,10 +18,9 @@ from app.extensions import db
 from app.pdf import new_document, russian_date
 from app.timeutil import to_zone
 from community.associations.models import Association
-from community.events.calendar import Filters, Viewer, filtered
-from community.events.models import Event, EventHost, EventKind, EventStatus, EventSubject
+from community.events.calendar import Filters, Viewer, filtered, subjects_of
+from community.events.models import Event, EventHost, EventKind, EventStatus
 from community.rules import RuleError
-from community.subjects import subjects_by_ids
 
 PLAN_KINDS = (EventKind.WEBINAR, EventKind.OPEN_LESSON)
 KIND_RU = {EventKind.WEBINAR: "Вебинар", EventKind.OPEN_LESSON: "Открытый урок"}
@@ -124,7 +123,7 @@ def plan_rows(term: Term, filters: Filters, viewer: Viewer) -> list[PlanRow]:
     )
     found = db.session.execute(query.order_by(Event.starts_at, Event.id)).all()
     ids = [row[0].id for row in found]
-    hosts, subjects = _hosts(ids), _subjects(ids)
+    hosts, subjects = _hosts(ids), subjects_of(ids, "ru")
     return [
         PlanRow(
             starts_at=event.starts_at,
@@ -192,18 +191,4 @@ def _hosts(event_ids: list[int]) -> dict[int, list[str]]:
     )
     for event_id, name in db.session.execute(query):
         found[event_id].append(name)
-    return dict(found)
-
-
-def _subjects(event_ids: list[int]) -> dict[int, list[str]]:
-    if not event_ids:
-        return {}
-    pairs = db.session.execute(
-        select(EventSubject.event_id, EventSubject.subject_id).where(EventSubject.event_id.in_(event_ids))
-    ).all()
-    names = subjects_by_ids(sorted({subject_id for _event, subject_id in pairs}))
-    found: dict[int, list[str]] = defaultdict(list)
-    for event_id, subject_id in pairs:
-        if subject_id in names:
-            found[event_id].append(names[subject_id].label("ru"))
     return dict(found)
