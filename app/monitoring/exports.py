@@ -15,6 +15,7 @@ from app.exports import XLSX_MIME
 from app.monitoring import bp
 from app.monitoring.report_pages import REPORT_RULE
 from app.monitoring.viewing import FilterError, Filters, read_filters, viewer_scope
+from app.tabular_http import attachment
 from monitoring.academic_year import year_label
 from monitoring.exports import annual_pdf as draw_annual_pdf
 from monitoring.exports import report_xlsx as draw_report_xlsx
@@ -50,7 +51,7 @@ def _filters() -> Filters:
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    """The shared attachment, kept out of caches: the figures are the viewer's scope."""
+    response = attachment(data, mimetype, name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
