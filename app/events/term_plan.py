@@ -10,15 +10,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.events import bp
+from app.exports import XLSX_MIME
 from app.permissions import require
 from app.permissions.events import can_create_events, runs_calendar
+from app.tabular_http import attachment
 from app.timeutil import to_zone, utcnow
 from community.events import calendar, term_plan
 from community.events.calendar import Viewer
 from community.events.messages import refusal
 from community.rules import RuleError
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/events/term-plan")
@@ -42,7 +42,7 @@ def term_plan_xlsx() -> Response:
     require(can_create_events(current_user))
     term, filters, today = _request()
     data = term_plan.plan_xlsx(term, term_plan.plan_rows(term, filters, _viewer()), today)
-    return _download(data, XLSX, f"term-plan-{term.key}.xlsx")
+    return _download(data, XLSX_MIME, f"term-plan-{term.key}.xlsx")
 
 
 @bp.route("/events/term-plan.pdf")
@@ -70,7 +70,7 @@ def _viewer() -> Viewer:
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    """The shared attachment, kept out of caches: the plan follows the viewer's filters."""
+    response = attachment(data, mimetype, name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
