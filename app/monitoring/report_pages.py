@@ -28,7 +28,7 @@ from app.monitoring.viewing import (
     year_choices,
 )
 from app.permissions import require
-from app.permissions.monitoring import can_recompute
+from app.permissions.monitoring import MonitoringScope, can_recompute
 from app.templating import localtime
 from app.timeutil import utcnow
 from app.view_actions import act
@@ -72,7 +72,7 @@ def report(report: str) -> Any:
     try:
         filters = read_filters()
     except FilterError as error:
-        return _filters_page(report, error), 422
+        return _filters_page(report, scope, error), 422
     shown, before = build_with_year_before(
         report, filters.year, scope, filters.district_id, filters.institution_id
     )
@@ -110,9 +110,8 @@ def _row_url(report: str, filters: Filters) -> Any:
     return url
 
 
-def _filters_page(report: str, error: FilterError) -> str:
+def _filters_page(report: str, scope: MonitoringScope, error: FilterError) -> str:
     """The filters again with the message by the field, and no figures (nothing was asked right)."""
-    scope = viewer_scope()
     return render_template(
         "monitoring/report.html",
         report=None,

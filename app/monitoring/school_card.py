@@ -33,9 +33,7 @@ def school(institution_id: int) -> Any:
     scope = viewer_scope()
     try:
         filters = read_filters()
-    except FilterError as error:
-        # Check the school is the viewer's before saying anything about the year.
-        build_report(REPORTS[0], error.filters.year, scope, institution_id=institution_id)
+    except FilterError as error:  # _card's reports check the school is the viewer's first (403, 404)
         return _card(institution_id, scope, error.filters, error.fields), 422
     return _card(institution_id, scope, filters, {})
 
