@@ -136,7 +136,5 @@ def conducts_event(user: Any, event: Event) -> bool:
 
 def can_open_attendee_page(user: Any, event: Event) -> bool:
     """The attendee's page (check in, certificate, feedback, recording): the registered and those
-    who conduct or manage the event."""
-    if not can_see_calendar(user):
-        return False
-    return is_registered(user, event) or conducts_event(user, event) or can_manage_event(user, event)
+    who conduct or manage the event, the same people as see its link."""
+    return can_see_link(user, event)
