@@ -13,7 +13,7 @@ from app.domain_errors import NotFound
 from app.extensions import db
 from app.i18n import _
 from monitoring.report_columns import report_title
-from monitoring.report_shape import REPORTS, Column, Report, Row
+from monitoring.report_shape import REPORTS, Column, Figure, Report, Row
 from monitoring.reports import build_report
 
 
@@ -71,8 +71,8 @@ def card_as_report(card: SchoolCard) -> Report:
     """The card as one report (one row, every report's columns prefixed with its name), for the
     XLSX export, which takes one report."""
     columns: list[Column] = []
-    figures: dict[str, object] = {}
-    previous: dict[str, object] = {}
+    figures: dict[str, Figure] = {}
+    previous: dict[str, Figure] = {}
     for name, report in card.reports.items():
         title = report_title(name)
         for column in report.columns:
@@ -81,7 +81,7 @@ def card_as_report(card: SchoolCard) -> Report:
             figures[key] = report.totals[column.key]
             previous[key] = report.previous_totals[column.key]
     computed = [r.computed_at for r in card.reports.values() if r.computed_at is not None]
-    row = Row("institution", card.institution_id, card.name, dict(figures), card.district_id)  # type: ignore[arg-type]
+    row = Row("institution", card.institution_id, card.name, dict(figures), card.district_id)
     return Report(
         name="school",
         title=card.name,
@@ -90,5 +90,5 @@ def card_as_report(card: SchoolCard) -> Report:
         columns=columns,
         rows=[row],
         totals=dict(row.figures),
-        previous_totals=previous,  # type: ignore[arg-type]
+        previous_totals=previous,
     )
