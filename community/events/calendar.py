@@ -175,10 +175,7 @@ def list_events(
 ) -> Page[Event]:
     """A page of events (institution loaded with them), soonest first; three queries."""
     query = filtered(select(Event).options(joinedload(Event.institution)), filters, viewer)
-    if start is not None:
-        query = query.where(Event.ends_at > start)
-    if end is not None:
-        query = query.where(Event.starts_at < end)
+    query = _overlapping(query, start, end)
     return paginate(query.order_by(Event.starts_at, Event.id), page, per_page)
 
 
@@ -190,11 +187,17 @@ def list_rows(
     columns = (Event.id, Event.title, Event.kind, Event.format, Event.status, Event.starts_at)
     query = select(*columns, Event.capacity, Event.registered_count, Institution.name.label("institution"))
     query = filtered(query.outerjoin(Institution, Institution.id == Event.institution_id), filters, viewer)
+    query = _overlapping(query, start, end)
+    return paginate(query.order_by(Event.starts_at, Event.id), page, per_page, scalars=False)
+
+
+def _overlapping(query: Any, start: datetime | None, end: datetime | None) -> Any:
+    """Events that overlap [start, end); an open side is unbounded."""
     if start is not None:
         query = query.where(Event.ends_at > start)
     if end is not None:
         query = query.where(Event.starts_at < end)
-    return paginate(query.order_by(Event.starts_at, Event.id), page, per_page, scalars=False)
+    return query
 
 
 def visible_event(event_id: int, viewer: Viewer) -> Event | None:
