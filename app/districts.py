@@ -145,6 +145,11 @@ def all_districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.region, District.name, District.id)))
 
 
+def district_choices() -> list[tuple[int, str]]:
+    """Every district as a form's choice, «Name (Region)» (the institution form, the scope page)."""
+    return [(d.id, f"{d.name} ({d.region})" if d.region else d.name) for d in all_districts()]
+
+
 def district_named(name: str, region: str) -> District:
     """The district of this name in this region, created when missing (in the caller's transaction):
     the callers that still name a district by its text (old API clients, imports, the demo)."""

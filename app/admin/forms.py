@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts import ROLE_LABELS, Institution, InstitutionType
-from app.districts import all_districts
+from app.districts import district_choices
 from app.email_address import EmailAddress
 from app.forms_common import strip_whitespace
 from app.i18n import lazy_ as _l
@@ -35,9 +35,7 @@ def institution_form_choices(form: InstitutionForm, institution: Institution | N
     """The type and district choices; a fresh form shows the institution's district chosen in the
     list and the new-district fields empty."""
     form.type.choices = [(kind.value, label) for kind, label in INSTITUTION_TYPE_LABELS.items()]
-    form.district_id.choices = [(0, _l("— not chosen —"))] + [
-        (d.id, f"{d.name} ({d.region})" if d.region else d.name) for d in all_districts()
-    ]
+    form.district_id.choices = [(0, _l("— not chosen —")), *district_choices()]
     if fresh:
         form.type.data = str(institution.type) if institution else InstitutionType.SCHOOL.value
         form.district_id.data = (institution.district_id if institution else None) or 0

@@ -13,7 +13,7 @@ from wtforms import SelectMultipleField, ValidationError
 from app import user_scopes
 from app.accounts import Role, User
 from app.admin import bp
-from app.districts import all_districts
+from app.districts import district_choices
 from app.extensions import db
 from app.forms_common import form_status, institution_choices
 from app.i18n import _
@@ -46,11 +46,7 @@ def user_scopes_page(user_id: int) -> Any:
     takes = user_scopes.SCOPED_ROLES.get(Role(user.role))
     form = ScopeForm()
     form.institution_ids.choices = institution_choices(blank=False) if takes == "institution_ids" else []
-    form.district_ids.choices = (
-        [(d.id, f"{d.name} ({d.region})" if d.region else d.name) for d in all_districts()]
-        if takes == "district_ids"
-        else []
-    )
+    form.district_ids.choices = district_choices() if takes == "district_ids" else []
     if takes is None:  # nothing to choose: the page explains why
         del form.institution_ids, form.district_ids
     elif takes == "institution_ids":
