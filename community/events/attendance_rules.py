@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import secrets
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -40,6 +41,11 @@ def check_marking_time(starts_at: datetime, now: datetime) -> None:
     """The host marks who came from the moment check-in opens; afterwards at any time (a paper list)."""
     if now < starts_at - CHECKIN_OPENS_BEFORE:
         raise RuleError("marking_not_open", "user_ids")
+
+
+def new_checkin_code() -> str:
+    """Six digits an attendee types from the host's screen (a random one per event)."""
+    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def normalise_code(value: object) -> str:

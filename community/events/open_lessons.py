@@ -9,7 +9,6 @@ is deleted; one with registrations is cancelled and kept, so those people still 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.markdown import render_markdown_uncached
+from community.events.attendance_rules import new_checkin_code
 from community.events.event_rules import academic_hours
 from community.events.models import (
     Event,
@@ -44,10 +44,6 @@ class OpenLesson:
     host_ids: list[int] = field(default_factory=list)  # manage it: the contest's organisers
     speaker_id: int | None = None  # gives the lesson: the finalist in the slot
     created_by_id: int | None = None
-
-
-def new_checkin_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def _place(event: Event, location: str) -> None:

@@ -3,7 +3,6 @@ one, cancels one (the registered and the waiting are told)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfoNotFoundError
@@ -19,6 +18,7 @@ from app.markdown import render_markdown_uncached
 from app.timeutil import to_zone
 from community.associations.models import Association
 from community.events import registration, telling
+from community.events.attendance_rules import new_checkin_code
 from community.events.event_rules import CleanEvent, EventDraft, check_event
 from community.events.messages import refusal
 from community.events.models import (
@@ -81,7 +81,7 @@ def schedule(data: EventInput, *, actor: User, now: datetime) -> list[Event]:
         _fill(event, data, clean)
         event.starts_at, event.ends_at = sitting.starts_at, sitting.ends_at
         event.registration_closes_at = sitting.closes_at
-        event.checkin_code = f"{secrets.randbelow(1_000_000):06d}"
+        event.checkin_code = new_checkin_code()
         db.session.add(event)
         events.append(event)
     db.session.flush()
