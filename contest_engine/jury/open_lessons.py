@@ -66,12 +66,13 @@ def follow_slots(stage: Stage) -> None:
     organisers = list(
         db.session.scalars(select(ContestOrganiser.user_id).where(ContestOrganiser.contest_id == contest.id))
     )
+    description = _description(contest, stage)  # the same for every slot of the stage
     for slot, finalist_id, finalist_name in slots:
         calendar.put_open_lesson(
             calendar.OpenLesson(
                 slot_id=slot.id,
                 title=_title(contest, finalist_name),
-                description=_description(contest, stage),
+                description=description,
                 starts_at=slot.starts_at,
                 duration_minutes=slot.duration_minutes,
                 location=slot.location,
