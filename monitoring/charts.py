@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
+from monitoring.academic_year import year_label  # noqa: E402
 from monitoring.report_shape import Column, Figure, Report, Row  # noqa: E402
 
 BLUE, GREY = "#2f6db5", "#9aa5b1"
@@ -58,10 +59,6 @@ def main_column(report: Report) -> Column | None:
         if column.share:
             return column
     return report.columns[0] if report.columns else None
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def report_charts(
