@@ -8,6 +8,7 @@ commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -16,7 +17,7 @@ from app.accounts import User
 from app.extensions import db
 from app.i18n import _, force_locale
 from community.events.models import Event, EventRegistration, RegistrationStatus
-from community.events.registration_letters import when
+from community.events.registration_letters import event_path, when
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
 
@@ -35,12 +36,11 @@ def people_of(event: Event) -> list[User]:
 
 def tell_cancelled(event: Event, *, now: datetime) -> int:
     """A notice to each of the event's people; returns how many were told."""
-    people = people_of(event)
-    for person in people:
-        with force_locale(person.locale or "ru"):  # in the recipient's language, not the host's
-            words = _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when(event, person))
-        tell(person, Kind.EVENT_CANCELLED, words, f"/events/{event.id}", now=now)
-    return len(people)
+
+    def words(person: User) -> str:
+        return _("Cancelled: «%(title)s» on %(when)s", title=event.title, when=when(event, person))
+
+    return _tell_each(event, Kind.EVENT_CANCELLED, words, now=now)
 
 
 def tell_moved(event: Event, *, now: datetime) -> int:
@@ -51,9 +51,18 @@ def tell_moved(event: Event, *, now: datetime) -> int:
         .values(reminded_day_at=None, reminded_hour_at=None)
         .execution_options(synchronize_session=False)
     )
+
+    def words(person: User) -> str:
+        return _("Moved: «%(title)s» is now on %(when)s", title=event.title, when=when(event, person))
+
+    return _tell_each(event, Kind.EVENT_MOVED, words, now=now)
+
+
+def _tell_each(event: Event, kind: Kind, words: Callable[[User], str], *, now: datetime) -> int:
+    """A notice to each of the event's people, worded in the recipient's language (not the host's)."""
     people = people_of(event)
     for person in people:
         with force_locale(person.locale or "ru"):
-            words = _("Moved: «%(title)s» is now on %(when)s", title=event.title, when=when(event, person))
-        tell(person, Kind.EVENT_MOVED, words, f"/events/{event.id}", now=now)
+            text = words(person)
+        tell(person, kind, text, event_path(event.id), now=now)
     return len(people)
