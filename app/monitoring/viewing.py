@@ -8,12 +8,10 @@ field (FilterError); an unknown district or institution is a 404 and one outside
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from babel.numbers import format_percent
 from flask import request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -26,6 +24,7 @@ from app.permissions import require
 from app.permissions.monitoring import MonitoringScope, can_view_monitoring, monitoring_scope
 from app.timeutil import utcnow
 from monitoring.academic_year import academic_year, year_label
+from monitoring.annual_layout import number
 from monitoring.charts import Chart, report_charts
 from monitoring.report_shape import Figure, Report
 from monitoring.reports import resolve_year
@@ -106,15 +105,8 @@ def district_choices(scope: MonitoringScope) -> list[tuple[int, str]]:
 
 
 def figure_text(value: Figure, share: bool) -> str:
-    """«42 %» for a share, «1 234» for a count, in the viewer's language."""
-    if share:
-        return str(format_percent(_tenth_of_percent(value), locale=get_locale(), decimal_quantization=False))
-    return str(format_decimal(int(value or 0)))
-
-
-def _tenth_of_percent(value: Figure) -> Decimal:
-    """A share to a tenth of a percent: «42 %», «12,5 %»."""
-    return Decimal(value or 0).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
+    """«42 %» for a share, «1 234» for a count, in the viewer's language (the PDF's formatter)."""
+    return number(value, share, str(get_locale() or "ru"))
 
 
 def charts_of(report: Report, scope: MonitoringScope, filters: Filters, kinds: tuple[str, ...]) -> list[Any]:
