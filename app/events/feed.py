@@ -9,7 +9,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.events import bp
-from app.extensions import db
+from app.events.event_page import shown_event
 from app.i18n import _
 from app.main.forms import EmptyForm
 from app.permissions import events as can
@@ -17,7 +17,6 @@ from app.permissions import require
 from app.timeutil import utcnow
 from app.view_actions import act
 from community.events import feed, ics
-from community.events.models import Event
 from community.events.registration_letters import event_file
 
 ICS = "text/calendar; charset=utf-8"
@@ -31,10 +30,7 @@ def ics_response(data: bytes, filename: str) -> Response:
 @bp.route("/events/<int:event_id>.ics")
 @login_required
 def event_ics(event_id: int):  # type: ignore[no-untyped-def]
-    require(can.can_see_calendar(current_user))
-    event = db.get_or_404(Event, event_id)
-    if not can.can_see_event(current_user, event):
-        abort(404)  # an invitation-only event does not exist for the uninvited
+    event = shown_event(event_id)  # an invitation-only event does not exist for the uninvited
     data = event_file(event, with_link=can.can_see_link(current_user, event), now=utcnow())
     return ics_response(data, f"event-{event.id}.ics")
 
