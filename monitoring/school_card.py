@@ -5,6 +5,7 @@ card and the reports can never disagree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -36,6 +37,12 @@ class SchoolCard:
     region: str
     year: int
     reports: dict[str, Report]  # by name, in REPORTS' order
+
+    @property
+    def computed_at(self) -> datetime | None:
+        """The oldest of the reports' runs (the card is no fresher than that); None if never run."""
+        computed = [r.computed_at for r in self.reports.values() if r.computed_at is not None]
+        return min(computed) if computed else None
 
 
 def school_card(institution_id: int, year: int) -> SchoolCard:
@@ -80,13 +87,12 @@ def card_as_report(card: SchoolCard) -> Report:
             columns.append(Column(key, f"{title}: {column.label}", column.share))
             figures[key] = report.totals[column.key]
             previous[key] = report.previous_totals[column.key]
-    computed = [r.computed_at for r in card.reports.values() if r.computed_at is not None]
     row = Row("institution", card.institution_id, card.name, dict(figures), card.district_id)
     return Report(
         name="school",
         title=card.name,
         year=card.year,
-        computed_at=min(computed) if computed else None,
+        computed_at=card.computed_at,
         columns=columns,
         rows=[row],
         totals=dict(row.figures),

@@ -54,9 +54,8 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def card_json(card: SchoolCard) -> dict[str, Any]:
-    computed = [r.computed_at for r in card.reports.values() if r.computed_at is not None]
     return {
-        "computed_at": min(computed).isoformat() if computed else None,
+        "computed_at": card.computed_at.isoformat() if card.computed_at else None,
         "year": card.year,
         "year_label": year_label(card.year),
         "institution": {
