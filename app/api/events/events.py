@@ -11,6 +11,7 @@ from flask import request
 from flask_babel import get_locale
 from pydantic import Field
 
+from app.accounts import User
 from app.api.core import (
     ApiError,
     Id,
@@ -188,10 +189,7 @@ def list_events() -> Any:
 @endpoint("/events/<int:event_id>", summary="An event; `link` only for the registered and its hosts", tag=TAG)
 def show_event(event_id: int) -> Any:
     user = api_user()
-    require_api(can_see_calendar(user))
-    event = calendar.visible_event(event_id, Viewer(user.id, runs_calendar(user)))
-    if event is None:
-        raise not_found()
+    event = _listed_event(event_id, user)
     names = calendar.subjects_of([event.id], str(get_locale() or "ru"))
     return event_json(event, show_link=can_see_link(user, event), subjects=names.get(event.id, []))
 
@@ -204,10 +202,7 @@ def show_event(event_id: int) -> Any:
 )
 def cancel_event(event_id: int) -> Any:
     user = api_user()
-    require_api(can_see_calendar(user))
-    event = calendar.visible_event(event_id, Viewer(user.id, runs_calendar(user)))
-    if event is None:
-        raise not_found()
+    event = _listed_event(event_id, user)
     require_api(can_manage_event(user, event))
     told = scheduling.cancel(event, actor=user, now=utcnow())
     return {"id": event.id, "status": str(event.status), "told": told}
@@ -247,6 +242,15 @@ def event_json(event: Event, *, show_link: bool, subjects: list[str] | None = No
     if show_link:
         data["link"] = event.link
     return data
+
+
+def _listed_event(event_id: int, user: User) -> Event:
+    """The event as the calendar lists it to this person (pupils 403; unknown or hidden, 404)."""
+    require_api(can_see_calendar(user))
+    event = calendar.visible_event(event_id, Viewer(user.id, runs_calendar(user)))
+    if event is None:
+        raise not_found()
+    return event
 
 
 def _moment(name: str) -> datetime | None:
