@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, union_all
+from sqlalchemy import func, select, union_all
 
 from app.accounts import User
 from app.extensions import db
@@ -21,8 +21,7 @@ from community.associations.models import AssociationMember, MemberStatus
 from community.events.models import Event, EventHost, EventRegistration, EventStatus
 from community.forums.models import Post
 from community.library.models import Material, MaterialComment, MaterialStatus
-from monitoring.academic_year import FIRST_YEAR
-from monitoring.compute_common import institution_ids, is_pedagogue, teachers_now, year_of
+from monitoring.compute_common import grid, is_pedagogue, replace_rows, teachers_now, year_of
 from monitoring.models import ActivitySummary
 
 COUNTS = ("publications", "comments", "forum_posts", "events_held", "events_attended")
@@ -135,24 +134,18 @@ def compute_activity(current: int, now: datetime) -> list[dict[str, int]]:
     """The table's rows: every institution for every year from the first action to `current`."""
     counts = {key: _per_year(source) for key, source in _sources(current, now).items()}
     active = _active(current, now)
-    years = [y for table in (*counts.values(), active) for (_i, y) in table if y <= current]
-    first = max(min(years, default=current), FIRST_YEAR)
+    years = [y for table in (*counts.values(), active) for (_i, y) in table]
     staff, members = teachers_now(), _members_now()
     rows = []
-    for inst in institution_ids():
-        for year in range(first, current + 1):
-            row = {"year": year, "institution_id": inst, "teachers": staff.get(inst, 0)}
-            row.update({key: counts[key].get((inst, year), 0) for key in COUNTS})
-            row["association_members"] = members.get(inst, 0)
-            row["active_teachers"] = active.get((inst, year), 0)
-            rows.append(row)
+    for inst, year in grid(years, current):
+        row = {"year": year, "institution_id": inst, "teachers": staff.get(inst, 0)}
+        row.update({key: counts[key].get((inst, year), 0) for key in COUNTS})
+        row["association_members"] = members.get(inst, 0)
+        row["active_teachers"] = active.get((inst, year), 0)
+        rows.append(row)
     return rows
 
 
 def refill_activity(current: int, now: datetime) -> int:
     """Replace the table's rows in the caller's transaction."""
-    rows = compute_activity(current, now)
-    db.session.execute(delete(ActivitySummary))
-    if rows:
-        db.session.execute(insert(ActivitySummary), rows)
-    return len(rows)
+    return replace_rows(ActivitySummary, compute_activity(current, now))

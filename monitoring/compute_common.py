@@ -4,9 +4,10 @@ who counts as a teacher, and each institution's teachers now (one grouped query)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, delete, func, insert, select
 
 from app.accounts import Institution, Role, User
 from app.extensions import db
@@ -40,3 +41,18 @@ def teachers_now() -> dict[int, int]:
 
 def institution_ids() -> list[int]:
     return [int(i) for i in db.session.scalars(select(Institution.id))]
+
+
+def grid(years: Iterable[int], current: int) -> list[tuple[int, int]]:
+    """(institution, year) for every institution and every year from the first one with data (not
+    before FIRST_YEAR) to `current`: a year without activity is a row of zeros, not a gap."""
+    first = max(min((year for year in years if year <= current), default=current), FIRST_YEAR)
+    return [(inst, year) for inst in institution_ids() for year in range(first, current + 1)]
+
+
+def replace_rows(model: Any, rows: list[dict[str, int]]) -> int:
+    """Replace a summary table's rows in the caller's transaction (readers see old rows or new)."""
+    db.session.execute(delete(model))
+    if rows:
+        db.session.execute(insert(model), rows)
+    return len(rows)

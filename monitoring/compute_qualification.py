@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, delete, func, insert, literal, select, union_all
+from sqlalchemy import Integer, case, cast, func, literal, select, union_all
 
 from app.accounts import User
 from app.certificates import Certificate, CertificateKind
 from app.extensions import db
-from monitoring.academic_year import FIRST_YEAR
-from monitoring.compute_common import institution_ids, is_pedagogue, teachers_now, year_of
+from monitoring.compute_common import grid, is_pedagogue, replace_rows, teachers_now, year_of
 from monitoring.models import QualificationSummary
 
 
@@ -70,20 +69,18 @@ def compute_qualification(current: int) -> list[dict[str, int]]:
             shifted.c.institution_id, shifted.c.year, func.count(func.distinct(shifted.c.user_id))
         ).group_by(shifted.c.institution_id, shifted.c.year)
     ).all()
-    years = [int(y) for _i, y, _n, _h in per_year if int(y) <= current]
-    first = max(min(years, default=current), FIRST_YEAR)
     staff = teachers_now()
-    rows: dict[tuple[int, int], dict[str, int]] = {}
-    for inst in institution_ids():
-        for year in range(first, current + 1):
-            rows[(inst, year)] = {
-                "year": year,
-                "institution_id": inst,
-                "teachers": staff.get(inst, 0),
-                "courses_completed": 0,
-                "hours": 0,
-                "teachers_with_course_3y": 0,
-            }
+    rows: dict[tuple[int, int], dict[str, int]] = {
+        (inst, year): {
+            "year": year,
+            "institution_id": inst,
+            "teachers": staff.get(inst, 0),
+            "courses_completed": 0,
+            "hours": 0,
+            "teachers_with_course_3y": 0,
+        }
+        for inst, year in grid((int(y) for _i, y, _n, _h in per_year), current)
+    }
     for inst, year, count, hours in per_year:
         if (int(inst), int(year)) in rows:
             rows[(int(inst), int(year))].update(courses_completed=int(count), hours=int(hours))
@@ -95,8 +92,4 @@ def compute_qualification(current: int) -> list[dict[str, int]]:
 
 def refill_qualification(current: int) -> int:
     """Replace the table's rows (the caller commits, so readers see the old rows or the new)."""
-    rows = compute_qualification(current)
-    db.session.execute(delete(QualificationSummary))
-    if rows:
-        db.session.execute(insert(QualificationSummary), rows)
-    return len(rows)
+    return replace_rows(QualificationSummary, compute_qualification(current))
