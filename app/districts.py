@@ -20,6 +20,7 @@ from app.i18n import _
 from app.pagination import Page, paginate
 
 MAX_NAME = 255
+_ORDER = (District.region, District.name, District.id)  # lists and choices: by region, then name
 
 
 @dataclass(frozen=True)
@@ -113,36 +114,34 @@ def delete_district(district: District, *, actor: User | None) -> None:
 def district_page(page: int, per_page: int, search: str = "") -> Page[DistrictRow]:
     """One page of districts by region and name, each with its institution count: three queries
     whatever the network's size (the total, the page, the counts of just that page)."""
-    query = select(District).order_by(District.region, District.name, District.id)
+    query = select(District).order_by(*_ORDER)
     if search:
         like = f"%{search}%"
         query = query.where(District.name.ilike(like) | District.region.ilike(like))
     found = paginate(query, page, per_page)
-    counts: dict[int | None, int] = {}
-    if found.items:
-        counts = {
-            row[0]: int(row[1])
-            for row in db.session.execute(
-                select(Institution.district_id, func.count(Institution.id))
-                .where(Institution.district_id.in_([d.id for d in found.items]))
-                .group_by(Institution.district_id)
-            )
-        }
+    counts = _institution_counts([d.id for d in found.items]) if found.items else {}
     rows = [DistrictRow(d, counts.get(d.id, 0)) for d in found.items]
     return Page(items=rows, page=found.page, per_page=per_page, total=found.total)
 
 
 def district_row(district: District) -> DistrictRow:
     """One district with its institution count."""
-    count = db.session.scalar(
-        select(func.count(Institution.id)).where(Institution.district_id == district.id)
+    return DistrictRow(district, _institution_counts([district.id]).get(district.id, 0))
+
+
+def _institution_counts(district_ids: list[int]) -> dict[int, int]:
+    """district id -> its institutions, for these districts (one grouped query)."""
+    rows = db.session.execute(
+        select(Institution.district_id, func.count(Institution.id))
+        .where(Institution.district_id.in_(district_ids))
+        .group_by(Institution.district_id)
     )
-    return DistrictRow(district, int(count or 0))
+    return {district_id: int(count) for district_id, count in rows if district_id is not None}
 
 
 def all_districts() -> list[District]:
     """Every district by region and name (the choices of a form: a network has dozens, not thousands)."""
-    return list(db.session.scalars(select(District).order_by(District.region, District.name, District.id)))
+    return list(db.session.scalars(select(District).order_by(*_ORDER)))
 
 
 def district_choices() -> list[tuple[int, str]]:
