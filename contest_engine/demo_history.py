@@ -82,7 +82,7 @@ def _last_year(now: datetime) -> datetime:
     return datetime(year - 1, 11, 15, 6, 0, tzinfo=UTC)
 
 
-def _pupil(email: str, name: str, school: str) -> User:
+def _pupil(email: str, name: str, school: str, password_hash: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         institution_id = db.session.scalar(select(Institution.id).where(Institution.name == school))
@@ -90,7 +90,7 @@ def _pupil(email: str, name: str, school: str) -> User:
             email=email,
             full_name=name,
             role=Role.STUDENT,
-            password_hash=hash_password(DEMO_PASSWORD),
+            password_hash=password_hash,
             institution_id=institution_id,
         )
         db.session.add(user)
@@ -159,8 +159,9 @@ def load_contest_history() -> list[str]:
     lines = []
     if db.session.scalar(select(Contest.id).where(Contest.title == OLYMPIAD)) is None:
         contest, division, first, final = _archive(OLYMPIAD, ContestKind.OLYMPIAD, opens)
+        password_hash = hash_password(DEMO_PASSWORD)  # once: the hash is slow by design
         for email, name, school, grade, subject, advanced, award in PUPILS:
-            pupil = _pupil(email, name, school)
+            pupil = _pupil(email, name, school, password_hash)
             _take_part(contest, division, (first, final), (pupil, grade, subject, advanced, award))
         lines.append(f"Contest history: {OLYMPIAD}, {len(PUPILS)} pupils from four schools")
     if db.session.scalar(select(Contest.id).where(Contest.title == TEACHER_CONTEST)) is None:
