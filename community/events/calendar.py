@@ -20,7 +20,16 @@ from app.accounts import Institution
 from app.extensions import db
 from app.pagination import Page, paginate
 from community.events.event_rules import KINDS
-from community.events.models import Event, EventAudience, EventHost, EventInvite, EventSubject, HostRole
+from community.events.models import (
+    Event,
+    EventAudience,
+    EventHost,
+    EventInvite,
+    EventRegistration,
+    EventSubject,
+    HostRole,
+    RegistrationStatus,
+)
 from community.rules import RuleError
 from community.subjects import subjects_by_ids
 
@@ -200,12 +209,6 @@ def _overlapping(query: Any, start: datetime | None, end: datetime | None) -> An
     return query
 
 
-def visible_event(event_id: int, viewer: Viewer) -> Event | None:
-    """One event with its institution, or None when it does not exist or the viewer may not know it."""
-    query = filtered(select(Event).options(joinedload(Event.institution)), Filters(), viewer)
-    return db.session.scalar(query.where(Event.id == event_id))
-
-
 def subjects_of(event_ids: list[int], locale: str) -> dict[int, list[str]]:
     """Each event's subject names (two queries for the whole page)."""
     if not event_ids:
@@ -266,11 +269,17 @@ def filtered(query: Any, filters: Filters, viewer: Viewer) -> Any:
 
 
 def _visible_to(user_id: int | None) -> Any:
-    """Open events for everyone; an invitation-only one for its invitees and hosts."""
+    """Open events for everyone; an invitation-only one for its invitees, hosts, speakers and the
+    people registered (as app.permissions.events.can_see_event decides for one event)."""
     if user_id is None:
         return Event.audience != EventAudience.INVITED
     return or_(
         Event.audience != EventAudience.INVITED,
         exists().where(EventInvite.event_id == Event.id, EventInvite.user_id == user_id),
         exists().where(EventHost.event_id == Event.id, EventHost.user_id == user_id),
+        exists().where(
+            EventRegistration.event_id == Event.id,
+            EventRegistration.user_id == user_id,
+            EventRegistration.status == RegistrationStatus.REGISTERED,
+        ),
     )

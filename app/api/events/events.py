@@ -11,18 +11,17 @@ from flask import request
 from flask_babel import get_locale
 from pydantic import Field
 
-from app.accounts import User
 from app.api.core import (
     ApiError,
     Id,
     Strict,
     api_user,
     endpoint,
-    not_found,
     page_params,
     paginated,
     require_api,
 )
+from app.api.events.registrations import visible_event
 from app.domain_errors import Invalid
 from app.i18n import _
 from app.permissions.events import (
@@ -189,7 +188,7 @@ def list_events() -> Any:
 @endpoint("/events/<int:event_id>", summary="An event; `link` only for the registered and its hosts", tag=TAG)
 def show_event(event_id: int) -> Any:
     user = api_user()
-    event = _listed_event(event_id, user)
+    event = visible_event(event_id)
     names = calendar.subjects_of([event.id], str(get_locale() or "ru"))
     return event_json(event, show_link=can_see_link(user, event), subjects=names.get(event.id, []))
 
@@ -202,7 +201,7 @@ def show_event(event_id: int) -> Any:
 )
 def cancel_event(event_id: int) -> Any:
     user = api_user()
-    event = _listed_event(event_id, user)
+    event = visible_event(event_id)
     require_api(can_manage_event(user, event))
     told = scheduling.cancel(event, actor=user, now=utcnow())
     return {"id": event.id, "status": str(event.status), "told": told}
@@ -242,15 +241,6 @@ def event_json(event: Event, *, show_link: bool, subjects: list[str] | None = No
     if show_link:
         data["link"] = event.link
     return data
-
-
-def _listed_event(event_id: int, user: User) -> Event:
-    """The event as the calendar lists it to this person (pupils 403; unknown or hidden, 404)."""
-    require_api(can_see_calendar(user))
-    event = calendar.visible_event(event_id, Viewer(user.id, runs_calendar(user)))
-    if event is None:
-        raise not_found()
-    return event
 
 
 def _moment(name: str) -> datetime | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import request
 from pydantic import Field
+from sqlalchemy.orm import joinedload
 
 from app.api.core import Strict, api_user, endpoint, not_found, parse_body, require_api
 from app.extensions import db
@@ -34,7 +35,7 @@ def visible_event(event_id: int) -> Event:
     to the uninvited, 404)."""
     user = api_user()
     require_api(can.can_see_calendar(user))
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id, options=[joinedload(Event.institution)])
     if event is None or not can.can_see_event(user, event):
         raise not_found()
     return event
