@@ -18,7 +18,7 @@ from app.extensions import db
 from app.pagination import page_args
 from app.permissions import require
 from app.permissions.events import can_create_events, can_see_calendar, runs_calendar
-from app.timeutil import to_zone, utcnow
+from app.timeutil import DEFAULT_TIMEZONE, to_zone, utcnow
 from community.associations.models import Association
 from community.events import calendar
 from community.events.calendar import Filters, Viewer
@@ -41,7 +41,7 @@ def calendar_list() -> Any:
     start = calendar.local_span(first, first, zone)[0]
     end = calendar.local_span(last + timedelta(days=1), last, zone)[0] if last else None
     page, per_page = page_args(request.args, 20, 100)
-    found = calendar.list_rows(filters, _viewer(), start, end, page, per_page)
+    found = calendar.list_rows(filters, viewer(), start, end, page, per_page)
     subjects = calendar.subjects_of([event.id for event in found.items], _locale())
     return render_template(
         "events/calendar_list.html",
@@ -72,7 +72,7 @@ def calendar_month() -> Any:
     return render_template(
         "events/calendar_month.html",
         weeks=weeks,
-        days=calendar.month_cells(filters, _viewer(), start, end, zone, DAY_CELL_LIMIT),
+        days=calendar.month_cells(filters, viewer(), start, end, zone, DAY_CELL_LIMIT),
         shown=shown,
         today=today,
         previous=(shown - timedelta(days=1)).replace(day=1),
@@ -93,7 +93,7 @@ def calendar_week() -> Any:
     today = to_zone(utcnow(), zone).date()
     week = calendar.week_days(_day(request.args.get("day")) or today)
     start, end = calendar.local_span(week[0], week[-1] + timedelta(days=1), zone)
-    days = calendar.week_cells(calendar.events_between(filters, _viewer(), start, end), zone)
+    days = calendar.week_cells(calendar.events_between(filters, viewer(), start, end), zone)
     return render_template(
         "events/calendar_week.html",
         week=week,
@@ -141,12 +141,13 @@ def _institution_choices(filters: Filters) -> list[Any] | None:
     return rows if len(rows) <= INSTITUTIONS_LISTED else None
 
 
-def _viewer() -> Viewer:
+def viewer() -> Viewer:
+    """The signed-in person as the calendar's queries see them (shared with the term plan)."""
     return Viewer(current_user.id, runs_calendar(current_user))
 
 
 def _zone() -> str:
-    return current_user.timezone or "Europe/Moscow"
+    return current_user.timezone or DEFAULT_TIMEZONE
 
 
 def _locale() -> str:

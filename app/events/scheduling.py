@@ -25,7 +25,7 @@ from app.permissions.events import (
     runs_calendar,
 )
 from app.permissions.library import led_association_ids
-from app.timeutil import to_form_time, utcnow
+from app.timeutil import DEFAULT_TIMEZONE, to_form_time, utcnow
 from app.view_actions import act, submit
 from community.events import scheduling
 from community.events.models import Event, EventInvite, EventSubject
@@ -38,7 +38,7 @@ def event_new() -> Any:
     form = EventForm()
     form.fill_choices(str(get_locale() or "ru"), _association_ids())
     if request.method == "GET":
-        form.timezone.data = current_user.timezone or "Europe/Moscow"
+        form.timezone.data = current_user.timezone or DEFAULT_TIMEZONE
         form.institution_id.data = current_user.institution_id or 0
         form.association_id.data = 0
     if form.validate_on_submit():

@@ -10,13 +10,13 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.events import bp
+from app.events.calendar_views import viewer
 from app.exports import XLSX_MIME
 from app.permissions import require
-from app.permissions.events import can_create_events, runs_calendar
+from app.permissions.events import can_create_events
 from app.tabular_http import attachment
-from app.timeutil import to_zone, utcnow
+from app.timeutil import DEFAULT_TIMEZONE, to_zone, utcnow
 from community.events import calendar, term_plan
-from community.events.calendar import Viewer
 from community.events.messages import refusal
 from community.rules import RuleError
 
@@ -26,7 +26,7 @@ from community.rules import RuleError
 def term_plan_page() -> Any:
     require(can_create_events(current_user))
     term, filters, today = _request()
-    rows = term_plan.plan_rows(term, filters, _viewer())
+    rows = term_plan.plan_rows(term, filters, viewer())
     return render_template(
         "events/term_plan.html",
         term=term,
@@ -41,7 +41,7 @@ def term_plan_page() -> Any:
 def term_plan_xlsx() -> Response:
     require(can_create_events(current_user))
     term, filters, today = _request()
-    data = term_plan.plan_xlsx(term, term_plan.plan_rows(term, filters, _viewer()), today)
+    data = term_plan.plan_xlsx(term, term_plan.plan_rows(term, filters, viewer()), today)
     return _download(data, XLSX_MIME, f"term-plan-{term.key}.xlsx")
 
 
@@ -50,23 +50,19 @@ def term_plan_xlsx() -> Response:
 def term_plan_pdf() -> Response:
     require(can_create_events(current_user))
     term, filters, today = _request()
-    data = term_plan.plan_pdf(term, term_plan.plan_rows(term, filters, _viewer()), today)
+    data = term_plan.plan_pdf(term, term_plan.plan_rows(term, filters, viewer()), today)
     return _download(data, "application/pdf", f"term-plan-{term.key}.pdf")
 
 
 def _request() -> tuple[term_plan.Term, calendar.Filters, Any]:
     """The chosen term (the current one by default; a malformed one is a 422 with its message)."""
-    today = to_zone(utcnow(), current_user.timezone or "Europe/Moscow").date()
+    today = to_zone(utcnow(), current_user.timezone or DEFAULT_TIMEZONE).date()
     raw = request.args.get("term")
     try:
         term = term_plan.parse_term(raw) if raw else term_plan.current_term(today)
     except RuleError as error:
         raise refusal(error) from None
     return term, calendar.read_filters(request.args, strict=False), today
-
-
-def _viewer() -> Viewer:
-    return Viewer(current_user.id, runs_calendar(current_user))
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:
