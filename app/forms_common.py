@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField as PlainDateTimeLocalField
 from wtforms import IntegerField as PlainIntegerField
+from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -17,12 +18,25 @@ from app.domain_errors import DomainError
 from app.extensions import db
 from app.i18n import _
 from app.input_guard import MAX_INT, MIN_INT
-from app.timeutil import common_timezones, in_range, out_of_range_message
+from app.time_zones import zone_choices
+from app.timeutil import in_range, out_of_range_message
 
 
 def strip_whitespace(value: object) -> object:
     """A WTForms filter: addresses and names pasted with spaces around them are still valid."""
     return value.strip() if isinstance(value, str) else value
+
+
+class MarkdownField(TextAreaField):
+    """A text written in Markdown: the page gives it the editor with a toolbar and a preview
+    (static/js/markdown_editor.js finds it by `data-markdown`); without JavaScript it is a plain
+    text area and still works."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        render_kw = dict(kwargs.pop("render_kw", None) or {})
+        render_kw.setdefault("data-markdown", "")
+        render_kw.setdefault("rows", 8)
+        super().__init__(*args, render_kw=render_kw, **kwargs)
 
 
 class DateTimeLocalField(PlainDateTimeLocalField):
@@ -52,8 +66,9 @@ def institution_choices(blank: bool = True) -> list[tuple[int, str]]:
     return ([(0, _("— not chosen —"))] if blank else []) + choices
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(zone, zone) for zone in common_timezones()]
+def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """Zones by city in the viewer's language («Самара (UTC+4)»), keeping a stored zone offered."""
+    return zone_choices(current)
 
 
 def select_options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -34,26 +34,6 @@ def _timezones() -> frozenset[str]:
     return _TZ_CACHE
 
 
-def common_timezones() -> list[str]:
-    """Russian zones first (the network's users), then the rest alphabetically."""
-    russian = [
-        "Europe/Kaliningrad",
-        "Europe/Moscow",
-        "Europe/Samara",
-        "Asia/Yekaterinburg",
-        "Asia/Omsk",
-        "Asia/Novosibirsk",
-        "Asia/Krasnoyarsk",
-        "Asia/Irkutsk",
-        "Asia/Yakutsk",
-        "Asia/Vladivostok",
-        "Asia/Magadan",
-        "Asia/Kamchatka",
-    ]
-    rest = sorted(z for z in _timezones() if z not in russian and "/" in z and not z.startswith("Etc/"))
-    return russian + rest + ["UTC"]
-
-
 def to_zone(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 

@@ -155,7 +155,7 @@ def profile():  # type: ignore[no-untyped-def]
     require(can_use_account(current_user))
     form = ProfileForm(obj=current_user if request.method == "GET" else None)
     form.institution.choices = institution_choices()
-    form.timezone.choices = timezone_choices()
+    form.timezone.choices = timezone_choices(current_user.timezone)
     form.locale.choices = list(current_app.config["LANGUAGES"].items())
     if request.method == "GET":
         form.institution.data = current_user.institution_id or 0

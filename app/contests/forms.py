@@ -26,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.forms_common import DateTimeLocalField, IntegerField, timezone_choices
+from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField, timezone_choices
 from app.forms_common import select_options as options
 from app.i18n import _, lazy_
 
@@ -100,8 +100,8 @@ class ContestForm(FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(lazy_("Kind"), choices=options(KIND_CHOICES))
     timezone = SelectField(lazy_("Time zone of the contest"), default="Europe/Moscow")
-    description = TextAreaField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
-    rules = TextAreaField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
+    description = MarkdownField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
+    rules = MarkdownField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
     divisions = TextAreaField(
         lazy_("Divisions, one per line"),
         validators=[DataRequired()],
@@ -130,7 +130,7 @@ class ContestForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = options(timezone_choices())
+        self.timezone.choices = options(timezone_choices(self.timezone.data))
 
     def validate_awards(self, field: TextAreaField) -> None:
         try:
@@ -142,8 +142,8 @@ class ContestForm(FlaskForm):
 class ContestEditForm(FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     timezone = SelectField(lazy_("Time zone of the contest"))
-    description = TextAreaField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
-    rules = TextAreaField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
+    description = MarkdownField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
+    rules = MarkdownField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
     asks_institution = BooleanField(lazy_("Ask for the institution"))
     asks_grade = BooleanField(lazy_("Ask for the grade"))
     asks_subject = BooleanField(lazy_("Ask for the subject taught"))
@@ -151,7 +151,7 @@ class ContestEditForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = options(timezone_choices())
+        self.timezone.choices = options(timezone_choices(self.timezone.data))
 
 
 def parse_criteria(text: str) -> list[dict[str, Any]]:
@@ -173,7 +173,7 @@ def parse_criteria(text: str) -> list[dict[str, Any]]:
 class StageForm(FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(lazy_("Kind"), choices=options(STAGE_KIND_CHOICES))
-    description = TextAreaField(
+    description = MarkdownField(
         lazy_("What participants must do (Markdown)"), validators=[Length(max=20_000)]
     )
     opens_at = DateTimeLocalField(lazy_("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
@@ -221,7 +221,7 @@ class RegistrationForm(FlaskForm):
 
 
 class EntryForm(FlaskForm):
-    text = TextAreaField(lazy_("Text"), validators=[Length(max=100_000)])
+    text = MarkdownField(lazy_("Text"), validators=[Length(max=100_000)])
     link = StringField(lazy_("Link"), validators=[Optional(), URL(require_tld=False), Length(max=1000)])
     files = MultipleFileField(lazy_("Files"))
 

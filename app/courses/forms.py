@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from app.email_address import EmailAddress
-from app.forms_common import DateTimeLocalField, IntegerField, strip_whitespace
+from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField, strip_whitespace
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l
@@ -55,7 +55,7 @@ def completion_choices(graded: bool) -> list[SelectChoice]:
 
 class CourseForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
-    summary = TextAreaField(
+    summary = MarkdownField(
         _l("Summary (Markdown)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
     )
     hours = IntegerField(_l("Hours"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000)])
@@ -84,7 +84,7 @@ class ItemForm(FlaskForm):
     """Page, link and file items; assignments extend it."""
 
     title = StringField(_l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
-    body = TextAreaField(
+    body = MarkdownField(
         _l("Text (Markdown)"), validators=[Optional(), Length(max=200_000)], render_kw={"rows": 12}
     )
     image = FileField(_l("Add an image to the text"), description=_l("PNG, JPG, GIF or WEBP up to 5 MB."))
@@ -141,7 +141,7 @@ def rubric_text(rubric: list[dict[str, Any]]) -> str:
 
 
 class AssignmentForm(ItemForm):
-    description = TextAreaField(
+    description = MarkdownField(
         _l("Task (Markdown)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 8}
     )
     due_at = DateTimeLocalField(_l("Due"), format=LOCAL, validators=[Optional()])

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.forms_common import (
     DateTimeLocalField,
     IntegerField,
+    MarkdownField,
     institution_choices,
     select_options,
     strip_whitespace,
@@ -36,7 +37,7 @@ class EventForm(FlaskForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=TITLE_MAX)]
     )
-    description = TextAreaField(
+    description = MarkdownField(
         _l("Description (Markdown)"),
         validators=[Optional(), Length(max=DESCRIPTION_MAX)],
         render_kw={"rows": 6},
@@ -92,7 +93,7 @@ class EventForm(FlaskForm):
         self.audience.choices = select_options(
             (value, str(label)) for value, label in AUDIENCE_LABELS.items()
         )
-        self.timezone.choices = select_options(timezone_choices())
+        self.timezone.choices = select_options(timezone_choices(self.timezone.data))
         self.institution_id.choices = select_options(institution_choices())
         query = select(Association.id, Association.name).order_by(Association.name)
         if association_ids is not None:

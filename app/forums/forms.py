@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, TextAreaField
 
-from app.forms_common import strip_whitespace
+from app.forms_common import MarkdownField, strip_whitespace
 from app.i18n import lazy_ as _l
 from community.forums.posting_rules import (
     ATTACHMENTS_MAX,
@@ -29,7 +29,7 @@ def _files() -> MultipleFileField:
 
 
 def _text(label: object, rows: int) -> TextAreaField:
-    return TextAreaField(
+    return MarkdownField(
         label,
         filters=[strip_whitespace],
         description=_l("Markdown is supported: **bold**, *italics*, lists, > quotes."),

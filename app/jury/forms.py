@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.email_address import EmailAddress
-from app.forms_common import DateTimeLocalField, IntegerField
+from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
 
@@ -51,7 +51,7 @@ class CriterionForm(FlaskForm):
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
     max_points = StringField(_l("Maximum points"), validators=[DataRequired(), Length(max=12)])
     weight = StringField(_l("Weight"), default="1", validators=[DataRequired(), Length(max=12)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = MarkdownField(_l("Description"), validators=[Optional(), Length(max=5000)])
     levels = TextAreaField(
         _l("What each number of points means"),
         validators=[Optional(), Length(max=10000)],

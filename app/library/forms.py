@@ -8,7 +8,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms_common import select_options, strip_whitespace
+from app.forms_common import MarkdownField, select_options, strip_whitespace
 from app.i18n import _
 from app.i18n import lazy_ as _l
 from app.input_guard import bounded_int
@@ -22,7 +22,7 @@ class MaterialForm(FlaskForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=TITLE_MAX)]
     )
-    summary = TextAreaField(
+    summary = MarkdownField(
         _l("Summary (Markdown)"),
         validators=[Optional(), Length(max=SUMMARY_MAX)],
         render_kw={"rows": 8},

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms_common import DateTimeLocalField, IntegerField
+from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l
@@ -56,7 +56,7 @@ def _positive_or_empty(form: Any, field: Any) -> None:
 
 class QuizForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
-    description = TextAreaField(
+    description = MarkdownField(
         _l("Description"), validators=[Optional(), Length(max=20_000)], render_kw={"rows": 3}
     )
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])

@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms_common import MarkdownField
 from app.forms_common import select_options as options
 from app.i18n import _
 from app.i18n import lazy_ as _l
@@ -97,7 +98,7 @@ class QuestionForm(FlaskForm):
     """What every question has; the type's own parts are in the subclasses below."""
 
     name = StringField(_l("Question name"), validators=[DataRequired(), Length(max=255)])
-    text = TextAreaField(
+    text = MarkdownField(
         _l("Question text"), validators=[DataRequired(), Length(max=50_000)], render_kw={"rows": 5}
     )
     text_format = SelectField(_l("Text format"), choices=options(FORMAT_PAIRS), default="markdown")
@@ -108,9 +109,7 @@ class QuestionForm(FlaskForm):
         default=Decimal(1),
         validators=[InputRequired(), NumberRange(min=0, max=1000)],
     )
-    general_feedback = TextAreaField(
-        _l("General feedback"), validators=[Optional(), Length(max=10_000)], render_kw={"rows": 2}
-    )
+    general_feedback = MarkdownField(_l("General feedback"), validators=[Optional(), Length(max=10_000)])
 
 
 class ChoiceQuestionForm(QuestionForm):

@@ -29,7 +29,7 @@ def test_the_event_page_shows_the_time_in_the_viewers_zone_without_seconds(clien
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     when = re.sub(r"\s+", " ", page.split('id="event-when"')[1].split("</dd>")[0])
     assert f"10 марта {moment.year}, 15:00</time>–16:30" in when  # Novosibirsk is UTC+7
-    assert "11:00 (Europe/Moscow)" in when  # the host's clock, since it differs
+    assert "11:00 (Москва)" in when  # the host's clock, since it differs
     assert not re.search(r"\d\d:\d\d:\d\d", re.sub(r"<[^>]+>", "", when))
 
 
