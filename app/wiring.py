@@ -29,6 +29,7 @@ from app.library.moderation import library_queue_panel
 from app.mail_delivery import deliver_due_mail
 from app.main import bp as main_bp
 from app.main.dashboard import panel
+from app.markdown_preview import bp as markdown_bp
 from app.messaging import bp as messaging_bp
 from app.monitoring import bp as monitoring_bp
 from app.monitoring_tick import monitoring_job
@@ -75,6 +76,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     portfolio_bp,
     events_bp,
     monitoring_bp,
+    markdown_bp,  # the Markdown editor's preview (app/markdown_preview.py)
     api_bp,
 )
 
