@@ -74,7 +74,7 @@ def settings(course_id: int):  # type: ignore[no-untyped-def]
         if done:
             return done
     return render_template(
-        "courses/form.html", form=form, title=_("Course settings"), course=course
+        "courses/form.html", form=form, title=_("Course settings"), course=course, nav_active="settings"
     ), form_status(form)
 
 

@@ -56,7 +56,7 @@ def completion_choices(graded: bool) -> list[SelectChoice]:
 class CourseForm(FlaskForm):
     title = StringField(_l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
     summary = MarkdownField(
-        _l("Summary (Markdown)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
+        _l("Summary"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
     )
     hours = IntegerField(_l("Hours"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000)])
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
@@ -84,9 +84,7 @@ class ItemForm(FlaskForm):
     """Page, link and file items; assignments extend it."""
 
     title = StringField(_l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=255)])
-    body = MarkdownField(
-        _l("Text (Markdown)"), validators=[Optional(), Length(max=200_000)], render_kw={"rows": 12}
-    )
+    body = MarkdownField(_l("Text"), validators=[Optional(), Length(max=200_000)], render_kw={"rows": 12})
     image = FileField(_l("Add an image to the text"), description=_l("PNG, JPG, GIF or WEBP up to 5 MB."))
     url = StringField(_l("Address"), filters=[strip_whitespace], validators=[Optional(), Length(max=1000)])
     upload = FileField(_l("File"))
@@ -142,7 +140,7 @@ def rubric_text(rubric: list[dict[str, Any]]) -> str:
 
 class AssignmentForm(ItemForm):
     description = MarkdownField(
-        _l("Task (Markdown)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 8}
+        _l("Task"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 8}
     )
     due_at = DateTimeLocalField(_l("Due"), format=LOCAL, validators=[Optional()])
     cutoff_at = DateTimeLocalField(

@@ -3,6 +3,7 @@ editing one. The form's fields depend on the item's kind."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from app.courses import bp
 from app.courses.access import course_or_404, require_author
 from app.courses.forms import AssignmentForm, ItemForm, QuizItemForm, completion_choices, options, rubric_text
+from app.courses.item_layout import HIDDEN_FIELDS, opened, sections
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
@@ -22,8 +24,20 @@ from courses.assignments import AssignmentSettings, create_assignment, update_as
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item, update_item
 from courses.models import Assignment, Course, Item, Module
-from courses.quiz.models import Question
+from courses.quiz.models import Question, QuestionCategory
 from courses.quiz_items import add_quiz_item
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A line of the quiz item's question picker."""
+
+    id: int
+    name: str
+    type: str
+    category: str
+    mark: Decimal
+
 
 FORMS = {
     "page": ItemForm,
@@ -31,13 +45,6 @@ FORMS = {
     "file": ItemForm,
     "assignment": AssignmentForm,
     "quiz": QuizItemForm,
-}
-HIDDEN_FIELDS = {
-    "page": {"url", "upload", "description"},
-    "link": {"body", "image", "upload"},
-    "file": {"url", "image"},
-    "assignment": {"url", "upload", "body", "image"},
-    "quiz": {"url", "upload", "image"},
 }
 ASSIGNMENT_FIELDS = (
     "description",
@@ -62,8 +69,9 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
     course = course_or_404(module.course_id)
     form = FORMS[kind]()
     _prepare(form, kind, HIDDEN_FIELDS[kind], kind in ("assignment", "quiz"), course.id, None)
+    questions = _bank_questions(course) if kind == "quiz" else []
     if kind == "quiz":
-        form.questions.choices = _quiz_question_choices(course)
+        form.questions.choices = options([(q.id, q.name) for q in questions])
     if form.validate_on_submit():
         done = submit(
             form,
@@ -75,7 +83,15 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
         if done:
             return done
     return render_template(
-        "courses/item_form.html", form=form, course=course, kind=kind, item=None, title=_("New item")
+        "courses/item_form.html",
+        form=form,
+        course=course,
+        kind=kind,
+        item=None,
+        title=_("New item"),
+        sections=sections(kind, form),
+        opened=opened,
+        questions=questions,
     ), form_status(form)
 
 
@@ -102,7 +118,15 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
         if done:
             return done
     return render_template(
-        "courses/item_form.html", form=form, course=course, kind=kind, item=item, title=_("Edit item")
+        "courses/item_form.html",
+        form=form,
+        course=course,
+        kind=kind,
+        item=item,
+        title=_("Edit item"),
+        sections=sections(kind, form),
+        opened=opened,
+        questions=[],
     ), form_status(form)
 
 
@@ -129,7 +153,7 @@ def _fill(form: Any, item: Item, assignment: Assignment | None) -> None:
 
 
 def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item:
-    settings = _item_settings(form)
+    settings = _item_settings(form, None)
     if kind == "assignment":
         return create_assignment(module, settings, _assignment_settings(form), actor=current_user)
     if kind == "quiz":
@@ -149,7 +173,7 @@ def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item
 
 
 def _save_item(item: Item, course: Course, kind: str, form: Any) -> Item:
-    settings = _item_settings(form)
+    settings = _item_settings(form, item)
     if kind == "assignment":
         return update_assignment(item, settings, _assignment_settings(form), actor=current_user)
     settings.body = _with_image(course, form, kind, settings.body)
@@ -172,7 +196,12 @@ def _data(form: Any, name: str, default: Any = None) -> Any:
     return default if field is None else field.data
 
 
-def _item_settings(form: ItemForm) -> ItemSettings:
+def _item_settings(form: ItemForm, current: Item | None) -> ItemSettings:
+    """The item's settings from the form; a kind that does not ask for points or a weight (a page,
+    a link, a file) keeps what the item has (a new one: no points, weight 1)."""
+    weight = _data(form, "weight")
+    if weight is None:
+        weight = current.weight if current is not None else Decimal(1)
     return ItemSettings(
         title=form.title.data or "",
         body=_data(form, "body") or "",
@@ -180,9 +209,9 @@ def _item_settings(form: ItemForm) -> ItemSettings:
         hidden=form.hidden.data,
         visible_from=parse_local(form.visible_from.data, current_user.timezone),
         completion=form.completion.data,
-        completion_points=form.completion_points.data,
+        completion_points=_data(form, "completion_points", current.completion_points if current else None),
         prerequisite_id=form.prerequisite.data or None,
-        weight=form.weight.data if form.weight.data is not None else Decimal(1),
+        weight=weight,
     )
 
 
@@ -214,12 +243,26 @@ def _prerequisite_choices(course_id: int, exclude: int | None) -> list[tuple[int
     )
 
 
-def _quiz_question_choices(course: Course) -> list[tuple[int, str]]:
+def _bank_questions(course: Course) -> list[BankQuestion]:
+    """The course bank's questions for the quiz item's picker (name, type, marks), one query."""
     if course.bank_id is None:
         return []
     rows = db.session.execute(
-        select(Question.id, Question.name, Question.type)
+        select(Question.id, Question.name, Question.type, Question.data)
+        .add_columns(QuestionCategory.name.label("category"))
+        .outerjoin(QuestionCategory, QuestionCategory.id == Question.category_id)
         .where(Question.bank_id == course.bank_id, Question.hidden.is_(False))
         .order_by(Question.id)
     ).all()
-    return options([(r.id, f"{r.name} ({r.type})") for r in rows])
+    return [
+        BankQuestion(r.id, r.name, r.type, r.category or "", _mark((r.data or {}).get("default_mark")))
+        for r in rows
+    ]
+
+
+def _mark(value: Any) -> Decimal:
+    """A question's marks as stored in its data (a number or its text); 1 when absent or unreadable."""
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(1)
+    except ArithmeticError:
+        return Decimal(1)

@@ -38,7 +38,9 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
         if not visible:
             abort(404)
         if locked_by is not None:
-            return render_template("courses/locked.html", course=course, item=item, locked_by=locked_by), 403
+            return render_template(
+                "courses/locked.html", course=course, item=item, locked_by=locked_by, role=role
+            ), 403
         if item.kind != ItemKind.ASSIGNMENT:
             mark_viewed(item, current_user, now)
     assignment = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
@@ -93,6 +95,7 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
         timing=timing,
         file_row=file_row,
         authoring=role_can_author(role, current_user),
+        role=role,
     ), form_status(form)
 
 

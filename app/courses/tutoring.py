@@ -31,7 +31,7 @@ from courses.submissions import load_submission
 @login_required
 def submissions(item_id: int):  # type: ignore[no-untyped-def]
     item = db.get_or_404(Item, item_id)
-    require_teach(item.course_id)
+    role = require_teach(item.course_id)
     if item.assignment_id is None:
         abort(404)
     assignment = db.session.get(Assignment, item.assignment_id)
@@ -51,6 +51,7 @@ def submissions(item_id: int):  # type: ignore[no-untyped-def]
         status=status,
         statuses=list(rules.Status),
         form=GradeForm(),
+        role=role,
     )
 
 
@@ -68,7 +69,7 @@ def submissions_zip_download(item_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def submission(submission_id: int):  # type: ignore[no-untyped-def]
     found, item, assignment = _submission_context(submission_id)
-    require_teach(item.course_id)
+    role = require_teach(item.course_id)
     found = load_submission(found.id)
     course = course_or_404(item.course_id)
     levels = found.rubric_levels or {}
@@ -105,6 +106,7 @@ def submission(submission_id: int):  # type: ignore[no-untyped-def]
         submission=found,
         student=student,
         form=form,
+        role=role,
     ), form_status(form)
 
 
