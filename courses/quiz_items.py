@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import audit
 from app.accounts import User
-from app.domain_errors import Conflict
+from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from courses.catalogue import audit_scope
@@ -18,7 +18,7 @@ from courses.items import ItemSettings, check_item, new_item
 from courses.models import Course, CourseMember, CourseRole, Item, ItemKind, Module
 from courses.progress import item_access
 from courses.quiz import quizzes as quiz_quizzes
-from courses.quiz.models import QuestionBank
+from courses.quiz.models import QuestionBank, Quiz
 from courses.quiz.policies import AttemptPolicy
 
 # The owner name under which courses.quiz asks this room about attempts (app/wiring.py registers
@@ -45,6 +45,39 @@ def add_quiz_item(
         bank, title=settings.title, question_ids=question_ids, actor=actor, **quiz_options
     )
     item = new_item(module, ItemKind.QUIZ, settings)
+    item.quiz_id = quiz.id
+    db.session.flush()
+    audit.record(
+        "course.item_added",
+        actor=actor,
+        object_type="item",
+        object_id=item.id,
+        details={"kind": "quiz", "quiz_id": quiz.id},
+        **audit_scope(module.course_id),
+    )
+    db.session.commit()
+    return item
+
+
+def place_quiz(module: Module, quiz: Quiz, *, actor: User) -> Item:
+    """Show a quiz made in the course's question bank to the course's students: a quiz item at the
+    end of the module (the one way students see a course quiz). Refused for another course's quiz
+    and for a quiz already placed.
+
+    Race-safety: the quiz row is touched first, so two placements at once queue on it (a write
+    lock on SQLite, a row lock on PostgreSQL) and the second finds the first's item."""
+    course = db.session.get(Course, module.course_id)
+    assert course is not None
+    if course.bank_id is None or quiz.bank_id != course.bank_id:
+        raise Invalid(
+            _("This quiz belongs to another course."),
+            {"module_id": _("Choose a module of the quiz's course.")},
+        )
+    db.session.execute(update(Quiz).where(Quiz.id == quiz.id).values(title=Quiz.title))
+    if db.session.scalar(select(Item.id).where(Item.quiz_id == quiz.id).limit(1)) is not None:
+        db.session.rollback()
+        raise Conflict(_("The quiz is already in a module of the course."))
+    item = new_item(module, ItemKind.QUIZ, ItemSettings(title=quiz.title))
     item.quiz_id = quiz.id
     db.session.flush()
     audit.record(

@@ -5,4 +5,13 @@ from flask import Blueprint
 
 bp = Blueprint("quiz", __name__, url_prefix="/quiz")
 
-from app.quiz import attempt, authoring, bank, marking, rendering, settings  # noqa: E402,F401
+from app.quiz import (  # noqa: E402,F401
+    attempt,
+    attempt_flags,
+    authoring,
+    bank,
+    marking,
+    placement,
+    rendering,
+    settings,
+)

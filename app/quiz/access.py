@@ -1,5 +1,5 @@
 """Quiz pages: loading a bank, question, quiz or attempt for the page that asks (404 when missing,
-403 when the bank is not the viewer's to manage), and the choice lists their forms share."""
+403 when the bank is not the viewer's to manage), and the category list their forms share."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.extensions import db
 from app.forms_common import select_options
 from app.i18n import _
 from app.permissions import require
 from app.permissions.quiz import can_manage_bank, can_manage_quiz, can_view_attempt
-from app.quiz.question_forms import type_label
 from courses.quiz.attempts import get_attempt
 from courses.quiz.banks import category_paths
 from courses.quiz.models import Question, QuestionBank, Quiz, QuizAttempt
@@ -50,14 +48,3 @@ def category_choices(bank: QuestionBank, blank: str | bool | None = None) -> lis
     paths = category_paths(bank.id)
     first = [(0, blank or _("— no category —"))] if blank is not False else []
     return select_options(first + list(paths.items()))
-
-
-def question_choices(bank: QuestionBank) -> list[Any]:
-    """The bank's visible questions as "name (type)", for the quiz forms."""
-    rows = db.session.execute(
-        select(Question.id, Question.name, Question.type)
-        .where(Question.bank_id == bank.id, Question.hidden.is_(False))
-        .order_by(Question.name, Question.id)
-        .limit(2000)
-    ).all()
-    return select_options((r.id, f"{r.name} ({type_label(r.type)})") for r in rows)

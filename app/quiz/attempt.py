@@ -3,11 +3,13 @@ the list of one's own attempts. The quiz owner's attempt policy decides who may 
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from app.accounts import User
 from app.domain_errors import DomainError
@@ -18,8 +20,10 @@ from app.permissions.quiz import can_answer_attempt, can_manage_quiz
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
 from app.quiz.access import visible_attempt
+from app.quiz.places import page_place, quiz_place
 from app.timeutil import utcnow
 from courses.quiz.answer_words import right_answer
+from courses.quiz.attempt_flags import toggle_flag
 from courses.quiz.attempts import (
     AttemptItem,
     attempt_items,
@@ -33,6 +37,7 @@ from courses.quiz.attempts import (
 from courses.quiz.grades import attempt_grade_value, quiz_grades
 from courses.quiz.models import AttemptState, Quiz, QuizAttempt
 from courses.quiz.quizzes import quiz_slots
+from courses.quiz.rules import ran_out_of_time
 from courses.quiz.student_view import answers_from_fields
 
 
@@ -48,6 +53,7 @@ def quiz_view(quiz_id: int):  # type: ignore[no-untyped-def]
     grade = quiz_grades([quiz.id], [current_user.id]).get((quiz.id, current_user.id))
     count = sum(s.random_count for s in quiz_slots(quiz))
     left = None if quiz.attempts_allowed is None else max(0, quiz.attempts_allowed - len(attempts))
+    manages = can_manage_quiz(current_user, quiz)
     return render_template(
         "quiz/quiz_start.html",
         quiz=quiz,
@@ -56,10 +62,12 @@ def quiz_view(quiz_id: int):  # type: ignore[no-untyped-def]
         count=count,
         left=left,
         in_progress=next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
-        manages=can_manage_quiz(current_user, quiz),
+        manages=manages,
         now=now,
         can_review=lambda a: can_review(a, quiz, now),
         grade_of=lambda a: attempt_grade_value(a, quiz),
+        timed_out=lambda a: ran_out_of_time(a.deadline, a.finished_at),
+        **page_place(quiz.bank, manager=manages),
     )
 
 
@@ -90,7 +98,6 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
     now = utcnow()
     if is_overdue(attempt, now) and request.method == "GET":
         finish_attempt(attempt, now)
-        flash(_("Time is up: the attempt was finished with the answers you saved."), "warning")
     if attempt.state == AttemptState.FINISHED:
         return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
     items = attempt_items(attempt, quiz)
@@ -101,7 +108,10 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
         except DomainError as error:
             flash(error.message, "warning")
             return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
-        if not errors and request.form.get("action") == "finish":
+        action = request.form.get("action") or ""
+        if not errors and action.startswith("flag-") and action[5:].isdigit():
+            return _flag_and_return(attempt, int(action[5:]), now)
+        if not errors and action == "finish":
             finish_attempt(attempt, now)
             flash(_("Attempt finished."), "success")
             return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
@@ -116,7 +126,17 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
         items=items,
         errors=errors,
         slots=",".join(str(i.slot) for i in items),
+        crumbs=quiz_place(quiz, manager=False).crumbs,
     ), 422 if errors else 200
+
+
+def _flag_and_return(attempt: QuizAttempt, slot: int, now: datetime) -> Response:
+    """The flag button without JavaScript: the answers are saved, the flag flips, back to the question."""
+    try:
+        toggle_flag(attempt, slot, now)
+    except DomainError as error:
+        flash(error.message, "warning")
+    return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id, _anchor=f"slot-{slot}"))
 
 
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
@@ -180,7 +200,9 @@ def attempt_review(attempt_id: int):  # type: ignore[no-untyped-def]
         show_answers=manager or quiz.review_answers,
         show_feedback=manager or quiz.review_feedback,
         grade=attempt_grade_value(attempt, quiz),
+        timed_out=ran_out_of_time(attempt.deadline, attempt.finished_at),
         right_answer=partial(right_answer, true=_("True"), false=_("False")),
+        **page_place(quiz.bank, quiz, manager=manager),
         grade_form=quiz_forms.GradeForm(formdata=None),
     )
 

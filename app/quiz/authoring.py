@@ -16,6 +16,8 @@ from app.i18n import _
 from app.quiz import bp, question_forms
 from app.quiz import forms as quiz_forms
 from app.quiz.access import category_choices, managed_bank, managed_question
+from app.quiz.places import page_place
+from app.quiz.type_names import TYPE_LABELS
 from app.view_actions import act, submit
 from courses.quiz.attempts import AttemptItem
 from courses.quiz.bank_questions import (
@@ -75,7 +77,8 @@ def question_edit(bank_id: int | None = None, kind: str | None = None, question_
         bank=bank,
         row=row,
         kind=kind,
-        type_label=question_forms.TYPE_LABELS[kind],
+        type_label=TYPE_LABELS[kind],
+        **page_place(bank),
     ), form_status(form)
 
 
@@ -109,6 +112,7 @@ def question_preview(question_id: int):  # type: ignore[no-untyped-def]
         move_form=move_form,
         used=is_used_in_attempts(row.id),
         paths=category_paths(bank.id),
+        **page_place(bank),
     )
 
 
@@ -155,4 +159,6 @@ def question_regrade(question_id: int):  # type: ignore[no-untyped-def]
     users = {
         u.id: u for u in db.session.scalars(select(User).where(User.id.in_({c.user_id for c in changes})))
     }
-    return render_template("quiz/regrade.html", row=row, bank=bank, changes=changes, users=users)
+    return render_template(
+        "quiz/regrade.html", row=row, bank=bank, changes=changes, users=users, **page_place(bank)
+    )

@@ -15,7 +15,8 @@ from app.pagination import page_args, paginate
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
 from app.quiz.access import category_choices, managed_bank
-from app.quiz.question_forms import TYPE_LABELS
+from app.quiz.places import page_place, quiz_placements
+from app.quiz.type_names import TYPE_LABELS
 from app.view_actions import act, submit
 from courses.quiz.bank_gift import export_questions, import_questions
 from courses.quiz.bank_questions import bank_questions
@@ -25,6 +26,8 @@ from courses.quiz.question_formats import EXTENSIONS, FORMATS, MEDIA_TYPES, Ques
 
 #: The largest question file the page reads (the pasted text has the same limit).
 _MAX_FILE = 2_000_000
+#: The bank page lists at most this many quizzes (a course has a handful; the query stays bounded).
+_MAX_QUIZZES = 200
 
 
 @bp.route("/banks/<int:bank_id>")
@@ -38,7 +41,9 @@ def _bank_page(bank: QuestionBank, category_form: Any) -> str:
     page, per_page = page_args(request.args)
     category_id = request.args.get("category", type=int)
     listing = paginate(bank_questions(bank, category_id=category_id), page, per_page)
-    quizzes = db.session.scalars(select(Quiz).where(Quiz.bank_id == bank.id).order_by(Quiz.id)).all()
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.bank_id == bank.id).order_by(Quiz.id).limit(_MAX_QUIZZES)
+    ).all()
     category_form.parent_id.choices = category_choices(bank, _("— top level —"))
     return render_template(
         "quiz/bank.html",
@@ -49,6 +54,8 @@ def _bank_page(bank: QuestionBank, category_form: Any) -> str:
         paths=category_paths(bank.id),
         category_form=category_form,
         types=TYPE_LABELS,
+        placements=quiz_placements([q.id for q in quizzes]),
+        **page_place(bank),
     )
 
 
@@ -104,7 +111,9 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
             if len(raw) > _MAX_FILE:
                 form.file.errors = [_("The file is too large.")]
             if form.file.errors:
-                return render_template("quiz/import.html", form=form, bank=bank, report=None), 422
+                return render_template(
+                    "quiz/import.html", form=form, bank=bank, report=None, **page_place(bank)
+                ), 422
         if not text.strip():
             form.text.errors = [_("Paste GIFT or Moodle XML text, or choose a file.")]
         else:
@@ -121,7 +130,9 @@ def bank_import(bank_id: int):  # type: ignore[no-untyped-def]
                 if not report.errors and not report.warnings:
                     return redirect(url_for("quiz.bank", bank_id=bank.id))
     status = 422 if (report and report.errors) or form.errors else 200
-    return render_template("quiz/import.html", form=form, bank=bank, report=report), status
+    return render_template(
+        "quiz/import.html", form=form, bank=bank, report=report, **page_place(bank)
+    ), status
 
 
 @bp.route("/banks/<int:bank_id>/export")

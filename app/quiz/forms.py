@@ -11,8 +11,8 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
+    Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -88,7 +88,7 @@ class QuizForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=Decimal("0.01"), max=100_000)],
     )
     shuffle_questions = BooleanField(_l("Shuffle questions"))
-    shuffle_answers = BooleanField(_l("Shuffle answers within questions"))
+    shuffle_answers = BooleanField(_l("Shuffle answers within questions"), default=True)
     review_when = SelectField(
         _l("Students see the review"),
         choices=options(
@@ -105,14 +105,28 @@ class QuizForm(FlaskForm):
     review_feedback = BooleanField(_l("Review shows feedback"), default=True)
 
 
+class PickedQuestionsField(Field):
+    """The question ids ticked in the picker (templates/quiz/_picker.html draws the boxes; the
+    service refuses ids that are not the bank's)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [int(v) for v in valuelist if str(v).isdigit()][:500]
+
+    def _value(self) -> str:
+        return ""
+
+
+def _some_picked(form: Any, field: Any) -> None:
+    if not field.data:
+        raise ValidationError(_("Tick at least one question."))
+
+
 class NewQuizForm(QuizForm):
-    question_ids = SelectMultipleField(_l("Questions"), coerce=int, render_kw={"size": 10})
+    question_ids = PickedQuestionsField(_l("Questions"), default=list)
 
 
 class AddQuestionsForm(FlaskForm):
-    question_ids = SelectMultipleField(
-        _l("Add questions"), coerce=int, validators=[DataRequired()], render_kw={"size": 8}
-    )
+    question_ids = PickedQuestionsField(_l("Add questions"), default=list, validators=[_some_picked])
 
 
 class RandomSlotForm(FlaskForm):
@@ -125,3 +139,7 @@ class RandomSlotForm(FlaskForm):
 class GradeForm(FlaskForm):
     points = DecimalField(_l("Points"), places=None, validators=[InputRequired(), NumberRange(min=0)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10_000)], render_kw={"rows": 2})
+
+
+class PlaceForm(FlaskForm):
+    module_id = SelectField(_l("Module"), coerce=int, validators=[DataRequired()])

@@ -14,6 +14,7 @@ from app.pagination import page_args, paginate
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
 from app.quiz.access import managed_quiz
+from app.quiz.places import page_place
 from app.security import is_local_path
 from app.timeutil import utcnow
 from app.view_actions import submit
@@ -21,6 +22,7 @@ from courses.quiz import marking
 from courses.quiz.bank_questions import load_question
 from courses.quiz.grades import attempt_grade_value, quiz_grades
 from courses.quiz.models import Question, QuizAnswer, QuizAttempt
+from courses.quiz.rules import ran_out_of_time
 from courses.quiz.statistics import quiz_statistics
 
 
@@ -44,6 +46,8 @@ def quiz_attempts(quiz_id: int):  # type: ignore[no-untyped-def]
         page=listing,
         grades=grades,
         grade_of=lambda a: attempt_grade_value(a, quiz),
+        timed_out=lambda a: ran_out_of_time(a.deadline, a.finished_at),
+        **page_place(quiz.bank, quiz),
     )
 
 
@@ -72,6 +76,7 @@ def grading_queue(quiz_id: int):  # type: ignore[no-untyped-def]
         users=users,
         load=load_question,
         grade_form=quiz_forms.GradeForm(formdata=None),
+        **page_place(quiz.bank, quiz),
     )
 
 
@@ -105,6 +110,7 @@ def answer_grade(answer_id: int):  # type: ignore[no-untyped-def]
         form=form,
         row=db.session.get(Question, answer.question_id),
         back=back,
+        **page_place(quiz.bank, quiz),
     ), 422
 
 
@@ -112,4 +118,6 @@ def answer_grade(answer_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def quiz_stats(quiz_id: int):  # type: ignore[no-untyped-def]
     quiz = managed_quiz(quiz_id)
-    return render_template("quiz/statistics.html", quiz=quiz, stats=quiz_statistics(quiz.id))
+    return render_template(
+        "quiz/statistics.html", quiz=quiz, stats=quiz_statistics(quiz.id), **page_place(quiz.bank, quiz)
+    )

@@ -31,24 +31,6 @@ from courses.quiz.gift_syntax import escape
 from courses.quiz.grading import parse_number
 from courses.quiz.messages import gift_text
 
-TYPE_LABELS = {
-    "single": _l("Single choice"),
-    "multiple": _l("Multiple choice"),
-    "truefalse": _l("True/false"),
-    "shortanswer": _l("Short answer"),
-    "numerical": _l("Numerical"),
-    "matching": _l("Matching"),
-    "essay": _l("Essay"),
-    "cloze": _l("Embedded answers (cloze)"),
-    "description": _l("Description"),
-}
-
-
-def type_label(kind: str) -> str:
-    """A question type's name in the reader's language (the type's code when unknown)."""
-    return str(TYPE_LABELS.get(kind, kind))
-
-
 FORMAT_PAIRS = [("markdown", "Markdown"), ("plain", _l("Plain text")), ("html", "HTML"), ("moodle", "Moodle")]
 BLANK_ROWS = 3
 
@@ -172,11 +154,16 @@ FORMS: dict[str, type[QuestionForm]] = {
 
 
 def _percent(fraction: Fraction) -> Decimal:
-    return (
-        (Decimal(fraction.numerator) * 100 / Decimal(fraction.denominator))
-        .quantize(Decimal("0.00001"))
-        .normalize()
-    )
+    """A fraction as the percent the form shows: «100», «33.33333», never «1E+2» (normalize alone
+    turns 100 into an exponent, which the field would print as is)."""
+    exact = (Decimal(fraction.numerator) * 100 / Decimal(fraction.denominator)).quantize(Decimal("0.00001"))
+    return plain_decimal(exact)
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The value without trailing zeros and without an exponent (100.0000000 → 100, 2.50 → 2.5)."""
+    exact = value.normalize()
+    return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact
 
 
 def _fraction(percent: Decimal | None) -> Fraction:
@@ -189,7 +176,7 @@ def form_data(question: questions.Question) -> dict[str, Any]:
         "name": question.name,
         "text": question.text,
         "text_format": question.text_format,
-        "default_mark": question.default_mark,
+        "default_mark": plain_decimal(Decimal(question.default_mark)),
         "general_feedback": question.general_feedback,
     }
     if isinstance(question, questions.SingleChoice | questions.MultipleChoice):

@@ -10,10 +10,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from app import templating
 from app.i18n import _
 from app.markdown import render_markdown
 from app.quiz import bp
-from app.quiz.question_forms import type_label
+from app.quiz.type_names import type_label
 from courses.quiz.answer_words import describe_answer
 from courses.quiz.attempts import AttemptItem
 
@@ -71,9 +72,10 @@ def quiz_type_label(kind: str) -> str:
 
 @bp.app_template_global()
 def quiz_percent(value: Any) -> str:
+    """A stored fraction ("2/3") as the reader's share, «66,7 %»."""
     if value is None or value == "":
         return "—"
-    return f"{float(Fraction(value)) * 100:.0f}%"
+    return templating.percent(Decimal(float(Fraction(value))))
 
 
 @bp.app_template_global()
@@ -82,12 +84,22 @@ def quiz_answer_words(question: Any, answer: Any) -> str:
 
 
 def _points(value: Any) -> str:
+    """Points as the reader writes them: «4,67», «100» (never «1E+2»); exact values stay stored."""
     if value is None:
         return "—"
-    return format(Decimal(value).normalize(), "f")
+    return templating.number(value)
+
+
+def plain_number(value: Any) -> str:
+    """An exact number for a form's input (a dot, no exponent, no trailing zeros): «100», «2.5»."""
+    if value is None or value == "":
+        return ""
+    exact = Decimal(str(value)).normalize()
+    return format(exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact, "f")
 
 
 bp.add_app_template_filter(_points, "points")
+bp.add_app_template_filter(plain_number, "plain_number")
 
 
 def _option(choice: dict[str, Any], value: Any) -> str:

@@ -13,9 +13,13 @@ from app.domain_errors import DomainError
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
+from app.permissions.courses import can_author_course
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
-from app.quiz.access import category_choices, managed_bank, managed_quiz, question_choices
+from app.quiz.access import category_choices, managed_bank, managed_quiz
+from app.quiz.picker import build_picker
+from app.quiz.placement import place_form
+from app.quiz.places import page_place, quiz_placements
 from app.timeutil import parse_local, to_form_time
 from app.view_actions import submit
 from courses.quiz.banks import category_paths
@@ -56,13 +60,18 @@ def _edit_url(quiz: Any) -> str:
     return url_for("quiz.quiz_edit", quiz_id=quiz.id)
 
 
+def _filtering() -> bool:
+    """Whether the picker's «Найти» or a page button sent the form (show it again, save nothing)."""
+    return request.method == "POST" and ("filter" in request.form or "page" in request.form)
+
+
 @bp.route("/banks/<int:bank_id>/quizzes/new", methods=["GET", "POST"])
 @login_required
 def quiz_new(bank_id: int):  # type: ignore[no-untyped-def]
     bank = managed_bank(bank_id)
     form = quiz_forms.NewQuizForm()
-    form.question_ids.choices = question_choices(bank)
-    if form.validate_on_submit():
+    picker = build_picker(bank, request.form if request.method == "POST" else request.args)
+    if not _filtering() and form.validate_on_submit():
         done = submit(
             form,
             lambda: create_quiz(
@@ -73,7 +82,9 @@ def quiz_new(bank_id: int):  # type: ignore[no-untyped-def]
         )
         if done is not None:
             return done
-    return render_template("quiz/quiz_form.html", form=form, bank=bank, quiz=None), form_status(form)
+    return render_template(
+        "quiz/quiz_form.html", form=form, bank=bank, quiz=None, picker=picker, **page_place(bank)
+    ), form_status(form)
 
 
 @bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
@@ -109,10 +120,14 @@ def _quiz_edit_page(
     quiz: Quiz, bank: QuestionBank, form: Any, add_form: Any = None, random_form: Any = None
 ) -> str:
     add_form = add_form or quiz_forms.AddQuestionsForm(formdata=None)
-    add_form.question_ids.choices = question_choices(bank)
     random_form = random_form or quiz_forms.RandomSlotForm(formdata=None)
     random_form.category_id.choices = category_choices(bank, False)
+    place = page_place(bank, quiz)
+    placement = quiz_placements([quiz.id]).get(quiz.id)
+    can_place = place["course"] is not None and can_author_course(current_user, place["course"].id)
     slots = quiz_slots(quiz)
+    in_quiz = {s.question_id for s in slots if s.question_id is not None}
+    picker = build_picker(bank, request.form if request.method == "POST" else request.args, exclude=in_quiz)
     names = dict(
         db.session.execute(
             select(Question.id, Question.name).where(
@@ -131,6 +146,10 @@ def _quiz_edit_page(
         add_form=add_form,
         random_form=random_form,
         attempted=has_attempts(quiz),
+        picker=picker,
+        placement=placement,
+        place_form=place_form(place["course"]) if placement is None and can_place else None,
+        **place,
     )
 
 
@@ -139,7 +158,9 @@ def _quiz_edit_page(
 def quiz_add_questions(quiz_id: int):  # type: ignore[no-untyped-def]
     quiz = managed_quiz(quiz_id)
     add_form = quiz_forms.AddQuestionsForm()
-    add_form.question_ids.choices = question_choices(quiz.bank)
+    if _filtering():
+        form = quiz_forms.QuizForm(formdata=None, obj=quiz)
+        return _quiz_edit_page(quiz, quiz.bank, form, add_form=quiz_forms.AddQuestionsForm(formdata=None))
     if add_form.validate_on_submit():
         done = submit(
             add_form,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -123,7 +124,8 @@ class Quiz(Base):
     )
     max_grade: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("10"))
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
-    shuffle_answers: Mapped[bool] = mapped_column(Boolean, default=False)
+    # On by default, as in Moodle: a right answer written first is not the first one shown.
+    shuffle_answers: Mapped[bool] = mapped_column(Boolean, default=True)
     review_when: Mapped[ReviewWhen] = mapped_column(str_enum(ReviewWhen), default=ReviewWhen.IMMEDIATELY)
     review_score: Mapped[bool] = mapped_column(Boolean, default=True)
     review_answers: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -221,6 +223,8 @@ class QuizAnswer(Base):
     fraction: Mapped[str | None] = mapped_column(String(64))
     points: Mapped[Decimal | None] = mapped_column(POINTS)
     needs_grading: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The student's "come back to this one" mark, a toggle saved with the attempt.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     feedback: Mapped[str] = mapped_column(Text, default="")
     comment: Mapped[str] = mapped_column(Text, default="")
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

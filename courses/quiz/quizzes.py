@@ -96,7 +96,7 @@ def add_quiz(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     shuffle_questions: bool = False,
-    shuffle_answers: bool = False,
+    shuffle_answers: bool = True,
     description: str = "",
     review_when: str = "immediately",
     review_score: bool = True,

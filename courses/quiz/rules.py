@@ -109,6 +109,12 @@ def review_open(when: str, finished: bool, closes_at: datetime | None, now: date
     return True
 
 
+def ran_out_of_time(deadline: datetime | None, finished_at: datetime | None) -> bool:
+    """Whether an attempt was finished by its clock rather than by the student: finishing stamps
+    the earlier of the moment and the deadline, so a clock finish lands exactly on the deadline."""
+    return deadline is not None and finished_at is not None and finished_at >= deadline
+
+
 def is_open(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> bool:
     """Whether the quiz's window holds `now` (opens inclusive, closes exclusive)."""
     return (opens_at is None or now >= opens_at) and (closes_at is None or now < closes_at)

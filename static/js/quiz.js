@@ -1,5 +1,27 @@
-// Quiz attempt page: a countdown to the server's deadline and autosave of every answer.
+// Quiz pages. The attempt: a countdown to the server's deadline, autosave of every answer, the
+// navigation squares (answered, flagged, current) and flags saved with the attempt. The question
+// picker: a live count of the ticked questions and their marks.
 // No inline scripts (CSP): everything comes from data- attributes on the page.
+(function () {
+  "use strict";
+  var picker = document.querySelector("[data-quiz-picker]");
+  if (!picker) { return; }
+  var counter = picker.querySelector("[data-picker-count]");
+  var lang = document.documentElement.lang || "ru";
+  function recount() {
+    var count = 0, marks = 0;
+    picker.querySelectorAll("input[name=question_ids]").forEach(function (box) {
+      if (box.type === "hidden" || box.checked) {
+        count += 1;
+        marks += parseFloat(box.getAttribute("data-mark") || "0") || 0;
+      }
+    });
+    var shown = marks.toLocaleString(lang, {maximumFractionDigits: 2});
+    counter.textContent = counter.getAttribute("data-template").replace("{count}", count).replace("{marks}", shown);
+  }
+  picker.addEventListener("change", recount);
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("quiz-attempt-form");
@@ -50,8 +72,57 @@
     });
   }
 
-  form.addEventListener("input", function () { dirty = true; });
-  form.addEventListener("change", function () { dirty = true; save(); });
+  // The navigation squares: answered follows the controls, flagged the flag buttons, current the
+  // question on screen.
+  function square(slot) { return document.querySelector("[data-nav-slot='" + slot + "']"); }
+  function markAnswered(section) {
+    var answered = false;
+    section.querySelectorAll("input, select, textarea").forEach(function (control) {
+      if (control.type === "radio" || control.type === "checkbox") { answered = answered || control.checked; }
+      else if (control.type !== "hidden" && control.type !== "submit") { answered = answered || control.value.trim() !== ""; }
+    });
+    var target = square(section.getAttribute("data-slot"));
+    if (target) { target.classList.toggle("is-answered", answered); }
+  }
+  function touched(event) {
+    var section = event.target.closest ? event.target.closest("[data-slot]") : null;
+    if (section) { markAnswered(section); }
+  }
+  var flagUrl = form.getAttribute("data-flag-url");
+  form.querySelectorAll("[data-flag-slot]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var slot = button.getAttribute("data-flag-slot");
+      fetch(flagUrl.replace(/\/0$/, "/" + slot), {
+        method: "POST", credentials: "same-origin",
+        headers: {"X-CSRFToken": form.querySelector("input[name=csrf_token]").value, "Accept": "application/json"}
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) { if (status) { status.textContent = body.error.message; } return; }
+          var on = body.flagged;
+          button.setAttribute("aria-pressed", on ? "true" : "false");
+          button.querySelector("[data-flag-text]").textContent = button.getAttribute(on ? "data-label-on" : "data-label-off");
+          document.getElementById("slot-" + slot).classList.toggle("is-flagged", on);
+          var target = square(slot);
+          if (target) { target.classList.toggle("is-flagged", on); }
+        });
+      }).catch(function () { say("failed"); });
+    });
+  });
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) { return; }
+        document.querySelectorAll(".quiz-square[aria-current]").forEach(function (s) { s.removeAttribute("aria-current"); });
+        var target = square(entry.target.getAttribute("data-slot"));
+        if (target) { target.setAttribute("aria-current", "step"); }
+      });
+    }, {rootMargin: "-40% 0px -55% 0px"});
+    form.querySelectorAll("section[data-slot]").forEach(function (section) { observer.observe(section); });
+  }
+
+  form.addEventListener("input", function (event) { dirty = true; touched(event); });
+  form.addEventListener("change", function (event) { dirty = true; touched(event); save(); });
   window.setInterval(save, 5000);
 
   // Leaving the page (navigation, closing the tab): send what is unsaved with a beacon.
@@ -89,8 +160,10 @@
       countdown.classList.toggle("text-bg-secondary", left > 60);
       if (left <= 0 && !finished) {
         finished = true;
+        var timeUp = document.getElementById("quiz-time-up");
+        if (timeUp) { timeUp.hidden = false; }
         if (status) { status.textContent = countdown.getAttribute("data-expired-message"); }
-        window.setTimeout(function () { window.location = reviewUrl; }, 1500);
+        window.setTimeout(function () { window.location = reviewUrl; }, 2500);
         return;
       }
       if (left > 0) { window.setTimeout(tick, 1000 - (Date.now() % 1000)); }
