@@ -14,12 +14,14 @@ from contest_engine.rules.stages import StageKind, StageState, StageTransitionEr
 
 
 def state_label(state: StageState | str) -> str:
+    """A stage's state as a phrase with its own subject («этап открыт»), so it agrees whatever the
+    stage is called («Регистрация» is feminine, «Финал» masculine); pages capitalise it in badges."""
     labels = {
-        StageState.DRAFT: _("draft"),
-        StageState.SCHEDULED: _("scheduled"),
-        StageState.OPEN: _("open"),
-        StageState.CLOSED: _("closed"),
-        StageState.JUDGING: _("judging"),
+        StageState.DRAFT: _("stage draft"),
+        StageState.SCHEDULED: _("stage not started yet"),
+        StageState.OPEN: _("stage open"),
+        StageState.CLOSED: _("stage closed"),
+        StageState.JUDGING: _("jury at work"),
         StageState.PUBLISHED: _("results published"),
     }
     return str(labels[StageState(state)])
@@ -95,4 +97,4 @@ def transition_refusal(error: StageTransitionError, state: StageState) -> Domain
     if error.code in ("close_missing", "close_not_later", "close_past"):
         message = _("The closing time must be later than now and than the current one.")
         return Invalid(message, {"closes_at": message})
-    return Conflict(_("This cannot be done to a stage that is %(state)s.", state=state_label(state)))
+    return Conflict(_("This cannot be done now: %(state)s.", state=state_label(state)))

@@ -1,5 +1,5 @@
 """Contest room: setting a contest up — create it with divisions, stages, jury set-ups and its
-question bank; add and edit stages; edit the public texts; name organisers."""
+question bank; add and edit stages; name organisers (editing the contest itself: `editing`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from app.accounts import Role, User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
-from app.timeutil import is_valid_timezone
 from community.forums import places as forum_places
 from community.forums.models import ForumScope
 from contest_engine.clock import apply_clock, run_clock
@@ -22,7 +21,7 @@ from contest_engine.jury.setup import configure_stage_jury
 from contest_engine.models import Contest, ContestKind, ContestOrganiser, Division, Stage
 from contest_engine.queries import contest_stages
 from contest_engine.rules.stages import StageKind, StageState
-from contest_engine.spec import ContestSpec, StageSpec, check_contest_spec, column_too_long, limit
+from contest_engine.spec import ContestSpec, StageSpec, check_contest_spec
 from courses.quiz.banks import create_bank
 
 
@@ -179,49 +178,6 @@ def update_stage(stage: Stage, item: StageSpec, *, actor: User, now: datetime) -
     )
     db.session.commit()
     return stage
-
-
-def update_contest(
-    contest: Contest,
-    *,
-    title: str,
-    description: str,
-    rules: str,
-    timezone: str,
-    asks_institution: bool,
-    asks_grade: bool,
-    asks_subject: bool,
-    requires_consent: bool,
-    actor: User,
-) -> Contest:
-    """Edit the public texts and what registration asks for."""
-    fields: dict[str, str] = {}
-    if not title.strip():
-        fields["title"] = _("Enter the title.")
-    elif len(title.strip()) > limit(Contest.title):
-        fields["title"] = column_too_long(Contest.title)
-    if not is_valid_timezone(timezone):
-        fields["timezone"] = _("Unknown time zone.")
-    if fields:
-        raise Invalid(_("The contest cannot be saved: check the marked fields."), fields)
-    contest.title, contest.description, contest.rules, contest.timezone = (
-        title.strip(),
-        description,
-        rules,
-        timezone,
-    )
-    contest.asks_institution, contest.asks_grade = asks_institution, asks_grade
-    contest.asks_subject, contest.requires_consent = asks_subject, requires_consent
-    audit.record(
-        "contest.updated",
-        actor=actor,
-        scope_type="contest",
-        scope_id=contest.id,
-        object_type="contest",
-        object_id=contest.id,
-    )
-    db.session.commit()
-    return contest
 
 
 def add_organiser(contest: Contest, user: User, *, actor: User) -> None:

@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("contests", __name__, url_prefix="/contests")
 
 # Each module adds its routes to `bp` when imported (Flask's blueprint pattern).
-from app.contests import organiser, panel, participant, public, results, running  # noqa: E402,F401
+from app.contests import organiser, panel, participant, public, results, running, stage_setup  # noqa: E402,F401

@@ -1,7 +1,11 @@
 """Contest pages: loading a contest or stage the viewer may see (404 otherwise), the organiser
-check, and the round form the stage page and the round action share."""
+check, a refusal's field paths renamed for a form, and the round form the stage page and the round
+action share."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, flash
 from flask_login import current_user
@@ -9,11 +13,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.contests import forms
+from app.domain_errors import DomainError
 from app.extensions import db
 from app.permissions import contests as can
 from app.permissions import require
 from contest_engine.models import Contest, Stage
 from courses.quiz.models import Question
+
+T = TypeVar("T")
 
 
 def contest_or_404(contest_id: int) -> Contest:
@@ -57,3 +64,11 @@ def round_form(contest: Contest) -> forms.RoundForm:
     else:
         form.question_ids.choices = []
     return form
+
+
+def renamed(call: Callable[[], T], field: Callable[[str], str]) -> T:
+    """Run `call`; a refusal's field paths (`stages.0.opens_at`) become the form's field names."""
+    try:
+        return call()
+    except DomainError as error:
+        raise type(error)(error.message, {field(k): v for k, v in error.fields.items()}) from None

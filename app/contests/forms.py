@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,8 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DecimalField,
+    FieldList,
+    FormField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,9 +24,10 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
+from app.contests import row_forms
+from app.contests.row_forms import MAX_ROWS, LocalDecimalField
 from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField, timezone_choices
 from app.forms_common import select_options as options
 from app.i18n import _, lazy_
@@ -61,61 +63,42 @@ AGGREGATION_CHOICES = [
 ]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
-
-def parse_divisions(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-_RANKS = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
-_PERCENT = re.compile(r"^(top|min)\s+(\d+(?:[.,]\d+)?)\s*%$", re.IGNORECASE)
-
-
-def parse_awards(text: str) -> list[dict[str, Any]]:
-    """One award per line: `Title: 1-1`, `Title: 2-3, min 50%`, `Title: top 10%`, or `Title` (everyone)."""
-    awards = []
-    for number, line in enumerate((line.strip() for line in text.splitlines()), start=1):
-        if not line:
-            continue
-        title, _sep, rest = line.partition(":")
-        award: dict[str, Any] = {
-            "title": title.strip(),
-            "ranks": None,
-            "top_percent": None,
-            "min_percent_of_max": None,
-        }
-        for token in (t.strip() for t in rest.split(",") if t.strip()):
-            ranks, percent = _RANKS.match(token), _PERCENT.match(token)
-            if ranks:
-                award["ranks"] = [int(ranks.group(1)), int(ranks.group(2))]
-            elif percent:
-                key = "top_percent" if percent.group(1).lower() == "top" else "min_percent_of_max"
-                award[key] = percent.group(2).replace(",", ".")
-            else:
-                raise ValueError(_("Line %(n)s: cannot read “%(token)s”.", n=number, token=token))
-        awards.append(award)
-    return awards
+# Which stage kinds use each part of the stage form; a part a kind does not use is hidden in the
+# browser and neither checked nor read by the server.
+SECTION_KINDS = {
+    "entries": ("submission", "jury"),
+    "jury": ("submission", "jury"),
+    "advancement": ("submission", "olympiad", "jury"),
+    "timing": ("olympiad",),
+}
+SECTION_FIELDS = {
+    "entries": ("accepts_text", "accepts_link", "accepts_files", "file_types", "max_file_mb", "max_files"),
+    "jury": ("jury_criteria", "jury_aggregation", "jurors_per_entry", "jury_blind"),
+    "advancement": ("advancement_rule", "advancement_value", "advancement_ties"),
+    "timing": ("tiebreak_by_time",),
+}
 
 
-class ContestForm(FlaskForm):
+def uses(kind: str, section: str) -> bool:
+    """Whether a stage of this kind uses this part of the form."""
+    return kind in SECTION_KINDS[section]
+
+
+class RowsValidation:
+    """Form-level checks of the rows editors that need more than one row."""
+
+    def validate_divisions(self, field: FieldList) -> None:
+        row_forms.check_distinct_divisions(field)
+
+
+class ContestForm(RowsValidation, FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     kind = SelectField(lazy_("Kind"), choices=options(KIND_CHOICES))
     timezone = SelectField(lazy_("Time zone of the contest"), default="Europe/Moscow")
-    description = MarkdownField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
-    rules = MarkdownField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
-    divisions = TextAreaField(
-        lazy_("Divisions, one per line"),
-        validators=[DataRequired()],
-        description=lazy_("For example: grades 5–8, grades 9–11."),
-    )
-    awards = TextAreaField(
-        lazy_("Awards, in order, one per line"),
-        description=lazy_(
-            "“Winner: 1-1”, “Prize-winner: 2-3, min 50%”, “Laureate: top 25%”, “Participant” (everyone else)."
-        ),
-    )
-    award_quota_percent = DecimalField(
-        lazy_("Quota of winners and prize-winners (percent of participants)"),
-        validators=[Optional(), NumberRange(min=0, max=100)],
+    description = MarkdownField(lazy_("Description"), validators=[Length(max=50_000)])
+    rules = MarkdownField(lazy_("Rules"), validators=[Length(max=50_000)])
+    divisions = FieldList(
+        FormField(row_forms.DivisionRow), label=lazy_("Divisions"), min_entries=1, max_entries=MAX_ROWS
     )
     registration_opens_at = DateTimeLocalField(
         lazy_("Registration opens"), format=DATETIME_FORMAT, validators=[InputRequired()]
@@ -127,66 +110,54 @@ class ContestForm(FlaskForm):
     asks_grade = BooleanField(lazy_("Ask for the grade"))
     asks_subject = BooleanField(lazy_("Ask for the subject taught"))
     requires_consent = BooleanField(lazy_("Ask for consent to personal data processing"), default=True)
+    awards = FieldList(FormField(row_forms.AwardRow), label=lazy_("Awards, in order"), max_entries=MAX_ROWS)
+    award_quota_percent = LocalDecimalField(
+        lazy_("Quota of winners and prize-winners (percent of participants)"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = options(timezone_choices(self.timezone.data))
 
-    def validate_awards(self, field: TextAreaField) -> None:
-        try:
-            parse_awards(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
 
-
-class ContestEditForm(FlaskForm):
+class ContestEditForm(RowsValidation, FlaskForm):
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
     timezone = SelectField(lazy_("Time zone of the contest"))
-    description = MarkdownField(lazy_("Description (Markdown)"), validators=[Length(max=50_000)])
-    rules = MarkdownField(lazy_("Rules (Markdown)"), validators=[Length(max=50_000)])
+    description = MarkdownField(lazy_("Description"), validators=[Length(max=50_000)])
+    rules = MarkdownField(lazy_("Rules"), validators=[Length(max=50_000)])
+    divisions = FieldList(
+        FormField(row_forms.DivisionRow), label=lazy_("Divisions"), min_entries=1, max_entries=MAX_ROWS
+    )
     asks_institution = BooleanField(lazy_("Ask for the institution"))
     asks_grade = BooleanField(lazy_("Ask for the grade"))
     asks_subject = BooleanField(lazy_("Ask for the subject taught"))
     requires_consent = BooleanField(lazy_("Ask for consent to personal data processing"))
+    awards = FieldList(FormField(row_forms.AwardRow), label=lazy_("Awards, in order"), max_entries=MAX_ROWS)
+    award_quota_percent = LocalDecimalField(
+        lazy_("Quota of winners and prize-winners (percent of participants)"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = options(timezone_choices(self.timezone.data))
 
 
-def parse_criteria(text: str) -> list[dict[str, Any]]:
-    """`Name; max points; weight` per line (weight defaults to 1)."""
-    criteria = []
-    for number, line in enumerate((line.strip() for line in text.splitlines()), start=1):
-        if not line:
-            continue
-        parts = [p.strip() for p in line.split(";")]
-        try:
-            max_points = Decimal(parts[1].replace(",", ".")) if len(parts) > 1 else Decimal(10)
-            weight = Decimal(parts[2].replace(",", ".")) if len(parts) > 2 else Decimal(1)
-        except ArithmeticError:
-            raise ValueError(_("Line %(n)s: points and weight must be numbers.", n=number)) from None
-        criteria.append({"name": parts[0], "max_points": str(max_points), "weight": str(weight)})
-    return criteria
-
-
 class StageForm(FlaskForm):
+    kind = SelectField(lazy_("Kind"), choices=options(STAGE_KIND_CHOICES), default="submission")
     title = StringField(lazy_("Title"), validators=[DataRequired(), Length(max=255)])
-    kind = SelectField(lazy_("Kind"), choices=options(STAGE_KIND_CHOICES))
-    description = MarkdownField(
-        lazy_("What participants must do (Markdown)"), validators=[Length(max=20_000)]
-    )
+    description = MarkdownField(lazy_("What participants must do"), validators=[Length(max=20_000)])
     opens_at = DateTimeLocalField(lazy_("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(lazy_("Closes"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    advancement_rule = SelectField(lazy_("Who advances to the next stage"), choices=options(RULE_CHOICES))
-    advancement_value = DecimalField(lazy_("N, P or S for the rule"), validators=[Optional()])
-    advancement_ties = SelectField(lazy_("Ties at the cut-off"), choices=options(TIE_CHOICES))
-    tiebreak_by_time = BooleanField(lazy_("Rank equal scores by time used (olympiad rounds)"))
     accepts_text = BooleanField(lazy_("Accept text"), default=True)
     accepts_link = BooleanField(lazy_("Accept a link"), default=True)
     accepts_files = BooleanField(lazy_("Accept files"), default=True)
     file_types = StringField(
-        lazy_("Allowed file types"), default="pdf,doc,docx,odt,ppt,pptx,jpg,png", validators=[Length(max=255)]
+        lazy_("Allowed file types"),
+        default="pdf,doc,docx,odt,ppt,pptx,jpg,png",
+        validators=[Length(max=255)],
+        description=lazy_("File name endings separated by commas."),
     )
     max_file_mb = IntegerField(
         lazy_("Largest file, MB"), default=10, validators=[InputRequired(), NumberRange(1, 100)]
@@ -194,22 +165,44 @@ class StageForm(FlaskForm):
     max_files = IntegerField(
         lazy_("Most files per entry"), default=3, validators=[InputRequired(), NumberRange(0, 20)]
     )
-    jury_criteria = TextAreaField(
-        lazy_("Jury criteria: “name; max points; weight” per line (empty: no jury)")
+    jury_criteria = FieldList(
+        FormField(row_forms.CriterionRow), label=lazy_("Jury criteria"), max_entries=row_forms.MAX_ROWS
     )
+    jury_blind = BooleanField(lazy_("Blind: jurors do not see names and institutions"))
     jury_aggregation = SelectField(
-        lazy_("Aggregation of jurors' totals"), choices=options(AGGREGATION_CHOICES)
+        lazy_("Aggregation of jurors' totals"), choices=options(AGGREGATION_CHOICES), default="mean"
     )
     jurors_per_entry = IntegerField(
         lazy_("Jurors per entry (empty: every juror)"), validators=[Optional(), NumberRange(1, 50)]
     )
-    jury_blind = BooleanField(lazy_("Blind: jurors do not see names and institutions"))
+    advancement_rule = SelectField(
+        lazy_("Who advances to the next stage"), choices=options(RULE_CHOICES), default="all"
+    )
+    advancement_value = LocalDecimalField(
+        lazy_("Number for the rule"),
+        validators=[Optional()],
+        description=lazy_(
+            "Places for “Top N places”, percent for “Top P percent”, points for “Score at least S”."
+        ),
+    )
+    advancement_ties = SelectField(
+        lazy_("Ties at the cut-off"), choices=options(TIE_CHOICES), default="include_tied"
+    )
+    tiebreak_by_time = BooleanField(lazy_("Rank equal scores by time used"))
 
-    def validate_jury_criteria(self, field: TextAreaField) -> None:
-        try:
-            parse_criteria(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check only the parts the chosen kind uses; a jury stage needs at least one criterion."""
+        super().validate(extra_validators)
+        kind = self.kind.data or "submission"
+        for section, names in SECTION_FIELDS.items():
+            if not uses(kind, section):
+                for name in names:
+                    if name in self:
+                        self[name].errors = []
+        if kind == "jury" and "jury_criteria" in self and not row_forms.filled(self.jury_criteria):
+            self.jury_criteria.errors = [_("A jury stage needs at least one criterion.")]
+        self._errors = None
+        return not self.errors and not self.form_errors
 
 
 class RegistrationForm(FlaskForm):

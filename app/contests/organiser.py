@@ -1,17 +1,24 @@
-"""Contest pages for organisers setting a contest up: a new contest, its texts, its stages, its
-participants (added from CSV), the question bank and an olympiad stage's round."""
+"""Contest pages for organisers setting a contest up: a new contest and its edit (texts, divisions
+and awards in rows editors), its participants (added from CSV), the question bank and an olympiad
+stage's round. Stages: `stage_setup`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.contests import bp, forms
-from app.contests.access import contest_or_404, flash_form_errors, require_organiser, round_form, stage_or_404
-from app.domain_errors import DomainError
+from app.contests import bp, forms, row_forms
+from app.contests.access import (
+    contest_or_404,
+    flash_form_errors,
+    renamed,
+    require_organiser,
+    round_form,
+    stage_or_404,
+)
 from app.forms_common import form_status
 from app.i18n import _
 from app.pagination import page_args, paginate
@@ -19,28 +26,27 @@ from app.permissions import contests as can
 from app.permissions import require
 from app.tabular_http import file_bytes
 from app.tabular_views import ImportShown, run_import
+from app.timeutil import DEFAULT_TIMEZONE as DEFAULT_ZONE
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import act, submit
-from contest_engine.messages import kind_label, state_label
+from contest_engine.editing import ContestEdit, DivisionEdit, update_contest
 from contest_engine.models import Contest
 from contest_engine.olympiad import create_round, find_contest_bank, import_questions
 from contest_engine.participant_import import import_participants
-from contest_engine.queries import contest_divisions, contest_stages, participants_query
-from contest_engine.setup import add_stage, create_contest, update_contest, update_stage
+from contest_engine.queries import contest_divisions, participants_query
+from contest_engine.setup import create_contest
 from contest_engine.spec import ContestSpec, StageSpec
-
-T = TypeVar("T")
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():  # type: ignore[no-untyped-def]
     require(can.can_create_contest(current_user))
-    form = forms.ContestForm()
+    form = forms.ContestForm() if request.method == "POST" else forms.ContestForm(data=_new_contest_data())
     if form.validate_on_submit():
         done = submit(
             form,
-            lambda: _renamed(
+            lambda: renamed(
                 lambda: create_contest(_contest_spec(form), actor=current_user, now=utcnow()), _contest_field
             ),
             done=_("The contest is created. Add its stages."),
@@ -48,7 +54,7 @@ def new():  # type: ignore[no-untyped-def]
         )
         if done:
             return done
-    return render_template("contests/form.html", form=form, title=_("New contest")), form_status(form)
+    return _contest_form(form, None, _("New contest"))
 
 
 @bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
@@ -56,83 +62,21 @@ def new():  # type: ignore[no-untyped-def]
 def edit(contest_id: int):  # type: ignore[no-untyped-def]
     contest = contest_or_404(contest_id)
     require_organiser(contest)
-    form = forms.ContestEditForm(obj=contest)
+    form = (
+        forms.ContestEditForm() if request.method == "POST" else forms.ContestEditForm(data=_stored(contest))
+    )
     if form.validate_on_submit():
         done = submit(
             form,
-            lambda: update_contest(
-                contest,
-                title=form.title.data or "",
-                description=form.description.data or "",
-                rules=form.rules.data or "",
-                timezone=form.timezone.data or contest.timezone,
-                asks_institution=form.asks_institution.data,
-                asks_grade=form.asks_grade.data,
-                asks_subject=form.asks_subject.data,
-                requires_consent=form.requires_consent.data,
-                actor=current_user,
+            lambda: renamed(
+                lambda: update_contest(contest, _contest_edit(form), actor=current_user), _contest_field
             ),
             done=_("Saved."),
             then=url_for("contests.view", contest_id=contest.id),
         )
         if done:
             return done
-    return render_template(
-        "contests/form.html", form=form, contest=contest, title=_("Edit contest")
-    ), form_status(form)
-
-
-@bp.route("/<int:contest_id>/stages/new", methods=["GET", "POST"])
-@login_required
-def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
-    contest = contest_or_404(contest_id)
-    require_organiser(contest)
-    form = forms.StageForm()
-    if form.validate_on_submit():
-        done = submit(
-            form,
-            lambda: _renamed(
-                lambda: add_stage(contest, _stage_spec(form, contest), actor=current_user, now=utcnow()),
-                _stage_field(form),
-            ),
-            done=_("The stage is added."),
-            then=url_for("contests.view", contest_id=contest.id),
-        )
-        if done:
-            return done
-    return _stage_form(form, contest, _("New stage"))
-
-
-@bp.route("/stages/<int:stage_id>/edit", methods=["GET", "POST"])
-@login_required
-def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
-    stage, contest = stage_or_404(stage_id)
-    require_organiser(contest)
-    form = forms.StageForm(obj=stage) if request.method == "GET" else forms.StageForm()
-    del (
-        form.jury_criteria,
-        form.jury_aggregation,
-        form.jurors_per_entry,
-        form.jury_blind,
-    )  # the jury room's settings
-    if request.method == "GET":
-        form.opens_at.data = to_form_time(stage.opens_at, contest.timezone)
-        form.closes_at.data = to_form_time(stage.closes_at, contest.timezone)
-        form.advancement_value.data = stage.advancement_value
-    form.kind.data = stage.kind.value
-    if form.validate_on_submit():
-        done = submit(
-            form,
-            lambda: _renamed(
-                lambda: update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow()),
-                _stage_field(form),
-            ),
-            done=_("Saved."),
-            then=url_for("contests.stage", stage_id=stage.id),
-        )
-        if done:
-            return done
-    return _stage_form(form, contest, _("Edit stage"))
+    return _contest_form(form, contest, _("Edit contest"))
 
 
 @bp.route("/<int:contest_id>/participants", methods=["GET", "POST"])
@@ -217,36 +161,57 @@ def stage_round(stage_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _stage_form(form: forms.StageForm, contest: Contest, title: str):  # type: ignore[no-untyped-def]
-    return render_template(
-        "contests/stage_form.html",
-        form=form,
-        contest=contest,
-        title=title,
-        stages=contest_stages(contest.id),
-        state_label=state_label,
-        kind_label=kind_label,
-    ), form_status(form)
+def _contest_form(form: forms.ContestForm | forms.ContestEditForm, contest: Contest | None, title: str):  # type: ignore[no-untyped-def]
+    row_forms.add_spare_rows(form.divisions)
+    row_forms.add_spare_rows(form.awards)
+    return render_template("contests/form.html", form=form, contest=contest, title=title), form_status(form)
+
+
+def _new_contest_data() -> dict[str, Any]:
+    """What a new contest proposes: registration from tomorrow morning for two weeks, the usual awards."""
+    tomorrow = (to_form_time(utcnow(), DEFAULT_ZONE) or datetime.min).date() + timedelta(days=1)
+    opens = datetime.combine(tomorrow, time(9, 0))
+    return {
+        "registration_opens_at": opens,
+        "registration_closes_at": opens + timedelta(days=14),
+        "awards": [
+            {"title": _("Winner"), "rank_from": 1, "rank_to": 1},
+            {"title": _("Prize-winner"), "rank_from": 2, "rank_to": 3},
+            {"title": _("Laureate"), "rank_from": 4, "rank_to": 10},
+            {"title": _("Participant")},
+        ],
+    }
+
+
+def _stored(contest: Contest) -> dict[str, Any]:
+    """A contest's stored settings as the edit form's data, awards and divisions as rows."""
+    names = ("title", "timezone", "description", "rules", "award_quota_percent")
+    asks = ("asks_institution", "asks_grade", "asks_subject", "requires_consent")
+    return {
+        **{name: getattr(contest, name) for name in names + asks},
+        "divisions": [{"key": str(d.id), "name": d.name} for d in contest_divisions(contest.id)],
+        "awards": row_forms.award_rows(contest.award_rules or []),
+    }
 
 
 def _contest_spec(form: forms.ContestForm) -> ContestSpec:
-    timezone = form.timezone.data or "Europe/Moscow"
+    timezone = form.timezone.data or DEFAULT_ZONE
     return ContestSpec(
         title=form.title.data or "",
         kind=form.kind.data or "teacher",
         timezone=timezone,
         description=form.description.data or "",
         rules=form.rules.data or "",
-        divisions=forms.parse_divisions(form.divisions.data or ""),
+        divisions=row_forms.division_names(form.divisions),
         stages=[
             StageSpec(
                 title=str(_("Registration")),
                 kind="registration",
-                opens_at=parse_local(form.registration_opens_at.data, timezone),
-                closes_at=parse_local(form.registration_closes_at.data, timezone),
+                opens_at=parse_local(form.registration_opens_at.data, timezone),  # type: ignore[arg-type]
+                closes_at=parse_local(form.registration_closes_at.data, timezone),  # type: ignore[arg-type]
             )
         ],
-        awards=forms.parse_awards(form.awards.data or ""),
+        awards=[row.rule() for row in row_forms.filled(form.awards)],
         award_quota_percent=form.award_quota_percent.data,
         asks_institution=form.asks_institution.data,
         asks_grade=form.asks_grade.data,
@@ -255,64 +220,26 @@ def _contest_spec(form: forms.ContestForm) -> ContestSpec:
     )
 
 
-def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
-    criteria = forms.parse_criteria(form.jury_criteria.data or "") if "jury_criteria" in form else []
-    jury = (
-        {
-            "criteria": criteria,
-            "aggregation": form.jury_aggregation.data,
-            "jurors_per_entry": form.jurors_per_entry.data,
-            "blind": form.jury_blind.data,
-        }
-        if "jury_criteria" in form and (criteria or form.kind.data == "jury")
-        else None
-    )
-    value = form.advancement_value.data
-    if form.advancement_rule.data == "top_n" and value is not None and value == int(value):
-        value = int(value)
-    return StageSpec(
+def _contest_edit(form: forms.ContestEditForm) -> ContestEdit:
+    return ContestEdit(
         title=form.title.data or "",
-        kind=form.kind.data or "submission",
         description=form.description.data or "",
-        opens_at=parse_local(form.opens_at.data, contest.timezone),
-        closes_at=parse_local(form.closes_at.data, contest.timezone),
-        advancement={
-            "rule": form.advancement_rule.data,
-            "ties": form.advancement_ties.data,
-            "value": None if form.advancement_rule.data in ("all", "manual") else value,
-        },
-        jury=jury,
-        tiebreak_by_time=form.tiebreak_by_time.data,
-        accepts_text=form.accepts_text.data,
-        accepts_link=form.accepts_link.data,
-        accepts_files=form.accepts_files.data,
-        file_types=form.file_types.data or "",
-        max_file_mb=form.max_file_mb.data or 10,
-        max_files=form.max_files.data if form.max_files.data is not None else 3,
+        rules=form.rules.data or "",
+        timezone=form.timezone.data or DEFAULT_ZONE,
+        asks_institution=bool(form.asks_institution.data),
+        asks_grade=bool(form.asks_grade.data),
+        asks_subject=bool(form.asks_subject.data),
+        requires_consent=bool(form.requires_consent.data),
+        divisions=[
+            DivisionEdit(int(row.key.data) if (row.key.data or "").isdigit() else None, row.name.data or "")
+            for row in row_forms.filled(form.divisions)
+        ],
+        awards=[row.rule() for row in row_forms.filled(form.awards)],
+        award_quota_percent=form.award_quota_percent.data,
     )
 
 
 def _contest_field(key: str) -> str:
     """The form field for a contest description's path (the registration stage has its own fields)."""
-    renamed = {"stages.0.opens_at": "registration_opens_at", "stages.0.closes_at": "registration_closes_at"}
-    return renamed.get(key, key.split(".")[0])
-
-
-def _stage_field(form: forms.StageForm) -> Callable[[str], str]:
-    """The form field for a stage description's path (the jury's problem goes by its criteria)."""
-
-    def field(key: str) -> str:
-        name = key.replace("advancement.", "advancement_").split(".")[0]
-        if name == "jury":
-            return "jury_criteria" if "jury_criteria" in form else "title"
-        return name
-
-    return field
-
-
-def _renamed(call: Callable[[], T], field: Callable[[str], str]) -> T:
-    """Run `call`; a refusal's field paths become the form's field names."""
-    try:
-        return call()
-    except DomainError as error:
-        raise type(error)(error.message, {field(k): v for k, v in error.fields.items()}) from None
+    fields = {"stages.0.opens_at": "registration_opens_at", "stages.0.closes_at": "registration_closes_at"}
+    return fields.get(key, key.split(".")[0])

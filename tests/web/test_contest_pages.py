@@ -26,7 +26,7 @@ from tests.factories.contests import (
 NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 
 
-VIEW_MODULES = ("organiser", "panel", "participant", "public", "results", "running")
+VIEW_MODULES = ("organiser", "panel", "participant", "public", "results", "running", "stage_setup")
 
 
 def at(moment: datetime) -> ExitStack:
@@ -71,7 +71,7 @@ def test_contest_page_shows_timeline_in_contest_zone_and_current_stage(client) -
     with at(NOW):
         page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
     assert "<strong>Жирный</strong>" in page and "<script>alert(1)" not in page
-    assert "stage-current" in page and "Europe/Moscow" in page
+    assert "stage-current" in page and "Москва (UTC+3)" in page and "Europe/Moscow" not in page
     # The lazy clock opened registration on page open.
     db.session.refresh(registration)
     assert registration.state == StageState.OPEN

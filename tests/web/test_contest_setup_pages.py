@@ -25,8 +25,16 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
         "timezone": "Europe/Moscow",
         "description": "**Конкурс**",
         "rules": "Правила",
-        "divisions": "Учителя\n",
-        "awards": "Победитель: 1-1\nЛауреат: 2-3\nУчастник",
+        "divisions-0-name": "Учителя",
+        "divisions-1-name": "",
+        "awards-0-title": "Победитель",
+        "awards-0-rank_from": "1",
+        "awards-0-rank_to": "1",
+        "awards-1-title": "Лауреат",
+        "awards-1-rank_from": "2",
+        "awards-1-rank_to": "3",
+        "awards-2-title": "Участник",
+        "awards-3-title": "",
         "registration_opens_at": "2027-01-11T09:00",
         "registration_closes_at": "2027-01-25T09:00",
         "asks_institution": "y",
@@ -56,7 +64,11 @@ def test_organiser_creates_a_contest_in_the_browser(client) -> None:
         "file_types": "pdf",
         "max_file_mb": "5",
         "max_files": "2",
-        "jury_criteria": "Содержание; 10; 1\nОформление; 5; 0.5",
+        "jury_criteria-0-name": "Содержание",
+        "jury_criteria-0-max_points": "10",
+        "jury_criteria-1-name": "Оформление",
+        "jury_criteria-1-max_points": "5",
+        "jury_criteria-1-weight": "0,5",
         "jury_aggregation": "mean",
     }
     with at(NOW - timedelta(days=10)):
@@ -96,15 +108,16 @@ def test_create_form_rejects_bad_input_next_to_fields(client) -> None:
         "title": "",
         "kind": "teacher",
         "timezone": "Europe/Moscow",
-        "divisions": "",
-        "awards": "Победитель: первые",
+        "divisions-0-name": "",
+        "awards-0-title": "Победитель",
+        "awards-0-rank_from": "первые",
         "registration_opens_at": "2027-01-11T09:00",
         "registration_closes_at": "2027-01-01T09:00",
     }
     response = client.post("/contests/new", data=form)
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("invalid-feedback") >= 3
-    form.update(title="X", divisions="A", awards="")
+    form.update({"title": "X", "divisions-0-name": "A", "awards-0-rank_from": "1"})
     response = client.post("/contests/new", data=form)
     assert response.status_code == 422  # closes before it opens
     assert db.session.scalar(select(func.count()).select_from(Contest)) == 0

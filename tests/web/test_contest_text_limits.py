@@ -17,7 +17,6 @@ FORM = {
     "title": "Конкурс",
     "kind": "teacher",
     "timezone": "Europe/Moscow",
-    "awards": "",
     "registration_opens_at": "2027-01-11T09:00",
     "registration_closes_at": "2027-01-25T09:00",
 }
@@ -27,14 +26,17 @@ def test_a_division_name_over_its_column_is_refused_by_the_field(client) -> None
     owner = organiser()
     db.session.commit()
     login(client, owner)
-    response = client.post("/contests/new", data=FORM | {"divisions": "Учителя\n" + "д" * 101})
+    response = client.post(
+        "/contests/new", data=FORM | {"divisions-0-name": "Учителя", "divisions-1-name": "д" * 101}
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "100" in body and "invalid-feedback" in body
     assert db.session.scalar(select(func.count()).select_from(Contest)) == 0
-    awards = client.post("/contests/new", data=FORM | {"divisions": "Учителя", "awards": "п" * 256 + ": 1-1"})
+    long_award = {"divisions-0-name": "Учителя", "awards-0-title": "п" * 256, "awards-0-rank_from": "1"}
+    awards = client.post("/contests/new", data=FORM | long_award)
     assert awards.status_code == 422 and "255" in awards.get_data(as_text=True)
-    assert client.post("/contests/new", data=FORM | {"divisions": "д" * 100}).status_code == 302
+    assert client.post("/contests/new", data=FORM | {"divisions-0-name": "д" * 100}).status_code == 302
 
 
 def test_participant_import_names_the_line_with_a_too_long_column(app) -> None:
