@@ -3,10 +3,15 @@ CSV or XLSX; a student sees their own row."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from babel.numbers import get_decimal_symbol
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from app import templating
 from app.accounts import User
 from app.courses import bp
 from app.courses.access import course_or_404, require_teach, role_in
@@ -19,7 +24,6 @@ from app.permissions.courses import course_role, role_can_teach
 from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
-from courses import rules
 from courses.gradebook import Gradebook, gradebook_csv, gradebook_xlsx, save_row, set_override, typed_points
 from courses.gradebook import gradebook as load_gradebook
 from courses.models import Course, Item
@@ -51,7 +55,6 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
         teaching=teaching,
         role=role,
         page=Page(book.rows, page, per_page, book.total_students),
-        display=rules.display,
         form=form,
         row_cells=_gradebook_cells(book, teaching),
     )
@@ -109,6 +112,7 @@ def _gradebook_cells(book: Gradebook, teaching: bool) -> list[Markup]:
     6,000 cells, and a template spends several escapes per cell. Everything user-typed (titles) is
     escaped once per column; points are numbers."""
     tutor = escape(_("Set by a tutor"))
+    comma = get_decimal_symbol(str(get_locale() or "ru"))
     marked = f' class="overridden" title="{tutor}"'
     star = '<span class="text-warning" aria-hidden="true">*</span>'
     rows: list[Markup] = []
@@ -124,7 +128,7 @@ def _gradebook_cells(book: Gradebook, teaching: bool) -> list[Markup]:
                 Markup(
                     "".join(
                         f'<td{marked if overridden else ""}><input form="{form}" {attrs} '
-                        f'value="{"" if points is None else points}">'
+                        f'value="{_typed(points, comma)}">'
                         f"{star if overridden else ''}</td>"
                         for (points, overridden), attrs in zip(row.grades, inputs, strict=True)
                     )
@@ -140,5 +144,14 @@ def _gradebook_cells(book: Gradebook, teaching: bool) -> list[Markup]:
 
 def _grade_cell(points: object, overridden: bool, marked: str) -> str:
     """One read-only cell: a dash for no grade, a star and the tutor's mark for an override."""
-    shown = "—" if points is None else points
+    shown = "—" if points is None else templating.number(points)
     return f"<td{marked if overridden else ''}>{shown}{'*' if overridden else ''}</td>"
+
+
+def _typed(points: object, comma: str) -> str:
+    """A grade as the tutor would type it back: exact (an input must not round what it saves again
+    unchanged), trailing zeros dropped, the locale's decimal sign («7,5»; the cell accepts both)."""
+    if points is None:
+        return ""
+    exact = format(Decimal(str(points)).normalize(), "f")
+    return exact.replace(".", comma)
