@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, flash_form_errors, require_organiser, stage_or_404
+from app.contests.audit_log import audit_lines
+from app.contests.audit_names import contest_audit_page, load_names
 from app.domain_errors import DomainError
 from app.i18n import _
 from app.pagination import page_args
@@ -20,7 +22,7 @@ from app.view_actions import act
 from contest_engine.advancing import confirm_advancement, preview_advancement
 from contest_engine.clock import close_stage, extend_stage, reopen_stage
 from contest_engine.models import Contest, Stage
-from contest_engine.queries import OPEN_STATES, audit_page, participant_names
+from contest_engine.queries import OPEN_STATES, participant_names
 from contest_engine.results import publish_results, refresh_results
 
 
@@ -123,9 +125,9 @@ def audit(contest_id: int):  # type: ignore[no-untyped-def]
     contest = contest_or_404(contest_id)
     require_organiser(contest)
     page, per_page = page_args(request.args, 50)
-    return render_template(
-        "contests/audit.html", contest=contest, page=audit_page(contest.id, page=page, per_page=per_page)
-    )
+    shown = contest_audit_page(contest.id, page=page, per_page=per_page)
+    lines = audit_lines(shown.items, load_names(shown.items, contest.id))
+    return render_template("contests/audit.html", contest=contest, page=shown, lines=lines)
 
 
 def _stage_action(
