@@ -1,7 +1,10 @@
-"""Printable documents: course certificates (удостоверения) and contest diplomas share one layout.
+"""The floor every printed document stands on: an A4 fpdf2 document with the Cyrillic fonts, the
+Russian date as paper writes it, and a QR code.
 
-fpdf2 needs a TTF for Cyrillic, so DejaVu ships in static/fonts/; the QR code (qrcode + Pillow)
-points at the public verification page, so paper copies can be checked with a phone.
+fpdf2 needs a TTF for Cyrillic, so DejaVu ships in static/fonts/ (Sans for text and tables, Serif
+for the headings of certificates and diplomas); the QR code (qrcode + Pillow) points at the public
+verification page, so paper copies can be checked with a phone. The certificate family is drawn by
+app.documents; tables (the term plan, the monitoring report) draw on this floor themselves.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from fpdf import FPDF
 from app.config import ROOT
 
 FONT_DIR = ROOT / "static" / "fonts"
+SANS = "DejaVu"
+SERIF = "DejaVuSerif"
 MONTHS_RU = (
     "января",
     "февраля",
@@ -43,68 +48,18 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_certificate_pdf(
-    *, heading: str, holder: str, title: str, lines: list[str], code: str, verify_url: str, issued_on: date
-) -> bytes:
-    """A landscape A4 page: heading, holder, the lines that say what was achieved, the date, the
-    verification code and a QR code of `verify_url`. `title` is the document's metadata title."""
-    pdf = new_document(title)
-    draw_certificate(
-        pdf,
-        heading=heading,
-        holder=holder,
-        lines=lines,
-        code=code,
-        verify_url=verify_url,
-        issued_on=issued_on,
-    )
-    return bytes(pdf.output())
-
-
-def new_document(title: str) -> FPDF:
-    """An empty landscape A4 document with the Cyrillic fonts loaded: several documents (a
-    portfolio) can be drawn into it, one page each."""
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+def new_document(title: str, *, orientation: str = "L") -> FPDF:
+    """An empty A4 document (landscape unless told) with the Cyrillic fonts loaded: several
+    documents (a portfolio) can be drawn into it, one page each."""
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_author("Вместе")
+    pdf.set_creator("Вместе")
     pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(SANS, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(SANS, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_font(SERIF, "", str(FONT_DIR / "DejaVuSerif.ttf"))
+    pdf.add_font(SERIF, "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
+    pdf.add_font(SERIF, "I", str(FONT_DIR / "DejaVuSerif-Italic.ttf"))
     return pdf
 
-
-def draw_certificate(
-    pdf: FPDF, *, heading: str, holder: str, lines: list[str], code: str, verify_url: str, issued_on: date
-) -> None:
-    """Add one page in the certificate layout to `pdf`."""
-    pdf.add_page()
-    width = pdf.w - 40
-    pdf.set_draw_color(31, 78, 121)
-    pdf.set_line_width(1.2)
-    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
-    pdf.set_text_color(31, 78, 121)
-    pdf.set_font("DejaVu", "B", 32)
-    pdf.set_xy(20, 30)
-    pdf.cell(width, 16, heading, align="C")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.set_xy(20, 52)
-    pdf.cell(width, 8, "Настоящим удостоверяется, что", align="C")
-    pdf.set_font("DejaVu", "B", 24)
-    pdf.set_xy(20, 64)
-    pdf.multi_cell(width, 12, holder, align="C")
-    pdf.set_font("DejaVu", "", 15)
-    pdf.set_x(20)
-    pdf.ln(4)
-    for line in lines:
-        pdf.set_x(20)
-        pdf.multi_cell(width, 9, line, align="C")
-    pdf.set_font("DejaVu", "", 11)
-    pdf.set_xy(20, pdf.h - 48)
-    pdf.cell(140, 7, f"Дата выдачи: {russian_date(issued_on)}")
-    pdf.set_xy(20, pdf.h - 40)
-    pdf.cell(140, 7, f"Регистрационный код: {code}")
-    pdf.set_xy(20, pdf.h - 32)
-    pdf.set_font("DejaVu", "", 9)
-    pdf.cell(160, 6, f"Проверка подлинности: {verify_url}")
-    pdf.image(io.BytesIO(qr_png(verify_url)), x=pdf.w - 58, y=pdf.h - 58, w=38, h=38)

@@ -19,6 +19,7 @@ from app.contests.panel import contests_panel
 from app.courses import bp as courses_bp
 from app.courses.catalogue import courses_panel
 from app.demo import demo_part
+from app.documents.sources import register_paper_source
 from app.events import bp as events_bp
 from app.forums import bp as forums_bp
 from app.forums.subscription_links import WebPlaceAccess
@@ -37,7 +38,9 @@ from app.permissions.forums import can_read_forum, shows_names
 from app.portfolio import bp as portfolio_bp
 from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
+from app.verify import bp as verify_bp
 from community.events import demo as events_demo
+from community.events.event_certificates import event_certificate_paper
 from community.events.feed_items import register_feed_provider
 from community.events.reminders import send_reminders
 from community.forums import demo as forums_demo
@@ -45,11 +48,12 @@ from community.forums import demo_history as forum_history
 from community.forums.notices import register_audience as register_forum_audience
 from community.forums.search_schema import register_search_schema as register_forum_search
 from community.library import demo as library_demo
+from community.library.certificates import publication_certificate_paper
 from community.library.search_schema import register_search_schema
 from community.subscriptions.access import register_place_access
 from community.subscriptions.digest import send_digests
 from contest_engine import calendar_items as contest_calendar_items
-from contest_engine import clock, olympiad
+from contest_engine import clock, diplomas, olympiad
 from contest_engine import demo as contests_demo
 from contest_engine import demo_history as contest_history
 from contest_engine.jury import demo as jury_demo
@@ -58,6 +62,7 @@ from courses import demo as courses_demo
 from courses import demo_history as course_history
 from courses import demo_news as course_news_demo
 from courses import quiz_items
+from courses.certificates import course_certificate_paper
 from courses.quiz import attempts
 from courses.quiz.policies import register_attempt_policy
 from monitoring import demo as monitoring_demo
@@ -77,6 +82,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     events_bp,
     monitoring_bp,
     markdown_bp,  # the Markdown editor's preview (app/markdown_preview.py)
+    verify_bp,  # the public check of a document (/verify, app/verify.py)
     api_bp,
 )
 
@@ -102,6 +108,15 @@ TICK_JOBS = (
 FEED_PROVIDERS = (
     ("courses", course_calendar_items.course_deadlines),
     ("contests", contest_calendar_items.contest_dates),
+)
+
+# What each kind of verifiable document states, by its certificate rows' source type (app.documents).
+PAPER_SOURCES = (
+    ("award", diplomas.award_certificate_paper),
+    ("jury_stage", diplomas.jury_paper),
+    ("course", course_certificate_paper),
+    ("material", publication_certificate_paper),
+    ("event", event_certificate_paper),
 )
 
 # Shown sorted by each Panel's `order`; equal orders keep this order.
@@ -134,6 +149,8 @@ def register_rooms(app: Flask) -> None:
         tick_job(name)(job)
     for name, feed_provider in FEED_PROVIDERS:
         register_feed_provider(name, feed_provider)
+    for source_type, paper_source in PAPER_SOURCES:
+        register_paper_source(source_type, paper_source)
     for provider in DASHBOARD_PANELS:
         panel(provider)
     for part in DEMO_PARTS:

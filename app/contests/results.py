@@ -3,12 +3,13 @@ else the viewer's own line), its CSV/XLSX export, the awards and the diploma PDF
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.contests import bp, forms
 from app.contests.access import contest_or_404, stage_or_404
+from app.documents.delivery import document_response
 from app.extensions import db
 from app.i18n import _
 from app.pagination import page_args
@@ -19,7 +20,7 @@ from app.timeutil import utcnow
 from app.view_actions import act
 from contest_engine.awards import compute_awards, contest_awards
 from contest_engine.clock import run_clock
-from contest_engine.diplomas import diploma_pdf
+from contest_engine.diplomas import award_paper
 from contest_engine.messages import status_labels
 from contest_engine.models import Award, Participation
 from contest_engine.queries import (
@@ -119,11 +120,5 @@ def diploma(award_id: int):  # type: ignore[no-untyped-def]
         or (participation is not None and participation.user_id == current_user.id)
     ):
         abort(404)
-    pdf = diploma_pdf(
-        award, contest, verify_url=url_for("verify", code=award.certificate_code, _external=True)
-    )
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"inline; filename=diploma-{award.certificate_code}.pdf"},
-    )
+    verify_url = url_for("verify", code=award.certificate_code, _external=True)
+    return document_response(award_paper(award, contest), verify_url)

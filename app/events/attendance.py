@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.certificates import Certificate
+from app.documents.delivery import document_response
 from app.domain_errors import DomainError
 from app.events import attendance_host, bp
 from app.events.attendance_forms import CheckInForm, FeedbackForm
@@ -22,7 +23,7 @@ from app.timeutil import utcnow
 from app.view_actions import submit
 from community.events import attendance, feedback, followup
 from community.events import attendance_rules as rules
-from community.events.event_certificates import certificate_for, certificate_pdf
+from community.events.event_certificates import certificate_for, event_paper
 from community.events.models import Event, EventRegistration, EventStatus, RegistrationStatus
 
 __all__ = ["attendance_host"]  # the host's routes join the blueprint with this module
@@ -121,11 +122,6 @@ def certificate_download(event_id: int):  # type: ignore[no-untyped-def]
 def certificate_download_response(event: Event, certificate: Certificate) -> Response:
     """The certificate's PDF as a download, its verification address printed on it (the page and the
     API give the same file)."""
-    data = certificate_pdf(
-        event, certificate, verify_url=url_for("verify", code=certificate.code, _external=True)
-    )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=certificate-{certificate.code}.pdf"},
+    return document_response(
+        event_paper(event, certificate), url_for("verify", code=certificate.code, _external=True)
     )

@@ -3,15 +3,16 @@ the organiser downloads one as a PDF."""
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from app.documents.delivery import document_response
+from app.documents.sources import paper_for
 from app.extensions import db
 from app.i18n import _
 from app.jury import bp
 from app.jury.loading import managed
-from app.pdf import render_certificate_pdf
 from app.permissions import jury as can
 from app.permissions import require
 from app.timeutil import utcnow
@@ -50,17 +51,4 @@ def certificate_pdf(code: str):  # type: ignore[no-untyped-def]
         abort(404)
     stage = db.get_or_404(Stage, certificate.source_id)
     require(certificate.user_id == current_user.id or can.can_manage_jury(current_user, stage))
-    data = render_certificate_pdf(
-        heading=_("Certificate of jury work"),
-        holder=certificate.holder,
-        title=certificate.title,
-        lines=[certificate.details],
-        code=certificate.code,
-        verify_url=url_for("main.index", _external=True).rstrip("/") + f"/verify/{certificate.code}",
-        issued_on=certificate.issued_at.date(),
-    )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=jury-{certificate.code}.pdf"},
-    )
+    return document_response(paper_for(certificate), url_for("verify", code=certificate.code, _external=True))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.documents.delivery import document_response
 from app.domain_errors import DomainError
 from app.extensions import db
 from app.forms_common import form_status, strip_whitespace
@@ -28,10 +29,10 @@ from app.timeutil import utcnow
 from app.view_actions import submit
 from community.library.certificate_rules import REASON_LIMIT
 from community.library.certificates import (
-    certificate_pdf,
     current_certificate,
     material_path,
     publication_certificate,
+    publication_paper,
     revoke_certificate,
 )
 from community.library.models import Material, MaterialStatus
@@ -85,17 +86,12 @@ def certificate_download(material_id: int):  # type: ignore[no-untyped-def]
     except DomainError as error:  # a download, not a form: the refusal shows on the material page
         flash(error.message, "warning")
         return redirect(material_path(material.id))
-    data = certificate_pdf(
+    paper = publication_paper(
         material,
         certificate,
-        verify_url=url_for("verify", code=certificate.code, _external=True),
         material_url=url_for("main.index", _external=True).rstrip("/") + material_path(material.id),
     )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=certificate-{certificate.code}.pdf"},
-    )
+    return document_response(paper, url_for("verify", code=certificate.code, _external=True))
 
 
 @bp.route("/materials/<int:material_id>/certificate/revoke", methods=["GET", "POST"])

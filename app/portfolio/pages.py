@@ -3,12 +3,13 @@ for attestation, and the owner's settings (sections shown, public or not). Pupil
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 from app.accounts import User, role_label
+from app.documents.delivery import pdf_download
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _, lazy_
@@ -19,7 +20,7 @@ from app.timeutil import utcnow
 from app.view_actions import submit
 from community.portfolio import sections
 from community.portfolio.portfolio import FLAG_OF_SECTION, gather, save_settings, settings_of
-from community.portfolio.portfolio_pdf import portfolio_pdf, section_title
+from community.portfolio.portfolio_pdf import portfolio_file_name, portfolio_pdf, section_title
 
 
 class SettingsForm(FlaskForm):
@@ -69,11 +70,7 @@ def pdf(user_id: int):  # type: ignore[no-untyped-def]
     owner = _owner_or_404(user_id)
     now = utcnow()
     data = portfolio_pdf(gather(owner, now=now), site_url=url_for("main.index", _external=True), now=now)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=portfolio-{owner.id}.pdf"},
-    )
+    return pdf_download(data, portfolio_file_name(owner), f"portfolio-{owner.id}.pdf")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

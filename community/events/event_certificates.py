@@ -4,7 +4,7 @@ attendee, and a certificate of conducting it to its hosts and speakers.
 Both are app.certificates rows (source ("event", id)), so /verify, the API's check and the portfolio
 read them like any other document. An attendee's is issued when their attendance is recorded (and
 revoked if the host takes the mark back); a host's or speaker's on first request once the event has
-begun. The PDF is always Russian and dated in the site's zone, like the publication certificate.
+begun. The paper is always Russian and dated in the event's own zone (the issuer's).
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from sqlalchemy import select, update
 from app import audit
 from app.accounts import Institution, User
 from app.certificates import Certificate, CertificateKind, issue
+from app.documents.paper import Paper, Signature, issuer_zone
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db
-from app.i18n import _, force_locale, lazy_
-from app.pdf import draw_certificate, new_document, russian_date
+from app.i18n import _, force_locale, lazy_, ngettext
+from app.pdf import russian_date
 from app.timeutil import DEFAULT_TIMEZONE, to_zone
-from community.associations.models import Association
+from community.associations.models import Association, AssociationMember, MemberRole
 from community.events.messages import text
 from community.events.models import (
     Event,
@@ -29,6 +30,7 @@ from community.events.models import (
     EventKind,
     EventRegistration,
     EventStatus,
+    HostRole,
     RegistrationStatus,
 )
 from community.rules import RuleError
@@ -55,7 +57,8 @@ CONDUCTED = {
 
 
 def event_date(event: Event) -> str:
-    return russian_date(to_zone(event.starts_at, SITE_ZONE).date())
+    """The event's day as its own calendar shows it (the issuer's zone, like the certificate's date)."""
+    return russian_date(to_zone(event.starts_at, issuer_zone(event.timezone)).date())
 
 
 def _details(event: Event) -> str:
@@ -171,30 +174,72 @@ def organiser_name(event: Event) -> str:
     return ""
 
 
-def certificate_lines(event: Event, certificate: Certificate) -> list[str]:
-    """The statement, one printed line each (call inside `force_locale("ru")`)."""
+def event_paper(event: Event, certificate: Certificate) -> Paper:
+    """The certificate as printed and as /verify describes it: what the person did at the event, its
+    date and hours in the event's own zone, the association or institution that held it (else its
+    host), signed by the association's leader, else by the event's first host."""
     conducting = certificate.kind == CertificateKind.EVENT_CONDUCTING
     verb = (CONDUCTED if conducting else TOOK_PART)[event.kind]
-    lines = [str(verb), f"«{certificate.title}»", _("held on %(date)s", date=event_date(event))]
-    organiser = organiser_name(event)
-    if organiser:
-        lines.append(_("Organised by: %(name)s", name=organiser))
-    lines.append(_("in the amount of %(hours)s academic hours", hours=event.hours))
-    return lines
-
-
-def certificate_pdf(event: Event, certificate: Certificate, *, verify_url: str) -> bytes:
+    signer = _signer(event)
     with force_locale("ru"):
-        conducting = certificate.kind == CertificateKind.EVENT_CONDUCTING
-        heading = _("CERTIFICATE OF CONDUCTING") if conducting else _("CERTIFICATE OF PARTICIPATION")
-        pdf = new_document(_("Certificate %(code)s", code=certificate.code))
-        draw_certificate(
-            pdf,
-            heading=heading,
-            holder=certificate.holder,
-            lines=certificate_lines(event, certificate),
-            code=certificate.code,
-            verify_url=verify_url,
-            issued_on=to_zone(certificate.issued_at, SITE_ZONE).date(),
+        hours = ngettext(
+            "in the amount of %(num)d academic hour", "in the amount of %(num)d academic hours", event.hours
         )
-    return bytes(pdf.output())
+        statement = (
+            str(verb),
+            f"«{certificate.title}»",
+            _("held on %(date)s", date=event_date(event)),
+            hours,
+        )
+        return Paper(
+            kind_label=_("Certificate of conducting an event")
+            if conducting
+            else _("Certificate of participation in an event"),
+            heading=_("TESTIMONIAL (heading)") if conducting else _("CERTIFICATE (heading)"),
+            subheading=_("of conducting an event") if conducting else _("of a participant of an event"),
+            preamble=_("this is to certify that"),
+            holder=certificate.holder,
+            statement=statement,
+            certifies=f"{verb} «{certificate.title}»",
+            hours=event.hours,
+            organiser=organiser_name(event) or (signer.name if signer else ""),
+            signatures=(signer,) if signer else (),
+            issued_at=certificate.issued_at,
+            zone=issuer_zone(event.timezone),
+            code=certificate.code,
+        )
+
+
+def event_certificate_paper(certificate: Certificate) -> Paper | None:
+    """The Paper of an event certificate's row, or None when its event is gone."""
+    event = db.session.get(Event, certificate.source_id)
+    return event_paper(event, certificate) if event is not None else None
+
+
+def _signer(event: Event) -> Signature | None:
+    """The association's leader, else the event's first host (call inside `force_locale("ru")`)."""
+    if event.association_id is not None:
+        leader = db.session.scalar(
+            select(User)
+            .join(AssociationMember, AssociationMember.user_id == User.id)
+            .where(
+                AssociationMember.association_id == event.association_id,
+                AssociationMember.role == MemberRole.LEADER,
+            )
+            .order_by(AssociationMember.id)
+            .limit(1)
+        )
+        if leader is not None:
+            with force_locale("ru"):
+                return Signature(_("Head of the methodical association"), leader.full_name)
+    host = db.session.scalar(
+        select(User)
+        .join(EventHost, EventHost.user_id == User.id)
+        .where(EventHost.event_id == event.id, EventHost.role == HostRole.HOST)
+        .order_by(EventHost.id)
+        .limit(1)
+    )
+    if host is None:
+        return None
+    with force_locale("ru"):
+        return Signature(_("Host of the event"), host.full_name)

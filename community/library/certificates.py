@@ -14,11 +14,13 @@ from sqlalchemy import and_, select, update
 from app import audit
 from app.accounts import Institution, User, role_label
 from app.certificates import Certificate, CertificateKind, issue
+from app.documents.paper import Paper, Signature
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
-from app.pdf import draw_certificate, new_document, russian_date
+from app.pdf import russian_date
 from app.timeutil import DEFAULT_TIMEZONE, to_zone
+from community.associations.models import Association
 from community.library.certificate_rules import clean_reason, serial_number
 from community.library.messages import refusal, text
 from community.library.models import Material, MaterialStatus
@@ -167,37 +169,44 @@ def publication_facts(material: Material, certificate: Certificate) -> Publicati
     )
 
 
-def certificate_pdf(
-    material: Material, certificate: Certificate, *, verify_url: str, material_url: str
-) -> bytes:
-    """The PDF: always Russian, dated in the site's zone, with the material's permanent link and the
-    verification address in a QR code."""
+def publication_paper(material: Material, certificate: Certificate, *, material_url: str = "") -> Paper:
+    """The certificate as printed (with the material's permanent link when `material_url` is given)
+    and as /verify describes it: issued by the material's association, else by the network's
+    methodical library; dated in the site's zone."""
     facts = publication_facts(material, certificate)
+    association = db.session.get(Association, material.association_id) if material.association_id else None
     with force_locale("ru"):
-        pdf = new_document(_("Publication certificate %(serial)s", serial=facts.serial))
-        draw_certificate(
-            pdf,
-            heading=_("PUBLICATION CERTIFICATE"),
+        statement = [
+            _("has published in the methodical library of the Vmeste network the material"),
+            f"«{facts.title}»",
+            _("Date of publication: %(date)s", date=russian_date(facts.published_on)),
+            _("Certificate No. %(serial)s", serial=facts.serial),
+        ]
+        if material_url:
+            statement.append(_("Permanent link: %(url)s", url=material_url))
+        return Paper(
+            kind_label=_("Certificate of publication"),
+            heading=_("TESTIMONIAL (heading)"),
+            subheading=_("of publication"),
+            preamble=_("this is to certify that"),
             holder=facts.author,
-            lines=publication_lines(facts, material_url),
+            holder_note=", ".join(part for part in (facts.position.lower(), facts.institution) if part),
+            statement=tuple(statement),
+            certifies=_("Publication of the material «%(title)s»", title=facts.title),
+            organiser=association.name if association else _("The methodical library of the Vmeste network"),
+            signatures=(Signature(_("Head of the methodical service")),),
+            issued_at=certificate.issued_at,
+            zone=SITE_ZONE,
             code=certificate.code,
-            verify_url=verify_url,
-            issued_on=to_zone(certificate.issued_at, SITE_ZONE).date(),
         )
-    return bytes(pdf.output())
 
 
-def publication_lines(facts: PublicationFacts, material_url: str) -> list[str]:
-    """The certificate's statement, one printed line each (call inside `force_locale("ru")`)."""
-    where = ", ".join(part for part in (facts.position.lower(), facts.institution) if part)
-    return [
-        where,
-        _("has published in the methodical library of the Vmeste network the material"),
-        f"«{facts.title}»",
-        _("Date of publication: %(date)s", date=russian_date(facts.published_on)),
-        _("Certificate No. %(serial)s", serial=facts.serial),
-        _("Permanent link: %(url)s", url=material_url),
-    ]
+def publication_certificate_paper(certificate: Certificate) -> Paper | None:
+    """The Paper of a publication certificate's row, or None when its material is gone."""
+    material = db.session.get(Material, certificate.source_id)
+    if material is None or material.published_at is None:
+        return None
+    return publication_paper(material, certificate)
 
 
 def _tell_author(material: Material, reason: str, link: str) -> None:

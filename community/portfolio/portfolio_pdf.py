@@ -1,6 +1,7 @@
 """Portfolio: one PDF of the teacher's shown verified documents for an attestation commission — a
 cover page listing every document with its code and check address, then one page per document in
-the layout of the original, with its QR code. Always Russian, dated in the site's zone.
+the layout of the original (app.documents: the very Paper its room prints), with its QR code.
+Always Russian; the cover is dated in the site's zone, each document in its issuer's.
 
 The web passes the site's address in (`site_url`); the domain builds no URLs itself.
 """
@@ -10,14 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from fpdf import FPDF
+from sqlalchemy import select
 
-from app.accounts import role_label
+from app.accounts import User, role_label
+from app.certificates import Certificate
+from app.documents.layout import draw_paper
+from app.documents.sources import paper_for
+from app.extensions import db
 from app.i18n import _, force_locale
-from app.pdf import draw_certificate, new_document, russian_date
+from app.pdf import new_document, russian_date
 from app.timeutil import to_zone
 from community.library.certificates import SITE_ZONE
 from community.portfolio import sections as rules
-from community.portfolio.portfolio import Document, Portfolio
+from community.portfolio.portfolio import Portfolio
 
 
 def verify_url(site_url: str, code: str) -> str:
@@ -29,16 +35,12 @@ def portfolio_pdf(portfolio: Portfolio, *, site_url: str, now: datetime) -> byte
         owner = portfolio.owner
         pdf = new_document(_("Teacher's portfolio: %(name)s", name=owner.full_name))
         _cover(pdf, portfolio, site_url=site_url, now=now)
-        for document in portfolio.documents:
-            draw_certificate(
-                pdf,
-                heading=heading(document.kind),
-                holder=document.holder,
-                lines=document_lines(document, site_url),
-                code=document.code,
-                verify_url=verify_url(site_url, document.code),
-                issued_on=to_zone(document.issued_at, SITE_ZONE).date(),
-            )
+    codes = [document.code for document in portfolio.documents]
+    rows = {c.code: c for c in db.session.scalars(select(Certificate).where(Certificate.code.in_(codes)))}
+    for document in portfolio.documents:
+        certificate = rows.get(document.code)
+        if certificate is not None:
+            draw_paper(pdf, paper_for(certificate), verify_url(site_url, document.code))
     return bytes(pdf.output())
 
 
@@ -51,36 +53,6 @@ def section_title(section: str) -> str:
         rules.EVENTS: _("Events"),
     }
     return titles[section]
-
-
-def heading(kind: str) -> str:
-    headings = {
-        "publication": _("PUBLICATION CERTIFICATE"),
-        "course": _("QUALIFICATION CERTIFICATE"),
-        "diploma": _("DIPLOMA"),
-        "participation": _("CERTIFICATE OF PARTICIPATION"),
-        "jury": _("CERTIFICATE OF JURY WORK"),
-        "event_attendance": _("CERTIFICATE OF PARTICIPATION"),
-        "event_conducting": _("CERTIFICATE OF CONDUCTING"),
-    }
-    return headings.get(kind, _("DOCUMENT"))
-
-
-def document_lines(document: Document, site_url: str) -> list[str]:
-    """What a document's page states (call inside `force_locale("ru")`)."""
-    if document.kind == "publication":
-        return [
-            _("has published in the methodical library of the Vmeste network the material"),
-            f"«{document.title}»",
-            _("Certificate No. %(serial)s", serial=document.details),
-            _("Permanent link: %(url)s", url=site_url.rstrip("/") + document.material_link),
-        ]
-    if document.kind == "course":
-        lines = [_("has completed the qualification course"), f"«{document.title}»"]
-        if document.hours is not None:
-            lines.append(_("in the amount of %(hours)s academic hours", hours=document.hours))
-        return lines
-    return [f"«{document.title}»", *([document.details] if document.details else [])]
 
 
 def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> None:
@@ -136,3 +108,9 @@ def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> 
         pdf.set_x(15)
         pdf.cell(width, 7, _("No verified documents are shown in this portfolio."))
     pdf.set_auto_page_break(False)
+
+
+def portfolio_file_name(owner: User) -> str:
+    """«Портфолио — Анна Петрова.pdf»: Russian, like the document itself."""
+    with force_locale("ru"):
+        return _("Portfolio — %(name)s.pdf", name=" ".join(owner.full_name.replace("/", " ").split()))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from app.certificates import Certificate
+from app.documents.layout import render_paper
 from app.domain_errors import Conflict
 from app.extensions import db
 from courses import certificates, grading, progress, structure, submissions
@@ -40,7 +41,8 @@ def test_completion_locking_and_certificate(app) -> None:  # type: ignore[no-unt
     certificate = certificates.course_certificate(course, user, now=NOW)
     again = certificates.course_certificate(course, user, now=NOW)
     assert certificate.code == again.code and count(Certificate) == 1
-    pdf = certificates.certificate_pdf(course, certificate, "http://localhost/verify/" + certificate.code)
+    paper = certificates.course_paper(course, certificate)
+    pdf = render_paper(paper, "http://localhost/verify/" + certificate.code)
     assert pdf.startswith(b"%PDF")
 
 

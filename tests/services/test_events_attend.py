@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from app import certificates
 from app.certificates import Certificate, CertificateKind
+from app.documents.layout import render_paper
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from community.events import attendance
-from community.events.event_certificates import certificate_for, certificate_pdf
+from community.events.event_certificates import certificate_for, event_paper
 from community.events.models import CheckIn, EventRegistration, EventStatus, HostRole, RegistrationStatus
 from community.portfolio.portfolio import gather
 from tests.concurrency import at_once_words, skip_memory_database
@@ -172,7 +173,7 @@ def test_hosts_and_speakers_get_a_certificate_of_conducting_once_it_began(app) -
     assert certificate_for(event, lead, now=event.ends_at).kind == CertificateKind.EVENT_CONDUCTING
     with pytest.raises(Forbidden):
         certificate_for(event, stranger, now=event.ends_at)
-    pdf = certificate_pdf(event, issued, verify_url="http://localhost/verify/" + issued.code)
+    pdf = render_paper(event_paper(event, issued), "http://localhost/verify/" + issued.code)
     assert pdf.startswith(b"%PDF")
 
 

@@ -14,14 +14,15 @@ from sqlalchemy import func, select
 from app.accounts import User
 from app.audit import AuditEntry
 from app.certificates import Certificate, CertificateKind
+from app.documents.layout import render_paper
 from app.domain_errors import Conflict, DomainError, Invalid
 from app.extensions import db
 from app.mail import OutgoingMail
 from app.notifications import Notification
 from community.library.certificates import (
-    certificate_pdf,
     ensure_publication_certificates,
     publication_certificate,
+    publication_paper,
     revoke_certificate,
 )
 from community.library.models import Material, MaterialStatus
@@ -61,18 +62,16 @@ def test_pdf_states_serial_title_author_code_and_link(app) -> None:  # type: ign
     author = teacher(full_name="Ирина Соколова")
     material = published_material(author, title="Сложение дробей")
     certificate = publication_certificate(material, actor=author, now=NOW)
-    data = certificate_pdf(
-        material,
-        certificate,
-        verify_url=f"http://localhost/verify/{certificate.code}",
-        material_url=f"http://localhost/library/materials/{material.id}",
+    paper = publication_paper(
+        material, certificate, material_url=f"http://localhost/library/materials/{material.id}"
     )
+    data = render_paper(paper, f"http://localhost/verify/{certificate.code}")
     text = pdf_text(data)
     assert data.startswith(b"%PDF")
     for expected in (certificate.details, "Сложение дробей", "Ирина Соколова", certificate.code):
         assert expected in text
     assert "учитель" in text and author.institution.name in text
-    assert "СВИДЕТЕЛЬСТВО О ПУБЛИКАЦИИ" in text and f"/library/materials/{material.id}" in text
+    assert "СВИДЕТЕЛЬСТВО" in text and "о публикации" in text and f"/library/materials/{material.id}" in text
 
 
 def test_revocation_needs_a_reason(app) -> None:  # type: ignore[no-untyped-def]

@@ -10,26 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import g, url_for
 from pydantic import Field
 
 from app.accounts import User, role_label
 from app.api.core import Strict, api_user, endpoint, not_found, require_api
 from app.certificates import Certificate
+from app.documents.delivery import document_response, pdf_download
 from app.extensions import db
 from app.permissions.library import can_download_certificate, can_revoke_certificate, can_view_material
 from app.permissions.library import can_view_portfolio as may_view_portfolio
 from app.timeutil import utcnow
 from community.library.certificate_rules import REASON_LIMIT
 from community.library.certificates import (
-    certificate_pdf,
     material_path,
     publication_certificate,
+    publication_paper,
     revoke_certificate,
 )
 from community.library.models import Material
 from community.portfolio.portfolio import Document, gather, settings_of
-from community.portfolio.portfolio_pdf import portfolio_pdf, section_title
+from community.portfolio.portfolio_pdf import portfolio_file_name, portfolio_pdf, section_title
 
 
 class RevokeIn(Strict):
@@ -80,17 +81,8 @@ def certificate_pdf_file(material_id: int) -> Any:
     material = _material(material_id, actor)
     require_api(can_download_certificate(actor, material))
     certificate = publication_certificate(material, actor=actor, now=utcnow())
-    data = certificate_pdf(
-        material,
-        certificate,
-        verify_url=url_for("verify", code=certificate.code, _external=True),
-        material_url=_site(material_path(material.id)),
-    )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=certificate-{certificate.code}.pdf"},
-    )
+    paper = publication_paper(material, certificate, material_url=_site(material_path(material.id)))
+    return document_response(paper, url_for("verify", code=certificate.code, _external=True))
 
 
 @endpoint(
@@ -152,11 +144,7 @@ def portfolio_pdf_file(user_id: int) -> Any:
     owner = _portfolio_owner(user_id)
     now = utcnow()
     data = portfolio_pdf(gather(owner, now=now), site_url=_site("/"), now=now)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename=portfolio-{owner.id}.pdf"},
-    )
+    return pdf_download(data, portfolio_file_name(owner), f"portfolio-{owner.id}.pdf")
 
 
 def _portfolio_owner(user_id: int) -> User:
