@@ -234,7 +234,7 @@ class EnrolForm(FlaskForm):
 
 
 class EnrolCsvForm(FlaskForm):
-    file = FileField(_l("Class list (CSV or XLSX) with an “email” column"), validators=[DataRequired()])
+    file = FileField(_l("Class list file (.xlsx or .csv)"), validators=[DataRequired()])
     role = SelectField(
         _l("Role in the course"),
         default="student",

@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 from app.courses import bp
 from app.courses.access import course_or_404, require_author, require_teach
 from app.courses.forms import EnrolCsvForm, EnrolForm
+from app.exports import xlsx_bytes
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
 from app.main.forms import EmptyForm
 from app.pagination import Page, page_args
 from app.permissions.courses import role_can_author
-from app.tabular_http import file_bytes
+from app.tabular_http import file_bytes, xlsx_response
 from app.tabular_views import ImportShown, run_import
 from app.view_actions import act, submit
 from courses.enrolment import enrol_by_email, enrol_from_file, members_page
@@ -75,6 +76,17 @@ def members_csv(course_id: int):  # type: ignore[no-untyped-def]
             return outcome
         shown = outcome
     return _page(course, role, EnrolForm(), csv_form, shown), form_status(csv_form)
+
+
+@bp.route("/<int:course_id>/members/class-list-sample.xlsx")
+@login_required
+def members_sample(course_id: int):  # type: ignore[no-untyped-def]
+    """A class list a teacher can fill in: the e-mail column the upload reads, and two it ignores."""
+    course = course_or_404(course_id)
+    require_teach(course.id)
+    header = [_("E-mail"), _("Full name"), _("Class")]
+    example = ["ivanova.maria@school.example", _("Ivanova Maria"), "7А"]
+    return xlsx_response(xlsx_bytes(_("Class list"), header, [example]), "class-list.xlsx")
 
 
 @bp.route("/<int:course_id>/members/<int:member_id>/remove", methods=["POST"])
