@@ -190,10 +190,27 @@ function enhance(field, index, config) {
   });
 }
 
-if (configElement && fields.length) {
+// Fields added later (a rows editor's new row, say) get the editor too.
+function watchForNewFields(config) {
+  let counter = fields.length;
+  new MutationObserver((changes) => {
+    changes.forEach((change) =>
+      change.addedNodes.forEach((node) => {
+        if (!(node instanceof Element)) return;
+        const found = node.matches("textarea[data-markdown]")
+          ? [node]
+          : node.querySelectorAll("textarea[data-markdown]:not([data-markdown-ready])");
+        found.forEach((field) => enhance(field, counter++, config));
+      }),
+    );
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
+if (configElement && (fields.length || document.querySelector("[data-rows-editor]"))) {
   const config = JSON.parse(configElement.textContent);
   import(config.toolbar).then(() => {
     fields.forEach((field, index) => enhance(field, index, config));
+    watchForNewFields(config);
     document.documentElement.dataset.markdownEditor = "ready";
   });
 }

@@ -71,8 +71,10 @@ def test_bold_preview_and_save_on_a_course_page(app: Any, page: Any, live_server
     form.locator("input[name=title]").fill("Как читать учебный текст")
     body.fill("Читаем внимательно и отвечаем на вопросы.")
     body.evaluate("field => field.setSelectionRange(0, 6)")  # «Читаем»
+    body.evaluate("field => { window.heard = 0; field.addEventListener('input', () => window.heard++); }")
     bold.click()
     expect(body).to_have_value("**Читаем** внимательно и отвечаем на вопросы.")
+    assert page.evaluate("window.heard") >= 1  # autosave and the form's own scripts hear the change
     body.press("End")
     body.press("Enter")
     toolbar.get_by_role("button", name="Маркированный список").click()
@@ -115,9 +117,18 @@ def test_ctrl_b_and_an_expired_session_in_the_preview(app: Any, page: Any, live_
     body.evaluate("field => field.select()")
     body.press("Control+b")
     expect(body).to_have_value("**слово**")
+    # a field a script adds later (a rows editor's new row) gets its own toolbar
+    body.evaluate(
+        "field => { const added = document.createElement('textarea'); added.dataset.markdown = '';"
+        " added.name = 'later'; field.form.append(added); }"
+    )
+    expect(page.locator("markdown-toolbar")).to_have_count(2)
+    assert page.locator("markdown-toolbar").nth(1).get_attribute("for") == page.locator(
+        "textarea[name=later]"
+    ).get_attribute("id")
     page.context.clear_cookies()  # signed out in another tab, say
-    page.get_by_role("button", name="Просмотр").click()
-    expect(page.locator(".md-preview")).to_have_text("Войдите снова, чтобы увидеть просмотр.")
+    page.get_by_role("button", name="Просмотр").first.click()
+    expect(page.locator(".md-preview").first).to_have_text("Войдите снова, чтобы увидеть просмотр.")
 
 
 def test_the_toolbar_wraps_on_a_phone(_browser: Any, app: Any, live_server: LiveServer) -> None:
