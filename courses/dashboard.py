@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import User
 from app.extensions import db
 from courses import rules
 from courses.facts import facts_across_courses
-from courses.models import Course, CourseMember, CourseRole, Item, Module
+from courses.models import Course, CourseMember, CourseRole, EnrolmentMode, Item, Module
 
 
 @dataclass
@@ -85,3 +85,15 @@ def dashboard_summary(
             deadlines.append(Deadline(courses[item.course_id], item.id, item.title, item.assignment.due_at))
     deadlines.sort(key=lambda d: d.due_at)
     return result, deadlines[:5]
+
+
+def joinable_count(user: User) -> int:
+    """How many courses the user could join by themselves (open, or with a key from the teacher):
+    what an empty dashboard points a pupil to. One query."""
+    mine = select(CourseMember.course_id).where(CourseMember.user_id == user.id)
+    query = (
+        select(func.count())
+        .select_from(Course)
+        .where(Course.enrolment_mode != EnrolmentMode.INVITATION, Course.id.not_in(mine))
+    )
+    return db.session.scalar(query) or 0

@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.accounts import Role
 from app.courses import bp
 from app.courses.access import course_or_404, require_author, role_in
 from app.courses.forms import CourseForm, EnrolKeyForm, ModuleForm
@@ -15,12 +16,12 @@ from app.forms_common import form_status
 from app.i18n import _
 from app.main.dashboard import Panel
 from app.pagination import page_args, paginate
-from app.permissions import is_admin, require
+from app.permissions import has_role, is_admin, require
 from app.permissions.courses import can_create_course, role_can_author, role_can_teach
 from app.timeutil import utcnow
 from app.view_actions import submit
 from courses.catalogue import CourseSettings, catalogue_query, create_course, roles_in, update_course
-from courses.dashboard import dashboard_summary
+from courses.dashboard import dashboard_summary, joinable_count
 from courses.enrolment import self_enrol
 from courses.progress import outline
 
@@ -123,11 +124,23 @@ def enrol_self(course_id: int):  # type: ignore[no-untyped-def]
 
 
 def courses_panel(user: Any) -> Panel | None:
-    """The user's courses with progress and the next assignment deadlines."""
+    """The user's courses with progress and the next assignment deadlines; with none yet, what to do
+    next: a teacher creates a course, a pupil finds one in the catalogue (or waits for the teacher)."""
     courses_, deadlines = dashboard_summary(user, utcnow())
-    if not courses_ and not can_create_course(user):
+    creator = can_create_course(user)
+    pupil = has_role(user, Role.STUDENT)
+    if not courses_ and not creator and not pupil:
         return None
-    return Panel("courses/_panel.html", order=20, context={"courses": courses_, "deadlines": deadlines})
+    return Panel(
+        "courses/_panel.html",
+        order=20,
+        context={
+            "courses": courses_,
+            "deadlines": deadlines,
+            "can_create": creator,
+            "joinable": joinable_count(user) if pupil and not courses_ else 0,
+        },
+    )
 
 
 def _settings(form: CourseForm) -> CourseSettings:
