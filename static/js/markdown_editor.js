@@ -6,9 +6,9 @@
 // they edit the page's own textarea in place and fire "input", so the form, autosave and anything
 // reading the field's value see every change at once — there is no hidden copy to write back on
 // submit. Without JavaScript the textarea is left as it is and still works. Words come from the page
-// (the JSON in templates/_markdown_editor.html, translated by gettext); the CSP forbids inline
+// (the JSON data-config of this script's tag, templates/_markdown_editor.html, translated by gettext); the CSP forbids inline
 // scripts, and nothing here is fetched from outside the site.
-const configElement = document.getElementById("markdown-editor-config");
+const configElement = document.getElementById("markdown-editor");
 const fields = document.querySelectorAll("textarea[data-markdown]");
 
 const ICONS = {
@@ -207,7 +207,7 @@ function watchForNewFields(config) {
 }
 
 if (configElement && (fields.length || document.querySelector("[data-rows-editor]"))) {
-  const config = JSON.parse(configElement.textContent);
+  const config = JSON.parse(configElement.dataset.config);
   import(config.toolbar).then(() => {
     fields.forEach((field, index) => enhance(field, index, config));
     watchForNewFields(config);
