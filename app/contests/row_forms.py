@@ -77,7 +77,7 @@ class AwardRow(RowForm):
     rank_from = IntegerField(lazy_("Places from"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     rank_to = IntegerField(lazy_("Places to"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     top_percent = LocalDecimalField(lazy_("Or the top, %"), validators=[Optional()])
-    min_percent = LocalDecimalField(lazy_("At least, % of the maximum"), validators=[Optional()])
+    min_percent = LocalDecimalField(lazy_("At least, percent of the maximum"), validators=[Optional()])
     quota = HiddenField()
 
     def validate_title(self, field: StringField) -> None:
