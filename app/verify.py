@@ -9,19 +9,19 @@ show by handing over the paper, and nothing else about them (no school, no grade
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from wtforms import Form, StringField
 from wtforms.validators import Length
 
 from app import certificates
 from app.certificates import Certificate, CertificateKind
-from app.documents.paper import grouped_code
+from app.documents.paper import clean_code, grouped_code
 from app.documents.sources import paper_for
 from app.extensions import db
 from app.i18n import _, lazy_
@@ -29,9 +29,6 @@ from community.library.certificates import SOURCE as MATERIAL_SOURCE
 from community.library.models import Material, MaterialStatus
 
 bp = Blueprint("verification", __name__)
-
-# Letters a Russian keyboard types in place of the Latin ones they look like.
-_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
 
 
 class CodeForm(Form):
@@ -52,12 +49,7 @@ class Publication:
     url: str | None
 
 
-def clean_code(typed: str) -> str:
-    """«kx7m-2pqa 9tzd» → «KX7M2PQA9TZD»; Cyrillic look-alikes become the Latin letters."""
-    return re.sub(r"[^0-9A-Z]", "", typed.upper().translate(_LOOKALIKES))
-
-
-def verify_form():  # type: ignore[no-untyped-def]
+def verify_form() -> ResponseReturnValue:
     """The box: an empty code is a 422, an unknown one a 404, both said by the field; a known one
     goes to its page."""
     form = CodeForm(request.args)
@@ -73,7 +65,7 @@ def verify_form():  # type: ignore[no-untyped-def]
     return redirect(url_for("verify", code=code))
 
 
-def verify(code: str):  # type: ignore[no-untyped-def]
+def verify(code: str) -> ResponseReturnValue:
     """One document by its code: valid or revoked (200: the code is known, the answer may be no), or
     a 404 with the box to try again."""
     found = certificates.lookup(clean_code(code))

@@ -72,7 +72,7 @@ def _centred(
 ) -> float:
     """Centred text from `y`, wrapped, at most `max_lines` lines; returns the y below it."""
     pdf.set_font(family, style, size)
-    lines = pdf.multi_cell(pdf.w - 2 * MARGIN, line, text, dry_run=True, output="LINES")[:max_lines]
+    lines = _lines(pdf, pdf.w - 2 * MARGIN, line, text)[:max_lines]
     pdf.set_xy(MARGIN, y)
     pdf.multi_cell(pdf.w - 2 * MARGIN, line, "\n".join(lines), align="C")
     return y + line * len(lines)
@@ -96,21 +96,30 @@ def _body(pdf: FPDF, paper: Paper, width: float) -> None:
     y += 3 * scale
     for number, text in enumerate(paper.statement):
         emphasis = "B" if number == 0 else ""
-        y = _centred(pdf, y, SANS, emphasis, 14 * scale, text, line=7.2 * scale)
+        y = _centred(pdf, y, SANS, emphasis, 14 * scale, text, line=7.2 * scale, max_lines=5)
 
 
 def _body_height(pdf: FPDF, paper: Paper, width: float, scale: float) -> float:
-    parts = [(SERIF, "I", 15, 8, paper.preamble, 3), (SERIF, "B", 26, 12, paper.holder, 2)]
+    parts: list[tuple[str, str, float, float, str, int]] = [
+        (SERIF, "I", 15, 8, paper.preamble, 3),
+        (SERIF, "B", 26, 12, paper.holder, 2),
+    ]
     parts.append((SANS, "", 11, 5.5, paper.holder_note, 2))
-    parts += [(SANS, "B" if i == 0 else "", 14, 7.2, text, 3) for i, text in enumerate(paper.statement)]
+    parts += [(SANS, "B" if i == 0 else "", 14, 7.2, text, 5) for i, text in enumerate(paper.statement)]
     total = 4 * scale
     for family, style, size, line, text, most in parts:
         if not text:
             continue
         pdf.set_font(family, style, size * scale)
-        count = len(pdf.multi_cell(width, line * scale, text, dry_run=True, output="LINES"))
+        count = len(_lines(pdf, width, line * scale, text))
         total += line * scale * min(count, most)
     return total
+
+
+def _lines(pdf: FPDF, width: float, line: float, text: str) -> list[str]:
+    """How the current font wraps `text` in `width` (nothing drawn)."""
+    wrapped = pdf.multi_cell(width, line, text, dry_run=True, output="LINES")
+    return [str(part) for part in wrapped] if isinstance(wrapped, list) else [text]
 
 
 def _signatures(pdf: FPDF, signatures: tuple[Signature, ...]) -> None:

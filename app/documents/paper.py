@@ -9,10 +9,14 @@ next day on paper and on /verify alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.timeutil import DEFAULT_TIMEZONE, to_zone
+
+# Letters a Russian keyboard types in place of the Latin ones they look like.
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,9 @@ def names_joined(names: list[str]) -> str:
 def grouped_code(code: str) -> str:
     """«KX7M-2PQA-9TZD»: groups of four are easier to type from paper (the check forgives dashes)."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def clean_code(typed: str) -> str:
+    """«kx7m-2pqa 9tzd» → «KX7M2PQA9TZD»: case, spaces, dashes and Cyrillic look-alikes (a Russian
+    keyboard's «К», «М», «Т»…) forgiven, so a code typed from paper is found."""
+    return re.sub(r"[^0-9A-Z]", "", typed.upper().translate(_LOOKALIKES))
