@@ -5,4 +5,13 @@ from flask import Blueprint
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
-from app.jury import appeals, certificates, juror, organiser, panels, progress, schedule  # noqa: E402,F401
+from app.jury import (  # noqa: E402,F401
+    appeals,
+    certificates,
+    criteria_pages,
+    juror,
+    organiser,
+    panels,
+    progress,
+    schedule,
+)

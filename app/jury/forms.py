@@ -8,6 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    FieldList,
+    Form,
+    FormField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,6 +21,9 @@ from app.email_address import EmailAddress
 from app.forms_common import DateTimeLocalField, IntegerField, MarkdownField
 from app.forms_common import select_options as choices
 from app.i18n import lazy_ as _l
+
+MAX_LEVELS = 20
+SPARE_LEVELS = 2
 
 AGGREGATIONS = choices(
     [
@@ -47,16 +53,54 @@ class SettingsForm(FlaskForm):
     )
 
 
+class LevelRow(Form):
+    """One level of a criterion: a number of points and what earns it (a row of the rows editor;
+    a row left empty is skipped)."""
+
+    points = StringField(_l("Points"), validators=[Optional(), Length(max=12)])
+    text = StringField(_l("What earns them"), validators=[Optional(), Length(max=500)])
+
+    def is_blank(self) -> bool:
+        return not (self.points.data or "").strip() and not (self.text.data or "").strip()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if self.is_blank():
+            return True
+        if not (self.text.data or "").strip():
+            self.text.errors = [str(_l("Say what earns these points."))]
+            return False
+        return super().validate(extra_validators)
+
+
 class CriterionForm(FlaskForm):
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=200)])
     max_points = StringField(_l("Maximum points"), validators=[DataRequired(), Length(max=12)])
-    weight = StringField(_l("Weight"), default="1", validators=[DataRequired(), Length(max=12)])
-    description = MarkdownField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    levels = TextAreaField(
-        _l("What each number of points means"),
-        validators=[Optional(), Length(max=10000)],
-        description=_l("One level per line, e.g. “2: the aim is stated and reached”."),
+    weight = StringField(
+        _l("Weight"),
+        default="1",
+        validators=[DataRequired(), Length(max=12)],
+        description=_l("How many times the criterion counts in the total; 1 for most criteria."),
     )
+    description = MarkdownField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    levels = FieldList(
+        FormField(LevelRow),
+        label=_l("What each number of points means"),
+        min_entries=1,
+        max_entries=MAX_LEVELS,
+    )
+
+    def level_values(self) -> list[dict[str, str]]:
+        """The filled rows as the spec reads them ({"points", "text"})."""
+        return [
+            {"points": (row.form.points.data or "").strip(), "text": (row.form.text.data or "").strip()}
+            for row in self.levels
+            if not row.form.is_blank()
+        ]
+
+    def offer_spare_rows(self) -> None:
+        """Two empty rows to type into (a browser without JavaScript cannot add one)."""
+        while len(self.levels) < min(MAX_LEVELS, len(self.level_values()) + SPARE_LEVELS):
+            self.levels.append_entry()
 
 
 class InviteForm(FlaskForm):

@@ -56,7 +56,9 @@ def setup(stage_id: int):  # type: ignore[no-untyped-def]
             )
             if done:
                 return done
-    return _setup_page(stage, contest, form, CriterionForm(), form_status(form))
+    criterion_form = CriterionForm(formdata=None)
+    criterion_form.offer_spare_rows()
+    return _setup_page(stage, contest, form, criterion_form, form_status(form))
 
 
 @bp.route("/stages/<int:stage_id>/criteria", methods=["POST"])
@@ -73,7 +75,7 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
                 max_points=criterion_form.max_points.data,
                 weight=criterion_form.weight.data,
                 description=criterion_form.description.data or "",
-                levels=criterion_form.levels.data or "",
+                levels=criterion_form.level_values(),
                 actor=current_user,
             ),
             done=_("Criterion added."),
@@ -82,6 +84,7 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
         if done:
             return done
     form = SettingsForm(formdata=None, data=_settings_data(stage, contest))
+    criterion_form.offer_spare_rows()
     return _setup_page(stage, contest, form, criterion_form, 422)
 
 

@@ -138,7 +138,14 @@ def save_jury_settings(
 
 
 def add_criterion(
-    stage: Stage, *, name: str, max_points: object, weight: object, description: str, levels: str, actor: User
+    stage: Stage,
+    *,
+    name: str,
+    max_points: object,
+    weight: object,
+    description: str,
+    levels: str | list[dict[str, str]],
+    actor: User,
 ) -> JuryCriterion:
     """Add one criterion from the organiser's form (refused once scoring has started); its problems
     come back by the form's own field names (`name`, `max_points`, …)."""

@@ -198,7 +198,17 @@ def test_settings_and_criteria_forms(app, client) -> None:
     assert client.post(url, data={"aggregation": "mean", "jurors_per_entry": "0"}).status_code == 422
     response = client.post(
         f"{url}/criteria",
-        data={"name": "Оформление", "max_points": "3", "weight": "1", "levels": "0: нет\n3: отлично"},
+        data={
+            "name": "Оформление",
+            "max_points": "3",
+            "weight": "1",
+            "levels-0-points": "0",
+            "levels-0-text": "нет",
+            "levels-1-points": "",
+            "levels-1-text": "",
+            "levels-2-points": "3",
+            "levels-2-text": "отлично",
+        },
     )
     assert response.status_code == 302
     added = db.session.scalar(select(JuryCriterion).where(JuryCriterion.name == "Оформление"))
