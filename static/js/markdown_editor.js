@@ -54,8 +54,7 @@ function toolbarButton(style, title, text, extraClass) {
   const button = element("button", `btn btn-sm btn-outline-secondary md-button ${extraClass}`.trim(), {
     type: "button",
     "data-md-button": style,
-    title: title,
-    "aria-label": title,
+    title: title, // the icon buttons' accessible name; «Ж» and «К» keep their letter and describe it
   });
   const icon = ICON_FOR[style];
   if (icon) {
@@ -78,9 +77,11 @@ function enhance(field, index, config) {
   const words = config.words;
 
   const bar = element("div", "md-editor-bar");
+  // Titles rather than aria-labels: an aria-label holding «Текст» would make the bar answer to the
+  // field's own label (getByLabel, and a screen reader's "go to the field labelled …").
   const toolbar = element("markdown-toolbar", "md-toolbar", {
     for: field.id,
-    "aria-label": words.toolbar,
+    title: words.toolbar,
     "aria-controls": field.id,
   });
   const byStyle = {};
@@ -98,7 +99,7 @@ function enhance(field, index, config) {
   });
   preview.hidden = true;
 
-  const modes = element("div", "md-modes", { role: "group", "aria-label": words.modes });
+  const modes = element("div", "md-modes", { role: "group", title: words.modes });
   const writeTab = element("button", "btn btn-sm md-mode active", { type: "button", "aria-pressed": "true" });
   writeTab.textContent = words.write;
   const previewTab = element("button", "btn btn-sm md-mode", { type: "button", "aria-pressed": "false" });
