@@ -52,7 +52,9 @@ def _watch(page: Any, live_server: LiveServer) -> tuple[list[str], list[str]]:
     return console, foreign
 
 
-def test_bold_preview_and_save_on_a_course_page(app: Any, page: Any, live_server: LiveServer) -> None:
+def test_bold_preview_and_save_on_a_course_page(
+    app: Any, page: Any, live_server: LiveServer, screenshot: Any
+) -> None:
     email, course_id, module_id = _course_with_module()
     console, foreign = _watch(page, live_server)
     log_in(page, email)
@@ -89,6 +91,7 @@ def test_bold_preview_and_save_on_a_course_page(app: Any, page: Any, live_server
     expect(preview.locator("strong")).to_have_text("Читаем")
     expect(preview.locator("li")).to_have_text("первый пункт")
     expect(body).to_be_hidden()
+    screenshot(page, "markdown-editor-preview")
     page.get_by_role("button", name="Текст", exact=True).click()
     expect(body).to_be_visible()
     expect(preview).to_be_hidden()
