@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.pagination import Page, paginate
@@ -66,6 +66,20 @@ def _mark(row: Any) -> Decimal:
         return Decimal(1)
 
 
+def _name_matches(search: str) -> Any:
+    """The name contains the words whatever their case: ILIKE (PostgreSQL folds Cyrillic), and the
+    usual spellings of the words for SQLite, whose case folding knows only Latin letters."""
+    spellings = {search, search.lower(), search.capitalize(), search.upper()}
+    return or_(
+        Question.name.ilike("%" + _escaped(search) + "%", escape="\\"),
+        *(Question.name.contains(s, autoescape=True) for s in spellings),
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _ids(raw: list[str]) -> list[int]:
     seen: list[int] = []
     for value in raw[:MAX_PICKED]:
@@ -90,7 +104,7 @@ def build_picker(
     if exclude:
         query = query.where(Question.id.not_in(exclude))
     if search:
-        query = query.where(func.lower(Question.name).contains(search.lower(), autoescape=True))
+        query = query.where(_name_matches(search))
     if kind:
         query = query.where(Question.type == kind)
     if category_id:
