@@ -10,7 +10,7 @@ from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
 from app.jury import bp
-from app.jury.forms import CriterionForm
+from app.jury.forms import CriterionForm, typed_number
 from app.jury.loading import managed
 from app.view_actions import submit
 from contest_engine.jury.criteria import highest_given, update_criterion
@@ -56,18 +56,11 @@ def _stored(criterion: JuryCriterion) -> dict[str, object]:
     """The form's values from the stored criterion (points written as typed: «2,5»)."""
     return {
         "name": criterion.name,
-        "max_points": _typed(criterion.max_points),
-        "weight": _typed(criterion.weight),
+        "max_points": typed_number(criterion.max_points),
+        "weight": typed_number(criterion.weight),
         "description": criterion.description,
         "levels": [
             {"points": str(level.get("points", "")), "text": str(level.get("text", ""))}
             for level in criterion.levels or []
         ],
     }
-
-
-def _typed(value: object) -> str:
-    text = format(value, "f") if value is not None else ""
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")

@@ -106,7 +106,7 @@ class CriterionForm(FlaskForm):
 class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=255)])
     full_name = StringField(_l("Full name (for a new account)"), validators=[Optional(), Length(max=255)])
-    division_id = SelectField(_l("Section"), coerce=int, choices=[])
+    division_id = SelectField(_l("Division"), coerce=int, choices=[])
     is_chair = BooleanField(_l("Jury chair (may resolve appeals)"))
 
 
@@ -200,3 +200,13 @@ def resolve_form(juror_ids: list[int], criteria: list[Any], data: dict[str, Any]
         for criterion in criteria:
             setattr(form, f"score_changes.{juror_id}.{criterion.name}", form[f"j{juror_id}_c{criterion.id}"])
     return form
+
+
+def typed_number(value: object) -> str:
+    """A stored number as a Russian teacher types it back into a form: «4,5», «10» (not «4.50»)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")

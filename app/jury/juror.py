@@ -12,7 +12,7 @@ from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
 from app.jury import bp
-from app.jury.forms import ReasonForm, score_form
+from app.jury.forms import ReasonForm, score_form, typed_number
 from app.jury.loading import stage_and_contest
 from app.pagination import Page, page_args, paginate
 from app.permissions import is_admin, require
@@ -27,7 +27,13 @@ from contest_engine.jury.conflicts import declare_conflict
 from contest_engine.jury.models import ConflictSource
 from contest_engine.jury.setup import stage_criteria
 from contest_engine.jury.sheets import save_scores, sheet_for
-from contest_engine.jury.work import juror_queue_query, juror_stages, organised_jury_stages, queue_item
+from contest_engine.jury.work import (
+    juror_queue_query,
+    juror_stages,
+    next_to_score,
+    organised_jury_stages,
+    queue_item,
+)
 from contest_engine.models import Entry, EntryFile, Participation, Stage
 
 
@@ -57,19 +63,20 @@ def entry(entry_id: int):  # type: ignore[no-untyped-def]
     sheet, points = sheet_for(entry_row.id, current_user.id)
     form = score_form(
         criteria,
-        {f"c{c.id}": str(points[c.id]) for c in criteria if c.id in points}
+        {f"c{c.id}": typed_number(points[c.id]) for c in criteria if c.id in points}
         | {"comment": sheet.comment if sheet else ""},
     )
     if form.validate_on_submit():
         submitting = request.form.get("action") == "submit"
         marks = {c.name: form[f"c{c.id}"].data for c in criteria if (form[f"c{c.id}"].data or "").strip()}
+        message, then = _after_saving(entry_row.id, submitting)
         done = submit(
             form,
             lambda: save_scores(
                 entry_row, current_user, marks, form.comment.data or "", submit=submitting, now=utcnow()
             ),
-            done=_("Scores submitted.") if submitting else _("Draft saved."),
-            then=url_for("jury.entry", entry_id=entry_row.id),
+            done=message,
+            then=then,
         )
         if done:
             return done
@@ -126,6 +133,17 @@ def declare_own_conflict(entry_id: int):  # type: ignore[no-untyped-def]
         then=url_for("jury.queue"),
         refused=url_for("jury.entry", entry_id=entry_id),
     )
+
+
+def _after_saving(entry_id: int, submitting: bool) -> tuple[str, str]:
+    """Where a save leads: a draft stays on its entry; submitted scores lead to the next entry
+    waiting for this juror (the queue when none is left), as a juror works through a pile."""
+    if not submitting:
+        return _("Draft saved."), url_for("jury.entry", entry_id=entry_id)
+    following = next_to_score(current_user.id, entry_id)
+    if following is None:
+        return _("Scores submitted. Every entry assigned to you is scored."), url_for("jury.queue")
+    return _("Scores submitted. Here is the next entry."), url_for("jury.entry", entry_id=following)
 
 
 def _participant(entry_row: Entry) -> tuple[str, str]:

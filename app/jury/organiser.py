@@ -263,7 +263,7 @@ def _jurors_page(
 def _invite_form(contest: Contest) -> InviteForm:
     form = InviteForm()
     form.division_id.choices = choices(
-        [(0, _("— all sections —"))] + [(d.id, d.name) for d in contest_divisions(contest.id)]
+        [(0, _("— all divisions —"))] + [(d.id, d.name) for d in contest_divisions(contest.id)]
     )
     return form
 

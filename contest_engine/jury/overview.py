@@ -62,6 +62,11 @@ class Overview:
     config: JuryConfig
     rows: list[OverviewRow]
 
+    @property
+    def max_total(self) -> Decimal:
+        """The most one juror's weighted total can be (Σ maximum × weight): «17 из 20»."""
+        return sum((c.max_points * c.weight for c in self.criteria), Decimal(0))
+
 
 def scores_overview(
     stage: Stage, *, page: int | None = None, per_page: int = 100, with_details: bool = True

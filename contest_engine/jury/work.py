@@ -63,6 +63,23 @@ def juror_queue_query(juror_id: int) -> Any:
     )
 
 
+def next_to_score(juror_id: int, after_entry_id: int) -> int | None:
+    """The entry a juror scores next after `after_entry_id`: the first of their queue still without
+    submitted scores in a stage whose scoring is open (one query). None when all are done."""
+    query = (
+        juror_queue_query(juror_id)
+        .where(
+            JuryAssignment.entry_id != after_entry_id,
+            (ScoreSheet.state.is_(None)) | (ScoreSheet.state != SheetState.SUBMITTED),
+            JuryConfig.scoring_closed_at.is_(None),
+            Stage.results_published_at.is_(None),
+        )
+        .limit(1)
+    )
+    row = db.session.execute(query).first()
+    return None if row is None else int(row[0])
+
+
 def queue_item(row: Any) -> QueueItem:
     return QueueItem(
         row[0],

@@ -7,6 +7,8 @@
   }
   var output = form.querySelector("[data-jury-total]");
   var inputs = form.querySelectorAll("input[data-weight]");
+  // The page's language writes the number («17», «4,67»): the same rounding as the server's pages.
+  var format = new Intl.NumberFormat(document.documentElement.lang || "ru", { maximumFractionDigits: 2 });
 
   function parse(value) {
     var text = String(value || "").trim().replace(",", ".");
@@ -31,7 +33,9 @@
       total += points * parseFloat(input.getAttribute("data-weight"));
     });
     if (output) {
-      output.textContent = (Math.round(total * 100) / 100).toFixed(2) + (complete ? "" : " …");
+      var shown = format.format(Math.round(total * 100) / 100);
+      var incomplete = output.getAttribute("data-incomplete");
+      output.textContent = complete ? shown : shown + (incomplete ? " (" + incomplete + ")" : " …");
     }
   }
 
