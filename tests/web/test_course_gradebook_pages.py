@@ -22,7 +22,7 @@ def test_gradebook_page_override_and_exports(client) -> None:  # type: ignore[no
         == 302
     )
     page = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
-    assert "overridden" in page and 'data-total>80\u00a0%</td>' in page  # «80 %», by the locale
+    assert "overridden" in page and "data-total>80\u00a0%</td>" in page  # «80 %», by the locale
     client.post(
         f"/courses/{course.id}/gradebook", data={"item_id": task.id, "user_id": first.id, "points": "99"}
     )
