@@ -11,6 +11,7 @@ from typing import Any
 from wtforms import DecimalField, Form, HiddenField, StringField
 from wtforms.fields import FieldList
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from app.forms_common import IntegerField
 from app.i18n import _, lazy_
@@ -20,7 +21,20 @@ MAX_ROWS = 50
 
 
 class LocalDecimalField(DecimalField):
-    """A number as a Russian teacher types it: «12,5» is read like «12.5»."""
+    """A number as a Russian teacher types it: «12,5» is read like «12.5» (a text box with the
+    phone's decimal keyboard, since a number box refuses the comma in some browsers)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        render_kw = dict(kwargs.pop("render_kw", None) or {})
+        render_kw.setdefault("inputmode", "decimal")
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else format(self.data.normalize(), "f").replace(".", ",")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():

@@ -40,7 +40,10 @@ def stage_new(contest_id: int):  # type: ignore[no-untyped-def]
                 _stage_field(form),
             ),
             done=_("The stage is added."),
-            then=url_for("contests.view", contest_id=contest.id),
+            then=url_for(
+                "contests.stage_new" if request.form.get("then") == "next" else "contests.view",
+                contest_id=contest.id,
+            ),
         )
         if done:
             return done
@@ -81,7 +84,9 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
 
 def _proposed(contest: Contest, stages: list[Any]) -> dict[str, Any]:
     """A new stage opens when the last one closes and lasts two weeks; its kind is a submission."""
-    start = stages[-1].closes_at if stages else utcnow().replace(minute=0, second=0, microsecond=0)
+    start = stages[-1].closes_at if stages else utcnow()
+    if start.second or start.microsecond:  # the form shows minutes: never propose a start before the close
+        start = start.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return {
         "kind": "submission",
         "opens_at": to_form_time(start, contest.timezone),

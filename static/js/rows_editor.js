@@ -1,6 +1,7 @@
 // Rows editors (templates/_macros/rows.html): «Add a row» clones a clean copy of a row with the
 // next free index in its field names, «Remove» takes a row away (the last one is only emptied, so
-// there is always a row to copy). Without this script the page still works: empty rows are skipped.
+// there is always a row to copy); the spare empty rows the page brings for browsers without
+// JavaScript are taken away. Without this script the page still works: empty rows are skipped.
 (function () {
   "use strict";
 
@@ -26,6 +27,18 @@
     return row;
   }
 
+  function isBlank(row) {
+    return Array.prototype.every.call(row.querySelectorAll("input, select, textarea"), function (input) {
+      if (input.type === "hidden") {
+        return true;
+      }
+      if (input.type === "checkbox" || input.type === "radio") {
+        return !input.checked;
+      }
+      return input.tagName === "SELECT" ? input.selectedIndex <= 0 : !input.value.trim();
+    });
+  }
+
   function setUp(editor) {
     var prefix = editor.getAttribute("data-rows-editor");
     var body = editor.querySelector("[data-rows]");
@@ -38,6 +51,12 @@
     });
     var pattern = new RegExp("^" + escapeRegExp(prefix) + "-(\\d+)-");
     var template = clean(first.cloneNode(true));
+    // The empty rows offered to browsers without JavaScript: one is enough here («Add a row» adds more).
+    body.querySelectorAll("[data-row]").forEach(function (row) {
+      if (isBlank(row) && !row.querySelector(".is-invalid") && body.querySelectorAll("[data-row]").length > 1) {
+        row.remove();
+      }
+    });
 
     function nextIndex() {
       var highest = -1;
