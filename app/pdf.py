@@ -62,4 +62,3 @@ def new_document(title: str, *, orientation: str = "L") -> FPDF:
     pdf.add_font(SERIF, "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
     pdf.add_font(SERIF, "I", str(FONT_DIR / "DejaVuSerif-Italic.ttf"))
     return pdf
-
