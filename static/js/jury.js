@@ -6,6 +6,7 @@
     return;
   }
   var output = form.querySelector("[data-jury-total]");
+  var incomplete = form.querySelector("[data-jury-incomplete]");
   var inputs = form.querySelectorAll("input[data-weight]");
   // The page's language writes the number («17», «4,67»): the same rounding as the server's pages.
   var format = new Intl.NumberFormat(document.documentElement.lang || "ru", { maximumFractionDigits: 2 });
@@ -33,9 +34,10 @@
       total += points * parseFloat(input.getAttribute("data-weight"));
     });
     if (output) {
-      var shown = format.format(Math.round(total * 100) / 100);
-      var incomplete = output.getAttribute("data-incomplete");
-      output.textContent = complete ? shown : shown + (incomplete ? " (" + incomplete + ")" : " …");
+      output.textContent = format.format(Math.round(total * 100) / 100);
+    }
+    if (incomplete) {
+      incomplete.hidden = complete;
     }
   }
 
