@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import DecimalField, Form, HiddenField, StringField
 from wtforms.fields import FieldList
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from app.forms_common import IntegerField
@@ -50,15 +51,46 @@ class LocalDecimalField(DecimalField):
             raise ValueError(_("Enter a number, e.g. 12,5."))
 
 
+class WholeNumberField(IntegerField):
+    """A whole number with the message in the viewer's language when the text is not one."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Enter a whole number, e.g. 3.")) from None
+
+
+class Between:
+    """A range check by the field, silent when the field holds no number (its own message says why)."""
+
+    def __init__(self, low: int | Decimal, high: int | Decimal) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(_("Must be between %(lo)s and %(hi)s.", lo=self.low, hi=self.high))
+
+
 class RowForm(Form):
     """One row of a rows editor; an empty row (hidden fields aside) passes unchecked."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' own messages in the viewer's language, as in the page's FlaskForm."""
+            return wtforms_translations
 
     def is_blank(self) -> bool:
         for field in self:
             if field.type == "HiddenField":
                 continue
             typed = any(str(value).strip() for value in (field.raw_data or []))
-            if typed or field.data not in (None, "", False):
+            data = field.data.strip() if isinstance(field.data, str) else field.data
+            if typed or data not in (None, "", False):
                 return False
         return True
 
@@ -88,8 +120,8 @@ class AwardRow(RowForm):
     """An award: its title and, optionally, places from–to, the top N % and a minimum % of the maximum."""
 
     title = StringField(lazy_("Award"), validators=[Length(max=255)])
-    rank_from = IntegerField(lazy_("Places from"), validators=[Optional(), NumberRange(min=1, max=100_000)])
-    rank_to = IntegerField(lazy_("Places to"), validators=[Optional(), NumberRange(min=1, max=100_000)])
+    rank_from = WholeNumberField(lazy_("Places from"), validators=[Optional(), Between(1, 100_000)])
+    rank_to = WholeNumberField(lazy_("Places to"), validators=[Optional(), Between(1, 100_000)])
     top_percent = LocalDecimalField(lazy_("Or the top, %"), validators=[Optional()])
     min_percent = LocalDecimalField(lazy_("At least, percent of the maximum"), validators=[Optional()])
     quota = HiddenField()

@@ -97,7 +97,8 @@ def test_organiser_sets_up_a_three_stage_contest(app, page, live_server, screens
     page.wait_for_url(re.compile(r"/contests/\d+/stages/new$"))
 
     page.get_by_label("Вид", exact=True).select_option("olympiad")  # a quiz: no entries, no jury
-    assert not page.locator("#section-entries").is_visible() and not page.locator("#section-jury").is_visible()
+    assert not page.locator("#section-entries").is_visible()
+    assert not page.locator("#section-jury").is_visible()
     page.get_by_label("Вид", exact=True).select_option("jury")
     assert page.locator("#section-jury").is_visible()
     page.get_by_label("Название", exact=True).fill("Финал: открытые уроки")
