@@ -118,3 +118,28 @@ def test_the_audit_log_reads_as_sentences(app: Any, page: Any, live_server: Any,
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert page.js_errors == []
+
+
+def test_jury_pages_fit_a_phone(app: Any, page: Any, live_server: Any) -> None:
+    """At 390 px no jury page scrolls sideways and the buttons stay inside their cards."""
+    built = jury_stage(entries=2, jurors=2)
+    stage_id, entry_id = built.stage.id, built.entries[0].id
+    organiser_email, juror_email = built.organiser.email, built.jurors[0].email
+    db.session.commit()
+    db.session.remove()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, organiser_email)
+    tabs = ("", "/jurors", "/progress", "/overview", "/schedule", "/appeals", "/certificates")
+    for path in [f"/jury/stages/{stage_id}{tab}" for tab in tabs]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(f"/jury/stages/{stage_id}")
+    card = page.locator("[data-criterion]").first.bounding_box()
+    for button in page.locator("[data-criterion]").first.locator(".btn").all():
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"] and box["height"] >= 40
+    log_in(page, juror_email)
+    for path in ("/jury/", f"/jury/entries/{entry_id}"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    assert page.js_errors == []
