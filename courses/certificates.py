@@ -48,7 +48,8 @@ def course_certificate(course: Course, user: User, *, now: datetime) -> Certific
 
 def course_paper(course: Course, certificate: Certificate) -> Paper:
     """The certificate (удостоверение) as printed and as /verify describes it: the course's authors'
-    institutions issue it and its first author signs as the course's head; the hours are those
+    institutions issue it (their names when none belongs to one; the creator when the course has no
+    author left) and its first author signs as the course's head; the hours are those
     recorded at issue; the date is the network's (Moscow), as a course has no zone of its own."""
     authors = list(
         db.session.scalars(
@@ -58,6 +59,9 @@ def course_paper(course: Course, certificate: Certificate) -> Paper:
             .order_by((User.id == (course.created_by_id or 0)).desc(), User.full_name)
         )
     )
+    if not authors and course.created_by_id is not None:
+        creator = db.session.get(User, course.created_by_id)
+        authors = [creator] if creator is not None else []
     hours = int(certificate.details) if certificate.details.isdigit() else course.hours
     institutions = names_joined([a.institution.name for a in authors if a.institution is not None])
     with force_locale("ru"):

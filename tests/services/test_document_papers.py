@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime
 
 from pypdf import PdfReader
+from sqlalchemy import delete
 
 from app import certificates
 from app.certificates import Certificate, CertificateKind
@@ -19,6 +20,7 @@ from community.events.event_certificates import event_paper
 from contest_engine.diplomas import award_paper
 from contest_engine.models import Award, Contest, ContestKind
 from courses.certificates import course_paper
+from courses.models import CourseMember
 from tests.factories import courses as cf
 from tests.factories.accounts import InstitutionFactory, methodist, organiser, student, teacher
 from tests.factories.community import AssociationFactory, add_member
@@ -256,3 +258,22 @@ def test_long_titles_still_fit_the_page(app) -> None:  # type: ignore[no-untyped
     text = " ".join(reader.pages[0].extract_text().split())
     assert len(reader.pages) == 1 and "Лауреат олимпиады «Межрегиональная" in text
     assert text.count("Ровесник – ровеснику") == 3 and "номинация «7–8 классы»" in text  # nothing cut off
+
+
+def test_a_course_without_authors_is_issued_by_its_creator(app) -> None:  # type: ignore[no-untyped-def]
+    creator = teacher(full_name="Елена Орлова", institution=InstitutionFactory(name="ИМЦ"))
+    course = cf.course(creator, title="Архивный курс")
+    db.session.execute(delete(CourseMember).where(CourseMember.course_id == course.id))
+    issued = certificates.issue(
+        kind=CertificateKind.COURSE,
+        user_id=None,
+        holder="Пётр Сидоров",
+        title=course.title,
+        source_type="course",
+        source_id=course.id,
+        details="36",
+        now=LATE,
+    )
+    db.session.commit()
+    paper = course_paper(course, issued)
+    assert paper.organiser == "ИМЦ" and paper.signatures[0].name == "Елена Орлова"
