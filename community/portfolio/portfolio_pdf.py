@@ -19,7 +19,7 @@ from app.documents.layout import draw_paper
 from app.documents.sources import paper_for
 from app.extensions import db
 from app.i18n import _, force_locale
-from app.pdf import new_document, russian_date
+from app.pdf import SANS, SERIF, new_document, russian_date
 from app.timeutil import to_zone
 from community.library.certificates import SITE_ZONE
 from community.portfolio import sections as rules
@@ -60,13 +60,13 @@ def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> 
     pdf.add_page()
     pdf.set_auto_page_break(True, margin=15)
     width = pdf.w - 30
-    pdf.set_font("DejaVu", "B", 20)
+    pdf.set_font(SERIF, "B", 20)
     pdf.set_xy(15, 15)
     pdf.cell(width, 10, _("Teacher's portfolio"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "B", 15)
+    pdf.set_font(SERIF, "B", 15)
     pdf.set_x(15)
     pdf.cell(width, 9, owner.full_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 11)
+    pdf.set_font(SANS, "", 11)
     about = [str(role_label(owner.role))]
     if owner.institution is not None:
         about.append(owner.institution.name)
@@ -78,10 +78,10 @@ def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> 
     pdf.ln(4)
     number = 0
     for section, documents in portfolio.sections:
-        pdf.set_font("DejaVu", "B", 13)
+        pdf.set_font(SANS, "B", 13)
         pdf.set_x(15)
         pdf.cell(width, 9, section_title(section), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 10)
+        pdf.set_font(SANS, "", 10)
         for document in documents:
             number += 1
             issued = russian_date(to_zone(document.dated, SITE_ZONE).date())
@@ -97,7 +97,7 @@ def _cover(pdf: FPDF, portfolio: Portfolio, *, site_url: str, now: datetime) -> 
             pdf.multi_cell(width - 7, 6, check, new_x="LMARGIN", new_y="NEXT")
     if portfolio.course_hours:
         pdf.ln(3)
-        pdf.set_font("DejaVu", "B", 11)
+        pdf.set_font(SANS, "B", 11)
         pdf.set_x(15)
         pdf.cell(
             width,
