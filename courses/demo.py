@@ -1,5 +1,6 @@
 """Demo course: a 72-hour qualification course with modules, pages, an assignment and a quiz,
-the demo teacher enrolled as a student. Idempotent: found by title, created once."""
+the demo teacher enrolled as a student (and, from demo_pupils, a pupils' course). Idempotent: found
+by title, created once."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from courses.assignments import AssignmentSettings, create_assignment
 from courses.catalogue import CourseSettings, create_course
+from courses.demo_pupils import load_pupil_course_demo
 from courses.enrolment import enrol
 from courses.items import ItemSettings, add_item
 from courses.models import Course, CourseMember
@@ -74,6 +76,11 @@ GIFT = """::ДОТ-1:: Какая статья закона «Об образо�
 
 
 def load_course_demo() -> list[str]:
+    """The teachers' qualification course, then the pupils' course (courses/demo_pupils.py)."""
+    return _load_teachers_course() + load_pupil_course_demo()
+
+
+def _load_teachers_course() -> list[str]:
     """The demo course and its two demo teachers' places in it; run again, it finds the course and stops."""
     if db.session.scalar(select(Course.id).where(Course.title == TITLE)) is not None:
         return [f"Demo course: «{TITLE}» (already there)"]
