@@ -12,6 +12,7 @@ from app.accounts import Role
 from app.courses import bp
 from app.courses.access import course_or_404, require_author, role_in
 from app.courses.forms import CourseForm, EnrolKeyForm, ModuleForm
+from app.courses.item_layout import COURSE_LAYOUT, grouped, opened
 from app.forms_common import form_status
 from app.i18n import _
 from app.main.dashboard import Panel
@@ -54,9 +55,14 @@ def new():  # type: ignore[no-untyped-def]
         )
         if done:
             return done
-    return render_template("courses/form.html", form=form, title=_("New course"), course=None), form_status(
-        form
-    )
+    return render_template(
+        "courses/form.html",
+        form=form,
+        title=_("New course"),
+        course=None,
+        sections=grouped(COURSE_LAYOUT, form),
+        opened=opened,
+    ), form_status(form)
 
 
 @bp.route("/<int:course_id>/settings", methods=["GET", "POST"])
@@ -75,7 +81,13 @@ def settings(course_id: int):  # type: ignore[no-untyped-def]
         if done:
             return done
     return render_template(
-        "courses/form.html", form=form, title=_("Course settings"), course=course, nav_active="settings"
+        "courses/form.html",
+        form=form,
+        title=_("Course settings"),
+        course=course,
+        nav_active="settings",
+        sections=grouped(COURSE_LAYOUT, form),
+        opened=opened,
     ), form_status(form)
 
 

@@ -58,7 +58,9 @@ class CourseForm(FlaskForm):
     summary = MarkdownField(
         _l("Summary"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
     )
-    hours = IntegerField(_l("Hours"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000)])
+    hours = IntegerField(
+        _l("Length, hours"), default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000)]
+    )
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     enrolment_mode = SelectField(_l("Enrolment"), choices=enrolment_choices(), default="invitation")

@@ -1,6 +1,7 @@
-"""How the item form is laid out for each kind: a teacher sees only what the chosen kind needs, in
-sections, with the rare settings folded under «Дополнительно». The fields themselves (and their
-server-side checks) are the forms' (app/courses/forms.py); this module only groups them."""
+"""How the course forms are laid out: the item form for each kind (a teacher sees only what the
+chosen kind needs) and the course form, in sections, with the rare settings folded under
+«Дополнительно». The fields themselves (and their server-side checks) are the forms'
+(app/courses/forms.py); this module only groups them."""
 
 from __future__ import annotations
 
@@ -71,14 +72,28 @@ LAYOUT: dict[str, tuple[Section, ...]] = {
 }
 
 
+COURSE_LAYOUT = (
+    Section("course", _l("Course"), ("title", "summary", "hours")),
+    Section("enrolment", _l("Who may join"), ("enrolment_mode", "enrolment_key")),
+    Section(
+        "dates", _l("Dates and the course total"), ("starts_on", "ends_on", "missing_grades"), folded=True
+    ),
+)
+
+
 def sections(kind: str, form: Any) -> list[tuple[Section, list[Any]]]:
-    """The kind's sections with the form's bound fields (those the form has), in order.
+    """The item kind's sections with the form's bound fields."""
+    return grouped(LAYOUT[kind], form)
+
+
+def grouped(layout: tuple[Section, ...], form: Any) -> list[tuple[Section, list[Any]]]:
+    """The layout's sections with the form's bound fields (those the form has), in order.
 
     A field the layout does not name still shows, in the first section, so that no field the form
     checks is ever hidden from the teacher by mistake."""
     placed: set[str] = set()
     result: list[tuple[Section, list[Any]]] = []
-    for section in LAYOUT[kind]:
+    for section in layout:
         bound = [form[name] for name in section.fields if name in form]
         placed.update(section.fields)
         if bound:

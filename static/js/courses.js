@@ -86,3 +86,20 @@
     }
   });
 })();
+
+// The course form: the enrolment key is asked for only when the course is joined with a key (the
+// field stays in the form, and the server still checks it; without JS it is always shown).
+(function () {
+  "use strict";
+  var mode = document.querySelector("[data-course-form] select[name=enrolment_mode]");
+  var key = document.querySelector("[data-course-form] input[name=enrolment_key]");
+  if (!mode || !key) {
+    return;
+  }
+  var row = key.closest(".mb-3") || key;
+  function toggle() {
+    row.hidden = mode.value !== "key";
+  }
+  mode.addEventListener("change", toggle);
+  toggle();
+})();

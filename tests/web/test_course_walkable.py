@@ -15,6 +15,7 @@ from courses.quiz.bank_gift import import_gift
 from courses.quiz.models import QuestionBank
 from tests.conftest import login
 from tests.factories import courses as cf
+from tests.factories.accounts import teacher
 
 GIFT = """\
 $CATEGORY: Дроби
@@ -170,3 +171,17 @@ def test_empty_course_says_what_to_do_next(client) -> None:  # type: ignore[no-u
     login(client, learner)
     html = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "data-empty-state" in html and "/forums/course/" in html and "add-module" not in html
+
+
+def test_course_form_in_sections_with_dates_folded(client) -> None:  # type: ignore[no-untyped-def]
+    login(client, teacher())
+    html = client.get("/courses/new").get_data(as_text=True)
+    main, more = html.split("<details")
+    assert 'name="title"' in main and 'name="hours"' in main and 'name="enrolment_key"' in main
+    assert 'name="starts_on"' in more and 'name="missing_grades"' in more
+    assert "Объём, часов" in main
+    refused = client.post(
+        "/courses/new", data={"title": "Курс", "hours": "-1", "enrolment_mode": "invitation"}
+    )
+    assert refused.status_code == 422
+    assert 'name="hours"' in refused.get_data(as_text=True).split("<details")[0]
