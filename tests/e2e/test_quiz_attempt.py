@@ -73,7 +73,7 @@ def test_student_takes_a_timed_quiz_reloads_and_sees_the_review(
     page.get_by_role("button", name="Завершить попытку").click()
     page.wait_for_url(re.compile(r"/quiz/attempts/\d+/review$"))
     assert page.locator("[data-attempt-state]").get_attribute("data-attempt-state") == "finished"
-    assert page.locator("[data-attempt-score]").inner_text().startswith("3 / 3")
+    assert page.locator("[data-attempt-score]").inner_text().startswith("3 из 3")
     assert "Правильный ответ:" in page.content()
     screenshot(page, "quiz-review")
     assert page.js_errors == []
