@@ -252,7 +252,7 @@ class ImportForm(FlaskForm):
 
     file = FileField(lazy_("Table of participants (CSV or XLSX)"))
     csv_text = TextAreaField(
-        lazy_("…or paste the lines: email,full_name,division[,institution,grade,subject]"),
+        lazy_("…or paste the lines copied from a spreadsheet, with its header line"),
         validators=[Optional(), Length(max=2_000_000)],
     )
     valid_only = BooleanField(lazy_("Import the valid lines and list the others"))

@@ -11,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.timeutil import utcnow
 from contest_engine import setup
+from contest_engine.queries import contest_stages
 from contest_engine.spec import ContestSpec, StageSpec
 from tests.e2e.signing_in import log_in
 from tests.factories.accounts import organiser, teacher
@@ -71,3 +72,68 @@ def test_organiser_opens_the_contest_and_a_participant_registers_and_submits(
     assert "Версия 1" in page.locator("#entry-versions").inner_text()
     screenshot(page, "contest-entry")
     assert not page.js_errors
+
+
+FITS = """() => {
+  const wide = document.documentElement.scrollWidth > window.innerWidth;
+  const spilled = [...document.querySelectorAll('.card .btn, .contest-actions .btn')].filter(button => {
+    const box = button.getBoundingClientRect();
+    const card = button.closest('.card, .contest-actions').getBoundingClientRect();
+    return box.left < card.left - 1 || box.right > card.right + 1 || box.right > window.innerWidth;
+  }).map(button => button.textContent.trim());
+  return {wide, spilled};
+}"""
+
+
+def test_organisers_contest_pages_fit_a_phone(app, _browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    owner = organiser()
+    db.session.commit()
+    now = utcnow()
+    spec = ContestSpec(
+        title="Ровесник – ровеснику: межрайонная конференция проектов",
+        kind="conference",
+        divisions=["5–8 классы", "9–11 классы"],
+        stages=[
+            StageSpec("Приём проектов", "submission", now - timedelta(hours=1), now + timedelta(days=7)),
+            StageSpec(
+                "Защита проектов",
+                "jury",
+                now + timedelta(days=7),
+                now + timedelta(days=14),
+                jury={
+                    "criteria": [{"name": "Актуальность", "max_points": 10, "weight": 1}],
+                    "aggregation": "mean",
+                },
+            ),
+        ],
+    )
+    contest = setup.create_contest(spec, actor=owner, now=now)
+    contest_id, email = contest.id, owner.email
+    stage_id = contest_stages(contest_id)[0].id
+    db.session.remove()
+    context = _browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
+    )
+    try:
+        page = context.new_page()
+        log_in(page, email)
+        for path in (
+            f"/contests/{contest_id}",
+            f"/contests/stages/{stage_id}",
+            f"/contests/{contest_id}/stages/new",
+            f"/contests/stages/{stage_id}/edit",
+            f"/contests/{contest_id}/edit",
+            "/contests/new",
+            f"/contests/stages/{stage_id}/results",
+            f"/contests/{contest_id}/participants",
+            f"/contests/{contest_id}/awards",
+        ):
+            page.goto(path)
+            assert page.evaluate(FITS) == {"wide": False, "spilled": []}, path
+        page.goto(f"/contests/{contest_id}")
+        assert page.locator("#add-stage").bounding_box()["height"] >= 40  # a tap target
+    finally:
+        context.close()

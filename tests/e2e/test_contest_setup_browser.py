@@ -73,7 +73,6 @@ def test_organiser_sets_up_a_three_stage_contest(app, page, live_server, screens
     awards.nth(2).get_by_label("Места с").fill("")
     awards.nth(2).get_by_label("по", exact=True).fill("")
     awards.nth(2).get_by_label("Или лучшие, %").fill("25")
-    screenshot(page, "contest-form")
     page.get_by_role("button", name="Создать конкурс").click()
     page.wait_for_url(re.compile(r"/contests/\d+/stages/new$"))
 
