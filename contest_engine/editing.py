@@ -68,8 +68,6 @@ def update_contest(contest: Contest, edit: ContestEdit, *, actor: User) -> Conte
     if edit.awards is not None:
         contest.award_rules = list(edit.awards)
         contest.award_quota_percent = edit.award_quota_percent
-    if edit.divisions is not None:
-        _apply_divisions(contest, edit.divisions, divisions)
     audit.record(
         "contest.updated",
         actor=actor,
@@ -79,6 +77,8 @@ def update_contest(contest: Contest, edit: ContestEdit, *, actor: User) -> Conte
         object_id=contest.id,
     )
     try:
+        if edit.divisions is not None:
+            _apply_divisions(contest, edit.divisions, divisions)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -254,3 +254,27 @@ def test_a_division_with_participants_is_renamed_not_removed(client) -> None:  #
     db.session.expire_all()
     assert [d.name for d in queries.contest_divisions(contest.id)] == ["Учителя", "Учителя-предметники"]
     assert db.session.scalar(select(func.count()).select_from(Stage)) == 1
+
+
+def test_the_setup_forms_run_a_fixed_number_of_queries(client, count_queries) -> None:  # type: ignore[no-untyped-def]
+    organiser_client(client)
+    counts = []
+    for size in (2, 20):
+        data = CONTEST | {f"divisions-{i}-name": f"Номинация {size}-{i}" for i in range(size)}
+        data |= {f"awards-{i}-title": f"Награда {i}" for i in range(size)}
+        assert client.post("/contests/new", data=data | {"title": f"Конкурс {size}"}).status_code == 302
+        contest_id = db.session.scalars(select(Contest.id).order_by(Contest.id.desc())).first()
+        for number in range(size // 2):
+            stage = STAGE | {
+                "title": f"Этап {number}",
+                "opens_at": f"2027-02-{number + 1:02d}T09:00",
+                "closes_at": f"2027-02-{number + 1:02d}T18:00",
+                "jury_criteria-0-name": "Содержание",
+            }
+            assert client.post(f"/contests/{contest_id}/stages/new", data=stage).status_code == 302
+        with count_queries(cold=True) as edit_page:
+            assert client.get(f"/contests/{contest_id}/edit").status_code == 200
+        with count_queries(cold=True) as stage_page:
+            assert client.get(f"/contests/{contest_id}/stages/new").status_code == 200
+        counts.append((edit_page.count, stage_page.count))
+    assert counts[0] == counts[1], counts
