@@ -153,6 +153,10 @@ def test_pupil_takes_a_timed_quiz_on_a_phone(
 
     print(f"pupil's timed quiz on a phone: {loads.count} page loads: {loads.urls}")
     assert loads.count <= MAX_LOADS
+    page.goto("/quiz/my")  # after the count: one's own attempts, «Разбор» on screen too
+    _fits(page)
+    box = page.locator("[data-review-link]").first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     assert page.js_errors == []
     page.context.close()
 
@@ -226,6 +230,7 @@ def test_teachers_quiz_pages_fit_a_phone(
         "/quiz/quizzes/{quiz}/attempts",
         "/quiz/quizzes/{quiz}/grading",
         "/quiz/quizzes/{quiz}/statistics",
+        "/quiz/attempts/{attempt}/review",
     ):
         page.goto(path.format(**ids))
         _fits(page)
