@@ -130,7 +130,8 @@ def quiz_settings(activity: Activity, description: str) -> dict[str, Any]:
         "opens_at": opens,
         "closes_at": closes if closes and (opens is None or closes > opens) else None,
         "shuffle_questions": shuffled,
-        "shuffle_answers": fields.get("shuffleanswers") == "1",
+        # Moodle's default is on: only an explicit "0" keeps the author's order.
+        "shuffle_answers": fields.get("shuffleanswers", "1") != "0",
     }
 
 
