@@ -146,7 +146,9 @@ def test_gradebook_and_progress_write_numbers_by_the_locale(client) -> None:  # 
     assert 'value="7,5"' in html  # exact, typed back as a Russian teacher types it
     assert "макс. 10, вес 1<" in html  # not «10.00», «1.00»
     assert "37,5\u00a0%" in html and "37.5" not in html
-    assert client.get(f"/courses/{course.id}/progress").status_code == 200
+    assert '<th scope="col">ФИО</th>' in html  # a column of people is headed by what it holds
+    progress = client.get(f"/courses/{course.id}/progress").get_data(as_text=True)
+    assert "ФИО" in progress and "Название" not in progress
     client.post("/auth/logout")
     login(client, learner)
     own = client.get(f"/courses/{course.id}/gradebook").get_data(as_text=True)
