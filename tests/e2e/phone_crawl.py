@@ -21,7 +21,8 @@ SKIPPED = re.compile(
 )
 _NUMBER = re.compile(r"\d+")
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")  # two letters or more: «C», «I» are not words here
+# A word of two letters or more standing alone («C», «I» and the letters inside a code are not words).
+_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![A-Za-z0-9_])")
 # What a page may show in Latin letters: names and titles in «quotes», addresses, links, file names, codes.
 _NOT_WORDS = re.compile(
     r"«[^«»]*»|[\w.+-]+@[\w.-]+|https?://\S+|\b[\w.-]+\.(pdf|xlsx|xls|csv|ics|zip|docx?|pptx?|png|jpe?g|txt|gift|xml)\b"
