@@ -31,20 +31,21 @@ def _wanted_directory(path: str) -> bool:
     return not name.startswith(".") and name not in {"__pycache__", "node_modules", "instance"}
 
 
-def _extracted() -> dict[str, str]:
-    """msgid → where it is first used, for every singular and plural msgid in babel.cfg's files."""
+def _extracted() -> dict[tuple[str | None, str], str]:
+    """(context, msgid) → where it is first used, for every singular and plural msgid in babel.cfg's
+    files (pgettext's context kept: the audit log's sentences differ by the actor's gender)."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     for pattern, method in method_map:
         if method == "jinja2":  # `{% trans %}` blocks and `_()` calls in templates
             options_map.setdefault(pattern, {}).setdefault("extensions", "jinja2.ext.i18n")
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str | None, str], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_wanted_directory
     ):
         for msgid in message if isinstance(message, tuple) else (message,):
             if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+                found.setdefault((context, msgid), f"{filename}:{lineno}")
     return found
 
 
@@ -62,14 +63,14 @@ def _usable(message: object) -> bool:
     return not getattr(message, "fuzzy", False) and all(_strings(message))
 
 
-def _translated() -> set[str]:
-    """Every msgid (singular and plural) with a usable Russian entry in any catalogue."""
-    known: set[str] = set()
+def _translated() -> set[tuple[str | None, str]]:
+    """Every (context, msgid), singular and plural, with a usable Russian entry in any catalogue."""
+    known: set[tuple[str | None, str]] = set()
     for po in CATALOGUES:
         for message in _catalogue(po):
             if message.id and _usable(message):
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                known.update(str(msgid) for msgid in ids)
+                known.update((message.context, str(msgid)) for msgid in ids)
     return known
 
 
@@ -80,11 +81,21 @@ def test_the_catalogues_are_found() -> None:
 
 def test_every_msgid_in_code_and_templates_has_a_russian_translation() -> None:
     extracted = _extracted()
-    assert "Bold (Ctrl+B)" in extracted  # the extractor reached templates/_markdown_editor.html
+    assert (None, "Bold (Ctrl+B)") in extracted  # the extractor reached templates/_markdown_editor.html
     assert any(where.startswith("templates/_macros/") for where in extracted.values())  # and "_" folders
     translated = _translated()
-    missing = sorted((where, msgid) for msgid, where in extracted.items() if msgid not in translated)
-    listing = "\n".join(f"  {where}: {msgid!r}" for where, msgid in missing)
+    # N_() marks a msgid whose context (the actor's gender) is chosen when it is shown, so a msgid found
+    # without a context is satisfied by an entry under any context; pgettext's literal context must match.
+    any_context = {msgid for _context, msgid in translated}
+    missing = sorted(
+        (where, (context, msgid))
+        for (context, msgid), where in extracted.items()
+        if (context, msgid) not in translated and (context is not None or msgid not in any_context)
+    )
+    listing = "\n".join(
+        f"  {where}: {msgid!r}" + (f" (context {context!r})" if context else "")
+        for where, (context, msgid) in missing
+    )
     assert not missing, (
         f"{len(missing)} msgids have no Russian translation (add them to your catalogue):\n{listing}"
     )
