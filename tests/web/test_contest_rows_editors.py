@@ -278,3 +278,12 @@ def test_the_setup_forms_run_a_fixed_number_of_queries(client, count_queries) ->
             assert client.get(f"/contests/{contest_id}/stages/new").status_code == 200
         counts.append((edit_page.count, stage_page.count))
     assert counts[0] == counts[1], counts
+
+
+def test_the_advanced_fold_opens_when_it_holds_an_error(client) -> None:  # type: ignore[no-untyped-def]
+    organiser_client(client)
+    contest = new_contest(client)
+    closed = client.get(f"/contests/{contest.id}/stages/new").get_data(as_text=True)
+    assert 'id="stage-advanced">' in closed
+    refused = client.post(f"/contests/{contest.id}/stages/new", data=STAGE | {"max_file_mb": "500"})
+    assert refused.status_code == 422 and 'id="stage-advanced" open>' in refused.get_data(as_text=True)
