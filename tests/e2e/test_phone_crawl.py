@@ -21,10 +21,8 @@ ALLOWED = frozenset({"english"})
 # Pages of other areas being fixed in this issue by their owners (listed in /work/crawl_findings.md):
 # (page shape, kind of problem) expected to fail for now. Empty it when their fixes land.
 KNOWN_FAILURES_OF_OTHER_AREAS: set[tuple[str, str]] = {
-    ("/courses/", "sideways"),  # a course card's badge at 390 px
     ("/courses/items/N", "status"),  # the dashboard's deadline of an item the teacher may not open
     ("/jury/stages/N/schedule", "english"),  # «Europe/Moscow» instead of the zone's city
-    ("/contests/N/participants", "sideways"),  # the participants table outside .table-responsive
 }
 
 _LINKS = """() => Array.from(document.querySelectorAll('nav a[href], main a[href]'), a => a.href)"""
