@@ -17,7 +17,7 @@ from app.i18n import _
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import submit
 from contest_engine.messages import kind_label, state_label
-from contest_engine.models import Contest
+from contest_engine.models import Contest, Stage
 from contest_engine.queries import contest_stages
 from contest_engine.setup import add_stage, update_stage
 from contest_engine.spec import StageSpec
@@ -71,7 +71,9 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
         done = submit(
             form,
             lambda: renamed(
-                lambda: update_stage(stage, _stage_spec(form, contest), actor=current_user, now=utcnow()),
+                lambda: update_stage(
+                    stage, _stage_spec(form, contest, stored=stage), actor=current_user, now=utcnow()
+                ),
                 _stage_field(form),
             ),
             done=_("Saved."),
@@ -110,8 +112,9 @@ def _stage_form(form: forms.StageForm, contest: Contest, stages: list[Any], titl
     ), form_status(form)
 
 
-def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
-    """The stage as the form describes it, reading only the parts its kind uses."""
+def _stage_spec(form: forms.StageForm, contest: Contest, stored: Stage | None = None) -> StageSpec:
+    """The stage as the form describes it, reading only the parts its kind uses; on an edit the
+    parts it does not use keep their stored values."""
     kind = form.kind.data or "submission"
     spec = StageSpec(
         title=form.title.data or "",
@@ -120,6 +123,17 @@ def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
         opens_at=parse_local(form.opens_at.data, contest.timezone),  # type: ignore[arg-type]
         closes_at=parse_local(form.closes_at.data, contest.timezone),  # type: ignore[arg-type]
     )
+    if stored is not None:
+        kept = stored.advancement_value
+        spec.advancement = {
+            "rule": stored.advancement_rule,
+            "ties": stored.advancement_ties,
+            "value": int(kept) if stored.advancement_rule == "top_n" and kept is not None else kept,
+        }
+        spec.tiebreak_by_time = stored.tiebreak_by_time
+        spec.accepts_text, spec.accepts_link = stored.accepts_text, stored.accepts_link
+        spec.accepts_files, spec.file_types = stored.accepts_files, stored.file_types
+        spec.max_file_mb, spec.max_files = stored.max_file_mb, stored.max_files
     if forms.uses(kind, "advancement"):
         rule = form.advancement_rule.data or "all"
         value = form.advancement_value.data
@@ -130,7 +144,8 @@ def _stage_spec(form: forms.StageForm, contest: Contest) -> StageSpec:
             "ties": form.advancement_ties.data,
             "value": None if rule in ("all", "manual") else value,
         }
-    spec.tiebreak_by_time = forms.uses(kind, "timing") and bool(form.tiebreak_by_time.data)
+    if forms.uses(kind, "timing"):
+        spec.tiebreak_by_time = bool(form.tiebreak_by_time.data)
     if forms.uses(kind, "entries"):
         spec.accepts_text = bool(form.accepts_text.data)
         spec.accepts_link = bool(form.accepts_link.data)

@@ -287,3 +287,35 @@ def test_the_advanced_fold_opens_when_it_holds_an_error(client) -> None:  # type
     assert 'id="stage-advanced">' in closed
     refused = client.post(f"/contests/{contest.id}/stages/new", data=STAGE | {"max_file_mb": "500"})
     assert refused.status_code == 422 and 'id="stage-advanced" open>' in refused.get_data(as_text=True)
+
+
+def test_an_edit_keeps_what_the_stages_kind_does_not_show(client) -> None:  # type: ignore[no-untyped-def]
+    organiser_client(client)
+    contest = new_contest(client)
+    olympiad = STAGE | {
+        "kind": "olympiad",
+        "title": "Тур",
+        "advancement_rule": "top_n",
+        "advancement_value": "5",
+    }
+    assert client.post(f"/contests/{contest.id}/stages/new", data=olympiad).status_code == 302
+    stage = queries.contest_stages(contest.id)[1]
+    stage.accepts_files, stage.max_files = (
+        False,
+        7,
+    )  # set through the API: the olympiad form has no such fields
+    db.session.commit()
+    edit = {
+        k: v
+        for k, v in olympiad.items()
+        if k not in ("accepts_text", "file_types", "max_file_mb", "max_files")
+    }
+    assert client.post(f"/contests/stages/{stage.id}/edit", data=edit | {"title": "Тур 1"}).status_code == 302
+    db.session.expire_all()
+    stage = db.session.get(Stage, stage.id)
+    assert (stage.title, stage.accepts_files, stage.max_files, stage.advancement_value) == (
+        "Тур 1",
+        False,
+        7,
+        5,
+    )
