@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -29,6 +30,9 @@ class Deadline:
     item_id: int
     title: str
     due_at: datetime
+    # The item to complete first when the assignment is still locked behind it (no link then: the
+    # page would only say it is locked).
+    opens_after: str | None = None
 
 
 def dashboard_summary(
@@ -75,6 +79,7 @@ def dashboard_summary(
             course_items = [i for i in visible if i.course_id == course.id]
             percent = rules.progress([facts.item_facts(i, user.id) for i in course_items]).percent
         result.append(DashboardCourse(course, str(role), percent))
+    items_by_id = {i.id: i for i in items}
     for item in visible:
         if (
             item.assignment is not None
@@ -82,7 +87,15 @@ def dashboard_summary(
             and item.assignment.due_at >= now
             and (item.assignment_id, user.id) not in facts.submissions
         ):
-            deadlines.append(Deadline(courses[item.course_id], item.id, item.title, item.assignment.due_at))
+            deadlines.append(
+                Deadline(
+                    courses[item.course_id],
+                    item.id,
+                    item.title,
+                    item.assignment.due_at,
+                    _locked_behind(item, items_by_id, facts, user.id),
+                )
+            )
     deadlines.sort(key=lambda d: d.due_at)
     return result, deadlines[:5]
 
@@ -97,3 +110,12 @@ def joinable_count(user: User) -> int:
         .where(Course.enrolment_mode != EnrolmentMode.INVITATION, Course.id.not_in(mine))
     )
     return db.session.scalar(query) or 0
+
+
+def _locked_behind(item: Item, items_by_id: dict[int, Item], facts: Any, user_id: int) -> str | None:
+    """The title of the prerequisite the student has still to complete, as the item page decides
+    (courses.progress.item_access), from the rows already loaded."""
+    prerequisite = items_by_id.get(item.prerequisite_id) if item.prerequisite_id else None
+    if prerequisite is None or rules.is_complete(facts.item_facts(prerequisite, user_id)):
+        return None
+    return prerequisite.title

@@ -18,13 +18,6 @@ ROLES = ["student", "teacher", "methodist", "organiser", "juror", "coordinator",
 PAGES_PER_ROLE = 40
 # Latin words that are names, not interface words: a language named in its own tongue.
 ALLOWED = frozenset({"english"})
-# Pages of other areas being fixed in this issue by their owners (listed in /work/crawl_findings.md):
-# (page shape, kind of problem) expected to fail for now. Empty it when their fixes land.
-KNOWN_FAILURES_OF_OTHER_AREAS: set[tuple[str, str]] = {
-    ("/courses/items/N", "status"),  # the dashboard's deadline of an item the teacher may not open
-    ("/jury/stages/N/schedule", "english"),  # «Europe/Moscow» instead of the zone's city
-}
-
 _LINKS = """() => Array.from(document.querySelectorAll('nav a[href], main a[href]'), a => a.href)"""
 _PROBLEMS = """() => {
   const named = e => e.tagName.toLowerCase() + ' «' + (e.innerText || e.name || e.className || '')
@@ -84,8 +77,7 @@ def _crawl(page: Any, origin: str, role: str, checked: set[str]) -> list[str]:
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         for problem in _check(page, response.status):
-            if (shape(path), problem.split(":")[0]) not in KNOWN_FAILURES_OF_OTHER_AREAS:
-                problems.append(f"{role} {path} (linked from {came_from}): {problem}")
+            problems.append(f"{role} {path} (linked from {came_from}): {problem}")
         for href in page.evaluate(_LINKS):
             target = followed(href, origin)
             if target and shape(target) not in seen_shapes:

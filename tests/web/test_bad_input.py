@@ -9,9 +9,11 @@ from flask_babel import force_locale
 
 from app.input_guard import nul_message
 from app.timeutil import out_of_range_message
+from courses.models import Item
 from tests.conftest import login
 from tests.factories import courses as cf
 from tests.factories.accounts import admin, teacher
+from tests.factories.courses import count
 from tests.factories.jury import jury_stage
 
 BEYOND = [2**31, 2**63, 10**30]  # PostgreSQL's integer, SQLite's integer, neither
@@ -98,15 +100,20 @@ def test_completion_points_the_database_cannot_hold_are_a_message_by_the_field(c
     module = cf.module(cf.course(author=author))
     login(client, author)
     response = client.post(
-        f"/courses/modules/{module.id}/items/new/page",
+        f"/courses/modules/{module.id}/items/new/assignment",  # a page no longer asks for points
         data={
-            "title": "Страница",
-            "body": "Текст",
-            "completion": "viewed",
+            "title": "Эссе",
+            "max_points": "10",
+            "completion": "graded",
             "completion_points": "1e20",
             "weight": "1",
             "prerequisite": "0",
+            "allow_text": "y",
+            "allowed_extensions": "pdf",
+            "max_file_mb": "5",
+            "max_files": "2",
         },
     )
     assert response.status_code == 422
     assert "invalid-feedback" in response.get_data(as_text=True)
+    assert count(Item) == 0
