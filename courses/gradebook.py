@@ -178,7 +178,7 @@ def typed_points(raw: str) -> Decimal | None:
 def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
     """All students (no pagination) as a header and rows, for CSV and XLSX export."""
     book = gradebook(course, per_page=1_000_000)
-    header = [_("Student"), _("E-mail")] + [c.item.title for c in book.columns] + [_("Course total, %")]
+    header = [_("Learner"), _("E-mail")] + [c.item.title for c in book.columns] + [_("Course total, %")]
     rows: list[list[Any]] = []
     for row in book.rows:
         cells: list[Any] = [row.student.full_name, row.student.email]

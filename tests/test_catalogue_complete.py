@@ -126,3 +126,21 @@ def test_plural_forms_and_placeholders_match_their_msgid(po: Path) -> None:
         for message, errors in _catalogue(po).check()
     ]
     assert not problems, f"{po.relative_to(ROOT)}:\n" + "\n".join(problems)
+
+
+def test_no_msgid_is_translated_two_ways() -> None:
+    """The app merges every catalogue into one, so a msgid two rooms translate differently would
+    read as whichever loads last; a room that means something else asks with its own msgid."""
+    seen: dict[tuple[str | None, str], dict[str, tuple[str, ...]]] = {}
+    for po in CATALOGUES:
+        for message in _catalogue(po):
+            if message.id and _usable(message):
+                key = (message.context, _msgid(message))
+                seen.setdefault(key, {})[po.parts[-4]] = _strings(message)
+    clashes = {key: found for key, found in seen.items() if len(set(found.values())) > 1}
+    assert not clashes, "\n".join(f"{key[1]!r}: {found}" for key, found in clashes.items())
+
+
+def _msgid(message: object) -> str:
+    ident = message.id  # type: ignore[attr-defined]
+    return ident if isinstance(ident, str) else ident[0]

@@ -231,7 +231,7 @@ class EnrolForm(FlaskForm):
     role = SelectField(
         _l("Role in the course"),
         default="student",
-        choices=options([("student", _l("Student")), ("tutor", _l("Tutor"))]),
+        choices=options([("student", _l("Learner")), ("tutor", _l("Tutor"))]),
     )
 
 
@@ -240,7 +240,7 @@ class EnrolCsvForm(FlaskForm):
     role = SelectField(
         _l("Role in the course"),
         default="student",
-        choices=options([("student", _l("Student")), ("tutor", _l("Tutor"))]),
+        choices=options([("student", _l("Learner")), ("tutor", _l("Tutor"))]),
     )
     valid_only = BooleanField(_l("Enrol the valid lines and list the others"))
 

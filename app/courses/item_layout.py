@@ -74,7 +74,7 @@ LAYOUT: dict[str, tuple[Section, ...]] = {
 
 COURSE_LAYOUT = (
     Section("course", _l("Course"), ("title", "summary", "hours")),
-    Section("enrolment", _l("Who may join"), ("enrolment_mode", "enrolment_key")),
+    Section("enrolment", _l("Who may enrol"), ("enrolment_mode", "enrolment_key")),
     Section(
         "dates", _l("Dates and the course total"), ("starts_on", "ends_on", "missing_grades"), folded=True
     ),
