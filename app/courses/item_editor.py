@@ -3,7 +3,6 @@ editing one. The form's fields depend on the item's kind."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,20 +23,8 @@ from courses.assignments import AssignmentSettings, create_assignment, update_as
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item, update_item
 from courses.models import Assignment, Course, Item, Module
-from courses.quiz.models import Question, QuestionCategory
+from courses.quiz.picking import bank_rows
 from courses.quiz_items import add_quiz_item
-
-
-@dataclass(frozen=True)
-class BankQuestion:
-    """A line of the quiz item's question picker."""
-
-    id: int
-    name: str
-    type: str
-    category: str
-    mark: Decimal
-
 
 FORMS = {
     "page": ItemForm,
@@ -69,7 +56,7 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
     course = course_or_404(module.course_id)
     form = FORMS[kind]()
     _prepare(form, kind, HIDDEN_FIELDS[kind], kind in ("assignment", "quiz"), course.id, None)
-    questions = _bank_questions(course) if kind == "quiz" else []
+    questions = bank_rows(course.bank_id) if kind == "quiz" and course.bank_id else []
     if kind == "quiz":
         form.questions.choices = options([(q.id, q.name) for q in questions])
     if form.validate_on_submit():
@@ -241,28 +228,3 @@ def _prerequisite_choices(course_id: int, exclude: int | None) -> list[tuple[int
     return options(
         [(0, _("— none —"))] + [(r.id, f"{r.module} → {r.title}") for r in rows if r.id != exclude]
     )
-
-
-def _bank_questions(course: Course) -> list[BankQuestion]:
-    """The course bank's questions for the quiz item's picker (name, type, marks), one query."""
-    if course.bank_id is None:
-        return []
-    rows = db.session.execute(
-        select(Question.id, Question.name, Question.type, Question.data)
-        .add_columns(QuestionCategory.name.label("category"))
-        .outerjoin(QuestionCategory, QuestionCategory.id == Question.category_id)
-        .where(Question.bank_id == course.bank_id, Question.hidden.is_(False))
-        .order_by(Question.id)
-    ).all()
-    return [
-        BankQuestion(r.id, r.name, r.type, r.category or "", _mark((r.data or {}).get("default_mark")))
-        for r in rows
-    ]
-
-
-def _mark(value: Any) -> Decimal:
-    """A question's marks as stored in its data (a number or its text); 1 when absent or unreadable."""
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(1)
-    except ArithmeticError:
-        return Decimal(1)

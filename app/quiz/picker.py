@@ -6,7 +6,7 @@ questions ticked on another page of results stay (static/js/quiz.js only keeps t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -16,20 +16,12 @@ from app.pagination import Page, paginate
 from app.quiz.type_names import TYPE_LABELS
 from courses.quiz.banks import category_paths
 from courses.quiz.models import Question, QuestionBank
+from courses.quiz.picking import ROW_COLUMNS, PickerRow, picker_rows, question_mark
 
 #: Results per picker page: the page stays short on a phone, the query bounded whatever the bank.
 PER_PAGE = 25
 #: At most this many already-picked questions are carried between picker pages.
 MAX_PICKED = 500
-
-
-@dataclass(frozen=True)
-class PickerRow:
-    id: int
-    name: str
-    type: str
-    category: str
-    mark: Decimal
 
 
 @dataclass
@@ -55,15 +47,6 @@ class Picker:
     @property
     def total_marks(self) -> Decimal:
         return sum(self.picked_marks.values(), Decimal(0))
-
-
-def _mark(row: Any) -> Decimal:
-    if row.type == "description":
-        return Decimal(0)
-    try:
-        return Decimal(str((row.data or {}).get("default_mark", "1")))
-    except InvalidOperation:
-        return Decimal(1)
 
 
 def _name_matches(search: str) -> Any:
@@ -98,9 +81,7 @@ def build_picker(
     kind = kind if kind in TYPE_LABELS else ""
     category_id = args.get("category", 0, type=int) or 0
     picked = [i for i in _ids(args.getlist("question_ids")) if i not in exclude]
-    query = select(Question.id, Question.name, Question.type, Question.category_id, Question.data).where(
-        Question.bank_id == bank.id, Question.hidden.is_(False)
-    )
+    query = select(*ROW_COLUMNS).where(Question.bank_id == bank.id, Question.hidden.is_(False))
     if exclude:
         query = query.where(Question.id.not_in(exclude))
     if search:
@@ -112,12 +93,12 @@ def build_picker(
     page = max(1, args.get("page", 1, type=int) or 1)
     listing = paginate(query.order_by(Question.name, Question.id), page, PER_PAGE, scalars=False)
     paths = category_paths(bank.id)
-    rows = [PickerRow(r.id, r.name, r.type, paths.get(r.category_id, "—"), _mark(r)) for r in listing.items]
+    rows = picker_rows(listing.items, paths)
     marks = {row.id: row.mark for row in rows if row.id in picked}
     missing = [i for i in picked if i not in marks]
     if missing:
         found = db_rows(bank, missing)
-        marks.update({r.id: _mark(r) for r in found})
+        marks.update({r.id: question_mark(r) for r in found})
         picked = [i for i in picked if i in marks]
     return Picker(listing, rows, search, kind, category_id, paths, TYPE_LABELS, picked, marks)
 
