@@ -20,10 +20,10 @@ from app.domain_errors import Conflict, Invalid
 from app.extensions import db, rows_changed
 from app.i18n import _
 from app.numbers import number
-from contest_engine.jury.messages import spec_invalid, text
+from contest_engine.jury.messages import text
 from contest_engine.jury.models import JuryCriterion, Score, ScoreSheet
-from contest_engine.jury.setup import spec_of, stage_criteria
-from contest_engine.jury.spec import Problem, SpecError, parse_spec
+from contest_engine.jury.setup import checked_criterion, spec_of, stage_criteria
+from contest_engine.jury.spec import Problem
 from contest_engine.models import Stage
 
 
@@ -112,17 +112,7 @@ def _checked(
         "description": description,
         "levels": [dict(level) for level in levels],
     }
-    prefix = f"criteria.{index}."
-    try:
-        return parse_spec(spec).criteria[index]
-    except SpecError as error:
-        whole = spec_invalid(error)
-        fields = {
-            key.removeprefix(prefix): text(problem)
-            for key, problem in error.problems.items()
-            if key.startswith(prefix)
-        }
-        raise Invalid(whole.message, fields or whole.fields) from None
+    return checked_criterion(spec, index)
 
 
 def _below_given(highest: Decimal) -> Invalid:

@@ -159,9 +159,19 @@ def add_criterion(
             "levels": levels,
         }
     )
-    prefix = f"criteria.{len(spec['criteria']) - 1}."
+    checked_criterion(spec, len(spec["criteria"]) - 1)
+    configure_stage_jury(stage, spec, actor=actor)
+    db.session.commit()
+    return stage_criteria(stage.id)[-1]
+
+
+def checked_criterion(spec: Mapping[str, Any], index: int) -> Any:
+    """The spec's criterion at `index` as the pure spec reads it; the organiser's form shows one
+    criterion, so its problems come back by the form's field names (`name`, `max_points`, …) and
+    only the rest of the spec's problems as a whole."""
+    prefix = f"criteria.{index}."
     try:
-        parse_spec(spec)
+        return parse_spec(spec).criteria[index]
     except SpecError as error:
         whole = spec_invalid(error)
         fields = {
@@ -170,9 +180,6 @@ def add_criterion(
             if key.startswith(prefix)
         }
         raise Invalid(whole.message, fields or whole.fields) from None
-    configure_stage_jury(stage, spec, actor=actor)
-    db.session.commit()
-    return stage_criteria(stage.id)[-1]
 
 
 def delete_criterion(criterion: JuryCriterion, *, actor: User) -> None:
