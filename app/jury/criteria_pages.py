@@ -26,15 +26,7 @@ def edit_criterion(criterion_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         done = submit(
             form,
-            lambda: update_criterion(
-                criterion,
-                name=form.name.data or "",
-                max_points=form.max_points.data,
-                weight=form.weight.data,
-                description=form.description.data or "",
-                levels=form.level_values(),
-                actor=current_user,
-            ),
+            lambda: update_criterion(criterion, **form.values(), actor=current_user),
             done=_("Criterion saved."),
             then=url_for("jury.setup", stage_id=stage.id),
         )

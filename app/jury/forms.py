@@ -97,6 +97,16 @@ class CriterionForm(FlaskForm):
             if not row.form.is_blank()
         ]
 
+    def values(self) -> dict[str, Any]:
+        """The criterion as the services take it (adding one and editing one read the same fields)."""
+        return {
+            "name": self.name.data or "",
+            "max_points": self.max_points.data,
+            "weight": self.weight.data,
+            "description": self.description.data or "",
+            "levels": self.level_values(),
+        }
+
     def offer_spare_rows(self) -> None:
         """Two empty rows to type into (a browser without JavaScript cannot add one)."""
         while len(self.levels) < min(MAX_LEVELS, len(self.level_values()) + SPARE_LEVELS):

@@ -69,15 +69,7 @@ def add_criterion(stage_id: int):  # type: ignore[no-untyped-def]
     if criterion_form.validate_on_submit():
         done = submit(
             criterion_form,
-            lambda: add_stage_criterion(
-                stage,
-                name=criterion_form.name.data or "",
-                max_points=criterion_form.max_points.data,
-                weight=criterion_form.weight.data,
-                description=criterion_form.description.data or "",
-                levels=criterion_form.level_values(),
-                actor=current_user,
-            ),
+            lambda: add_stage_criterion(stage, **criterion_form.values(), actor=current_user),
             done=_("Criterion added."),
             then=url_for("jury.setup", stage_id=stage.id),
         )
