@@ -44,19 +44,7 @@ def add_quiz_item(
     quiz = quiz_quizzes.create_quiz(
         bank, title=settings.title, question_ids=question_ids, actor=actor, **quiz_options
     )
-    item = new_item(module, ItemKind.QUIZ, settings)
-    item.quiz_id = quiz.id
-    db.session.flush()
-    audit.record(
-        "course.item_added",
-        actor=actor,
-        object_type="item",
-        object_id=item.id,
-        details={"kind": "quiz", "quiz_id": quiz.id},
-        **audit_scope(module.course_id),
-    )
-    db.session.commit()
-    return item
+    return _quiz_item(module, settings, quiz, actor)
 
 
 def place_quiz(module: Module, quiz: Quiz, *, actor: User) -> Item:
@@ -77,7 +65,12 @@ def place_quiz(module: Module, quiz: Quiz, *, actor: User) -> Item:
     if db.session.scalar(select(Item.id).where(Item.quiz_id == quiz.id).limit(1)) is not None:
         db.session.rollback()
         raise Conflict(_("The quiz is already in a module of the course."))
-    item = new_item(module, ItemKind.QUIZ, ItemSettings(title=quiz.title))
+    return _quiz_item(module, ItemSettings(title=quiz.title), quiz, actor)
+
+
+def _quiz_item(module: Module, settings: ItemSettings, quiz: Quiz, actor: User) -> Item:
+    """The quiz's item at the end of the module, audited and committed (both ways of adding one)."""
+    item = new_item(module, ItemKind.QUIZ, settings)
     item.quiz_id = quiz.id
     db.session.flush()
     audit.record(
