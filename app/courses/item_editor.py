@@ -23,7 +23,7 @@ from courses.assignments import AssignmentSettings, create_assignment, update_as
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item, update_item
 from courses.models import Assignment, Course, Item, Module
-from courses.quiz.picking import bank_rows
+from courses.quiz.picking import PickerRow, bank_rows
 from courses.quiz_items import add_quiz_item
 
 FORMS = {
@@ -69,17 +69,7 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
         )
         if done:
             return done
-    return render_template(
-        "courses/item_form.html",
-        form=form,
-        course=course,
-        kind=kind,
-        item=None,
-        title=_("New item"),
-        sections=sections(kind, form),
-        opened=opened,
-        questions=questions,
-    ), form_status(form)
+    return _form_page(form, course, kind, None, questions), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -104,17 +94,22 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
         )
         if done:
             return done
+    return _form_page(form, course, kind, item, []), form_status(form)
+
+
+def _form_page(form: Any, course: Course, kind: str, item: Item | None, questions: list[PickerRow]) -> str:
+    """The item form in its sections by kind (a new item when `item` is None)."""
     return render_template(
         "courses/item_form.html",
         form=form,
         course=course,
         kind=kind,
         item=item,
-        title=_("Edit item"),
+        title=_("New item") if item is None else _("Edit item"),
         sections=sections(kind, form),
         opened=opened,
-        questions=[],
-    ), form_status(form)
+        questions=questions,
+    )
 
 
 def _prepare(
