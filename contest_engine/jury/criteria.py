@@ -41,7 +41,14 @@ def update_criterion(
     names (`name`, `max_points`, `weight`, `levels`)."""
     stage = db.session.get(Stage, criterion.stage_id)
     assert stage is not None
-    parsed = _checked(stage, criterion, name, max_points, weight, description, levels)
+    entry = {
+        "name": name,
+        "max_points": max_points,
+        "weight": weight,
+        "description": description,
+        "levels": [dict(level) for level in levels],
+    }
+    parsed = _checked(stage, criterion, entry)
     scored = bool(db.session.scalar(select(exists().where(ScoreSheet.stage_id == stage.id))))
     if scored and parsed.weight != criterion.weight:
         message = _("Jurors have already scored this stage: the weight can no longer change.")
@@ -89,29 +96,15 @@ def highest_given(criterion_id: int) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _checked(
-    stage: Stage,
-    criterion: JuryCriterion,
-    name: str,
-    max_points: object,
-    weight: object,
-    description: str,
-    levels: list[Mapping[str, Any]],
-) -> Any:
+def _checked(stage: Stage, criterion: JuryCriterion, entry: dict[str, Any]) -> Any:
     """The criterion as the pure spec reads it among its siblings (unique names, exact points)."""
     spec = spec_of(stage)
     siblings = stage_criteria(stage.id)
     index = [row.id for row in siblings].index(criterion.id)
-    if any(row.name == name.strip() for row in siblings if row.id != criterion.id):
+    if any(row.name == str(entry["name"]).strip() for row in siblings if row.id != criterion.id):
         message = text(Problem("criterion_name_duplicate"))  # by this field, not by the other one
         raise Invalid(message, {"name": message})
-    spec["criteria"][index] = {
-        "name": name,
-        "max_points": max_points,
-        "weight": weight,
-        "description": description,
-        "levels": [dict(level) for level in levels],
-    }
+    spec["criteria"][index] = entry
     return checked_criterion(spec, index)
 
 
