@@ -11,7 +11,7 @@ from app.extensions import db
 from contest_engine.models import Participation, Stage
 from contest_engine.rules.stages import StageKind, StageState
 from tests.conftest import login
-from tests.factories.accounts import organiser, student, teacher
+from tests.factories.accounts import juror, methodist, organiser, student, teacher
 from tests.factories.contests import StageFactory
 from tests.web.test_contest_pages import NOW, at, running_contest
 
@@ -64,10 +64,11 @@ def test_organiser_reaches_the_jury_pages_from_a_jury_stage(client) -> None:
     assert "data-jury-links" not in submission_page
 
 
-@pytest.mark.parametrize("make", [teacher, student, organiser])
+@pytest.mark.parametrize("make", [teacher, student, organiser, juror, methodist])
 def test_organiser_pages_refuse_others(client, make) -> None:
     contest, owner, division, registration, card = running_contest()
     login(client, make())
+    stages = db.session.scalar(select(func.count(Stage.id)).where(Stage.contest_id == contest.id))
     for url in (
         f"/contests/{contest.id}/edit",
         f"/contests/{contest.id}/participants",
@@ -75,14 +76,19 @@ def test_organiser_pages_refuse_others(client, make) -> None:
         f"/contests/stages/{card.id}/advance",
         f"/contests/{contest.id}/questions",
         f"/contests/{contest.id}/stages/new",
+        f"/contests/stages/{card.id}/edit",
     ):
         assert client.get(url).status_code == 403, url
     for url in (
+        f"/contests/{contest.id}/stages/new",
+        f"/contests/stages/{card.id}/edit",
+        f"/contests/{contest.id}/edit",
         f"/contests/stages/{card.id}/close",
         f"/contests/stages/{card.id}/publish",
         f"/contests/{contest.id}/awards",
     ):
         assert client.post(url, data={}).status_code == 403, url
+    assert db.session.scalar(select(func.count(Stage.id)).where(Stage.contest_id == contest.id)) == stages
 
 
 def test_participants_csv_import_page(client) -> None:
