@@ -105,7 +105,7 @@ def test_bad_input_is_refused_by_its_field_and_writes_nothing(
     ("name", "data", "message"),
     [
         ("virus.exe", b"MZ" + b"x" * 10, "не принимаются"),
-        ("fake.docx", b"<html><script>alert(1)</script>", "не является настоящим"),
+        ("fake.docx", b"<html><script>alert(1)</script>", "на самом деле не является файлом"),
         ("big.png", b"\x89PNG\r\n\x1a\n" + b"x" * (10 * 1024 * 1024 + 1), "больше 10 МБ"),
     ],
 )
