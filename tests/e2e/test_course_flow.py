@@ -52,6 +52,8 @@ def test_enrol_read_submit_grade_certificate(
 
     page.get_by_role("link", name="Введение в курс").click()
     expect(page.locator("article.page-body h2")).to_have_text("Здравствуйте!")
+    page.get_by_role("link", name="Вернуться к курсу").click()  # a read page is no dead end
+    page.wait_for_url(re.compile(rf"/courses/{course_id}$"))
     page.goto(f"/courses/items/{task_id}")
     work = tmp_path / "Конспект урока.pdf"
     work.write_bytes(b"%PDF-1.4\n% conspect\n")

@@ -143,6 +143,8 @@ def test_pupil_takes_a_timed_quiz_on_a_phone(
     assert pairs.count() == 3
     assert "кошка домашняя обыкновенная" in page.locator("#slot-2").inner_text()  # in full, not cut
     assert page.locator("[data-timed-out]").count() == 0
+    verdicts = {slot: page.locator(f"#slot-{slot} [data-verdict]").inner_text() for slot in (1, 3, 4)}
+    assert verdicts == {1: "верно", 3: "верно", 4: "нет ответа"}  # each question's verdict in words
 
     page.get_by_role("link", name="Назад к тесту").click()
     page.wait_for_url(re.compile(rf"/quiz/quizzes/{quiz_id}$"))
@@ -177,6 +179,11 @@ def test_time_running_out_says_so(
 
     page = _phone(_browser, live_server)
     log_in(page, email)
+    page.goto("/quiz/my")  # none taken yet: the empty page leads to the courses, where quizzes are
+    expect(page.locator("[data-empty-state]")).to_contain_text("Тесты находятся внутри курсов")
+    expect(page.locator("[data-empty-state]").get_by_role("link", name="Все курсы")).to_have_attribute(
+        "href", "/courses/"
+    )
     # The attempt began 55 seconds ago: five seconds are left when the page opens.
     attempt = start_attempt(
         db.session.get(Quiz, quiz_id), db.session.get(User, user_id), utcnow() - timedelta(seconds=55)
