@@ -96,6 +96,8 @@ def test_the_audit_log_reads_as_sentences(app: Any, page: Any, live_server: Any,
     page.get_by_role("button", name="Отправить оценки").click()
     page.wait_for_url(re.compile(r"/jury/$"))
     log_in(page, organiser_email)
+    page.goto(f"/jury/stages/{stage_id}/overview")  # one juror's total alone has no spread, not «0»
+    expect(page.locator(f"[data-entry='{entry_id}'] td").nth(5)).to_have_text("—")
     page.goto(f"/jury/stages/{stage_id}/progress")
     page.on("dialog", lambda dialog: dialog.accept())  # «Закрыть оценивание?»
     page.get_by_role("button", name="Закрыть оценивание").click()
