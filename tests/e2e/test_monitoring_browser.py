@@ -33,6 +33,8 @@ def test_district_methodist_opens_the_olympiads_drills_into_a_school_and_exports
     db.session.remove()
 
     log_in(page, email)
+    # The dashboard leads to their work too, not only the header's menu.
+    assert page.locator("#dashboard-monitoring").get_attribute("href") == "/monitoring/"
     page.locator("#nav-community").click()  # «Сообщество» → «Мониторинг», beside «Сеть»
     page.locator("#nav-monitoring").click()
     page.locator("[data-report=olympiads]").click()
