@@ -96,6 +96,9 @@ def test_pupil_takes_a_timed_quiz_on_a_phone(
     loads = PageLoads(page)
     log_in(page, email)
     _fits(page)
+    courses = page.locator("#courses-panel").bounding_box()
+    profile = page.locator(".card", has_text="Электронная почта").first.bounding_box()
+    assert courses["y"] < profile["y"]  # on a phone one's courses come before the profile
 
     page.goto(f"/quiz/quizzes/{quiz_id}")
     _fits(page)
