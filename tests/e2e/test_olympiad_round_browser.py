@@ -55,7 +55,9 @@ def test_round_questions_are_ticked_and_a_begun_stage_says_what_to_do(app: Any, 
     db.session.remove()
 
     log_in(page, email)
-    page.goto(f"/contests/{contest_id}/questions")
+    page.goto(f"/contests/{contest_id}")
+    page.get_by_role("link", name="Вопросы олимпиады").click()  # a button on the page, not in «Ещё»
+    page.wait_for_url(re.compile(rf"/contests/{contest_id}/questions$"))
     page.locator("textarea").first.fill(GIFT)
     page.get_by_role("button", name="Импорт").click()
     page.wait_for_load_state()
