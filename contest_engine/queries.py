@@ -43,14 +43,15 @@ def contest_divisions(contest_id: int) -> list[Division]:
 
 
 def current_stage(stages: Sequence[Stage], now: datetime) -> Stage | None:
-    """The open stage, else the next one to open, else the last one."""
-    for stage in stages:
-        if stage.state == StageState.OPEN:
-            return stage
+    """The stage the contest is at: the open one, else one the jury is scoring, else the next one to
+    open (the timeline calls it «следующий», not «сейчас»); none once every stage has ended, so a
+    closed stage is never marked as happening now."""
+    for state in (StageState.OPEN, StageState.JUDGING):
+        for stage in stages:
+            if stage.state == state:
+                return stage
     upcoming = [s for s in stages if s.state in (StageState.SCHEDULED, StageState.DRAFT) and s.opens_at > now]
-    if upcoming:
-        return upcoming[0]
-    return stages[-1] if stages else None
+    return upcoming[0] if upcoming else None
 
 
 def next_stage(stage: Stage, stages: Sequence[Stage]) -> Stage | None:

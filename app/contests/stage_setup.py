@@ -1,11 +1,11 @@
 """Contest pages for organisers adding and editing a stage: one form in sections, of which the
 browser shows those the chosen kind uses (the server reads only those), with the next stage's
-dates proposed after the last one."""
+dates proposed from tomorrow morning or the last one's close."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import render_template, request, url_for
 from flask_login import current_user, login_required
@@ -19,10 +19,9 @@ from app.view_actions import submit
 from contest_engine.messages import kind_label, state_label
 from contest_engine.models import Contest, Stage
 from contest_engine.queries import contest_stages
+from contest_engine.rules.stages import proposed_window
 from contest_engine.setup import add_stage, update_stage
 from contest_engine.spec import StageSpec
-
-DEFAULT_LENGTH = timedelta(days=14)
 
 
 @bp.route("/<int:contest_id>/stages/new", methods=["GET", "POST"])
@@ -85,14 +84,13 @@ def stage_edit(stage_id: int):  # type: ignore[no-untyped-def]
 
 
 def _proposed(contest: Contest, stages: list[Any]) -> dict[str, Any]:
-    """A new stage opens when the last one closes and lasts two weeks; its kind is a submission."""
-    start = stages[-1].closes_at if stages else utcnow()
-    if start.second or start.microsecond:  # the form shows minutes: never propose a start before the close
-        start = start.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    """A new stage is a submission for two weeks from tomorrow morning or the last stage's close,
+    whichever is later (see `proposed_window`)."""
+    window = proposed_window(stages[-1].closes_at if stages else None, utcnow(), ZoneInfo(contest.timezone))
     return {
         "kind": "submission",
-        "opens_at": to_form_time(start, contest.timezone),
-        "closes_at": to_form_time(start + DEFAULT_LENGTH, contest.timezone),
+        "opens_at": to_form_time(window.opens_at, contest.timezone),
+        "closes_at": to_form_time(window.closes_at, contest.timezone),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import datetime
+from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 
@@ -198,3 +198,24 @@ def validate_timeline(stages: list[StageTimes]) -> list[TimelineError]:
             )
         previous_close = stage.closes_at if closes_ok else None
     return errors
+
+
+PROPOSED_START = time(9, 0)  # a new stage proposed for a morning, when a school day begins
+PROPOSED_LENGTH = timedelta(days=14)
+
+
+def proposed_window(
+    last_close: datetime | None, now: datetime, zone: tzinfo, length: timedelta = PROPOSED_LENGTH
+) -> StageTimes:
+    """The window a form proposes for a new stage: it opens at the later of tomorrow 09:00 in the
+    contest's zone and the last stage's close (rounded up to the minute the form shows), so a stage
+    added to a contest whose stages have all ended is not born closed; it lasts `length`."""
+    _require_aware(now=now)
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, PROPOSED_START, tzinfo=zone)
+    if last_close is not None:
+        _require_aware(last_close=last_close)
+        if last_close.second or last_close.microsecond:
+            last_close = last_close.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        start = max(start, last_close.astimezone(zone))
+    return StageTimes(opens_at=start, closes_at=start + length)

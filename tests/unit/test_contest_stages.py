@@ -1,6 +1,7 @@
 """Stage clock, manual transitions and timeline validation: contest_engine.rules.stages."""
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +16,7 @@ from contest_engine.rules.stages import (
     apply_action,
     can_transition,
     clock_state,
+    proposed_window,
     validate_timeline,
 )
 
@@ -213,3 +215,31 @@ NAIVE = datetime(2025, 3, 5)
 )
 def test_validate_timeline(stages, errors):
     assert validate_timeline(stages) == errors
+
+
+SAMARA = ZoneInfo("Europe/Samara")  # UTC+4
+PROPOSAL_NOW = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)  # already 3 December, 02:30, in Samara
+
+
+@pytest.mark.parametrize(
+    ("last_close", "opens_at"),
+    [
+        (None, datetime(2026, 12, 4, 9, 0, tzinfo=SAMARA)),  # no stage yet: tomorrow morning
+        # the last stage closed in the past: tomorrow morning, not a window already over
+        (datetime(2026, 11, 1, 5, 0, tzinfo=UTC), datetime(2026, 12, 4, 9, 0, tzinfo=SAMARA)),
+        # closing later tonight, still before tomorrow morning
+        (datetime(2026, 12, 3, 1, 0, tzinfo=UTC), datetime(2026, 12, 4, 9, 0, tzinfo=SAMARA)),
+        # the last stage closes later: right after it, rounded up to the minute the form shows
+        (datetime(2027, 1, 20, 6, 0, 30, tzinfo=UTC), datetime(2027, 1, 20, 10, 1, tzinfo=SAMARA)),
+    ],
+)
+def test_proposed_window_opens_after_now_and_the_last_stage(last_close, opens_at):
+    window = proposed_window(last_close, PROPOSAL_NOW, SAMARA)
+    assert window.opens_at == opens_at and window.opens_at > PROPOSAL_NOW
+    assert window.closes_at - window.opens_at == timedelta(days=14)
+    assert clock_state(S.SCHEDULED, window.opens_at, window.closes_at, PROPOSAL_NOW) is S.SCHEDULED
+
+
+def test_proposed_window_refuses_a_naive_time():
+    with pytest.raises(ValueError):
+        proposed_window(NAIVE, PROPOSAL_NOW, SAMARA)

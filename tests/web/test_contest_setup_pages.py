@@ -169,3 +169,40 @@ def test_organiser_edits_a_stage(client) -> None:
     with at(NOW + timedelta(days=4)):  # open now: the dates can no longer move
         moved = client.post(f"/contests/stages/{card.id}/edit", data=dict(data, closes_at="2027-01-26T09:00"))
     assert moved.status_code == 422
+
+
+def marker(page: str) -> tuple[str, str] | None:
+    """The timeline's marked stage and its badge («сейчас» or «следующий»), or None."""
+    if "data-timeline-marker>" not in page:
+        return None
+    item = page.split('stage-current"', 1)[1]
+    title = item.split('fw-semibold"', 1)[1].split(">", 1)[1].split("<", 1)[0]
+    return title, item.split("data-timeline-marker>", 1)[1].split("<", 1)[0]
+
+
+def test_a_stage_added_after_the_last_one_ended_is_proposed_from_tomorrow_and_marked_next(client) -> None:
+    contest, owner, division, registration, card = running_contest()
+    login(client, owner)
+    with at(NOW):
+        opened = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert marker(opened) == ("Регистрация", "сейчас")
+    later = NOW + timedelta(days=30)  # both stages are over: 14 February 2027, 12:00 in Moscow
+    with at(later):
+        assert marker(client.get(f"/contests/{contest.id}").get_data(as_text=True)) is None
+        form = client.get(f"/contests/{contest.id}/stages/new").get_data(as_text=True)
+        assert 'value="2027-02-15T09:00"' in form and 'value="2027-03-01T09:00"' in form
+        stage = {
+            "kind": "submission",
+            "title": "Финал",
+            "opens_at": "2027-02-15T09:00",
+            "closes_at": "2027-03-01T09:00",
+            "advancement_rule": "all",
+            "advancement_ties": "include_tied",
+            "accepts_text": "y",
+            "max_file_mb": "5",
+            "max_files": "1",
+        }
+        assert client.post(f"/contests/{contest.id}/stages/new", data=stage).status_code == 302
+        page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    added = db.session.scalar(select(Stage).where(Stage.title == "Финал"))
+    assert added.state == "scheduled" and marker(page) == ("Финал", "следующий")
