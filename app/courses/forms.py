@@ -12,8 +12,8 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -24,6 +24,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -181,13 +182,23 @@ class AssignmentForm(ItemForm):
         field.parsed = parse_rubric(field.data or "")
 
 
+class PickedQuestionsField(Field):
+    """The question ids ticked in the picker (templates/quiz/_picker.html draws the boxes under this
+    field's name); the service refuses ids that are not the course bank's."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = [int(v) for v in valuelist if str(v).isdigit()][:500]
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.data:
+            raise StopValidation(_("Tick at least one question."))
+
+    def _value(self) -> str:
+        return ""
+
+
 class QuizItemForm(ItemForm):
-    questions = SelectMultipleField(
-        _l("Questions from the course's bank"),
-        coerce=int,
-        validators=[DataRequired()],
-        render_kw={"size": 10},
-    )
+    questions = PickedQuestionsField(_l("Questions from the course's bank"), default=list)
     time_limit_minutes = IntegerField(
         _l("Time limit, minutes"), validators=[Optional(), NumberRange(min=1, max=10_000)]
     )

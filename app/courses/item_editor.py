@@ -14,6 +14,7 @@ from app.courses import bp
 from app.courses.access import course_or_404, require_author
 from app.courses.forms import AssignmentForm, ItemForm, QuizItemForm, completion_choices, options, rubric_text
 from app.courses.item_layout import HIDDEN_FIELDS, opened, sections
+from app.domain_errors import Invalid
 from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
@@ -23,7 +24,7 @@ from courses.assignments import AssignmentSettings, create_assignment, update_as
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item, update_item
 from courses.models import Assignment, Course, Item, Module
-from courses.quiz.picking import PickerRow, bank_rows
+from courses.quiz.picking import TYPE_NAMES, Picker, build_picker
 from courses.quiz_items import add_quiz_item
 
 FORMS = {
@@ -56,10 +57,8 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
     course = course_or_404(module.course_id)
     form = FORMS[kind]()
     _prepare(form, kind, HIDDEN_FIELDS[kind], kind in ("assignment", "quiz"), course.id, None)
-    questions = bank_rows(course.bank_id) if kind == "quiz" and course.bank_id else []
-    if kind == "quiz":
-        form.questions.choices = options([(q.id, q.name) for q in questions])
-    if form.validate_on_submit():
+    picker = _picker(course) if kind == "quiz" else None
+    if not _filtering() and form.validate_on_submit():
         done = submit(
             form,
             lambda: _save_new_item(module, course, kind, form),
@@ -69,7 +68,7 @@ def item_new(module_id: int, kind: str):  # type: ignore[no-untyped-def]
         )
         if done:
             return done
-    return _form_page(form, course, kind, None, questions), form_status(form)
+    return _form_page(form, course, kind, None, picker), form_status(form)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -94,10 +93,24 @@ def item_edit(item_id: int):  # type: ignore[no-untyped-def]
         )
         if done:
             return done
-    return _form_page(form, course, kind, item, []), form_status(form)
+    return _form_page(form, course, kind, item, None), form_status(form)
 
 
-def _form_page(form: Any, course: Course, kind: str, item: Item | None, questions: list[PickerRow]) -> str:
+def _filtering() -> bool:
+    """Whether the question picker's «Найти» or a page button sent the form: it is shown again with
+    what was typed and ticked, and nothing is saved."""
+    return request.method == "POST" and ("filter" in request.form or "page" in request.form)
+
+
+def _picker(course: Course) -> Picker | None:
+    """The course bank's questions for the quiz item form, one page at a time (none without a bank)."""
+    if not course.bank_id:
+        return None
+    args = request.form if request.method == "POST" else request.args
+    return build_picker(course.bank_id, args, types=TYPE_NAMES, field="questions")
+
+
+def _form_page(form: Any, course: Course, kind: str, item: Item | None, picker: Picker | None) -> str:
     """The item form in its sections by kind (a new item when `item` is None)."""
     return render_template(
         "courses/item_form.html",
@@ -108,7 +121,7 @@ def _form_page(form: Any, course: Course, kind: str, item: Item | None, question
         title=_("New item") if item is None else _("Edit item"),
         sections=sections(kind, form),
         opened=opened,
-        questions=questions,
+        picker=picker,
     )
 
 
@@ -147,9 +160,17 @@ def _save_new_item(module: Module, course: Course, kind: str, form: Any) -> Item
             "opens_at": parse_local(form.opens_at.data, current_user.timezone),
             "closes_at": parse_local(form.closes_at.data, current_user.timezone),
         }
-        return add_quiz_item(
-            module, settings, question_ids=form.questions.data, quiz_options=quiz_options, actor=current_user
-        )
+        try:
+            return add_quiz_item(
+                module,
+                settings,
+                question_ids=form.questions.data,
+                quiz_options=quiz_options,
+                actor=current_user,
+            )
+        except Invalid as error:  # the quiz engine names its field `question_ids`; here it is `questions`
+            fields = {("questions" if k == "question_ids" else k): v for k, v in error.fields.items()}
+            raise Invalid(error.message, fields) from error
     settings.body = _with_image(course, form, kind, settings.body)
     return add_item(module, kind, settings, upload=Upload.of(_data(form, "upload")), actor=current_user)
 

@@ -41,52 +41,6 @@
   });
 })();
 
-// The quiz item's question picker: a search box and type / category filters hide rows (a picked
-// question stays picked when hidden), and the count of picked questions and their marks follows.
-(function () {
-  "use strict";
-  var picker = document.querySelector("[data-question-picker]");
-  if (!picker) {
-    return;
-  }
-  var rows = Array.prototype.slice.call(picker.querySelectorAll("[data-picker-row]"));
-  var search = picker.querySelector("[data-picker-search]");
-  var type = picker.querySelector("[data-picker-type]");
-  var category = picker.querySelector("[data-picker-category]");
-  var count = picker.querySelector("[data-picker-count]");
-  var format = new Intl.NumberFormat(document.documentElement.lang || "ru", { maximumFractionDigits: 2 });
-  function filter() {
-    var words = (search.value || "").trim().toLowerCase();
-    rows.forEach(function (row) {
-      var shown = (!words || row.dataset.name.indexOf(words) !== -1) &&
-        (!type.value || row.dataset.type === type.value) &&
-        (!category || !category.value || row.dataset.category === category.value);
-      row.hidden = !shown;
-    });
-  }
-  function recount() {
-    var picked = rows.filter(function (row) {
-      return row.querySelector("input").checked;
-    });
-    var marks = picked.reduce(function (total, row) {
-      return total + (parseFloat(row.dataset.mark) || 0);
-    }, 0);
-    count.textContent = count.dataset.template
-      .replace("{n}", String(picked.length))
-      .replace("{marks}", format.format(marks));
-  }
-  search.addEventListener("input", filter);
-  type.addEventListener("change", filter);
-  if (category) {
-    category.addEventListener("change", filter);
-  }
-  picker.addEventListener("change", function (event) {
-    if (event.target.matches("input[type=checkbox]")) {
-      recount();
-    }
-  });
-})();
-
 // The course form: the enrolment key is asked for only when the course is joined with a key (the
 // field stays in the form, and the server still checks it; without JS it is always shown).
 (function () {

@@ -1,6 +1,7 @@
 // Quiz pages. The attempt: a countdown to the server's deadline, autosave of every answer, the
 // navigation squares (answered, flagged, current) and flags saved with the attempt. The question
-// picker: a live count of the ticked questions and their marks.
+// picker (the quiz room's and the course's quiz item form): a live count of the ticked questions and
+// their marks, whatever the form calls its field of ticked ids.
 // No inline scripts (CSP): everything comes from data- attributes on the page.
 (function () {
   "use strict";
@@ -10,7 +11,7 @@
   var lang = document.documentElement.lang || "ru";
   function recount() {
     var count = 0, marks = 0;
-    picker.querySelectorAll("input[name=question_ids]").forEach(function (box) {
+    picker.querySelectorAll("input[data-mark]").forEach(function (box) {
       if (box.type === "hidden" || box.checked) {
         count += 1;
         marks += parseFloat(box.getAttribute("data-mark") || "0") || 0;

@@ -109,7 +109,7 @@ def test_assignment_form_groups_task_grading_and_folds_the_rare_rules(client) ->
     assert cf.count(Item) == 0
 
 
-def test_quiz_item_picks_questions_by_check_boxes_with_russian_types(client) -> None:  # type: ignore[no-untyped-def]
+def test_quiz_item_uses_the_quiz_rooms_picker_with_russian_types_and_excerpts(client) -> None:  # type: ignore[no-untyped-def]
     course = cf.course()
     module = cf.module(course)
     author = cf._author(course)
@@ -118,19 +118,27 @@ def test_quiz_item_picks_questions_by_check_boxes_with_russian_types(client) -> 
     login(client, author)
     url = f"/courses/modules/{module.id}/items/new/quiz"
     html = client.get(url).get_data(as_text=True)
+    assert "data-quiz-picker" in html and "data-question-picker" not in html  # one picker, the quiz room's
     assert html.count('type="checkbox" name="questions"') == 2
-    assert "(single)" not in html and "(truefalse)" not in html
-    assert "Дроби" in html and "data-picker-search" in html
-    assert "Выбрано вопросов: 0" in html
+    assert "Один вариант" in html and "Верно/неверно" in html
+    assert "(single)" not in html and "(truefalse)" not in html and 'value="single"' in html
+    assert ">Дроби</option>" in html and 'name="q"' in html  # server-side search and filters
+    assert "Сколько будет 1/2 + 1/2?" in html and "Земля круглая." in html  # the excerpts
+    assert "Выбрано вопросов: 0, баллов всего: 0" in html
+    assert "/static/js/quiz.js" in html and "data-empty-bank" not in html
     empty = client.post(
         url, data={"title": "Тест", "max_grade": "10", "prerequisite": "0", "completion": "none"}
     )
-    assert empty.status_code == 422 and "Выбрано вопросов: 0" in empty.get_data(as_text=True)
+    assert empty.status_code == 422
+    refusal = empty.get_data(as_text=True).split("data-quiz-picker")[1]
+    assert "Отметьте хотя бы один вопрос." in refusal and "Выбрано вопросов: 0" in refusal
+    assert cf.count(Item) == 0
     first = report.imported[0].id
     again = client.post(
         url, data={"title": "", "questions": [first], "max_grade": "10", "prerequisite": "0"}
     ).get_data(as_text=True)
-    assert f'value="{first}" id="question-{first}" checked' in again and "Выбрано вопросов: 1" in again
+    assert f'name="questions" value="{first}" data-mark="1" checked' in again
+    assert "Выбрано вопросов: 1, баллов всего: 1" in again and cf.count(Item) == 0
 
 
 def test_gradebook_and_progress_write_numbers_by_the_locale(client) -> None:  # type: ignore[no-untyped-def]
