@@ -48,9 +48,10 @@ def flash_form_errors(form: FlaskForm) -> None:
             flash(message, "danger")
 
 
-def round_form(contest: Contest) -> forms.RoundForm:
-    """The olympiad round form, offering the contest bank's visible questions."""
-    form = forms.RoundForm(prefix="round")
+def round_form(contest: Contest, *, submitted: bool = True) -> forms.RoundForm:
+    """The olympiad round form, offering the contest bank's visible questions; reading the request
+    only when it was `submitted` (another form posted to the stage page leaves its defaults)."""
+    form = forms.RoundForm(prefix="round") if submitted else forms.RoundForm(prefix="round", formdata=None)
     if contest.bank_id is not None:
         form.question_ids.choices = forms.options(
             (q.id, q.name)

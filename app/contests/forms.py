@@ -267,7 +267,11 @@ class ImportForm(FlaskForm):
 
 
 class RoundForm(FlaskForm):
-    question_ids = SelectMultipleField(lazy_("Questions"), coerce=int, validators=[DataRequired()])
+    question_ids = SelectMultipleField(
+        lazy_("Questions"),
+        coerce=int,
+        validators=[DataRequired(message=lazy_("Tick at least one question for the round."))],
+    )
     time_limit_minutes = IntegerField(
         lazy_("Time limit, minutes"), default=60, validators=[Optional(), NumberRange(1, 10_000)]
     )
@@ -276,7 +280,8 @@ class RoundForm(FlaskForm):
         default=Decimal(100),
         validators=[InputRequired(), NumberRange(min=1, max=100_000)],
     )
-    shuffle = BooleanField(lazy_("Shuffle questions and answers"))
+    # On for a new round, as in Moodle: neighbours do not see the same order, nor the right answer first.
+    shuffle = BooleanField(lazy_("Shuffle questions and answers"), default=True)
 
 
 class QuestionsForm(FlaskForm):

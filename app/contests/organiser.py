@@ -13,12 +13,13 @@ from flask_login import current_user, login_required
 from app.contests import bp, forms, row_forms
 from app.contests.access import (
     contest_or_404,
-    flash_form_errors,
     renamed,
     require_organiser,
     round_form,
     stage_or_404,
 )
+from app.contests.participant import stage_page
+from app.extensions import db
 from app.forms_common import form_status
 from app.i18n import _
 from app.pagination import page_args, paginate
@@ -29,11 +30,12 @@ from app.tabular_views import ImportShown, run_import
 from app.timeutil import DEFAULT_TIMEZONE as DEFAULT_ZONE
 from app.timeutil import parse_local, to_form_time, utcnow
 from app.view_actions import act, submit
+from contest_engine.clock import run_clock
 from contest_engine.editing import ContestEdit, DivisionEdit, update_contest
 from contest_engine.models import Contest
 from contest_engine.olympiad import create_round, find_contest_bank, import_questions
 from contest_engine.participant_import import import_participants
-from contest_engine.queries import contest_divisions, participants_query
+from contest_engine.queries import contest_divisions, find_participation, participants_query
 from contest_engine.setup import create_contest
 from contest_engine.spec import ContestSpec, StageSpec
 
@@ -135,16 +137,22 @@ def questions(contest_id: int):  # type: ignore[no-untyped-def]
     ), (422 if errors or form.errors else 200)
 
 
-@bp.route("/stages/<int:stage_id>/round", methods=["POST"])
+@bp.route("/stages/<int:stage_id>/round", methods=["GET", "POST"])
 @login_required
 def stage_round(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_or_404(stage_id)
     require_organiser(contest)
-    form = round_form(contest)
     back = url_for("contests.stage", stage_id=stage.id)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
+    if request.method == "GET":  # a refused form's page reloaded: the stage page, where the form lives
         return redirect(back)
+    form = round_form(contest)
+    if not form.validate_on_submit():  # the stage page again, the messages by the fields
+        now = utcnow()
+        run_clock(now, contest_id=contest.id)
+        db.session.refresh(stage)
+        participation = find_participation(contest.id, current_user.id)
+        entry_form = forms.EntryForm(formdata=None)
+        return stage_page(stage, contest, participation, form=entry_form, now=now, refused_round=form)
     return act(
         lambda: create_round(
             stage,

@@ -3,6 +3,8 @@ versions, and downloading an entry's files (also for organisers and assigned jur
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -22,7 +24,7 @@ from contest_engine.clock import run_clock
 from contest_engine.entries import Upload, entry_files, entry_versions, files_by_entry, submit_entry
 from contest_engine.jury import blind
 from contest_engine.messages import kind_label, state_label
-from contest_engine.models import Entry, Stage
+from contest_engine.models import Contest, Entry, Participation, Stage
 from contest_engine.queries import contest_divisions, count_stage_entries, find_participation, is_admitted
 from contest_engine.registration import register as register_participant
 from contest_engine.rules.stages import StageKind
@@ -90,8 +92,24 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
             )
             if done:
                 return done
+    return stage_page(stage, contest, participation, form=form, now=now)
+
+
+def stage_page(
+    stage: Stage,
+    contest: Contest,
+    participation: Participation | None,
+    *,
+    form: forms.EntryForm,
+    now: datetime,
+    refused_round: forms.RoundForm | None = None,
+) -> tuple[str, int]:
+    """The stage page; with `refused_round`, the organiser's round form again with its messages by
+    the fields (and a 422)."""
     versions = entry_versions(stage.id, participation.id) if participation else []
     organiser = can.can_organise_contest(current_user, contest.id)
+    if refused_round is None and organiser and stage.kind == StageKind.OLYMPIAD:
+        refused_round = round_form(contest, submitted=False)
     return render_template(
         "contests/stage.html",
         stage=stage,
@@ -109,9 +127,9 @@ def stage(stage_id: int):  # type: ignore[no-untyped-def]
         reopen_form=forms.ReopenForm(prefix="reopen"),
         extend_form=forms.ExtendForm(prefix="extend"),
         publish_form=forms.PublishForm(prefix="publish"),
-        round_form=round_form(contest) if organiser and stage.kind == StageKind.OLYMPIAD else None,
+        round_form=refused_round if organiser else None,
         entry_count=count_stage_entries([stage.id]).get(stage.id, 0),
-    ), form_status(form)
+    ), (422 if refused_round is not None and refused_round.errors else form_status(form))
 
 
 @bp.route("/entries/<int:entry_id>/files/<int:file_id>")

@@ -17,6 +17,7 @@ from app.timeutil import utcnow
 from contest_engine import queries, setup
 from contest_engine.models import Stage
 from contest_engine.spec import ContestSpec, StageSpec
+from courses.quiz.models import Quiz
 from tests.e2e.signing_in import log_in
 from tests.factories.accounts import organiser
 
@@ -65,8 +66,12 @@ def test_round_questions_are_ticked_and_a_begun_stage_says_what_to_do(app: Any, 
     page.goto(f"/contests/stages/{first}")
     expect(page.locator("#round-form select")).to_have_count(0)  # no Ctrl-click list
     expect(page.locator("#round-form [name=round-max_grade]")).to_have_value("100")
+    expect(page.get_by_label("Перемешивать вопросы и ответы")).to_be_checked()  # on by default, as in Moodle
     page.get_by_role("button", name="Создать тур").click()  # nothing ticked: refused, nothing made
-    page.wait_for_url(re.compile(rf"/contests/stages/{first}$"))
+    page.wait_for_url(re.compile(rf"/contests/stages/{first}/round$"))
+    expect(page.locator("#round-questions .invalid-feedback")).to_have_text(
+        "Отметьте хотя бы один вопрос для тура."
+    )
     assert db.session.get(Stage, first).quiz_id is None
     db.session.remove()
     page.get_by_label("Сумма").check()
@@ -74,7 +79,8 @@ def test_round_questions_are_ticked_and_a_begun_stage_says_what_to_do(app: Any, 
     page.get_by_role("button", name="Создать тур").click()
     page.wait_for_url(re.compile(rf"/contests/stages/{first}$"))
     expect(page.locator("#round-form")).to_have_count(0)
-    assert db.session.get(Stage, first).quiz_id is not None
+    quiz = db.session.get(Quiz, db.session.get(Stage, first).quiz_id)
+    assert (quiz.shuffle_questions, quiz.shuffle_answers) == (True, True)  # the default box, left ticked
     db.session.remove()
 
     # A stage whose time has come without a round: words and a way forward, not a refusing form.

@@ -91,3 +91,41 @@ def test_olympiad_round_set_up_and_taken_in_the_browser(client) -> None:
 
 def contest_division(contest_id: int, name: str) -> int:
     return next(d.id for d in queries.contest_divisions(contest_id) if d.name == name)
+
+
+def test_round_form_shuffles_by_default_and_refuses_an_empty_pick_by_the_field(client) -> None:
+    owner = organiser()
+    contest = olympiad(owner)
+    round_stage = queries.contest_stages(contest.id)[1]
+    db.session.commit()
+    login(client, owner)
+    assert client.post(f"/contests/{contest.id}/questions", data={"gift": GIFT}).status_code == 302
+    with at(T0):
+        page = client.get(f"/contests/stages/{round_stage.id}").get_data(as_text=True)
+        shuffle = page.split('id="round-shuffle"', 1)[0].rsplit("<input", 1)[1]
+        assert "checked" in shuffle  # on for a new round, as in Moodle
+        refused = client.post(
+            f"/contests/stages/{round_stage.id}/round",
+            data={"round-time_limit_minutes": "60", "round-max_grade": "20", "round-shuffle": "y"},
+        )
+        body = refused.get_data(as_text=True)
+        assert refused.status_code == 422
+        picks = body.split('id="round-questions"', 1)[1].split("</fieldset>", 1)[0]
+        assert "Отметьте хотя бы один вопрос для тура." in picks and "border-danger" in picks
+        assert "Обязательное поле." not in body
+        assert 'value="20"' in body  # what was typed stays
+        assert client.get(f"/contests/stages/{round_stage.id}/round").status_code == 302
+    assert db.session.get(Stage, round_stage.id).quiz_id is None
+
+
+def test_round_form_refuses_an_empty_pick_when_the_bank_is_empty(client) -> None:
+    owner = organiser()
+    contest = olympiad(owner)
+    round_stage = queries.contest_stages(contest.id)[1]
+    db.session.commit()
+    login(client, owner)
+    with at(T0):
+        refused = client.post(f"/contests/stages/{round_stage.id}/round", data={"round-max_grade": "20"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Сначала импортируйте вопросы." in body
+    assert body.split('id="round-form"', 1)[1].count("Отметьте хотя бы один вопрос для тура.") == 1
