@@ -93,12 +93,13 @@ ROLE_LABELS = {
 }
 PUPIL = N_("Pupil %(name)s")
 ADMINISTRATOR = N_("Administrator %(name)s")
-# The clock's own moves (no person did them): the subject is the clock.
+# The clock's own moves (no person did them): impersonal, the stage or its submissions the subject
+# («Этап «Финал» открылся по расписанию») — no teacher says "the clock opened".
 CLOCK_SENTENCES = {
-    ("stage.opened", True): N_("The clock opened submissions to the stage %(stage)s"),
-    ("stage.opened", False): N_("The clock opened the stage %(stage)s"),
-    ("stage.closed", True): N_("The clock closed submissions to the stage %(stage)s"),
-    ("stage.closed", False): N_("The clock closed the stage %(stage)s"),
+    ("stage.opened", True): N_("Submissions to the stage %(stage)s opened on schedule"),
+    ("stage.opened", False): N_("The stage %(stage)s opened on schedule"),
+    ("stage.closed", True): N_("Submissions to the stage %(stage)s closed on schedule"),
+    ("stage.closed", False): N_("The stage %(stage)s closed on schedule"),
 }
 
 

@@ -112,7 +112,8 @@ def test_the_clock_and_times_in_the_viewers_zone(client) -> None:
     db.session.commit()
     login(client, viewer)
     html = _log(client, built.contest.id)
-    assert "Часы закрыли приём работ этапа «Отбор»" in _sentences(html)
+    assert "Приём работ этапа «Отбор» закрылся по расписанию" in _sentences(html)
+    assert "Часы" not in html  # impersonal: no clock as the subject
     assert "16:00" in html and "16:00:05" not in html  # 09:00 UTC in Novosibirsk, no seconds
     assert "by the clock" not in html
 

@@ -76,3 +76,14 @@ def test_every_sentence_reads_in_russian(app, gender: Gender) -> None:
         assert "открыл этап" in verbs and "оценил работу" in verbs and "Участник Анна" in verbs
     else:
         assert "открыл(а) этап" in verbs and "зарегистрировался(ась)" in verbs
+
+
+def test_the_clock_s_sentences_are_impersonal(app) -> None:
+    with app.test_request_context(), force_locale("ru"):
+        texts = {key: _(msgid, stage="«Финал»") for key, msgid in CLOCK_SENTENCES.items()}
+    assert texts == {
+        ("stage.opened", True): "Приём работ этапа «Финал» открылся по расписанию",
+        ("stage.opened", False): "Этап «Финал» открылся по расписанию",
+        ("stage.closed", True): "Приём работ этапа «Финал» закрылся по расписанию",
+        ("stage.closed", False): "Этап «Финал» закрылся по расписанию",
+    }
