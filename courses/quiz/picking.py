@@ -44,8 +44,12 @@ TYPE_NAMES = {
     "description": _l("Description"),
 }
 
+_BLOCK_TAG = re.compile(r"</?(p|br|div|li|ul|ol|tr|td|th|h[1-6]|table|blockquote)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
-_MARKUP = re.compile(r"!\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|\{#\d+\}|[*_`#>~|]+|^\s*[-+]\s+", re.M)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Emphasis and code marks at a word's edge (not «2*3»), heading, quote and list marks at a line's start.
+_MARKS = re.compile(r"(?<!\w)[*_`]+(?=\w)|(?<=[\w.?!])[*_`]+(?!\w)|^\s*(#+|>|[-+*]|\d+\.)\s+", re.M)
+_GAP = re.compile(r"\{#\d+\}")
 
 
 @dataclass(frozen=True)
@@ -96,11 +100,12 @@ def question_mark(row: Any) -> Decimal:
 
 
 def excerpt(text: Any, size: int = EXCERPT_CHARS) -> str:
-    """The question's text as one short plain line: tags, Markdown marks and cloze gaps dropped,
-    entities decoded, cut at a word with «…» when longer than `size`."""
+    """The question's text as one short plain line: tags and Markdown marks dropped, a cloze gap as
+    «…», entities decoded, cut at a word with «…» when longer than `size`."""
     if not isinstance(text, str):
         return ""
-    plain = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or " ", _TAG.sub(" ", text))
+    plain = _TAG.sub("", _BLOCK_TAG.sub(" ", text))
+    plain = _MARKS.sub("", _GAP.sub("…", _LINK.sub(lambda m: m.group(1), plain)))
     plain = " ".join(html.unescape(plain).split())
     if len(plain) <= size:
         return plain

@@ -155,6 +155,23 @@ def test_picker_page_queries_do_not_grow_with_the_bank(client: Any, tutor: Any, 
     assert _html(response).count('type="checkbox" name="question_ids"') == 25  # one bounded page
 
 
+def test_picker_rows_show_an_excerpt_and_paging_keeps_the_ticks(client: Any, tutor: Any) -> None:
+    bank = make_bank()
+    gift = "\n\n".join(f"::Дроби-{i:02d}::Сколько будет **{i}/2** + 1/2? {{={i + 1} ~0}}" for i in range(27))
+    rows = {r.name: r for r in import_gift(bank, gift, actor=None).imported}
+    login(client, tutor)
+    url = f"/quiz/banks/{bank.id}/quizzes/new"
+    first = _html(client.get(url))
+    picker = first.split("data-quiz-picker")[1].split("</fieldset>")[0]
+    assert "data-picker-excerpt>Сколько будет 3/2 + 1/2?<" in picker and "**" not in picker
+    ticked = rows["Дроби-00"].id
+    second = _html(client.post(url, data={"title": "Дроби", "page": "2", "question_ids": [ticked]}))
+    assert second.count('type="checkbox" name="question_ids"') == 2 and "Дроби-26" in second
+    assert f'type="hidden" name="question_ids" value="{ticked}"' in second and 'value="Дроби"' in second
+    assert "Выбрано вопросов: 1, баллов всего: 1" in second
+    assert db.session.scalar(select(Quiz.id)) is None  # a page button saves nothing
+
+
 def test_numbers_by_the_locale_and_no_exponent_in_the_question_form(client: Any, tutor: Any) -> None:
     bank, rows = _bank_with_questions()
     login(client, tutor)
