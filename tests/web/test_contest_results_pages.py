@@ -3,6 +3,7 @@ CSV and XLSX exports, and advancing participants from the preview."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -62,6 +63,26 @@ def test_results_export_csv_and_xlsx(client) -> None:
     assert client.get(f"/contests/stages/{card.id}/results.csv").status_code == 403
     page = client.get(f"/contests/stages/{card.id}/results").get_data(as_text=True)
     assert "own-status" in page or "not published" in page.lower() or "не опубликованы" in page
+
+
+def test_results_downloads_read_as_words_with_the_csv_tables_folded(client) -> None:
+    contest, owner, card = _closed_ranked_stage(3)
+    login(client, owner)
+    with at(NOW + timedelta(days=11)):
+        page = client.get(f"/contests/stages/{card.id}/results").get_data(as_text=True)
+    bar = page.split('id="results-downloads"', 1)[1].split("</details>", 1)[0]
+    primary, fold = bar.split('id="results-other-formats"', 1)
+    assert "btn-primary" in primary and "Скачать для Excel (XLSX)" in primary and "CSV" not in primary
+    assert "<summary" in fold and "Другие форматы" in fold
+    assert "Таблица CSV для Excel (разделитель «;»)" in fold
+    assert "Таблица CSV для других программ (разделитель — запятая)" in fold
+    assert "Обычный CSV" not in page and ">XLSX<" not in page
+    links = [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]*/results\.\w+[^"]*)"', bar)]
+    assert len(links) == 3
+    excel, plain = client.get(links[1]).data, client.get(links[2]).data
+    assert client.get(links[0]).data[:2] == b"PK"
+    assert excel.startswith(b"\xef\xbb\xbf") and b";" in excel.splitlines()[0]
+    assert not plain.startswith(b"\xef\xbb\xbf") and b"," in plain.splitlines()[0]
 
 
 def test_advancement_preview_and_confirm_in_the_browser(client, outbox) -> None:
