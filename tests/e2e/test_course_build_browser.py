@@ -13,8 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
+from courses.quiz.bank_gift import import_gift
+from courses.quiz.models import QuestionBank
 from tests.e2e.page_loads import PageLoads
 from tests.e2e.signing_in import log_in
+from tests.factories import courses as cf
 from tests.factories.accounts import teacher
 
 pytestmark = pytest.mark.e2e
@@ -99,3 +102,40 @@ def test_teacher_builds_a_course_with_a_module_a_page_and_a_gift_quiz(
     page.get_by_label("Название", exact=True).press("Enter")  # Enter in another field saves
     expect(page.get_by_role("link", name="Открыть тест")).to_be_visible()
     assert page.js_errors == []
+
+
+def test_quiz_item_picker_pages_and_fits_a_phone(
+    app: Any, _browser: Any, live_server: Any, screenshot: Any
+) -> None:
+    """A bank of 30 questions: the picker shows 25, a tick on page 1 survives «Вперёд» and counts, and
+    nothing scrolls sideways at 390 px (long names and excerpts wrap)."""
+    course = cf.course()
+    module = cf.module(course)
+    author = cf._author(course)
+    bank = db.session.get(QuestionBank, course.bank_id)
+    gift = "\n\n".join(
+        f"::Дроби-{i:02d}::Сократите дробь **{2 * i + 2}/{4 * i + 4}** и запишите ответ несократимой "
+        f"обыкновенной дробью без пробелов. {{=1/2 ~2/4}}"
+        for i in range(30)
+    )
+    import_gift(bank, gift, actor=author)
+    email, url = author.email, f"/courses/modules/{module.id}/items/new/quiz"
+    db.session.commit()
+    db.session.remove()
+    context = _browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="ru-RU", has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, email)
+    page.goto(url)
+    picker = page.locator("[data-quiz-picker]")
+    expect(picker.get_by_role("checkbox")).to_have_count(25)
+    expect(picker.get_by_text("Сократите дробь 2/4 и запишите").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "course-quiz-item-picker-phone")
+    picker.get_by_role("checkbox", name=re.compile(r"^\s*Дроби-00")).check()
+    picker.get_by_role("button", name="Вперёд").click()
+    expect(picker.get_by_role("checkbox")).to_have_count(5)
+    expect(picker.locator("[data-picker-count]")).to_have_text("Выбрано вопросов: 1, баллов всего: 1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
