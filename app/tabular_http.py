@@ -45,13 +45,21 @@ def valid_only_wanted() -> bool:
     return value.strip().lower() in _YES
 
 
-def attachment(data: bytes | str, mimetype: str, name: str) -> Response:
-    """A download under a UTF-8 file name (Russian titles stay readable)."""
-    return Response(
+def attachment(
+    data: bytes | str, mimetype: str, name: str, *, fallback: str | None = None, private: bool = False
+) -> Response:
+    """A download under a UTF-8 file name (Russian titles stay readable). `fallback`: an ASCII name
+    for clients that read only `filename`; `private`: kept out of every cache (the file follows the
+    viewer: their scope, their filters, their document)."""
+    ascii_name = f'filename="{fallback}"; ' if fallback else ""
+    response = Response(
         data,
         mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+        headers={"Content-Disposition": f"attachment; {ascii_name}filename*=UTF-8''{quote(name)}"},
     )
+    if private:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def csv_response(text: str, name: str) -> Response:

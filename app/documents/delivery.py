@@ -3,17 +3,17 @@
 Always an attachment: a document is something a teacher keeps, prints and forwards, and a download
 lands in Downloads under its readable name on every desktop and phone browser, while inline viewers
 save it under the address's last segment («diploma.pdf») or not at all. The name is Russian
-(RFC 5987 `filename*`), with an ASCII `filename` for old clients; `nosniff` like every file we send.
+(RFC 5987 `filename*`), with an ASCII `filename` for old clients, through the app's one attachment
+(app.tabular_http); `nosniff` comes with every response (app.security).
 """
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from flask import Response
 
 from app.documents.layout import render_paper
 from app.documents.paper import Paper
+from app.tabular_http import attachment
 
 PDF_MIME = "application/pdf"
 
@@ -23,15 +23,7 @@ def pdf_download(data: bytes, name: str, fallback: str) -> Response:
     ascii_name = (
         "".join(ch for ch in fallback if ch.isascii() and (ch.isalnum() or ch in "-_.")) or "document.pdf"
     )
-    return Response(
-        data,
-        mimetype=PDF_MIME,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(data, PDF_MIME, name, fallback=ascii_name, private=True)
 
 
 def document_response(paper: Paper, verify_url: str) -> Response:

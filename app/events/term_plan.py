@@ -42,7 +42,7 @@ def term_plan_xlsx() -> Response:
     require(can_create_events(current_user))
     term, filters, today = _request()
     data = term_plan.plan_xlsx(term, term_plan.plan_rows(term, filters, viewer()), today)
-    return _download(data, XLSX_MIME, f"term-plan-{term.key}.xlsx")
+    return attachment(data, XLSX_MIME, f"term-plan-{term.key}.xlsx", private=True)
 
 
 @bp.route("/events/term-plan.pdf")
@@ -51,7 +51,7 @@ def term_plan_pdf() -> Response:
     require(can_create_events(current_user))
     term, filters, today = _request()
     data = term_plan.plan_pdf(term, term_plan.plan_rows(term, filters, viewer()), today)
-    return _download(data, "application/pdf", f"term-plan-{term.key}.pdf")
+    return attachment(data, "application/pdf", f"term-plan-{term.key}.pdf", private=True)
 
 
 def _request() -> tuple[term_plan.Term, calendar.Filters, Any]:
@@ -63,10 +63,3 @@ def _request() -> tuple[term_plan.Term, calendar.Filters, Any]:
     except RuleError as error:
         raise refusal(error) from None
     return term, calendar.read_filters(request.args, strict=False), today
-
-
-def _download(data: bytes, mimetype: str, name: str) -> Response:
-    """The shared attachment, kept out of caches: the plan follows the viewer's filters."""
-    response = attachment(data, mimetype, name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

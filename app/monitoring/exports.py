@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -29,7 +28,7 @@ def report_xlsx(report: str) -> Any:
     filters = _filters()
     built = build_report(report, filters.year, scope, filters.district_id, filters.institution_id)
     name = f"{report}-{year_label(filters.year).replace('/', '-')}.xlsx"
-    return _download(draw_report_xlsx(built, zone=current_user.timezone), XLSX_MIME, name)
+    return attachment(draw_report_xlsx(built, zone=current_user.timezone), XLSX_MIME, name, private=True)
 
 
 @bp.route("/annual.pdf")
@@ -39,7 +38,7 @@ def annual_pdf() -> Any:
     filters = _filters()
     document = draw_annual_pdf(filters.year, scope, locale=str(get_locale() or "ru"))
     name = f"monitoring-{year_label(filters.year).replace('/', '-')}.pdf"
-    return _download(document, "application/pdf", name)
+    return attachment(document, "application/pdf", name, private=True)
 
 
 def _filters() -> Filters:
@@ -48,10 +47,3 @@ def _filters() -> Filters:
         return read_filters()
     except FilterError as error:
         raise Invalid(next(iter(error.fields.values())), error.fields) from None
-
-
-def _download(data: bytes, mimetype: str, name: str) -> Response:
-    """The shared attachment, kept out of caches: the figures are the viewer's scope."""
-    response = attachment(data, mimetype, name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
