@@ -1,6 +1,6 @@
 """Every models module, imported once so SQLAlchemy's metadata (and Alembic) sees all tables."""
 
-from app import accounts, audit, certificates, mail, notifications, uploads  # noqa: F401
+from app import accounts, audit, cache_versions, certificates, mail, notifications, uploads  # noqa: F401
 from community import subjects as community_subjects  # noqa: F401,E402
 from community.associations import models as association_models  # noqa: F401,E402
 from community.events import models as event_models  # noqa: F401,E402

@@ -30,6 +30,10 @@ class HttpTarget:
     method: str = "GET"
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # The issue's bar, printed beside the figure with pass/fail: the least share of the bare page's
+    # requests/s (`ratio`) and, for heavy pages, the most p99 latency allowed.
+    at_least: float | None = None
+    p99_under_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class PureResult:
     name: str
     seconds: float | None = None
     per_second: float | None = None
+    # The bar, if the issue sets one: at most this many seconds, or at least this rate.
+    at_most_s: float | None = None
+    at_least_per_s: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name}
@@ -60,7 +67,9 @@ class BenchContext:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def rate(name: str, function: Callable[[], object], *, seconds: float = 1.0) -> PureResult:
+def rate(
+    name: str, function: Callable[[], object], *, seconds: float = 1.0, at_least_per_s: float | None = None
+) -> PureResult:
     """Call `function` repeatedly for about `seconds` and report calls per second."""
     calls = 0
     start = time.perf_counter()
@@ -70,14 +79,16 @@ def rate(name: str, function: Callable[[], object], *, seconds: float = 1.0) -> 
         calls += 1
         now = time.perf_counter()
         if now >= deadline:
-            return PureResult(name, per_second=calls / (now - start))
+            return PureResult(name, per_second=calls / (now - start), at_least_per_s=at_least_per_s)
 
 
-def timed(name: str, function: Callable[[], object], *, repeat: int = 3) -> PureResult:
+def timed(
+    name: str, function: Callable[[], object], *, repeat: int = 3, at_most_s: float | None = None
+) -> PureResult:
     """The best of `repeat` runs of `function`, in seconds."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
         function()
         best = min(best, time.perf_counter() - start)
-    return PureResult(name, seconds=best)
+    return PureResult(name, seconds=best, at_most_s=at_most_s)

@@ -18,6 +18,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db
+from app.memo import forget_everything
 
 DEFAULT_PASSWORD = "password123"
 
@@ -82,6 +83,7 @@ def app(_app: Flask) -> Iterator[Flask]:
     with _app.app_context():
         yield _app
         empty_database()
+        forget_everything()
     for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR"):
         shutil.rmtree(_app.config[key], ignore_errors=True)
 
