@@ -219,14 +219,24 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
     page, book = ctx.data["course_page_id"], ctx.data["gradebook_course_id"]
     return [
         HttpTarget(
-            "course page (20 modules × 10 items, enrolled student)", f"/courses/{page}", login_as=LEARNER
+            "course page (20 modules × 10 items, enrolled student)",
+            f"/courses/{page}",
+            login_as=LEARNER,
+            at_least=0.1,
         ),
         HttpTarget(
             "gradebook page (500 students × 30 items, 200 rows)",
             f"/courses/{book}/gradebook?per_page=200",
             login_as=AUTHOR,
+            at_least=0.05,
+            p99_under_ms=500,
         ),
-        HttpTarget("gradebook CSV export (500 × 30)", f"/courses/{book}/gradebook.csv", login_as=AUTHOR),
+        HttpTarget(
+            "gradebook CSV export (500 × 30)",
+            f"/courses/{book}/gradebook.csv",
+            login_as=AUTHOR,
+            p99_under_ms=500,
+        ),
         HttpTarget("course catalogue", "/courses/", login_as=LEARNER),
     ]
 
