@@ -15,7 +15,18 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import event
 
-from app import cli, errors, input_guard, mail_delivery, permissions, security, templating, uploads
+from app import (
+    after_response,
+    cli,
+    errors,
+    input_guard,
+    mail_delivery,
+    permissions,
+    read_requests,
+    security,
+    templating,
+    uploads,
+)
 from app.config import CONFIGS, ROOT, database_url, translation_directories
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.sessions import load_user
@@ -58,7 +69,9 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     # top would make "import courses.…" before "import app" fail on a half-loaded module.
     from app import wiring
 
+    app.config.setdefault("GET_WRITE_GUARD", os.environ.get("VMESTE_GET_WRITE_GUARD", ""))
     _init_extensions(app)
+    after_response.init_app(app)
     input_guard.init_app(app)  # before the blueprints: their <int:…> rules bind the bounded converter
     wiring.register_rooms(app)  # blueprints, attempt policies, tick jobs, dashboard panels, demo parts
     _init_templates(app)
@@ -103,11 +116,14 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+        if app.config["GET_WRITE_GUARD"]:
+            event.listen(db.engine, "before_cursor_execute", read_requests.check_statement)
 
 
 def _tune_sqlite(engine: Any) -> None:
     """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead
-    of failing with "database is locked" (see DESIGN.md, pitfalls)."""
+    of failing with "database is locked" (see DESIGN.md, pitfalls); a GET or HEAD request only
+    reads, so it begins deferred and runs beside the other worker (app/read_requests.py)."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -122,7 +138,10 @@ def _tune_sqlite(engine: Any) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        begin_immediate(connection.connection.driver_connection)
+        if read_requests.reads_only():
+            connection.connection.driver_connection.execute("BEGIN")
+        else:
+            begin_immediate(connection.connection.driver_connection)
 
 
 BUSY_TIMEOUT_MS = 30_000
