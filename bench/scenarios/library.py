@@ -220,7 +220,7 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
     teacher = ctx.data.get("teacher_email")
     math = ctx.data.get("library_subject_id", 4)
     return [
-        HttpTarget("library catalogue (100,000 materials)", "/library/", login_as=teacher),
+        HttpTarget("library catalogue (100,000 materials)", "/library/", login_as=teacher, at_least=0.15),
         HttpTarget(f"library full-text search «{SEARCH}»", f"/library/?q={quote(SEARCH)}", login_as=teacher),
         HttpTarget(
             "library faceted search (subject, grade, kind)",
