@@ -212,14 +212,17 @@ def pure(ctx: BenchContext) -> list[PureResult]:
     candidates = [advancement.Candidate(pid, score, time_used=rng.randint(60, 3600)) for pid, score in rows]
     rule = advancement.AdvancementRule.top_percent(10)
     results = [
-        timed(f"contests: rank {RANKED:,} participants (s)", lambda: ranking.rank(rows)),
+        timed(f"contests: rank {RANKED:,} participants (s)", lambda: ranking.rank(rows), at_most_s=0.5),
+        # advance ranks the division itself, so each of these is "rank + advance" (the bar)
         timed(
-            f"contests: advance {RANKED:,} participants, top 10% (s)",
+            f"contests: rank + advance {RANKED:,} participants, top 10% (s)",
             lambda: advancement.advance(candidates, rule),
+            at_most_s=0.5,
         ),
         timed(
-            f"contests: advance {RANKED:,} participants, ranked by time (s)",
+            f"contests: rank + advance {RANKED:,} participants, ranked by time (s)",
             lambda: advancement.advance(candidates, rule, rank_by_time=True),
+            at_most_s=0.5,
         ),
     ]
     if "contests" in ctx.data and os.environ.get("BENCH_CONTESTS_HTTP", "1") != "0":

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from contest_engine.rules.ranking import RankedRow, Score, rank
@@ -219,14 +220,14 @@ def advance(
     if len(set(ids)) != len(ids):
         raise ValueError("a participant appears twice among the candidates")
     blocked = sorted(c.participant_id for c in candidates if c.missing_scores > 0)
-    eligible = [c for c in candidates if c.missing_scores <= 0]
+    eligible = [c for c in candidates if c.missing_scores <= 0] if blocked else list(candidates)
     scored = [c for c in eligible if c.score is not None]
     if ranked is None:
         ranked = rank(
-            [(c.participant_id, c.score) for c in scored if c.score is not None],
+            [(c.participant_id, c.score) for c in scored],  # type: ignore[misc]  # scored: not None
             time_used={c.participant_id: c.time_used for c in scored} if rank_by_time else None,
         )
-    ranks = {row.participant_id: row.rank for row in ranked}
+    ranks = dict(map(_ID_AND_RANK, ranked))
     tied: list[int] = []
 
     if rule.kind is RuleKind.MANUAL:
@@ -246,16 +247,19 @@ def advance(
     else:
         places = _places(rule, len(ranked))
         by_id = {c.participant_id: c for c in scored}
-        advanced, tied = _cut(list(ranked), places, rule.ties, by_id)
+        advanced, tied = _cut(ranked, places, rule.ties, by_id)
 
-    eliminated = sorted(c.participant_id for c in eligible if c.participant_id not in advanced)
+    eligible_ids = set(ids).difference(blocked) if blocked else set(ids)
     return AdvancementResult(
         advanced=tuple(sorted(advanced)),
-        eliminated=tuple(eliminated),
+        eliminated=tuple(sorted(eligible_ids - advanced)),
         tied_at_cutoff=tuple(sorted(tied)),
         blocked=tuple(blocked),
         ranks=ranks,
     )
+
+
+_ID_AND_RANK = itemgetter(0, 2)  # (participant_id, rank) of a RankedRow
 
 
 def _places(rule: AdvancementRule, ranked_count: int) -> int:
@@ -267,16 +271,24 @@ def _places(rule: AdvancementRule, ranked_count: int) -> int:
 
 
 def _cut(
-    ranked: list[RankedRow], places: int, ties: TiePolicy, by_id: Mapping[int, Candidate]
+    ranked: Sequence[RankedRow], places: int, ties: TiePolicy, by_id: Mapping[int, Candidate]
 ) -> tuple[set[int], list[int]]:
-    """Keep the first `places` rows of `ranked`, resolving a tie that straddles the cut by `ties`."""
+    """Keep the first `places` rows of `ranked`, resolving a tie that straddles the cut by `ties`.
+
+    `ranked` is in rank order, so the tied group is the run of equal ranks around the cut: found by
+    walking out from the cut, and the rows above it are a slice, not a scan of every row."""
     if places <= 0:
         return set(), []
     if places >= len(ranked) or ranked[places].rank != ranked[places - 1].rank:
         return {row.participant_id for row in ranked[:places]}, []
     cut_rank = ranked[places - 1].rank
-    group = [row.participant_id for row in ranked if row.rank == cut_rank]
-    above = {row.participant_id for row in ranked if row.rank < cut_rank}
+    start, end = places - 1, places
+    while start > 0 and ranked[start - 1].rank == cut_rank:
+        start -= 1
+    while end < len(ranked) and ranked[end].rank == cut_rank:
+        end += 1
+    group = [row.participant_id for row in ranked[start:end]]
+    above = {row.participant_id for row in ranked[:start]}
     if ties is TiePolicy.INCLUDE_TIED:
         return above | set(group), group
     if ties is TiePolicy.EXCLUDE_TIED:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any, NamedTuple
 
 Score = int | Decimal | Fraction
@@ -41,6 +43,8 @@ def rank(rows: Iterable[tuple[int, Score]], *, time_used: Mapping[int, Any] | No
     if len(set(participant_ids)) != len(participant_ids):
         duplicates = sorted({pid for pid in participant_ids if participant_ids.count(pid) > 1})
         raise ValueError(f"participants {duplicates} appear more than once in the ranking")
+    if not data:
+        return []
     keys = _exact_keys(data)
     if time_used is None:
         times: list[Any] = [None] * len(data)
@@ -49,20 +53,46 @@ def rank(rows: Iterable[tuple[int, Score]], *, time_used: Mapping[int, Any] | No
         if missing:
             raise ValueError(f"time used is missing for participants {missing}")
         times = [time_used[pid] for pid in participant_ids]
+        keys = _with_times(keys, times)
 
-    # Sort on (score key, time, participant id); the id only orders equals for display.
-    order = sorted(zip(keys, times, participant_ids, range(len(data)), strict=True))
-    ranks: list[int] = []
-    current_rank, previous_key, previous_time = 0, None, None
-    for position, (key, time, _, _) in enumerate(order, start=1):
-        if position == 1 or key != previous_key or time != previous_time:
-            current_rank, previous_key, previous_time = position, key, time
-        ranks.append(current_rank)
-    make = RankedRow._make
-    return [
-        make((participant_id, data[index][1], row_rank, time))
-        for (_, time, participant_id, index), row_rank in zip(order, ranks, strict=True)
-    ]
+    # Order by (ranking key, participant id): one integer per row when the keys are integers, since
+    # sorting ints is several times cheaper than sorting tuples full of ties.
+    if type(keys[0]) is int:
+        low = min(participant_ids)
+        width = max(participant_ids) - low + 1
+        combined = [key * width + pid - low for key, pid in zip(keys, participant_ids, strict=True)]
+        order = sorted(range(len(data)), key=combined.__getitem__)
+    else:
+        order = sorted(range(len(data)), key=lambda i: (keys[i], participant_ids[i]))
+    # A key's rank is 1 + the number of rows with a better key (1, 2, 2, 4).
+    first_place: dict[Any, int] = {}
+    place = 1
+    for key, count in sorted(Counter(keys).items()):
+        first_place[key] = place
+        place += count
+    scores = [score for _, score in data]
+    return list(
+        map(
+            partial(tuple.__new__, RankedRow),
+            zip(
+                [participant_ids[i] for i in order],
+                [scores[i] for i in order],
+                [first_place[keys[i]] for i in order],
+                [times[i] for i in order],
+                strict=True,
+            ),
+        )
+    )
+
+
+def _with_times(keys: list[Any], times: list[Any]) -> list[Any]:
+    """Fold the time used into the score keys: the time's place among the distinct times breaks a
+    tie on the score (less time first), so one key still orders and compares the rows exactly."""
+    distinct = {time: place for place, time in enumerate(sorted(set(times)))}
+    if type(keys[0]) is int:
+        count = len(distinct)
+        return [key * count + distinct[time] for key, time in zip(keys, times, strict=True)]
+    return [(key, distinct[time]) for key, time in zip(keys, times, strict=True)]
 
 
 def _exact_keys(data: list[tuple[int, Score]]) -> list[Any]:
@@ -73,13 +103,23 @@ def _exact_keys(data: list[tuple[int, Score]]) -> list[Any]:
     denominators (many distinct primes) would make the common one huge: then Fraction keys are used,
     slower but still exact.
     """
-    ratios = [_ratio(participant_id, score) for participant_id, score in data]
+    scores: list[Any] = [score for _, score in data]
+    if set(map(type, scores)) <= {int, Fraction}:  # the common case, without a call per row
+        numerators: list[int] = [score.numerator for score in scores]
+        denominators: list[int] = [score.denominator for score in scores]
+    else:
+        ratios = [_ratio(participant_id, score) for participant_id, score in data]
+        numerators = [numerator for numerator, _ in ratios]
+        denominators = [denominator for _, denominator in ratios]
     common = 1
-    for denominator in {denominator for _, denominator in ratios}:
+    for denominator in set(denominators):
         common = math.lcm(common, denominator)
         if common.bit_length() > _MAX_COMMON_BITS:
-            return [-Fraction(numerator, denominator) for numerator, denominator in ratios]
-    return [-numerator * (common // denominator) for numerator, denominator in ratios]
+            return [-Fraction(n, d) for n, d in zip(numerators, denominators, strict=True)]
+    if common == 1:
+        return [-numerator for numerator in numerators]
+    factors = {denominator: common // denominator for denominator in set(denominators)}
+    return [-n * factors[d] for n, d in zip(numerators, denominators, strict=True)]
 
 
 def _ratio(participant_id: int, score: object) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Standard competition ranking: contest_engine.rules.ranking."""
 
+import random
 from decimal import Decimal
 from fractions import Fraction
 
@@ -108,3 +109,25 @@ def test_rank_100000_rows_in_order():
     result = rank(rows)
     assert len(result) == 100_000
     assert all(a.rank <= b.rank for a, b in zip(result, result[1:], strict=False))
+
+
+def _reference_rank(rows, times=None):
+    """The rule as written: sort on (-score, time, id); a row's rank is 1 + the rows strictly better."""
+    keyed = sorted(rows, key=lambda r: (-Fraction(r[1]), times[r[0]] if times else 0, r[0]))
+    better = lambda r: (-Fraction(r[1]), times[r[0]] if times else 0)  # noqa: E731
+    return [(pid, 1 + sum(better(o) < better((pid, s)) for o in rows)) for pid, s in keyed]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("with_times", [False, True])
+def test_rank_agrees_with_the_rule_on_random_rows(seed, with_times, monkeypatch):
+    """Integer keys (and, with seed 5, the Fraction fallback) give the ranks of the plain rule,
+    for mixed number types, negative and scattered ids, and ties on score and on time."""
+    rng = random.Random(seed)
+    if seed == 5:
+        monkeypatch.setattr(ranking, "_MAX_COMMON_BITS", 1)
+    ids = rng.sample(range(-50, 10_000), 60)
+    makers = [int, lambda v: Decimal(v) / 4, lambda v: Fraction(v, 3)]
+    rows = [(pid, rng.choice(makers)(rng.randint(-3, 12))) for pid in ids]
+    times = {pid: rng.choice([30, 60, 90]) for pid in ids} if with_times else None
+    assert _places(rank(rows, time_used=times)) == _reference_rank(rows, times)
