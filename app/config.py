@@ -93,6 +93,11 @@ class Config:
     # Monitoring's summary tables are recomputed by the clock when older than this many minutes.
     MONITORING_EVERY_MINUTES = int(os.environ.get("MONITORING_EVERY_MINUTES", "60") or 60)
 
+    # Several app nodes share their rate limits through Redis (app/shared_store.py); empty: each
+    # worker keeps its own. REDIS_PREFIX keeps one Redis usable by several sites.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "vmeste:")
+
 
 class DevelopmentConfig(Config):
     pass
@@ -105,6 +110,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 64
     LOGIN_MAX_FAILURES_PER_IP = 1000
+    REDIS_URL = ""  # tests of Redis ask for it themselves (tests/test_shared_store.py)
 
 
 class ProductionConfig(Config):

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.markdown import render_markdown
-from app.markdown_preview import EXTENSION_KEY, MAX_CHARS, RecentPreviews
+from app.markdown_preview import EXTENSION_KEY, MAX_CHARS
 from app.numbers import number
 from tests.conftest import login
 from tests.factories.accounts import student, teacher
@@ -126,16 +126,6 @@ def test_previews_are_bounded_per_person_and_minute(
     other = app.test_client()
     _signed_in(other)
     assert other.post(URL, data={"text": "два"}).status_code == 200  # another person is not held back
-
-
-def test_the_window_forgets_old_previews_and_quiet_people() -> None:
-    window = RecentPreviews(window=60, max_people=2)
-    assert window.allow(1, 0.0, 2) and window.allow(1, 1.0, 2)
-    assert not window.allow(1, 59.0, 2)  # two within the last minute already
-    assert window.allow(1, 60.5, 2)  # the first has left the window
-    window.allow(2, 100.0, 2)
-    window.allow(3, 200.0, 2)  # a third person: those quiet for a minute are forgotten
-    assert set(window._moments) == {3}
 
 
 def test_every_page_carries_the_editors_words_in_russian(client: FlaskClient) -> None:
