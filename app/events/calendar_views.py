@@ -10,24 +10,28 @@ from typing import Any
 from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts import District, Institution
 from app.events import bp
 from app.extensions import db
+from app.memo import remember
 from app.pagination import page_args
 from app.permissions import require
 from app.permissions.events import can_create_events, can_see_calendar, runs_calendar
 from app.timeutil import DEFAULT_TIMEZONE, to_zone, utcnow
 from community.associations.models import Association
 from community.events import calendar
-from community.events.calendar import Filters, Viewer
+from community.events.calendar import EVENTS_VERSION, Filters, Seen, Viewer
 from community.events.labels import FORMAT_LABELS, KIND_LABELS
 from community.subjects import all_subjects
 
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
 INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this many
 DAY_MARK = "0000-00-00"  # where a day's date goes in a link built once for every cell
+# The month grid also depends on institutions' districts (the district filter).
+GRID_VERSIONS = (EVENTS_VERSION, "places")
 
 
 @bp.route("/events")
@@ -64,24 +68,46 @@ def calendar_month() -> Any:
     shown = _month(request.args.get("month")) or today.replace(day=1)
     weeks = calendar.month_weeks(shown.year, shown.month)
     start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), zone)
-    common = _common(filters)
-    # Each cell links to its week and (when busy) to its day's list: two links built once, the day
-    # put in by replacing a placeholder (a date's digits and dashes need no escaping).
-    week_link = url_for("events.calendar_week", day=DAY_MARK, **common["args"])
-    day_link = url_for("events.calendar_list", **{"from": DAY_MARK, "to": DAY_MARK, **common["args"]})
+    seen = calendar.seen_by(viewer(), start, end)
+    grid = remember(
+        "events.month_grid",
+        (shown, filters, _locale(), zone, today, seen),
+        GRID_VERSIONS,
+        lambda: _month_grid(filters, seen, weeks, shown, today, zone),
+    )
     return render_template(
         "events/calendar_month.html",
-        weeks=weeks,
-        days=calendar.month_cells(filters, viewer(), start, end, zone, DAY_CELL_LIMIT),
+        grid=grid,
         shown=shown,
-        today=today,
         previous=(shown - timedelta(days=1)).replace(day=1),
         following=(shown + timedelta(days=32)).replace(day=1),
+        **_common(filters),
+    )
+
+
+def _month_grid(
+    filters: Filters, seen: Seen, weeks: list[list[date]], shown: date, today: date, zone: str
+) -> Markup:
+    """The grid's HTML: the same for everyone who asks with the same key (the month, filters, locale,
+    zone, today and what they may see), so it is built once per events version."""
+    start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), zone)
+    args = filters.as_args()
+    # Each cell links to its week and (when busy) to its day's list: two links built once, the day
+    # put in by replacing a placeholder (a date's digits and dashes need no escaping).
+    week_link = url_for("events.calendar_week", day=DAY_MARK, **args)
+    day_link = url_for("events.calendar_list", **{"from": DAY_MARK, "to": DAY_MARK, **args})
+    html = render_template(
+        "events/_month_grid.html",
+        weeks=weeks,
+        days=calendar.month_cells(filters, seen, start, end, zone, DAY_CELL_LIMIT),
+        shown=shown,
+        today=today,
         week_links={day: week_link.replace(DAY_MARK, day.isoformat()) for week in weeks for day in week},
         day_link=day_link,
         day_mark=DAY_MARK,
-        **common,
+        kind_labels=_texts(KIND_LABELS),
     )
+    return Markup(html)
 
 
 @bp.route("/events/week")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from app.accounts import Institution
@@ -62,6 +62,16 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What a cached grid was built for: everything (those who run the calendar) or the open events
+    plus the few invitation-only ones this viewer may see — so viewers with the same answer share
+    one grid, and an invitation or registration changes the answer, not the cache."""
+
+    everything: bool
+    invited: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class GridEvent:
     """What a month or week cell needs of an event: no description, no link."""
 
@@ -91,6 +101,11 @@ class DayCell:
 
     events: list[CellEvent]
     more: int
+
+
+# The version that scheduling, editing, cancelling and open lessons move on (app/cache_versions.py):
+# the month grids are cached under it. Registrations do not move it: the grid shows no counts.
+EVENTS_VERSION = "events"
 
 
 def read_filters(args: Mapping[str, Any], *, strict: bool, user_id: int | None = None) -> Filters:
@@ -129,8 +144,33 @@ def events_between(filters: Filters, viewer: Viewer, start: datetime, end: datet
     ]
 
 
+def seen_by(viewer: Viewer, start: datetime, end: datetime) -> Seen:
+    """What `viewer` may see of the span beyond the open events: one small query (the invitation-only
+    events starting in it that they are invited to, host, or registered for); none for those who run
+    the calendar."""
+    if viewer.sees_all:
+        return Seen(everything=True)
+    if viewer.user_id is None:
+        return Seen(everything=False)
+    user_id = viewer.user_id
+    mine = union(
+        select(EventInvite.event_id).where(EventInvite.user_id == user_id),
+        select(EventHost.event_id).where(EventHost.user_id == user_id),
+        select(EventRegistration.event_id).where(
+            EventRegistration.user_id == user_id, EventRegistration.status == RegistrationStatus.REGISTERED
+        ),
+    )
+    query = select(Event.id).where(
+        Event.id.in_(mine),
+        Event.audience == EventAudience.INVITED,
+        Event.starts_at >= start,
+        Event.starts_at < end,
+    )
+    return Seen(everything=False, invited=tuple(db.session.scalars(query.order_by(Event.id))))
+
+
 def month_cells(
-    filters: Filters, viewer: Viewer, start: datetime, end: datetime, zone: str, limit: int
+    filters: Filters, viewer: Viewer | Seen, start: datetime, end: datetime, zone: str, limit: int
 ) -> dict[date, DayCell]:
     """The month grid: each local day's first `limit` events and the count of the rest, in two
     queries — the start times of every event of the span (one narrow column to place them on days),
@@ -246,7 +286,7 @@ def local_span(first: date, after_last: date, zone: str) -> tuple[datetime, date
     return midnight(first), midnight(after_last)
 
 
-def filtered(query: Any, filters: Filters, viewer: Viewer) -> Any:
+def filtered(query: Any, filters: Filters, viewer: Viewer | Seen) -> Any:
     conditions: list[Any] = []
     add: Callable[[Any], None] = conditions.append
     if filters.kind:
@@ -263,7 +303,10 @@ def filtered(query: Any, filters: Filters, viewer: Viewer) -> Any:
     if filters.hosted_by is not None:
         hosts = exists().where(EventHost.event_id == Event.id, EventHost.user_id == filters.hosted_by)
         add(hosts.where(EventHost.role == HostRole.HOST))
-    if not viewer.sees_all:
+    if isinstance(viewer, Seen):
+        if not viewer.everything:
+            add(or_(Event.audience != EventAudience.INVITED, Event.id.in_(viewer.invited)))
+    elif not viewer.sees_all:
         add(_visible_to(viewer.user_id))
     return query.where(*conditions)
 

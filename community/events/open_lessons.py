@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from app.cache_versions import bump
 from app.extensions import db
 from app.markdown import render_markdown_uncached
 from community.events.attendance_rules import new_checkin_code
+from community.events.calendar import EVENTS_VERSION
 from community.events.event_rules import academic_hours
 from community.events.models import (
     Event,
@@ -99,6 +101,7 @@ def put_open_lesson(lesson: OpenLesson) -> Event:
     db.session.flush()
     _hosts(event, lesson)
     db.session.flush()
+    bump(EVENTS_VERSION)
     return event
 
 
@@ -114,6 +117,8 @@ def withdraw_open_lessons(slot_ids: Iterable[int]) -> int:
             event.status = EventStatus.CANCELLED
             event.demo_slot_id = None
     db.session.flush()
+    if events:
+        bump(EVENTS_VERSION)
     return len(events)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 
 from app import audit
 from app.accounts import Institution, User
+from app.cache_versions import bump
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _
@@ -19,6 +20,7 @@ from app.timeutil import to_zone
 from community.associations.models import Association
 from community.events import registration, telling
 from community.events.attendance_rules import new_checkin_code
+from community.events.calendar import EVENTS_VERSION
 from community.events.event_rules import CleanEvent, EventDraft, check_event
 from community.events.messages import refusal
 from community.events.models import (
@@ -95,6 +97,7 @@ def schedule(data: EventInput, *, actor: User, now: datetime) -> list[Event]:
         scope_id=events[0].id,
         details={"count": len(events), "series_id": series_id},
     )
+    bump(EVENTS_VERSION)
     db.session.commit()
     return events
 
@@ -132,6 +135,7 @@ def edit(event: Event, data: EventInput, *, actor: User, now: datetime) -> Event
         scope_id=event.id,
         details={"promoted": len(promoted), "told_moved": told},
     )
+    bump(EVENTS_VERSION)
     db.session.commit()
     return event
 
@@ -152,6 +156,7 @@ def cancel(event: Event, *, actor: User, now: datetime) -> int:
     audit.record(
         "events.cancelled", actor=actor, scope_type="event", scope_id=event.id, details={"told": told}
     )
+    bump(EVENTS_VERSION)
     db.session.commit()
     return told
 
