@@ -53,6 +53,10 @@ class PureResult:
             data["seconds"] = round(self.seconds, 6)
         if self.per_second is not None:
             data["per_second"] = round(self.per_second, 1)
+        if self.at_most_s is not None:
+            data["at_most_s"] = self.at_most_s
+        if self.at_least_per_s is not None:
+            data["at_least_per_s"] = self.at_least_per_s
         return data
 
 
