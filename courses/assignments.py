@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.i18n import _
 from courses import rules
+from courses.cache_keys import course_key
 from courses.catalogue import audit_scope
 from courses.items import ItemSettings, apply_item, check_item, new_item
 from courses.messages import invalid, text
@@ -57,6 +59,7 @@ def create_assignment(
         details={"kind": "assignment"},
         **audit_scope(module.course_id),
     )
+    bump(course_key(module.course_id))
     db.session.commit()
     return item
 
@@ -88,6 +91,7 @@ def update_assignment(
         object_id=item.id,
         **audit_scope(item.course_id),
     )
+    bump(course_key(item.course_id))
     db.session.commit()
     return item
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import _
@@ -24,6 +25,7 @@ from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_
 from courses import backup_document as doc
 from courses.assignments import apply_assignment
 from courses.backup_archive import BackupProblem, BoundedArchive
+from courses.cache_keys import course_key
 from courses.catalogue import CourseSettings, attach_bank, check_settings
 from courses.files import ASSET_RULES, ITEM_FILE_RULES
 from courses.models import (
@@ -179,6 +181,7 @@ def _import(data: bytes, actor: User) -> Course:
         object_id=course.id,
         details={"items": len(created)},
     )
+    bump(course_key(course.id))
     db.session.commit()
     return course
 

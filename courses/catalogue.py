@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.i18n import _
 from community.forums import places as forum_places
 from community.forums.models import ForumScope
+from courses.cache_keys import course_key
 from courses.messages import invalid, too_long
 from courses.models import Course, CourseMember, CourseRole, EnrolmentMode, MissingGrades
 from courses.quiz import banks as quiz_banks
@@ -89,6 +91,7 @@ def create_course(settings: CourseSettings, *, actor: User) -> Course:
     db.session.flush()
     attach_bank(course)
     forum_places.add_default_forums(ForumScope.COURSE, course.id, actor_id=actor.id)  # news + general
+    bump(course_key(course.id))  # an id SQLite reuses after a deletion must not find the old pages
     db.session.commit()
     return course
 

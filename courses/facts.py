@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
@@ -28,6 +28,25 @@ from courses.quiz.grades import quiz_grades as read_quiz_grades
 from courses.quiz.models import Quiz
 
 
+class ItemLike(Protocol):
+    """An item row or its cached shape (courses.course_shape.ItemShape): what the facts read."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def assignment_id(self) -> int | None: ...
+    @property
+    def quiz_id(self) -> int | None: ...
+    @property
+    def completion(self) -> str: ...
+    @property
+    def completion_points(self) -> Decimal | None: ...
+    @property
+    def prerequisite_id(self) -> int | None: ...
+
+
 @dataclass
 class StudentFacts:
     """Everything about some students in one course, loaded with a fixed number of queries."""
@@ -38,7 +57,7 @@ class StudentFacts:
     quiz_grades: dict[tuple[int, int], Decimal]  # (quiz id, user id)
     quiz_max: dict[int, Decimal]
 
-    def points(self, item: Item, user_id: int) -> tuple[Decimal | None, bool]:
+    def points(self, item: ItemLike, user_id: int) -> tuple[Decimal | None, bool]:
         """The grade that counts and whether a tutor typed it in."""
         override = self.overrides.get((item.id, user_id))
         if override is not None:
@@ -57,7 +76,7 @@ class StudentFacts:
             return self.quiz_max.get(item.quiz_id)
         return None
 
-    def item_facts(self, item: Item, user_id: int) -> rules.ItemFacts:
+    def item_facts(self, item: ItemLike, user_id: int) -> rules.ItemFacts:
         points, _overridden = self.points(item, user_id)
         submitted = False
         if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
@@ -76,7 +95,7 @@ class StudentFacts:
 
 
 def load_facts(
-    course_id: int, items: Sequence[Item], user_ids: list[int] | None, *, with_views: bool = True
+    course_id: int, items: Sequence[ItemLike], user_ids: list[int] | None, *, with_views: bool = True
 ) -> StudentFacts:
     """Views, submissions, overrides and quiz grades of these users (None: all) in one course
     (`with_views=False`: no views, for the gradebook, which never reads them)."""

@@ -17,10 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, exports
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.i18n import _
 from courses import rules
+from courses.cache_keys import learner_key
 from courses.catalogue import audit_scope
 from courses.facts import load_facts, students_page
 from courses.messages import invalid
@@ -231,6 +233,7 @@ def _write_override(
         details={"user_id": student.id, "points": None if points is None else str(points)},
         **audit_scope(course.id),
     )
+    bump(learner_key(course.id, student.id))
 
 
 def _commit() -> None:

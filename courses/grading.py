@@ -14,11 +14,13 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.i18n import _
 from app.notifications import notify
 from app.uploads import read_bytes
 from courses import rules
+from courses.cache_keys import learner_key
 from courses.catalogue import audit_scope
 from courses.messages import invalid, refusal
 from courses.models import Assignment, CourseMember, CourseRole, Item, Submission
@@ -60,6 +62,7 @@ def grade_submission(
         **audit_scope(assignment.course_id),
     )
     notify(submission.user_id, _("Your assignment has been graded."), f"/courses/items/{item_id}")
+    bump(learner_key(assignment.course_id, submission.user_id))
     db.session.commit()
     return submission
 

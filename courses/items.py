@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.i18n import _
+from courses.cache_keys import course_key
 from courses.catalogue import MAX_TITLE, audit_scope
 from courses.files import ASSET_RULES, ITEM_FILE_RULES, Upload, store_all
 from courses.messages import invalid, too_long
@@ -60,6 +62,7 @@ def add_item(
         details={"kind": kind},
         **audit_scope(module.course_id),
     )
+    bump(course_key(module.course_id))
     db.session.commit()
     return item
 
@@ -79,6 +82,7 @@ def update_item(item: Item, settings: ItemSettings, *, upload: Upload | None = N
         object_id=item.id,
         **audit_scope(item.course_id),
     )
+    bump(course_key(item.course_id))
     db.session.commit()
     return item
 
@@ -97,6 +101,7 @@ def delete_item(item: Item, *, actor: User) -> None:
     db.session.delete(item)
     if assignment_id is not None:
         db.session.execute(Assignment.__table__.delete().where(Assignment.id == assignment_id))
+    bump(course_key(item.course_id))
     db.session.commit()
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import _
@@ -27,6 +28,7 @@ from community.forums import places as forum_places
 from community.forums.models import ForumScope
 from courses import backup_import
 from courses.backup_archive import BackupProblem
+from courses.cache_keys import course_key
 from courses.catalogue import CourseSettings, attach_bank, check_settings
 from courses.models import Course, CourseMember, CourseRole, Module
 from courses.moodle_archive import MoodleArchive, is_gzip, is_zip
@@ -209,6 +211,7 @@ def _restore(archive: MoodleArchive, actor: User) -> Restored:
             "not_carried": len(result.report),
         },
     )
+    bump(course_key(course.id))
     db.session.commit()
     return result
 

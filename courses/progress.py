@@ -1,5 +1,6 @@
-"""Courses room: where a student stands — the course outline with completion and locks, whether an
-item is open to them, recording a view, and every student's progress for the tutor. Touches ItemView."""
+"""Courses room: where a student stands — their marks and progress over a course's shape, the outline
+the course page shows, whether an item is open to them, recording a view, and every student's
+progress for the tutor. Touches ItemView."""
 
 from __future__ import annotations
 
@@ -8,37 +9,104 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts import User
-from app.extensions import db
+from app.cache_versions import bump
+from app.extensions import db, rows_changed
 from courses import rules
+from courses.cache_keys import learner_key
+from courses.course_shape import CourseShape, ItemShape, ModuleShape, course_shape
 from courses.facts import load_facts, students_page
 from courses.models import Assignment, Course, Item, ItemKind, ItemView, Module
 from courses.structure import load_structure
 
 
 def mark_viewed(item: Item, user: User, now: datetime) -> None:
-    """Record the first view; later views and two views at once change nothing."""
-    exists = db.session.scalar(
-        select(ItemView.id).where(ItemView.item_id == item.id, ItemView.user_id == user.id)
-    )
-    if exists:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(ItemView(item_id=item.id, user_id=user.id, viewed_at=now))
-    except IntegrityError:
-        pass
+    """Record the first view and commit (later views and two views at once change nothing)."""
+    record_view(item.course_id, item.id, user.id, now)
     db.session.commit()
+
+
+def has_viewed(item_id: int, user_id: int) -> bool:
+    return (
+        db.session.scalar(select(ItemView.id).where(ItemView.item_id == item_id, ItemView.user_id == user_id))
+        is not None
+    )
+
+
+def record_view(course_id: int, item_id: int, user_id: int, now: datetime) -> None:
+    """Insert the first view mark and move the student's progress on; a second view, or two at
+    once, inserts nothing and moves nothing. The caller commits (pages run it after the response,
+    app/after_response.py, so that reading an item stays a read)."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ItemView)
+        .values(item_id=item_id, user_id=user_id, viewed_at=now)
+        .on_conflict_do_nothing(index_elements=["item_id", "user_id"])
+    )
+    if rows_changed(statement):
+        bump(learner_key(course_id, user_id))
+
+
+@dataclass(frozen=True)
+class ItemMark:
+    """Where one student stands on one visible item."""
+
+    complete: bool
+    locked_by: int | None  # the prerequisite still to complete
+    status: rules.Status | None
+    points: Decimal | None
+    max_points: Decimal | None
+
+
+@dataclass(frozen=True)
+class Learner:
+    """One student's marks on the items visible now and their progress (kept in a cache: never
+    changed once built)."""
+
+    marks: dict[int, ItemMark]
+    progress: rules.Progress
+
+
+def visible_parts(shape: CourseShape, now: datetime) -> list[tuple[ModuleShape, list[ItemShape]]]:
+    """The modules and items a student sees now."""
+    return [
+        (module, [i for i in module.items if rules.is_visible(i.hidden, i.visible_from, now)])
+        for module in shape.modules
+        if rules.is_visible(module.hidden, module.visible_from, now)
+    ]
+
+
+def learner_state(shape: CourseShape, user_id: int, now: datetime) -> Learner:
+    """A student's completion, locks, statuses and grades on the visible items: five queries."""
+    items = [item for _module, shown in visible_parts(shape, now) for item in shown]
+    facts = load_facts(shape.course_id, items, [user_id])
+    known = [facts.item_facts(item, user_id) for item in items]
+    state = rules.progress(known)
+    marks = {}
+    for item, item_facts in zip(items, known, strict=True):
+        status = None
+        maximum = item.max_points
+        if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
+            submission = facts.submissions.get((item.assignment_id, user_id))
+            status = rules.submission_status(
+                submission is not None, bool(submission and submission.late), item_facts.points is not None
+            )
+        elif item.kind == ItemKind.QUIZ and item.quiz_id is not None:
+            maximum = facts.quiz_max.get(item.quiz_id)
+        marks[item.id] = ItemMark(
+            state.complete[item.id], state.locked_by.get(item.id), status, item_facts.points, maximum
+        )
+    return Learner(marks, state)
 
 
 @dataclass
 class ItemState:
-    item: Item
+    item: ItemShape
     visible: bool
     complete: bool
-    locked_by: Item | None
+    locked_by: ItemShape | None
     status: rules.Status | None = None
     points: Decimal | None = None
     max_points: Decimal | None = None
@@ -46,7 +114,7 @@ class ItemState:
 
 @dataclass
 class ModuleState:
-    module: Module
+    module: ModuleShape
     visible: bool
     items: list[ItemState]
 
@@ -56,19 +124,15 @@ class Outline:
     course: Course
     modules: list[ModuleState]
     progress: rules.Progress | None
-    items_by_id: dict[int, Item]
 
 
-def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Outline:
-    """The course page: visible modules and items, each with its completion and lock for a student
-    (teachers see everything, hidden parts marked). A fixed number of queries at any size."""
-    modules = load_structure(course.id, with_files=False)
-    items = [item for module in modules for item in module.items]
-    items_by_id = {item.id: item for item in items}
-    result: list[ModuleState] = []
-    if teaching:
-        for module in modules:
-            result.append(
+def outline(course: Course, shape: CourseShape, *, now: datetime, learner: Learner | None = None) -> Outline:
+    """The course page's outline: for a teacher (no `learner`) every module and item, hidden ones
+    marked; for a student the visible ones with their marks."""
+    if learner is None:
+        return Outline(
+            course,
+            [
                 ModuleState(
                     module,
                     rules.is_visible(module.hidden, module.visible_from, now),
@@ -77,50 +141,21 @@ def outline(course: Course, user: User, *, teaching: bool, now: datetime) -> Out
                         for item in module.items
                     ],
                 )
-            )
-        return Outline(course, result, None, items_by_id)
-    user_id = user.id  # read once: `user` may be a proxy (current_user), costly per item
-    facts = load_facts(course.id, items, [user_id])
-    # Each visible item's facts, grade and status computed once, then reused for the progress
-    # (completion and locks) and for the rows.
-    visible: list[tuple[Module, list[tuple[Item, Decimal | None, rules.Status | None]]]] = []
-    item_facts: list[rules.ItemFacts] = []
-    for module in modules:
-        if not rules.is_visible(module.hidden, module.visible_from, now):
-            continue
-        rows = []
-        for item in module.items:
-            if not rules.is_visible(item.hidden, item.visible_from, now):
-                continue
-            known = facts.item_facts(item, user_id)
-            item_facts.append(known)
-            status = None
-            if item.kind == ItemKind.ASSIGNMENT and item.assignment_id is not None:
-                submission = facts.submissions.get((item.assignment_id, user_id))
-                status = rules.submission_status(
-                    submission is not None, bool(submission and submission.late), known.points is not None
-                )
-            rows.append((item, known.points, status))
-        visible.append((module, rows))
-    state = rules.progress(item_facts)
-    complete, locked_by = state.complete, state.locked_by
-    for module, rows in visible:
+                for module in shape.modules
+            ],
+            None,
+        )
+    result = []
+    for module, shown in visible_parts(shape, now):
         states = []
-        for item, points, status in rows:
-            locked = locked_by.get(item.id)
+        for item in shown:
+            mark = learner.marks[item.id]
+            locked = shape.item(mark.locked_by) if mark.locked_by else None
             states.append(
-                ItemState(
-                    item,
-                    True,
-                    complete[item.id],
-                    items_by_id.get(locked) if locked else None,
-                    status,
-                    points,
-                    facts.max_points(item),
-                )
+                ItemState(item, True, mark.complete, locked, mark.status, mark.points, mark.max_points)
             )
         result.append(ModuleState(module, True, states))
-    return Outline(course, result, state, items_by_id)
+    return Outline(course, result, learner.progress)
 
 
 def item_access(item: Item, user: User, *, now: datetime) -> tuple[bool, Item | None]:
@@ -144,9 +179,7 @@ def item_access(item: Item, user: User, *, now: datetime) -> tuple[bool, Item | 
 
 def student_progress(course: Course, user: User, now: datetime) -> rules.Progress:
     """One student's completion of the course, as the course page computes it (the certificate asks it)."""
-    result = outline(course, user, teaching=False, now=now).progress
-    assert result is not None
-    return result
+    return learner_state(course_shape(course.id), user.id, now).progress
 
 
 @dataclass

@@ -10,9 +10,11 @@ from sqlalchemy import select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
+from courses.cache_keys import course_key
 from courses.catalogue import audit_scope
 from courses.items import ItemSettings, check_item, new_item
 from courses.models import Course, CourseMember, CourseRole, Item, ItemKind, Module
@@ -81,6 +83,7 @@ def _quiz_item(module: Module, settings: ItemSettings, quiz: Quiz, actor: User) 
         details={"kind": "quiz", "quiz_id": quiz.id},
         **audit_scope(module.course_id),
     )
+    bump(course_key(module.course_id))
     db.session.commit()
     return item
 

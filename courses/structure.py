@@ -12,9 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.i18n import _
 from courses import rules
+from courses.cache_keys import course_key
 from courses.catalogue import MAX_TITLE, audit_scope
 from courses.messages import invalid, refusal, too_long
 from courses.models import Course, Item, Module
@@ -57,6 +59,7 @@ def add_module(
         object_id=module.id,
         **audit_scope(course.id),
     )
+    bump(course_key(course.id))
     db.session.commit()
     return module
 
@@ -76,6 +79,7 @@ def update_module(
         object_id=module.id,
         **audit_scope(module.course_id),
     )
+    bump(course_key(module.course_id))
     db.session.commit()
     return module
 
@@ -92,6 +96,7 @@ def delete_module(module: Module, *, actor: User) -> None:
         **audit_scope(course_id),
     )
     db.session.delete(module)
+    bump(course_key(course_id))
     db.session.commit()
 
 
@@ -111,6 +116,7 @@ def move_module(module: Module, direction: str, *, actor: User) -> None:
         details={"direction": direction},
         **audit_scope(module.course_id),
     )
+    bump(course_key(module.course_id))
     db.session.commit()
 
 
@@ -130,6 +136,7 @@ def move_item(item: Item, direction: str, *, actor: User) -> None:
         details={"direction": direction},
         **audit_scope(item.course_id),
     )
+    bump(course_key(item.course_id))
     db.session.commit()
 
 

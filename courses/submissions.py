@@ -12,11 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, NotFound
 from app.extensions import db
 from app.i18n import _
 from app.uploads import UploadRules
 from courses import rules
+from courses.cache_keys import learner_key
 from courses.catalogue import audit_scope
 from courses.files import Upload, store_all
 from courses.messages import invalid, too_long
@@ -89,6 +91,7 @@ def submit(item: Item, user: User, *, text: str, files: Sequence[Upload], now: d
         details={"late": late, "files": len(stored)},
         **audit_scope(item.course_id),
     )
+    bump(learner_key(item.course_id, user.id))
     db.session.commit()
     return load_submission(submission.id)
 

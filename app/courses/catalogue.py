@@ -13,6 +13,7 @@ from app.courses import bp
 from app.courses.access import course_or_404, require_author, role_in
 from app.courses.forms import CourseForm, EnrolKeyForm, ModuleForm
 from app.courses.item_layout import COURSE_LAYOUT, grouped, opened
+from app.courses.outline_page import student_outline, teacher_outline
 from app.forms_common import form_status
 from app.i18n import _
 from app.main.dashboard import Panel
@@ -24,7 +25,6 @@ from app.view_actions import submit
 from courses.catalogue import CourseSettings, catalogue_query, create_course, roles_in, update_course
 from courses.dashboard import dashboard_summary, joinable_count
 from courses.enrolment import self_enrol
-from courses.progress import outline
 
 
 @bp.route("/")
@@ -101,19 +101,25 @@ def view(course_id: int):  # type: ignore[no-untyped-def]
         if course.enrolment_mode == "invitation":
             abort(403)
         return render_template("courses/enrol.html", course=course, form=EnrolKeyForm())
-    shown = outline(course, current_user, teaching=teaching, now=utcnow())
-    authoring = role_can_author(role, current_user)
     # One URL built per page, not per item (url_for costs tens of microseconds; the page may list
     # hundreds of items): every per-item link is `/…/items/<id>` plus a suffix.
+    item_url = _url_prefix("courses.item", "item_id")
+    now = utcnow()
+    if teaching:
+        shown, student_rows = teacher_outline(course, now), None
+    else:
+        shown, student_rows = student_outline(course, current_user, now, item_url)
+    authoring = role_can_author(role, current_user)
     return render_template(
         "courses/view.html",
         course=course,
         outline=shown,
+        student_rows=student_rows,
         role=role,
         teaching=teaching,
         authoring=authoring,
         module_form=ModuleForm() if authoring else None,
-        item_url=_url_prefix("courses.item", "item_id"),
+        item_url=item_url,
     )
 
 

@@ -17,12 +17,14 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.i18n import _
 from courses.quiz import grading, questions, rules
 from courses.quiz.answer_shapes import AnswerShapeError, validate_answer
 from courses.quiz.bank_questions import decode_question, load_question
+from courses.quiz.grade_keys import user_grades_key
 from courses.quiz.messages import answer_shape_text
 from courses.quiz.models import AttemptState, Question, Quiz, QuizAnswer, QuizAttempt
 from courses.quiz.policies import policy_for
@@ -360,6 +362,7 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
         .values(score=score, needs_grading=pending)
         .execution_options(synchronize_session=False)
     )
+    bump(user_grades_key(attempt.user_id))
     db.session.commit()
     db.session.refresh(attempt)
     return attempt

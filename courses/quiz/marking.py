@@ -14,11 +14,13 @@ from sqlalchemy import func, select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from courses.quiz.attempts import grade_one
 from courses.quiz.bank_questions import load_question
+from courses.quiz.grade_keys import user_grades_key
 from courses.quiz.models import AttemptState, Question, QuizAnswer, QuizAttempt
 
 
@@ -65,6 +67,7 @@ def grade_answer(
         object_id=answer.id,
         details={"points": str(points)},
     )
+    bump(user_grades_key(attempt.user_id))
     db.session.commit()
     return answer
 
@@ -119,6 +122,7 @@ def regrade_question(row: Question, *, actor: User | None) -> list[RegradeChange
         object_id=row.id,
         details={"version": row.version, "answers": len(found), "changed": len(changes)},
     )
+    bump(*(user_grades_key(change.user_id) for change in changes))
     db.session.commit()
     return changes
 

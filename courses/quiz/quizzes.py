@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from courses.quiz import rules
+from courses.quiz.grade_keys import quiz_grades_key
 from courses.quiz.messages import settings_texts
 from courses.quiz.models import Question, QuestionBank, QuestionCategory, Quiz, QuizAttempt, QuizSlot
 
@@ -155,6 +157,7 @@ def update_quiz(quiz: Quiz, *, actor: User | None, **values: Any) -> Quiz:
         object_id=quiz.id,
         details={k: str(v) for k, v in values.items()},
     )
+    bump(quiz_grades_key(quiz.id))  # the grading method or the maximum may have changed every grade
     db.session.commit()
     return quiz
 

@@ -12,6 +12,7 @@ from app.documents.layout import render_paper
 from app.domain_errors import Conflict
 from app.extensions import db
 from courses import certificates, grading, progress, structure, submissions
+from courses.course_shape import course_shape
 from tests.factories import courses as cf
 from tests.factories.courses import count
 
@@ -53,10 +54,17 @@ def test_hidden_and_dated_items_are_not_shown_to_students(app) -> None:  # type:
     cf.page(module, "Скрыто", hidden=True)
     cf.page(module, "Позже", visible_from=NOW + timedelta(days=1))
     user = cf.enrolled(course)
-    shown = progress.outline(course, user, teaching=False, now=NOW)
+    shape = course_shape(course.id)
+    learner = progress.learner_state(shape, user.id, NOW)
+    shown = progress.outline(course, shape, now=NOW, learner=learner)
     assert [s.item.title for s in shown.modules[0].items] == ["Видно"]
-    teaching = progress.outline(course, cf._author(course), teaching=True, now=NOW)
+    teaching = progress.outline(course, shape, now=NOW)
     assert len(teaching.modules[0].items) == 3
+    # The next day the dated page opens: the same shape, a later moment of its visibility.
+    assert shape.epoch(NOW + timedelta(days=2)) == shape.epoch(NOW) + 1
+    later = progress.learner_state(shape, user.id, NOW + timedelta(days=2))
+    assert len(progress.outline(course, shape, now=NOW, learner=later).modules[0].items) == 1
+    assert len(later.marks) == 2
 
 
 def test_move_modules_and_items(app) -> None:  # type: ignore[no-untyped-def]

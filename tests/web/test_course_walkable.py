@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from app.extensions import db
 from app.timeutil import utcnow
-from courses import gradebook
+from courses import gradebook, structure
 from courses.models import Item
 from courses.quiz.bank_gift import import_gift
 from courses.quiz.models import QuestionBank
@@ -176,8 +176,7 @@ def test_empty_course_says_what_to_do_next(client) -> None:  # type: ignore[no-u
     assert f'href="/courses/modules/{module.id}/items/new/page" data-add="page"' in html
     assert 'class="btn btn-sm btn-outline-primary" href="/courses/modules/' in html
     client.post("/auth/logout")
-    db.session.delete(db.session.get(type(module), module.id))
-    db.session.commit()
+    structure.delete_module(db.session.get(type(module), module.id), actor=cf._author(course))
     login(client, learner)
     html = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "data-empty-state" in html and "/forums/course/" in html and "add-module" not in html
