@@ -283,6 +283,10 @@ class StageResult(Base):
     advanced: Mapped[bool] = mapped_column(Boolean, default=False)
     # Display order within the stage (division, rank, name): pages read it through the index.
     position: Mapped[int] = mapped_column(default=0)
+    # Name, institution and district folded by `rules.search.fold` (any case, ё as е), written with
+    # the row: the results search matches it with LIKE on both databases, since SQLite's lower()
+    # folds only ASCII («иванов» would miss «Иванов»).
+    search_text: Mapped[str] = mapped_column(String(800), default="", server_default="")
 
     participation: Mapped[Participation] = relationship(lazy="raise_on_sql")
 
@@ -290,6 +294,7 @@ class StageResult(Base):
         UniqueConstraint("stage_id", "participation_id"),
         Index("ix_stage_result_order", "stage_id", "position"),
         Index("ix_stage_result_division", "stage_id", "division_id", "position"),
+        Index("ix_stage_result_search", "stage_id", "search_text"),
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, exports
@@ -17,12 +17,13 @@ from app.accounts import User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
-from app.pagination import Page, paginate
+from app.pagination import Page
 from contest_engine.clock import run_clock
 from contest_engine.messages import between, status_labels
 from contest_engine.models import Division, Participation, ResultStatus, Stage, StageParticipant, StageResult
 from contest_engine.queries import OPEN_STATES, contest_divisions, contest_stages, next_stage
 from contest_engine.rules.scoring import display
+from contest_engine.rules.search import LIKE_ESCAPE, like_pattern, search_text
 from contest_engine.rules.stages import StageAction, StageState, StageTransitionError, apply_action
 from contest_engine.standings import Standings, standings
 
@@ -134,32 +135,26 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
     )
     if division_id:
         query = query.where(StageResult.division_id == division_id)
-    if search.strip():
-        pattern = f"%{search.strip()}%"
-        query = query.where(
-            or_(
-                User.full_name.ilike(pattern),
-                Participation.institution_name.ilike(pattern),
-                Participation.district.ilike(pattern),
-            )
-        )
+    pattern = like_pattern(search)
+    if pattern is not None:
+        query = query.where(StageResult.search_text.like(pattern, escape=LIKE_ESCAPE))
     return query
 
 
 def results_page(
     stage: Stage, *, page: int, per_page: int, division_id: int | None = None, search: str = ""
 ) -> Page[ResultRow]:
-    """One page of the stored ranking: two queries at any size (without a search the count reads
-    only the index, not the joined rows)."""
+    """One page of the stored ranking: two queries at any size. The count reads only stage_result
+    (its indexes): the search matches the row's folded `search_text` (any case, Cyrillic included,
+    ё as е), never the joined names."""
     query = _results_query(stage, division_id=division_id, search=search)
-    if search.strip():
-        found = paginate(query, page, per_page, scalars=False)
-        found.items = [ResultRow(*row) for row in found.items]
-        return found
     page = max(1, page)
     count = select(func.count()).select_from(StageResult).where(StageResult.stage_id == stage.id)
     if division_id:
         count = count.where(StageResult.division_id == division_id)
+    pattern = like_pattern(search)
+    if pattern is not None:
+        count = count.where(StageResult.search_text.like(pattern, escape=LIKE_ESCAPE))
     total = db.session.scalar(count) or 0
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=[ResultRow(*row) for row in rows], page=page, per_page=per_page, total=total)
@@ -255,6 +250,10 @@ def write_results(
             )
     division_order = {d.id: d.position for d in contest_divisions(stage.contest_id)}
     names = {p.id: name for p, name in _names(participations)}
+    places = {p.id: (p.institution_name or "", p.district or "") for p in participations}
+    for row in rows:
+        pid = row["participation_id"]
+        row["search_text"] = search_text(names.get(pid, ""), *places.get(pid, ("", "")))
     rows.sort(
         key=lambda r: (
             division_order.get(r["division_id"], 0),

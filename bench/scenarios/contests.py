@@ -21,6 +21,7 @@ from bench.scenario import BenchContext, HttpTarget, PureResult, timed
 from contest_engine import clock, olympiad, queries, setup
 from contest_engine.models import Contest, ContestOrganiser, Division, Participation, Stage, StageResult
 from contest_engine.rules import advancement, ranking
+from contest_engine.rules.search import search_text
 from contest_engine.rules.stages import StageKind, StageState
 from contest_engine.spec import ContestSpec, StageSpec
 
@@ -85,7 +86,13 @@ def _results_stage(ctx: BenchContext, owner: User, now: datetime) -> int:
             for uid in user_ids
         ],
     )
-    pids = list(db.session.scalars(select(Participation.id).where(Participation.contest_id == contest.id)))
+    people = db.session.execute(
+        select(Participation.id, User.full_name, Participation.institution_name, Participation.district)
+        .join(User, User.id == Participation.user_id)
+        .where(Participation.contest_id == contest.id)
+    ).all()
+    pids = [row[0] for row in people]
+    folded = {row[0]: search_text(row[1], row[2], row[3]) for row in people}  # as write_results stores it
     rng = random.Random(5)
     scores = {pid: Decimal(rng.randint(0, 400)) / 4 for pid in pids}
     ranked = ranking.rank(scores.items())
@@ -101,6 +108,7 @@ def _results_stage(ctx: BenchContext, owner: User, now: datetime) -> int:
                 "status": "ranked",
                 "advanced": False,
                 "position": position,
+                "search_text": folded[row.participant_id],
             }
             for position, row in enumerate(ranked, start=1)
         ],

@@ -266,3 +266,34 @@ class DemoSlot(Base):
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
         Index("ix_jury_demo_slot_stage_starts", "stage_id", "starts_at"),
     )
+
+
+class EntryStanding(Base):
+    """An entry's aggregate over its jurors' submitted totals and its rank in its division, kept by
+    `standing.refresh_standing` in the transaction of every write that can change them (a sheet
+    submitted or changed, an appeal resolved, a correction, jurors or entries changed), so the
+    organiser's overview reads one page of rows instead of ranking every sheet on each visit.
+
+    The aggregate is kept exact as a fraction (`score_num` / `score_den`, None while a juror is
+    missing); `position` is the overview's display order (division, rank, entry)."""
+
+    __tablename__ = "jury_entry_standing"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id", ondelete="CASCADE"))
+    score_num: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    score_den: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    spread_num: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    spread_den: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    disagreement: Mapped[bool] = mapped_column(Boolean, default=False)
+    missing: Mapped[int] = mapped_column(default=0)  # assigned jurors whose total is not in yet
+    submitted: Mapped[int] = mapped_column(default=0)  # submitted totals
+    rank: Mapped[int | None] = mapped_column(default=None)
+    position: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        CheckConstraint("score_den IS NULL OR score_den > 0", name="score_den_positive"),
+        CheckConstraint("spread_den IS NULL OR spread_den > 0", name="spread_den_positive"),
+        Index("ix_jury_entry_standing_order", "stage_id", "position"),
+    )
