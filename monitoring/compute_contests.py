@@ -17,7 +17,7 @@ from app.extensions import db
 from contest_engine.models import Award, Contest, ContestKind, Participation, Stage, StageParticipant
 from monitoring.award_classes import LAUREATE, PRIZE_WINNER, WINNER, award_class
 from monitoring.compute_common import year_of
-from monitoring.models import ContestAudience, ContestSummary
+from monitoring.models import ContestAudience, ContestNetworkTotal, ContestSummary, ContestTotal
 
 COLUMNS = (
     "year",
@@ -114,8 +114,30 @@ def contest_rows(current: int) -> Any:
     ).group_by(*keys)
 
 
+COUNTS = COLUMNS[6:]
+
+
 def refill_contests(current: int) -> int:
-    """Replace the table's rows in the caller's transaction; returns how many rows it holds now."""
+    """Replace the table's rows and its two totals in the caller's transaction; returns how many
+    rows the table holds now."""
     db.session.execute(delete(ContestSummary))
     db.session.execute(insert(ContestSummary).from_select(list(COLUMNS), contest_rows(current)))
+    refill_totals()
     return int(db.session.scalar(select(func.count(ContestSummary.id))) or 0)
+
+
+def refill_totals() -> None:
+    """The job's two totals of mon_contest (per institution and year; the network's per contest,
+    subject and grade), replaced from its current rows in the caller's transaction."""
+    _refill_totals(ContestTotal, ("year", "audience", "institution_id"))
+    _refill_totals(ContestNetworkTotal, ("year", "audience", "contest_id", "subject", "grade"))
+
+
+def _refill_totals(model: Any, keys: tuple[str, ...]) -> None:
+    """`model`'s rows: mon_contest's added up by `keys` (one INSERT … SELECT)."""
+    grouped = [getattr(ContestSummary, key) for key in keys]
+    sums = [func.sum(getattr(ContestSummary, key)) for key in COUNTS]
+    db.session.execute(delete(model))
+    db.session.execute(
+        insert(model).from_select([*keys, *COUNTS], select(*grouped, *sums).group_by(*grouped))
+    )

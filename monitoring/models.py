@@ -88,3 +88,44 @@ class ActivitySummary(Base):
     association_members: Mapped[int] = mapped_column(Integer, default=0)  # distinct teachers in any
     # Teachers with any of the above in the year (for the "index of network activity").
     active_teachers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContestTotal(Base):
+    """One institution's contest figures in one academic year for one audience: mon_contest's rows
+    added up by the summary job (a few thousand rows for a city instead of a hundred thousand), so a
+    report's totals and trend read a handful of rows per institution."""
+
+    __tablename__ = "mon_contest_total"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audience: Mapped[ContestAudience] = mapped_column(str_enum(ContestAudience), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    advanced: Mapped[int] = mapped_column(Integer, default=0)
+    winners: Mapped[int] = mapped_column(Integer, default=0)
+    prize_winners: Mapped[int] = mapped_column(Integer, default=0)
+    laureates: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContestNetworkTotal(Base):
+    """The whole network's figures per contest, subject and grade in one academic year: the
+    breakdowns of a report over everything (the administrator's, the network methodist's) read
+    these few hundred rows instead of grouping mon_contest."""
+
+    __tablename__ = "mon_contest_network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    audience: Mapped[ContestAudience] = mapped_column(str_enum(ContestAudience))
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    grade: Mapped[str] = mapped_column(String(32), default="")
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    advanced: Mapped[int] = mapped_column(Integer, default=0)
+    winners: Mapped[int] = mapped_column(Integer, default=0)
+    prize_winners: Mapped[int] = mapped_column(Integer, default=0)
+    laureates: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_mon_contest_network_year", "year", "audience"),)

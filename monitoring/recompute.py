@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import added, db
 from monitoring.academic_year import academic_year
 from monitoring.compute_activity import refill_activity
@@ -24,6 +25,8 @@ from monitoring.compute_qualification import refill_qualification
 from monitoring.models import SummaryRun
 
 RUNS = ("qualification", "contests", "activity")
+# The version the reports' cached pages are kept under (app/cache_versions.py): each refill moves it.
+MONITORING_VERSION = "monitoring"
 
 
 def _refill(report: str, fill: Callable[[], int], now: datetime) -> int:
@@ -38,6 +41,7 @@ def _refill(report: str, fill: Callable[[], int], now: datetime) -> int:
     db.session.execute(
         update(SummaryRun).where(SummaryRun.report == report).values(computed_at=now, seconds=seconds)
     )
+    bump(MONITORING_VERSION)
     db.session.commit()
     return rows
 

@@ -22,7 +22,9 @@ from monitoring.figures import COUNTS
 from monitoring.models import (
     ActivitySummary,
     ContestAudience,
+    ContestNetworkTotal,
     ContestSummary,
+    ContestTotal,
     QualificationSummary,
     SummaryRun,
 )
@@ -53,13 +55,15 @@ class _Sums:
     details: dict[int, list[tuple[Any, ...]]]  # as ReportData's, without the titles
 
 
-def source(name: str) -> tuple[Any, list[ColumnElement[bool]]]:
+def source(name: str, model: Any = ContestSummary) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The summary table of a report and its condition; for the contest reports `model` picks the
+    detailed table (ContestSummary) or one of the job's totals of it."""
     if name == "qualification":
         return QualificationSummary, []
     if name == "activity":
         return ActivitySummary, []
     audience = ContestAudience.PUPILS if name == "olympiads" else ContestAudience.TEACHERS
-    return ContestSummary, [ContestSummary.audience == audience]
+    return model, [model.audience == audience]
 
 
 def sums_of(model: Any, name: str) -> list[Any]:
@@ -73,16 +77,27 @@ def plus(left: Counts | None, right: Sequence[Any]) -> Counts:
 
 def fetch(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> ReportData:
     """The report's data in five queries at most (the run's time, sums, names, details, titles)."""
+    numbers = fetch_numbers(name, year, where, kind)
+    return with_titles(numbers, contest_titles(name, numbers))
+
+
+def fetch_numbers(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> ReportData:
+    """The report's data with its details untitled (contest ids only): what only the summary job
+    and the places' names change, so the pages may keep it (app/monitoring/report_pages.py)."""
     computed_at = db.session.scalar(select(SummaryRun.computed_at).where(SummaryRun.report == RUN_OF[name]))
     sums = _read(name, year, where, kind)
-    return ReportData(sums.sums, _names(where, kind), _titled(name, sums.details), computed_at)
+    return ReportData(sums.sums, _names(where, kind), sums.details, computed_at)
 
 
 def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> _Sums:
-    """Sums by year and row (one grouped query), details of both years (one more, contest reports)."""
-    model, extra = source(name)
+    """Sums by year and row (one grouped query), details of both years (one more, contest reports).
+
+    The contest reports read the job's totals: per institution and year for the rows and the trend,
+    and for a report over the whole network its breakdowns from the network's totals."""
+    model, extra = source(name, ContestTotal)
+    visible = select(Institution.id).where(*where)
     if where:  # only the visible institutions' rows, picked by id before any grouping
-        extra = [*extra, model.institution_id.in_(select(Institution.id).where(*where))]
+        extra = [*extra, model.institution_id.in_(visible)]
     # Each school's sums per year first, on the summary table alone (its index); the few thousand
     # groups are then joined to their institutions to make districts' rows.
     counts = COUNTS[name]
@@ -104,11 +119,14 @@ def _read(name: str, year: int, where: list[ColumnElement[bool]], kind: str) -> 
         sums.setdefault(int(row[0]), {})[int(row[1])] = plus(None, row[2:])
     details: dict[int, list[tuple[Any, ...]]] = {year - 1: [], year: []}
     if name in CONTEST_REPORTS:
-        split = (ContestSummary.subject, ContestSummary.grade) if name == "olympiads" else ()
+        part, only = source(name, ContestSummary if where else ContestNetworkTotal)
+        if where:
+            only = [*only, part.institution_id.in_(visible)]
+        split = (part.subject, part.grade) if name == "olympiads" else ()
         for row in db.session.execute(
-            select(ContestSummary.year, ContestSummary.contest_id, *split, *sums_of(model, name))
-            .where(ContestSummary.year.in_((year - 1, year)), *extra)
-            .group_by(ContestSummary.year, ContestSummary.contest_id, *split)
+            select(part.year, part.contest_id, *split, *sums_of(part, name))
+            .where(part.year.in_((year - 1, year)), *only)
+            .group_by(part.year, part.contest_id, *split)
         ):
             values = tuple(row[1:])
             details[int(row[0])].append(values if split else (values[0], None, None, *values[1:]))
@@ -124,15 +142,25 @@ def _names(where: list[ColumnElement[bool]], kind: str) -> list[tuple[Any, ...]]
     return [tuple(row) for row in db.session.execute(named)]
 
 
-def _titled(name: str, details: dict[int, list[tuple[Any, ...]]]) -> dict[int, list[tuple[Any, ...]]]:
-    """The details with each contest's current title (one query, run even when there is nothing)."""
+def contest_titles(name: str, data: ReportData) -> tuple[tuple[int, str], ...]:
+    """The current titles of the contests in `data`'s details (one query for a contest report, run
+    even when there is nothing; none for the others)."""
     if name not in CONTEST_REPORTS:
-        return details
-    ids = {row[0] for rows in details.values() for row in rows}
-    titles = {
-        ident: title
-        for ident, title in db.session.execute(select(Contest.id, Contest.title).where(Contest.id.in_(ids)))
+        return ()
+    ids = {row[0] for rows in data.details.values() for row in rows}
+    found = db.session.execute(
+        select(Contest.id, Contest.title).where(Contest.id.in_(ids)).order_by(Contest.id)
+    )
+    return tuple((ident, title) for ident, title in found)
+
+
+def with_titles(data: ReportData, titles: tuple[tuple[int, str], ...]) -> ReportData:
+    """`data` with each detail row's contest title after its id (as the report builders read it)."""
+    if not titles and not any(data.details.values()):
+        return data
+    named = dict(titles)
+    details = {
+        year: [(row[0], named.get(row[0], ""), *row[1:]) for row in rows]
+        for year, rows in data.details.items()
     }
-    return {
-        year: [(row[0], titles.get(row[0], ""), *row[1:]) for row in rows] for year, rows in details.items()
-    }
+    return ReportData(data.sums, data.names, details, data.computed_at)

@@ -193,7 +193,19 @@ def build_with_year_before(
     the PDF's school pages), both from one read: the data of a year holds every year up to it."""
     check_report(name)
     where, kind = _visible(scope, district_id, institution_id)
-    data = fetch(name, year, where, kind)
+    return report_pair(name, fetch(name, year, where, kind), year, kind)
+
+
+def visible(
+    scope: Scope, district_id: int | None, institution_id: int | None
+) -> tuple[list[ColumnElement[bool]], str]:
+    """What a viewer asks and may see, as build_with_year_before checks it: the filter on Institution
+    and the kind of rows, or Forbidden, NotFound, Invalid (for pages that read the data themselves)."""
+    return _visible(scope, district_id, institution_id)
+
+
+def report_pair(name: str, data: ReportData, year: int, kind: str) -> tuple[Report, Report]:
+    """The report of `year` and of the year before from one read of the data."""
     return _built(name, data, year, kind), _built(name, data, year - 1, kind)
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.cache_versions import bump
 from app.extensions import db
+from monitoring.compute_contests import refill_totals
+from monitoring.recompute import MONITORING_VERSION
 from tests.factories.accounts import (
     coordinator,
     district_methodist,
@@ -42,3 +45,11 @@ def api_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def row_count(model: Any) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def as_the_job_leaves_it() -> None:
+    """After a test wrote summary rows itself: the job's totals of them and its version move, as a
+    real run leaves them (the caller commits)."""
+    db.session.flush()
+    refill_totals()
+    bump(MONITORING_VERSION)

@@ -30,8 +30,9 @@ from community.subjects import all_subjects
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
 INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this many
 DAY_MARK = "0000-00-00"  # where a day's date goes in a link built once for every cell
-# The month grid also depends on institutions' districts (the district filter).
-GRID_VERSIONS = (EVENTS_VERSION, "places")
+# The month grid also depends on institutions' districts (the district filter): app.institutions
+# and app.districts move "names" on.
+GRID_VERSIONS = (EVENTS_VERSION, "names")
 
 
 @bp.route("/events")

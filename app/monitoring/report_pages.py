@@ -10,12 +10,15 @@ import re
 from typing import Any
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts import Institution
 from app.extensions import db
 from app.i18n import _
+from app.memo import remember
 from app.monitoring import bp
 from app.monitoring.viewing import (
     FilterError,
@@ -33,14 +36,18 @@ from app.templating import localtime
 from app.timeutil import utcnow
 from app.view_actions import act
 from monitoring.academic_year import academic_year, year_label
-from monitoring.recompute import recompute_now
+from monitoring.recompute import MONITORING_VERSION, recompute_now
 from monitoring.report_columns import report_title
+from monitoring.report_data import ReportData, contest_titles, fetch_numbers, with_titles
 from monitoring.report_shape import REPORTS
-from monitoring.reports import build_with_year_before
+from monitoring.reports import report_pair, visible
 
 REPORT_RULE = "/<any(" + ", ".join(REPORTS) + "):report>"
 # Where «recompute now» may go back to: a monitoring page of this site (no dots, no backslashes).
 SAME_ROOM = re.compile(r"^/monitoring(?:/[\w-]*)*(?:\?[^\\]*)?$")
+# The reports' cached data and pages: the summary job's runs move the first on; renaming or moving a
+# school or renaming a district (app.institutions, app.districts) the second.
+VERSIONS = (MONITORING_VERSION, "names")
 
 
 @bp.route("/")
@@ -73,28 +80,57 @@ def report(report: str) -> Any:
         filters = read_filters()
     except FilterError as error:
         return _filters_page(report, scope, error), 422
-    shown, before = build_with_year_before(
-        report, filters.year, scope, filters.district_id, filters.institution_id
+    where, kind = visible(scope, filters.district_id, filters.institution_id)
+    asked = (report, filters, scope_key(scope))
+    data = remember(
+        "monitoring.report_data", asked, VERSIONS, lambda: fetch_numbers(report, filters.year, where, kind)
+    )
+    titles = contest_titles(report, data)
+    body = remember(
+        "monitoring.report_body",
+        (*asked, str(get_locale()), titles),
+        VERSIONS,
+        lambda: _body(report, with_titles(data, titles), kind, scope, filters),
     )
     districts = district_choices(scope)
     district_name = next((name for ident, name in districts if ident == filters.district_id), None)
     return render_template(
         "monitoring/report.html",
-        report=shown,
-        title=shown.title,
+        report=data,
+        body=body,
+        title=report_title(report),
         report_name=report,
-        before={row.id: row.figures for row in before.rows},
         filters=filters,
         district_name=district_name,
-        charts=charts_of(shown, scope, filters, ("bars", "trend", "stack")),
         years=year_choices(filters.year),
         districts=districts,
         can_recompute=can_recompute(current_user),
+        year_label=year_label,
+        errors={},
+    )
+
+
+def _body(report: str, data: ReportData, kind: str, scope: MonitoringScope, filters: Filters) -> Markup:
+    """The charts and tables: the same for every viewer with the same scope and language, so built
+    once per summary run (and per change of the places' names or the contests' titles)."""
+    shown, before = report_pair(report, data, filters.year, kind)
+    html = render_template(
+        "monitoring/_report_body.html",
+        report=shown,
+        title=shown.title,
+        before={row.id: row.figures for row in before.rows},
+        filters=filters,
+        charts=charts_of(shown, scope, filters, ("bars", "trend", "stack")),
         figure_text=figure_text,
         year_label=year_label,
         row_url=_row_url(report, filters),
-        errors={},
     )
+    return Markup(html)
+
+
+def scope_key(scope: MonitoringScope) -> tuple[object, ...]:
+    """What of a scope the figures depend on (viewers with the same scope share the pages)."""
+    return (scope.everything, tuple(sorted(scope.district_ids)), tuple(sorted(scope.institution_ids)))
 
 
 def _row_url(report: str, filters: Filters) -> Any:

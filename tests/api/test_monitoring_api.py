@@ -25,6 +25,7 @@ from tests.factories.accounts import (
     student,
     teacher,
 )
+from tests.monitoring_people import as_the_job_leaves_it
 
 pytestmark = pytest.mark.usefixtures("app")
 YEAR = academic_year(datetime.now(UTC))
@@ -55,6 +56,7 @@ def _world() -> dict[str, Any]:
         QualificationSummary(year=YEAR, institution_id=a.id, teachers=4, teachers_with_course_3y=3, hours=72)
     )
     student(institution=a, full_name="Ученица Секретова")
+    as_the_job_leaves_it()
     db.session.commit()
     return {"centre": centre, "lenin": lenin, "a": a, "b": b}
 

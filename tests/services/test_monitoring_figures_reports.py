@@ -16,6 +16,7 @@ from contest_engine.models import Contest, ContestKind
 from monitoring.models import ContestAudience, ContestSummary, QualificationSummary
 from monitoring.reports import build_report, resolve_year
 from tests.factories.accounts import district, institution_in
+from tests.monitoring_people import as_the_job_leaves_it
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -66,6 +67,7 @@ def _world() -> dict[str, int]:
     db.session.add(
         QualificationSummary(year=2025, institution_id=a.id, teachers=4, teachers_with_course_3y=3)
     )
+    as_the_job_leaves_it()
     db.session.commit()
     return {"centre": centre.id, "lenin": lenin.id, "a": a.id, "b": b.id, "c": c.id}
 

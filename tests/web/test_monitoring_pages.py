@@ -17,6 +17,7 @@ from contest_engine.models import Contest
 from monitoring.models import ContestAudience, ContestSummary
 from tests.conftest import login
 from tests.factories.accounts import admin, district_methodist, institution_in
+from tests.monitoring_people import as_the_job_leaves_it
 from tests.web.test_monitoring_pages_world import PUPIL, world
 
 
@@ -167,4 +168,5 @@ def more_schools(district_id: int, year: int, count: int) -> None:
                     audience=ContestAudience.PUPILS, subject="Физика", grade="9", participants=3,
                 )
             )  # fmt: skip
+    as_the_job_leaves_it()
     db.session.commit()

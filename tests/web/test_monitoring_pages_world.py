@@ -19,6 +19,7 @@ from monitoring.models import (
     SummaryRun,
 )
 from tests.factories.accounts import district, institution_in, student
+from tests.monitoring_people import as_the_job_leaves_it
 
 PUPIL = "Пупкин Василий Олегович"
 
@@ -70,5 +71,6 @@ def world(schools_per_district: int = 1) -> dict[str, Any]:
     computed = utcnow() - timedelta(minutes=5)
     for run in ("qualification", "contests", "activity"):
         db.session.add(SummaryRun(report=run, computed_at=computed, seconds=0))
+    as_the_job_leaves_it()
     db.session.commit()
     return {"year": year, "centre": centre.id, "lenin": lenin.id, "a": a.id, "b": b.id, "c": c.id}
