@@ -3,10 +3,14 @@ the hand-in form, quiz — its file, and the images of pages."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
+
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.after_response import after_response
 from app.courses import bp
 from app.courses.access import course_or_404, role_in
 from app.courses.forms import SubmissionForm
@@ -21,7 +25,7 @@ from app.view_actions import submit
 from courses import rules
 from courses.files import uploads_of
 from courses.models import Assignment, CourseAsset, Item, ItemKind, Submission
-from courses.progress import item_access, mark_viewed
+from courses.progress import has_viewed, item_access, record_view
 from courses.submissions import load_submission
 from courses.submissions import submit as hand_in
 
@@ -42,7 +46,7 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
                 "courses/locked.html", course=course, item=item, locked_by=locked_by, role=role
             ), 403
         if item.kind != ItemKind.ASSIGNMENT:
-            mark_viewed(item, current_user, now)
+            _note_view(item, now)
     assignment = db.session.get(Assignment, item.assignment_id) if item.assignment_id else None
     submission = None
     form = SubmissionForm()
@@ -70,7 +74,7 @@ def item(item_id: int):  # type: ignore[no-untyped-def]
                 return done
         if submission is not None:
             submission = load_submission(submission.id)
-            mark_viewed(item, current_user, now)
+            _note_view(item, now)
     elif request.method == "POST":
         abort(403)
     status = None
@@ -108,7 +112,7 @@ def item_file(item_id: int):  # type: ignore[no-untyped-def]
         visible, locked_by = item_access(item, current_user, now=utcnow())
         if not visible or locked_by is not None:
             abort(403)
-        mark_viewed(item, current_user, utcnow())
+        _note_view(item, utcnow())
     stored = db.session.get(StoredFile, item.file_id) if item.file_id else None
     if stored is None:
         abort(404)
@@ -123,6 +127,14 @@ def asset(course_id: int, asset_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     require(role_in(course_id) is not None or is_admin(current_user))
     return send_stored(found.file)
+
+
+def _note_view(item: Item, now: datetime) -> None:
+    """The first view of an item counts for its completion: noted after the page is sent (a page
+    read does not write, app/after_response.py); later views cost one read."""
+    user_id = current_user.id
+    if not has_viewed(item.id, user_id):
+        after_response(partial(record_view, item.course_id, item.id, user_id, now))
 
 
 def _member_of(item: Item) -> tuple[str | None, bool]:

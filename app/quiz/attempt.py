@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.accounts import User
+from app.after_response import after_response
 from app.domain_errors import DomainError
 from app.extensions import db
 from app.i18n import _
@@ -36,6 +37,7 @@ from courses.quiz.attempts import (
 )
 from courses.quiz.grades import attempt_grade_value, quiz_grades
 from courses.quiz.models import AttemptState, Quiz, QuizAttempt
+from courses.quiz.overdue import finish_if_overdue, shown_finished
 from courses.quiz.quizzes import quiz_slots
 from courses.quiz.rules import ran_out_of_time
 from courses.quiz.student_view import answers_from_fields
@@ -48,8 +50,8 @@ def quiz_view(quiz_id: int):  # type: ignore[no-untyped-def]
     attempts = user_attempts(quiz, current_user)
     now = utcnow()
     for attempt in attempts:
-        if is_overdue(attempt, now):
-            finish_attempt(attempt, now)
+        if is_overdue(attempt, now):  # finished after this page (a GET does not write)
+            after_response(partial(finish_if_overdue, attempt.id, now))
     grade = quiz_grades([quiz.id], [current_user.id]).get((quiz.id, current_user.id))
     count = sum(s.random_count for s in quiz_slots(quiz))
     left = None if quiz.attempts_allowed is None else max(0, quiz.attempts_allowed - len(attempts))
@@ -61,7 +63,7 @@ def quiz_view(quiz_id: int):  # type: ignore[no-untyped-def]
         grade=grade,
         count=count,
         left=left,
-        in_progress=next((a for a in attempts if a.state == AttemptState.IN_PROGRESS), None),
+        in_progress=next((a for a in attempts if not shown_finished(a, now)), None),
         manages=manages,
         now=now,
         can_review=lambda a: can_review(a, quiz, now),
@@ -97,7 +99,9 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
     now = utcnow()
     if is_overdue(attempt, now) and request.method == "GET":
-        finish_attempt(attempt, now)
+        # Finished once this answer is sent, before the browser follows it to the review.
+        after_response(partial(finish_if_overdue, attempt.id, now))
+        return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
     if attempt.state == AttemptState.FINISHED:
         return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id))
     items = attempt_items(attempt, quiz)
@@ -181,9 +185,9 @@ def attempt_review(attempt_id: int):  # type: ignore[no-untyped-def]
     attempt, quiz = visible_attempt(attempt_id)
     now = utcnow()
     if is_overdue(attempt, now):
-        finish_attempt(attempt, now)
+        after_response(partial(finish_if_overdue, attempt.id, now))
     manager = can_manage_quiz(current_user, quiz)
-    if attempt.state != AttemptState.FINISHED and attempt.user_id == current_user.id:
+    if not shown_finished(attempt, now) and attempt.user_id == current_user.id:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
     open_review = manager or can_review(attempt, quiz, now)
     items = attempt_items(attempt, quiz) if open_review else []
