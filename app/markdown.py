@@ -1,18 +1,20 @@
 """The only place user text becomes HTML: Markdown rendered, then sanitised with an allow-list.
 
 Python-Markdown passes raw HTML through and `attr_list` can add any attribute, so the sanitiser
-always runs on its output. bleach has made its last release: keep it behind this one function so a
-move to nh3 touches nothing else.
+always runs on its output. The sanitiser is nh3 (ammonia, in Rust), behind this one function; bare
+web addresses are turned into links by the renderer (app/markdown_links.py).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+import threading
+from functools import lru_cache
 
-import bleach
 import markdown as md
-from bleach.linkifier import LinkifyFilter
+import nh3
 from markupsafe import Markup
+
+from app.markdown_links import BareUrlExtension
 
 ALLOWED_TAGS = frozenset(
     {
@@ -59,30 +61,26 @@ ALLOWED_TAGS = frozenset(
         "ul",
     }
 )
+# `rel` is not among a link's attributes: the sanitiser sets it on every link itself.
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
-    "abbr": ["title"],
-    "img": ["src", "alt", "title", "width", "height"],
-    "td": ["align", "colspan", "rowspan"],
-    "th": ["align", "colspan", "rowspan"],
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+# User text must not pass search rank or window.opener through its links.
+LINK_REL = "nofollow noopener"
+EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br", BareUrlExtension()]
 
-
-def _link_rel(attrs: dict, new: bool = False) -> dict:
-    """Every link gets rel="nofollow noopener": user text must not pass search rank or window.opener."""
-    attrs[(None, "rel")] = "nofollow noopener"
-    return attrs
-
-
-_cleaner = bleach.sanitizer.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
+_cleaner = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags={"script", "style"},
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(ALLOWED_PROTOCOLS),
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"})],
+    link_rel=LINK_REL,
 )
 
 
@@ -102,5 +100,17 @@ def _render_cached(text: str) -> Markup:
 
 
 def render_markdown_uncached(text: str) -> Markup:
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _renderer().reset().convert(text)
     return Markup(_cleaner.clean(html))  # noqa: S704 - sanitised just above
+
+
+_local = threading.local()
+
+
+def _renderer() -> md.Markdown:
+    """One Markdown instance per thread, reset between texts: building one (its extensions and
+    patterns) costs more than converting a short text, and an instance is not safe across threads."""
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return renderer
