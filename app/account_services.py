@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, login_throttle, sessions
 from app.accounts import ApiToken, Institution, Role, User, hash_token
+from app.cache_versions import bump
 from app.domain_errors import Invalid
 from app.email_address import InvalidEmail, clean_email
 from app.extensions import db, rows_changed
@@ -183,6 +184,8 @@ def update_profile(
             object_id=user.id,
             details={"institution_id": [user.institution_id, institution_id]},
         )
+    if user.full_name != full_name.strip():
+        bump("names")  # pages kept rendered with people's names (forum posts, library cards)
     user.full_name = full_name.strip()
     user.institution_id = institution_id
     user.timezone = timezone

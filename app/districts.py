@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import District, Institution, User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid, NotFound
 from app.extensions import added, db, rows_changed
 from app.i18n import _
@@ -72,6 +73,7 @@ def rename_district(district: District, *, name: str, region: str, actor: User |
     if not renamed:
         db.session.rollback()
         raise NotFound(_("This district no longer exists."))
+    bump("names")  # pages kept rendered with districts (the library's facets and cards)
     audit.record(
         "district.renamed",
         actor=actor,

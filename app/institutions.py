@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 
 from app import audit
 from app.accounts import District, Institution, InstitutionType, User
+from app.cache_versions import bump
 from app.districts import district_named, place_in_district
 from app.domain_errors import Invalid
 from app.extensions import db
@@ -59,6 +60,7 @@ def save_institution(
         institution.name, institution.type = name, chosen
         action = "institution.updated"
     place_in_district(institution, place)
+    bump("names")  # pages kept rendered with schools' names and districts (library facets and cards)
     db.session.flush()
     audit.record(action, actor=actor, scope_type="site", object_type="institution", object_id=institution.id)
     db.session.commit()

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from community.associations.models import Association, JoinPolicy
 from community.associations.rules import check_association
@@ -61,6 +62,8 @@ def edit_association(
         .values(values)
         .execution_options(synchronize_session=False)
     )
+    if "name" in changed:
+        bump("names")  # the library's facets are kept rendered with associations' names
     audit.record(
         "association.edited",
         actor=actor,
