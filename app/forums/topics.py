@@ -5,14 +5,16 @@ one may not write in a 403, a locked topic a 409; each page runs a fixed number 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.after_response import after_response
 from app.domain_errors import Conflict
 from app.extensions import db
-from app.forums import bp
+from app.forums import bp, topic_posts
 from app.forums.forms import EditPostForm, ReplyForm, TopicForm
 from app.forums.topic_access import (
     InTopic,
@@ -29,7 +31,7 @@ from app.forums.topic_access import (
     quote_label,
 )
 from app.i18n import _
-from app.pagination import page_args
+from app.pagination import Page, page_args
 from app.permissions import require
 from app.permissions.forum_queue import moderates_any_forum
 from app.timeutil import utcnow
@@ -101,30 +103,68 @@ def new_topic(forum_id: int):  # type: ignore[no-untyped-def]
 def topic(topic_id: int):  # type: ignore[no-untyped-def]
     where = _or_404(lambda: load_topic(topic_id, current_user))
     page, _per_page = page_args(request.args, POSTS_PER_PAGE, POSTS_PER_PAGE)
+    form = ReplyForm() if may_reply(where) else None
+    now, minutes = utcnow(), edit_minutes()
+    kept = topic_posts.shown_posts(
+        where,
+        viewer_id=current_user.id,
+        page=page,
+        per_page=POSTS_PER_PAGE,
+        replying=form is not None,
+        edit_minutes=minutes,
+        now=now,
+    )
+    listing: Page[Any]
+    if kept is not None:
+        listing, numbers, context = kept.listing, kept.numbers, {"posts_html": kept.html, "withheld": 0}
+    else:
+        listing, numbers, context = _rendered_whole(where, page, now, minutes)
+    _read_later(current_user.id, where.topic.id, max(numbers, default=0))
+    return render_template(
+        "forums/topic.html",
+        where=where,
+        listing=listing,
+        form=form,
+        crumbs=breadcrumbs(where.forum),
+        **context,
+    )
+
+
+def _rendered_whole(
+    where: InTopic, page: int, now: datetime, minutes: int
+) -> tuple[Page[Any], list[int], dict[str, Any]]:
+    """The posts for a reader who does not see them as every plain member does (a moderator, a Q&A
+    topic, a blind forum, one's own hidden post): loaded and rendered for them alone."""
     shown = topic_view.topic_page(
         where.topic,
         kind=where.forum.kind,
         viewer_id=current_user.id,
         moderator=where.access.moderate,
-        now=utcnow(),
+        now=now,
         page=page,
         per_page=POSTS_PER_PAGE,
-        edit_minutes=edit_minutes(),
+        edit_minutes=minutes,
     )
-    ids = [view.post.id for view in shown.posts.items]
-    form = ReplyForm() if may_reply(where) else None
-    page_html = render_template(
-        "forums/topic.html",
-        where=where,
-        shown=shown,
-        form=form,
-        names=author_labels(where.forum, where.access, [view.post.author for view in shown.posts.items]),
-        reports=moderation.open_report_counts(ids) if where.access.moderate else {},
-        crumbs=breadcrumbs(where.forum),
-    )
-    # Shown, so read: the mark moves up to the page's last post, after rendering (nothing reloads).
-    reading.page_read(current_user.id, where.topic.id, [view.post.number for view in shown.posts.items])
-    return page_html
+    views = shown.posts.items
+    moderated = where.access.moderate
+    context = {
+        "views": views,
+        "withheld": shown.withheld,
+        "names": author_labels(where.forum, where.access, [view.post.author for view in views]),
+        "reports": moderation.open_report_counts([view.post.id for view in views]) if moderated else {},
+    }
+    return shown.posts, [view.post.number for view in views], context
+
+
+def _read_later(user_id: int, topic_id: int, highest: int) -> None:
+    """Shown, so read: the mark moves up to the page's last post — written after the page is sent
+    (a GET does not write), and only when it moves."""
+    if highest > reading.mark_of(user_id, topic_id):
+        after_response(lambda: _read(user_id, topic_id, highest))
+
+
+def _read(user_id: int, topic_id: int, highest: int) -> None:
+    reading.read_up_to(user_id, topic_id, highest)
 
 
 @bp.route("/topics/<int:topic_id>/reply", methods=["GET", "POST"])

@@ -20,6 +20,12 @@ from app.timeutil import utcnow
 from app.uploads import StoredFile
 
 
+def topic_version_key(topic_id: int) -> str:
+    """The cache version (app/cache_versions.py) of what a topic's pages show: the services that add,
+    edit or hide its posts or lock it bump it; the rendered posts are kept under it."""
+    return f"forum_topic:{topic_id}"
+
+
 class ForumScope(enum.StrEnum):
     NETWORK = "network"
     ASSOCIATION = "association"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import added, db, rows_changed
 from app.i18n import _
@@ -24,7 +25,7 @@ from app.pagination import Page, paginate
 from community.forums import notices, search
 from community.forums import posting_rules as rules
 from community.forums.messages import refusal
-from community.forums.models import Forum, Post, PostReport, Topic
+from community.forums.models import Forum, Post, PostReport, Topic, topic_version_key
 
 
 def report_post(post: Post, topic: Topic, actor: User, reason: Any, *, now: datetime) -> PostReport:
@@ -63,6 +64,7 @@ def hide_post(post: Post, topic: Topic, actor: User, reason: Any, *, now: dateti
         db.session.rollback()
         raise Conflict(_("This post is already hidden by a moderator."))
     search.index_post(post)  # never found again
+    bump(topic_version_key(topic.id))
     rows_changed(
         update(Topic)
         .where(Topic.id == topic.id, Topic.posts_count > 0)

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden, NotFound
 from app.extensions import db, rows_changed
 from app.i18n import _
@@ -26,7 +27,7 @@ from app.markdown import render_markdown_uncached
 from community.forums import attachments, notices, search
 from community.forums import posting_rules as rules
 from community.forums.messages import conflict, refusal
-from community.forums.models import Forum, ForumKind, Post, PostRevision, Topic
+from community.forums.models import Forum, ForumKind, Post, PostRevision, Topic, topic_version_key
 from community.subscriptions import delivery
 
 
@@ -101,6 +102,7 @@ def add_post(
     )
     db.session.add(post)
     db.session.flush()
+    bump(topic_version_key(topic.id))
     search.index_post(post)
     attachments.attach(post.id, checked, actor.id)
     rows_changed(
@@ -151,6 +153,7 @@ def edit_post(
         db.session.rollback()
         raise Conflict(_("The post has just been changed or hidden; reload the page."))
     db.session.add(PostRevision(post_id=post.id, text=previous, created_at=now))
+    bump(topic_version_key(topic.id))
     search.index_post(post)  # found by its new words only
     notices.post_edited(post, topic, cleaned, html, previous)  # mentions linked again, new ones told
     audit.record(

@@ -54,12 +54,13 @@ def read_up_to(user_id: int, topic_id: int, number: int) -> bool:
     return db.session.execute(statement.returning(TopicRead.__table__.c.topic_id)).first() is not None
 
 
-def page_read(user_id: int, topic_id: int, numbers: Iterable[int]) -> None:
-    """A page of the topic has been shown: its highest post number is read (commits; nothing to do
-    for an empty page)."""
-    highest = max(numbers, default=0)
-    if highest and read_up_to(user_id, topic_id, highest):
-        db.session.commit()
+def mark_of(user_id: int, topic_id: int) -> int:
+    """The person's read mark in the topic (0 before they open it): one lookup by the primary key, so
+    that a page already read needs no write at all."""
+    found = db.session.scalar(
+        select(TopicRead.last_read_number).where(TopicRead.user_id == user_id, TopicRead.topic_id == topic_id)
+    )
+    return int(found or 0)
 
 
 def mark_topic_read(user: User, topic: Topic) -> bool:

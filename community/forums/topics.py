@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _
@@ -24,7 +25,7 @@ from app.pagination import Page, paginate
 from community.forums import attachments
 from community.forums import posting_rules as rules
 from community.forums.messages import refusal
-from community.forums.models import Forum, Post, Topic
+from community.forums.models import Forum, Post, Topic, topic_version_key
 from community.forums.posts import add_post
 
 
@@ -105,6 +106,8 @@ def _toggle(topic: Topic, column: Any, value: bool) -> bool:
     )
     if not changed:
         db.session.rollback()
+    else:
+        bump(topic_version_key(topic.id))  # a locked topic's posts lose their «Edit» links
     return bool(changed)
 
 

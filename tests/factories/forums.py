@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from markupsafe import escape
 
 from app.accounts import User
+from app.cache_versions import bump
 from app.extensions import db
 from app.timeutil import utcnow
-from community.forums.models import Forum, ForumKind, ForumScope, Post, Topic
+from community.forums.models import Forum, ForumKind, ForumScope, Post, Topic, topic_version_key
 from community.forums.search import index_post
 
 _slots = itertools.count(1)
@@ -74,6 +75,7 @@ def post(
     topic_.last_post_at = max(topic_.last_post_at or when, when)
     db.session.add(row)
     db.session.flush()
+    bump(topic_version_key(topic_.id))  # as the posting service does: the topic's pages show it
     forum_ = db.session.get(Forum, topic_.forum_id)
     if forum_ is not None:
         forum_.posts_count = (forum_.posts_count or 0) + (0 if hidden else 1)
