@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: screenshots run test test-fast bench chaos e2e lint translations extract-messages migrate-check setup clean
+.PHONY: screenshots run test test-fast bench chaos contest-day e2e lint translations extract-messages migrate-check setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ bench: $(VENV)/.installed-dev translations
 # fails when an acknowledged answer is missing. CHAOS_SECONDS=10 for a short run.
 chaos: $(VENV)/.installed-dev translations
 	@$(BIN)/python -m bench.chaos
+
+# An olympiad round day (bench/README.md «Contest day»): 1,000 pupils on one node (SQLite, PostgreSQL),
+# 2,000 on two nodes behind nginx with Redis; nginx and redis-server installed when missing (as root).
+contest-day: $(VENV)/.installed-dev translations
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && apt-get install -y -q --no-install-recommends nginx >/dev/null; } || true
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q --no-install-recommends redis-server >/dev/null; } || true
+	@$(BIN)/python -m bench.contest_day
 
 # The gates of issue 10: ruff, the import contracts (setup.cfg [importlinter]), mypy over the domain
 # (setup.cfg [mypy]); tests/test_architecture.py holds the module-size gate and runs with the tests.

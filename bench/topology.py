@@ -50,7 +50,7 @@ def nginx(upstreams: list[int], workdir: Path) -> Iterator[int]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise SystemExit(
-            "nginx is not installed: apt-get install nginx-light (make contest-day does as root)"
+            "nginx is not installed: apt-get install nginx (make contest-day does as root)"
         )
     port = free_port()
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
