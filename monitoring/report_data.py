@@ -147,7 +147,15 @@ def contest_titles(name: str, data: ReportData) -> tuple[tuple[int, str], ...]:
     even when there is nothing; none for the others)."""
     if name not in CONTEST_REPORTS:
         return ()
-    ids = {row[0] for rows in data.details.values() for row in rows}
+    return titles_for(contest_ids(data))
+
+
+def contest_ids(data: ReportData) -> set[int]:
+    return {row[0] for rows in data.details.values() for row in rows}
+
+
+def titles_for(ids: set[int]) -> tuple[tuple[int, str], ...]:
+    """(id, title) of the contests, by id: one query."""
     found = db.session.execute(
         select(Contest.id, Contest.title).where(Contest.id.in_(ids)).order_by(Contest.id)
     )

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.i18n import _
 from app.memo import remember
 from app.monitoring import bp
+from app.monitoring.report_cache import VERSIONS, report_numbers, scope_key, titles_of
 from app.monitoring.viewing import (
     FilterError,
     Filters,
@@ -36,18 +37,15 @@ from app.templating import localtime
 from app.timeutil import utcnow
 from app.view_actions import act
 from monitoring.academic_year import academic_year, year_label
-from monitoring.recompute import MONITORING_VERSION, recompute_now
+from monitoring.recompute import recompute_now
 from monitoring.report_columns import report_title
-from monitoring.report_data import ReportData, contest_titles, fetch_numbers, with_titles
+from monitoring.report_data import ReportData, with_titles
 from monitoring.report_shape import REPORTS
-from monitoring.reports import report_pair, visible
+from monitoring.reports import report_pair
 
 REPORT_RULE = "/<any(" + ", ".join(REPORTS) + "):report>"
 # Where «recompute now» may go back to: a monitoring page of this site (no dots, no backslashes).
 SAME_ROOM = re.compile(r"^/monitoring(?:/[\w-]*)*(?:\?[^\\]*)?$")
-# The reports' cached data and pages: the summary job's runs move the first on; renaming or moving a
-# school or renaming a district (app.institutions, app.districts) the second.
-VERSIONS = (MONITORING_VERSION, "names")
 
 
 @bp.route("/")
@@ -80,15 +78,11 @@ def report(report: str) -> Any:
         filters = read_filters()
     except FilterError as error:
         return _filters_page(report, scope, error), 422
-    where, kind = visible(scope, filters.district_id, filters.institution_id)
-    asked = (report, filters, scope_key(scope))
-    data = remember(
-        "monitoring.report_data", asked, VERSIONS, lambda: fetch_numbers(report, filters.year, where, kind)
-    )
-    titles = contest_titles(report, data)
+    kind, (data,) = report_numbers((report,), filters, scope)
+    titles = titles_of((report,), [data])
     body = remember(
         "monitoring.report_body",
-        (*asked, str(get_locale()), titles),
+        (report, filters, scope_key(scope), str(get_locale()), titles),
         VERSIONS,
         lambda: _body(report, with_titles(data, titles), kind, scope, filters),
     )
@@ -126,11 +120,6 @@ def _body(report: str, data: ReportData, kind: str, scope: MonitoringScope, filt
         row_url=_row_url(report, filters),
     )
     return Markup(html)
-
-
-def scope_key(scope: MonitoringScope) -> tuple[object, ...]:
-    """What of a scope the figures depend on (viewers with the same scope share the pages)."""
-    return (scope.everything, tuple(sorted(scope.district_ids)), tuple(sorted(scope.institution_ids)))
 
 
 def _row_url(report: str, filters: Filters) -> Any:

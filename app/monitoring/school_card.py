@@ -1,6 +1,7 @@
 """A school's card (GET /monitoring/school/<institution_id>?year=): the four reports' figures for one
 institution on one page, each beside the year before, with the trend over the years and the shares
-of the results drawn. Four reports × build_report's few queries: constant whatever the data size."""
+of the results drawn. The four reports' figures are kept per summary run (app.monitoring.report_cache):
+a few queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from app.accounts import District
 from app.extensions import db
 from app.monitoring import bp
+from app.monitoring.report_cache import report_numbers, titles_of
 from app.monitoring.viewing import (
     FilterError,
     Filters,
@@ -23,8 +25,9 @@ from app.monitoring.viewing import (
 )
 from app.permissions.monitoring import MonitoringScope, can_recompute, can_view_district
 from monitoring.academic_year import year_label
+from monitoring.report_data import with_titles
 from monitoring.report_shape import REPORTS
-from monitoring.reports import build_report
+from monitoring.reports import report_pair
 
 
 @bp.route("/school/<int:institution_id>")
@@ -40,7 +43,12 @@ def school(institution_id: int) -> Any:
 
 def _card(institution_id: int, scope: MonitoringScope, filters: Filters, errors: dict[str, str]) -> str:
     filters = Filters(filters.year, None, institution_id)
-    reports = [build_report(name, filters.year, scope, institution_id=institution_id) for name in REPORTS]
+    kind, numbers = report_numbers(REPORTS, filters, scope)
+    titles = titles_of(REPORTS, numbers)
+    reports = [
+        report_pair(name, with_titles(data, titles), filters.year, kind)[0]
+        for name, data in zip(REPORTS, numbers, strict=True)
+    ]
     first = reports[0].rows[0]
     back = None  # the district's report the viewer came from (or the olympiads of the district)
     district = db.session.get(District, first.district_id) if first.district_id is not None else None

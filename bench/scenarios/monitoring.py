@@ -44,6 +44,7 @@ COURSES = 25
 CHUNK = 10_000
 ADMIN = "bench-monitoring-admin@vmeste.local"
 SUBJECTS = ("Математика", "Физика", "Химия", "Биология", "Русский язык", "История", "Информатика")
+KEY_PAGE = 0.15  # the issue's bar for a key page (a monitoring report), as a share of the bare page
 AWARDS = ("Победитель", "Призёр", "Призёр II степени", "Лауреат", "Диплом лауреата")
 
 
@@ -232,18 +233,30 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
             "monitoring olympiads by district (700 schools, 200,000 results)",
             "/monitoring/olympiads",
             login_as=ADMIN,
+            at_least=KEY_PAGE,
         ),
         HttpTarget(
             "monitoring olympiads of a district (58 schools)",
             f"/monitoring/olympiads?district_id={data['district']}",
             login_as=ADMIN,
+            at_least=KEY_PAGE,
         ),
         HttpTarget(
-            "monitoring qualification (50,000 completions)", "/monitoring/qualification", login_as=ADMIN
+            "monitoring qualification (50,000 completions)",
+            "/monitoring/qualification",
+            login_as=ADMIN,
+            at_least=KEY_PAGE,
         ),
-        HttpTarget("monitoring teachers' contests", "/monitoring/teacher_contests", login_as=ADMIN),
-        HttpTarget("monitoring activity", "/monitoring/activity", login_as=ADMIN),
-        HttpTarget("monitoring school card", f"/monitoring/school/{data['school']}", login_as=ADMIN),
+        HttpTarget(
+            "monitoring teachers' contests", "/monitoring/teacher_contests", login_as=ADMIN, at_least=KEY_PAGE
+        ),
+        HttpTarget("monitoring activity", "/monitoring/activity", login_as=ADMIN, at_least=KEY_PAGE),
+        HttpTarget(
+            "monitoring school card",
+            f"/monitoring/school/{data['school']}",
+            login_as=ADMIN,
+            at_least=KEY_PAGE,
+        ),
         HttpTarget("monitoring API olympiads (JSON)", "/api/v1/monitoring/olympiads", headers=auth),
     ]
 
