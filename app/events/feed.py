@@ -1,7 +1,8 @@
 """The personal calendar feed and the .ics files: an event's file (/events/<id>.ics, the video link
 inside only for those who may see it), the secret feed (/calendar/<token>.ics, no login: calendars
 fetch it on their own; an unknown or reset token is a 404), and "my calendar" (/calendar) with the
-secret address, how to add it to Google, Yandex or Outlook, and the reset button."""
+secret address, how to add it to Google, Yandex or Outlook, and the reset button. The address is made
+by a POST (the page's first button), so showing the page never writes."""
 
 from __future__ import annotations
 
@@ -58,14 +59,29 @@ def personal_feed(token: str):  # type: ignore[no-untyped-def]
 @bp.route("/calendar")
 @login_required
 def my_calendar():  # type: ignore[no-untyped-def]
+    """The address once made; before that, the button that makes it (a GET writes nothing)."""
     require(can.can_see_calendar(current_user))
-    token = feed.ensure_token(current_user, now=utcnow())
-    address = url_for("events.personal_feed", token=token.token, _external=True)
+    token = feed.token_of(current_user.id)
+    address = url_for("events.personal_feed", token=token.token, _external=True) if token else None
     return render_template(
         "events/register_feed.html",
         address=address,
-        webcal=address.replace("https://", "webcal://").replace("http://", "webcal://"),
+        webcal=address.replace("https://", "webcal://").replace("http://", "webcal://") if address else None,
         reset_form=EmptyForm(),
+    )
+
+
+@bp.route("/calendar/address", methods=["POST"])
+@login_required
+def make_calendar_address():  # type: ignore[no-untyped-def]
+    require(can.can_see_calendar(current_user))
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("events.my_calendar"))
+    return act(
+        lambda: feed.ensure_token(current_user, now=utcnow()),
+        done=_("Your calendar's address is ready: subscribe to it from your calendar app."),
+        then=url_for("events.my_calendar"),
     )
 
 

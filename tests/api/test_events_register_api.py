@@ -113,7 +113,10 @@ def test_feed_address_and_reset(api, app, client) -> None:
     assert api().get("/calendar").status_code == 401
     assert api(student()).get("/calendar").status_code == 403
     assert api(student()).post("/calendar/reset").status_code == 403
-    first = api(person).get("/calendar").get_json()["url"]
+    assert api(student()).post("/calendar").status_code == 403
+    assert api(person).get("/calendar").get_json() == {"url": None}  # a GET makes nothing
+    first = api(person).post("/calendar").get_json()["url"]
+    assert api(person).post("/calendar").get_json()["url"] == first  # made once
     assert api(person).get("/calendar").get_json()["url"] == first
     assert client.get(first.replace("http://localhost", "")).status_code == 200
     second = api(person).post("/calendar/reset").get_json()["url"]

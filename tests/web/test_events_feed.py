@@ -28,7 +28,7 @@ def login_as(client, user) -> None:  # type: ignore[no-untyped-def]
 
 def token_for(client, user) -> str:  # type: ignore[no-untyped-def]
     login_as(client, user)
-    assert client.get("/calendar").status_code == 200
+    assert client.post("/calendar/address").status_code == 302
     row = db.session.get(CalendarToken, user.id)
     assert row is not None
     db.session.refresh(row)
@@ -49,15 +49,21 @@ def summaries(calendar: Calendar) -> set[str]:
 def test_my_calendar_page_denials(client, app) -> None:
     assert client.get("/calendar").status_code == 302
     assert client.post("/calendar/reset").status_code == 302
+    assert client.post("/calendar/address").status_code == 302
     login_as(client, student())
     assert client.get("/calendar").status_code == 403
     assert client.post("/calendar/reset").status_code == 403
+    assert client.post("/calendar/address").status_code == 403
     assert db.session.scalar(select(CalendarToken.user_id)) is None
 
 
 def test_the_page_shows_one_secret_address_and_how_to_subscribe(client, app) -> None:
     person = teacher()
     db.session.commit()
+    login_as(client, person)
+    page = client.get("/calendar").get_data(as_text=True)  # showing the page makes nothing
+    assert "Получить адрес календаря" in page and "/calendar/address" in page
+    assert db.session.scalar(select(CalendarToken.user_id)) is None
     first = token_for(client, person)
     login_as(client, person)
     page = client.get("/calendar").get_data(as_text=True)

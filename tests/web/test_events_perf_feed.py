@@ -53,7 +53,7 @@ def subscribed(client: Any, events: int, deadlines: int) -> tuple[str, Any, Any]
         assignment(part, f"Эссе {n + 1}", due_at=now + timedelta(days=2 + n))
     db.session.commit()
     login(client, person)
-    assert client.get("/calendar").status_code == 200
+    assert client.post("/calendar/address").status_code == 302
     token = db.session.scalar(select(CalendarToken.token).where(CalendarToken.user_id == person.id))
     client.post("/auth/logout")
     return str(token), person, part

@@ -27,6 +27,7 @@ EVERYONE = [
     ("GET", "/events/term-plan.xlsx"),
     ("GET", "/events/term-plan.pdf"),
     ("GET", "/calendar"),
+    ("POST", "/calendar/address"),
     ("POST", "/calendar/reset"),
     ("GET", "/events/{id}"),
     ("GET", "/events/{id}.ics"),
@@ -61,6 +62,7 @@ API = [
     ("GET", "/events/{id}/certificate"),
     ("GET", "/events/{id}/certificate.pdf"),
     ("GET", "/calendar"),
+    ("POST", "/calendar"),
     ("POST", "/calendar/reset"),
 ]
 API_HOSTS_ONLY = [("POST", "/events/{id}/cancel")]

@@ -1,8 +1,9 @@
 """Events API: calendar files (shared/API.md, «Events»). `GET /events/{id}.ics` is one event as
 iCalendar (the video link inside only for the registered and the hosts); `GET /calendar` gives the
-caller's secret feed address (made on first use) and `POST /calendar/reset` replaces it, so every
-calendar subscribed to the old address stops receiving. The feed itself is `GET /calendar/{token}.ics`
-outside /api/v1 (app/events/feed.py): calendar apps fetch it without a token header."""
+caller's secret feed address (null until `POST /calendar` makes it: a GET never writes) and
+`POST /calendar/reset` replaces it, so every calendar subscribed to the old address stops receiving.
+The feed itself is `GET /calendar/{token}.ics` outside /api/v1 (app/events/feed.py): calendar apps
+fetch it without a token header."""
 
 from __future__ import annotations
 
@@ -32,12 +33,23 @@ def event_ics(event_id: int) -> Any:
     )
 
 
-def _address(token: str) -> dict[str, Any]:
-    return {"url": url_for("events.personal_feed", token=token, _external=True)}
+def _address(token: str | None) -> dict[str, Any]:
+    return {"url": url_for("events.personal_feed", token=token, _external=True) if token else None}
 
 
-@endpoint("/calendar", summary="The caller's secret iCal feed address (made on first use)", tag=TAG)
+@endpoint("/calendar", summary="The caller's secret iCal feed address (null until POST /calendar)", tag=TAG)
 def get_calendar() -> Any:
+    """A GET writes nothing: the address is made by POST /calendar."""
+    user = api_user()
+    require_api(can.can_see_calendar(user))
+    found = feed.token_of(user.id)
+    return _address(found.token if found else None)
+
+
+@endpoint(
+    "/calendar", "POST", summary="Make the caller's secret feed address (once; again gives the same)", tag=TAG
+)
+def make_calendar() -> Any:
     user = api_user()
     require_api(can.can_see_calendar(user))
     return _address(feed.ensure_token(user, now=utcnow()).token)
