@@ -92,18 +92,19 @@ def broken(document: dict[str, Any]) -> bool:
 def table(document: dict[str, Any]) -> str:
     """The runs as a Markdown table, every bar beside its figure."""
     lines = [
-        "| run | database | nodes × workers | pupils | req/s | p50 ms | p99 ms | failed | "
-        "acknowledged | lost | bars |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| run | database | nodes × workers | pupils | req/s | bare req/s | ratio | p50 ms | p99 ms | "
+        "failed | acknowledged | lost | bars |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for run in document["runs"]:
         if "failure" in run:
-            lines.append(f"| {run['name']} | {run['database']} | — | — | — | — | — | — | — | — | FAILED |")
+            lines.append(f"| {run['name']} | {run['database']} |" + " — |" * 10 + " FAILED |")
             continue
         verdicts = "; ".join(f"{b['bar']}: {'PASS' if b['met'] else 'FAIL'}" for b in run["bars"])
         lines.append(
             f"| {run['name']} | {run['database']} | {run['nodes']} × {run['workers_per_node']} | "
-            f"{run['pupils']:,} | {run['requests_per_s']:g} | {run['p50_ms']:g} | {run['p99_ms']:g} | "
+            f"{run['pupils']:,} | {run['requests_per_s']:g} | {run.get('bare_requests_per_s', '—')} | "
+            f"{run.get('ratio', '—')} | {run['p50_ms']:g} | {run['p99_ms']:g} | "
             f"{sum(run['errors'].values())} | {run['answers']['acknowledged']:,} | "
             f"{run['answers']['missing']} | {verdicts} |"
         )

@@ -38,7 +38,7 @@ from app.security import hash_password
 from bench.chaos_round import Ledger, Pupil, compare_with_database
 from bench.contest_day import percentile
 from bench.scenario import BenchContext
-from bench.scenarios.quiz import GIFT_TEMPLATE
+from bench.scenarios.quiz import GIFT_TEMPLATE, _run_plain
 from bench.servers import PASSWORD, ROOT, Gunicorn, log, stop_on_sigterm
 from bench.topology import nginx, redis_server
 from contest_engine import clock, olympiad, queries, setup
@@ -200,6 +200,14 @@ def main() -> int:
         port = servers[0].port if nodes == 1 else stack.enter_context(nginx([s.port for s in servers], root))
         log(f"contest day: {pupils} pupils × {QUESTIONS + 2} requests, {connections} at a time")
         load = run_pupils(port, round_data, connections, ledger)
+        if nodes == 1:  # the bare Flask page with the same requests and connections, right after
+            bare = Gunicorn("bench.bare:app", dict(os.environ, PYTHONPATH=str(ROOT)), root, workers)
+            stack.callback(bare.stop)
+            bare.wait_ready("/")
+            bare_rps, bare_p99, _ = _run_plain(bare.port, ledger.requests, connections)
+            load["bare_requests_per_s"] = round(bare_rps, 1)
+            load["bare_p99_ms"] = round(bare_p99 * 1000, 1)
+            load["ratio"] = round(load["requests_per_s"] / bare_rps, 3) if bare_rps else None
     with app.app_context():
         answers = compare_with_database(ledger)
     figures = {
