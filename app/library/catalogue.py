@@ -11,45 +11,70 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, get_timezone
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.i18n import _
 from app.library import bp
 from app.library.catalogue_request import read_request_filters, viewer_for
+from app.memo import remember
 from app.pagination import page_args
 from app.permissions.library import can_publish_materials
-from community.library.catalogue import Catalogue, browse
+from community.library.catalogue import Catalogue, Viewer, browse, is_front
 from community.library.catalogue_params import FACETS, PARAMS, SORTS, Filters
 from community.library.labels import KIND_LABELS, STATE_COLOURS, STATUS_LABELS
+from community.library.models import CATALOGUE_VERSION, FACETS_VERSION
 from community.subjects import all_subjects
 
 PER_PAGE = 20
+# The orders kept rendered for the whole library; «popular» moves with every visit, so it is built.
+KEPT_SORTS = ("new", "rated")
+KEPT_VERSIONS = (CATALOGUE_VERSION, FACETS_VERSION, "names")
 
 
 @bp.route("/")
 def catalogue() -> Any:
     filters = read_request_filters(strict=False)
     page, per_page = page_args(request.args, default_per_page=PER_PAGE, max_per_page=100)
-    result = browse(filters, viewer_for(current_user, filters), page=page, per_page=per_page)
-    subjects = all_subjects()
+    can_publish = can_publish_materials(current_user)
+    viewer = viewer_for(current_user, filters)
+
+    def body() -> Markup:
+        return _body(filters, viewer, page, per_page, can_publish)
+
+    if is_front(filters) and filters.effective_sort(False) in KEPT_SORTS:
+        # The whole library in the order of publication or of rating: the same for every reader of a
+        # language and zone, kept until a publication, an edit, a rating, a comment or a rename.
+        args = tuple(sorted(request.args.items(multi=True)))
+        parts = (str(get_locale()), str(get_timezone()), page, per_page, can_publish, args)
+        shown = remember("library.catalogue", parts, KEPT_VERSIONS, body)
+    else:
+        shown = body()
+    return render_template("library/catalogue.html", body=shown, can_publish=can_publish)
+
+
+def _body(filters: Filters, viewer: Viewer, page: int, per_page: int, can_publish: bool) -> Markup:
+    result = browse(filters, viewer, page=page, per_page=per_page)
     locale = str(get_locale() or "ru")
-    subject_names = {subject.id: subject.label(locale) for subject in subjects}
-    return render_template(
-        "library/catalogue.html",
-        result=result,
-        filters=filters,
-        facets=_facet_panels(result, subject_names),
-        subject_names=subject_names,
-        kind_labels=KIND_LABELS,
-        status_labels=STATUS_LABELS,
-        state_colours=STATE_COLOURS,
-        sorts=_sort_labels(result),
-        rating_text=rating_text,
-        page_url=_page_url(filters),
-        filtered=_any_filter(filters),
-        can_publish=can_publish_materials(current_user),
-        material_url=url_for("library.material", material_id=0)[:-1],
+    subject_names = {subject.id: subject.label(locale) for subject in all_subjects()}
+    return Markup(
+        render_template(
+            "library/_catalogue_body.html",
+            result=result,
+            filters=filters,
+            facets=_facet_panels(result, subject_names),
+            subject_names=subject_names,
+            kind_labels=KIND_LABELS,
+            status_labels=STATUS_LABELS,
+            state_colours=STATE_COLOURS,
+            sorts=_sort_labels(result),
+            rating_text=rating_text,
+            page_url=_page_url(filters),
+            filtered=_any_filter(filters),
+            can_publish=can_publish,
+            material_url=url_for("library.material", material_id=0)[:-1],
+        )
     )
 
 

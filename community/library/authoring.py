@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict
 from app.extensions import added, db, rows_changed
 from app.i18n import _
@@ -32,6 +33,8 @@ from community.library.material_rules import (
 )
 from community.library.messages import refusal
 from community.library.models import (
+    CATALOGUE_VERSION,
+    FACETS_VERSION,
     Material,
     MaterialFile,
     MaterialGrade,
@@ -300,5 +303,7 @@ def _write(
         material.summary_html = str(render_markdown_uncached(clean.summary))
         material.search_text = "\n".join(part for part in (clean.title, clean.summary, *texts) if part)
     material.updated_at = now
+    if material.status == MaterialStatus.PUBLISHED:  # kind, subjects, grades, association: at once
+        bump(CATALOGUE_VERSION, FACETS_VERSION)
     db.session.flush()
     search.index_material(material)

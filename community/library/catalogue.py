@@ -25,12 +25,13 @@ from sqlalchemy import text as sql
 
 from app.accounts import Institution, User
 from app.extensions import db
+from app.memo import remember
 from app.pagination import MAX_PAGE, Page
 from community.library import search
 from community.library.catalogue_facets import FacetValue, facet_conditions, facet_counts
-from community.library.catalogue_params import RATING_PRIOR_STARS, RATING_PRIOR_WEIGHT, Filters
+from community.library.catalogue_params import FACETS, RATING_PRIOR_STARS, RATING_PRIOR_WEIGHT, Filters
 from community.library.discussion_rules import average
-from community.library.models import Material, MaterialGrade, MaterialStatus, MaterialSubject
+from community.library.models import FACETS_VERSION, Material, MaterialGrade, MaterialStatus, MaterialSubject
 from community.library.search import TextQuery
 
 
@@ -70,7 +71,8 @@ class Catalogue:
 
 def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Catalogue:
     """One page of the catalogue with its facets: 4 queries (count, page, subjects and grades of the
-    page, facets) whatever the number of materials, and a SET on PostgreSQL."""
+    page, facets) whatever the number of materials, and a SET on PostgreSQL; for the whole library
+    (is_front) the count and facets are kept, so 3 with the versions' read."""
     text = search.text_query(filters.q) if filters.q else None
     sort = filters.effective_sort(text is not None)
     page, per_page = min(max(1, page), MAX_PAGE), max(1, per_page)
@@ -78,21 +80,51 @@ def browse(filters: Filters, viewer: Viewer, *, page: int, per_page: int) -> Cat
         # PostgreSQL would JIT-compile the facet statement (its cost passes jit_above_cost at this size):
         # 0.4 s of compiling to save nothing on a query that runs once. Off for this transaction only.
         db.session.execute(sql("SET LOCAL jit = off"))
-    # Counted on the material table alone: the page's joins to authors and schools cost a lookup per row.
-    total = db.session.scalar(
-        select(func.count()).select_from(Material).where(*conditions(filters, viewer, text))
-    )
+    if is_front(filters):
+        total, facets = front_summary()
+    else:
+        total, facets = _summary(filters, viewer, text)
     query = _page_query(filters, viewer, text, sort).limit(per_page).offset((page - 1) * per_page)
     cards = [Card(row[0], row[1], row[2] or "", row[3] or "") for row in db.session.execute(query)]
     _fill_subjects_and_grades(cards)
-    facets = facet_counts(base_conditions(filters, viewer, text), filters, searching=text is not None)
     return Catalogue(
-        page=Page(cards, page, per_page, total or 0),
+        page=Page(cards, page, per_page, total),
         facets=facets,
         filters=filters,
         sort=sort,
         searching=text is not None,
     )
+
+
+def is_front(filters: Filters) -> bool:
+    """The whole published library, unsearched and unfiltered (only the sort and the page may vary):
+    what most visits ask for, the same for everyone."""
+    return not (filters.q or filters.status or filters.author_id or any(filters.selected(f) for f in FACETS))
+
+
+def front_summary() -> tuple[int, dict[str, list[FacetValue]]]:
+    """The number of published materials and the facet counts over all of them, kept (app/memo.py)
+    until a publication or an edit of a published material's facets moves FACETS_VERSION on, or a
+    school, district or association is renamed ("names"): six GROUP BYs over the library, once."""
+    total, facets = remember("library.front_summary", (), (FACETS_VERSION, "names"), _front_summary)
+    return total, {facet: list(values) for facet, values in facets}
+
+
+def _front_summary() -> tuple[int, tuple[tuple[str, tuple[FacetValue, ...]], ...]]:
+    total, facets = _summary(Filters(), Viewer(), None)
+    return total, tuple((facet, tuple(values)) for facet, values in facets.items())
+
+
+def _summary(
+    filters: Filters, viewer: Viewer, text: TextQuery | None
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The count and the facets of the filtered set. Counted on the material table alone: the page's
+    joins to authors and schools would cost a lookup per row."""
+    total = db.session.scalar(
+        select(func.count()).select_from(Material).where(*conditions(filters, viewer, text))
+    )
+    facets = facet_counts(base_conditions(filters, viewer, text), filters, searching=text is not None)
+    return total or 0, facets
 
 
 def conditions(

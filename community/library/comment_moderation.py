@@ -13,13 +13,14 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import added, db, rows_changed
 from app.i18n import _, force_locale
 from app.pagination import Page, paginate
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
-from community.library.models import CommentReport, Material, MaterialComment
+from community.library.models import CATALOGUE_VERSION, CommentReport, Material, MaterialComment
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
 from community.rules import RuleError
@@ -71,6 +72,7 @@ def hide_comment(comment: MaterialComment, actor: User, reason: Any, *, now: dat
         .where(Material.id == comment.material_id, Material.comments_count > 0)
         .values(comments_count=Material.comments_count - 1)
     )
+    bump(CATALOGUE_VERSION)  # the cards show the number of comments
     rows_changed(
         update(CommentReport)
         .where(CommentReport.comment_id == comment.id, CommentReport.resolved_at.is_(None))

@@ -11,13 +11,14 @@ from sqlalchemy import select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _, force_locale
 from app.markdown import render_markdown_uncached
 from community.library import discussion_rules as rules
 from community.library.messages import refusal, text
-from community.library.models import Material, MaterialComment, MaterialStatus
+from community.library.models import CATALOGUE_VERSION, Material, MaterialComment, MaterialStatus
 from community.notices.delivery import tell
 from community.notices.kinds import Kind
 from community.rules import RuleError
@@ -47,6 +48,7 @@ def post_comment(
     rows_changed(
         update(Material).where(Material.id == material.id).values(comments_count=Material.comments_count + 1)
     )
+    bump(CATALOGUE_VERSION)  # the cards show the number of comments
     _tell(material, comment, actor, root_id)
     audit.record(
         "library.comment_posted",

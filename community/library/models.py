@@ -30,6 +30,11 @@ from app.extensions import Base, str_enum
 from app.timeutil import utcnow
 from app.uploads import StoredFile
 
+# Cache versions (app/cache_versions.py) of what the catalogue shows of published materials: the
+# cards (content, ratings, comment counts) and, moved on less often, the facet counts.
+CATALOGUE_VERSION = "library"
+FACETS_VERSION = "library:facets"
+
 
 class MaterialKind(enum.StrEnum):
     LESSON_PLAN = "lesson_plan"

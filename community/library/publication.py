@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict
 from app.extensions import db, rows_changed
 from app.i18n import _
@@ -21,6 +22,8 @@ from app.markdown import render_markdown_uncached
 from community.library import search
 from community.library.messages import refusal
 from community.library.models import (
+    CATALOGUE_VERSION,
+    FACETS_VERSION,
     Material,
     MaterialFile,
     MaterialStatus,
@@ -63,6 +66,7 @@ def publish_version(version: MaterialVersion, *, actor: User | None, now: dateti
         material.published_at = now
     db.session.flush()
     search.index_material(material)
+    bump(CATALOGUE_VERSION, FACETS_VERSION)
     audit.record(
         "library.version_published",
         actor=actor,

@@ -15,12 +15,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _
 from community.library import discussion_rules as rules
 from community.library.messages import refusal
-from community.library.models import Material, MaterialRating, MaterialStatus
+from community.library.models import CATALOGUE_VERSION, Material, MaterialRating, MaterialStatus
 from community.rules import RuleError
 
 # A changed rating retries when another request changed the same row between read and update.
@@ -116,6 +117,7 @@ def _change(material_id: int, user_id: int, stars: int, now: datetime) -> int:
 
 
 def _add(material_id: int, stars: int, count: int) -> None:
+    bump(CATALOGUE_VERSION)  # the cards show the average and the number of ratings
     rows_changed(
         update(Material)
         .where(Material.id == material_id)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import factory
 
+from app.cache_versions import bump
 from app.extensions import db
 from app.timeutil import utcnow
 from community.associations.models import Association, AssociationMember, MemberRole, MemberStatus
 from community.library.models import (
+    CATALOGUE_VERSION,
+    FACETS_VERSION,
     Material,
     MaterialGrade,
     MaterialKind,
@@ -79,6 +82,8 @@ def published_material(
     )
     db.session.add(material)
     db.session.flush()
+    if published:
+        bump(CATALOGUE_VERSION, FACETS_VERSION)  # as publishing does: the catalogue shows it
     state = {
         MaterialStatus.PUBLISHED: VersionState.PUBLISHED,
         MaterialStatus.PENDING: VersionState.PENDING,
