@@ -3,6 +3,7 @@ version) and the download of its files; views and downloads counted once per rea
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
@@ -10,6 +11,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from app.after_response import after_response
 from app.i18n import _
 from app.library import bp
 from app.library.certificate_views import certificate_context
@@ -20,8 +22,8 @@ from app.timeutil import utcnow
 from app.uploads import send_stored
 from community.library.labels import KIND_LABELS, STATE_COLOURS, STATUS_LABELS, VERSION_STATE_LABELS
 from community.library.material_view import material_page, visible_file
-from community.library.models import MaterialStatus
-from community.library.visits import count_download, count_view
+from community.library.models import Material, MaterialStatus, VisitKind
+from community.library.visits import counted_user_id, record_visit
 
 
 @bp.route("/materials/<int:material_id>")
@@ -47,7 +49,7 @@ def material(material_id: int) -> Any:
         size_text=size_text,
     )
     if found.status == MaterialStatus.PUBLISHED:
-        count_view(found, current_user, utcnow().date())  # after rendering: it commits
+        _count_later(found, VisitKind.VIEW)
     return html
 
 
@@ -58,9 +60,21 @@ def material_file(material_id: int, file_id: int) -> Response:
     row = visible_file(found, file_id, full=sees_everything(current_user, found))
     if row is None:
         abort(404)
-    stored = row.stored
-    count_download(found, current_user, utcnow().date())
-    return send_stored(stored)
+    _count_later(found, VisitKind.DOWNLOAD)
+    return send_stored(row.stored)
+
+
+def _count_later(found: Material, kind: VisitKind) -> None:
+    """Views and downloads are counted after the response (a GET does not write), and only for a
+    reader whose visit counts."""
+    user_id, today = counted_user_id(found, current_user), utcnow().date()
+    if user_id is not None:
+        material_id = found.id
+        after_response(lambda: _record(material_id, user_id, today, kind))
+
+
+def _record(material_id: int, user_id: int, today: date, kind: VisitKind) -> None:
+    record_visit(material_id, user_id, today, kind)
 
 
 def size_text(size: int) -> str:

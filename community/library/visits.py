@@ -20,16 +20,17 @@ _COUNTERS = {VisitKind.VIEW: Material.views_count, VisitKind.DOWNLOAD: Material.
 
 
 def count_view(material: Material, user: Any, today: date) -> bool:
-    """Count a view of the material's page; True when this was the user's first view today."""
-    return _count(material, user, today, VisitKind.VIEW)
+    """Count a view of the material's page; True when this was the user's first view today (commits)."""
+    return _committed(record_visit(material.id, counted_user_id(material, user), today, VisitKind.VIEW))
 
 
 def count_download(material: Material, user: Any, today: date) -> bool:
-    """Count a download of one of the material's files; True when it was the first today."""
-    return _count(material, user, today, VisitKind.DOWNLOAD)
+    """Count a download of one of the material's files; True when it was the first today (commits)."""
+    return _committed(record_visit(material.id, counted_user_id(material, user), today, VisitKind.DOWNLOAD))
 
 
-def _counted_user_id(material: Material, user: Any) -> int | None:
+def counted_user_id(material: Material, user: Any) -> int | None:
+    """Whose visit counts: a signed-in reader other than the author (None: nobody's)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.id == material.author_id:
@@ -37,14 +38,18 @@ def _counted_user_id(material: Material, user: Any) -> int | None:
     return int(user.id)
 
 
-def _count(material: Material, user: Any, today: date, kind: VisitKind) -> bool:
-    user_id = _counted_user_id(material, user)
+def record_visit(material_id: int, user_id: int | None, today: date, kind: VisitKind) -> bool:
+    """The visit's row and the counter, in the caller's transaction (the caller commits): plain values
+    only, so a page can leave it to app.after_response and stay a reader."""
     if user_id is None:
         return False
-    if not added(MaterialVisit(material_id=material.id, user_id=user_id, day=today, kind=kind)):
-        db.session.commit()  # ends the (read) transaction the savepoint ran in
+    if not added(MaterialVisit(material_id=material_id, user_id=user_id, day=today, kind=kind)):
         return False
     counter = _COUNTERS[kind]
-    rows_changed(update(Material).where(Material.id == material.id).values({counter: counter + 1}))
-    db.session.commit()
+    rows_changed(update(Material).where(Material.id == material_id).values({counter: counter + 1}))
     return True
+
+
+def _committed(counted: bool) -> bool:
+    db.session.commit()  # also ends the (read) transaction a refused savepoint ran in
+    return counted
