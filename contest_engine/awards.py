@@ -25,7 +25,7 @@ from contest_engine.queries import (
     final_stage,
     names_by_participation,
 )
-from contest_engine.results import stored_score
+from contest_engine.result_rows import stored_score
 from contest_engine.rules import awards as award_rules
 from contest_engine.standings import standings
 

@@ -1,13 +1,15 @@
-"""Contest room: the stage clock (opening and closing stages by time, run by the tick job and
-lazily on access) and the organiser's manual stage moves: close, reopen, extend, start judging."""
+"""Contest room: the stage clock (opening and closing stages by time, written by the tick job and by
+the services acting on a stage, seen from the times by pages without writing) and the organiser's
+manual stage moves: close, reopen, extend, start judging."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit
 from app.accounts import User
@@ -40,12 +42,29 @@ def run_clock(now: datetime, *, contest_id: int | None = None) -> list[str]:
     )
     if contest_id is not None:
         due = due.where(Stage.contest_id == contest_id)
-    stages = list(db.session.scalars(due))
+    # populate_existing: a stage a page showed through `see_clock` (a state never written) is read
+    # again as stored, so the move from the stored state is the one made.
+    stages = list(db.session.scalars(due.execution_options(populate_existing=True)))
     if not stages:
         return []
     lines = apply_clock(stages, now)
     db.session.commit()
     return lines
+
+
+def see_clock(stages: Iterable[Stage], now: datetime) -> None:
+    """Show each stage in the state its times give it at `now`, without writing anything.
+
+    Why: a page (a GET) reads side by side with other readers and must not take the write lock, so
+    the lazy clock no longer writes on access: the stage's effective state is worked out from its
+    times at read time (the same pure `clock_state` the writer uses) and set on the loaded object
+    as if read so — nothing is flushed. The tick job, and every service that acts on a stage, write
+    the move (`run_clock`, which reads the stored state afresh)."""
+    for stage in stages:
+        stored = StageState(stage.state)
+        effective = clock_state(stored, stage.opens_at, stage.closes_at, now)
+        if effective != stored:
+            set_committed_value(stage, "state", effective)
 
 
 def clock_job(now: datetime) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
@@ -19,7 +20,7 @@ from app.timeutil import is_valid_timezone
 from community.forums.models import Forum, ForumScope
 from contest_engine.messages import award_problem, between
 from contest_engine.models import Contest, Division, Participation
-from contest_engine.queries import contest_divisions
+from contest_engine.queries import contest_divisions, contest_stages, results_key
 from contest_engine.rules import awards as award_rules
 from contest_engine.spec import column_too_long, limit
 
@@ -68,6 +69,7 @@ def update_contest(contest: Contest, edit: ContestEdit, *, actor: User) -> Conte
     if edit.awards is not None:
         contest.award_rules = list(edit.awards)
         contest.award_quota_percent = edit.award_quota_percent
+    bump(*(results_key(stage.id) for stage in contest_stages(contest.id)))  # titles, divisions
     audit.record(
         "contest.updated",
         actor=actor,

@@ -178,3 +178,9 @@ def award_ids(contest_id: int) -> dict[int, int]:
             select(Award.participation_id, Award.id).where(Award.contest_id == contest_id)
         ).all()
     )
+
+
+def results_key(stage_id: int) -> str:
+    """The cache version of what a stage's results pages show (app/cache_versions.py): moved on by
+    every write of its ranking (and so its publication) and by edits of the stage or its contest."""
+    return f"stage:{stage_id}:results"

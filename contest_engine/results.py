@@ -3,10 +3,7 @@ standings), publication with the appeal window, the results pages and the CSV/XL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, delete, func, select, update
@@ -14,18 +11,36 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, exports
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.pagination import Page
-from contest_engine.clock import run_clock
+from contest_engine.clock import apply_clock, run_clock
 from contest_engine.messages import between, status_labels
-from contest_engine.models import Division, Participation, ResultStatus, Stage, StageParticipant, StageResult
-from contest_engine.queries import OPEN_STATES, contest_divisions, contest_stages, next_stage
-from contest_engine.rules.scoring import display
-from contest_engine.rules.search import LIKE_ESCAPE, like_pattern, search_text
+from contest_engine.models import Division, Participation, Stage, StageResult
+from contest_engine.queries import OPEN_STATES, results_key
+from contest_engine.result_rows import ResultRow, ranking_rows, unstored_page, unstored_results
+from contest_engine.rules.search import LIKE_ESCAPE, like_pattern
 from contest_engine.rules.stages import StageAction, StageState, StageTransitionError, apply_action
-from contest_engine.standings import Standings, standings
+from contest_engine.standings import Standings
+
+
+def results_pending(stage: Stage) -> bool:
+    """A closed stage whose ranking was never stored: its pages ask for it to be computed."""
+    return stage.results_computed_at is None and stage.state not in OPEN_STATES
+
+
+def compute_pending_results(stage_id: int, now: datetime) -> None:
+    """Store the ranking of a stage that closed without one (run after a page's response, in its
+    own write transaction: the caller commits). The clock's move is written first, since the page
+    only saw it."""
+    stage = db.session.get(Stage, stage_id)
+    if stage is None:
+        return
+    apply_clock([stage], now)
+    if results_pending(stage):
+        write_results(stage, now=now)
 
 
 def refresh_results(stage: Stage, *, now: datetime, scores: Standings | None = None) -> None:
@@ -36,12 +51,6 @@ def refresh_results(stage: Stage, *, now: datetime, scores: Standings | None = N
         db.session.commit()
     except IntegrityError:  # another process wrote the same ranking at the same moment
         db.session.rollback()
-
-
-def ensure_results(stage: Stage, *, now: datetime) -> None:
-    """Compute results once the stage is closed and none are stored yet."""
-    if stage.results_computed_at is None and stage.state not in OPEN_STATES:
-        refresh_results(stage, now=now)
 
 
 def publish_results(stage: Stage, *, actor: User, now: datetime, appeal_hours: int = 72) -> Stage:
@@ -93,25 +102,6 @@ def publish_results(stage: Stage, *, actor: User, now: datetime, appeal_hours: i
     return stage
 
 
-@dataclass
-class ResultRow:
-    participation_id: int
-    user_id: int
-    full_name: str
-    division: str
-    institution: str
-    district: str
-    score: Decimal | None
-    rank: int | None
-    status: str
-    advanced: bool
-    time_used_seconds: int | None
-
-    @property
-    def score_text(self) -> str:
-        return display(self.score) if self.score is not None else ""
-
-
 def _results_query(stage: Stage, *, division_id: int | None = None, search: str = "") -> Any:
     query = (
         select(
@@ -144,9 +134,11 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
 def results_page(
     stage: Stage, *, page: int, per_page: int, division_id: int | None = None, search: str = ""
 ) -> Page[ResultRow]:
-    """One page of the stored ranking: two queries at any size. The count reads only stage_result
-    (its indexes): the search matches the row's folded `search_text` (any case, Cyrillic included,
-    ё as е), never the joined names."""
+    """One page of the stored ranking (computed now while none is stored): two queries at any size.
+    The count reads only stage_result (its indexes): the search matches the row's folded
+    `search_text` (any case, Cyrillic included, ё as е), never the joined names."""
+    if results_pending(stage):
+        return unstored_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
     query = _results_query(stage, division_id=division_id, search=search)
     page = max(1, page)
     count = select(func.count()).select_from(StageResult).where(StageResult.stage_id == stage.id)
@@ -161,6 +153,8 @@ def results_page(
 
 
 def all_results(stage: Stage) -> list[ResultRow]:
+    if results_pending(stage):
+        return [row for row, _text, _division in unstored_results(stage)]
     return [ResultRow(*row) for row in db.session.execute(_results_query(stage)).all()]
 
 
@@ -209,82 +203,11 @@ def write_results(
     scores: Standings | None = None,
 ) -> None:
     """Store the stage's ranking per division from its standings (4 places stored); `scores` are
-    the standings the caller already loaded, so they are not loaded and ranked twice."""
-    stages = contest_stages(stage.contest_id)
-    scores = scores if scores is not None else standings(stage, stages)
-    participations = scores.participations
-    following = next_stage(stage, stages)
-    if advanced is None and following is not None and stage.advanced_at is not None:
-        advanced = set(
-            db.session.scalars(
-                select(StageParticipant.participation_id).where(StageParticipant.stage_id == following.id)
-            )
-        )
-        confirmed = True
-    advanced = advanced or set()
-    rows: list[dict[str, Any]] = []
-    for division_id, members in scores.by_division().items():
-        for p in members:
-            if p.id in scores.blocked:
-                status = ResultStatus.BLOCKED
-            elif p.id not in scores.scores:
-                status = ResultStatus.NO_ENTRY
-            elif p.id in advanced:
-                status = ResultStatus.ADVANCED
-            elif confirmed:
-                status = ResultStatus.ELIMINATED
-            else:
-                status = ResultStatus.RANKED
-            score = scores.scores.get(p.id)
-            rows.append(
-                {
-                    "stage_id": stage.id,
-                    "participation_id": p.id,
-                    "division_id": division_id,
-                    "score": stored_score(score) if score is not None else None,
-                    "rank": scores.ranks.get(p.id),
-                    "time_used_seconds": scores.time_used.get(p.id),
-                    "status": status,
-                    "advanced": p.id in advanced,
-                }
-            )
-    division_order = {d.id: d.position for d in contest_divisions(stage.contest_id)}
-    names = {p.id: name for p, name in _names(participations)}
-    places = {p.id: (p.institution_name or "", p.district or "") for p in participations}
-    for row in rows:
-        pid = row["participation_id"]
-        row["search_text"] = search_text(names.get(pid, ""), *places.get(pid, ("", "")))
-    rows.sort(
-        key=lambda r: (
-            division_order.get(r["division_id"], 0),
-            r["rank"] is None,
-            r["rank"] or 0,
-            names.get(r["participation_id"], ""),
-            r["participation_id"],
-        )
-    )
-    for position, row in enumerate(rows, start=1):
-        row["position"] = position
+    the standings the caller already loaded, so they are not loaded and ranked twice. Moves the
+    stage's results version on, so cached results pages are built again."""
+    rows = ranking_rows(stage, advanced=advanced, confirmed=confirmed, scores=scores).rows
     db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
     if rows:
         db.session.execute(cast(Table, StageResult.__table__).insert(), rows)
     stage.results_computed_at = now
-
-
-def stored_score(score: Any) -> Decimal:
-    """An exact score as stored (4 decimal places)."""
-    exact = Fraction(score)
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.0001"))
-
-
-def _names(participations: list[Participation]) -> list[tuple[Participation, str]]:
-    names = (
-        dict(
-            db.session.execute(
-                select(User.id, User.full_name).where(User.id.in_([p.user_id for p in participations]))
-            ).all()
-        )
-        if participations
-        else {}
-    )
-    return [(p, names.get(p.user_id, "")) for p in participations]
+    bump(results_key(stage.id))

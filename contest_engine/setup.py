@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import Role, User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
@@ -19,7 +20,7 @@ from community.forums.models import ForumScope
 from contest_engine.clock import apply_clock, run_clock
 from contest_engine.jury.setup import configure_stage_jury
 from contest_engine.models import Contest, ContestKind, ContestOrganiser, Division, Stage
-from contest_engine.queries import contest_stages
+from contest_engine.queries import contest_stages, results_key
 from contest_engine.rules.stages import StageKind, StageState
 from contest_engine.spec import ContestSpec, StageSpec, check_contest_spec
 from courses.quiz.banks import create_bank
@@ -167,6 +168,7 @@ def update_stage(stage: Stage, item: StageSpec, *, actor: User, now: datetime) -
         raise Invalid(_("The stage cannot be saved: check the marked fields."), fields)
     for name, value in _stage_values(item).items():
         setattr(stage, name, value)
+    bump(results_key(stage.id))
     audit.record(
         "stage.updated",
         actor=actor,

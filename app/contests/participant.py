@@ -20,7 +20,7 @@ from app.permissions.jury import can_see_entry_author
 from app.timeutil import utcnow
 from app.uploads import send_stored
 from app.view_actions import submit
-from contest_engine.clock import run_clock
+from contest_engine.clock import run_clock, see_clock
 from contest_engine.entries import Upload, entry_files, entry_versions, files_by_entry, submit_entry
 from contest_engine.jury import blind
 from contest_engine.messages import kind_label, state_label
@@ -67,8 +67,11 @@ def register(contest_id: int):  # type: ignore[no-untyped-def]
 def stage(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = stage_or_404(stage_id)
     now = utcnow()
-    run_clock(now, contest_id=contest.id)
-    db.session.refresh(stage)
+    if request.method == "POST":
+        run_clock(now, contest_id=contest.id)  # the hand-in acts on the stage: the move is written
+        db.session.refresh(stage)
+    else:
+        see_clock([stage], now)  # a read: the clock's move is seen, the tick job writes it
     participation = find_participation(contest.id, current_user.id) if current_user.is_authenticated else None
     form = forms.EntryForm()
     if request.method == "POST":

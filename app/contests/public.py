@@ -11,7 +11,7 @@ from app.contests.access import contest_or_404
 from app.pagination import page_args, paginate
 from app.permissions import contests as can
 from app.timeutil import utcnow
-from contest_engine.clock import run_clock
+from contest_engine.clock import see_clock
 from contest_engine.messages import kind_label, state_label
 from contest_engine.models import Contest
 from contest_engine.participant import stage_statuses
@@ -30,8 +30,8 @@ def index():  # type: ignore[no-untyped-def]
 def view(contest_id: int):  # type: ignore[no-untyped-def]
     contest = contest_or_404(contest_id)
     now = utcnow()
-    run_clock(now, contest_id=contest.id)  # the lazy clock: a page never shows a stale state
     stages = contest_stages(contest.id)
+    see_clock(stages, now)  # a page never shows a stale state, and never writes: the tick job does
     participation = find_participation(contest.id, current_user.id) if current_user.is_authenticated else None
     statuses = stage_statuses(stages, participation) if participation is not None else {}
     return render_template(

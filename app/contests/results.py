@@ -3,12 +3,17 @@ else the viewer's own line), its CSV/XLSX export, the awards and the diploma PDF
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from datetime import datetime
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from app.contests import bp, forms
+from app.after_response import after_response
+from app.contests import bp
 from app.contests.access import contest_or_404, stage_or_404
+from app.contests.results_cache import anonymous_page, results_table
 from app.documents.delivery import document_response
 from app.extensions import db
 from app.i18n import _
@@ -19,10 +24,10 @@ from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
 from contest_engine.awards import compute_awards, contest_awards
-from contest_engine.clock import run_clock
+from contest_engine.clock import see_clock
 from contest_engine.diplomas import award_paper
 from contest_engine.messages import status_labels
-from contest_engine.models import Award, Participation
+from contest_engine.models import Award, Participation, Stage
 from contest_engine.queries import (
     award_ids,
     contest_divisions,
@@ -30,22 +35,41 @@ from contest_engine.queries import (
     final_stage,
     find_participation,
 )
-from contest_engine.results import ensure_results, own_result, results_csv, results_page, results_xlsx
+from contest_engine.results import (
+    compute_pending_results,
+    own_result,
+    results_csv,
+    results_pending,
+    results_xlsx,
+)
 
 
 @bp.route("/stages/<int:stage_id>/results")
 def results_view(stage_id: int):  # type: ignore[no-untyped-def]
+    if not current_user.is_authenticated and not session:  # nothing personal, not even a flash
+        served = anonymous_page(stage_id, lambda: _results_page(stage_id, csrf_token=str))
+        if served is not None:
+            return served
+    return _results_page(stage_id)
+
+
+def _results_page(stage_id: int, **layout: Any) -> str:
+    """The page; reads only (the clock's move is seen from the stage's times, a ranking still to be
+    computed is stored after the response). `layout` overrides the layout's helpers: the page kept
+    for visitors without a session is built with an empty CSRF token, since making one would make
+    a session and one visitor's token is no use to the next."""
     stage, contest = stage_or_404(stage_id)
     now = utcnow()
-    run_clock(now, contest_id=contest.id)
-    db.session.refresh(stage)
+    see_clock([stage], now)
     page, per_page = page_args(request.args, 50)
     division_id = request.args.get("division", type=int)
     search = request.args.get("q", "").strip()
-    found = own = None
+    table_html = own = None
     if can.can_see_full_results(current_user, stage):
-        ensure_results(stage, now=now)
-        found = results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
+        _queue_pending(stage, now)
+        table_html, _total = results_table(
+            stage, page=page, per_page=per_page, division_id=division_id, search=search
+        )
     elif current_user.is_authenticated:
         participation = find_participation(contest.id, current_user.id)
         own = own_result(stage.id, participation.id) if participation else None
@@ -53,15 +77,23 @@ def results_view(stage_id: int):  # type: ignore[no-untyped-def]
         "contests/results.html",
         stage=stage,
         contest=contest,
-        page=found,
+        table_html=table_html,
         own=own,
         divisions=contest_divisions(contest.id),
         division_id=division_id,
         q=search,
         organiser=can.can_organise_contest(current_user, contest.id),
         labels=status_labels(),
-        publish_form=forms.PublishForm(prefix="publish"),
+        **layout,
     )
+
+
+def _queue_pending(stage: Stage, now: datetime) -> None:
+    """A closed stage without a stored ranking: this page shows it computed now, and it is stored
+    once the response is sent (a GET does not write)."""
+    if results_pending(stage):
+        stage_id = stage.id
+        after_response(lambda: compute_pending_results(stage_id, now))
 
 
 @bp.route("/stages/<int:stage_id>/results.<any(csv, xlsx):fmt>")
@@ -69,7 +101,8 @@ def results_view(stage_id: int):  # type: ignore[no-untyped-def]
 def results_export(stage_id: int, fmt: str):  # type: ignore[no-untyped-def]
     stage, contest = stage_or_404(stage_id)
     require(can.can_see_full_results(current_user, stage))
-    ensure_results(stage, now=utcnow())
+    see_clock([stage], utcnow())
+    _queue_pending(stage, utcnow())
     name = f"results-{contest.id}-{stage.position}.{fmt}"
     if fmt == "csv":
         return csv_response(results_csv(stage, excel=excel_wanted(current_user)), name)

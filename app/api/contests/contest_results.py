@@ -3,12 +3,14 @@ recomputing results, the ranking (and its CSV and XLSX), awards and diplomas."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import request
 from pydantic import Field
 
 from app.accounts import User
+from app.after_response import after_response
 from app.api.contests.common import TAG, contest_for, organised_stage, refreshed_stage_json, stage_for
 from app.api.core import (
     ApiError,
@@ -20,7 +22,6 @@ from app.api.core import (
     paginated,
     require_api,
 )
-from app.extensions import db
 from app.i18n import _
 from app.permissions import contests as can
 from app.tabular_http import csv_response, excel_wanted, xlsx_response
@@ -159,11 +160,10 @@ def stage_results(stage_id: int) -> Any:
     user = api_user()
     stage, contest = stage_for(stage_id, user)
     now = utcnow()
-    clock.run_clock(now, contest_id=contest.id)
-    db.session.refresh(stage)
+    clock.see_clock([stage], now)  # a read: the clock's move is seen, the tick job writes it
     page, per_page = page_params()
     if can.can_see_full_results(user, stage):
-        results.ensure_results(stage, now=now)
+        _store_pending(stage, now)
         found = results.results_page(
             stage,
             page=page,
@@ -219,8 +219,18 @@ def stage_results_xlsx(stage_id: int) -> Any:
 def _exported_stage(stage_id: int, user: User) -> Stage:
     stage, _contest_row = stage_for(stage_id, user)
     require_api(can.can_see_full_results(user, stage))
-    results.ensure_results(stage, now=utcnow())
+    now = utcnow()
+    clock.see_clock([stage], now)
+    _store_pending(stage, now)
     return stage
+
+
+def _store_pending(stage: Stage, now: datetime) -> None:
+    """A closed stage without a stored ranking: this answer has it computed now, and it is stored
+    once the response is sent (a GET does not write)."""
+    if results.results_pending(stage):
+        stage_id = stage.id
+        after_response(lambda: results.compute_pending_results(stage_id, now))
 
 
 # --------------------------------------------------------------------------- awards

@@ -1,0 +1,65 @@
+"""Contest results pages, built once per results version: the ranking's table (the same for every
+viewer who may see it) and the whole anonymous page, kept per worker by app/memo.py under the
+stage's "stage:N:results" version, which every write of the ranking, its publication and edits of
+the stage or its contest move on (contest_engine.queries.results_key)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from app.memo import remember
+from contest_engine.messages import status_labels
+from contest_engine.models import Stage
+from contest_engine.queries import results_key
+from contest_engine.results import results_page
+
+
+def results_table(
+    stage: Stage, *, page: int, per_page: int, division_id: int | None, search: str
+) -> tuple[Markup, int]:
+    """The table of one page of the ranking with its pagination, and how many rows matched.
+
+    Keyed by everything it shows: the stage, the query string (the pagination links repeat it), the
+    page, the filter, the search and the language; names and institutions are those stored with
+    the ranking's last write."""
+
+    def build() -> tuple[Markup, int]:
+        found = results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
+        html = render_template("contests/_results_table.html", page=found, labels=status_labels())
+        return Markup(html), found.total
+
+    parts = (stage.id, _query(), page, per_page, division_id, search, _locale())
+    return remember("contests.results_table", parts, (results_key(stage.id),), build)
+
+
+def anonymous_page(stage_id: int, render: Callable[[], str]) -> Response | None:
+    """The whole page for a visitor who is not signed in: the same for every such visitor of the
+    same address and language, so it is built once per results version and each request costs the
+    version check alone (no session is read or made: nothing in it is personal). None when the page
+    is not an ordinary one (not found, hidden): the caller answers as usual."""
+
+    def build() -> str | None:
+        try:
+            return render()
+        except HTTPException:
+            return None
+
+    body = remember(
+        "contests.anonymous_results", (stage_id, _query(), _locale()), (results_key(stage_id),), build
+    )
+    if body is None:
+        return None
+    return Response(body, mimetype="text/html")
+
+
+def _query() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(request.args.items(multi=True)))
+
+
+def _locale() -> str:
+    return str(get_locale() or "ru")
