@@ -71,10 +71,13 @@ def check_statement(
 
 
 def _origin() -> str:
-    """The innermost frame of the project's own code (not a library's, not this module's)."""
+    """The innermost frame of the project's own code (not a library's, not this module's, not the
+    shared write helpers of app/extensions.py: their caller is the one to move)."""
     for frame in reversed(traceback.extract_stack()):
         path = Path(frame.filename)
-        if not path.is_relative_to(ROOT) or ".venv" in path.parts or path == Path(__file__):
+        if not path.is_relative_to(ROOT) or ".venv" in path.parts or path.name == "read_requests.py":
+            continue
+        if path.parts[-2:] == ("app", "extensions.py"):
             continue
         return f"{path.relative_to(ROOT)}:{frame.lineno} {frame.name}"
     return "?"

@@ -3,7 +3,7 @@
 Each login gets a row (`LoginSession`) and a random key. Flask-Login keeps `User.get_id()` —
 "user id:session version:key" — in the session cookie and in the remember cookie, and the user
 loader checks all three in the one query that loads the user (a join on the session row), so no
-request pays an extra query.
+request pays an extra query; the same statement brings the header's counters (app/header_facts.py).
 
 - Logout deletes that login's row: a copy of the cookie, or of the remember cookie, taken before
   is dead, while the user's other browsers stay signed in (bumping the version would also have
@@ -19,10 +19,19 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
+from app import header_facts
 from app.accounts import LoginSession, User, hash_token
 from app.extensions import db, rows_changed
+
+# Built once: the user, joined with this login's row, and the header's facts (app/header_facts.py),
+# so a signed-in page pays one statement before its own.
+_LOAD_USER = (
+    select(User, *header_facts.columns())
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(User.id == header_facts.USER_ID, LoginSession.key_hash == bindparam("key_hash"))
+)
 
 
 def open_session(user: User, now: datetime) -> None:
@@ -38,14 +47,14 @@ def load_user(session_id: str) -> User | None:
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or not parts[2]:
         return None  # an id from before session versions, or a forged one
     user_id, version, key = int(parts[0]), int(parts[1]), parts[2]
-    user = db.session.scalar(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == user_id, LoginSession.key_hash == hash_token(key))
-    )
-    if user is None or not user.active or user.session_version != version:
+    row = db.session.execute(_LOAD_USER, {"header_user_id": user_id, "key_hash": hash_token(key)}).first()
+    if row is None:
+        return None
+    user = row[0]
+    if not user.active or user.session_version != version:
         return None
     user.login_key = key
+    header_facts.keep(user.id, *row[1:])
     return user
 
 

@@ -10,12 +10,11 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
-from app import numbers
+from app import header_facts, numbers
 from app.accounts import role_label
 from app.markdown import render_markdown
 from app.time_zones import city, zone_label
 from app.timeutil import to_zone
-from community.notices.inbox import header_counts
 
 
 def localtime(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
@@ -87,12 +86,14 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def header_context() -> dict[str, Any]:
         unread = messages = 0
+        jury_seat = False
         if current_user.is_authenticated and not request.path.startswith("/api/"):
-            counts = header_counts(current_user.id)  # one query: the bell and the unread messages
-            unread, messages = counts.notifications, counts.messages
+            facts = header_facts.facts_for(current_user.id)  # loaded with the user: no statement
+            unread, messages, jury_seat = facts.notifications, facts.messages, facts.jury_seat
         return {
             "languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "unread_notifications": unread,
             "unread_messages": messages,
+            "jury_seat": jury_seat,
         }

@@ -80,10 +80,11 @@ def can_see_appeal(user: Any, appeal: Any, participant_user_id: int, stage: Any)
     return _signed_in(user) and (user.id == participant_user_id or can_resolve_appeal(user, stage))
 
 
-def has_jury_work(user: Any) -> bool:
-    """Show the jury link: jurors, organisers and admins by site role, and anyone on a stage's jury."""
+def has_jury_work(user: Any, seat: bool | None = None) -> bool:
+    """Show the jury link: jurors, organisers and admins by site role, and anyone on a stage's jury.
+    `seat`, when the caller already knows it (the header, app/header_facts.py), saves the query."""
     if not _signed_in(user):
         return False
     if str(user.role) in ("juror", "organiser", "admin"):
         return True
-    return access.has_jury_seat(user.id)
+    return seat if seat is not None else access.has_jury_seat(user.id)

@@ -1,0 +1,87 @@
+"""What the layout's header shows about the signed-in person on every page: the unread
+notifications (the bell), the unread direct messages and whether they sit on any stage's jury (the
+«Жюри» link). They used to cost two statements a page after the one that loads the user; now the
+user loader asks for them in its own statement (app/sessions.py) and keeps them for the request.
+
+The counts are read when the request starts: a page that marks something read in a POST redirects,
+so the next page's header is already right. Outside the loader (a login in this very request, the
+API) `facts_for` runs the same three subqueries in one statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, func, or_, select
+
+from app.extensions import db
+from app.notifications import Notification
+from community.messaging.models import Conversation, DirectMessage
+from contest_engine.jury.models import StageJuror
+
+USER_ID: BindParameter[int] = bindparam("header_user_id")
+_KEY = "_header_facts"
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    user_id: int
+    notifications: int
+    messages: int
+    jury_seat: bool
+
+
+def columns(user_id: BindParameter[Any] = USER_ID) -> tuple[ColumnElement[Any], ...]:
+    """Three scalar subqueries over indexes (notifications by person, conversations by either
+    member, jurors by person), to add to the user's own SELECT."""
+    notes = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    mine = select(Conversation.id).where(
+        or_(Conversation.low_user_id == user_id, Conversation.high_user_id == user_id)
+    )
+    messages = (
+        select(func.count())
+        .select_from(DirectMessage)
+        .where(
+            and_(
+                DirectMessage.conversation_id.in_(mine),
+                DirectMessage.sender_id != user_id,
+                DirectMessage.read_at.is_(None),
+            )
+        )
+        .scalar_subquery()
+    )
+    seat = exists().where(StageJuror.user_id == user_id)
+    return notes, messages, seat
+
+
+_ALONE = select(*columns())
+
+
+def keep(user_id: int, notifications: Any, messages: Any, jury_seat: Any) -> HeaderFacts:
+    """Remember the facts loaded with the user for the rest of this request."""
+    facts = HeaderFacts(user_id, int(notifications or 0), int(messages or 0), bool(jury_seat))
+    if has_request_context():
+        setattr(g, _KEY, facts)
+    return facts
+
+
+def facts_for(user_id: int) -> HeaderFacts:
+    """This request's facts for `user_id`: those loaded with the user, else one statement."""
+    facts = getattr(g, _KEY, None) if has_request_context() else None
+    if isinstance(facts, HeaderFacts) and facts.user_id == user_id:
+        return facts
+    row = db.session.execute(_ALONE, {"header_user_id": user_id}).one()
+    return keep(user_id, *row)
+
+
+def forget() -> None:
+    """Drop the kept facts (a view that changed them and renders in the same request)."""
+    if has_request_context():
+        g.pop(_KEY, None)
