@@ -10,6 +10,7 @@ from app.quiz import (  # noqa: E402,F401
     attempt_flags,
     authoring,
     bank,
+    controls,
     marking,
     placement,
     rendering,

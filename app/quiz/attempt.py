@@ -21,6 +21,7 @@ from app.permissions.quiz import can_answer_attempt, can_manage_quiz
 from app.quiz import bp
 from app.quiz import forms as quiz_forms
 from app.quiz.access import visible_attempt
+from app.quiz.controls import attempt_questions, attempt_squares
 from app.quiz.places import page_place, quiz_place
 from app.timeutil import utcnow
 from courses.quiz.answer_words import right_answer
@@ -128,7 +129,8 @@ def attempt_page(attempt_id: int):  # type: ignore[no-untyped-def]
         attempt=attempt,
         quiz=quiz,
         items=items,
-        errors=errors,
+        attempt_squares=attempt_squares(items),
+        attempt_questions=attempt_questions(items, errors),
         slots=",".join(str(i.slot) for i in items),
         crumbs=quiz_place(quiz, manager=False).crumbs,
     ), 422 if errors else 200
