@@ -51,10 +51,16 @@ class Gradebook:
 
 
 def gradebook(
-    course: Course, *, only_user: User | None = None, page: int = 1, per_page: int = 50
+    course: Course,
+    *,
+    only_user: User | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    students: list[User] | None = None,
 ) -> Gradebook:
     """One column per assignment and quiz, the weighted total per the course's missing-grade
-    setting, overrides marked. `only_user` gives that student's row alone. Fixed query count."""
+    setting, overrides marked. `only_user` gives that student's row alone, `students` the rows of
+    students the caller has loaded already. Fixed query count."""
     items = list(
         db.session.scalars(
             select(Item)
@@ -64,7 +70,9 @@ def gradebook(
             .options(joinedload(Item.assignment))
         )
     )
-    if only_user is not None:
+    if students is not None:
+        total = len(students)
+    elif only_user is not None:
         students, total = [only_user], 1
     else:
         students, total = students_page(course.id, page, per_page)

@@ -78,10 +78,11 @@ def test_gradebook_totals_and_overrides(app) -> None:  # type: ignore[no-untyped
         gradebook.set_override(course, b, first, Decimal("21"), actor=author, now=NOW)
     course.missing_grades = "exclude"
     db.session.commit()
-    assert gradebook.gradebook(course).rows[1].total is None
+    # By student, not by place: the rows go by name, and the factories' names depend on test order.
+    assert {r.student.id: r.total for r in gradebook.gradebook(course).rows}[second.id] is None
     mine = gradebook.gradebook(course, only_user=first)
     assert [r.student.id for r in mine.rows] == [first.id]
     header, table = gradebook.gradebook_table(course)
-    assert header[-1] and table[0][3] == "10.00*"
+    assert header[-1] and next(row for row in table if row[1] == first.email)[3] == "10.00*"
     assert gradebook.gradebook_csv(course).startswith("\ufeff")
     assert gradebook.gradebook_xlsx(course)[:2] == b"PK"
