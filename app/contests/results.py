@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from app.after_response import after_response
 from app.contests import bp
 from app.contests.access import contest_or_404, stage_or_404
-from app.contests.results_cache import anonymous_page, results_table
+from app.contests.results_cache import DivisionChoice, anonymous_page, results_table
 from app.documents.delivery import document_response
 from app.extensions import db
 from app.i18n import _
@@ -30,7 +30,6 @@ from contest_engine.messages import status_labels
 from contest_engine.models import Award, Participation, Stage
 from contest_engine.queries import (
     award_ids,
-    contest_divisions,
     contest_stages,
     final_stage,
     find_participation,
@@ -65,9 +64,10 @@ def _results_page(stage_id: int, **layout: Any) -> str:
     division_id = request.args.get("division", type=int)
     search = request.args.get("q", "").strip()
     table_html = own = None
+    divisions: tuple[DivisionChoice, ...] = ()
     if can.can_see_full_results(current_user, stage):
         _queue_pending(stage, now)
-        table_html, _total = results_table(
+        table_html, _total, divisions = results_table(
             stage, page=page, per_page=per_page, division_id=division_id, search=search
         )
     elif current_user.is_authenticated:
@@ -79,7 +79,7 @@ def _results_page(stage_id: int, **layout: Any) -> str:
         contest=contest,
         table_html=table_html,
         own=own,
-        divisions=contest_divisions(contest.id),
+        divisions=divisions,
         division_id=division_id,
         q=search,
         organiser=can.can_organise_contest(current_user, contest.id),

@@ -6,6 +6,7 @@ the stage or its contest move on (contest_engine.queries.results_key)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Response, render_template, request
 from flask_babel import get_locale
@@ -15,23 +16,30 @@ from werkzeug.exceptions import HTTPException
 from app.memo import remember
 from contest_engine.messages import status_labels
 from contest_engine.models import Stage
-from contest_engine.queries import results_key
+from contest_engine.queries import contest_divisions, results_key
 from contest_engine.results import results_page
+
+
+class DivisionChoice(NamedTuple):
+    id: int
+    name: str
 
 
 def results_table(
     stage: Stage, *, page: int, per_page: int, division_id: int | None, search: str
-) -> tuple[Markup, int]:
-    """The table of one page of the ranking with its pagination, and how many rows matched.
+) -> tuple[Markup, int, tuple[DivisionChoice, ...]]:
+    """The table of one page of the ranking with its pagination, how many rows matched, and the
+    contest's divisions for the filter (renaming one moves the version on too).
 
     Keyed by everything it shows: the stage, the query string (the pagination links repeat it), the
     page, the filter, the search and the language; names and institutions are those stored with
     the ranking's last write."""
 
-    def build() -> tuple[Markup, int]:
+    def build() -> tuple[Markup, int, tuple[DivisionChoice, ...]]:
         found = results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
         html = render_template("contests/_results_table.html", page=found, labels=status_labels())
-        return Markup(html), found.total
+        divisions = tuple(DivisionChoice(d.id, d.name) for d in contest_divisions(stage.contest_id))
+        return Markup(html), found.total, divisions
 
     parts = (stage.id, _query(), page, per_page, division_id, search, _locale())
     return remember("contests.results_table", parts, (results_key(stage.id),), build)
