@@ -1,8 +1,8 @@
 """What every bench run shares: the log line, a free loopback port, gunicorn serving a WSGI module
 (the app, the bare page) in its own process group, and signing in through the real login form.
 
-The bench's gunicorn runs from the repository root, so it reads the production `gunicorn.conf.py`
-there (gc.freeze() after the app is loaded): what is measured is what is deployed.
+The bench's gunicorn reads the production `gunicorn.conf.py` (gc.freeze() and a higher young
+generation threshold once a worker has loaded the app): what is measured is what is deployed.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"gunicorn-{module.replace(':', '-')}.log"
         command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}"]
-        command += ["--log-level", "warning", "--timeout", "60", module]
+        command += ["-c", str(ROOT / "gunicorn.conf.py"), "--log-level", "warning", "--timeout", "60", module]
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
