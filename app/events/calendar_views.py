@@ -3,7 +3,6 @@ week, with filters by district, institution, association, subject and kind; time
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,24 +10,19 @@ from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
-from app.accounts import District, Institution
 from app.events import bp
-from app.extensions import db
+from app.events.calendar_filters import page_common, texts, zone_of_viewer
 from app.memo import remember
 from app.pagination import page_args
 from app.permissions import require
-from app.permissions.events import can_create_events, can_see_calendar, runs_calendar
-from app.timeutil import DEFAULT_TIMEZONE, to_zone, utcnow
-from community.associations.models import Association
+from app.permissions.events import can_see_calendar, runs_calendar
+from app.timeutil import to_zone, utcnow
 from community.events import calendar
 from community.events.calendar import EVENTS_VERSION, Filters, Seen, Viewer
 from community.events.labels import FORMAT_LABELS, KIND_LABELS
-from community.subjects import all_subjects
 
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
-INSTITUTIONS_LISTED = 100  # the institution filter lists all only up to this many
 DAY_MARK = "0000-00-00"  # where a day's date goes in a link built once for every cell
 # The month grid also depends on institutions' districts (the district filter): app.institutions
 # and app.districts move "names" on.
@@ -47,6 +41,7 @@ def calendar_list() -> Any:
     end = calendar.local_span(last + timedelta(days=1), last, zone)[0] if last else None
     page, per_page = page_args(request.args, 20, 100)
     found = calendar.list_rows(filters, viewer(), start, end, page, per_page)
+    keep = {"from": first.isoformat(), **({"to": last.isoformat()} if last else {})}
     subjects = calendar.subjects_of([event.id for event in found.items], _locale())
     return render_template(
         "events/calendar_list.html",
@@ -54,8 +49,8 @@ def calendar_list() -> Any:
         subjects=subjects,
         first=first,
         last=last,
-        format_labels=_texts(FORMAT_LABELS),
-        **_common(filters),
+        format_labels=texts(FORMAT_LABELS),
+        **page_common("events.calendar_list", keep, filters),
     )
 
 
@@ -82,7 +77,7 @@ def calendar_month() -> Any:
         shown=shown,
         previous=(shown - timedelta(days=1)).replace(day=1),
         following=(shown + timedelta(days=32)).replace(day=1),
-        **_common(filters),
+        **page_common("events.calendar_month", {"month": shown.strftime("%Y-%m")}, filters),
     )
 
 
@@ -106,7 +101,7 @@ def _month_grid(
         week_links={day: week_link.replace(DAY_MARK, day.isoformat()) for week in weeks for day in week},
         day_link=day_link,
         day_mark=DAY_MARK,
-        kind_labels=_texts(KIND_LABELS),
+        kind_labels=texts(KIND_LABELS),
     )
     return Markup(html)
 
@@ -128,44 +123,8 @@ def calendar_week() -> Any:
         today=today,
         previous=week[0] - timedelta(days=7),
         following=week[0] + timedelta(days=7),
-        **_common(filters),
+        **page_common("events.calendar_week", {"day": week[0].isoformat()}, filters),
     )
-
-
-def _common(filters: Filters) -> dict[str, Any]:
-    """The filter bar's choices (four small queries) and what every view shows."""
-    return {
-        "filters": filters,
-        "args": filters.as_args(),
-        "kind_labels": _texts(KIND_LABELS),
-        "districts": _choices(District.id, District.name),
-        "institutions": _institution_choices(filters),
-        "associations": _choices(Association.id, Association.name),
-        "subject_choices": [(s.id, s.label(_locale())) for s in all_subjects()],
-        "may_create": can_create_events(current_user),
-        "runs_calendar": runs_calendar(current_user),
-        "zone": _zone(),
-    }
-
-
-def _texts(labels: Mapping[str, Any]) -> dict[str, str]:
-    """Labels translated once per page (the grid prints a kind per event; a lazy string would look
-    its translation up each time)."""
-    return {value: str(label) for value, label in labels.items()}
-
-
-def _choices(id_column: Any, name_column: Any) -> list[Any]:
-    return list(db.session.execute(select(id_column, name_column).order_by(name_column)).all())
-
-
-def _institution_choices(filters: Filters) -> list[Any] | None:
-    """The chosen district's institutions; without a district, all of them when they are few (a large
-    network's thousand schools would make every calendar page heavy), else None: pick a district."""
-    query = select(Institution.id, Institution.name).order_by(Institution.name)
-    if filters.district is not None:
-        return list(db.session.execute(query.where(Institution.district_id == filters.district)).all())
-    rows = list(db.session.execute(query.limit(INSTITUTIONS_LISTED + 1)).all())
-    return rows if len(rows) <= INSTITUTIONS_LISTED else None
 
 
 def viewer() -> Viewer:
@@ -174,7 +133,7 @@ def viewer() -> Viewer:
 
 
 def _zone() -> str:
-    return current_user.timezone or DEFAULT_TIMEZONE
+    return zone_of_viewer()
 
 
 def _locale() -> str:
