@@ -76,7 +76,7 @@ def exit_code(document: Mapping[str, Any]) -> int:
     return 1 if document.get("failures") else 0
 
 
-def _number(value: float | None, decimals: int | None = None) -> str:
+def number(value: float | None, decimals: int | None = None) -> str:
     if value is None:
         return "—"
     if decimals is None:
@@ -114,12 +114,12 @@ def pure_figure(row: Mapping[str, Any]) -> str:
 def target_cells(row: Mapping[str, Any]) -> tuple[str, ...]:
     return (
         str(row["name"]),
-        _number(row.get("requests_per_s")),
-        _number(row.get("p50_ms")),
-        _number(row.get("p99_ms")),
+        number(row.get("requests_per_s")),
+        number(row.get("p50_ms")),
+        number(row.get("p99_ms")),
         str(row.get("errors", 0)),
-        _number(row.get("baseline_requests_per_s")),
-        _number(row.get("ratio"), 3),
+        number(row.get("baseline_requests_per_s")),
+        number(row.get("ratio"), 3),
         target_bar(row),
         row.get("verdict") or "—",
     )

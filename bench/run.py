@@ -7,8 +7,10 @@ client when wrk is missing). SQLite is a new file in a temp dir; PostgreSQL is a
 started here (as `.ci/run` and `make chaos` do), or a throwaway schema of BENCH_DATABASE_URL.
 
 Prints one table per database (pages, then pure results) and «N of M bars met»; keeps the whole
-document as JSON in bench/results/latest.json (and in BENCH_JSON when set). The exit code is 1 when
-a scenario, a target or a database failed or a page answered with errors, not for a missed bar.
+document as JSON in bench/results/latest.json (and in BENCH_JSON when set); with BENCH_BEFORE (an
+earlier run's JSON) it also prints each figure before and after (bench/compare.py). The exit code
+is 1 when a scenario, a target or a database failed or a page answered with errors, not for a
+missed bar.
 
 Settings (environment): BENCH_DATABASES (sqlite,postgresql), BENCH_DATABASE_URL (used for the
 database of its kind; a SQLite file given is emptied), BENCH_DURATION seconds per measurement (3),
@@ -31,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, report
+from bench import compare, postgres, report
 from bench.servers import PASSWORD, ROOT, Gunicorn, free_port, log, stop_on_sigterm
 
 # Scenarios and bench/chaos_round.py import the shared pieces from here (they live in bench/servers.py).
@@ -120,6 +122,9 @@ def main() -> int:
     if os.environ.get("BENCH_JSON"):
         Path(os.environ["BENCH_JSON"]).write_text(text)
     print(report.render(document))
+    if os.environ.get("BENCH_BEFORE"):
+        before = json.loads(Path(os.environ["BENCH_BEFORE"]).read_text())
+        print("\n" + compare.render(before, document))
     print(f"\nJSON: {saved / 'latest.json'}")
     return report.exit_code(document)
 
