@@ -21,6 +21,7 @@ from bench.scenario import HttpTarget
 
 WRK_TIMEOUT_S = 10
 WARM_UP_REQUESTS = 10
+WARM_UP_S = 2.0
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -136,9 +137,13 @@ def run_python(
 
 
 def warm_up(url: str, target: HttpTarget, cookie: str | None) -> None:
-    """A few requests first (imports, template compilation, caches), each of which must answer."""
+    """A few requests first (imports, template compilation, caches), each of which must answer;
+    at most WARM_UP_S seconds of them after the first two, so a slow page does not eat the run."""
     parsed = urllib.parse.urlsplit(url)
-    for _ in range(WARM_UP_REQUESTS):
+    deadline = time.monotonic() + WARM_UP_S
+    for sent in range(WARM_UP_REQUESTS):
+        if sent >= 2 and time.monotonic() > deadline:
+            return
         connection = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=30)
         connection.request(target.method, target.path, body=target.body, headers=_headers(target, cookie))
         response = connection.getresponse()

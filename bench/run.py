@@ -40,6 +40,9 @@ from bench.servers import PASSWORD, ROOT, Gunicorn, free_port, log, stop_on_sigt
 __all__ = ["PASSWORD", "ROOT", "Gunicorn", "free_port", "log", "main"]
 
 DATABASES = ("sqlite", "postgresql")
+# The contest day's rounds inside the contests and quiz scenarios (4-5 minutes each per database) stay
+# off unless asked for: `make contest-day` (bench/contest_day.py) measures the contest day with its bars.
+ROUNDS_OVER_HTTP = ("BENCH_CONTESTS_HTTP", "BENCH_QUIZ_HTTP")
 CHILD_TIMEOUT_S = 45 * 60  # one database's whole run; a hung child must not hang CI
 
 
@@ -86,6 +89,8 @@ def run_one(kind: str) -> dict[str, Any]:
                 PYTHONPATH=str(ROOT),
                 BENCH_OUTPUT=str(output),
             )
+            for flag in ROUNDS_OVER_HTTP:
+                env.setdefault(flag, "0")
             log(f"{kind}: starting")
             child = subprocess.Popen([sys.executable, "-m", "bench.database_run"], cwd=ROOT, env=env)
             try:
