@@ -45,6 +45,9 @@ e2e: $(VENV)/.installed-dev translations
 screenshots: $(VENV)/.installed-dev translations
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m e2e $(PYTEST_ARGS)
 
+# Every scenario on SQLite and on a throwaway PostgreSQL 15, each page's ratio to a bare Flask page
+# beside its bar (bench/README.md). BENCH_DATABASES=sqlite runs one database, BENCH_SCENARIOS=library
+# one room, BENCH_BEFORE=earlier.json prints before and after.
 bench: $(VENV)/.installed-dev translations
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || true
 	@$(BIN)/python -m bench.run
