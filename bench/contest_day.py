@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import postgres
+from bench.scenario import PureResult
 from bench.servers import ROOT, log, stop_on_sigterm
 
 P99_BAR_MS = 250.0
@@ -112,6 +113,25 @@ def table(document: dict[str, Any]) -> str:
     total = sum(len(run.get("bars", [])) for run in document["runs"])
     lines.append(f"\n{met} of {total} bars met")
     return "\n".join(lines)
+
+
+def as_pure_results(run: dict[str, Any]) -> list[PureResult]:
+    """One run's figures as `make bench` prints pure results, each with its bar (for a scenario
+    that runs the contest day with `perform` instead of its own copy of the load)."""
+    if "failure" in run:
+        raise RuntimeError(f"contest day, {run['name']}: {run['failure']}")
+    name = f"contest day: {run['name']}"
+    failed = sum(run["errors"].values())
+    results = [
+        PureResult(f"{name} (requests/s)", per_second=run["requests_per_s"]),
+        PureResult(f"{name}, failed requests", per_second=float(failed)),
+        PureResult(f"{name}, answers lost", per_second=float(run["answers"]["missing"])),
+    ]
+    if run["nodes"] == 1:
+        results.append(
+            PureResult(f"{name}, p99 (s)", seconds=run["p99_ms"] / 1000, at_most_s=P99_BAR_MS / 1000)
+        )
+    return results
 
 
 def planned_runs(environ: dict[str, str]) -> list[Run]:

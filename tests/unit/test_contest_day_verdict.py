@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.contest_day import Run, bars, broken, percentile, planned_runs, table
+import pytest
+
+from bench.contest_day import Run, as_pure_results, bars, broken, percentile, planned_runs, table
 
 
 def figures(**changes: Any) -> dict[str, Any]:
@@ -108,3 +110,14 @@ def test_percentile_is_the_nearest_rank() -> None:
     values = [float(n) for n in range(1, 101)]
     assert percentile(values, 0.99) == 100.0 and percentile(values, 0.5) == 51.0
     assert percentile([], 0.99) == 0.0
+
+
+def test_a_run_becomes_pure_results_with_the_p99_bar() -> None:
+    results = as_pure_results(figures(p99_ms=240.0, errors={"HTTP 502": 2}))
+    by_name = {result.name: result for result in results}
+    p99 = by_name["contest day: 1,000 pupils, one node, p99 (s)"]
+    assert p99.seconds == 0.24 and p99.at_most_s == 0.25
+    assert by_name["contest day: 1,000 pupils, one node, failed requests"].per_second == 2.0
+    assert by_name["contest day: 1,000 pupils, one node (requests/s)"].per_second == 180.5
+    with pytest.raises(RuntimeError, match="exited with 1"):
+        as_pure_results({"name": "x", "database": "sqlite", "failure": "the run exited with 1"})
