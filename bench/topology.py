@@ -49,9 +49,7 @@ def nginx(upstreams: list[int], workdir: Path) -> Iterator[int]:
     `workdir`, balancing to the given gunicorn ports; yields the port, stopped at the end."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
-        raise SystemExit(
-            "nginx is not installed: apt-get install nginx (make contest-day does as root)"
-        )
+        raise SystemExit("nginx is not installed: apt-get install nginx (make contest-day does as root)")
     port = free_port()
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
     conf = workdir / "nginx.conf"
