@@ -4,7 +4,7 @@ Touches GradeOverride."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -185,32 +185,69 @@ def typed_points(raw: str) -> Decimal | None:
     return points
 
 
+EXPORT_BATCH = 100  # students read at a time by the exports: a district's course need not fit in memory
+
+
+def gradebook_header(course: Course) -> list[str]:
+    book = gradebook(course, students=[])
+    return [_("Learner"), _("E-mail")] + [c.item.title for c in book.columns] + [_("Course total, %")]
+
+
+def gradebook_rows(course: Course) -> Iterator[list[Any]]:
+    """Every student's row for the exports, a batch of students at a time (a fixed number of
+    queries per batch), so that a response can send the first rows before the last are read."""
+    page = 1
+    while True:
+        students, _total = students_page(course.id, page, EXPORT_BATCH)
+        if not students:
+            return
+        for row in gradebook(course, students=students).rows:
+            cells: list[Any] = [row.student.full_name, row.student.email]
+            for points, overridden in row.grades:
+                cells.append("" if points is None else (f"{points}*" if overridden else points))
+            cells.append(rules.display(row.total) if row.total is not None else "")
+            yield cells
+        if len(students) < EXPORT_BATCH:
+            return
+        page += 1
+
+
 def gradebook_table(course: Course) -> tuple[list[str], list[list[Any]]]:
-    """All students (no pagination) as a header and rows, for CSV and XLSX export."""
-    book = gradebook(course, per_page=1_000_000)
-    header = [_("Learner"), _("E-mail")] + [c.item.title for c in book.columns] + [_("Course total, %")]
-    rows: list[list[Any]] = []
-    for row in book.rows:
-        cells: list[Any] = [row.student.full_name, row.student.email]
-        for points, overridden in row.grades:
-            cells.append("" if points is None else (f"{points}*" if overridden else points))
-        cells.append(rules.display(row.total) if row.total is not None else "")
-        rows.append(cells)
-    return header, rows
+    """All students (no pagination) as a header and rows."""
+    return gradebook_header(course), list(gradebook_rows(course))
 
 
 def gradebook_csv(course: Course, *, excel: bool = True) -> str:
-    """The export for spreadsheets; cells go through app.exports (formulas neutralised); `excel`
-    chooses Russian Excel's form (BOM and `;`) over plain comma-separated UTF-8."""
-    header, rows = gradebook_table(course)
-    return exports.csv_text(header, rows, excel=excel)
+    """The whole export as one text (see gradebook_csv_pieces)."""
+    return "".join(gradebook_csv_pieces(course, excel=excel))
+
+
+def gradebook_csv_pieces(course: Course, *, excel: bool = True) -> Iterator[str]:
+    """The export for spreadsheets, in pieces: the header, then a piece per batch of students.
+    Cells go through app.exports (formulas neutralised); `excel` chooses Russian Excel's form (BOM
+    and `;`) over plain comma-separated UTF-8."""
+    yield exports.csv_text(gradebook_header(course), [], excel=excel)
+    batch: list[list[Any]] = []
+    for row in gradebook_rows(course):
+        batch.append(row)
+        if len(batch) == EXPORT_BATCH:
+            yield _csv_piece(batch, excel)
+            batch = []
+    if batch:
+        yield _csv_piece(batch, excel)
+
+
+def _csv_piece(rows: list[list[Any]], excel: bool) -> str:
+    """Rows as CSV lines, written by app.exports as the header was (same separator, same cells)."""
+    return exports.csv_text([], rows, excel=excel).removeprefix("\ufeff").removeprefix("\r\n")
 
 
 def gradebook_xlsx(course: Course) -> bytes:
-    """The same table as XLSX; numbers stay numbers."""
-    header, rows = gradebook_table(course)
+    """The same table as XLSX (written row by row as the batches are read); numbers stay numbers."""
     return exports.xlsx_bytes(
-        _("Gradebook"), header, ([float(c) if isinstance(c, Decimal) else c for c in row] for row in rows)
+        _("Gradebook"),
+        gradebook_header(course),
+        ([float(c) if isinstance(c, Decimal) else c for c in row] for row in gradebook_rows(course)),
     )
 
 

@@ -3,7 +3,7 @@ CSV or XLSX; a student sees their own row."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from app.accounts import User
@@ -16,11 +16,11 @@ from app.i18n import _
 from app.pagination import Page, page_args
 from app.permissions import require
 from app.permissions.courses import course_role, role_can_teach
-from app.tabular_http import csv_response, excel_wanted, xlsx_response
+from app.tabular_http import CSV_MIME, attachment, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
 from courses.facts import students_page
-from courses.gradebook import gradebook_csv, gradebook_xlsx, save_row, set_override, typed_points
+from courses.gradebook import gradebook_csv_pieces, gradebook_xlsx, save_row, set_override, typed_points
 from courses.models import Course, Item
 
 PER_PAGE = 50
@@ -65,10 +65,11 @@ def gradebook(course_id: int):  # type: ignore[no-untyped-def]
 def gradebook_export(course_id: int, fmt: str):  # type: ignore[no-untyped-def]
     course = course_or_404(course_id)
     require_teach(course.id)
-    if fmt == "csv":
-        return csv_response(
-            gradebook_csv(course, excel=excel_wanted(current_user)), f"gradebook-{course.id}.csv"
-        )
+    if fmt == "csv":  # streamed: the first rows leave before the last are read
+        excel = excel_wanted(current_user)
+        pieces = (piece.encode("utf-8") for piece in gradebook_csv_pieces(course, excel=excel))
+        name = f"gradebook-{course.id}.csv"
+        return attachment(stream_with_context(pieces), f"{CSV_MIME}; charset=utf-8", name)
     return xlsx_response(gradebook_xlsx(course), f"gradebook-{course.id}.xlsx")
 
 
