@@ -33,31 +33,34 @@ LISTS = (District, Institution, Association, Subject)
 
 
 def page_common(view: str, keep: Mapping[str, str], filters: Filters) -> dict[str, Any]:
-    """What every calendar view passes its template: the filters, the kinds' labels, the viewer's
-    permissions and zone, and the filter bar (`filter_bar`, rendered)."""
-    may_create, runs = can_create_events(current_user), runs_calendar(current_user)
-    zone, locale = zone_of_viewer(), str(get_locale() or "ru")
+    """What every calendar view passes its template (viewer_common) and the filter bar, rendered
+    (`filter_bar`)."""
+    common = viewer_common(filters)
+    zone, may_create, locale = common["zone"], common["may_create"], str(get_locale() or "ru")
     kept = tuple(keep.items())
-    bar = remember(
+    common["filter_bar"] = remember(
         "events.filter_bar",
-        (view, kept, filters, locale, zone, may_create, _fingerprint()),
+        (view, kept, filters, locale, zone, may_create, fingerprint()),
         BAR_VERSIONS,
-        lambda: _bar(view, dict(kept), filters, locale, zone, may_create),
+        lambda: render_bar(view, dict(kept), filters, zone, may_create),
     )
+    return common
+
+
+def viewer_common(filters: Filters) -> dict[str, Any]:
+    """The filters, the kinds' labels, the viewer's permissions and zone."""
     return {
         "filters": filters,
         "args": filters.as_args(),
         "kind_labels": texts(KIND_LABELS),
-        "may_create": may_create,
-        "runs_calendar": runs,
-        "zone": zone,
-        "filter_bar": bar,
+        "may_create": can_create_events(current_user),
+        "runs_calendar": runs_calendar(current_user),
+        "zone": zone_of_viewer(),
     }
 
 
-def _bar(
-    view: str, keep: dict[str, str], filters: Filters, locale: str, zone: str, may_create: bool
-) -> Markup:
+def render_bar(view: str, keep: dict[str, str], filters: Filters, zone: str, may_create: bool) -> Markup:
+    """The bar's HTML (four small queries); callers keep it under «names» and `fingerprint()`."""
     html = render_template(
         "events/calendar_filters.html",
         view=view,
@@ -68,14 +71,14 @@ def _bar(
         districts=_choices(District.id, District.name),
         institutions=_institution_choices(filters),
         associations=_choices(Association.id, Association.name),
-        subject_choices=[(s.id, s.label(locale)) for s in all_subjects()],
+        subject_choices=[(s.id, s.label(str(get_locale() or "ru"))) for s in all_subjects()],
         may_create=may_create,
         zone=zone,
     )
     return Markup(html)
 
 
-def _fingerprint() -> tuple[Any, ...]:
+def fingerprint() -> tuple[Any, ...]:
     """Each list's count and highest id, in one statement: an added or removed entry changes it."""
     parts = []
     for model in LISTS:

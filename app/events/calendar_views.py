@@ -12,7 +12,14 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from app.events import bp
-from app.events.calendar_filters import page_common, texts, zone_of_viewer
+from app.events.calendar_filters import (
+    fingerprint,
+    page_common,
+    render_bar,
+    texts,
+    viewer_common,
+    zone_of_viewer,
+)
 from app.memo import remember
 from app.pagination import page_args
 from app.permissions import require
@@ -24,8 +31,8 @@ from community.events.labels import FORMAT_LABELS, KIND_LABELS
 
 DAY_CELL_LIMIT = 4  # a busy day shows this many and a link to the rest
 DAY_MARK = "0000-00-00"  # where a day's date goes in a link built once for every cell
-# The month grid also depends on institutions' districts (the district filter): app.institutions
-# and app.districts move "names" on.
+# The month page's content also depends on institutions' districts (the district filter) and the
+# filter bar's lists' names: app.institutions, app.districts and associations move "names" on.
 GRID_VERSIONS = (EVENTS_VERSION, "names")
 
 
@@ -65,20 +72,32 @@ def calendar_month() -> Any:
     weeks = calendar.month_weeks(shown.year, shown.month)
     start, end = calendar.local_span(weeks[0][0], weeks[-1][-1] + timedelta(days=1), zone)
     seen = calendar.seen_by(viewer(), start, end)
-    grid = remember(
-        "events.month_grid",
-        (shown, filters, _locale(), zone, today, seen),
-        GRID_VERSIONS,
-        lambda: _month_grid(filters, seen, weeks, shown, today, zone),
+    common = viewer_common(filters)
+    key = (shown, filters, _locale(), zone, today, seen, common["may_create"], fingerprint())
+    content = remember(
+        "events.month", key, GRID_VERSIONS, lambda: _month_content(filters, seen, weeks, shown, today, zone)
     )
-    return render_template(
-        "events/calendar_month.html",
-        grid=grid,
+    return render_template("events/calendar_month.html", content=content, shown=shown)
+
+
+def _month_content(
+    filters: Filters, seen: Seen, weeks: list[list[date]], shown: date, today: date, zone: str
+) -> Markup:
+    """The month page's content (the filter bar, the month's title and arrows, the grid): the same
+    for everyone with the same key, so built once per events version and change of the lists."""
+    common = viewer_common(filters)
+    view = "events.calendar_month"
+    html = render_template(
+        "events/_month_content.html",
+        filter_bar=render_bar(view, {"month": shown.strftime("%Y-%m")}, filters, zone, common["may_create"]),
+        grid=_month_grid(filters, seen, weeks, shown, today, zone),
         shown=shown,
         previous=(shown - timedelta(days=1)).replace(day=1),
         following=(shown + timedelta(days=32)).replace(day=1),
-        **page_common("events.calendar_month", {"month": shown.strftime("%Y-%m")}, filters),
+        view=view,
+        args=common["args"],
     )
+    return Markup(html)
 
 
 def _month_grid(
