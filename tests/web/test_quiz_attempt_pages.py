@@ -170,6 +170,9 @@ def test_attempt_page_runs_a_fixed_number_of_queries(client: Any, tutor: Any, co
             assert client.post(f"/quiz/attempts/{attempt.id}/autosave", data=data).status_code == 200
         counts.append(save_counter.count)
     assert counts[0] == counts[2] and counts[1] == counts[3]
+    # The page: the session's user (and the header's counts), the attempt with its quiz, the answers
+    # with their questions, the quiz's bank for the breadcrumbs; nothing of a course's cache.
+    assert counts[0] <= 5, (counts, counter.statements)
 
 
 # --- tutors --------------------------------------------------------------------------------------------
