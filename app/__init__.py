@@ -116,7 +116,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
-        if app.config["GET_WRITE_GUARD"]:
+        if app.config["GET_WRITE_GUARD"] or app.testing:  # tests may turn it on for one request
             event.listen(db.engine, "before_cursor_execute", read_requests.check_statement)
 
 

@@ -32,12 +32,12 @@ _QUEUE = "_after_response"
 _writing: ContextVar[bool] = ContextVar("after_response_writing", default=False)
 
 
-def after_response(fn: Callable[[], None]) -> None:
+def after_response(fn: Callable[[], object]) -> None:
     """Run `fn()` once this request's response is built, in its own write transaction."""
     if not has_request_context():
         _run_in_savepoint(fn)
         return
-    queue: list[Callable[[], None]] = g.setdefault(_QUEUE, [])
+    queue: list[Callable[[], object]] = g.setdefault(_QUEUE, [])
     queue.append(fn)
 
 
@@ -55,7 +55,7 @@ def _as_writer() -> Iterator[None]:
         _writing.reset(token)
 
 
-def _run_in_savepoint(fn: Callable[[], None]) -> None:
+def _run_in_savepoint(fn: Callable[[], object]) -> None:
     try:
         with db.session.begin_nested():
             fn()
@@ -69,7 +69,7 @@ def run_queued(_error: BaseException | None = None) -> None:
     The page's session is rolled back first (views commit their own writes), so that on SQLite it
     holds no lock and no old snapshot while the writes run. Each function gets a fresh app context,
     hence a fresh `db.session`, and commits alone: one failing leaves the others' writes."""
-    queue: list[Callable[[], None]] = g.pop(_QUEUE, [])
+    queue: list[Callable[[], object]] = g.pop(_QUEUE, [])
     if not queue:
         return
     db.session.rollback()
@@ -78,7 +78,7 @@ def run_queued(_error: BaseException | None = None) -> None:
         _run_alone(app, fn)
 
 
-def _run_alone(app: Flask, fn: Callable[[], None]) -> None:
+def _run_alone(app: Flask, fn: Callable[[], object]) -> None:
     with app.app_context(), _as_writer():
         try:
             fn()

@@ -85,3 +85,19 @@ def forget() -> None:
     """Drop the kept facts (a view that changed them and renders in the same request)."""
     if has_request_context():
         g.pop(_KEY, None)
+
+
+def discount(*, notifications: int = 0, messages: int = 0) -> None:
+    """The page marks these read once it is made (app/after_response.py): show its header as after."""
+    facts = getattr(g, _KEY, None) if has_request_context() else None
+    if isinstance(facts, HeaderFacts):
+        setattr(
+            g,
+            _KEY,
+            HeaderFacts(
+                facts.user_id,
+                max(facts.notifications - notifications, 0),
+                max(facts.messages - messages, 0),
+                facts.jury_seat,
+            ),
+        )

@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app import header_facts
 from app.accounts import User
 from app.extensions import db
 from app.forms_common import form_status
@@ -59,7 +60,8 @@ def conversation(conversation_id: int):  # type: ignore[no-untyped-def]
             return sent
     page_number, per_page = page_args(request.args, default_per_page=MESSAGES_PER_PAGE)
     page = conversations.messages_page(found, page=page_number, per_page=per_page)
-    conversations.mark_read(found, current_user, now=utcnow())
+    header_facts.discount(messages=conversations.unread_from_other(found, current_user, page))
+    conversations.mark_read_after_response(found, current_user, now=utcnow())
     return render_template(
         "messaging/conversation.html",
         conversation=found,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from app import audit
 from app.accounts import User
+from app.after_response import after_response
 from app.domain_errors import Conflict, Forbidden
 from app.extensions import db, rows_changed
 from app.i18n import _
@@ -151,18 +152,43 @@ def messages_page(conversation: Conversation, *, page: int, per_page: int) -> Pa
 def mark_read(conversation: Conversation, reader: User, *, now: datetime) -> int:
     """The other's messages in the conversation are read now (one UPDATE; already read ones keep
     their moment)."""
-    changed = rows_changed(
+    changed = _mark_read(conversation.id, reader.id, now)
+    db.session.commit()
+    return changed
+
+
+def mark_read_after_response(conversation: Conversation, reader: User, *, now: datetime) -> None:
+    """What opening a conversation does: the messages are marked read once the page is made, in a
+    write of its own, so the page (a GET) stays a reader (app/after_response.py)."""
+    conversation_id, reader_id = conversation.id, reader.id
+    after_response(lambda: _mark_read(conversation_id, reader_id, now))
+
+
+def unread_from_other(conversation: Conversation, reader: User, shown: Page[DirectMessage]) -> int:
+    """How many of the other's messages are still unread here, for the header of the page that marks
+    them: counted on the page shown, or by one query when the whole page is unread (more may be)."""
+    unread = sum(1 for m in shown.items if m.sender_id != reader.id and m.read_at is None)
+    if unread < len(shown.items) or shown.total <= len(shown.items):
+        return unread
+    query = select(func.count()).where(
+        DirectMessage.conversation_id == conversation.id,
+        DirectMessage.sender_id != reader.id,
+        DirectMessage.read_at.is_(None),
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def _mark_read(conversation_id: int, reader_id: int, now: datetime) -> int:
+    return rows_changed(
         update(DirectMessage)
         .where(
-            DirectMessage.conversation_id == conversation.id,
-            DirectMessage.sender_id != reader.id,
+            DirectMessage.conversation_id == conversation_id,
+            DirectMessage.sender_id != reader_id,
             DirectMessage.read_at.is_(None),
         )
         .values(read_at=now)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
-    return changed
 
 
 def is_member(conversation: Conversation, user_id: int) -> bool:

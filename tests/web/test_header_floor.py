@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.notifications import notify
 from app.timeutil import utcnow
 from community.messaging import conversations
+from community.messaging.models import DirectMessage
 from community.notices.inbox import mark_read
 from contest_engine.jury.models import StageJuror
 from tests.conftest import login
@@ -97,3 +99,27 @@ def test_another_login_of_the_same_person_is_not_mixed_up(client: FlaskClient, a
     login(second, other)
     assert _badge(client.get(EMPTY_PAGE).get_data(as_text=True), "notifications-link") == "1"
     assert _badge(second.get(EMPTY_PAGE).get_data(as_text=True), "notifications-link") == ""
+
+
+def test_opening_a_conversation_reads_it_after_the_page_and_its_header_says_so(
+    client: FlaskClient, app: Any
+) -> None:
+    me, friend, stranger = teacher(), teacher(), teacher()
+    for n in range(3):
+        message = conversations.send_message(friend, me, f"Вопрос {n}", now=utcnow())
+    conversations.send_message(stranger, me, "Другое", now=utcnow())
+    conversation_id = message.conversation_id
+    login(client, me)
+    app.config["GET_WRITE_GUARD"] = "raise"  # the page itself must not write
+    try:
+        html = client.get(f"/messages/{conversation_id}").get_data(as_text=True)
+    finally:
+        app.config["GET_WRITE_GUARD"] = ""
+    assert "Вопрос 2" in html and _badge(html, "messages-link") == "1"
+    unread = db.session.scalar(
+        select(func.count()).where(
+            DirectMessage.conversation_id == conversation_id, DirectMessage.read_at.is_(None)
+        )
+    )
+    assert unread == 0
+    assert _badge(client.get(EMPTY_PAGE).get_data(as_text=True), "messages-link") == "1"

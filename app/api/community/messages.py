@@ -111,7 +111,7 @@ def list_messages(conversation_id: int) -> Any:
     found = _conversation(conversation_id, user)
     page, per_page = page_params(default_per_page=50)
     listed = paginated(conversations.messages_page(found, page=page, per_page=per_page), message_json)
-    conversations.mark_read(found, user, now=utcnow())
+    conversations.mark_read_after_response(found, user, now=utcnow())
     return listed
 
 
