@@ -65,7 +65,12 @@ def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
 
 
 def _clamped(fraction: Fraction) -> Fraction:
-    return _ZERO if fraction < 0 else _ONE if fraction > 1 else fraction
+    """0..1; compared by numerator and (always positive) denominator: plain integers, several times
+    faster than Fraction's comparisons, and called for nearly every answer graded."""
+    numerator = fraction.numerator
+    if numerator < 0:
+        return _ZERO
+    return _ONE if numerator > fraction.denominator else fraction
 
 
 @lru_cache(maxsize=8192)
