@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.accounts import District
 from app.extensions import db
+from app.memo import remember
 from app.monitoring import bp
-from app.monitoring.report_cache import report_numbers, titles_of
+from app.monitoring.report_cache import VERSIONS, Titles, report_numbers, scope_key, titles_of
 from app.monitoring.viewing import (
     FilterError,
     Filters,
@@ -25,7 +28,8 @@ from app.monitoring.viewing import (
 )
 from app.permissions.monitoring import MonitoringScope, can_recompute, can_view_district
 from monitoring.academic_year import year_label
-from monitoring.report_data import with_titles
+from monitoring.report_columns import report_title
+from monitoring.report_data import ReportData, with_titles
 from monitoring.report_shape import REPORTS
 from monitoring.reports import report_pair
 
@@ -45,30 +49,51 @@ def _card(institution_id: int, scope: MonitoringScope, filters: Filters, errors:
     filters = Filters(filters.year, None, institution_id)
     kind, numbers = report_numbers(REPORTS, filters, scope)
     titles = titles_of(REPORTS, numbers)
-    reports = [
-        report_pair(name, with_titles(data, titles), filters.year, kind)[0]
-        for name, data in zip(REPORTS, numbers, strict=True)
-    ]
-    first = reports[0].rows[0]
+    _ident, name, district_id = numbers[0].names[0]
     back = None  # the district's report the viewer came from (or the olympiads of the district)
-    district = db.session.get(District, first.district_id) if first.district_id is not None else None
+    district = db.session.get(District, district_id) if district_id is not None else None
     if district is not None and can_view_district(scope, district.id):
         came_from = request.args.get("from", "")
         report = came_from if came_from in REPORTS else "olympiads"
         back = url_for("monitoring.report", report=report, year=filters.year, district_id=district.id)
+    bodies: tuple[Markup, ...] = ()
+    if not errors:
+        bodies = remember(
+            "monitoring.card_bodies",
+            (filters, scope_key(scope), str(get_locale()), titles),
+            VERSIONS,
+            lambda: _bodies(numbers, titles, kind, scope, filters),
+        )
     return render_template(
         "monitoring/school.html",
-        name=first.name,
+        name=name,
         back=back,
         district_name=district.name if district is not None else "",
-        reports=[] if errors else reports,
-        charts={report.name: charts_of(report, scope, filters, ("trend",)) for report in reports}
-        if not errors
-        else {},
+        sections=list(zip(REPORTS, numbers, bodies, strict=False)),
         filters=filters,
         years=year_choices(filters.year),
         errors=errors,
         can_recompute=can_recompute(current_user),
-        figure_text=figure_text,
         year_label=year_label,
+        report_titles={report: report_title(report) for report in REPORTS},
     )
+
+
+def _bodies(
+    numbers: list[ReportData], titles: Titles, kind: str, scope: MonitoringScope, filters: Filters
+) -> tuple[Markup, ...]:
+    """Each report's section below its «computed at» line (that line has the recompute form with its
+    token, so it stays out): the same for every viewer with this scope and language."""
+    bodies = []
+    for name, data in zip(REPORTS, numbers, strict=True):
+        report = report_pair(name, with_titles(data, titles), filters.year, kind)[0]
+        html = render_template(
+            "monitoring/_school_section.html",
+            report=report,
+            charts=charts_of(report, scope, filters, ("trend",)),
+            filters=filters,
+            figure_text=figure_text,
+            year_label=year_label,
+        )
+        bodies.append(Markup(html))
+    return tuple(bodies)

@@ -34,6 +34,12 @@ def _total(html: str, key: str = "participants") -> str:
     return cell.split('<span class="d-block">', 1)[1].split("</span>", 1)[0]
 
 
+def _card_participants(card: str) -> str:
+    """This year's olympiad participants on a school's card."""
+    row = card.split('data-card="olympiads"', 1)[1].split('data-key="participants"', 1)[1]
+    return row.split('<td class="text-end">', 1)[1].split("</td>", 1)[0]
+
+
 def _page(client: Any, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, response.get_data(as_text=True)[:800]
@@ -61,6 +67,7 @@ def test_a_job_run_moves_the_totals_of_a_page_already_seen(app: Any, client: Any
     district_path = f"/monitoring/olympiads?district_id={ids['centre']}"
     assert _total(_page(client, "/monitoring/olympiads")) == "2"
     assert _total(_page(client, district_path)) == "2"
+    assert _card_participants(_page(client, f"/monitoring/school/{ids['school']}")) == "2"
     _contest(ContestKind.OLYMPIAD, _opens(), [(ids["third"], "10", "Физика", False, "")])
     db.session.commit()
     assert _total(_page(client, "/monitoring/olympiads")) == "2"  # as of the last run, as it says
@@ -68,9 +75,7 @@ def test_a_job_run_moves_the_totals_of_a_page_already_seen(app: Any, client: Any
     network = _page(client, "/monitoring/olympiads")
     assert _total(network) == "3"
     assert _total(_page(client, district_path)) == "3"
-    card = _page(client, f"/monitoring/school/{ids['school']}")
-    row = card.split('data-card="olympiads"', 1)[1].split('data-key="participants"', 1)[1]
-    assert row.split('<td class="text-end">', 1)[1].split("</td>", 1)[0] == "3"
+    assert _card_participants(_page(client, f"/monitoring/school/{ids['school']}")) == "3"
     assert "Скрытный" not in network
 
 
