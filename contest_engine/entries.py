@@ -21,6 +21,7 @@ from app.i18n import _
 from app.uploads import StoredFile, UploadError, UploadRules, check_data, read_bounded, store_checked
 from contest_engine.clock import run_clock
 from contest_engine.jury.resubmission import follow_new_version
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Entry, EntryFile, Participation, Stage
 from contest_engine.queries import is_admitted
 from contest_engine.rules.stages import StageKind, StageState
@@ -149,6 +150,8 @@ def submit_entry(
         object_id=entry.id,
         details={"stage_id": stage.id, "participation_id": participation.id, "version": entry.version},
     )
+    if stage.has_jury or stage.kind == StageKind.JURY:
+        refresh_standing(stage)  # the new entry (or version) joins the jury's overview
     db.session.commit()
     return entry
 

@@ -3,22 +3,28 @@ reopening scoring, and the scores overview."""
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from decimal import Decimal
+
+from flask import abort, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.i18n import _
 from app.jury import bp
 from app.jury.forms import ReasonForm
 from app.jury.loading import managed
+from app.memo import remember
 from app.pagination import Page, page_args
 from app.timeutil import utcnow
 from app.view_actions import act
 from contest_engine.jury.closing import close_scoring, reopen_scoring, scoring_closed
-from contest_engine.jury.overview import scores_overview
+from contest_engine.jury.overview import entry_scores, scores_overview
 from contest_engine.jury.progress import jury_progress, remind_late_jurors
 from contest_engine.jury.setup import jury_config
+from contest_engine.jury.standing import standing_key
 
-OVERVIEW_PER_PAGE = 100
+OVERVIEW_PER_PAGE = 50  # what a screen shows; each row's points and comments on their own page
 
 
 @bp.route("/stages/<int:stage_id>/progress")
@@ -79,20 +85,35 @@ def reopen(stage_id: int):  # type: ignore[no-untyped-def]
 def overview(stage_id: int):  # type: ignore[no-untyped-def]
     stage, contest = managed(stage_id)
     page, _per_page = page_args(request.args, default_per_page=OVERVIEW_PER_PAGE)
-    data = scores_overview(stage, page=page, per_page=OVERVIEW_PER_PAGE)
-    rows = Page(
-        data.rows[(page - 1) * OVERVIEW_PER_PAGE : page * OVERVIEW_PER_PAGE],
-        page,
-        OVERVIEW_PER_PAGE,
-        len(data.rows),
+    query = tuple(sorted(request.args.items(multi=True)))  # the pagination links repeat it
+
+    def build() -> Markup:
+        data = scores_overview(stage, page=page, per_page=OVERVIEW_PER_PAGE, with_details=False)
+        rows = Page(data.rows, page, OVERVIEW_PER_PAGE, data.total)
+        return Markup(render_template("jury/_overview_body.html", stage=stage, data=data, page=rows))
+
+    # Kept per worker under the standing's version: every score, draft, appeal, allocation and
+    # setting change moves it on (contest_engine.jury.standing).
+    body = remember(
+        "jury.overview", (stage.id, page, query, str(get_locale())), (standing_key(stage.id),), build
     )
+    return render_template("jury/overview.html", stage=stage, contest=contest, body=body, active="overview")
+
+
+@bp.route("/stages/<int:stage_id>/overview/<int:entry_id>")
+@login_required
+def overview_entry(stage_id: int, entry_id: int):  # type: ignore[no-untyped-def]
+    """One row of the overview in full: each juror's points by criterion and comment."""
+    stage, contest = managed(stage_id)
+    row, criteria = entry_scores(stage, entry_id)
+    if row is None:
+        abort(404)
     return render_template(
-        "jury/overview.html",
+        "jury/overview_entry.html",
         stage=stage,
         contest=contest,
-        data=data,
-        page=rows,
-        flagged=sum(1 for r in data.rows if r.disagreement),
-        blocked=sum(1 for r in data.rows if r.score is None),
+        row=row,
+        criteria=criteria,
+        max_total=sum((c.max_points * c.weight for c in criteria), Decimal(0)),
         active="overview",
     )

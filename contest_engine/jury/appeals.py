@@ -21,6 +21,7 @@ from app.notifications import notify
 from contest_engine.jury.models import Appeal, AppealState, Score, ScoreSheet, SheetState
 from contest_engine.jury.setup import stage_criteria
 from contest_engine.jury.sheets import check_marks, sheet_weighted_total
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Entry, Participation, Stage
 from contest_engine.results import refresh_results
 
@@ -180,6 +181,7 @@ def resolve_appeal(
         else _("Your appeal on “%(stage)s” was rejected.", stage=stage.title),
         f"/jury/appeals/{appeal.id}",
     )
+    refresh_standing(stage)
     db.session.commit()
     if decision == AppealState.ACCEPTED.value and stage.results_computed_at is not None:
         # The stored ranking follows the new scores at once (advancement and awards read them too).

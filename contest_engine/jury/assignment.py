@@ -19,6 +19,7 @@ from contest_engine.jury.access import is_conflicted
 from contest_engine.jury.messages import shortfall
 from contest_engine.jury.models import JuryAssignment, JuryConflict, ScoreSheet, StageJuror
 from contest_engine.jury.setup import jury_config
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Entry, Participation, Stage
 from contest_engine.queries import contest_divisions
 from contest_engine.rules import allocation as allocation_rules
@@ -98,6 +99,7 @@ def allocate_stage(stage: Stage, *, actor: User) -> list[JuryAssignment]:
         details={"added": len(added), "dropped": len(dropped)},
     )
     try:
+        refresh_standing(stage)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -137,6 +139,7 @@ def move_assignment(assignment: JuryAssignment, to_juror_id: int, *, actor: User
         details={"from": previous, "to": to_juror_id},
     )
     try:
+        refresh_standing(stage)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import _
 from contest_engine.jury.models import JuryConfig
 from contest_engine.jury.setup import jury_config
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Stage
 
 
@@ -44,6 +45,7 @@ def close_scoring(stage: Stage, *, actor: User, now: datetime) -> None:
         object_type="stage",
         object_id=stage.id,
     )
+    refresh_standing(stage)  # the final standing of the stage's scoring
     db.session.commit()
 
 

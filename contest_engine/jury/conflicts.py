@@ -15,6 +15,7 @@ from app.extensions import db
 from app.i18n import _
 from contest_engine.jury.access import is_contest_juror
 from contest_engine.jury.models import ConflictSource, JuryAssignment, JuryConflict
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Entry, Participation
 
 
@@ -65,6 +66,10 @@ def declare_conflict(
         object_id=participation_id,
         details={"juror_id": juror_id, "source": source.value},
     )
+    for (stage_id,) in db.session.execute(
+        select(Entry.stage_id).where(Entry.participation_id == participation_id).distinct()
+    ):
+        refresh_standing(stage_id)  # the juror's assignments to this participant are gone
     db.session.commit()
     return conflict
 

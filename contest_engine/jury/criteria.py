@@ -24,6 +24,7 @@ from contest_engine.jury.messages import text
 from contest_engine.jury.models import JuryCriterion, Score, ScoreSheet
 from contest_engine.jury.setup import checked_criterion, spec_of, stage_criteria
 from contest_engine.jury.spec import Problem
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Stage
 
 
@@ -85,6 +86,7 @@ def update_criterion(
         object_id=criterion.id,
         details={"name": parsed.name, "before": before},
     )
+    refresh_standing(stage)
     db.session.commit()
     db.session.refresh(criterion)
     return criterion

@@ -19,6 +19,7 @@ from app.i18n import _, force_locale
 from app.mail import send_mail
 from app.notifications import notify
 from contest_engine.jury.models import JuryAssignment, ScoreSheet, StageJuror
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Contest, Division, Stage
 from contest_engine.rules.stages import StageKind
 
@@ -112,6 +113,7 @@ def remove_stage_juror(juror: StageJuror, *, actor: User) -> None:
         object_id=juror.user_id,
         details={"stage_id": juror.stage_id},
     )
+    refresh_standing(juror.stage_id)
     db.session.commit()
 
 

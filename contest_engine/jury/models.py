@@ -29,6 +29,8 @@ from app.extensions import Base, str_enum
 from app.timeutil import utcnow
 from contest_engine.rules.scoring import Aggregation
 
+TOTAL_SCALE = 10_000  # ScoreSheet.weighted_total: points (hundredths) × weight (hundredths)
+
 
 class Hundredths(TypeDecorator[Decimal]):
     """Points with at most 2 decimal places, stored as an integer number of hundredths.

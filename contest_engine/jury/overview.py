@@ -1,6 +1,7 @@
-"""Jury room: the organiser's scores overview — every current entry with each assigned juror's
-total, the spread, the aggregate (from `scores`) and the rank per division for display, with the
-criterion points and comments of one page of rows; one entry's row for the appeal page. Reads only."""
+"""Jury room: the organiser's scores overview — one page of entries in standing order, each with
+its stored aggregate, spread, disagreement and rank (`standing`), its assigned jurors' totals and,
+on demand, their criterion points and comments; one entry's row for the appeal page. Reads only,
+a fixed number of queries whatever the number of entries and jurors."""
 
 from __future__ import annotations
 
@@ -8,18 +9,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import Select, case, false, func, select
 
 from app.accounts import User
 from app.extensions import db
-from contest_engine.jury.models import JuryConfig, JuryCriterion, Score, ScoreSheet
-from contest_engine.jury.scores import aggregate_entry, assigned_jurors, juror_order, sheet_totals
+from contest_engine.jury.models import (
+    EntryStanding,
+    JuryAssignment,
+    JuryConfig,
+    JuryCriterion,
+    Score,
+    ScoreSheet,
+    SheetState,
+)
+from contest_engine.jury.scores import juror_order
 from contest_engine.jury.setup import jury_config, stage_criteria
 from contest_engine.jury.sheets import TOTAL_SCALE
 from contest_engine.models import Division, Entry, Participation, Stage
 from contest_engine.rules import scoring
-from contest_engine.rules.ranking import rank
 
 
 @dataclass
@@ -58,9 +67,14 @@ class OverviewRow:
 
 @dataclass
 class Overview:
+    """One page of rows (all of them when asked without a page) and the stage's counts."""
+
     criteria: list[JuryCriterion]
     config: JuryConfig
     rows: list[OverviewRow]
+    total: int = 0
+    flagged: int = 0  # entries whose jurors disagree beyond the threshold
+    blocked: int = 0  # entries still waiting for a juror's score
 
     @property
     def max_total(self) -> Decimal:
@@ -71,90 +85,125 @@ class Overview:
 def scores_overview(
     stage: Stage, *, page: int | None = None, per_page: int = 100, with_details: bool = True
 ) -> Overview:
-    """Every current entry with each assigned juror's total, spread, aggregated score and rank per
-    division, sorted for display; criterion points and comments are loaded for one page of rows
-    (all rows when `page` is None). Six queries whatever the number of entries and jurors.
-
-    Jurors' totals are read from `ScoreSheet.weighted_total` (integers in ten-thousandths, kept by
-    every score write), so they stay exact and the ranking reads one row per (entry, juror), never
-    the per-criterion rows. The rank is this page's display; results rank in the contest room's
-    standings, which read `scores.stage_scores`.
-    """
+    """One page of the stage's entries in standing order (division, rank, entry) with each assigned
+    juror's total, and their criterion points and comments when `with_details`; every entry when
+    `page` is None. Reads the stored standing (`standing.refresh_standing` keeps it), never ranks."""
     config = jury_config(stage)
     criteria = stage_criteria(stage.id)
-    names = {c.id: c.name for c in criteria}
-    entries = db.session.execute(
-        select(Entry.id, Entry.participation_id, Participation.division_id, Division.name, User.full_name)
-        .join(Participation, Participation.id == Entry.participation_id)
-        .join(User, User.id == Participation.user_id)
-        .join(Division, Division.id == Participation.division_id)
-        .where(Entry.stage_id == stage.id, Entry.is_current.is_(True))
-        .order_by(Entry.id)
-    ).all()
-    juror_names = juror_order(stage.id)
-    assigned = assigned_jurors(stage.id, juror_names)
-    sheets = sheet_totals(stage.id)
-    rows: list[OverviewRow] = []
-    for entry in entries:
-        marks: list[JurorMark] = []
-        totals: list[int] = []
-        missing: list[int] = []
-        for juror_id in assigned.get(entry.id, []):
-            sheet_id, summed = sheets.get((entry.id, juror_id), (None, None))
-            juror_name = juror_names[juror_id]
-            if summed is None:
-                missing.append(juror_id)
-                marks.append(
-                    JurorMark(juror_id, juror_name, "draft" if sheet_id else "missing", sheet_id=sheet_id)
-                )
-                continue
-            totals.append(summed)
-            marks.append(
-                JurorMark(juror_id, juror_name, "submitted", Decimal(summed) / TOTAL_SCALE, sheet_id=sheet_id)
-            )
-        result = aggregate_entry(totals, missing, config)
-        rows.append(
-            OverviewRow(
-                entry.id,
-                entry.participation_id,
-                entry.full_name,
-                entry.division_id,
-                entry.name,
-                marks,
-                result.score,
-                result.spread,
-                result.disagreement,
-                missing_jurors=missing,
-            )
-        )
-    _rank_by_division(rows)
-    rows.sort(key=lambda r: (r.division, r.rank is None, r.rank or 0, r.entry_id))
+    total, flagged, blocked = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((EntryStanding.disagreement.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((EntryStanding.score_num.is_(None), 1), else_=0)), 0),
+        ).where(EntryStanding.stage_id == stage.id)
+    ).one()
+    query = _rows_query().where(EntryStanding.stage_id == stage.id).order_by(EntryStanding.position)
+    if page is not None:
+        query = query.limit(per_page).offset((max(1, page) - 1) * per_page)
+    rows = _rows(list(db.session.execute(query)), stage.id)
     if with_details:
-        _fill_details(rows if page is None else rows[(page - 1) * per_page : page * per_page], names)
-    return Overview(criteria, config, rows)
+        _fill_details(rows, {c.id: c.name for c in criteria})
+    return Overview(criteria, config, rows, int(total), int(flagged), int(blocked))
 
 
 def entry_scores(stage: Stage, entry_id: int) -> tuple[OverviewRow | None, list[JuryCriterion]]:
-    """One entry's overview row with its jurors' points and comments (the appeal page), and the
-    stage's criteria: the overview without details, then the details of that row only."""
-    overview = scores_overview(stage, with_details=False)
-    row = next((r for r in overview.rows if r.entry_id == entry_id), None)
-    _fill_details([row] if row else [], {c.id: c.name for c in overview.criteria})
-    return row, overview.criteria
+    """One entry's overview row with its jurors' points and comments (the appeal page, the
+    organiser's details of a row), and the stage's criteria."""
+    criteria = stage_criteria(stage.id)
+    found = list(
+        db.session.execute(
+            _rows_query().where(EntryStanding.stage_id == stage.id, EntryStanding.entry_id == entry_id)
+        )
+    )
+    rows = _rows(found, stage.id)
+    _fill_details(rows, {c.id: c.name for c in criteria})
+    return (rows[0] if rows else None), criteria
 
 
-def _rank_by_division(rows: list[OverviewRow]) -> None:
-    by_division: dict[int, list[OverviewRow]] = defaultdict(list)
-    for row in rows:
-        if row.score is not None:
-            by_division[row.division_id].append(row)
-    for group in by_division.values():
-        ranks = {
-            r.participant_id: r.rank
-            for r in rank([(row.participation_id, row.score) for row in group if row.score is not None])
-        }
-        for row in group:
-            row.rank = ranks[row.participation_id]
+def _rows_query() -> Select[EntryStanding, int, int, str, str]:
+    return (
+        select(
+            EntryStanding, Entry.participation_id, Participation.division_id, Division.name, User.full_name
+        )
+        .join(Entry, Entry.id == EntryStanding.entry_id)
+        .join(Participation, Participation.id == Entry.participation_id)
+        .join(User, User.id == Participation.user_id)
+        .join(Division, Division.id == Participation.division_id)
+    )
+
+
+def _rows(found: list[Any], stage_id: int) -> list[OverviewRow]:
+    """The rows with their jurors' marks: the jurors' names, and the page's assignments and sheets
+    (three queries)."""
+    entry_ids = [standing.entry_id for standing, *_rest in found]
+    names = juror_order(stage_id)
+    order = {juror_id: index for index, juror_id in enumerate(names)}
+    assigned: dict[int, list[int]] = defaultdict(list)
+    sheets: dict[tuple[int, int], tuple[int, str, int | None]] = {}
+    if entry_ids:
+        for entry_id, juror_id in db.session.execute(
+            select(JuryAssignment.entry_id, JuryAssignment.juror_id).where(
+                JuryAssignment.entry_id.in_(entry_ids)
+            )
+        ):
+            assigned[entry_id].append(juror_id)
+        for sheet_id, entry_id, juror_id, state, weighted in db.session.execute(
+            select(
+                ScoreSheet.id,
+                ScoreSheet.entry_id,
+                ScoreSheet.juror_id,
+                ScoreSheet.state,
+                ScoreSheet.weighted_total,
+            ).where(ScoreSheet.entry_id.in_(entry_ids))
+        ):
+            sheets[(entry_id, juror_id)] = (sheet_id, state, weighted)
+    else:
+        db.session.execute(select(JuryAssignment.id).where(false()))  # keep the query count fixed
+        db.session.execute(select(ScoreSheet.id).where(false()))
+    rows = []
+    for standing, participation_id, division_id, division, full_name in found:
+        jurors = sorted(assigned[standing.entry_id], key=lambda juror_id: order.get(juror_id, 0))
+        marks, missing = _marks(standing.entry_id, jurors, sheets, names)
+        rows.append(
+            OverviewRow(
+                standing.entry_id,
+                participation_id,
+                full_name,
+                division_id,
+                division,
+                marks,
+                _fraction(standing.score_num, standing.score_den),
+                _fraction(standing.spread_num, standing.spread_den),
+                standing.disagreement,
+                standing.rank,
+                missing,
+            )
+        )
+    return rows
+
+
+def _marks(
+    entry_id: int,
+    jurors: list[int],
+    sheets: dict[tuple[int, int], tuple[int, str, int | None]],
+    names: dict[int, str],
+) -> tuple[list[JurorMark], list[int]]:
+    marks: list[JurorMark] = []
+    missing: list[int] = []
+    for juror_id in jurors:
+        sheet_id, state, weighted = sheets.get((entry_id, juror_id), (None, None, None))
+        name = names.get(juror_id, "")
+        if weighted is None or state != SheetState.SUBMITTED:
+            missing.append(juror_id)
+            marks.append(JurorMark(juror_id, name, "draft" if sheet_id else "missing", sheet_id=sheet_id))
+        else:
+            total = Decimal(int(weighted)) / TOTAL_SCALE
+            marks.append(JurorMark(juror_id, name, "submitted", total, sheet_id=sheet_id))
+    return marks, missing
+
+
+def _fraction(numerator: int | None, denominator: int | None) -> Fraction | None:
+    return None if numerator is None or denominator is None else Fraction(numerator, denominator)
 
 
 def _fill_details(rows: list[OverviewRow], names: dict[int, str]) -> None:

@@ -16,18 +16,9 @@ from app.accounts import User
 from app.extensions import db
 from contest_engine.jury.models import JuryAssignment, JuryConfig, ScoreSheet, SheetState, StageJuror
 from contest_engine.jury.setup import jury_config, stage_criteria
-from contest_engine.jury.sheets import TOTAL_SCALE
+from contest_engine.jury.standing import aggregate_entry
 from contest_engine.models import Entry, Stage
 from contest_engine.rules import scoring
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """One entry's aggregate over its submitted totals (None while a juror is missing)."""
-
-    score: Fraction | None
-    spread: Fraction | None
-    disagreement: bool
 
 
 @dataclass(frozen=True)
@@ -75,21 +66,6 @@ def stage_scores(stage: Stage) -> StageScores:
         else:
             blocked.append(BlockedEntry(entry_id, participation_id, missing))
     return StageScores(scores, blocked, _max_score(stage, config))
-
-
-def aggregate_entry(totals: list[int], missing: list[int], config: JuryConfig) -> Aggregate:
-    """The pure rules on one entry's submitted totals (integers in ten-thousandths, see
-    `sheets.TOTAL_SCALE`). Every aggregation is a sum, a mean or a median, so `aggregate` on the
-    integers divided by the scale once is exactly `aggregate` on the Decimal totals; the spread and
-    the disagreement threshold are compared on the same scale."""
-    if not totals:
-        return Aggregate(None, None, False)
-    method = scoring.Aggregation(config.aggregation or scoring.Aggregation.MEAN)
-    score = None if missing else scoring.aggregate(totals, method) / TOTAL_SCALE
-    disagreement = config.disagreement_threshold is not None and scoring.is_disagreement(
-        totals, Fraction(config.disagreement_threshold) * TOTAL_SCALE
-    )
-    return Aggregate(score, scoring.spread(totals) / TOTAL_SCALE, disagreement)
 
 
 def juror_order(stage_id: int) -> dict[int, str]:

@@ -20,6 +20,7 @@ from contest_engine.jury import open_lessons
 from contest_engine.jury.messages import spec_invalid, text
 from contest_engine.jury.models import JuryConfig, JuryCriterion, ScoreSheet
 from contest_engine.jury.spec import SpecError, parse_spec
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Stage
 from contest_engine.rules import scoring
 
@@ -91,6 +92,7 @@ def configure_stage_jury(stage: Stage, spec: Mapping[str, Any], *, actor: User |
 def set_jury_spec(stage: Stage, spec: Mapping[str, Any], *, actor: User) -> JuryConfig:
     """The whole spec at once (the API's PUT): `configure_stage_jury`, committed."""
     config = configure_stage_jury(stage, spec, actor=actor)
+    refresh_standing(stage)
     db.session.commit()
     return config
 
@@ -133,6 +135,7 @@ def save_jury_settings(
     config.slot_pick_deadline = slot_pick_deadline
     if config.open_to_colleagues and config.blind:
         open_lessons.follow_slots(stage)  # made blind: its open lessons are withdrawn
+    refresh_standing(stage)  # the aggregation or the disagreement threshold may have changed
     db.session.commit()
     return config
 
@@ -161,6 +164,7 @@ def add_criterion(
     )
     checked_criterion(spec, len(spec["criteria"]) - 1)
     configure_stage_jury(stage, spec, actor=actor)
+    refresh_standing(stage)
     db.session.commit()
     return stage_criteria(stage.id)[-1]
 
@@ -196,6 +200,7 @@ def delete_criterion(criterion: JuryCriterion, *, actor: User) -> None:
         object_id=criterion.id,
         details={"name": criterion.name},
     )
+    refresh_standing(criterion.stage_id)
     db.session.commit()
 
 

@@ -14,19 +14,20 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import User
+from app.cache_versions import bump
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.i18n import _
 from contest_engine.jury.access import scoring_standing
 from contest_engine.jury.closing import scoring_closed
 from contest_engine.jury.messages import marks_invalid
-from contest_engine.jury.models import JuryCriterion, Score, ScoreSheet, SheetState
+from contest_engine.jury.models import TOTAL_SCALE, JuryCriterion, Score, ScoreSheet, SheetState
 from contest_engine.jury.setup import stage_criteria
+from contest_engine.jury.standing import refresh_standing, standing_key
 from contest_engine.models import Entry, Stage
 from contest_engine.rules import scoring
 
 SAVE_RETRIES = 3
-TOTAL_SCALE = 10_000  # ScoreSheet.weighted_total: points (hundredths) × weight (hundredths)
 
 
 def save_scores(
@@ -208,5 +209,9 @@ def _write_sheet(
             object_id=entry_id,
             details={"after": after},
         )
+    if was_submitted or sheet.state == SheetState.SUBMITTED:
+        refresh_standing(stage_id)
+    else:  # a draft changes nobody's standing, only the overview's «draft» mark
+        bump(standing_key(stage_id))
     db.session.commit()
     return sheet

@@ -120,7 +120,7 @@ def overview(stage_id: int) -> Any:
     stage = managed_stage(stage_id, api_user())
     page, per_page = page_params()
     data = scores_overview(stage, page=page, per_page=per_page)
-    rows = data.rows[(page - 1) * per_page : page * per_page]
+    rows = data.rows
     return {
         "items": [
             {
@@ -147,7 +147,7 @@ def overview(stage_id: int) -> Any:
         ],
         "page": page,
         "per_page": per_page,
-        "total": len(data.rows),
+        "total": data.total,
     }
 
 
