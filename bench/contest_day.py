@@ -190,6 +190,7 @@ def perform(run: Run) -> dict[str, Any]:
     if child.returncode != 0 or not child.stdout.strip():
         return head | {"failure": f"the run exited with {child.returncode}"}
     figures: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    log(f"contest day: {run.name} on {run.database}: {json.dumps(figures, ensure_ascii=False)}")
     return head | figures | {"bars": bars(figures)}
 
 
