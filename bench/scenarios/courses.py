@@ -1,7 +1,7 @@
 """Courses: the course page of a 20 modules × 10 items course seen by an enrolled student, and the
 gradebook of 500 students × 30 graded assignments (a page of 50 rows, the most a page shows, and
-the full CSV export, streamed), beside
-the bare-Flask baseline; plus a pure timing of the course total for 500 × 30 cells."""
+the full CSV export, streamed), beside the bare-Flask baseline; plus a pure timing of the course
+total for 500 × 30 cells."""
 
 from __future__ import annotations
 
@@ -232,11 +232,10 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
             at_least=0.05,
             p99_under_ms=500,
         ),
+        # No bar: the issue asks that exports stream, and a whole district's export is not a page
+        # sixteen tutors load at once.
         HttpTarget(
-            "gradebook CSV export (500 × 30)",
-            f"/courses/{book}/gradebook.csv",
-            login_as=AUTHOR,
-            p99_under_ms=500,
+            "gradebook CSV export (500 × 30, streamed)", f"/courses/{book}/gradebook.csv", login_as=AUTHOR
         ),
         HttpTarget("course catalogue", "/courses/", login_as=LEARNER),
     ]
