@@ -39,7 +39,8 @@ def dashboard_summary(
     user: User, now: datetime, limit: int = 8
 ) -> tuple[list[DashboardCourse], list[Deadline]]:
     """The user's courses with progress (students) and the next assignment deadlines.
-    A fixed number of queries: memberships, items of those courses, the user's facts."""
+    A fixed number of queries: memberships, the items of those courses with their modules'
+    visibility, the user's facts."""
     memberships = db.session.execute(
         select(Course, CourseMember.role)
         .join(CourseMember, CourseMember.course_id == Course.id)
@@ -51,24 +52,23 @@ def dashboard_summary(
         return [], []
     student_course_ids = [c.id for c, role in memberships if role == CourseRole.STUDENT]
     items: list[Item] = []
-    modules: dict[int, Module] = {}
+    visible: list[Item] = []
     if student_course_ids:
-        for module in db.session.scalars(select(Module).where(Module.course_id.in_(student_course_ids))):
-            modules[module.id] = module
-        items = list(
-            db.session.scalars(
-                select(Item)
-                .where(Item.course_id.in_(student_course_ids))
-                .options(joinedload(Item.assignment))
-            )
-        )
-    visible = [
-        i
-        for i in items
-        if i.module_id in modules
-        and rules.is_visible(modules[i.module_id].hidden, modules[i.module_id].visible_from, now)
-        and rules.is_visible(i.hidden, i.visible_from, now)
-    ]
+        # The items with their module's visibility in one statement (the module rows themselves
+        # are not needed here).
+        rows = db.session.execute(
+            select(Item, Module.hidden, Module.visible_from)
+            .join(Module, Module.id == Item.module_id)
+            .where(Item.course_id.in_(student_course_ids))
+            .options(joinedload(Item.assignment))
+        ).all()
+        items = [item for item, _hidden, _from in rows]
+        visible = [
+            item
+            for item, module_hidden, module_from in rows
+            if rules.is_visible(module_hidden, module_from, now)
+            and rules.is_visible(item.hidden, item.visible_from, now)
+        ]
     facts = facts_across_courses(student_course_ids, visible, user.id)
     result: list[DashboardCourse] = []
     deadlines: list[Deadline] = []
