@@ -46,6 +46,18 @@ def course_certificate(course: Course, user: User, *, now: datetime) -> Certific
     return certificate
 
 
+def issued_certificate(course: Course, user: User) -> Certificate | None:
+    """The certificate already issued to `user` for `course` (a read: downloading it again writes nothing)."""
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.source_type == "course",
+            Certificate.source_id == course.id,
+            Certificate.kind == CertificateKind.COURSE,
+            Certificate.user_id == user.id,
+        )
+    )
+
+
 def course_paper(course: Course, certificate: Certificate) -> Paper:
     """The certificate (удостоверение) as printed and as /verify describes it: the course's authors'
     institutions issue it (their names when none belongs to one; the creator when the course has no

@@ -136,7 +136,8 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
     submission = db.session.scalar(select(Submission))
     file_id = submissions.load_submission(submission.id).files[0].file_id
     assert client.get(f"/courses/submissions/{submission.id}/files/{file_id}").status_code == 200
-    assert client.get(f"/courses/{course.id}/certificate").status_code == 302  # not complete yet
+    assert client.get(f"/courses/{course.id}/certificate").status_code == 302  # none issued yet
+    assert client.post(f"/courses/{course.id}/certificate").status_code == 302  # not complete yet
     # another student cannot see this submission or its file
     client.post("/auth/logout")
     login(client, cf.enrolled(course))
@@ -161,8 +162,10 @@ def test_student_flow_locked_item_submission_grade_and_certificate(client, app) 
     mine = client.get(f"/courses/items/{task.id}").get_data(as_text=True)
     assert "my-grade" in mine and "Хорошо" in mine
     assert "certificate-link" in client.get(f"/courses/{course.id}").get_data(as_text=True)
-    pdf = client.get(f"/courses/{course.id}/certificate")
+    pdf = client.post(f"/courses/{course.id}/certificate")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    again = client.get(f"/courses/{course.id}/certificate")  # a read: the one issued, nothing written
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
     from app.certificates import Certificate
 
     code = db.session.scalar(select(Certificate.code))
