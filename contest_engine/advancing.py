@@ -21,7 +21,7 @@ from app.extensions import db
 from app.i18n import _
 from app.mail import send_mail
 from app.notifications import notify
-from contest_engine.clock import run_clock
+from contest_engine.clock import run_clock, see_clock
 from contest_engine.messages import advancement_problem
 from contest_engine.models import Contest, Division, Participation, Stage, StageParticipant, StageResult
 from contest_engine.queries import (
@@ -139,6 +139,8 @@ def confirm_advancement(
     changes nothing (a repeat, or the loser of a race that queued behind the winner) writes nothing,
     so the audit log holds one row per real change.
     """
+    run_clock(now, contest_id=stage.contest_id)  # a confirmation writes: the clock's move first
+    db.session.refresh(stage)
     preview = preview_advancement(stage, now=now, chosen=chosen)
     if not preview.can_confirm:
         return AdvanceOutcome([], [], preview.blocked_entries, confirmed=False)
@@ -264,9 +266,11 @@ def _rule(stage: Stage, chosen: list[int] | None = None) -> rules.AdvancementRul
 
 
 def _check_advanceable(stage: Stage, now: datetime) -> tuple[list[Stage], Stage]:
-    run_clock(now, contest_id=stage.contest_id)
-    db.session.refresh(stage)
+    """The contest's stages and the one after `stage`, refused while `stage` is still open by its
+    times: the clock's move is seen, not written (the preview is a page; a confirmation writes the
+    move first)."""
     stages = contest_stages(stage.contest_id)
+    see_clock(stages, now)
     if stage.state in OPEN_STATES:
         raise Conflict(_("The stage is still open: close it before advancing participants."))
     following = next_stage(stage, stages)

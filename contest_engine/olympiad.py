@@ -65,7 +65,10 @@ def import_questions(contest: Contest, text: str, *, actor: User, valid_only: bo
 
 
 def export_questions(contest: Contest) -> str:
-    return export_gift(contest_bank(contest))
+    """The contest bank's questions in GIFT; a contest whose bank was never made has none (reading
+    it makes no bank: an export is a GET)."""
+    bank = find_contest_bank(contest)
+    return export_gift(bank) if bank is not None else ""
 
 
 def create_round(
