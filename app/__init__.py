@@ -3,6 +3,7 @@ app/wiring.py) the rooms' blueprints and hooks."""
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import sqlite3
@@ -80,7 +81,18 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     uploads.init_app(app)
     mail_delivery.init_app(app)
     cli.init_app(app)
+    if not app.testing:
+        _freeze_start_up_objects()
     return app
+
+
+def _freeze_start_up_objects() -> None:
+    """Move what start-up built (modules, models, templates, routes: ~170,000 objects) out of the
+    garbage collector's sight: a full collection walked them all again and again on heavy pages
+    (the jury overview went from 135 to 78 ms with this). They live as long as the worker anyway;
+    under gunicorn's --preload the pages also stay shared with the master after the fork."""
+    gc.collect()
+    gc.freeze()
 
 
 def ensure_instance_config(instance_path: Path) -> str:
