@@ -203,14 +203,19 @@ def prepare(ctx: BenchContext) -> None:
 
 def targets(ctx: BenchContext) -> list[HttpTarget]:
     stage_id = ctx.data["contests"]["results_stage_id"]
+    results = f"/contests/stages/{stage_id}/results"
     return [
         HttpTarget(
-            "contests: results page, 10,000 participants (page 1)", f"/contests/stages/{stage_id}/results"
+            "contests: results page 1 of 10,000 (signed in)", results, login_as=ORGANISER, at_least=0.15
         ),
         HttpTarget(
-            "contests: results page, 10,000 participants (page 3 of a district search)",
-            f"/contests/stages/{stage_id}/results?page=3&q=%D0%A0%D0%B0%D0%B9%D0%BE%D0%BD%201",
+            "contests: results, page 3 of a district search (signed in)",
+            f"{results}?page=3&q=%D1%80%D0%B0%D0%B9%D0%BE%D0%BD%201",  # «район 1»: any case finds «Район 1…»
+            login_as=ORGANISER,
+            at_least=0.05,
+            p99_under_ms=500,
         ),
+        HttpTarget("contests: public results page 1 (anonymous, no session)", results, at_least=0.4),
     ]
 
 
