@@ -5,7 +5,8 @@ worker, and a write there could fail with «database is locked» once someone el
 page that still needs to note something — an item "viewed", a last-seen time, an overdue attempt
 closed — calls `after_response(fn)`: `fn()` runs once the response is built, in a short write
 transaction of its own (its own session and connection, `BEGIN IMMEDIATE` on SQLite), and is
-committed on its own. An error there is logged, never shown: the page is already made.
+committed on its own. An error there is logged, never shown: the page is already made. A request
+that failed with an unhandled error runs none of its queued writes.
 
 `fn` writes through `db.session` (a fresh one, in a fresh app context) and does not commit; it
 should not rely on ORM objects loaded by the page (they belong to the page's session), only on
@@ -71,6 +72,9 @@ def run_queued(_error: BaseException | None = None) -> None:
     hence a fresh `db.session`, and commits alone: one failing leaves the others' writes."""
     queue: list[Callable[[], object]] = g.pop(_QUEUE, [])
     if not queue:
+        return
+    if _error is not None:  # the page failed: what it meant to note did not happen
+        log.info("after_response: %d queued writes dropped after an error", len(queue))
         return
     db.session.rollback()
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -128,3 +128,10 @@ def test_get_reads_beside_a_writer_on_sqlite(app: Flask, method: str, lock_free:
         db.session.execute(select(text("1")))
         assert _try_write_lock(app) is lock_free
         db.session.rollback()
+
+
+def test_a_failed_request_runs_nothing_it_queued(app: Flask) -> None:
+    with pytest.raises(RuntimeError), app.test_request_context("/", method="GET"):
+        after_response(lambda: bump("failed"))
+        raise RuntimeError("the page broke")
+    assert _committed("failed") == 0
