@@ -134,16 +134,33 @@ def calendar_week() -> Any:
     today = to_zone(utcnow(), zone).date()
     week = calendar.week_days(_day(request.args.get("day")) or today)
     start, end = calendar.local_span(week[0], week[-1] + timedelta(days=1), zone)
-    days = calendar.week_cells(calendar.events_between(filters, viewer(), start, end), zone)
-    return render_template(
-        "events/calendar_week.html",
+    seen = calendar.seen_by(viewer(), start, end)
+    common = viewer_common(filters)
+    key = (week[0], filters, _locale(), zone, today, seen, common["may_create"], fingerprint())
+    content = remember(
+        "events.week", key, GRID_VERSIONS, lambda: _week_content(filters, seen, week, today, zone)
+    )
+    return render_template("events/calendar_week.html", content=content)
+
+
+def _week_content(filters: Filters, seen: Seen, week: list[date], today: date, zone: str) -> Markup:
+    """The week page's content (filter bar, title and arrows, the days), kept as the month's is."""
+    start, end = calendar.local_span(week[0], week[-1] + timedelta(days=1), zone)
+    common = viewer_common(filters)
+    view = "events.calendar_week"
+    html = render_template(
+        "events/_week_content.html",
+        filter_bar=render_bar(view, {"day": week[0].isoformat()}, filters, zone, common["may_create"]),
         week=week,
-        days=days,
+        days=calendar.week_cells(calendar.events_between(filters, seen, start, end), zone),
         today=today,
         previous=week[0] - timedelta(days=7),
         following=week[0] + timedelta(days=7),
-        **page_common("events.calendar_week", {"day": week[0].isoformat()}, filters),
+        view=view,
+        args=common["args"],
+        kind_labels=common["kind_labels"],
     )
+    return Markup(html)
 
 
 def viewer() -> Viewer:

@@ -130,7 +130,9 @@ def read_filters(args: Mapping[str, Any], *, strict: bool, user_id: int | None =
     return Filters(**values)
 
 
-def events_between(filters: Filters, viewer: Viewer, start: datetime, end: datetime) -> list[GridEvent]:
+def events_between(
+    filters: Filters, viewer: Viewer | Seen, start: datetime, end: datetime
+) -> list[GridEvent]:
     """Events starting in [start, end), by start time: one query of the few columns a grid shows."""
     query = filtered(
         select(Event.id, Event.title, Event.kind, Event.starts_at, Event.ends_at, Event.status),

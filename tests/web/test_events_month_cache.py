@@ -62,15 +62,19 @@ def test_scheduling_editing_and_cancelling_show_on_a_month_already_seen(client: 
     db.session.commit()
     login(client, viewer)
     assert "Смысловое чтение" not in _month(client)  # the grid is now kept
+    week = f"/events/week?day={_soon():%Y-%m-%d}"
+    assert "Смысловое чтение" not in client.get(week).get_data(as_text=True)  # and the week
 
     (event,) = scheduling.schedule(_input("Смысловое чтение"), actor=organiser, now=utcnow())
     event_id = event.id
     page = _month(client)
     assert "15:00 Смысловое чтение" in _cell(page, event_id)
+    assert "Смысловое чтение" in _cell(client.get(week).get_data(as_text=True), event_id)
 
     saved = db.session.get_one(Event, event_id)
     scheduling.edit(saved, _input("Смысловое чтение: практикум"), actor=organiser, now=utcnow())
     assert "Смысловое чтение: практикум" in _cell(_month(client), event_id)
+    assert "Смысловое чтение: практикум" in _cell(client.get(week).get_data(as_text=True), event_id)
 
     scheduling.cancel(db.session.get_one(Event, event_id), actor=organiser, now=utcnow())
     page = _month(client)
@@ -92,6 +96,9 @@ def test_an_invitation_only_event_reaches_only_those_who_may_see_it(client: Any)
     second = client.application.test_client()
     login(second, db.session.get_one(type(other), other_id))
     assert "Закрытый семинар" not in _month(second)  # the guest's grid is not handed to others
+    week = f"/events/week?day={_soon():%Y-%m-%d}"
+    assert "Закрытый семинар" in client.get(week).get_data(as_text=True)
+    assert "Закрытый семинар" not in second.get(week).get_data(as_text=True)
     # Invited later (a row, no version moved): the personal part is read on every request.
     db.session.add(EventInvite(event_id=event_id, user_id=other_id))
     db.session.commit()
