@@ -18,10 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import get_template_attribute
+from flask import get_template_attribute, url_for
 from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from app.forums.forms import ReplyForm
 from app.forums.topic_access import InTopic, author_labels
 from app.i18n import _
 from app.memo import remember
@@ -31,6 +33,7 @@ from community.forums import topic_view
 from community.forums.models import ForumKind, topic_version_key
 
 NOBODY = 0  # a viewer id no account has: the kept posts are everyone else's
+TOKEN_MARK = "kept-csrf-token-placeholder"  # where a kept reply form takes the reader's CSRF token
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,26 @@ def shown_posts(
         pieces.append(post.head)
         pieces.append(post.footers[_footer(post, viewer_id, where.topic.locked, edit_minutes, now)])
     listing = Page(list(kept.posts), kept.page, kept.per_page, kept.total)
-    return Shown(Markup("").join(pieces), listing, [post.number for post in kept.posts])
+    return Shown(Markup("".join(pieces)), listing, [post.number for post in kept.posts])  # all Markup
+
+
+def reply_form(topic_id: int) -> Markup:
+    """The empty reply form under the posts, kept rendered per topic and language: building a form
+    and drawing its fields costs as much as the rest of a kept page. Only its CSRF token is this
+    reader's; it is put in per request."""
+    kept = remember("forums.reply_form", (topic_id, str(get_locale())), (), lambda: _reply_form(topic_id))
+    return Markup(kept.replace(TOKEN_MARK, generate_csrf()))
+
+
+def _reply_form(topic_id: int) -> str:
+    form = get_template_attribute("_macros/forms.html", "render_form")
+    html = form(
+        ReplyForm(formdata=None),
+        action=url_for("forums.reply", topic_id=topic_id),
+        submit=_("Publish"),
+        enctype="multipart/form-data",
+    )
+    return str(html).replace(generate_csrf(), TOKEN_MARK)
 
 
 def _footer(post: KeptPost, viewer_id: int, locked: bool, edit_minutes: int, now: datetime) -> int:

@@ -103,28 +103,29 @@ def new_topic(forum_id: int):  # type: ignore[no-untyped-def]
 def topic(topic_id: int):  # type: ignore[no-untyped-def]
     where = _or_404(lambda: load_topic(topic_id, current_user))
     page, _per_page = page_args(request.args, POSTS_PER_PAGE, POSTS_PER_PAGE)
-    form = ReplyForm() if may_reply(where) else None
+    replying = may_reply(where)
     now, minutes = utcnow(), edit_minutes()
     kept = topic_posts.shown_posts(
         where,
         viewer_id=current_user.id,
         page=page,
         per_page=POSTS_PER_PAGE,
-        replying=form is not None,
+        replying=replying,
         edit_minutes=minutes,
         now=now,
     )
     listing: Page[Any]
     if kept is not None:
         listing, numbers, context = kept.listing, kept.numbers, {"posts_html": kept.html, "withheld": 0}
+        context["reply_html"] = topic_posts.reply_form(where.topic.id) if replying else None
     else:
         listing, numbers, context = _rendered_whole(where, page, now, minutes)
+        context["form"] = ReplyForm() if replying else None
     _read_later(current_user.id, where.topic.id, max(numbers, default=0))
     return render_template(
         "forums/topic.html",
         where=where,
         listing=listing,
-        form=form,
         crumbs=breadcrumbs(where.forum),
         **context,
     )

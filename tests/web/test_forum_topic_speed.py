@@ -5,6 +5,7 @@ statement count that does not grow with the topic, whether the posts are kept or
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -172,3 +173,26 @@ def test_the_read_mark_is_written_after_the_page_and_only_when_it_moves(app, cli
     posts.reply(db.session.get(Topic, topic_id), author, "Ещё ответ", now=utcnow())
     _html(client, f"/forums/topics/{topic_id}")
     assert db.session.scalar(mark) == 5
+
+
+def test_the_kept_reply_form_carries_this_readers_token(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
+    place = forum()
+    author, reader = teacher(), teacher()
+    opened, _first = topic(place, author)
+    topic_id = opened.id
+    login(client, reader)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        _html(client, f"/forums/topics/{topic_id}")  # the form kept here
+        page = _html(client, f"/forums/topics/{topic_id}")
+        found = re.search(r'id="reply"[\s\S]*?name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert found is not None and "placeholder" not in found.group(1)
+        response = client.post(
+            f"/forums/topics/{topic_id}/reply", data={"text": "Ответ с формы", "csrf_token": found.group(1)}
+        )
+        assert response.status_code == 302
+        refused = client.post(f"/forums/topics/{topic_id}/reply", data={"text": "Без ключа"})
+        assert refused.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert "Ответ с формы" in _html(client, f"/forums/topics/{topic_id}")
