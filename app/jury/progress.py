@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from app.after_response import after_response
 from app.i18n import _
 from app.jury import bp
 from app.jury.forms import ReasonForm
@@ -22,7 +23,7 @@ from contest_engine.jury.closing import close_scoring, reopen_scoring, scoring_c
 from contest_engine.jury.overview import entry_scores, scores_overview
 from contest_engine.jury.progress import jury_progress, remind_late_jurors
 from contest_engine.jury.setup import jury_config
-from contest_engine.jury.standing import standing_key
+from contest_engine.jury.standing import standing_key, standing_missing, store_missing_standing
 
 OVERVIEW_PER_PAGE = 50  # what a screen shows; each row's points and comments on their own page
 
@@ -88,9 +89,15 @@ def overview(stage_id: int):  # type: ignore[no-untyped-def]
     query = tuple(sorted(request.args.items(multi=True)))  # the pagination links repeat it
 
     def build() -> Markup:
+        pending = standing_missing(stage.id)
+        if pending:  # scored before standings were stored: they are stored after this page
+            stage_id = stage.id
+            after_response(lambda: store_missing_standing(stage_id))
         data = scores_overview(stage, page=page, per_page=OVERVIEW_PER_PAGE, with_details=False)
         rows = Page(data.rows, page, OVERVIEW_PER_PAGE, data.total)
-        return Markup(render_template("jury/_overview_body.html", stage=stage, data=data, page=rows))
+        return Markup(
+            render_template("jury/_overview_body.html", stage=stage, data=data, page=rows, pending=pending)
+        )
 
     # Kept per worker under the standing's version: every score, draft, appeal, allocation and
     # setting change moves it on (contest_engine.jury.standing).

@@ -27,6 +27,7 @@ from contest_engine.jury.models import (
 from contest_engine.jury.scores import juror_order
 from contest_engine.jury.setup import jury_config, stage_criteria
 from contest_engine.jury.sheets import TOTAL_SCALE
+from contest_engine.jury.standing import compute_standing
 from contest_engine.models import Division, Entry, Participation, Stage
 from contest_engine.rules import scoring
 
@@ -115,6 +116,8 @@ def entry_scores(stage: Stage, entry_id: int) -> tuple[OverviewRow | None, list[
             _rows_query().where(EntryStanding.stage_id == stage.id, EntryStanding.entry_id == entry_id)
         )
     )
+    if not found:  # a stage scored before standings were stored: computed now, not written (a read)
+        found = _computed_row(stage.id, entry_id)
     rows = _rows(found, stage.id)
     _fill_details(rows, {c.id: c.name for c in criteria})
     return (rows[0] if rows else None), criteria
@@ -130,6 +133,20 @@ def _rows_query() -> Select[EntryStanding, int, int, str, str]:
         .join(User, User.id == Participation.user_id)
         .join(Division, Division.id == Participation.division_id)
     )
+
+
+def _computed_row(stage_id: int, entry_id: int) -> list[Any]:
+    computed = next((row for row in compute_standing(stage_id) if row["entry_id"] == entry_id), None)
+    if computed is None:
+        return []
+    who = db.session.execute(
+        select(Entry.participation_id, Participation.division_id, Division.name, User.full_name)
+        .join(Participation, Participation.id == Entry.participation_id)
+        .join(User, User.id == Participation.user_id)
+        .join(Division, Division.id == Participation.division_id)
+        .where(Entry.id == entry_id)
+    ).one()
+    return [(EntryStanding(**computed), *who)]
 
 
 def _rows(found: list[Any], stage_id: int) -> list[OverviewRow]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, exists, insert, select, update
 
 from app.cache_versions import bump
 from app.extensions import db
@@ -89,6 +89,24 @@ class _Row:
     missing: int
     submitted: int
     rank: int | None = None
+
+
+def standing_missing(stage_id: int) -> bool:
+    """A stage with current entries and no stored standing (scored before standings were kept)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(Entry.stage_id == stage_id, Entry.is_current.is_(True))
+                & ~exists().where(EntryStanding.stage_id == stage_id)
+            )
+        )
+    )
+
+
+def store_missing_standing(stage_id: int) -> None:
+    """After a page's response: store the standing of a stage that has none yet (the caller commits)."""
+    if standing_missing(stage_id):
+        refresh_standing(stage_id)
 
 
 def refresh_standing(stage: Stage | int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.cache_versions import current
 from app.extensions import db
@@ -17,12 +17,13 @@ from contest_engine.jury.assignment import allocate_stage
 from contest_engine.jury.closing import close_scoring
 from contest_engine.jury.jurors import remove_stage_juror
 from contest_engine.jury.models import EntryStanding, JuryAssignment, StageJuror
-from contest_engine.jury.overview import scores_overview
+from contest_engine.jury.overview import entry_scores, scores_overview
 from contest_engine.jury.setup import set_jury_spec, spec_of
 from contest_engine.jury.sheets import save_scores
 from contest_engine.jury.standing import compute_standing, refresh_standing, standing_key
 from contest_engine.models import Stage
 from tests.concurrency import at_once_words, skip_memory_database
+from tests.conftest import login
 from tests.factories.jury import jury_stage
 
 NOW = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
@@ -179,3 +180,19 @@ def test_allocation_lists_every_entry_waiting_for_its_jurors(app) -> None:
     allocate_stage(db.session.get(Stage, built.stage.id), actor=built.organiser)
     _agrees(built.stage.id)
     assert [row["missing"] for row in _stored(built.stage.id)] == [2, 2, 2]
+
+
+def test_a_stage_scored_before_standings_were_kept_is_shown_then_stored(app, client) -> None:
+    built = jury_stage(entries=2, jurors=1)
+    for entry in built.entries:
+        save_scores(entry, built.jurors[0], {"Содержание": 5, "Методика": 5}, "", submit=True, now=NOW)
+    db.session.execute(delete(EntryStanding))  # as after the upgrade that added the table
+    db.session.commit()
+    row, _criteria = entry_scores(db.session.get(Stage, built.stage.id), built.entries[0].id)
+    assert row is not None and row.score == 15 and row.marks[0].points  # computed, not read
+    login(client, built.organiser)
+    page = client.get(f"/jury/stages/{built.stage.id}/overview").get_data(as_text=True)
+    assert "обновите страницу" in page
+    _agrees(built.stage.id)  # stored after that response
+    page = client.get(f"/jury/stages/{built.stage.id}/overview").get_data(as_text=True)
+    assert "обновите страницу" not in page and page.count("data-entry=") == 2
