@@ -13,7 +13,7 @@ from app.courses import bp
 from app.courses.access import course_or_404, require_author, role_in
 from app.courses.forms import CourseForm, EnrolKeyForm, ModuleForm
 from app.courses.item_layout import COURSE_LAYOUT, grouped, opened
-from app.courses.outline_page import student_outline, teacher_outline
+from app.courses.outline_page import empty_outline_html, student_outline, teacher_outline_html
 from app.forms_common import form_status
 from app.i18n import _
 from app.main.dashboard import Panel
@@ -25,6 +25,7 @@ from app.view_actions import submit
 from courses.catalogue import CourseSettings, catalogue_query, create_course, roles_in, update_course
 from courses.dashboard import dashboard_summary, joinable_count
 from courses.enrolment import self_enrol
+from courses.progress import Outline
 
 
 @bp.route("/")
@@ -105,16 +106,19 @@ def view(course_id: int):  # type: ignore[no-untyped-def]
     # hundreds of items): every per-item link is `/…/items/<id>` plus a suffix.
     item_url = _url_prefix("courses.item", "item_id")
     now = utcnow()
-    if teaching:
-        shown, student_rows = teacher_outline(course, now), None
-    else:
-        shown, student_rows = student_outline(course, current_user, now, item_url)
     authoring = role_can_author(role, current_user)
+    if teaching:
+        shown = Outline(course, [], None)
+        outline_html = teacher_outline_html(course, authoring=authoring, now=now, item_url=item_url)
+    else:
+        shown, outline_html = student_outline(course, current_user, now, item_url)
+        if not outline_html:
+            outline_html = empty_outline_html(course, role)
     return render_template(
         "courses/view.html",
         course=course,
         outline=shown,
-        student_rows=student_rows,
+        outline_html=outline_html,
         role=role,
         teaching=teaching,
         authoring=authoring,

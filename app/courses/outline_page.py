@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from flask import render_template
 from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app import numbers, templating
@@ -23,6 +25,8 @@ from courses.cache_keys import course_key
 from courses.course_shape import CourseShape, course_shape, progress_versions
 from courses.models import Course
 from courses.progress import Learner, Outline, learner_state, outline, visible_parts
+
+_TOKEN = "\x00csrf\x00"  # where the kept teacher's outline takes the viewer's CSRF token
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,43 @@ def shape_of(course_id: int) -> CourseShape:
     return remember("course-shape", (course_id,), (course_key(course_id),), lambda: course_shape(course_id))
 
 
-def teacher_outline(course: Course, now: datetime) -> Outline:
-    return outline(course, shape_of(course.id), now=now)
+def teacher_outline_html(course: Course, *, authoring: bool, now: datetime, item_url: str) -> Markup:
+    """A teacher's modules (templates/courses/_outline.html) kept ready per shape, visibility moment,
+    language, zone and whether the viewer authors; the session's CSRF token (in every button's form)
+    is taken out before keeping and put back for each viewer."""
+    shape = shape_of(course.id)
+    token = generate_csrf()
+    locale, zone = str(get_locale() or "ru"), str(get_timezone())
+
+    def build() -> str:
+        html = render_template(
+            "courses/_outline.html",
+            course=course,
+            outline=outline(course, shape, now=now),
+            role=None,
+            teaching=True,
+            authoring=authoring,
+            item_url=item_url,
+        )
+        return html.replace(token, _TOKEN)
+
+    parts = (course.id, shape.token, shape.epoch(now), locale, zone, authoring, item_url)
+    return Markup(remember("course-teacher", parts, (), build).replace(_TOKEN, token))  # noqa: S704
+
+
+def empty_outline_html(course: Course, role: str | None) -> Markup:
+    """A student's page when nothing is visible yet: the empty state, with the forum's link."""
+    return Markup(  # noqa: S704 - a rendered template
+        render_template(
+            "courses/_outline.html",
+            course=course,
+            outline=Outline(course, [], None),
+            role=role,
+            teaching=False,
+            authoring=False,
+            item_url="",
+        )
+    )
 
 
 def student_outline(course: Course, user: User, now: datetime, item_url: str) -> tuple[Outline, Markup]:

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import g
 from sqlalchemy import select
 
 from app.cache_versions import current
@@ -164,3 +165,23 @@ def test_a_quiz_finished_shows_its_grade_and_an_edit_spares_the_attempt(client, 
     finish_attempt(attempt, utcnow())
     html = _page(client, course_id)
     assert "Добавлено во время теста" in html and "data-points" in _row(html, item_id)
+
+
+def test_the_teachers_kept_outline_changes_with_edits_and_carries_each_sessions_token(client, app) -> None:  # type: ignore[no-untyped-def]
+    course, _learner = _course(1, 2)
+    author = cf._author(course)
+    module = structure.load_structure(course.id)[0]
+    login(client, author)
+    first = _page(client, course.id)
+    added = cf.page(db.session.get(type(module), module.id), "Добавлена автором")
+    html = _page(client, course.id)
+    assert f'id="item-{added.id}"' in html and "Добавлена автором" in html and "Добавлена" not in first
+    other = app.test_client()
+    login(other, author)
+    g.pop("csrf_token", None)  # the tests share one app context, where Flask-WTF keeps the token
+    theirs = other.get(f"/courses/{course.id}").get_data(as_text=True)
+    tokens = {re.findall(r'name="csrf_token" value="([^"]+)"', page)[0] for page in (html, theirs)}
+    assert len(tokens) == 2 and not any("\x00" in t for t in tokens)
+    assert all(
+        len(set(re.findall(r'name="csrf_token" value="([^"]+)"', page))) == 1 for page in (html, theirs)
+    )
