@@ -158,6 +158,7 @@ def main() -> int:
     workdir = Path(os.environ["VMESTE_INSTANCE_PATH"])
     app = create_app()
     failures: list[dict[str, str]] = []
+    started = time.perf_counter()
     with app.app_context():
         dialect = db.engine.dialect.name
         db.drop_all()
@@ -166,13 +167,22 @@ def main() -> int:
         targets, pure = prepare_all(ctx, failures)
         db.session.remove()
         db.engine.dispose()
+    prepared = time.perf_counter()
     rows, target_failures = load_targets(targets, dict(os.environ), settings, workdir)
+    timings = {
+        "data_and_pure_s": round(prepared - started, 1),
+        "pages_s": round(time.perf_counter() - prepared, 1),
+    }
     pure_rows = []
     for result in pure:
         row = result.as_json()
         row["verdict"] = report.pure_verdict(row)
         pure_rows.append(row)
-    document: dict[str, Any] = {"machine": machine(settings, dialect), "results": rows, "pure": pure_rows}
+    document: dict[str, Any] = {
+        "machine": machine(settings, dialect) | timings,
+        "results": rows,
+        "pure": pure_rows,
+    }
     if failures or target_failures:
         document["failures"] = failures + target_failures
     Path(os.environ["BENCH_OUTPUT"]).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

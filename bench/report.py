@@ -167,7 +167,11 @@ def render(document: Mapping[str, Any]) -> str:
         if run.get("pure"):
             parts.append(table(PURE_COLUMNS, [pure_cells(row) for row in run["pure"]]))
         bars = run.get("bars", {"met": 0, "total": 0})
-        parts.append(f"{machine.get('database', '?')}: {bars['met']} of {bars['total']} bars met")
+        line = f"{machine.get('database', '?')}: {bars['met']} of {bars['total']} bars met"
+        if machine.get("data_and_pure_s") is not None:
+            spent = machine["data_and_pure_s"], machine.get("pages_s", 0)
+            line += f" (data and pure timings {spent[0]:.0f} s, pages {spent[1]:.0f} s)"
+        parts.append(line)
     for failure in document.get("failures", []):
         where = failure.get("target") or failure.get("scenario") or "run"
         parts.append(f"FAILED ({failure.get('database')}) {where}: {failure['error']}")

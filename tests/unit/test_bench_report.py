@@ -110,7 +110,9 @@ def test_each_database_prints_one_page_table_with_the_bar_beside_each_figure() -
     pure = [
         dict(PureResult("grading", per_second=412_345.6, at_least_per_s=300_000).as_json(), verdict="PASS")
     ]
-    text = report.render(report.summarise([run("sqlite", rows, pure=pure), run("postgresql", rows)]))
+    postgresql = run("postgresql", rows)
+    postgresql["machine"].update(data_and_pure_s=301.4, pages_s=222.0)
+    text = report.render(report.summarise([run("sqlite", rows, pure=pure), postgresql]))
     blocks = text.split("\n\n")
     assert blocks[0] == "## sqlite"
     lines = blocks[1].splitlines()
@@ -134,7 +136,10 @@ def test_each_database_prints_one_page_table_with_the_bar_beside_each_figure() -
     assert blocks[2].splitlines()[2] == "| grading     | 412,346/s | ≥ 300,000/s | PASS    |"
     assert blocks[3] == "sqlite: 2 of 3 bars met"
     assert blocks[4] == "## postgresql"
-    assert blocks[-2:] == ["postgresql: 1 of 2 bars met", "3 of 5 bars met"]
+    assert blocks[-2:] == [
+        "postgresql: 1 of 2 bars met (data and pure timings 301 s, pages 222 s)",
+        "3 of 5 bars met",
+    ]
 
 
 WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:5000/dashboard
