@@ -180,7 +180,7 @@ def test_contest_page_runs_a_fixed_number_of_queries(client, count_queries) -> N
         login(client, db.session.get(User, person.user_id))
         url = f"/contests/{contest.id}"
         with at(NOW):
-            client.get(url)  # the lazy clock's moves happen here, once
+            client.get(url)  # a first visit (the clock is seen from the times, never written by a page)
         db.session.remove()  # an empty identity map: the count must not depend on what GC kept
         with at(NOW), count_queries() as counter:
             assert client.get(url).status_code == 200
