@@ -12,6 +12,8 @@ from werkzeug.exceptions import MethodNotAllowed
 from app.api.core import ApiError, api_user, endpoint, query_int, require_api
 from app.api.monitoring.report_json import card_json, report_json
 from app.i18n import _
+from app.monitoring.report_cache import report_numbers, titles_of
+from app.monitoring.viewing import Filters
 from app.permissions.monitoring import (
     can_recompute,
     can_view_institution,
@@ -22,7 +24,8 @@ from app.tabular_http import xlsx_response
 from app.timeutil import utcnow
 from monitoring.exports import report_xlsx
 from monitoring.recompute import recompute_now
-from monitoring.reports import build_report, check_report, resolve_year
+from monitoring.report_data import with_titles
+from monitoring.reports import check_report, report_pair, resolve_year
 from monitoring.school_card import card_as_report, school_card
 
 FORMATS = ("json", "xlsx")
@@ -57,7 +60,9 @@ def get_report(report: str) -> Any:
     scope = monitoring_scope(actor)
     if institution_id is not None:
         require_api(can_view_institution(scope, institution_id))
-    built = build_report(report, year, scope, district_id=district_id, institution_id=institution_id)
+    # The figures kept per summary run, as the pages keep them (app/monitoring/report_cache.py).
+    kind, (numbers,) = report_numbers((report,), Filters(year, district_id, institution_id), scope)
+    built = report_pair(report, with_titles(numbers, titles_of((report,), [numbers])), year, kind)[0]
     if wanted == "xlsx":
         return xlsx_response(report_xlsx(built, zone=actor.timezone), f"monitoring-{report}-{year}.xlsx")
     return report_json(built)
