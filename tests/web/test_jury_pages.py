@@ -16,6 +16,7 @@ from contest_engine.jury.jurors import stage_jurors
 from contest_engine.jury.models import JuryCriterion, ScoreSheet
 from contest_engine.jury.setup import jury_config, stage_criteria
 from contest_engine.jury.sheets import save_scores
+from contest_engine.jury.standing import refresh_standing
 from contest_engine.models import Stage
 from tests.conftest import login as login_form
 from tests.factories.accounts import admin, juror, organiser, student, teacher
@@ -278,6 +279,8 @@ def test_progress_reminder_and_close(app, client, outbox) -> None:
 
 def test_overview_page_runs_a_fixed_number_of_queries(app, client, count_queries) -> None:
     small = jury_stage(entries=2, jurors=2)
+    refresh_standing(small.stage.id)  # the factory writes entries directly: the standing as scoring keeps it
+    db.session.commit()
     login(client, small.organiser)
     with count_queries() as few:
         assert client.get(f"/jury/stages/{small.stage.id}/overview").status_code == 200
