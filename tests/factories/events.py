@@ -45,7 +45,7 @@ class EventFactory(Factory):
         """As the scheduling service does, the calendar's cached grids see the new row."""
         event = super()._create(model_class, *args, **kwargs)
         bump("events")
-        return event  # type: ignore[no-any-return]
+        return event
 
 
 def host(event: Event, user: object, *, role: HostRole = HostRole.HOST) -> EventHost:
