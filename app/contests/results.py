@@ -4,7 +4,6 @@ else the viewer's own line), its CSV/XLSX export, the awards and the diploma PDF
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -46,17 +45,16 @@ from contest_engine.results import (
 @bp.route("/stages/<int:stage_id>/results")
 def results_view(stage_id: int):  # type: ignore[no-untyped-def]
     if not current_user.is_authenticated and not session:  # nothing personal, not even a flash
-        served = anonymous_page(stage_id, lambda: _results_page(stage_id, csrf_token=str))
+        served = anonymous_page(stage_id, lambda: _results_page(stage_id))
         if served is not None:
             return served
     return _results_page(stage_id)
 
 
-def _results_page(stage_id: int, **layout: Any) -> str:
+def _results_page(stage_id: int) -> str:
     """The page; reads only (the clock's move is seen from the stage's times, a ranking still to be
-    computed is stored after the response). `layout` overrides the layout's helpers: the page kept
-    for visitors without a session is built with an empty CSRF token, since making one would make
-    a session and one visitor's token is no use to the next."""
+    computed is stored after the response). For a visitor the layout asks for no CSRF token (the
+    language switch needs none from them), so the page kept for visitors holds nothing personal."""
     stage, contest = stage_or_404(stage_id)
     now = utcnow()
     see_clock([stage], now)
@@ -84,7 +82,6 @@ def _results_page(stage_id: int, **layout: Any) -> str:
         q=search,
         organiser=can.can_organise_contest(current_user, contest.id),
         labels=status_labels(),
-        **layout,
     )
 
 

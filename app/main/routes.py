@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app import account_services, institutions
 from app.accounts import Institution
+from app.extensions import csrf
 from app.main import bp
 from app.main.dashboard import panels_for
 from app.main.forms import LanguageForm
@@ -42,8 +43,12 @@ def network():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():  # type: ignore[no-untyped-def]
-    form = LanguageForm()
+    """A visitor's switch needs no token: it only sets their own session's language, and asking for
+    one would give every anonymous page a session (the cached public pages are served without).
+    A signed-in person's switch also changes their account, so it keeps the CSRF check."""
+    form = LanguageForm() if current_user.is_authenticated else LanguageForm(meta={"csrf": False})
     if not form.validate_on_submit() or form.locale.data not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = form.locale.data

@@ -290,3 +290,24 @@ def test_times_are_shown_in_the_viewers_time_zone(client) -> None:  # type: igno
     login(client, user)
     html = client.get("/notifications").get_data(as_text=True)
     assert "10.01.2026, 19:00" in html and "12:00" not in html
+
+
+def test_language_switch_needs_no_token_from_a_visitor_but_does_from_a_signed_in_person(
+    app, client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    home = client.get("/")
+    assert 'id="language-switch"' in home.get_data(as_text=True)
+    assert "Set-Cookie" not in home.headers  # the visitor got no session for the switch
+    response = client.post("/language", data={"locale": "en", "next": "/auth/login"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/auth/login").get_data(as_text=True)
+    user = teacher()
+    db.session.commit()
+    signed_in = app.test_client()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    login(signed_in, user)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert signed_in.post("/language", data={"locale": "en"}).status_code == 400
+    db.session.refresh(user)
+    assert user.locale != "en"
