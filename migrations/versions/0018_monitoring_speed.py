@@ -2,8 +2,8 @@
 (mon_contest_total) and for the whole network per contest, subject and grade
 (mon_contest_network) — filled here once from mon_contest, so the reports read a handful of rows
 
-Revision ID: 0020_monitoring_speed
-Revises: 0019_library_speed
+Revision ID: 0018_monitoring_speed
+Revises: 0017_contest_standing
 Create Date: 2026-12-02 11:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020_monitoring_speed"
-down_revision = "0019_library_speed"
+revision = "0018_monitoring_speed"
+down_revision = "0017_contest_standing"
 branch_labels = None
 depends_on = None
 
