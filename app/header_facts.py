@@ -1,11 +1,12 @@
 """What the layout's header shows about the signed-in person on every page: the unread
 notifications (the bell), the unread direct messages and whether they sit on any stage's jury (the
-«Жюри» link). They used to cost two statements a page after the one that loads the user; now the
+«Жюри» link); and whether they take part in any contest, which spares the dashboard's contest and
+jury panels their queries for the many who do not. They used to cost two statements a page after the one that loads the user; now the
 user loader asks for them in its own statement (app/sessions.py) and keeps them for the request.
 
 The counts are read when the request starts: a page that marks something read in a POST redirects,
 so the next page's header is already right. Outside the loader (a login in this very request, the
-API) `facts_for` runs the same three subqueries in one statement.
+API) `facts_for` runs the same four subqueries in one statement.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.notifications import Notification
 from community.messaging.models import Conversation, DirectMessage
 from contest_engine.jury.models import StageJuror
+from contest_engine.models import Participation
 
 USER_ID: BindParameter[int] = bindparam("header_user_id")
 _KEY = "_header_facts"
@@ -31,11 +33,12 @@ class HeaderFacts:
     notifications: int
     messages: int
     jury_seat: bool
+    takes_part: bool
 
 
 def columns(user_id: BindParameter[Any] = USER_ID) -> tuple[ColumnElement[Any], ...]:
-    """Three scalar subqueries over indexes (notifications by person, conversations by either
-    member, jurors by person), to add to the user's own SELECT."""
+    """Four scalar subqueries over indexes (notifications by person, conversations by either
+    member, jurors by person, participations by person), to add to the user's own SELECT."""
     notes = (
         select(func.count())
         .select_from(Notification)
@@ -58,15 +61,18 @@ def columns(user_id: BindParameter[Any] = USER_ID) -> tuple[ColumnElement[Any], 
         .scalar_subquery()
     )
     seat = exists().where(StageJuror.user_id == user_id)
-    return notes, messages, seat
+    takes_part = exists().where(Participation.user_id == user_id)
+    return notes, messages, seat, takes_part
 
 
 _ALONE = select(*columns())
 
 
-def keep(user_id: int, notifications: Any, messages: Any, jury_seat: Any) -> HeaderFacts:
+def keep(user_id: int, notifications: Any, messages: Any, jury_seat: Any, takes_part: Any) -> HeaderFacts:
     """Remember the facts loaded with the user for the rest of this request."""
-    facts = HeaderFacts(user_id, int(notifications or 0), int(messages or 0), bool(jury_seat))
+    facts = HeaderFacts(
+        user_id, int(notifications or 0), int(messages or 0), bool(jury_seat), bool(takes_part)
+    )
     if has_request_context():
         setattr(g, _KEY, facts)
     return facts
@@ -99,5 +105,6 @@ def discount(*, notifications: int = 0, messages: int = 0) -> None:
                 max(facts.notifications - notifications, 0),
                 max(facts.messages - messages, 0),
                 facts.jury_seat,
+                facts.takes_part,
             ),
         )
