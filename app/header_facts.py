@@ -1,8 +1,9 @@
 """What the layout's header shows about the signed-in person on every page: the unread
 notifications (the bell), the unread direct messages and whether they sit on any stage's jury (the
 «Жюри» link); and whether they take part in any contest, which spares the dashboard's contest and
-jury panels their queries for the many who do not. They used to cost two statements a page after the one that loads the user; now the
-user loader asks for them in its own statement (app/sessions.py) and keeps them for the request.
+jury panels their queries for the many who do not. They used to cost two statements a page after
+the one that loads the user; now the user loader asks for them in its own statement
+(app/sessions.py) and keeps them for the request.
 
 The counts are read when the request starts: a page that marks something read in a POST redirects,
 so the next page's header is already right. Outside the loader (a login in this very request, the
