@@ -98,6 +98,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "vmeste:")
 
+    # How many built fragments each worker keeps (app/memo.py), least recently used dropped first.
+    MEMO_SIZE = int(os.environ.get("MEMO_SIZE", "2048") or 2048)
+
 
 class DevelopmentConfig(Config):
     pass
