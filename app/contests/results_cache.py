@@ -42,7 +42,7 @@ def results_table(
         return Markup(html), found.total, divisions
 
     parts = (stage.id, _query(), page, per_page, division_id, search, _locale())
-    return remember("contests.results_table", parts, (results_key(stage.id),), build)
+    return remember("contests.results_table", parts, _versions(stage.id), build)
 
 
 def anonymous_page(stage_id: int, render: Callable[[], str]) -> Response | None:
@@ -57,12 +57,16 @@ def anonymous_page(stage_id: int, render: Callable[[], str]) -> Response | None:
         except HTTPException:
             return None
 
-    body = remember(
-        "contests.anonymous_results", (stage_id, _query(), _locale()), (results_key(stage_id),), build
-    )
+    body = remember("contests.anonymous_results", (stage_id, _query(), _locale()), _versions(stage_id), build)
     if body is None:
         return None
     return Response(body, mimetype="text/html")
+
+
+def _versions(stage_id: int) -> tuple[str, ...]:
+    """The ranking's version, and «names»: the table joins each participant's current full name
+    (a rename through the profile moves «names», not the stage's results)."""
+    return (results_key(stage_id), "names")
 
 
 def _query() -> tuple[tuple[str, str], ...]:

@@ -24,6 +24,7 @@ from contest_engine.jury.overview import entry_scores, scores_overview
 from contest_engine.jury.progress import jury_progress, remind_late_jurors
 from contest_engine.jury.setup import jury_config
 from contest_engine.jury.standing import standing_key, standing_missing, store_missing_standing
+from contest_engine.queries import results_key
 
 OVERVIEW_PER_PAGE = 50  # what a screen shows; each row's points and comments on their own page
 
@@ -100,10 +101,10 @@ def overview(stage_id: int):  # type: ignore[no-untyped-def]
         )
 
     # Kept per worker under the standing's version: every score, draft, appeal, allocation and
-    # setting change moves it on (contest_engine.jury.standing).
-    body = remember(
-        "jury.overview", (stage.id, page, query, str(get_locale())), (standing_key(stage.id),), build
-    )
+    # setting change moves it on (contest_engine.jury.standing). Participants' and jurors' names and
+    # the divisions' names are read live: a rename moves «names», a contest's edit its results key.
+    versions = (standing_key(stage.id), results_key(stage.id), "names")
+    body = remember("jury.overview", (stage.id, page, query, str(get_locale())), versions, build)
     return render_template("jury/overview.html", stage=stage, contest=contest, body=body, active="overview")
 
 
