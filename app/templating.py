@@ -10,7 +10,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 
-from app import header_facts, numbers, page_speed
+from app import header_facts, layout_fragments, numbers, page_speed
 from app.accounts import role_label
 from app.markdown import render_markdown
 from app.time_zones import city, zone_label
@@ -83,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     page_speed.init_app(app)
+    layout_fragments.init_app(app)
 
     @app.context_processor
     def header_context() -> dict[str, Any]:
