@@ -39,6 +39,7 @@ def create_district(*, name: str, region: str, actor: User | None) -> District:
     district = District(name=name, region=region)
     if not added(district):
         raise _duplicate(name)
+    bump("names")  # the network's reports kept rendered list every district by name
     audit.record(
         "district.created",
         actor=actor,
@@ -102,6 +103,7 @@ def delete_district(district: District, *, actor: User | None) -> None:
         if db.session.get(District, district_id) is None:
             raise NotFound(_("This district no longer exists."))
         raise Conflict(_("The district “%(name)s” still has institutions: move them first.", name=name))
+    bump("names")  # the network's reports kept rendered list every district by name
     audit.record(
         "district.deleted",
         actor=actor,
