@@ -57,6 +57,10 @@ def create_app(config: str | dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # No server to have restarted: the ping before each checkout would only cost time.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     app.config["UPLOAD_DIR"] = app.config.get("UPLOAD_DIR") or str(Path(instance_path) / "uploads")
     app.config["MAIL_OUTBOX_DIR"] = app.config.get("MAIL_OUTBOX_DIR") or str(Path(instance_path) / "outbox")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())

@@ -30,6 +30,8 @@ def translation_directories() -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # A ping on every checkout notices a restarted PostgreSQL before a request fails on a dead
+    # connection; a SQLite file has no server to lose, so create_app turns it off there.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 

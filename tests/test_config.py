@@ -79,3 +79,8 @@ def test_a_waiting_writer_gets_the_lock_soon_after_it_is_freed(app) -> None:  # 
     thread.join(timeout=10)
     assert waited and waited[0] >= 0.3
     assert time.monotonic() - released < 0.1
+
+
+def test_connections_are_pinged_before_use_on_postgresql_only(app) -> None:  # type: ignore[no-untyped-def]
+    """A restarted PostgreSQL server leaves dead connections in the pool; a SQLite file cannot."""
+    assert db.engine.pool._pre_ping is (db.engine.dialect.name != "sqlite")
