@@ -13,15 +13,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
 
 from app import audit
 from app.accounts import User
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
 from app.i18n import _
-from contest_engine.models import Contest, Stage
-from contest_engine.queries import find_participation, is_admitted
+from contest_engine.models import Contest, Participation, Stage, StageParticipant
+from contest_engine.queries import COMPETITIVE_KINDS
 from contest_engine.rules.stages import StageKind, StageState, clock_state
 from courses.quiz.bank_gift import export_gift, import_gift
 from courses.quiz.banks import bank_for, create_bank
@@ -129,13 +130,48 @@ def stage_for_quiz(quiz_id: int) -> Stage | None:
     return db.session.scalar(select(Stage).where(Stage.quiz_id == quiz_id))
 
 
+def _stage_and_admission(quiz_id: int, user_id: int) -> tuple[Stage, Participation | None, bool] | None:
+    """The quiz's stage, the user's participation in its contest and whether it is admitted to the
+    stage (a registration stage or the first competitive one admits everybody registered, a later one
+    those who advanced), in one statement: the policy is asked on every start on contest day."""
+    earlier = aliased(Stage)
+    before = (
+        select(earlier.id)
+        .where(
+            earlier.contest_id == Stage.contest_id,
+            earlier.position < Stage.position,
+            earlier.kind.in_(COMPETITIVE_KINDS),
+        )
+        .exists()
+    )
+    advanced = (
+        select(StageParticipant.id)
+        .where(StageParticipant.stage_id == Stage.id, StageParticipant.participation_id == Participation.id)
+        .exists()
+    )
+    found = db.session.execute(
+        select(Stage, Participation, before, advanced)
+        .outerjoin(
+            Participation,
+            and_(Participation.contest_id == Stage.contest_id, Participation.user_id == user_id),
+        )
+        .where(Stage.quiz_id == quiz_id)
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    stage, participation, has_earlier, has_advanced = found
+    admitted = stage.kind == StageKind.REGISTRATION or not has_earlier or bool(has_advanced)
+    return stage, participation, admitted
+
+
 def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
     """A participant admitted to the stage may start its round while the stage is open; the attempt
     never outlives the stage (deadline_cap = stage close)."""
-    stage = stage_for_quiz(quiz.id)
-    if stage is None:
+    found = _stage_and_admission(quiz.id, user.id)
+    if found is None:
         return AttemptPolicy(False, _("This quiz is not a contest round."), None, True)
-    participation = find_participation(stage.contest_id, user.id)
+    stage, participation, admitted = found
     if participation is None:
         return AttemptPolicy(False, _("Only the contest's participants take this round."), None, True)
     state = clock_state(stage.state, stage.opens_at, stage.closes_at, now)
@@ -143,6 +179,6 @@ def contest_attempt_policy(user: User, quiz: Any, now: datetime) -> Any:
         if now < stage.opens_at:
             return AttemptPolicy(False, _("The round has not started yet."), stage.closes_at)
         return AttemptPolicy(False, _("The round is over."), stage.closes_at)
-    if not is_admitted(stage, participation):
+    if not admitted:
         return AttemptPolicy(False, _("You did not advance to this round."), stage.closes_at)
     return AttemptPolicy(True, "", stage.closes_at)

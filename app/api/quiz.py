@@ -39,10 +39,13 @@ def _decimal(value: Any) -> float | int | None:
     return int(value) if value == value.to_integral() else float(value)
 
 
-def attempt_json(attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool) -> dict[str, Any]:
-    """The attempt as API.md shows it: questions in slot order, saved answers, the score once finished."""
+def attempt_json(
+    attempt: QuizAttempt, quiz: Quiz, *, with_answers: bool, shown: list[attempts.AttemptItem] | None = None
+) -> dict[str, Any]:
+    """The attempt as API.md shows it: questions in slot order, saved answers, the score once finished.
+    `shown`: the items a start has just drawn (read from the database when not given)."""
     items = []
-    for item in attempts.attempt_items(attempt, quiz):
+    for item in attempts.attempt_items(attempt, quiz) if shown is None else shown:
         view = item.view
         entry: dict[str, Any] = {
             "slot": item.slot,
@@ -112,12 +115,12 @@ def start_attempt(quiz_id: int) -> Any:
     quiz = _quiz(quiz_id)
     require_api(can_take_quiz(user, quiz))
     now = utcnow()
-    attempt = attempts.start_attempt(quiz, user, now)
-    # A new attempt starts now; one begun earlier (or by a simultaneous start) is resumed. Told apart
-    # by its start rather than by a second look-up of the attempt in progress (contest day: one
-    # statement less on every pupil's start).
-    status = 201 if attempt.started_at == now else 200
-    return attempt_json(attempt, quiz, with_answers=status == 200), status
+    attempt, drawn = attempts.begin_attempt(quiz, user, now)
+    # A new attempt comes with the items it has just drawn (shown without reading them back); one
+    # begun earlier (or by a simultaneous start) is resumed with its saved answers.
+    if drawn is None:
+        return attempt_json(attempt, quiz, with_answers=True), 200
+    return attempt_json(attempt, quiz, with_answers=False, shown=drawn), 201
 
 
 @endpoint(
@@ -141,10 +144,13 @@ def get_attempt(attempt_id: int) -> Any:
     body=AnswerIn,
 )
 def save_answer(attempt_id: int, slot: int, body: AnswerIn) -> Any:
-    attempt, _quiz_row = _attempt(attempt_id)
+    found = attempts.answer_in_attempt(attempt_id, slot)  # the attempt, its quiz and the slot at once
+    if found is None or not can_view_attempt(api_user(), found[0], found[1]):
+        raise not_found()
+    attempt, _quiz_row, answer_row, row = found
     if not can_answer_attempt(api_user(), attempt):
         raise ApiError(403, _("Only the student who started this attempt answers in it."))
-    attempts.save_answer(attempt, slot, body.answer, utcnow())
+    attempts.save_loaded_answer(attempt, slot, answer_row, row, body.answer, utcnow())
     return {"slot": slot, "saved": True}
 
 

@@ -7,14 +7,14 @@ finishes, a save racing a finish) leave one correct result on SQLite and Postgre
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts import User
 from app.cache_versions import bump
@@ -24,12 +24,12 @@ from app.i18n import _
 from courses.quiz import grading, questions, rules
 from courses.quiz.answer_shapes import AnswerShapeError, validate_answer
 from courses.quiz.bank_questions import decode_question, load_question
+from courses.quiz.drawing import AttemptItem as AttemptItem
+from courses.quiz.drawing import draw, item
 from courses.quiz.grade_keys import user_grades_key
 from courses.quiz.messages import answer_shape_text
 from courses.quiz.models import AttemptState, Question, Quiz, QuizAnswer, QuizAttempt
 from courses.quiz.policies import policy_for
-from courses.quiz.quizzes import quiz_slots
-from courses.quiz.student_view import public_view
 
 
 def in_progress_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
@@ -58,9 +58,17 @@ def user_attempts(quiz: Quiz, user: User) -> list[QuizAttempt]:
 
 
 def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
-    """Start (or resume) the user's attempt. Refusals: the owner's policy, the quiz's window, no
-    attempts left. Two starts at once make one attempt (unique quiz, user, number)."""
-    current = in_progress_attempt(quiz, user)
+    """Start (or resume) the user's attempt (see `begin_attempt`)."""
+    return begin_attempt(quiz, user, now)[0]
+
+
+def begin_attempt(quiz: Quiz, user: User, now: datetime) -> tuple[QuizAttempt, list[AttemptItem] | None]:
+    """Start (or resume) the user's attempt; a new one comes with its items (built from the drawn
+    rows, so showing it reads nothing back), a resumed one with None. Refusals: the owner's policy,
+    the quiz's window, no attempts left. Two starts at once make one attempt (unique quiz, user,
+    number)."""
+    earlier = user_attempts(quiz, user)  # one statement: the one in progress, the count, the number
+    current = next((a for a in reversed(earlier) if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None and is_overdue(current, now):
         finish_attempt(current, now)
         current = None
@@ -69,24 +77,19 @@ def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
         error = Forbidden if policy.forbidden else Conflict
         raise error(policy.reason or _("You cannot start this quiz."))
     if current is not None:
-        return current
+        return current, None
     if not rules.is_open(quiz.opens_at, quiz.closes_at, now):
         if quiz.opens_at is not None and now < quiz.opens_at:
             raise Conflict(_("The quiz is not open yet."))
         raise Conflict(_("The quiz is closed."))
-    last = db.session.execute(
-        select(func.count(), func.max(QuizAttempt.number)).where(
-            QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id
-        )
-    ).one()
-    used, number = last[0] or 0, (last[1] or 0) + 1
+    used, number = len(earlier), max((a.number for a in earlier), default=0) + 1
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise Conflict(_("No attempts are left."))
     deadline = rules.attempt_deadline(now, quiz.time_limit_minutes, quiz.closes_at, policy.deadline_cap)
     if deadline is not None and deadline <= now:
         raise Conflict(_("The quiz is closed."))
     seed = random.SystemRandom().randrange(1, 2**31 - 1)
-    drawn = _draw(quiz, seed)
+    drawn = draw(quiz, seed)
     if not drawn:
         raise Conflict(_("The quiz has no questions yet."))
     attempt = QuizAttempt(
@@ -97,67 +100,40 @@ def start_attempt(quiz: Quiz, user: User, now: datetime) -> QuizAttempt:
         started_at=now,
         deadline=deadline,
         state=AttemptState.IN_PROGRESS,
-        max_score=sum((mark for _q, mark, graded in drawn if graded), Decimal(0)),
+        max_score=sum((d.mark for d in drawn if d.graded), Decimal(0)),
+        needs_grading=False,
     )
     db.session.add(attempt)
     try:
         db.session.flush()
-        db.session.add_all(
-            [
-                QuizAnswer(attempt_id=attempt.id, slot=i, question_id=q.id, max_mark=mark)
-                for i, (q, mark, _graded) in enumerate(drawn, start=1)
-            ]
-        )
-        db.session.commit()
+        rows = [
+            {"attempt_id": attempt.id, "slot": i, "question_id": d.row.id, "max_mark": d.mark}
+            for i, d in enumerate(drawn, start=1)
+        ]
+        db.session.execute(insert(QuizAnswer), rows)  # one executemany
+        _commit_keeping()
     except IntegrityError:
         db.session.rollback()
         existing = in_progress_attempt(quiz, user)
         if existing is None:
             raise Conflict(_("Another attempt was started at the same moment; reload the page.")) from None
-        return existing
-    return attempt
+        return existing, None
+    items = [
+        item(row["slot"], QuizAnswer(**row), d.row, d.question, seed, quiz)
+        for row, d in zip(rows, drawn, strict=True)
+    ]
+    return attempt, items
 
 
-def _draw(quiz: Quiz, seed: int) -> list[tuple[Question, Decimal, bool]]:
-    """The attempt's questions: fixed slots as they are, random slots drawn with the attempt's seed,
-    shuffled when the quiz says so. (question row, its mark, whether it is graded)."""
-    rng = random.Random(seed)
-    slots = quiz_slots(quiz)
-    fixed_ids = [s.question_id for s in slots if s.question_id is not None]
-    category_ids = [s.category_id for s in slots if s.category_id is not None]
-    query = select(Question).where(Question.id.in_(fixed_ids))
-    if category_ids:
-        query = select(Question).where(
-            (Question.id.in_(fixed_ids))
-            | (
-                and_(
-                    Question.category_id.in_(category_ids),
-                    Question.hidden.is_(False),
-                    Question.type != "description",
-                )
-            )
-        )
-    rows = {q.id: q for q in db.session.scalars(query.order_by(Question.id))}
-    used = set(fixed_ids)
-    picked: list[tuple[Question, Decimal | None]] = []
-    for slot in slots:
-        if slot.question_id is not None:
-            picked.append((rows[slot.question_id], slot.mark))
-            continue
-        pool = [q for q in rows.values() if q.category_id == slot.category_id and q.id not in used]
-        for question in rng.sample(pool, min(slot.random_count, len(pool))):
-            used.add(question.id)
-            picked.append((question, slot.mark))
-    if quiz.shuffle_questions:
-        rng.shuffle(picked)
-    drawn = []
-    for row, mark in picked:
-        question = load_question(row)
-        graded = grading.is_graded(question)
-        drawn.append(
-            (row, (mark if mark is not None else question.default_mark) if graded else Decimal(0), graded)
-        )
-    return drawn
+def _commit_keeping() -> None:
+    """Commit without expiring the session's objects: the caller shows the rows it has just written
+    (or read in the same transaction) and need not read them back."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
@@ -165,17 +141,6 @@ def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
     return (
         attempt.state == AttemptState.IN_PROGRESS and attempt.deadline is not None and now >= attempt.deadline
     )
-
-
-@dataclass
-class AttemptItem:
-    """One slot of an attempt as pages and the API show it."""
-
-    slot: int
-    answer_row: QuizAnswer
-    row: Question
-    question: questions.AnyQuestion
-    view: dict[str, Any]
 
 
 def attempt_items(attempt: QuizAttempt, quiz: Quiz) -> list[AttemptItem]:
@@ -186,14 +151,10 @@ def attempt_items(attempt: QuizAttempt, quiz: Quiz) -> list[AttemptItem]:
         .where(QuizAnswer.attempt_id == attempt.id)
         .order_by(QuizAnswer.slot)
     ).all()
-    items = []
-    for answer_row, row in pairs:
-        question = load_question(row)
-        seed = attempt.seed + answer_row.slot if quiz.shuffle_answers else None
-        items.append(
-            AttemptItem(answer_row.slot, answer_row, row, question, public_view(question, shuffle_seed=seed))
-        )
-    return items
+    return [
+        item(answer_row.slot, answer_row, row, load_question(row), attempt.seed, quiz)
+        for answer_row, row in pairs
+    ]
 
 
 def get_attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz] | None:
@@ -206,22 +167,50 @@ def get_attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz] | None:
     return (found[0], found[1]) if found else None
 
 
-def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> QuizAnswer:
-    """Autosave one answer. Refused once the attempt is finished or past its deadline; an overdue
-    attempt is finished with the answers saved before the deadline.
+def answer_in_attempt(
+    attempt_id: int, slot: int
+) -> tuple[QuizAttempt, Quiz, QuizAnswer | None, Question | None] | None:
+    """The attempt, its quiz, and the answer row and question of one slot (None, None when the
+    attempt has no such slot) in one statement; None when there is no such attempt."""
+    found = db.session.execute(
+        select(QuizAttempt, Quiz, QuizAnswer, Question)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .outerjoin(QuizAnswer, and_(QuizAnswer.attempt_id == QuizAttempt.id, QuizAnswer.slot == slot))
+        .outerjoin(Question, Question.id == QuizAnswer.question_id)
+        .where(QuizAttempt.id == attempt_id)
+    ).first()
+    return (found[0], found[1], found[2], found[3]) if found else None
 
-    Race-safety: the attempt row is touched first with a conditional update (state, deadline), so
-    a save and a finish never interleave: either the save lands before the finish grades, or it is
-    refused.
-    """
+
+def save_answer(attempt: QuizAttempt, slot: int, raw: Any, now: datetime) -> QuizAnswer:
+    """Autosave one answer (see `save_loaded_answer`)."""
     found = db.session.execute(
         select(QuizAnswer, Question)
         .join(Question, Question.id == QuizAnswer.question_id)
         .where(QuizAnswer.attempt_id == attempt.id, QuizAnswer.slot == slot)
     ).first()
-    if found is None:
+    return save_loaded_answer(
+        attempt, slot, found[0] if found else None, found[1] if found else None, raw, now
+    )
+
+
+def save_loaded_answer(
+    attempt: QuizAttempt,
+    slot: int,
+    answer_row: QuizAnswer | None,
+    row: Question | None,
+    raw: Any,
+    now: datetime,
+) -> QuizAnswer:
+    """Autosave one answer into its loaded row. Refused once the attempt is finished or past its
+    deadline; an overdue attempt is finished with the answers saved before the deadline.
+
+    Race-safety: the attempt row is touched first with a conditional update (state, deadline), so
+    a save and a finish never interleave: either the save lands before the finish grades, or it is
+    refused.
+    """
+    if answer_row is None or row is None:
         raise NotFound(_("There is no question %(slot)s in this attempt.", slot=slot))
-    answer_row, row = found
     question = load_question(row)
     try:
         value = validate_answer(question, raw)
@@ -363,8 +352,15 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
         .execution_options(synchronize_session=False)
     )
     bump(user_grades_key(attempt.user_id))
-    db.session.commit()
-    db.session.refresh(attempt)
+    _commit_keeping()
+    finished = {
+        "state": AttemptState.FINISHED,
+        "finished_at": finished_at,
+        "score": score,
+        "needs_grading": pending,
+    }
+    for name, value in finished.items():  # what was written, without reading the attempt back
+        set_committed_value(attempt, name, value)
     return attempt
 
 
