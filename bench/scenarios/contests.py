@@ -1,29 +1,27 @@
 """Contest engine: ranking and advancement of 100,000 participants in one division (pure, seconds);
-the results page of a published stage with 10,000 participants (HTML and API, beside the bare-Flask
-baseline); 1,000 pupils each starting the olympiad round through the contest's attempt policy, saving
-20 answers and finishing, against gunicorn with 2 workers (requests/s, p99, errors)."""
+the results page of a published stage with 10,000 participants (signed in, a district search, the
+public page; beside the bare-Flask baseline); the contest day's one-node run of bench/contest_day.py
+(1,000 pupils start the olympiad round, save 20 answers and finish against gunicorn with 2 workers:
+requests/s, p99, failed requests, answers lost). BENCH_CONTESTS_HTTP=0 skips that run."""
 
 from __future__ import annotations
 
 import os
 import random
-import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from app.accounts import ApiToken, Role, User, hash_token
+from app.accounts import Role, User
 from app.extensions import db
+from bench.contest_day import Run, as_pure_results, perform
 from bench.scenario import BenchContext, HttpTarget, PureResult, timed
-from contest_engine import clock, olympiad, queries, setup
 from contest_engine.models import Contest, ContestOrganiser, Division, Participation, Stage, StageResult
 from contest_engine.rules import advancement, ranking
 from contest_engine.rules.search import search_text
 from contest_engine.rules.stages import StageKind, StageState
-from contest_engine.spec import ContestSpec, StageSpec
 
 RANKED = 100_000
 RESULTS_PARTICIPANTS = 10_000
@@ -117,87 +115,11 @@ def _results_stage(ctx: BenchContext, owner: User, now: datetime) -> int:
     return stage.id
 
 
-def _round(ctx: BenchContext, owner: User, now: datetime) -> dict[str, object]:
-    """An olympiad round open now, 20 auto-graded questions, 1,000 registered pupils with API tokens."""
-    from bench.scenarios.quiz import GIFT_TEMPLATE
-
-    spec = ContestSpec(
-        title="Нагрузочная олимпиада: тур",
-        kind="olympiad",
-        divisions=["5-8", "9-11"],
-        stages=[StageSpec("Онлайн-тур", "olympiad", now + timedelta(minutes=1), now + timedelta(days=2))],
-        awards=[{"title": "Участник"}],
-    )
-    contest = setup.create_contest(spec, actor=owner, now=now)
-    text = "\n\n".join(GIFT_TEMPLATE.format(n=n) for n in range(3))
-    report = olympiad.import_questions(contest, text, actor=owner)
-    assert not report.errors, report.errors
-    stage = queries.contest_stages(contest.id)[0]
-    quiz = olympiad.create_round(
-        stage,
-        contest,
-        question_ids=[q.id for q in report.imported][:20],
-        time_limit_minutes=60,
-        max_grade=Decimal(100),
-        shuffle=True,
-        actor=owner,
-        now=now,
-    )
-    stage_id = stage.id
-    stage = db.session.get(Stage, stage_id)
-    stage.opens_at = quiz.opens_at = now - timedelta(minutes=5)  # open it now (set up a minute ahead)
-    db.session.commit()
-    clock.run_clock(datetime.now(UTC), contest_id=contest.id)
-    divisions = queries.contest_divisions(contest.id)
-    people = [
-        {
-            "email": f"olymp{n}@bench.vmeste.local",
-            "full_name": f"Олимпиадник {n}",
-            "role": Role.STUDENT,
-            "password_hash": ctx.password_hash,
-            "timezone": "Europe/Moscow",
-            "locale": "ru",
-            "active": True,
-        }
-        for n in range(PUPILS)
-    ]
-    db.session.execute(insert(User), people)
-    ids = list(
-        db.session.scalars(
-            select(User.id).where(User.email.like("olymp%@bench.vmeste.local")).order_by(User.id)
-        )
-    )
-    db.session.execute(
-        insert(Participation),
-        [
-            {
-                "contest_id": contest.id,
-                "user_id": uid,
-                "division_id": divisions[n % 2].id,
-                "registered_at": now,
-                "institution_name": "Школа",
-            }
-            for n, uid in enumerate(ids)
-        ],
-    )
-    tokens = [secrets.token_urlsafe(32) for _ in ids]
-    db.session.execute(
-        insert(ApiToken),
-        [
-            {"user_id": uid, "token_hash": hash_token(raw), "name": "bench", "created_at": now}
-            for uid, raw in zip(ids, tokens, strict=True)
-        ],
-    )
-    db.session.commit()
-    return {"quiz_id": quiz.id, "tokens": tokens, "contest_id": contest.id}
-
-
 def prepare(ctx: BenchContext) -> None:
     now = datetime.now(UTC)
     owner = _organiser(ctx)
     ctx.data["contests"] = {
         "results_stage_id": _results_stage(ctx, owner, now),
-        "round": _round(ctx, owner, now),
     }
 
 
@@ -239,42 +161,13 @@ def pure(ctx: BenchContext) -> list[PureResult]:
         ),
     ]
     if "contests" in ctx.data and os.environ.get("BENCH_CONTESTS_HTTP", "1") != "0":
-        results.extend(_pupils_over_http(ctx))
+        results.extend(_contest_day(db.engine.dialect.name))
     return results
 
 
-def _pupils_over_http(ctx: BenchContext) -> list[PureResult]:
-    """1,000 pupils × (start the round, 20 saves, finish) against the real app with 2 gunicorn
-    workers; the contest's attempt policy decides every start and caps every deadline."""
-    from bench.run import Gunicorn, log
-    from bench.scenarios.quiz import _run_plain, _run_students
-
-    data = ctx.data["contests"]["round"]
-    db.session.remove()
-    db.engine.dispose()
-    workdir = Path(os.environ.get("VMESTE_INSTANCE_PATH", "/tmp"))
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-    served = Gunicorn("bench.wsgi:app", env, workdir)
-    bare = Gunicorn("bench.bare:app", env, workdir)
-    try:
-        served.wait_ready("/auth/login")
-        bare.wait_ready("/")
-        log(f"contests: {PUPILS} pupils × 22 requests, {connections} connections")
-        app_rps, app_p99, errors = _run_students(served.port, data, connections)
-        base_rps, base_p99, _ = _run_plain(bare.port, PUPILS * 22, connections)
-    finally:
-        served.stop()
-        bare.stop()
-    return [
-        PureResult(
-            f"contests: {PUPILS:,} pupils start the round + 20 saves + finish (requests/s)",
-            per_second=app_rps,
-        ),
-        PureResult(f"contests: {PUPILS:,} pupils, p99 latency (s)", seconds=app_p99),
-        PureResult(f"contests: {PUPILS:,} pupils, failed requests", per_second=float(errors)),
-        PureResult(
-            "contests: bare Flask page, same requests and connections (requests/s)", per_second=base_rps
-        ),
-        PureResult("contests: bare Flask page, p99 latency (s)", seconds=base_p99),
-    ]
+def _contest_day(database: str) -> list[PureResult]:
+    """1,000 pupils × (start the round, 20 saves, finish) on one node of 2 gunicorn workers, on this
+    run's kind of database: `make contest-day`'s run (bench/contest_day.py), on a fresh database of
+    its own, with its bars (p99, failed requests, answers lost)."""
+    run = Run(f"{PUPILS:,} pupils, one node", database if database == "postgresql" else "sqlite", 1, PUPILS)
+    return as_pure_results(perform(run))
