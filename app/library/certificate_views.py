@@ -63,7 +63,9 @@ def certificate_context(material: Material, user: Any) -> dict[str, Any]:
         "is_author": author,
         "certificate": certificate,
         "revoked": revoked,
-        "can_download": author and published and not revoked,
+        # published before certificates came with publication: the clock issues it shortly
+        "preparing": published and author and certificate is None,
+        "can_download": author and published and certificate is not None and not revoked,
         "can_revoke": moderator and not revoked,
     }
     return {"certificate_state": state}
@@ -82,7 +84,7 @@ def certificate_download(material_id: int):  # type: ignore[no-untyped-def]
     material = _material_or_404(material_id)
     require(can_download_certificate(current_user, material))
     try:
-        certificate = publication_certificate(material, actor=current_user, now=utcnow())
+        certificate = publication_certificate(material)
     except DomainError as error:  # a download, not a form: the refusal shows on the material page
         flash(error.message, "warning")
         return redirect(material_path(material.id))

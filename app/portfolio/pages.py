@@ -54,7 +54,7 @@ def mine():  # type: ignore[no-untyped-def]
 @bp.route("/<int:user_id>")
 def view(user_id: int):  # type: ignore[no-untyped-def]
     owner = _owner_or_404(user_id)
-    portfolio = gather(owner, now=utcnow())
+    portfolio = gather(owner)
     return render_template(
         "portfolio/view.html",
         portfolio=portfolio,
@@ -69,7 +69,7 @@ def view(user_id: int):  # type: ignore[no-untyped-def]
 def pdf(user_id: int):  # type: ignore[no-untyped-def]
     owner = _owner_or_404(user_id)
     now = utcnow()
-    data = portfolio_pdf(gather(owner, now=now), site_url=url_for("main.index", _external=True), now=now)
+    data = portfolio_pdf(gather(owner), site_url=url_for("main.index", _external=True), now=now)
     return pdf_download(data, portfolio_file_name(owner), f"portfolio-{owner.id}.pdf")
 
 

@@ -2,6 +2,11 @@
 issued once to its author, printed as a PDF with a serial number, revoked by a moderator with a
 reason. The document is an app.certificates row (kind PUBLICATION, source ("material", id)), so the
 public check page and the API verify it like any course certificate or diploma.
+
+It is issued at the moment it is earned: the first publication (`issue_on_publication`, called by
+community.library.publication inside the moderator's or trusted author's transaction). Materials
+published before that get theirs from the clock (`issue_missing_certificates`, a batch a tick).
+Downloads, the material page and the portfolio only read the row.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import exists, select, update
 
 from app import audit
 from app.accounts import Institution, User, role_label
@@ -31,6 +36,9 @@ from community.rules import RuleError
 SOURCE = "material"
 # The issuer's zone: a certificate is dated as the site dates it, not as its reader's clock would.
 SITE_ZONE = DEFAULT_TIMEZONE
+# Certificates a tick issues for materials published before issuing moved to publication: enough to
+# clear a library's backlog in minutes, few enough to keep the tick short on contest day.
+BACKFILL_BATCH = 200
 
 
 def material_path(material_id: int) -> str:
@@ -49,27 +57,28 @@ def current_certificate(material_id: int) -> Certificate | None:
     )
 
 
-def publication_certificate(material: Material, *, actor: User, now: datetime) -> Certificate:
-    """The certificate the author downloads: issued on first request, the same one afterwards.
-    Refused before publication and after a revocation (the revoked document stays revoked)."""
+def publication_certificate(material: Material) -> Certificate:
+    """The certificate the author downloads (reads only). Refused before publication, after a
+    revocation (the revoked document stays revoked) and, for a material published before
+    certificates were issued at publication, until the clock has issued it."""
     if material.status != MaterialStatus.PUBLISHED or material.published_at is None:
         raise Conflict(text(RuleError("certificate_unpublished", "material")))
     existing = current_certificate(material.id)
+    if existing is None:
+        raise Conflict(text(RuleError("certificate_preparing", "material")))
+    if existing.revoked_at is not None:
+        raise Conflict(text(RuleError("certificate_revoked", "material", reason=existing.revoked_reason)))
+    return existing
+
+
+def issue_on_publication(material: Material, *, actor: User | None, now: datetime) -> Certificate:
+    """Issue the certificate of a material just published, inside the publishing transaction (no
+    commit). A republished material keeps the certificate it has, revoked or not, worded as issued."""
+    existing = current_certificate(material.id)
     if existing is not None:
-        if existing.revoked_at is not None:
-            raise Conflict(text(RuleError("certificate_revoked", "material", reason=existing.revoked_reason)))
         return existing
     certificate = _issue(material, now)
-    audit.record(
-        "library.certificate_issued",
-        actor=actor,
-        scope_type="material",
-        scope_id=material.id,
-        object_type="certificate",
-        object_id=certificate.id,
-        details={"code": certificate.code},
-    )
-    db.session.commit()
+    _record_issue(material, certificate, actor)
     return certificate
 
 
@@ -78,8 +87,8 @@ def revoke_certificate(
 ) -> Certificate:
     """A moderator withdraws the certificate (plagiarism, a wrong author): the check page and the API
     then say revoked, with the reason and date, and the author is told in the app and by e-mail
-    (`link`: the material's full address for the letter). A material whose author
-    never asked for the certificate gets one issued already revoked, so none can be issued later.
+    (`link`: the material's full address for the letter). A material the clock has
+    not yet issued one for gets one issued already revoked, so none can be issued later.
     Two revocations at once: the conditional UPDATE lets one through, the other is refused."""
     try:
         cleaned = clean_reason(reason)
@@ -112,31 +121,27 @@ def revoke_certificate(
     return certificate
 
 
-def ensure_publication_certificates(author_id: int, *, now: datetime) -> int:
-    """Issue the certificates of this author's published materials that have none yet, so a
-    portfolio lists every publication with a code. One query when there is nothing to issue."""
+def issue_missing_certificates(now: datetime) -> list[str]:
+    """Clock job: issue the certificates of published materials that have none (published before
+    certificates were issued at publication), a batch a tick, in one transaction. One query when
+    there is nothing to issue."""
+    issued = exists().where(
+        Certificate.source_type == SOURCE,
+        Certificate.source_id == Material.id,
+        Certificate.kind == CertificateKind.PUBLICATION,
+    )
     missing = db.session.scalars(
         select(Material)
-        .outerjoin(
-            Certificate,
-            and_(
-                Certificate.source_type == SOURCE,
-                Certificate.source_id == Material.id,
-                Certificate.kind == CertificateKind.PUBLICATION,
-            ),
-        )
-        .where(
-            Material.author_id == author_id,
-            Material.status == MaterialStatus.PUBLISHED,
-            Material.published_at.is_not(None),
-            Certificate.id.is_(None),
-        )
+        .where(Material.status == MaterialStatus.PUBLISHED, Material.published_at.is_not(None), ~issued)
+        .order_by(Material.id)
+        .limit(BACKFILL_BATCH)
     ).all()
     for material in missing:
-        _issue(material, now)
-    if missing:
-        db.session.commit()
-    return len(missing)
+        _record_issue(material, _issue(material, now), None)
+    if not missing:
+        return []
+    db.session.commit()
+    return [f"issued {len(missing)} publication certificate(s)"]
 
 
 @dataclass(frozen=True)
@@ -227,6 +232,18 @@ def _tell_author(material: Material, reason: str, link: str) -> None:
             subject=subject,
             body="\n\n".join(lines),
         )
+
+
+def _record_issue(material: Material, certificate: Certificate, actor: User | None) -> None:
+    audit.record(
+        "library.certificate_issued",
+        actor=actor,
+        scope_type="material",
+        scope_id=material.id,
+        object_type="certificate",
+        object_id=certificate.id,
+        details={"code": certificate.code},
+    )
 
 
 def _issue(material: Material, now: datetime) -> Certificate:

@@ -35,6 +35,9 @@ MESSAGES: dict[str, Any] = {
     "stars_range": lazy_("Choose from %(low)s to %(high)s stars."),
     # certificates (community/library/certificates.py)
     "certificate_unpublished": lazy_("A certificate is issued once the material is published."),
+    "certificate_preparing": lazy_(
+        "The certificate of this material is being issued; it will be ready in a few minutes."
+    ),
     "certificate_revoked": lazy_("The certificate of this material was revoked: %(reason)s"),
     "certificate_already_revoked": lazy_("This certificate has already been revoked."),
     # authoring (community/library/material_rules.py, authoring.py, material_files.py)

@@ -20,6 +20,7 @@ from app.extensions import db, rows_changed
 from app.i18n import _
 from app.markdown import render_markdown_uncached
 from community.library import search
+from community.library.certificates import issue_on_publication
 from community.library.messages import refusal
 from community.library.models import (
     CATALOGUE_VERSION,
@@ -37,7 +38,8 @@ def publish_version(version: MaterialVersion, *, actor: User | None, now: dateti
     """Make `version` (pending) the one everyone sees; the version published before it is superseded.
 
     The material takes the version's title and summary (rendered once, here) and its search text
-    (title, summary and the files' extracted text); published_at is set on the first publication.
+    (title, summary and the files' extracted text); published_at is set on the first publication,
+    and so is the author's publication certificate (a republication keeps the one issued).
     """
     _decide(version, VersionState.PUBLISHED, actor=actor, now=now, reason="")
     db.session.execute(
@@ -76,6 +78,7 @@ def publish_version(version: MaterialVersion, *, actor: User | None, now: dateti
         object_id=version.id,
         details={"number": version.number},
     )
+    issue_on_publication(material, actor=actor, now=now)  # the certificate is earned now
     return material
 
 

@@ -19,7 +19,7 @@ from app.accounts import User
 from app.certificates import Certificate
 from app.extensions import db
 from community.library.certificates import SOURCE as MATERIAL_SOURCE
-from community.library.certificates import ensure_publication_certificates, material_path
+from community.library.certificates import material_path
 from community.library.models import Material, MaterialStatus
 from community.portfolio import sections as rules
 from community.portfolio.models import PortfolioSettings
@@ -121,14 +121,13 @@ def save_settings(
     return settings
 
 
-def gather(owner: User, *, now: datetime) -> Portfolio:
-    """The owner's shown sections with their valid documents, newest first. Publications missing a
-    certificate get one first (issued once); then one query reads every document, whatever their
-    number. Revoked documents and certificates of materials no longer published are left out."""
+def gather(owner: User) -> Portfolio:
+    """The owner's shown sections with their valid documents, newest first: one query reads every
+    document, whatever their number, and nothing is written (a publication's certificate is issued
+    when it is published). Revoked documents and certificates of materials no longer published are
+    left out."""
     settings = settings_of(owner.id)
     shown = chosen_sections(settings)
-    if rules.PUBLICATIONS in shown:
-        ensure_publication_certificates(owner.id, now=now)
     kinds = rules.kinds_of(shown)
     rows = (
         db.session.execute(

@@ -1,4 +1,5 @@
-"""Library documents API: a material's certificate (409 before publication), its revocation by the
+"""Library documents API: a material's certificate (409 before publication, and for an older publication
+until the clock issues it; the GETs only read), its revocation by the
 material's moderators, the public check with "kind" and "revoked", and a teacher's portfolio."""
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from sqlalchemy import func, select
 from app.accounts import User
 from app.certificates import Certificate, CertificateKind, issue
 from app.extensions import db
+from app.timeutil import utcnow
 from community.associations.models import Association
+from community.library.certificates import issue_missing_certificates
 from community.library.models import MaterialStatus
 from community.portfolio.models import PortfolioSettings
 from tests.factories.accounts import admin, methodist, student, teacher
 from tests.factories.community import AssociationFactory, add_member, published_material
+from tests.factories.library_certificates import certified_material
 
 
 def _leader_of(association: Association) -> User:
@@ -27,7 +31,7 @@ def _leader_of(association: Association) -> User:
 
 def test_certificate_code_and_pdf_for_the_author(api) -> None:  # type: ignore[no-untyped-def]
     author = teacher(full_name="Ольга Миронова")
-    material = published_material(author, title="Игры на переменах")
+    material = certified_material(author, title="Игры на переменах")
     answer = api(author).get(f"/materials/{material.id}/certificate")
     assert answer.status_code == 200, answer.json
     assert set(answer.json) >= {"code", "pdf_url"}
@@ -57,7 +61,7 @@ def test_certificate_refused_before_publication(api, status: MaterialStatus) -> 
 
 
 def test_certificate_refused_to_others(api) -> None:  # type: ignore[no-untyped-def]
-    material = published_material(teacher())
+    material = certified_material(teacher())
     hidden = published_material(teacher(), status=MaterialStatus.PENDING)
     assert api(teacher()).get(f"/materials/{material.id}/certificate").status_code == 403
     assert api(student()).get(f"/materials/{material.id}/certificate").status_code == 403
@@ -69,7 +73,7 @@ def test_certificate_refused_to_others(api) -> None:  # type: ignore[no-untyped-
 
 def test_revoke_then_the_check_says_revoked(api) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
-    material = published_material(author)
+    material = certified_material(author)
     code = api(author).get(f"/materials/{material.id}/certificate").json["code"]
     answer = api(methodist()).post(f"/materials/{material.id}/certificate/revoke", {"reason": "Плагиат"})
     assert answer.status_code == 200, answer.json
@@ -83,6 +87,16 @@ def test_revoke_then_the_check_says_revoked(api) -> None:  # type: ignore[no-unt
     again = api(methodist()).post(f"/materials/{material.id}/certificate/revoke", {"reason": "Ещё раз"})
     assert again.status_code == 409
     assert api(author).get(f"/materials/{material.id}/certificate").status_code == 409
+
+
+def test_an_older_publication_is_refused_until_the_clock_issues_its_certificate(api) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    material = published_material(author)  # published before certificates came with publication
+    answer = api(author).get(f"/materials/{material.id}/certificate")
+    assert answer.status_code == 409 and "несколько минут" in answer.json["error"]["message"]
+    assert api(author).get(f"/materials/{material.id}/certificate.pdf").status_code == 409
+    assert issue_missing_certificates(utcnow()) == ["issued 1 publication certificate(s)"]
+    assert api(author).get(f"/materials/{material.id}/certificate").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -158,7 +172,7 @@ def test_the_public_check_keeps_the_other_kinds(api) -> None:  # type: ignore[no
 
 def test_portfolio_api(api) -> None:  # type: ignore[no-untyped-def]
     owner = teacher(full_name="Наталья Кузнецова")
-    published_material(owner, title="Сценарий праздника")
+    certified_material(owner, title="Сценарий праздника")
     course = issue(
         kind=CertificateKind.COURSE,
         user_id=owner.id,

@@ -1,5 +1,6 @@
-"""The publication certificate: issued once after publication, printed with its serial, revoked by a
-moderator with a reason (once, even when two revoke at once)."""
+"""The publication certificate: issued when the material is published (and by the clock for older
+publications), read by downloads, printed with its serial, revoked by a moderator with a reason
+(once, even when two revoke at once)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ from app.domain_errors import Conflict, DomainError, Invalid
 from app.extensions import db
 from app.mail import OutgoingMail
 from app.notifications import Notification
+from community.library import moderation
 from community.library.certificates import (
-    ensure_publication_certificates,
+    BACKFILL_BATCH,
+    issue_missing_certificates,
+    issue_on_publication,
     publication_certificate,
     publication_paper,
     revoke_certificate,
@@ -28,6 +32,7 @@ from community.library.certificates import (
 from community.library.models import Material, MaterialStatus
 from tests.factories.accounts import methodist, teacher
 from tests.factories.community import published_material
+from tests.factories.library_certificates import certified_material
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -41,7 +46,7 @@ def test_no_certificate_before_publication(app, status: MaterialStatus) -> None:
     author = teacher()
     material = published_material(author, status=status)
     with pytest.raises(Conflict):
-        publication_certificate(material, actor=author, now=NOW)
+        publication_certificate(material)
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
 
 
@@ -49,19 +54,44 @@ def test_certificate_issued_once_with_its_serial(app) -> None:  # type: ignore[n
     author = teacher(full_name="Ирина Соколова")
     material = published_material(author, title="Урок «Дроби»")
     material.published_at = datetime(2026, 12, 31, 22, 30, tzinfo=UTC)  # already 1 January in Moscow
-    first = publication_certificate(material, actor=author, now=NOW)
-    again = publication_certificate(material, actor=author, now=NOW)
-    assert first.id == again.id and first.kind == CertificateKind.PUBLICATION
-    assert first.details == f"МБ-2027-{material.id:06d}"
+    first = issue_on_publication(material, actor=author, now=NOW)
+    material.title = "Новое название"  # a republication does not reword a document already issued
+    again = issue_on_publication(material, actor=author, now=NOW)
+    assert first.id == again.id == publication_certificate(material).id
+    assert first.kind == CertificateKind.PUBLICATION and first.details == f"МБ-2027-{material.id:06d}"
     assert (first.holder, first.title, first.user_id) == ("Ирина Соколова", "Урок «Дроби»", author.id)
     issued = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "library.certificate_issued"))
     assert len(issued.all()) == 1
 
 
+def test_a_moderators_publication_issues_the_certificate_in_its_transaction(app) -> None:  # type: ignore[no-untyped-def]
+    author, moderator = teacher(full_name="Ирина Соколова"), methodist()
+    material = published_material(author, status=MaterialStatus.PENDING, title="Урок «Дроби»")
+    version = moderation.pending_version(material.id)
+    assert version is not None
+    moderation.review(version, "publish", "", actor=moderator, now=NOW, link="/library/materials/1")
+    certificate = publication_certificate(db.session.get_one(Material, material.id))
+    assert (certificate.holder, certificate.title, certificate.issued_at) == (
+        "Ирина Соколова",
+        "Урок «Дроби»",
+        NOW.replace(tzinfo=None) if certificate.issued_at.tzinfo is None else NOW,
+    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "library.certificate_issued"))
+    assert entry is not None and entry.actor_id == moderator.id and entry.object_id == certificate.id
+
+
+def test_an_older_publication_without_a_certificate_is_refused_until_the_clock_issues_it(app) -> None:  # type: ignore[no-untyped-def]
+    material = published_material(teacher())
+    with pytest.raises(Conflict) as refused:
+        publication_certificate(material)
+    assert "несколько минут" in refused.value.message
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
+
+
 def test_pdf_states_serial_title_author_code_and_link(app) -> None:  # type: ignore[no-untyped-def]
     author = teacher(full_name="Ирина Соколова")
     material = published_material(author, title="Сложение дробей")
-    certificate = publication_certificate(material, actor=author, now=NOW)
+    certificate = issue_on_publication(material, actor=author, now=NOW)
     paper = publication_paper(
         material, certificate, material_url=f"http://localhost/library/materials/{material.id}"
     )
@@ -84,8 +114,8 @@ def test_revocation_needs_a_reason(app) -> None:  # type: ignore[no-untyped-def]
 
 def test_revocation_is_recorded_told_and_final(app) -> None:  # type: ignore[no-untyped-def]
     author, moderator = teacher(), methodist()
-    material = published_material(author)
-    code = publication_certificate(material, actor=author, now=NOW).code
+    material = certified_material(author)
+    code = publication_certificate(material).code
     revoked = revoke_certificate(material, actor=moderator, reason="Плагиат", now=NOW)
     assert revoked.code == code and revoked.revoked_reason == "Плагиат" and revoked.revoked_at is not None
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "library.certificate_revoked"))
@@ -97,37 +127,44 @@ def test_revocation_is_recorded_told_and_final(app) -> None:  # type: ignore[no-
     with pytest.raises(Conflict):
         revoke_certificate(material, actor=moderator, reason="Ещё раз", now=NOW)
     with pytest.raises(Conflict) as refused:
-        publication_certificate(material, actor=author, now=NOW)
+        publication_certificate(material)
     assert "Плагиат" in refused.value.message
 
 
-def test_revoking_before_the_author_asked_leaves_no_valid_certificate(app) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_before_the_clock_issued_it_leaves_no_valid_certificate(app) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
     material = published_material(author)
     revoke_certificate(material, actor=methodist(), reason="Чужой текст", now=NOW)
     certificate = db.session.scalar(select(Certificate))
     assert certificate is not None and certificate.revoked_at is not None
+    assert issue_missing_certificates(NOW) == []  # the clock leaves the revoked one as it is
     with pytest.raises(Conflict):
-        publication_certificate(material, actor=author, now=NOW)
+        publication_certificate(material)
 
 
-def test_missing_certificates_issued_for_every_publication_once(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_clock_issues_older_publications_certificates_once_in_batches(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
-    published_material(author)
-    published_material(author)
+    older = [published_material(author), published_material(author), published_material(teacher())]
     published_material(author, status=MaterialStatus.PENDING)
-    published_material(teacher())
-    assert ensure_publication_certificates(author.id, now=NOW) == 2
-    assert ensure_publication_certificates(author.id, now=NOW) == 0
-    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 2
+    certified = certified_material(author)
+    monkeypatch.setattr("community.library.certificates.BACKFILL_BATCH", 2)
+    assert issue_missing_certificates(NOW) == ["issued 2 publication certificate(s)"]
+    assert issue_missing_certificates(NOW) == ["issued 1 publication certificate(s)"]
+    assert issue_missing_certificates(NOW) == []
+    assert BACKFILL_BATCH >= 100
+    for material in older:
+        assert publication_certificate(material).issued_at is not None
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 4
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "library.certificate_issued"))
+    by_material = {entry.scope_id: entry.actor_id for entry in entries}
+    assert by_material == {certified.id: author.id, **{m.id: None for m in older}}
 
 
 def test_two_revocations_at_once_give_one(app) -> None:  # type: ignore[no-untyped-def]
     if db.engine.url.database in (None, "", ":memory:"):
         pytest.skip("needs a file database")
     author = teacher()
-    material = published_material(author)
-    publication_certificate(material, actor=author, now=NOW)
+    material = certified_material(author)
     material_id, moderator_ids = material.id, [methodist().id for _ in range(3)]
     db.session.commit()
     db.session.close()

@@ -17,6 +17,7 @@ from community.portfolio.models import PortfolioSettings
 from community.portfolio.portfolio import gather, save_settings, settings_of
 from tests.factories.accounts import teacher
 from tests.factories.community import published_material
+from tests.factories.library_certificates import certified_material
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -44,7 +45,7 @@ def test_sections_in_order_with_course_hours(app) -> None:  # type: ignore[no-un
     owner = teacher()
     _course(owner, "72", 1)
     _course(owner, "36", 2)
-    published_material(owner, title="Конспект")
+    certified_material(owner, title="Конспект")
     published_material(owner, title="Черновик", status=MaterialStatus.DRAFT)
     issue(
         kind=CertificateKind.JURY,
@@ -55,7 +56,7 @@ def test_sections_in_order_with_course_hours(app) -> None:  # type: ignore[no-un
         source_id=1,
     )
     _course(teacher(), "100", 3)  # someone else's
-    portfolio = gather(owner, now=NOW)
+    portfolio = gather(owner)
     assert [section for section, _items in portfolio.sections] == ["publications", "courses", "jury"]
     assert portfolio.course_hours == 108
     (publication,) = dict(portfolio.sections)["publications"]
@@ -65,14 +66,13 @@ def test_sections_in_order_with_course_hours(app) -> None:  # type: ignore[no-un
 
 def test_revoked_documents_and_vanished_materials_are_left_out(app) -> None:  # type: ignore[no-untyped-def]
     owner = teacher()
-    kept, gone = published_material(owner, title="Остаётся"), published_material(owner, title="Удалён")
+    kept, gone = certified_material(owner, title="Остаётся"), certified_material(owner, title="Удалён")
     revoked = _course(owner, "72", 1)
     revoked.revoked_at = NOW
     db.session.commit()
-    gather(owner, now=NOW)  # issues both publications' certificates
     db.session.delete(db.session.get_one(Material, gone.id))
     db.session.commit()
-    portfolio = gather(owner, now=NOW)
+    portfolio = gather(owner)
     assert [d.title for d in portfolio.documents] == ["Остаётся"]
     assert kept.id == int(portfolio.documents[0].material_link.rsplit("/", 1)[1])
 
@@ -85,7 +85,7 @@ def test_settings_saved_and_audited(app) -> None:  # type: ignore[no-untyped-def
     assert not settings.is_public and settings.show_jury and settings.show_diplomas
     assert not settings.show_courses and not settings.show_publications and not settings.show_events
     _course(owner, "72", 1)
-    assert gather(owner, now=NOW).sections == []
+    assert gather(owner).sections == []
 
 
 def test_two_saves_at_once_leave_one_row(app) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,6 @@ from courses import progress
 from tests.conftest import login
 from tests.factories import courses as cf
 from tests.factories.accounts import InstitutionFactory, juror, organiser, student, teacher
-from tests.factories.community import published_material
 from tests.factories.contests import (
     DivisionFactory,
     ParticipationFactory,
@@ -24,6 +23,7 @@ from tests.factories.contests import (
     contest_with_organiser,
 )
 from tests.factories.events import EventFactory, registration
+from tests.factories.library_certificates import certified_material
 
 ISSUED = datetime(2026, 11, 9, 20, 0, tzinfo=UTC)
 
@@ -100,7 +100,7 @@ def test_a_jury_certificate_goes_to_its_juror_only(client) -> None:  # type: ign
 
 def test_a_publication_certificate_is_delivered_the_same_way(client) -> None:  # type: ignore[no-untyped-def]
     author = teacher(full_name="Ирина Соколова")
-    material = published_material(author, title="Сложение дробей")
+    material = certified_material(author, title="Сложение дробей")
     db.session.commit()
     login(client, author)
     response = client.get(f"/library/materials/{material.id}/certificate.pdf")
@@ -121,7 +121,7 @@ def test_an_event_certificate_is_delivered_the_same_way(client) -> None:  # type
 
 def test_the_portfolio_is_delivered_the_same_way(client) -> None:  # type: ignore[no-untyped-def]
     owner = teacher(full_name="Ирина Соколова")
-    published_material(owner, title="Сложение дробей")
+    certified_material(owner, title="Сложение дробей")
     db.session.commit()
     login(client, owner)
     response = client.get(f"/portfolio/{owner.id}.pdf")

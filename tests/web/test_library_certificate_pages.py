@@ -1,5 +1,6 @@
-"""The publication certificate on the web: the author downloads it once the material is published, a
-moderator revokes it with a reason, the public check page then says revoked."""
+"""The publication certificate on the web: the author downloads the one issued at publication, a
+moderator revokes it with a reason, the public check page then says revoked; an older publication
+says its certificate is being issued until the clock has issued it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from app.accounts import User
 from app.certificates import Certificate
 from app.extensions import db
 from app.library.certificate_views import certificate_context
+from app.timeutil import utcnow
 from community.associations.models import Association
+from community.library.certificates import issue_missing_certificates
 from community.library.models import Material, MaterialStatus
 from tests.conftest import login
 from tests.factories.accounts import admin, methodist, student, teacher
 from tests.factories.community import AssociationFactory, add_member, published_material
+from tests.factories.library_certificates import certified_material
 
 
 def _pdf_text(data: bytes) -> str:
@@ -27,7 +31,7 @@ def _pdf_text(data: bytes) -> str:
 
 def test_author_downloads_the_certificate_and_it_verifies(client) -> None:  # type: ignore[no-untyped-def]
     author = teacher(full_name="Ольга Миронова")
-    material = published_material(author, title="Проект «Птицы нашего края»")
+    material = certified_material(author, title="Проект «Птицы нашего края»")
     login(client, author)
     response = client.get(f"/library/materials/{material.id}/certificate.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -61,11 +65,8 @@ def test_only_the_author_and_moderators_download(client) -> None:  # type: ignor
 
 def test_revocation_shows_on_the_check_page(client) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
-    material = published_material(author)
-    login(client, author)
-    client.get(f"/library/materials/{material.id}/certificate.pdf")
+    material = certified_material(author)
     code = db.session.scalar(select(Certificate.code))
-    client.post("/auth/logout")
     login(client, methodist())
     page = client.get(f"/library/materials/{material.id}/certificate/revoke")
     assert page.status_code == 200 and 'name="reason"' in page.get_data(as_text=True)
@@ -132,7 +133,7 @@ def _leader_of(association: Association) -> User:
 
 def test_certificate_part_of_the_material_page(app: Flask, count_queries) -> None:  # type: ignore[no-untyped-def]
     author, moderator, reader = teacher(), methodist(), teacher()
-    material = published_material(author)
+    material = certified_material(author)
     pending = published_material(author, status=MaterialStatus.PENDING)
     db.session.commit()
     with app.test_request_context():
@@ -155,7 +156,7 @@ def test_certificate_part_of_the_material_page(app: Flask, count_queries) -> Non
 
 def test_the_material_page_shows_the_certificate_part(client) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
-    material = published_material(author)
+    material = certified_material(author)
     login(client, author)
     page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
     assert "data-certificate-download" in page and "data-certificate-revoke" not in page
@@ -171,3 +172,17 @@ def test_the_material_page_shows_the_certificate_part(client) -> None:  # type: 
     )
     client.post("/auth/logout")
     assert "data-certificate" not in client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+
+
+def test_an_older_publication_says_its_certificate_is_being_issued(client) -> None:  # type: ignore[no-untyped-def]
+    author = teacher()
+    material = published_material(author)  # published before certificates came with publication
+    login(client, author)
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "data-certificate-preparing" in page and "data-certificate-download" not in page
+    response = client.get(f"/library/materials/{material.id}/certificate.pdf", follow_redirects=True)
+    assert "будет готово через несколько минут" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0
+    issue_missing_certificates(utcnow())
+    page = client.get(f"/library/materials/{material.id}").get_data(as_text=True)
+    assert "data-certificate-download" in page and "data-certificate-preparing" not in page

@@ -14,14 +14,14 @@ from app.extensions import db
 from community.portfolio.models import PortfolioSettings
 from tests.conftest import login
 from tests.factories.accounts import admin, student, teacher
-from tests.factories.community import published_material
+from tests.factories.library_certificates import certified_material
 
 
 def documents_of(owner: User, n: int = 1) -> dict[str, list[str]]:
     """`n` documents of each kind the portfolio shows; their codes by kind."""
     codes: dict[str, list[str]] = {}
     for i in range(n):
-        published_material(owner, title=f"Конспект урока № {i + 1}")
+        certified_material(owner, title=f"Конспект урока № {i + 1}")
         for kind, title, details, source in (
             (CertificateKind.COURSE, f"Курс ФГОС № {i + 1}", "72", "course"),
             (CertificateKind.DIPLOMA, f"Диплом I степени — Конкурс № {i + 1}", "Педагоги", "award"),
@@ -157,7 +157,7 @@ def test_portfolio_query_count_does_not_grow(client, count_queries) -> None:  # 
     make_public(large)
     counts = []
     for owner_id in (small.id, large.id):
-        client.get(f"/portfolio/{owner_id}")  # the first view issues the publications' certificates
+        client.get(f"/portfolio/{owner_id}")  # warm
         with count_queries(cold=True) as counter:
             assert client.get(f"/portfolio/{owner_id}").status_code == 200
         counts.append(counter.count)

@@ -17,6 +17,7 @@ from community.portfolio.models import PortfolioSettings
 from tests.conftest import login
 from tests.factories.accounts import admin, methodist, teacher
 from tests.factories.community import published_material
+from tests.factories.library_certificates import certified_material
 
 MOMENT = datetime(2026, 3, 10, 10, 15, 42, tzinfo=UTC)  # UTC; 15:15 in Yekaterinburg
 
@@ -68,7 +69,7 @@ def test_my_materials_lead_to_bookmarks_portfolio_and_a_moderators_work(client) 
 
 def test_a_portfolio_dates_a_publication_by_its_publication(client) -> None:  # type: ignore[no-untyped-def]
     author = teacher()
-    material = published_material(author, title="Урок о дробях")
+    material = certified_material(author, title="Урок о дробях")
     material.published_at = MOMENT
     db.session.commit()
     login(client, author)

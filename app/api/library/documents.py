@@ -4,6 +4,8 @@ moderator's revocation) and a teacher's portfolio.
 Who gets what: a material the caller may not see is a 404 (as everywhere in the library); a
 published material's certificate is the author's and their moderators' (403 for other colleagues);
 a pupil's or a private portfolio is a 404 unless the caller is its owner or an administrator.
+Every endpoint here but the revocation only reads: a certificate is issued when its material is
+published (community.library.certificates).
 """
 
 from __future__ import annotations
@@ -60,14 +62,15 @@ def _certificate_json(certificate: Certificate, material_id: int) -> dict[str, A
 @endpoint(
     "/materials/<int:material_id>/certificate",
     summary="The publication certificate of a published material: its code and PDF (author or "
-    "moderator; 409 before publication or after a revocation)",
+    "moderator; 409 before publication, after a revocation, or for an older publication until the clock "
+    "has issued its certificate)",
     tag="library",
 )
 def get_certificate(material_id: int) -> Any:
     actor = api_user()
     material = _material(material_id, actor)
     require_api(can_download_certificate(actor, material))
-    certificate = publication_certificate(material, actor=actor, now=utcnow())
+    certificate = publication_certificate(material)
     return _certificate_json(certificate, material.id)
 
 
@@ -80,7 +83,7 @@ def certificate_pdf_file(material_id: int) -> Any:
     actor = api_user()
     material = _material(material_id, actor)
     require_api(can_download_certificate(actor, material))
-    certificate = publication_certificate(material, actor=actor, now=utcnow())
+    certificate = publication_certificate(material)
     paper = publication_paper(material, certificate, material_url=_site(material_path(material.id)))
     return document_response(paper, url_for("verify", code=certificate.code, _external=True))
 
@@ -117,7 +120,7 @@ def revoke(material_id: int, body: RevokeIn) -> Any:
 )
 def portfolio(user_id: int) -> Any:
     owner = _portfolio_owner(user_id)
-    gathered = gather(owner, now=utcnow())
+    gathered = gather(owner)
     return {
         "user_id": owner.id,
         "full_name": owner.full_name,
@@ -143,7 +146,7 @@ def portfolio(user_id: int) -> Any:
 def portfolio_pdf_file(user_id: int) -> Any:
     owner = _portfolio_owner(user_id)
     now = utcnow()
-    data = portfolio_pdf(gather(owner, now=now), site_url=_site("/"), now=now)
+    data = portfolio_pdf(gather(owner), site_url=_site("/"), now=now)
     return pdf_download(data, portfolio_file_name(owner), f"portfolio-{owner.id}.pdf")
 
 
