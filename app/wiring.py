@@ -22,6 +22,7 @@ from app.demo import demo_part
 from app.documents.sources import register_paper_source
 from app.events import bp as events_bp
 from app.forums import bp as forums_bp
+from app.forums.backfill import open_missing_forums
 from app.forums.subscription_links import WebPlaceAccess
 from app.jury import bp as jury_bp
 from app.jury.panels import participant_panel, queue_panel
@@ -48,7 +49,7 @@ from community.forums import demo_history as forum_history
 from community.forums.notices import register_audience as register_forum_audience
 from community.forums.search_schema import register_search_schema as register_forum_search
 from community.library import demo as library_demo
-from community.library.certificates import publication_certificate_paper
+from community.library.certificates import issue_missing_certificates, publication_certificate_paper
 from community.library.search_schema import register_search_schema
 from community.subscriptions.access import register_place_access
 from community.subscriptions.digest import send_digests
@@ -101,6 +102,8 @@ TICK_JOBS = (
     ("event reminders", send_reminders),
     ("mail", deliver_due_mail),
     ("accounts", prune_accounts),
+    ("forums", open_missing_forums),  # the network's, and those of places older than forums
+    ("library certificates", issue_missing_certificates),  # of older publications
     ("monitoring", monitoring_job),
 )
 

@@ -22,6 +22,8 @@ from app.domain_errors import DomainError, Invalid
 from app.extensions import db
 from app.i18n import _
 from app.uploads import StoredFile, UploadError, UploadRules, check_data, store_checked
+from community.forums import places as forum_places
+from community.forums.models import ForumScope
 from courses import backup_document as doc
 from courses.assignments import apply_assignment
 from courses.backup_archive import BackupProblem, BoundedArchive
@@ -127,6 +129,7 @@ def _import(data: bytes, actor: User) -> Course:
     db.session.flush()
     db.session.add(CourseMember(course_id=course.id, user_id=actor.id, role=CourseRole.AUTHOR))
     attach_bank(course)
+    forum_places.add_default_forums(ForumScope.COURSE, course.id, actor_id=actor.id)  # news + general
     used = {a["path"] for a in assets} | {i.get("file") for i in flat if i["kind"] == ItemKind.FILE}
     stored_paths = _store_files(
         archive, {p: n for p, n in files.items() if p in used}, {a["path"] for a in assets}, actor

@@ -32,6 +32,8 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
                 "event reminders",
                 "mail",
                 "accounts",
+                "forums",
+                "library certificates",
                 "monitoring",
             ],
             ["courses_panel", "contests_panel", "queue_panel", "participant_panel", "library_queue_panel"],

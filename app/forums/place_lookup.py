@@ -63,9 +63,10 @@ def find_place(scope: ForumScope, scope_id: int) -> Place | None:
 
 
 def readable_forums(user: Any, place: Place) -> list[Forum]:
-    """The place's forums the person may read, its default ones made first if it has none yet;
-    a contest's list goes on with the forums of its stages and divisions the person may read."""
-    forums = places.ensure_place_forums(place.scope, place.id)
+    """The place's forums the person may read (reads only: a place still waiting for its default
+    forums lists what it has); a contest's list goes on with the forums of its stages and divisions
+    the person may read."""
+    forums = places.place_forums(place.scope, place.id)
     if place.scope == ForumScope.CONTEST:
         forums += [forum for forum in contest_part_forums(place.id) if can.can_read_forum(user, forum)]
     return forums

@@ -3,9 +3,9 @@ belongs to, the most recently active first) and a place's forums (a course's new
 association's forum, a contest's forum with its stages' and divisions' ones), where a contest's
 organiser opens a forum for a stage or a division.
 
-Places made before forums existed get their default forums the first time their forums page is
-opened (a GET that writes once: community.forums.places.ensure_place_forums), and only for a viewer
-who may read them, so a stranger's guess creates nothing.
+The pages only read: a place gets its forums where it is made, and the network's forum and those of
+places made before forums existed are opened by the clock (app/forums/backfill.py); until then the
+place's page says its forums are being opened and offers nothing to write.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from contest_engine.queries import contest_divisions, contest_stages
 @bp.route("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    places.network_forum()  # made on the first visit
     page, per_page = page_args(request.args, 30)
     result = paginate(my_forums_query(current_user.id), page, per_page)
     names = place_titles(result.items)
@@ -60,7 +59,14 @@ def place(scope: str, scope_id: int):  # type: ignore[no-untyped-def]
     if place_scope == ForumScope.CONTEST and can_organise_contest(current_user, scope_id):
         openable = _openable_parts(scope_id)
     unread = reading.unread_topics_by_forum(current_user.id, [f.id for f in forums], now=utcnow())
-    return render_template("forums/place.html", place=found, forums=forums, openable=openable, unread=unread)
+    return render_template(
+        "forums/place.html",
+        place=found,
+        forums=forums,
+        openable=openable,
+        unread=unread,
+        opening=places.lacks_default_forums(place_scope, forums),
+    )
 
 
 @bp.route("/stage/<int:stage_id>/open", methods=["POST"])

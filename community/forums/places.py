@@ -3,11 +3,14 @@ organiser opens on request.
 
 Each place's forum is one row per (scope, scope_id, slot) — the table's unique key — so creating it
 is an insert that may lose a race: the loser's savepoint rolls back and it reads the winner's row.
-New places get their forums in the transaction that creates them (courses.catalogue.create_course,
-contest_engine.setup.create_contest, community.associations.membership.create_association); places
-made before forums existed get theirs the first time someone opens the place's forums page
-(`ensure_place_forums`: a GET that writes once, idempotent and race-safe; every later call only
-reads). Titles are stored in Russian, the network's language, as the places' own names are.
+A place gets its forums where it is made, in the transaction that creates it
+(courses.catalogue.create_course, courses.moodle_restore, courses.backup_import,
+contest_engine.setup.create_contest, community.associations.membership.create_association): a
+teacher who opens a new course finds its news and forum there, as they expect. The network's forum
+and the forums of places made before forums existed (or by a path that skipped them) are made by the
+clock (app.forums.backfill, a batch a tick). Pages and the API only read: a place still waiting for
+its forums says so and offers nothing to write. Titles are stored in Russian, the network's
+language, as the places' own names are.
 
 This module knows places only by scope and id (the community domain does not import courses or
 contests): callers check that the place exists.
@@ -147,12 +150,17 @@ def add_default_forums(scope: ForumScope, scope_id: int, *, actor_id: int | None
     return forums
 
 
+def lacks_default_forums(scope: ForumScope, forums: list[Forum]) -> bool:
+    """Whether some default forum of the place is not among `forums` yet (the clock will open it)."""
+    present = {forum.slot for forum in forums if forum.scope == scope}
+    return any(spec.slot not in present for spec in DEFAULT_SLOTS[scope])
+
+
 def ensure_place_forums(scope: ForumScope, scope_id: int) -> list[Forum]:
-    """Every forum of an existing place, its default ones made first if it has none yet (places
-    created before forums existed). Commits only when it created something."""
+    """Every forum of an existing place, its missing default ones made first; commits when it
+    created something. For the clock's backfill and the demo loader — never a page."""
     forums = place_forums(scope, scope_id)
-    present = {forum.slot for forum in forums}
-    if all(spec.slot in present for spec in DEFAULT_SLOTS[scope]):
+    if not lacks_default_forums(scope, forums):
         return forums
     add_default_forums(scope, scope_id)
     db.session.commit()
@@ -160,7 +168,7 @@ def ensure_place_forums(scope: ForumScope, scope_id: int) -> list[Forum]:
 
 
 def network_forum() -> Forum:
-    """The network's general forum (made on first use)."""
+    """The network's general forum, made when missing (the clock and the demo loader call this)."""
     forum = find_forum(ForumScope.NETWORK, NETWORK_ID)
     if forum is not None:
         return forum

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
+from app.forums.backfill import open_missing_forums
+from app.timeutil import utcnow
 from community.forums import places
 from community.forums.models import ForumScope
 from tests.factories.accounts import admin, juror, teacher
@@ -112,12 +114,15 @@ def test_a_missing_place_is_404_and_creates_nothing(api, world: World) -> None: 
     assert places.place_forums(ForumScope.CONTEST, 987654) == []
 
 
-def test_an_older_contest_gets_its_forum_on_the_first_call(api, app) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_contest_lists_its_forum_once_the_clock_opened_it(api, app) -> None:  # type: ignore[no-untyped-def]
     contest = ContestFactory()
     user = juror()
     db.session.commit()
     assert api(user).get(f"/forums?scope=contest&scope_id={contest.id}").status_code == 404  # not theirs
-    assert places.place_forums(ForumScope.CONTEST, contest.id) == []  # a stranger's call made nothing
+    body = api(admin()).get(f"/forums?scope=contest&scope_id={contest.id}").get_json()
+    assert body["items"] == [] and body["total"] == 0
+    assert places.place_forums(ForumScope.CONTEST, contest.id) == []  # the calls only read
+    open_missing_forums(utcnow())
     body = api(admin()).get(f"/forums?scope=contest&scope_id={contest.id}").get_json()
     assert [i["title"] for i in body["items"]] == ["Форум конкурса"]
 

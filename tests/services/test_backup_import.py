@@ -17,6 +17,8 @@ from app.domain_errors import Invalid
 from app.extensions import db
 from app.i18n import force_locale
 from app.uploads import StoredFile, read_bytes
+from community.forums import places as forum_places
+from community.forums.models import ForumScope
 from courses import backup, backup_archive
 from courses.files import Upload
 from courses.items import ItemSettings, add_asset, add_item
@@ -259,7 +261,8 @@ def test_a_successful_import_commits_once(app) -> None:  # type: ignore[no-untyp
     commits: list[int] = []
 
     def count(session: Any) -> None:
-        commits.append(1)
+        if not session.in_nested_transaction():  # a savepoint released (forums' insert-once) is no commit
+            commits.append(1)
 
     event.listen(db.session, "after_commit", count)
     try:
@@ -267,6 +270,7 @@ def test_a_successful_import_commits_once(app) -> None:  # type: ignore[no-untyp
     finally:
         event.remove(db.session, "after_commit", count)
     assert len(commits) == 1
+    assert [f.slot for f in forum_places.place_forums(ForumScope.COURSE, copy.id)] == ["news", "general"]
     items = db.session.scalars(select(Item).where(Item.course_id == copy.id).order_by(Item.position)).all()
     assert read_bytes(db.session.get(StoredFile, items[0].file_id)) == b"%PDF-1.4 memo"
     slots = [quizzes.quiz_slots(db.session.get(Quiz, item.quiz_id)) for item in items[1:]]

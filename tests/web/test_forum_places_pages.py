@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.forums.backfill import open_missing_forums
+from app.timeutil import utcnow
 from community.forums import places
 from community.forums.models import Forum, ForumScope
 from tests.conftest import login
@@ -55,19 +57,20 @@ def test_the_index_of_a_juror_and_a_member(client, world: World) -> None:  # typ
     assert f'data-forum="{world.forums["contest"].id}"' not in page
 
 
-def test_the_first_visit_makes_the_network_forum(client, app) -> None:  # type: ignore[no-untyped-def]
+def test_the_clock_opens_the_network_forum_and_the_index_only_reads(client, app) -> None:  # type: ignore[no-untyped-def]
     page = _page(client, teacher(), "/forums/")
+    assert _forum_count() == 0 and "Форумов пока нет." in page  # a page writes nothing
+    assert open_missing_forums(utcnow()) == ["opened the network's forum"]
     forum = places.find_forum(ForumScope.NETWORK, places.NETWORK_ID)
-    assert forum is not None and f'data-forum="{forum.id}"' in page
-    client.get("/forums/")
-    assert _forum_count() == 1
+    assert forum is not None and f'data-forum="{forum.id}"' in client.get("/forums/").get_data(as_text=True)
+    assert open_missing_forums(utcnow()) == [] and _forum_count() == 1
 
 
 def test_the_index_is_paginated(client, app) -> None:  # type: ignore[no-untyped-def]
     person = teacher()
     for _ in range(3):
         course(person)  # two forums each, plus the network's: seven
-    db.session.commit()
+    places.network_forum()
     first = _page(client, person, "/forums/?per_page=5")
     second = client.get("/forums/?per_page=5&page=2").get_data(as_text=True)
     assert first.count("data-forum=") == 5 and second.count("data-forum=") == 2
@@ -122,16 +125,19 @@ def test_a_stage_is_no_place_of_its_own(client, world: World) -> None:  # type: 
     assert client.get(f"/forums/stage/{world.stages['blind'].id}").status_code == 404
 
 
-def test_an_older_contest_gets_its_forum_when_its_people_open_the_page(client, app) -> None:  # type: ignore[no-untyped-def]
-    contest, organiser_user = contest_with_organiser()
+def test_an_older_contest_says_its_forum_is_opening_until_the_clock_opens_it(client, app) -> None:  # type: ignore[no-untyped-def]
+    contest, organiser_user = contest_with_organiser()  # made before forums existed: none
     stranger = teacher()
     db.session.commit()
     login(client, stranger)
     assert client.get(f"/forums/contest/{contest.id}").status_code == 404
-    assert _forum_count() == 0  # a stranger's visit made nothing
     client.post("/auth/logout")
     page = _page(client, organiser_user, f"/forums/contest/{contest.id}")
-    assert "Форум конкурса" in page and _forum_count() == 1
+    assert 'id="forums-opening"' in page and "появятся здесь через несколько минут" in page
+    assert _forum_count() == 0  # the page only reads
+    open_missing_forums(utcnow())
+    page = client.get(f"/forums/contest/{contest.id}").get_data(as_text=True)
+    assert "Форум конкурса" in page and 'id="forums-opening"' not in page and _forum_count() == 2
 
 
 def test_the_organiser_opens_a_stage_and_a_division_forum(client, world: World) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,8 @@
 "can_moderate", "shows_names"}`. A contest's list goes on with the forums of its stages and divisions
 the caller may read. `scope_id` is required except for the network; 422 for a bad or missing
 parameter (named in `fields`), 404 for a place that does not exist or that the caller may not read.
-Like the page, the first call for a place made before forums existed creates its default forums.
+Like the page it only reads: a place made before forums existed lists none of its default forums
+until the clock has opened them (app/forums/backfill.py).
 """
 
 from __future__ import annotations
