@@ -17,7 +17,7 @@ from app.memo import remember
 from contest_engine.messages import status_labels
 from contest_engine.models import Stage
 from contest_engine.queries import contest_divisions, results_key
-from contest_engine.results import results_page
+from contest_engine.results import results_page, results_pending
 
 
 class DivisionChoice(NamedTuple):
@@ -41,7 +41,9 @@ def results_table(
         divisions = tuple(DivisionChoice(d.id, d.name) for d in contest_divisions(stage.contest_id))
         return Markup(html), found.total, divisions
 
-    parts = (stage.id, _query(), page, per_page, division_id, search, _locale())
+    # A stage whose time ran out shows its ranking computed until it is stored (after the response,
+    # which moves the version): the table kept while it was open must not stand in for it.
+    parts = (stage.id, results_pending(stage), _query(), page, per_page, division_id, search, _locale())
     return remember("contests.results_table", parts, _versions(stage.id), build)
 
 

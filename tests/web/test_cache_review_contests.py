@@ -12,11 +12,13 @@ from app.timeutil import utcnow
 from contest_engine.editing import ContestEdit, DivisionEdit, update_contest
 from contest_engine.jury.sheets import save_scores
 from contest_engine.jury.standing import refresh_standing
-from contest_engine.models import Participation
+from contest_engine.models import Entry, Participation
+from contest_engine.rules.stages import StageState
 from tests.conftest import login
 from tests.factories.accounts import UserFactory
+from tests.factories.contests import ParticipationFactory
 from tests.factories.jury import jury_stage
-from tests.web.test_contest_pages import at
+from tests.web.test_contest_pages import NOW, at, running_contest
 from tests.web.test_contest_results_cache import LATER, _stage
 
 
@@ -80,3 +82,21 @@ def test_jury_overview_shows_renamed_people_and_divisions(app, client) -> None:
         actor=built.organiser,
     )
     assert "Лига знатоков" in client.get(url).get_data(as_text=True)
+
+
+def test_a_stage_that_closed_by_its_time_shows_its_ranking_on_the_first_view_after(app, client) -> None:
+    """The organiser saw the table while the stage was open (nothing stored yet); once its time is
+    up the page shows the ranking computed for it, not the empty table kept from before."""
+    contest, owner, division, _registration, card = running_contest()
+    for n in range(2):
+        user = UserFactory(full_name=f"Участник Номер{n}")
+        participation = ParticipationFactory(contest=contest, division=division, user=user)
+        db.session.add(Entry(stage_id=card.id, participation_id=participation.id, text="x", submitted_at=NOW))
+    card.state = StageState.OPEN
+    db.session.commit()
+    url = f"/contests/stages/{card.id}/results"
+    login(client, owner)
+    with at(card.opens_at + (card.closes_at - card.opens_at) / 2):
+        assert "Участник Номер1" not in client.get(url).get_data(as_text=True)
+    with at(LATER):
+        assert "Участник Номер1" in client.get(url).get_data(as_text=True)
