@@ -41,6 +41,7 @@ from app.quiz import bp as quiz_bp
 from app.ticks import tick_job
 from app.verify import bp as verify_bp
 from community.events import demo as events_demo
+from community.events.certificate_issuing import issue_earned_certificates
 from community.events.event_certificates import event_certificate_paper
 from community.events.feed_items import register_feed_provider
 from community.events.reminders import send_reminders
@@ -100,6 +101,7 @@ TICK_JOBS = (
     ("contest stages", clock.clock_job),
     ("forum digests", send_digests),
     ("event reminders", send_reminders),
+    ("event certificates", issue_earned_certificates),  # of conducting once begun; older attendance
     ("mail", deliver_due_mail),
     ("accounts", prune_accounts),
     ("forums", open_missing_forums),  # the network's, and those of places older than forums

@@ -30,6 +30,7 @@ def test_create_app_registers_each_hook_once_in_the_wiring_order(app: Flask) -> 
                 "contest stages",
                 "forum digests",
                 "event reminders",
+                "event certificates",
                 "mail",
                 "accounts",
                 "forums",

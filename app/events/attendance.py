@@ -1,7 +1,7 @@
 """The attendee's side of an event (/events/<id>/check-in): check in with the code during the event,
 download the certificate (participation, or conducting for hosts and speakers), answer the feedback
 form, and find the recording and the library materials afterwards. The host's page is
-attendance_host."""
+attendance_host. Pages and downloads only read: certificates are issued when earned."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from app.timeutil import utcnow
 from app.view_actions import submit
 from community.events import attendance, feedback, followup
 from community.events import attendance_rules as rules
-from community.events.event_certificates import certificate_for, event_paper
+from community.events.event_certificates import certificate_for, certificate_state, event_paper
 from community.events.models import Event, EventRegistration, EventStatus, RegistrationStatus
 
 __all__ = ["attendance_host"]  # the host's routes join the blueprint with this module
@@ -43,6 +43,10 @@ def _page(event: Event, checkin: CheckInForm, answer: FeedbackForm) -> tuple[str
     now = utcnow()
     registration = _registration(event)
     attended = registration is not None and registration.attended_at is not None
+    conducts = conducts_event(current_user, event)
+    certificate, certificate_note = (
+        certificate_state(event, current_user, now=now) if attended or conducts else (None, "")
+    )
     opens, closes = rules.checkin_window(event.starts_at, event.ends_at)
     shows_after = can_see_link(current_user, event)
     html = render_template(
@@ -53,7 +57,9 @@ def _page(event: Event, checkin: CheckInForm, answer: FeedbackForm) -> tuple[str
         window_open=opens <= now <= closes and event.status == EventStatus.SCHEDULED,
         opens=opens,
         closes=closes,
-        conducts=conducts_event(current_user, event),
+        conducts=conducts,
+        certificate=certificate,
+        certificate_note=certificate_note,
         own_feedback=feedback.own_feedback(event, current_user) if attended else None,
         materials=followup.materials(event) if shows_after else [],
         shows_recording=shows_after,
@@ -111,7 +117,7 @@ def leave_feedback(event_id: int):  # type: ignore[no-untyped-def]
 def certificate_download(event_id: int):  # type: ignore[no-untyped-def]
     event = db.get_or_404(Event, event_id)
     require(can_open_attendee_page(current_user, event))
-    try:
+    try:  # reads only: a certificate not issued yet is a refusal saying so, shown on the page
         certificate = certificate_for(event, current_user, now=utcnow())
     except DomainError as error:  # a download, not a form: the refusal shows on the page
         flash(error.message, "warning")

@@ -21,6 +21,7 @@ from app.timeutil import utcnow
 from app.view_actions import act, submit
 from community.events import attendance, feedback, followup
 from community.events import attendance_rules as rules
+from community.events.event_certificates import certificate_state
 from community.events.models import Event
 
 
@@ -39,6 +40,8 @@ def _render(event: Event, recording: RecordingForm, material: MaterialForm) -> t
     comments_page, _per = page_args({"page": request.args.get("comments", 1)}, 20)
     opens, closes = rules.checkin_window(event.starts_at, event.ends_at)
     found = feedback.summary(event, comments_page)
+    now = utcnow()
+    certificate, certificate_note = certificate_state(event, current_user, now=now)
     html = render_template(
         "events/attend_host.html",
         event=event,
@@ -53,7 +56,9 @@ def _render(event: Event, recording: RecordingForm, material: MaterialForm) -> t
         material_form=material,
         opens=opens,
         closes=closes,
-        now=utcnow(),
+        now=now,
+        certificate=certificate,
+        certificate_note=certificate_note,
     )
     return html, max(form_status(recording), form_status(material))
 

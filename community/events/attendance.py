@@ -2,8 +2,9 @@
 with the code shown during the event — from 15 minutes before the start to the end.
 
 Each recorded attendance issues the person's participation certificate in the same transaction, so
-it is in their portfolio at once; a withdrawn mark revokes it. A check-in is a conditional UPDATE
-(`attended_at IS NULL`), so two at once record it once.
+it is in their portfolio at once; a withdrawn mark revokes it. The host's marking after the start
+issues the hosts' and speakers' certificates of conducting too (the clock does it for the others).
+A check-in is a conditional UPDATE (`attended_at IS NULL`), so two at once record it once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.extensions import db, rows_changed
 from app.i18n import _
 from app.pagination import Page, paginate
 from community.events import attendance_rules as rules
-from community.events import event_certificates
+from community.events import certificate_issuing, event_certificates
 from community.events.messages import refusal, text
 from community.events.models import (
     CheckIn,
@@ -135,6 +136,7 @@ def mark(event: Event, user_ids: Iterable[int], *, actor: User, now: datetime) -
         if changed:
             newly.append(person.id)
             event_certificates.issue_attendance(event, person, now=now)
+    certificate_issuing.issue_conducting(event, actor=actor, now=now)
     audit.record(
         "events.attendance_marked",
         actor=actor,

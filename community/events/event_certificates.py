@@ -3,8 +3,10 @@ attendee, and a certificate of conducting it to its hosts and speakers.
 
 Both are app.certificates rows (source ("event", id)), so /verify, the API's check and the portfolio
 read them like any other document. An attendee's is issued when their attendance is recorded (and
-revoked if the host takes the mark back); a host's or speaker's on first request once the event has
-begun. The paper is always Russian and dated in the event's own zone (the issuer's).
+revoked if the host takes the mark back); a host's or speaker's once the event has begun, by the
+host's marking or by the clock (community.events.certificate_issuing). Asking for one only reads:
+a certificate earned but not issued yet (the minute before the clock's next tick) is a 409 saying
+it is being prepared. The paper is always Russian and dated in the event's own zone (the issuer's).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from app import audit
 from app.accounts import Institution, User
 from app.certificates import Certificate, CertificateKind, issue
 from app.documents.paper import Paper, Signature, issuer_zone
@@ -61,7 +62,7 @@ def event_date(event: Event) -> str:
     return russian_date(to_zone(event.starts_at, issuer_zone(event.timezone)).date())
 
 
-def _details(event: Event) -> str:
+def certificate_details(event: Event) -> str:
     """What the portfolio prints under the title: the date and the hours, in Russian."""
     with force_locale("ru"):
         return _("%(date)s, %(hours)s academic hours", date=event_date(event), hours=event.hours)
@@ -76,7 +77,7 @@ def _issue(event: Event, user: User, kind: CertificateKind, *, now: datetime) ->
         title=event.title,
         source_type=SOURCE,
         source_id=event.id,
-        details=_details(event),
+        details=certificate_details(event),
         now=now,
     )
 
@@ -117,9 +118,10 @@ def held_certificate(event: Event, user: User, kind: CertificateKind) -> Certifi
 
 
 def certificate_for(event: Event, user: User, *, now: datetime) -> Certificate:
-    """The document this person gets for the event: the participation certificate if they attended,
-    otherwise the certificate of conducting if they host or speak (issued on first request once the
-    event has begun). Refused (403) to anyone else, (409) for a cancelled or future event."""
+    """The document this person has for the event (reads only): the participation certificate if
+    they attended, otherwise the certificate of conducting if they host or speak. Refused (403) to
+    anyone else; (409) for a cancelled event, before the start (conducting), and while an earned
+    certificate waits for the clock to issue it."""
     if event.status == EventStatus.CANCELLED:
         raise Conflict(text(RuleError("event_cancelled")))
     attended = db.session.scalar(
@@ -131,11 +133,9 @@ def certificate_for(event: Event, user: User, *, now: datetime) -> Certificate:
     )
     if attended is not None:
         found = held_certificate(event, user, CertificateKind.EVENT_ATTENDANCE)
-        if found is not None and found.revoked_at is None:
-            return found
-        certificate = issue_attendance(event, user, now=now)
-        db.session.commit()
-        return certificate
+        if found is None or found.revoked_at is not None:
+            raise Conflict(text(RuleError("certificate_preparing")))
+        return found
     role = db.session.scalar(
         select(EventHost.role).where(EventHost.event_id == event.id, EventHost.user_id == user.id)
     )
@@ -144,21 +144,20 @@ def certificate_for(event: Event, user: User, *, now: datetime) -> Certificate:
     if now < event.starts_at:
         raise Conflict(text(RuleError("not_started")))
     found = held_certificate(event, user, CertificateKind.EVENT_CONDUCTING)
-    if found is not None:
-        return found
-    certificate = _issue(event, user, CertificateKind.EVENT_CONDUCTING, now=now)
-    db.session.flush()
-    audit.record(
-        "events.conducting_certificate_issued",
-        actor=user,
-        scope_type="event",
-        scope_id=event.id,
-        object_type="certificate",
-        object_id=certificate.id,
-        details={"code": certificate.code, "role": str(role)},
-    )
-    db.session.commit()
-    return certificate
+    if found is None:
+        raise Conflict(text(RuleError("certificate_preparing")))
+    return found
+
+
+def certificate_state(event: Event, user: User, *, now: datetime) -> tuple[Certificate | None, str]:
+    """For a page: the person's certificate, or why there is none to download yet ("" when they get
+    none at all, e.g. a methodist managing an event they neither attended nor conducted)."""
+    try:
+        return certificate_for(event, user, now=now), ""
+    except Forbidden:
+        return None, ""
+    except Conflict as error:
+        return None, error.message
 
 
 def organiser_name(event: Event) -> str:

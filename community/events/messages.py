@@ -34,6 +34,9 @@ MESSAGES: dict[str, Any] = {
     "too_many_materials": lazy_("At most %(limit)s materials can be linked."),
     "no_certificate": lazy_("A certificate is issued to those who attended or conducted the event."),
     "not_started": lazy_("The certificate of conducting is issued once the event has begun."),
+    "certificate_preparing": lazy_(
+        "The certificate is being issued: it will be ready in a minute or two. Please come back shortly."
+    ),
     "open_blind": lazy_(
         "A blind stage's demo lessons cannot be opened: the finalists' names must stay hidden."
     ),

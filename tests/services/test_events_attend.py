@@ -14,6 +14,7 @@ from app.documents.layout import render_paper
 from app.domain_errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from community.events import attendance
+from community.events.certificate_issuing import issue_earned_certificates
 from community.events.event_certificates import certificate_for, event_paper
 from community.events.models import CheckIn, EventRegistration, EventStatus, HostRole, RegistrationStatus
 from community.portfolio.portfolio import gather
@@ -117,7 +118,9 @@ def test_the_host_marks_registered_people_present(app) -> None:  # type: ignore[
         event, [first.id, second.id, first.id], actor=lead, now=event.ends_at + timedelta(days=1)
     )
     assert sorted(newly) == sorted([first.id, second.id])
-    assert attendance.attended_count(event) == 2 and _certificates() == 2
+    assert attendance.attended_count(event) == 2 and _certificates() == 3  # and the host's of conducting
+    kinds = db.session.scalars(select(Certificate.kind).order_by(Certificate.id)).all()
+    assert kinds == [CertificateKind.EVENT_ATTENDANCE] * 2 + [CertificateKind.EVENT_CONDUCTING]
     marks = db.session.scalars(select(EventRegistration.check_in)).all()
     assert set(marks) == {CheckIn.MARKED}
     assert attendance.mark(event, [first.id], actor=lead, now=event.ends_at) == []
@@ -159,14 +162,20 @@ def test_a_withdrawn_mark_revokes_the_certificate_and_a_new_mark_restores_it(app
     assert certificates.find(code or "") is not None and _certificates() == 1
 
 
-def test_hosts_and_speakers_get_a_certificate_of_conducting_once_it_began(app) -> None:  # type: ignore[no-untyped-def]
+def test_hosts_and_speakers_get_a_certificate_of_conducting_from_the_clock_once_it_began(app) -> None:  # type: ignore[no-untyped-def]
     event = EventFactory(title="Семинар «Смысловое чтение»")
     lead, speaker, stranger = methodist(), teacher(full_name="Ирина Соколова"), teacher()
     host(event, lead)
     host(event, speaker, role=HostRole.SPEAKER)
     db.session.commit()
+    assert issue_earned_certificates(event.starts_at - timedelta(minutes=1)) == []
     with pytest.raises(Conflict):
         certificate_for(event, speaker, now=event.starts_at - timedelta(minutes=1))
+    with pytest.raises(Conflict):  # earned, not issued yet: the clock's next tick issues it
+        certificate_for(event, speaker, now=event.starts_at)
+    assert issue_earned_certificates(event.starts_at) == [
+        "issued 2 certificate(s) of conducting, 0 of participation"
+    ]
     issued = certificate_for(event, speaker, now=event.starts_at)
     assert issued.kind == CertificateKind.EVENT_CONDUCTING and issued.holder == "Ирина Соколова"
     assert certificate_for(event, speaker, now=event.ends_at).id == issued.id
@@ -185,7 +194,7 @@ def test_both_kinds_show_in_the_portfolio(app) -> None:  # type: ignore[no-untyp
     host(other, person, role=HostRole.SPEAKER)
     db.session.commit()
     attendance.check_in(event, person, "482913", now=event.starts_at)
-    certificate_for(other, person, now=other.starts_at)
+    issue_earned_certificates(other.starts_at)
     portfolio = gather(person)
     sections = dict(portfolio.sections)
     kinds = sorted(document.kind for document in sections["events"])

@@ -3,7 +3,10 @@
 `POST /events/{id}/attendance` takes either the host's `{"user_ids": [...]}` (mark these registered
 people present) or an attendee's `{"code": "..."}` (check in during the event); giving both or
 neither is a 422. `GET /events/{id}/certificate` gives the caller's document for the event: the
-participation certificate if they attended, the certificate of conducting if they host or speak.
+participation certificate if they attended, the certificate of conducting if they host or speak. It
+only reads: certificates are issued when earned (attendance recorded; for hosts, the start, by their
+marking or the clock's next tick), and one earned but not issued yet is a 409 saying it is being
+prepared (as before the start), never issued by the GET.
 An event the caller may not see (pupils, anonymous) is a 404 or 401 like every calendar endpoint.
 """
 
@@ -63,7 +66,7 @@ def record_attendance(event_id: int, body: AttendanceIn) -> Any:
 @endpoint(
     "/events/<int:event_id>/certificate",
     summary="The caller's certificate for the event: participation (attended) or conducting (host, "
-    "speaker) — {code, pdf_url}",
+    "speaker) — {code, pdf_url}; 409 before the start or while it is being issued",
     tag="events",
 )
 def get_certificate(event_id: int) -> Any:
