@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, and_, cast, literal, null, select, union_all
 
 from app.accounts import User
 from app.extensions import db
@@ -131,10 +131,16 @@ class ParticipantLink:
 
 def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]:
     """Where a participant has something to do with the jury: pick or see their demo-lesson slot, or
-    appeal their entry while the window is open. Two queries."""
-    links: list[ParticipantLink] = []
-    schedules = db.session.execute(
-        select(Stage.id, Stage.title, Contest.title)
+    appeal their entry while the window is open. One statement: the two lists (20 each at most)
+    joined with UNION ALL."""
+    schedules = (
+        select(
+            literal("schedule").label("kind"),
+            Stage.id.label("stage_id"),
+            cast(null(), Integer).label("entry_id"),
+            Stage.title.label("stage_title"),
+            Contest.title.label("contest_title"),
+        )
         .distinct()
         .join(Contest, Contest.id == Stage.contest_id)
         .join(DemoSlot, DemoSlot.stage_id == Stage.id)
@@ -142,10 +148,16 @@ def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]
         .join(Participation, Participation.id == StageParticipant.participation_id)
         .where(Participation.user_id == user_id, Stage.closes_at > now)
         .limit(20)
-    ).all()
-    links += [ParticipantLink("schedule", row[0], None, row[1], row[2]) for row in schedules]
-    appeals = db.session.execute(
-        select(Stage.id, Entry.id, Stage.title, Contest.title)
+        .subquery()
+    )
+    appeals = (
+        select(
+            literal("appeal").label("kind"),
+            Stage.id.label("stage_id"),
+            Entry.id.label("entry_id"),
+            Stage.title.label("stage_title"),
+            Contest.title.label("contest_title"),
+        )
         .join(Contest, Contest.id == Stage.contest_id)
         .join(Entry, Entry.stage_id == Stage.id)
         .join(Participation, Participation.id == Entry.participation_id)
@@ -156,6 +168,12 @@ def participant_jury_links(user_id: int, now: datetime) -> list[ParticipantLink]
             Stage.appeals_close_at >= now,
         )
         .limit(20)
-    ).all()
-    links += [ParticipantLink("appeal", row[0], row[1], row[2], row[3]) for row in appeals]
-    return links
+        .subquery()
+    )
+    both = union_all(select(*schedules.c), select(*appeals.c))
+    # Schedules first, as the card lists them (UNION ALL promises no order of its own).
+    rows = sorted(db.session.execute(both).all(), key=lambda row: row.kind != "schedule")
+    return [
+        ParticipantLink(row.kind, row.stage_id, row.entry_id, row.stage_title, row.contest_title)
+        for row in rows
+    ]
