@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from app import audit
@@ -130,10 +130,10 @@ def stage_for_quiz(quiz_id: int) -> Stage | None:
     return db.session.scalar(select(Stage).where(Stage.quiz_id == quiz_id))
 
 
-def _stage_and_admission(quiz_id: int, user_id: int) -> tuple[Stage, Participation | None, bool] | None:
-    """The quiz's stage, the user's participation in its contest and whether it is admitted to the
-    stage (a registration stage or the first competitive one admits everybody registered, a later one
-    those who advanced), in one statement: the policy is asked on every start on contest day."""
+def _admission_statement() -> Select[Stage, Participation, bool, bool]:
+    """The quiz's stage, the user's participation in its contest, whether a competitive stage comes
+    before it and whether the participation advanced into it (built once: building it cost more
+    than running it)."""
     earlier = aliased(Stage)
     before = (
         select(earlier.id)
@@ -149,15 +149,25 @@ def _stage_and_admission(quiz_id: int, user_id: int) -> tuple[Stage, Participati
         .where(StageParticipant.stage_id == Stage.id, StageParticipant.participation_id == Participation.id)
         .exists()
     )
-    found = db.session.execute(
+    return (
         select(Stage, Participation, before, advanced)
         .outerjoin(
             Participation,
-            and_(Participation.contest_id == Stage.contest_id, Participation.user_id == user_id),
+            and_(Participation.contest_id == Stage.contest_id, Participation.user_id == bindparam("user_id")),
         )
-        .where(Stage.quiz_id == quiz_id)
+        .where(Stage.quiz_id == bindparam("quiz_id"))
         .limit(1)
-    ).first()
+    )
+
+
+_ADMISSION = _admission_statement()
+
+
+def _stage_and_admission(quiz_id: int, user_id: int) -> tuple[Stage, Participation | None, bool] | None:
+    """The quiz's stage, the user's participation and whether it is admitted to the stage (a
+    registration stage or the first competitive one admits everybody registered, a later one those
+    who advanced), in one statement: the policy is asked on every start on contest day."""
+    found = db.session.execute(_ADMISSION, {"quiz_id": quiz_id, "user_id": user_id}).first()
     if found is None:
         return None
     stage, participation, has_earlier, has_advanced = found

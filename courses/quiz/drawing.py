@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from app.extensions import db
 from courses.quiz import grading, questions
 from courses.quiz.bank_questions import load_question
-from courses.quiz.models import Question, Quiz, QuizAnswer
-from courses.quiz.quizzes import quiz_slots
+from courses.quiz.models import Question, Quiz, QuizAnswer, QuizSlot
 from courses.quiz.student_view import public_view
 
 
@@ -40,11 +39,18 @@ class Drawn:
     graded: bool
 
 
+_SLOTS = (
+    select(QuizSlot.question_id, QuizSlot.category_id, QuizSlot.random_count, QuizSlot.mark)
+    .where(QuizSlot.quiz_id == bindparam("quiz_id"))
+    .order_by(QuizSlot.position)
+)
+
+
 def draw(quiz: Quiz, seed: int) -> list[Drawn]:
     """The attempt's questions: fixed slots as they are, random slots drawn with the attempt's seed,
     shuffled when the quiz says so."""
     rng = random.Random(seed)
-    slots = quiz_slots(quiz)
+    slots = db.session.execute(_SLOTS, {"quiz_id": quiz.id}).all()  # plain rows: no objects to build
     fixed_ids = [s.question_id for s in slots if s.question_id is not None]
     category_ids = [s.category_id for s in slots if s.category_id is not None]
     query = select(Question).where(Question.id.in_(fixed_ids))
