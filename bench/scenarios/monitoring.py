@@ -1,12 +1,14 @@
 """Monitoring at city scale: 12 districts, 700 institutions, 20,000 teachers, 200,000 pupils'
 contest results over 5 academic years (50 olympiads), 50,000 course completions — bulk inserts —;
 then the summary job once, and each report page, the school card and the API report beside the bare
-page; the summary job and the annual PDF in seconds."""
+page; the summary job (that one run) and the annual PDF in seconds."""
 
 from __future__ import annotations
 
+import os
 import random
 import secrets
+import time
 from datetime import timedelta
 
 from sqlalchemy import insert, select, text
@@ -220,7 +222,10 @@ def prepare(ctx: BenchContext) -> None:
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
+    # The pages need the job's totals: this run is the one measured (BENCH_REPEAT_JOBS=1 adds a second).
+    started = time.perf_counter()
     recompute_all(now)
+    ctx.data["monitoring_recompute_s"] = time.perf_counter() - started
     district = db.session.scalar(select(Institution.district_id).where(Institution.id == places[0]))
     ctx.data["monitoring"] = {"token": raw, "school": places[0], "district": district, "year": current}
 
@@ -263,12 +268,16 @@ def targets(ctx: BenchContext) -> list[HttpTarget]:
 
 def pure(ctx: BenchContext) -> list[PureResult]:
     year = ctx.data["monitoring"]["year"]
-
-    def recompute() -> object:
-        return recompute_all(utcnow())
-
-    return [
-        timed("monitoring summary job (recompute_all), city scale", recompute, repeat=1),
+    results = [
+        PureResult(
+            "monitoring summary job (recompute_all), city scale", seconds=ctx.data["monitoring_recompute_s"]
+        )
+    ]
+    if os.environ.get("BENCH_REPEAT_JOBS") == "1":
+        results.append(
+            timed("monitoring summary job again, over kept totals", lambda: recompute_all(utcnow()), repeat=1)
+        )
+    results += [
         timed("build_report olympiads, the network", lambda: build_report("olympiads", year, _Network())),
         timed(
             "annual PDF of the network (12 districts, 700 schools)",
@@ -276,3 +285,4 @@ def pure(ctx: BenchContext) -> list[PureResult]:
             repeat=1,
         ),
     ]
+    return results
