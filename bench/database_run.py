@@ -93,7 +93,9 @@ def prepare_all(
             if hasattr(scenario, "targets"):
                 targets.extend(scenario.targets(ctx))
             if hasattr(scenario, "pure"):
+                started = time.perf_counter()
                 pure.extend(scenario.pure(ctx))
+                log(f"{name}: pure timings in {time.perf_counter() - started:.1f}s")
         except Exception as error:  # one room's broken scenario must not hide the others' figures
             db.session.rollback()
             failures.append({"scenario": name, "error": f"{type(error).__name__}: {error}"})
