@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -167,18 +167,32 @@ def get_attempt(attempt_id: int) -> tuple[QuizAttempt, Quiz] | None:
     return (found[0], found[1]) if found else None
 
 
+# The contest day's statements, built once with bound parameters (building one cost about as much
+# as running it).
+_SLOT_OF_ATTEMPT = (
+    select(QuizAttempt, Quiz, QuizAnswer, Question)
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .outerjoin(
+        QuizAnswer, and_(QuizAnswer.attempt_id == QuizAttempt.id, QuizAnswer.slot == bindparam("slot"))
+    )
+    .outerjoin(Question, Question.id == QuizAnswer.question_id)
+    .where(QuizAttempt.id == bindparam("attempt_id"))
+)
+_TO_GRADE = (
+    select(
+        QuizAnswer.id, QuizAnswer.answer, QuizAnswer.max_mark, Question.id, Question.version, Question.data
+    )
+    .join(Question, Question.id == QuizAnswer.question_id)
+    .where(QuizAnswer.attempt_id == bindparam("attempt_id"))
+)
+
+
 def answer_in_attempt(
     attempt_id: int, slot: int
 ) -> tuple[QuizAttempt, Quiz, QuizAnswer | None, Question | None] | None:
     """The attempt, its quiz, and the answer row and question of one slot (None, None when the
     attempt has no such slot) in one statement; None when there is no such attempt."""
-    found = db.session.execute(
-        select(QuizAttempt, Quiz, QuizAnswer, Question)
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .outerjoin(QuizAnswer, and_(QuizAnswer.attempt_id == QuizAttempt.id, QuizAnswer.slot == slot))
-        .outerjoin(Question, Question.id == QuizAnswer.question_id)
-        .where(QuizAttempt.id == attempt_id)
-    ).first()
+    found = db.session.execute(_SLOT_OF_ATTEMPT, {"attempt_id": attempt_id, "slot": slot}).first()
     return (found[0], found[1], found[2], found[3]) if found else None
 
 
@@ -314,18 +328,7 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
         db.session.rollback()
         db.session.refresh(attempt)
         return attempt
-    pairs = db.session.execute(
-        select(
-            QuizAnswer.id,
-            QuizAnswer.answer,
-            QuizAnswer.max_mark,
-            Question.id,
-            Question.version,
-            Question.data,
-        )
-        .join(Question, Question.id == QuizAnswer.question_id)
-        .where(QuizAnswer.attempt_id == attempt.id)
-    ).all()
+    pairs = db.session.execute(_TO_GRADE, {"attempt_id": attempt.id}).all()
     score = Decimal(0)
     pending = False
     updates = []
