@@ -3,14 +3,15 @@ standings), publication with the appeal window, the results pages and the CSV/XL
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, func, select, update
+from sqlalchemy import CursorResult, Table, case, delete, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, exports
-from app.accounts import User
+from app.accounts import Role, User
 from app.cache_versions import bump
 from app.domain_errors import Conflict, Invalid
 from app.extensions import db
@@ -21,7 +22,7 @@ from contest_engine.messages import between, status_labels
 from contest_engine.models import Division, Participation, Stage, StageResult
 from contest_engine.queries import OPEN_STATES, results_key
 from contest_engine.result_rows import ResultRow, ranking_rows, unstored_page, unstored_results
-from contest_engine.rules.search import LIKE_ESCAPE, like_pattern
+from contest_engine.rules.search import LIKE_ESCAPE, fold, like_pattern
 from contest_engine.rules.stages import StageAction, StageState, StageTransitionError, apply_action
 from contest_engine.standings import Standings
 
@@ -102,12 +103,35 @@ def publish_results(stage: Stage, *, actor: User, now: datetime, appeal_hours: i
     return stage
 
 
-def _results_query(stage: Stage, *, division_id: int | None = None, search: str = "") -> Any:
+def pupil_label(participation_id: int) -> str:
+    """What a visitor reads in place of a pupil's name: one neutral word and the participation's
+    number, the same on every page and stage of the contest."""
+    return str(_("Participant No. %(number)s", number=participation_id))
+
+
+def _pupil() -> Any:
+    return User.role == Role.STUDENT
+
+
+def _search_filter(pattern: str, names_visible: bool) -> Any:
+    """The row's folded text matches; for a visitor a pupil's row only by institution or district
+    (the fields after the name's separator), never by the name."""
+    found = StageResult.search_text.like(pattern, escape=LIKE_ESCAPE)
+    if names_visible:
+        return found
+    after_name = StageResult.search_text.like(f"% | %{pattern[1:]}", escape=LIKE_ESCAPE)
+    return found & (~_pupil() | after_name)
+
+
+def _results_query(
+    stage: Stage, *, division_id: int | None = None, search: str = "", names_visible: bool = True
+) -> Any:
+    full_name = User.full_name if names_visible else case((_pupil(), literal(None)), else_=User.full_name)
     query = (
         select(
             StageResult.participation_id,
             User.id.label("user_id"),
-            User.full_name,
+            full_name.label("full_name"),
             Division.name.label("division"),
             Participation.institution_name,
             Participation.district,
@@ -127,29 +151,71 @@ def _results_query(stage: Stage, *, division_id: int | None = None, search: str 
         query = query.where(StageResult.division_id == division_id)
     pattern = like_pattern(search)
     if pattern is not None:
-        query = query.where(StageResult.search_text.like(pattern, escape=LIKE_ESCAPE))
+        query = query.where(_search_filter(pattern, names_visible))
     return query
 
 
 def results_page(
-    stage: Stage, *, page: int, per_page: int, division_id: int | None = None, search: str = ""
+    stage: Stage,
+    *,
+    page: int,
+    per_page: int,
+    division_id: int | None = None,
+    search: str = "",
+    names_visible: bool = True,
 ) -> Page[ResultRow]:
     """One page of the stored ranking (computed now while none is stored): two queries at any size.
-    The count reads only stage_result (its indexes): the search matches the row's folded
-    `search_text` (any case, Cyrillic included, ё as е), never the joined names."""
+    The count reads only stage_result (its indexes; for a visitor's search the participants' roles
+    too): the search matches the row's folded `search_text` (any case, Cyrillic included, ё as е),
+    never the joined names. Without `names_visible` pupils' names are replaced by `pupil_label`."""
     if results_pending(stage):
-        return unstored_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
-    query = _results_query(stage, division_id=division_id, search=search)
+        if names_visible:
+            return unstored_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
+        return _visitor_unstored_page(
+            stage, page=page, per_page=per_page, division_id=division_id, search=search
+        )
+    query = _results_query(stage, division_id=division_id, search=search, names_visible=names_visible)
     page = max(1, page)
     count = select(func.count()).select_from(StageResult).where(StageResult.stage_id == stage.id)
     if division_id:
         count = count.where(StageResult.division_id == division_id)
     pattern = like_pattern(search)
     if pattern is not None:
-        count = count.where(StageResult.search_text.like(pattern, escape=LIKE_ESCAPE))
+        if not names_visible:
+            count = count.join(Participation, Participation.id == StageResult.participation_id).join(
+                User, User.id == Participation.user_id
+            )
+        count = count.where(_search_filter(pattern, names_visible))
     total = db.session.scalar(count) or 0
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=[ResultRow(*row) for row in rows], page=page, per_page=per_page, total=total)
+    items = [ResultRow(*row) for row in rows]
+    items = [row if row.full_name is not None else _masked(row) for row in items]
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _masked(row: ResultRow) -> ResultRow:
+    return replace(row, full_name=pupil_label(row.participation_id))
+
+
+def _visitor_unstored_page(
+    stage: Stage, *, page: int, per_page: int, division_id: int | None, search: str
+) -> Page[ResultRow]:
+    """A visitor's page of a ranking not stored yet: pupils masked and found by institution or
+    district only, like the stored one (one more query, for the participants' roles)."""
+    rows = unstored_results(stage)
+    ids = {row.user_id for row, _text, _division in rows}
+    pupils = set(db.session.scalars(select(User.id).where(User.id.in_(ids), _pupil()))) if ids else set()
+    folded = fold(search.replace("|", " "))
+    kept = []
+    for row, text, division in rows:
+        pupil = row.user_id in pupils
+        searched = text.split(" | ", 1)[-1] if pupil else text
+        if (not division_id or division == division_id) and (not folded or folded in searched):
+            kept.append(_masked(row) if pupil else row)
+    page = max(1, page)
+    return Page(
+        items=kept[(page - 1) * per_page : page * per_page], page=page, per_page=per_page, total=len(kept)
+    )
 
 
 def all_results(stage: Stage) -> list[ResultRow]:

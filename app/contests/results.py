@@ -66,7 +66,12 @@ def _results_page(stage_id: int) -> str:
     if can.can_see_full_results(current_user, stage):
         _queue_pending(stage, now)
         table_html, _total, divisions = results_table(
-            stage, page=page, per_page=per_page, division_id=division_id, search=search
+            stage,
+            page=page,
+            per_page=per_page,
+            division_id=division_id,
+            search=search,
+            names_visible=can.can_see_pupil_names(current_user),
         )
     elif current_user.is_authenticated:
         participation = find_participation(contest.id, current_user.id)
@@ -80,6 +85,7 @@ def _results_page(stage_id: int) -> str:
         divisions=divisions,
         division_id=division_id,
         q=search,
+        names_visible=can.can_see_pupil_names(current_user),
         organiser=can.can_organise_contest(current_user, contest.id),
         labels=status_labels(),
     )

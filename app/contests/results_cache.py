@@ -26,24 +26,42 @@ class DivisionChoice(NamedTuple):
 
 
 def results_table(
-    stage: Stage, *, page: int, per_page: int, division_id: int | None, search: str
+    stage: Stage, *, page: int, per_page: int, division_id: int | None, search: str, names_visible: bool
 ) -> tuple[Markup, int, tuple[DivisionChoice, ...]]:
     """The table of one page of the ranking with its pagination, how many rows matched, and the
     contest's divisions for the filter (renaming one moves the version on too).
 
     Keyed by everything it shows: the stage, the query string (the pagination links repeat it), the
-    page, the filter, the search and the language; names and institutions are those stored with
-    the ranking's last write."""
+    page, the filter, the search, the language and whether pupils' names are shown (a visitor's table,
+    with pupils as numbers, is its own entry); institutions are those stored with the ranking's last
+    write."""
 
     def build() -> tuple[Markup, int, tuple[DivisionChoice, ...]]:
-        found = results_page(stage, page=page, per_page=per_page, division_id=division_id, search=search)
+        found = results_page(
+            stage,
+            page=page,
+            per_page=per_page,
+            division_id=division_id,
+            search=search,
+            names_visible=names_visible,
+        )
         html = render_template("contests/_results_table.html", page=found, labels=status_labels())
         divisions = tuple(DivisionChoice(d.id, d.name) for d in contest_divisions(stage.contest_id))
         return Markup(html), found.total, divisions
 
     # A stage whose time ran out shows its ranking computed until it is stored (after the response,
     # which moves the version): the table kept while it was open must not stand in for it.
-    parts = (stage.id, results_pending(stage), _query(), page, per_page, division_id, search, _locale())
+    parts = (
+        stage.id,
+        results_pending(stage),
+        _query(),
+        page,
+        per_page,
+        division_id,
+        search,
+        _locale(),
+        names_visible,
+    )
     return remember("contests.results_table", parts, _versions(stage.id), build)
 
 

@@ -77,3 +77,9 @@ def can_see_full_results(user: Any, stage: Any) -> bool:
     if stage.results_published_at is not None:
         return True
     return can_organise_contest(user, stage.contest_id)
+
+
+def can_see_pupil_names(user: Any) -> bool:
+    """Pupils are minors: their names in a published ranking are for the network's signed-in members;
+    a visitor sees a number in their place (adults keep their names)."""
+    return _signed_in(user)
