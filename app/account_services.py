@@ -214,6 +214,7 @@ def admin_update_user(
     changes: dict[str, list[Any]] = {}
     if user.role != role:
         changes["role"] = [str(user.role), role]
+        bump("names")  # a visitor's kept results page shows pupils as numbers, adults by name
     if user.active != active:
         changes["active"] = [user.active, active]
     if user.institution_id != institution_id:
