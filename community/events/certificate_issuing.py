@@ -43,7 +43,7 @@ def _held(kind: CertificateKind, event_id: Any, user_id: Any, *, valid_only: boo
 
 
 def _insert(
-    event: Event, user_id: int, holder: str, kind: CertificateKind, now: datetime
+    event: Event, user_id: int, holder: str, kind: CertificateKind, now: datetime, details: str
 ) -> Certificate | None:
     """A new certificate row, or None when one exists already (another transaction got there first)."""
     certificate = Certificate(
@@ -52,7 +52,7 @@ def _insert(
         user_id=user_id,
         holder=holder,
         title=event.title,
-        details=certificate_details(event),
+        details=details,
         source_type=SOURCE,
         source_id=event.id,
         issued_at=now,
@@ -80,8 +80,9 @@ def issue_conducting(event: Event, *, actor: User | None, now: datetime) -> int:
         .order_by(EventHost.id)
     ).all()
     issued = 0
+    details = certificate_details(event) if missing else ""
     for user_id, role, full_name in missing:
-        certificate = _insert(event, user_id, full_name, CertificateKind.EVENT_CONDUCTING, now)
+        certificate = _insert(event, user_id, full_name, CertificateKind.EVENT_CONDUCTING, now, details)
         if certificate is None:
             continue
         issued += 1
@@ -97,35 +98,38 @@ def issue_conducting(event: Event, *, actor: User | None, now: datetime) -> int:
     return issued
 
 
-def _restore_attendance(event: Event, user_id: int, holder: str, now: datetime) -> Certificate | None:
-    """The attendee's certificate made valid again, or issued if they never had one."""
-    revoked = rows_changed(
-        update(Certificate)
-        .where(
-            Certificate.source_type == SOURCE,
-            Certificate.source_id == event.id,
-            Certificate.kind == CertificateKind.EVENT_ATTENDANCE,
-            Certificate.user_id == user_id,
-            Certificate.revoked_at.is_not(None),
+def _restore_attendance(
+    event: Event, user_id: int, holder: str, revoked_id: int | None, now: datetime, details: dict[int, str]
+) -> Certificate | None:
+    """The attendee's revoked certificate made valid again, or one issued if they never had one."""
+    if revoked_id is not None:
+        restored = rows_changed(
+            update(Certificate)
+            .where(Certificate.id == revoked_id, Certificate.revoked_at.is_not(None))
+            .values(revoked_at=None, revoked_reason="")
+            .execution_options(synchronize_session=False)
         )
-        .values(revoked_at=None, revoked_reason="")
-    )
-    if revoked:
-        return db.session.scalar(
-            select(Certificate).where(
-                Certificate.source_type == SOURCE,
-                Certificate.source_id == event.id,
-                Certificate.kind == CertificateKind.EVENT_ATTENDANCE,
-                Certificate.user_id == user_id,
-            )
-        )
-    return _insert(event, user_id, holder, CertificateKind.EVENT_ATTENDANCE, now)
+        return db.session.get(Certificate, revoked_id, populate_existing=True) if restored else None
+    if event.id not in details:  # worded once per event (Russian dates and hours)
+        details[event.id] = certificate_details(event)
+    return _insert(event, user_id, holder, CertificateKind.EVENT_ATTENDANCE, now, details[event.id])
 
 
 def _attendance_backfill(now: datetime) -> int:
     """Participation certificates for attendance recorded without a valid one (a batch)."""
+    revoked = (
+        select(Certificate.id)
+        .where(
+            Certificate.source_type == SOURCE,
+            Certificate.source_id == EventRegistration.event_id,
+            Certificate.kind == CertificateKind.EVENT_ATTENDANCE,
+            Certificate.user_id == EventRegistration.user_id,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Event, EventRegistration.user_id, User.full_name)
+        select(Event, EventRegistration.user_id, User.full_name, revoked)
         .join(EventRegistration, EventRegistration.event_id == Event.id)
         .join(User, User.id == EventRegistration.user_id)
         .where(
@@ -143,8 +147,9 @@ def _attendance_backfill(now: datetime) -> int:
         .limit(BATCH)
     ).all()
     issued = 0
-    for event, user_id, full_name in rows:
-        certificate = _restore_attendance(event, user_id, full_name, now)
+    details: dict[int, str] = {}
+    for event, user_id, full_name, revoked_id in rows:
+        certificate = _restore_attendance(event, user_id, full_name, revoked_id, now, details)
         if certificate is None:
             continue
         issued += 1
