@@ -3,6 +3,7 @@ else the viewer's own line), its CSV/XLSX export, the awards and the diploma PDF
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from flask import abort, redirect, render_template, request, session, url_for
@@ -22,7 +23,7 @@ from app.permissions import require
 from app.tabular_http import csv_response, excel_wanted, xlsx_response
 from app.timeutil import utcnow
 from app.view_actions import act
-from contest_engine.awards import compute_awards, contest_awards
+from contest_engine.awards import AwardItem, compute_awards, contest_awards
 from contest_engine.clock import see_clock
 from contest_engine.diplomas import award_paper
 from contest_engine.messages import status_labels
@@ -36,6 +37,8 @@ from contest_engine.queries import (
 from contest_engine.results import (
     compute_pending_results,
     own_result,
+    pupil_label,
+    pupil_participations,
     results_csv,
     results_pending,
     results_xlsx,
@@ -135,12 +138,26 @@ def awards(contest_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "contests/awards.html",
         contest=contest,
-        items=contest_awards(contest.id) if visible else [],
+        items=_awards_shown(contest.id) if visible else [],
         organiser=organiser,
         visible=visible,
         mine=mine,
         award_ids=award_ids(contest.id),
     )
+
+
+def _awards_shown(contest_id: int) -> list[AwardItem]:
+    """The awards list; a visitor reads pupils as numbers, as in the ranking."""
+    items = contest_awards(contest_id)
+    if can.can_see_pupil_names(current_user) or not items:
+        return items
+    pupils = pupil_participations(contest_id)
+    return [
+        replace(item, full_name=pupil_label(item.participation_id))
+        if item.participation_id in pupils
+        else item
+        for item in items
+    ]
 
 
 @bp.route("/awards/<int:award_id>/diploma.pdf")

@@ -15,7 +15,7 @@ from app.accounts import Role, User
 from app.extensions import db
 from app.memo import forget_everything
 from app.permissions.contests import can_see_pupil_names
-from contest_engine.models import Entry, Participation, Stage
+from contest_engine.models import Award, Entry, Participation, Stage
 from contest_engine.results import publish_results, results_page
 from contest_engine.rules.stages import StageState
 from tests.conftest import empty_database, login
@@ -158,3 +158,28 @@ def test_a_ranking_not_stored_yet_is_masked_and_searched_the_same_way(app) -> No
         assert results_page(stage, page=1, per_page=50, search="петрова", names_visible=False).total == 0
         assert results_page(stage, page=1, per_page=50, search="гимназия", names_visible=False).total == 2
         assert results_page(stage, page=1, per_page=50, search="петрова").total == 2
+
+
+def test_the_awards_list_shows_a_visitor_pupils_as_numbers(app, client) -> None:
+    _owner, stage_id, first = _ranking()
+    stage = db.session.get(Stage, stage_id)
+    assert stage is not None
+    contest_id = stage.contest_id
+    for participation in db.session.scalars(select(Participation)).all():
+        db.session.add(
+            Award(
+                contest_id=contest_id,
+                division_id=participation.division_id,
+                participation_id=participation.id,
+                title="Призёр",
+            )
+        )
+    db.session.commit()
+    url = f"/contests/{contest_id}/awards"
+    with at(LATER):
+        page = app.test_client().get(url).get_data(as_text=True)
+    assert "Петрова" not in page and f"Участник № {first}" in page and "Учитель Смирнов" in page
+    login(client, teacher())
+    with at(LATER):
+        page = client.get(url).get_data(as_text=True)
+    assert "Школьница Петрова0" in page and f"Участник № {first}" not in page
