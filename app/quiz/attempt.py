@@ -188,6 +188,10 @@ def attempt_review(attempt_id: int):  # type: ignore[no-untyped-def]
     now = utcnow()
     if is_overdue(attempt, now):
         after_response(partial(finish_if_overdue, attempt.id, now))
+        if "finished" not in request.args:
+            # The finish is written once this response is built; the next load shows the attempt
+            # finished and graded (once only: should the write fail, the page shows what it can).
+            return redirect(url_for("quiz.attempt_review", attempt_id=attempt.id, finished=1))
     manager = can_manage_quiz(current_user, quiz)
     if not shown_finished(attempt, now) and attempt.user_id == current_user.id:
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))

@@ -199,7 +199,7 @@ def test_time_running_out_says_so(
     notice = page.locator("#quiz-time-up")
     expect(notice).to_be_visible(timeout=10_000)
     expect(notice).to_contain_text("Время вышло")
-    page.wait_for_url(re.compile(rf"/quiz/attempts/{attempt_id}/review$"), timeout=10_000)
+    page.wait_for_url(re.compile(rf"/quiz/attempts/{attempt_id}/review(\?finished=1)?$"), timeout=10_000)
     expect(page.locator("[data-timed-out]")).to_contain_text("Время вышло")
     _fits(page)
     assert page.js_errors == []

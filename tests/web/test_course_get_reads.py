@@ -67,3 +67,19 @@ def test_an_overdue_attempt_is_finished_after_its_page(client, guarded) -> None:
     finished = db.session.get(QuizAttempt, attempt_id)
     assert finished.state == AttemptState.FINISHED and finished.score is not None
     assert client.get(f"/quiz/attempts/{attempt_id}/review").status_code == 200
+
+
+@pytest.mark.usefixtures("quiz_owner")
+def test_the_review_met_by_an_overdue_attempt_opens_finished_and_graded(client, guarded) -> None:  # type: ignore[no-untyped-def]
+    bank = make_bank()
+    rows = import_gift(bank, "::Q::2+2=4? {T}", actor=None).imported
+    quiz = make_quiz(bank, rows, time_limit_minutes=5)
+    pupil = student()
+    attempt_id = start_attempt(quiz, pupil, utcnow() - timedelta(minutes=6)).id
+    db.session.commit()
+    login(client, pupil)
+    first = client.get(f"/quiz/attempts/{attempt_id}/review")  # straight from the timer's redirect
+    assert first.status_code == 302
+    assert first.headers["Location"].endswith(f"/attempts/{attempt_id}/review?finished=1")
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "data-timed-out" in page and 'data-attempt-state="finished"' in page
