@@ -113,11 +113,11 @@ def test_a_blind_stage_juror_reads_participants_by_number(app, client: FlaskClie
         "Тоже жду",
         now=utcnow(),
         reply_to_id=first.id,
-        quote_author=f"Участник №{number}",
+        quote_author=f"Участник № {number}",
     )
     login(client, built.jurors[0])
     page = _html(client.get(f"/forums/topics/{opened.id}"))
-    assert "Секретная" not in page and f"Участник №{number}" in page
+    assert "Секретная" not in page and f"Участник № {number}" in page
     assert "Секретная" not in _html(client.get(f"/forums/{place.id}"))
     client.post("/auth/logout")
     login(client, built.organiser)
@@ -125,4 +125,4 @@ def test_a_blind_stage_juror_reads_participants_by_number(app, client: FlaskClie
     client.post("/auth/logout")
     login(client, other)
     form = _html(client.get(f"/forums/topics/{opened.id}/reply?quote={first.id}"))
-    assert f"Участник №{number} пишет" in form and "Секретная 0" not in form
+    assert f"Участник № {number} пишет" in form and "Секретная 0" not in form
