@@ -10,6 +10,7 @@ from app import certificates
 from app.certificates import CertificateKind
 from app.extensions import db
 from app.timeutil import utcnow
+from community.events.certificate_issuing import issue_earned_certificates
 from community.events.models import EventRegistration
 from contest_engine.models import Award
 from courses import progress
@@ -114,6 +115,7 @@ def test_an_event_certificate_is_delivered_the_same_way(client) -> None:  # type
     registration(event, person)
     db.session.query(EventRegistration).update({"attended_at": start})
     db.session.commit()
+    issue_earned_certificates(utcnow())  # attendance recorded without one: the clock issues it
     login(client, person)
     response = client.get(f"/events/{event.id}/certificate.pdf")
     assert_delivered(response, "Сертификат участника мероприятия — Мария Орлова.pdf")
