@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, select
 
 from app.extensions import db
-from app.notifications import Notification
-from community.messaging.models import Conversation, DirectMessage
+from community.notices.inbox import unread_subqueries
 from contest_engine.jury.models import StageJuror
 from contest_engine.models import Participation
 
@@ -38,29 +37,9 @@ class HeaderFacts:
 
 
 def columns(user_id: BindParameter[Any] = USER_ID) -> tuple[ColumnElement[Any], ...]:
-    """Four scalar subqueries over indexes (notifications by person, conversations by either
-    member, jurors by person, participations by person), to add to the user's own SELECT."""
-    notes = (
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
-    mine = select(Conversation.id).where(
-        or_(Conversation.low_user_id == user_id, Conversation.high_user_id == user_id)
-    )
-    messages = (
-        select(func.count())
-        .select_from(DirectMessage)
-        .where(
-            and_(
-                DirectMessage.conversation_id.in_(mine),
-                DirectMessage.sender_id != user_id,
-                DirectMessage.read_at.is_(None),
-            )
-        )
-        .scalar_subquery()
-    )
+    """The inbox's two unread counts (notifications by person, conversations by either member) and
+    two EXISTS (jurors by person, participations by person), to add to the user's own SELECT."""
+    notes, messages = unread_subqueries(user_id)
     seat = exists().where(StageJuror.user_id == user_id)
     takes_part = exists().where(Participation.user_id == user_id)
     return notes, messages, seat, takes_part

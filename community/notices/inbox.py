@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ScalarSelect, and_, func, or_, select, update
 
 from app.extensions import db, rows_changed
 from app.notifications import Notification, NotificationPreference
@@ -43,9 +44,10 @@ def mark_read(user_id: int, ids: Iterable[int] | None, *, now: datetime) -> int:
     return changed
 
 
-def header_counts(user_id: int) -> HeaderCounts:
-    """The bell's unread notifications and the unread direct messages, in one query of two scalar
-    subqueries (each over an index: notification by person, conversations by either member)."""
+def unread_subqueries(user_id: Any) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """The bell's unread notifications and the unread direct messages as two scalar subqueries, each
+    over an index (notification by person, conversations by either member). `user_id` is a value or
+    a bind parameter: the layout's header adds them to the statement that loads the user."""
     notes = (
         select(func.count())
         .select_from(Notification)
@@ -65,7 +67,12 @@ def header_counts(user_id: int) -> HeaderCounts:
         )
         .scalar_subquery()
     )
-    row = db.session.execute(select(notes, messages)).one()
+    return notes, messages
+
+
+def header_counts(user_id: int) -> HeaderCounts:
+    """The two counters in one query."""
+    row = db.session.execute(select(*unread_subqueries(user_id))).one()
     return HeaderCounts(notifications=int(row[0] or 0), messages=int(row[1] or 0))
 
 
