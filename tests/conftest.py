@@ -93,6 +93,14 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture()
+def guarded(app: Flask) -> Flask:
+    """The GET-write guard raising for this test even when the run only logs (VMESTE_GET_WRITE_GUARD):
+    the tests that prove a page reads use it; `app` puts the run's setting back for the next test."""
+    app.config["GET_WRITE_GUARD"] = "raise"
+    return app
+
+
+@pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

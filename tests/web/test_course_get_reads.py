@@ -21,13 +21,6 @@ from tests.factories.accounts import student
 from tests.factories.quiz import make_bank, make_quiz, quiz_owner  # noqa: F401
 
 
-@pytest.fixture()
-def guarded(app):  # type: ignore[no-untyped-def]
-    app.config["GET_WRITE_GUARD"] = "raise"
-    yield app
-    app.config["GET_WRITE_GUARD"] = ""
-
-
 def _views() -> int:
     return db.session.scalar(select(func.count()).select_from(ItemView)) or 0
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from app.certificates import Certificate
@@ -22,13 +21,6 @@ from tests.factories.accounts import methodist, teacher
 from tests.factories.events import EventFactory, host, registration
 
 PREPARING = "Сертификат оформляется"
-
-
-@pytest.fixture()
-def guarded(app):  # type: ignore[no-untyped-def]
-    app.config["GET_WRITE_GUARD"] = "raise"
-    yield app
-    app.config["GET_WRITE_GUARD"] = ""
 
 
 def _certificates() -> int:

@@ -4,7 +4,6 @@ forums existed (its forums are the clock's to open: app/forums/backfill.py)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -14,13 +13,6 @@ from community.forums.models import Forum
 from tests.conftest import login
 from tests.factories.contests import contest_with_organiser
 from tests.factories.courses import course
-
-
-@pytest.fixture()
-def guarded(app):  # type: ignore[no-untyped-def]
-    app.config["GET_WRITE_GUARD"] = "raise"
-    yield app
-    app.config["GET_WRITE_GUARD"] = ""
 
 
 def _count() -> int:

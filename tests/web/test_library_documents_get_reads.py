@@ -4,7 +4,6 @@ its download, the material page, the portfolio, its PDF and the documents API on
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from app.certificates import Certificate
@@ -17,13 +16,6 @@ from community.portfolio.models import PortfolioSettings
 from tests.conftest import login
 from tests.factories.accounts import methodist, teacher
 from tests.factories.community import published_material
-
-
-@pytest.fixture()
-def guarded(app):  # type: ignore[no-untyped-def]
-    app.config["GET_WRITE_GUARD"] = "raise"
-    yield app
-    app.config["GET_WRITE_GUARD"] = ""
 
 
 def _certificates() -> int:
