@@ -54,6 +54,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+_SERVED: list[Flask] = []  # the live server's app, once started
+
+
+@pytest.fixture(autouse=True)
+def _live_memo_follows_the_database() -> Iterator[None]:
+    """The live server's app outlives each test, while `app` empties the database after each one and
+    so restarts every cache version at 0: its memo (app/memo.py) must be emptied with it."""
+    yield
+    for served in _SERVED:
+        served.extensions.pop("memo", None)
+
+
 @pytest.fixture(scope="session")
 def live_server(_app: Flask) -> Iterator[LiveServer]:
     """The application on 127.0.0.1 and a free port, in a background thread, CSRF on."""
@@ -66,6 +78,7 @@ def live_server(_app: Flask) -> Iterator[LiveServer]:
             "WTF_CSRF_ENABLED": True,
         }
     )
+    _SERVED.append(served)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
