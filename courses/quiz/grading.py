@@ -33,10 +33,6 @@ from courses.quiz.questions import (
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
-_WIDE = WIDE
-_NOTHING = NOTHING
-_clamped = clamped
-_pattern = pattern
 
 
 def is_graded(question: Question) -> bool:
@@ -47,7 +43,7 @@ def is_graded(question: Question) -> bool:
 def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
     """Points earned: `question_mark` × `fraction`, exact when it terminates, else rounded to 7 places."""
     points = Fraction(question_mark) * fraction
-    exact = _WIDE.divide(Decimal(points.numerator), Decimal(points.denominator))
+    exact = WIDE.divide(Decimal(points.numerator), Decimal(points.denominator))
     if Fraction(exact) == points:
         return exact
     return Decimal(round(points * 10**7)).scaleb(-7)
@@ -59,38 +55,38 @@ def mark(question_mark: Decimal, fraction: Fraction) -> Decimal:
 def _grade_text(answers: tuple[Answer, ...], case_sensitive: bool, response: str) -> GradeResult:
     response = " ".join(response.split())
     if not response:
-        return _NOTHING
+        return NOTHING
     if not case_sensitive:
         response = response.casefold()
     for answer in answers:
-        if _pattern(answer.text, case_sensitive)(response):
-            return GradeResult(_clamped(answer.fraction), False, answer.feedback)
-    return _NOTHING
+        if pattern(answer.text, case_sensitive)(response):
+            return GradeResult(clamped(answer.fraction), False, answer.feedback)
+    return NOTHING
 
 
 def _grade_number(answers: tuple[NumericalAnswer, ...], response: str) -> GradeResult:
     number = parse_number(response)
     if number is None:
-        return _NOTHING
+        return NOTHING
     best: NumericalAnswer | None = None
     for answer in answers:
-        low = _WIDE.subtract(answer.value, answer.tolerance)
-        high = _WIDE.add(answer.value, answer.tolerance)
+        low = WIDE.subtract(answer.value, answer.tolerance)
+        high = WIDE.add(answer.value, answer.tolerance)
         if low <= number <= high and (best is None or answer.fraction > best.fraction):
             best = answer
-    return _NOTHING if best is None else GradeResult(_clamped(best.fraction), False, best.feedback)
+    return NOTHING if best is None else GradeResult(clamped(best.fraction), False, best.feedback)
 
 
 def _grade_single(question: SingleChoice, raw: Any) -> GradeResult:
     choice = shapes.choice(question.choices, raw)
-    return GradeResult(_clamped(choice.fraction), False, choice.feedback)
+    return GradeResult(clamped(choice.fraction), False, choice.feedback)
 
 
 def _grade_multiple(question: MultipleChoice, raw: Any) -> GradeResult:
     chosen = shapes.chosen(question, raw)
     total = sum((choice.fraction for choice in chosen), _ZERO)
     feedback = "\n".join(choice.feedback for choice in chosen if choice.feedback)
-    return GradeResult(_clamped(total), False, feedback)
+    return GradeResult(clamped(total), False, feedback)
 
 
 def _grade_truefalse(question: TrueFalse, raw: Any) -> GradeResult:
@@ -132,12 +128,12 @@ def _grade_cloze(question: Cloze, raw: Any) -> GradeResult:
         if result.feedback:
             feedback.append(result.feedback)
     weights = sum(gap.weight for gap in question.gaps)
-    return GradeResult(_clamped(total / weights), False, "\n".join(feedback))
+    return GradeResult(clamped(total / weights), False, "\n".join(feedback))
 
 
 def _grade_single_gap(gap: ChoiceGap, answer: Any) -> GradeResult:
     choice = shapes.choice(gap.choices, answer)
-    return GradeResult(_clamped(choice.fraction), False, choice.feedback)
+    return GradeResult(clamped(choice.fraction), False, choice.feedback)
 
 
 _GRADERS: dict[type, Callable[[Any, Any], GradeResult]] = {
@@ -158,7 +154,7 @@ _GRADERS: dict[type, Callable[[Any, Any], GradeResult]] = {
 def grade_plainly(question: Question, answer: Any) -> GradeResult:
     """The rules as written (what `grade` gives, without its per-question plan; tests compare them)."""
     if answer is None:
-        return _NOTHING
+        return NOTHING
     return _GRADERS[type(question)](question, answer)
 
 
@@ -173,5 +169,5 @@ def grade(question: Question, answer: Any) -> GradeResult:
     gap weight; description — no answer, no mark. Raises AnswerShapeError for a wrong shape.
     """
     if answer is None:
-        return _NOTHING
+        return NOTHING
     return plan_for(question, grade_plainly)(answer)
