@@ -49,12 +49,6 @@ class Run:
     pupils: int
 
 
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the values lie (nearest rank); 0 for no values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def bars(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """Each bar of the issue with the figure it is judged on and whether it is met."""
     answers = figures["answers"]

@@ -36,7 +36,7 @@ from app.accounts import ApiToken, Role, User, hash_token
 from app.extensions import db
 from app.security import hash_password
 from bench.chaos_round import Ledger, Pupil, compare_with_database
-from bench.contest_day import percentile
+from bench.measure import percentile, run_threads
 from bench.scenario import BenchContext
 from bench.scenarios.quiz import GIFT_TEMPLATE, _run_plain
 from bench.servers import PASSWORD, ROOT, Gunicorn, log, stop_on_sigterm
@@ -148,13 +148,7 @@ def run_pupils(port: int, quiz: dict[str, Any], connections: int, ledger: Ledger
         with lock:
             latencies.extend(pupil.latencies)
 
-    threads = [threading.Thread(target=desk, args=(n,), daemon=True) for n in range(connections)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    seconds = run_threads([threading.Thread(target=desk, args=(n,), daemon=True) for n in range(connections)])
     return {
         "seconds": round(seconds, 2),
         "requests_per_s": round(len(latencies) / seconds, 1),

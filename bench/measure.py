@@ -78,9 +78,20 @@ def run_wrk(
     return parse_wrk(output)
 
 
-def percentile(ordered: list[float], p: float) -> float:
-    """The value below which a share `p` of the sorted `ordered` lies (0 for no values)."""
-    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank); 0 for no values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start the load's threads together, wait for all of them, and return the seconds it took."""
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
 
 
 def run_python(
@@ -119,13 +130,7 @@ def run_python(
             latencies.extend(mine)
             errors[0] += failed
 
-    threads = [threading.Thread(target=worker) for _ in range(settings["connections"])]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads([threading.Thread(target=worker) for _ in range(settings["connections"])])
     latencies.sort()
     return {
         "requests_per_s": len(latencies) / elapsed,

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 
 from app.accounts import ApiToken, Role, User, hash_token
 from app.extensions import db
+from bench.measure import percentile, run_threads
 from bench.quiz_wsgi import OWNER, bench_policy
 from bench.scenario import BenchContext, HttpTarget, PureResult
 from courses.quiz import gift_read, grading, questions
@@ -220,11 +221,6 @@ def _students_over_http(ctx: BenchContext) -> list[PureResult]:
     ]
 
 
-def _percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(p * len(values)))] if values else 0.0
-
-
 def _run_students(port: int, data: dict[str, Any], connections: int) -> tuple[float, float, int]:
     work: queue.Queue[str] = queue.Queue()
     for token in data["tokens"]:
@@ -288,14 +284,8 @@ def _run_students(port: int, data: dict[str, Any], connections: int) -> tuple[fl
             return None
         return json.loads(payload)
 
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, _percentile(latencies, 0.99), failures[0]
+    elapsed = run_threads([threading.Thread(target=worker) for _ in range(connections)])
+    return len(latencies) / elapsed, percentile(latencies, 0.99), failures[0]
 
 
 def _wire_answer(item: dict[str, Any], rng: random.Random) -> Any:
@@ -351,4 +341,4 @@ def _run_plain(port: int, total: int, connections: int) -> tuple[float, float, i
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, _percentile(latencies, 0.99), 0
+    return len(latencies) / elapsed, percentile(latencies, 0.99), 0

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bench.contest_day import Run, as_pure_results, bars, broken, percentile, planned_runs, table
+from bench.contest_day import Run, as_pure_results, bars, broken, planned_runs, table
+from bench.measure import percentile
 
 
 def figures(**changes: Any) -> dict[str, Any]:
